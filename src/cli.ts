@@ -1,0 +1,214 @@
+// argv → commands. No business logic here: each action wires config, store and a stage together.
+import { readFileSync, statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { loadConfig, resolvePaths } from './config/load-config.js';
+import type { Config } from './config/schema.js';
+import { ConfigError, UsageError, errorMessage } from './errors.js';
+import { parseSeed } from './ingest/seeds.js';
+import { stderrLogger, type Logger } from './log.js';
+import type { Article, Entry, RefreshResult } from './model.js';
+import { writeFiles } from './publish/write-files.js';
+import { refreshAll } from './refresh.js';
+import { renderSite } from './site.js';
+import { openDatabase } from './store/open-store.js';
+import { Store } from './store/store.js';
+import { VERSION } from './version.js';
+
+interface GlobalOptions {
+  config?: string;
+  db?: string;
+  verbose?: boolean;
+}
+
+interface Io {
+  out: NodeJS.WritableStream;
+  err: NodeJS.WritableStream;
+}
+
+class Context {
+  readonly log: Logger;
+  constructor(
+    readonly options: GlobalOptions,
+    readonly io: Io,
+  ) {
+    this.log = stderrLogger(io.err);
+  }
+  private cached?: { config: Config; store: Store };
+
+  get paths() {
+    return resolvePaths(this.options);
+  }
+  config(): Config {
+    return loadConfig(this.paths.config);
+  }
+  open(): { config: Config; store: Store } {
+    if (!this.cached) {
+      const config = this.config();
+      this.cached = { config, store: new Store(openDatabase(this.paths.db)) };
+    }
+    return this.cached;
+  }
+  close(): void {
+    this.cached?.store.close();
+  }
+  print(line = ''): void {
+    this.io.out.write(`${line}\n`);
+  }
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
+  return n;
+}
+
+function summarize(r: RefreshResult): string {
+  if (r.error) return `${r.source}: failed: ${r.error}`;
+  const refused = r.refused.length ? `, ${r.refused.length} refused` : '';
+  return `${r.source}: ${r.new} new, ${r.updated} updated, ${r.unchanged} unchanged${refused}`;
+}
+
+async function refreshCommand(ctx: Context, names: string[]): Promise<number> {
+  const { config, store } = ctx.open();
+  const unknown = names.filter((n) => !config.sources.some((s) => s.name === n));
+  if (unknown.length) throw new UsageError(`unknown source: ${unknown.join(', ')} (see ${config.file})`);
+  const results = await refreshAll({ config, store, log: ctx.log }, names);
+  for (const r of results) ctx.print(summarize(r));
+  return results.every((r) => r.ok) ? 0 : 1;
+}
+
+function buildCommand(ctx: Context, out: string): number {
+  const { config, store } = ctx.open();
+  const files = renderSite(config, store, ctx.log);
+  const count = writeFiles(resolve(out), files);
+  ctx.print(`wrote ${count} files to ${resolve(out)}`);
+  return 0;
+}
+
+export function entryJson(entry: Entry) {
+  return {
+    id: entry.identity,
+    title: entry.title,
+    link: entry.link ?? null,
+    published: entry.published.toISOString(),
+    updated: (entry.updated ?? entry.published).toISOString(),
+    author: entry.author ?? null,
+    summary: entry.summary,
+    content: entry.content,
+    tags: entry.tags.map((t) => t.label),
+    enclosures: entry.enclosures.map((e) => ({ url: e.url, type: e.type ?? null, length: e.length != null ? String(e.length) : null })),
+  };
+}
+
+function parseInput(input: string): object {
+  const path = resolve(input);
+  const bytes = readFileSync(path);
+  const { entry, warnings } = parseSeed(bytes, input, basename(path), { timezone: 'UTC', titleFrom: 'hashtags' }, statSync(path).mtime);
+  return { feed: { title: null, link: null, description: null, language: null, updated: null }, entries: [entryJson(entry)], warnings };
+}
+
+function parseCommand(ctx: Context, inputs: string[], json: boolean): number {
+  let failed = 0;
+  for (const input of inputs) {
+    try {
+      const result = parseInput(input);
+      ctx.print(json ? JSON.stringify({ input, ok: true, ...result }) : JSON.stringify({ input, ...result }, null, 2));
+    } catch (err) {
+      failed += 1;
+      const error = errorMessage(err);
+      if (json) ctx.print(JSON.stringify({ input, ok: false, error }));
+      else ctx.io.err.write(`error: ${input}: ${error}\n`);
+    }
+  }
+  return failed ? 1 : 0;
+}
+
+function articleLine(a: Article): string {
+  return `${a.published.toISOString().slice(0, 16).replace('T', ' ')}  ${a.id}  ${a.source}  ${a.title}`;
+}
+
+function articlesCommand(ctx: Context, opts: { tag?: string; source?: string; limit?: number; json?: boolean }): number {
+  const { store } = ctx.open();
+  const articles = store.listArticles({ tag: opts.tag, source: opts.source, limit: opts.limit ?? 20 });
+  if (opts.json) {
+    for (const a of articles) ctx.print(JSON.stringify({ ...a, tags: a.tags }));
+  } else {
+    for (const a of articles) ctx.print(articleLine(a));
+    if (!articles.length) ctx.io.err.write('no articles\n');
+  }
+  return 0;
+}
+
+async function startCommand(ctx: Context, out: string): Promise<number> {
+  const status = await refreshCommand(ctx, []);
+  buildCommand(ctx, out);
+  ctx.print(`open ${resolve(out, 'index.html')}, or subscribe to ${resolve(out, 'all.rss')}`);
+  return status;
+}
+
+function program(ctx: Context, setCode: (code: number) => void): Command {
+  const run = (fn: () => number | Promise<number>) => async () => setCode(await fn());
+  const cli = new Command('tidings')
+    .description('Tidings: a feed aggregator and republisher.')
+    .version(VERSION)
+    .option('--config <file>', 'configuration file (env TIDINGS_CONFIG)', undefined)
+    .option('--db <file>', 'SQLite database (env TIDINGS_DB)')
+    .option('--verbose', 'print stack traces with errors')
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => ctx.io.out.write(s), writeErr: (s) => ctx.io.err.write(s) });
+  const globals = (cmd: Command) => Object.assign(ctx.options, cmd.optsWithGlobals());
+
+  cli
+    .command('refresh')
+    .description('ingest every source, or the named ones, now')
+    .argument('[sources...]', 'source names from the configuration')
+    .addHelpText('after', '\nExamples:\n  tidings refresh\n  tidings refresh world-news --config feeds/tidings.yaml')
+    .action((names: string[], _o, cmd: Command) => (globals(cmd), run(() => refreshCommand(ctx, names))()));
+  cli
+    .command('build')
+    .description('write every feed and page to a folder')
+    .requiredOption('--out <dir>', 'output folder')
+    .addHelpText('after', '\nExample:\n  tidings build --out public')
+    .action((o: { out: string }, cmd: Command) => (globals(cmd), run(() => buildCommand(ctx, o.out))()));
+  cli
+    .command('parse')
+    .description('parse inputs without touching the database and print the normalized result')
+    .argument('<inputs...>', 'seed documents')
+    .option('--json', 'one JSON object per input, one per line')
+    .addHelpText('after', '\nExample:\n  tidings parse --json feeds/seeds/*.txt')
+    .action((inputs: string[], o: { json?: boolean }, cmd: Command) => (globals(cmd), run(() => parseCommand(ctx, inputs, Boolean(o.json)))()));
+  cli
+    .command('articles')
+    .description('list stored articles, newest first')
+    .option('--tag <slug>', 'only articles with this tag')
+    .option('--source <name>', 'only articles of this source')
+    .option('--limit <n>', 'at most this many (default 20)', positiveInt)
+    .option('--json', 'one JSON object per article')
+    .addHelpText('after', '\nExamples:\n  tidings articles --tag pakistan\n  tidings articles --source sample --limit 5 --json')
+    .action((o, cmd: Command) => (globals(cmd), run(() => articlesCommand(ctx, o))()));
+  cli
+    .command('start')
+    .description('refresh every source, then build the site (what npm start runs)')
+    .option('--out <dir>', 'output folder', 'public')
+    .action((o: { out: string }, cmd: Command) => (globals(cmd), run(() => startCommand(ctx, o.out))()));
+  return cli;
+}
+
+/** Runs the CLI and returns the exit code: 0 ok, 1 something failed, 2 usage or configuration error. */
+export async function main(argv: string[], io: Io = { out: process.stdout, err: process.stderr }): Promise<number> {
+  const ctx = new Context({}, io);
+  let code = 0;
+  try {
+    await program(ctx, (c) => (code = c)).parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    io.err.write(`error: ${errorMessage(err)}\n`);
+    if (ctx.options.verbose && err instanceof Error && err.stack) io.err.write(`${err.stack}\n`);
+    return err instanceof ConfigError || err instanceof UsageError ? 2 : 1;
+  } finally {
+    ctx.close();
+  }
+}

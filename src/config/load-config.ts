@@ -1,0 +1,81 @@
+// loadConfig(path) → a validated, typed, frozen Config. Errors name the file, the key path and
+// what was expected.
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { ConfigError } from '../errors.js';
+import { configSchema, type Config, type Source } from './schema.js';
+
+export const DEFAULT_CONFIG = 'feeds/tidings.yaml';
+export const DEFAULT_DB = 'storage/tidings.db';
+
+export interface Paths {
+  config: string;
+  db: string;
+}
+
+/** Only this module reads process.env. Flags win over the environment, which wins over defaults. */
+export function resolvePaths(flags: { config?: string; db?: string }, env = process.env): Paths {
+  return {
+    config: resolve(flags.config ?? env.TIDINGS_CONFIG ?? DEFAULT_CONFIG),
+    db: resolve(flags.db ?? env.TIDINGS_DB ?? DEFAULT_DB),
+  };
+}
+
+export function loadConfig(file: string): Readonly<Config> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`${file}: cannot read the configuration (${(err as NodeJS.ErrnoException).code ?? err})`);
+  }
+  return parseConfig(text, file);
+}
+
+export function parseConfig(text: string, file: string): Readonly<Config> {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length) {
+    const e = doc.errors[0]!;
+    const where = e.linePos?.[0] ? `:${e.linePos[0].line}:${e.linePos[0].col}` : '';
+    throw new ConfigError(`${file}${where}: invalid YAML: ${e.message.split('\n')[0]}`);
+  }
+  const raw = doc.toJS() ?? {};
+  const result = configSchema.safeParse(raw);
+  if (!result.success) throw new ConfigError(formatIssues(file, result.error.issues));
+  return deepFreeze({ ...result.data, file: resolve(file) });
+}
+
+/** A source's own folder or file, relative to the configuration file. */
+export function sourcePath(config: Pick<Config, 'file'>, path: string): string {
+  return isAbsolute(path) ? path : resolve(dirname(config.file), path);
+}
+
+export function findSource(config: Config, name: string): Source | undefined {
+  return config.sources.find((s) => s.name === name);
+}
+
+function formatIssues(file: string, issues: z.core.$ZodIssue[]): string {
+  return issues
+    .slice(0, 5)
+    .flatMap((issue) => {
+      if (issue.code === 'unrecognized_keys')
+        return issue.keys.map((key) => `${file}: ${keyPath([...issue.path, key])}: unknown key`);
+      return [`${file}: ${keyPath(issue.path) || '(top level)'}: ${issue.message}`];
+    })
+    .join('\n');
+}
+
+function keyPath(path: PropertyKey[]): string {
+  return path
+    .map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i ? '.' : ''}${String(part)}`))
+    .join('');
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,58 @@
+// The canonical model. Everything after parse/ and normalize/ sees these types; no I/O here.
+
+export interface Tag {
+  /** URL-safe key: NFC, lowercase, spaces as hyphens. One tag per slug. */
+  slug: string;
+  /** How people write it. */
+  label: string;
+}
+
+export interface Enclosure {
+  url: string;
+  type?: string;
+  length?: number;
+}
+
+/** One normalized entry of a source, before it is stored. */
+export interface Entry {
+  /** Unique within its source: the guid, the link, a path or a hash (see normalize/identity). */
+  identity: string;
+  title: string;
+  /** The original's canonical URL, when it has one (seed documents have none). */
+  link?: string;
+  published: Date;
+  updated?: Date;
+  author?: string;
+  /** Plain text. */
+  summary: string;
+  /** Sanitized HTML. */
+  content: string;
+  tags: Tag[];
+  enclosures: Enclosure[];
+  language?: string;
+}
+
+/** A stored entry. */
+export interface Article extends Entry {
+  id: string;
+  source: string;
+  contentHash: string;
+  firstSeen: Date;
+  updated: Date;
+}
+
+export interface Refusal {
+  file: string;
+  reason: string;
+}
+
+export interface RefreshResult {
+  source: string;
+  ok: boolean;
+  new: number;
+  updated: number;
+  unchanged: number;
+  refused: Refusal[];
+  warnings: string[];
+  error?: string;
+}

@@ -1,0 +1,30 @@
+// Tags: one per slug, whatever the spelling.
+import type { Tag } from '../model.js';
+
+/** Unicode NFC, lowercase, runs of white space as one hyphen: "São Paulo" → "são-paulo". */
+export function slugify(label: string): string {
+  return label
+    .normalize('NFC')
+    .toLowerCase()
+    .trim()
+    .replace(/[\s_]+/g, '-')
+    .replace(/[/\\?#%<>"'`]+/g, '')
+    .replace(/-{2,}/g, '-')
+    .replace(/^-|-$/g, '');
+}
+
+/** A label as a person reads it: NFC, "_" as a space, no markup characters. */
+export function tagLabel(raw: string): string {
+  return raw.normalize('NFC').replace(/_/g, ' ').replace(/[<>]/g, '').replace(/\s+/g, ' ').trim();
+}
+
+/** Tags from raw labels, first spelling wins within one article, empty ones dropped. */
+export function toTags(labels: Iterable<string>): Tag[] {
+  const bySlug = new Map<string, Tag>();
+  for (const raw of labels) {
+    const label = tagLabel(raw);
+    const slug = slugify(label);
+    if (slug && !bySlug.has(slug)) bySlug.set(slug, { slug, label });
+  }
+  return [...bySlug.values()];
+}

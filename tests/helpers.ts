@@ -1,0 +1,38 @@
+import { existsSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { Writable } from 'node:stream';
+import { main } from '../src/cli.js';
+
+export const SHARED = resolve(__dirname, '../../shared');
+export const SEED = join(SHARED, 'seeds/000_c94895f7a58074dd.txt');
+export const HAS_SEED = existsSync(SEED);
+export const FIXTURES = resolve(__dirname, 'fixtures');
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'tidings-test-'));
+}
+
+/** Writes files (path → text or bytes) under a folder. */
+export function writeTree(root: string, files: Record<string, string | Uint8Array>): void {
+  for (const [path, body] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), body);
+  }
+}
+
+export interface CliRun {
+  code: number;
+  out: string;
+  err: string;
+}
+
+/** Runs the CLI in this process, capturing what it prints. */
+export async function runCli(args: string[]): Promise<CliRun> {
+  let out = '';
+  let err = '';
+  const sink = (append: (s: string) => void) =>
+    new Writable({ write: (chunk, _enc, done) => (append(String(chunk)), done()) });
+  const code = await main(args, { out: sink((s) => (out += s)), err: sink((s) => (err += s)) });
+  return { code, out, err };
+}

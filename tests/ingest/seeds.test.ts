@@ -1,0 +1,125 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseSeed, type SeedOptions } from '../../src/ingest/seeds.js';
+import { FIXTURES, HAS_SEED, SEED } from '../helpers.js';
+
+const utc: SeedOptions = { timezone: 'UTC', titleFrom: 'hashtags' };
+const fixture = (name: string) => join(FIXTURES, 'seeds', name);
+const parseFixture = (name: string, options = utc) =>
+  parseSeed(readFileSync(fixture(name)), fixture(name), name, options, new Date('2030-01-01T00:00:00Z'));
+const text = (s: string) => new TextEncoder().encode(s);
+
+describe.skipIf(!HAS_SEED)(`the shared seed ${HAS_SEED ? '' : '(skipped: ../shared/seeds is absent)'}`, () => {
+  const { entry, warnings } = parseSeed(readFileSync(SEED), SEED, '000_c94895f7a58074dd.txt', utc);
+  const paragraphs = readFileSync(SEED, 'utf8').split('\n').slice(0, -2);
+
+  it('takes the title from the hashtags', () => {
+    expect(entry.title).toBe('Pakistan expels Iranian ambassador');
+  });
+  it('reads the timestamp in the source zone', () => {
+    expect(entry.published.toISOString()).toBe('2024-01-18T11:08:24.000Z');
+    expect(warnings).toEqual([]);
+  });
+  it('keeps every hashtag as a tag with a lowercase slug', () => {
+    expect(entry.tags.map((t) => t.label)).toEqual(['Pakistan', 'expels', 'Iranian', 'ambassador']);
+    expect(entry.tags.map((t) => t.slug)).toEqual(['pakistan', 'expels', 'iranian', 'ambassador']);
+  });
+  // The issue says 15 paragraphs; the file holds 16 lines of text before the timestamp.
+  it('makes each of the 16 paragraphs a <p>, quotes intact', () => {
+    expect(paragraphs).toHaveLength(16);
+    expect(entry.content.split('\n')).toEqual(paragraphs.map((p) => `<p>${p.replace(/'/g, '&#39;')}</p>`));
+    expect(entry.content).toContain('“blatant violation of Pakistan’s sovereignty”');
+    expect(entry.content).toContain('<p>Iran defended its attacks.</p>');
+    expect(entry.summary).toBe(paragraphs[0]);
+  });
+  it('uses the first sentence with titleFrom: first-sentence', () => {
+    const { entry: e } = parseSeed(readFileSync(SEED), SEED, 'x', { ...utc, titleFrom: 'first-sentence' });
+    expect(e.title.length).toBeLessThanOrEqual(120);
+    expect(e.title.endsWith('…')).toBe(true);
+    expect(paragraphs[0]!.startsWith(e.title.slice(0, -1))).toBe(true);
+  });
+  it('reads a zone-less timestamp in the configured zone', () => {
+    const { entry: e } = parseSeed(readFileSync(SEED), SEED, 'x', { ...utc, timezone: 'Asia/Karachi' });
+    expect(e.published.toISOString()).toBe('2024-01-18T06:08:24.000Z');
+  });
+});
+
+describe('tolerated layouts', () => {
+  it.each([
+    ['bom.txt', 'bom test', ['A paragraph after a byte order mark.']],
+    ['crlf.txt', 'crlf test', ['First paragraph with CRLF.', 'Second paragraph.']],
+    ['cr.txt', 'cr test', ['First paragraph with CR.', 'Second paragraph.']],
+    ['trailing-spaces.txt', 'trailing test', ['Trailing spaces here.', 'And here.']],
+    ['blank-lines.txt', 'blank test', ['First paragraph.', 'Second paragraph.']],
+    ['no-final-newline.txt', 'nofinal test', ['No final newline.']],
+  ])('%s', (name, title, paragraphs) => {
+    const { entry, warnings } = parseFixture(name);
+    expect(entry.title).toBe(title);
+    expect(entry.content).toBe(paragraphs.map((p) => `<p>${p}</p>`).join('\n'));
+    expect(entry.summary).toBe(paragraphs[0]);
+    expect(entry.published.toISOString()).toBe('2024-01-18T11:08:24.000Z');
+    expect(warnings).toEqual([]);
+  });
+
+  it('reads an ISO 8601 timestamp with an offset', () => {
+    expect(parseFixture('iso-offset.txt').entry.published.toISOString()).toBe('2024-01-18T06:08:24.000Z');
+  });
+
+  it('falls back to the modification time, with a warning, without a timestamp line', () => {
+    const { entry, warnings } = parseFixture('no-timestamp.txt');
+    expect(entry.published.toISOString()).toBe('2030-01-01T00:00:00.000Z');
+    expect(warnings[0]).toMatch(/no-timestamp\.txt: no timestamp line/);
+    expect(entry.tags.map((t) => t.slug)).toEqual(['undated']);
+  });
+
+  it('titles a document without hashtags with its first sentence', () => {
+    const { entry } = parseFixture('no-hashtags.txt');
+    expect(entry.title).toBe('No hashtags here.');
+    expect(entry.tags).toEqual([]);
+  });
+
+  it('reads hashtags in any script, "_" as a space, one slug per tag', () => {
+    const { entry } = parseFixture('unicode-tags.txt');
+    expect(entry.title).toBe('São Paulo COVID-19 Пакистан pakistan');
+    expect(entry.tags).toEqual([
+      { slug: 'são-paulo', label: 'São Paulo' },
+      { slug: 'covid-19', label: 'COVID-19' },
+      { slug: 'пакистан', label: 'Пакистан' },
+      { slug: 'pakistan', label: 'pakistan' },
+    ]);
+  });
+
+  it('gives one tag per slug however it is capitalised, and escapes HTML', () => {
+    const { entry } = parseSeed(text('Fish & <chips> "today".\n#Food #food #FOOD\n'), 'x.txt', 'x.txt', utc, new Date(0));
+    expect(entry.tags).toEqual([{ slug: 'food', label: 'Food' }]);
+    expect(entry.title).toBe('Food food FOOD');
+    expect(entry.content).toBe('<p>Fish &amp; &lt;chips&gt; &quot;today&quot;.</p>');
+    expect(entry.summary).toBe('Fish & <chips> "today".');
+  });
+
+  it('cuts a long first sentence at a word boundary to 120 characters', () => {
+    const long = `${'word '.repeat(60).trim()}. Second sentence.`;
+    const { entry } = parseSeed(text(`${long}\n2024-01-01 00:00:00\n`), 'x.txt', 'x.txt', utc);
+    expect(Array.from(entry.title).length).toBeLessThanOrEqual(120);
+    expect(entry.title).toMatch(/^word( word)*…$/);
+  });
+});
+
+describe('refused files name the file and the reason', () => {
+  it.each([
+    ['empty.txt', /empty\.txt: empty file/],
+    ['whitespace-only.txt', /whitespace-only\.txt: empty file/],
+    ['no-paragraph.txt', /no-paragraph\.txt: no paragraph/],
+    ['nul-bytes.txt', /nul-bytes\.txt: not a text file/],
+    ['invalid-utf8.txt', /invalid-utf8\.txt: not UTF-8 text/],
+    ['impossible-date.txt', /impossible-date\.txt:2: "2024-02-30 10:00:00" is not a real date/],
+  ])('%s', (name, message) => {
+    expect(() => parseFixture(name)).toThrow(message);
+  });
+
+  it('a file over 1 MiB', () => {
+    const big = text(`${'x'.repeat(1024 * 1024)}\n#big\n`);
+    expect(() => parseSeed(big, 'big.txt', 'big.txt', utc)).toThrow(/big\.txt: larger than 1 MiB/);
+  });
+});
