@@ -7,7 +7,11 @@ import type { Config } from './config/schema.js';
 import { ConfigError, UsageError, errorMessage } from './errors.js';
 import { parseSeed } from './ingest/seeds.js';
 import { stderrLogger, type Logger } from './log.js';
-import type { Article, Entry, RefreshResult } from './model.js';
+import type { Article, RefreshResult } from './model.js';
+import { entryToJson, feedToJson } from './normalize/feed-json.js';
+import { detectFormat } from './parse/detect.js';
+import { parseFeed } from './parse/parse-feed.js';
+import { documentOf, fetchFeed } from './ingest/fetch.js';
 import { writeFiles } from './publish/write-files.js';
 import { refreshAll } from './refresh.js';
 import { renderSite } from './site.js';
@@ -52,6 +56,16 @@ class Context {
   close(): void {
     this.cached?.store.close();
   }
+  /** `Tidings/{version} (+{baseUrl})`, with the default base URL when there is no configuration. */
+  userAgent(): string {
+    let baseUrl = 'http://localhost:8080';
+    try {
+      baseUrl = this.config().site.baseUrl;
+    } catch {
+      // parse works without a configuration
+    }
+    return `Tidings/${VERSION} (+${baseUrl})`;
+  }
   print(line = ''): void {
     this.io.out.write(`${line}\n`);
   }
@@ -86,33 +100,25 @@ function buildCommand(ctx: Context, out: string): number {
   return 0;
 }
 
-export function entryJson(entry: Entry) {
-  return {
-    id: entry.identity,
-    title: entry.title,
-    link: entry.link ?? null,
-    published: entry.published.toISOString(),
-    updated: (entry.updated ?? entry.published).toISOString(),
-    author: entry.author ?? null,
-    summary: entry.summary,
-    content: entry.content,
-    tags: entry.tags.map((t) => t.label),
-    enclosures: entry.enclosures.map((e) => ({ url: e.url, type: e.type ?? null, length: e.length != null ? String(e.length) : null })),
-  };
-}
-
-function parseInput(input: string): object {
+async function parseInput(ctx: Context, input: string, allowPrivateNetworks: boolean): Promise<object> {
+  if (/^https?:\/\//i.test(input)) {
+    const response = await fetchFeed({ url: input }, { userAgent: ctx.userAgent(), limits: { allowPrivateNetworks } });
+    return feedToJson(await parseFeed(response.body!, documentOf(response)));
+  }
   const path = resolve(input);
   const bytes = readFileSync(path);
-  const { entry, warnings } = parseSeed(bytes, input, basename(path), { timezone: 'UTC', titleFrom: 'hashtags' }, statSync(path).mtime);
-  return { feed: { title: null, link: null, description: null, language: null, updated: null }, entries: [entryJson(entry)], warnings };
+  if (detectFormat(new TextDecoder().decode(bytes.subarray(0, 4096))).kind === 'unknown' && !/^\s*</.test(bytes.subarray(0, 64).toString('latin1'))) {
+    const { entry, warnings } = parseSeed(bytes, input, basename(path), { timezone: 'UTC', titleFrom: 'hashtags' }, statSync(path).mtime);
+    return entryToJson(entry, warnings);
+  }
+  return feedToJson(await parseFeed(bytes));
 }
 
-function parseCommand(ctx: Context, inputs: string[], json: boolean): number {
+async function parseCommand(ctx: Context, inputs: string[], json: boolean, allowPrivateNetworks: boolean): Promise<number> {
   let failed = 0;
   for (const input of inputs) {
     try {
-      const result = parseInput(input);
+      const result = await parseInput(ctx, input, allowPrivateNetworks);
       ctx.print(json ? JSON.stringify({ input, ok: true, ...result }) : JSON.stringify({ input, ...result }, null, 2));
     } catch (err) {
       failed += 1;
@@ -175,10 +181,12 @@ function program(ctx: Context, setCode: (code: number) => void): Command {
   cli
     .command('parse')
     .description('parse inputs without touching the database and print the normalized result')
-    .argument('<inputs...>', 'seed documents')
+    .argument('<inputs...>', 'seed documents, feed files or http(s) URLs')
     .option('--json', 'one JSON object per input, one per line')
-    .addHelpText('after', '\nExample:\n  tidings parse --json feeds/seeds/*.txt')
-    .action((inputs: string[], o: { json?: boolean }, cmd: Command) => (globals(cmd), run(() => parseCommand(ctx, inputs, Boolean(o.json)))()));
+    .option('--allow-private-networks', 'let URLs reach loopback and private addresses')
+    .addHelpText('after', '\nExamples:\n  tidings parse --json feeds/seeds/*.txt\n  tidings parse --json https://example.org/feed.xml')
+    .action((inputs: string[], o: { json?: boolean; allowPrivateNetworks?: boolean }, cmd: Command) =>
+      (globals(cmd), run(() => parseCommand(ctx, inputs, Boolean(o.json), Boolean(o.allowPrivateNetworks)))()));
   cli
     .command('articles')
     .description('list stored articles, newest first')

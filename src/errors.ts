@@ -22,3 +22,26 @@ export class StoreError extends TidingsError {}
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/** A document that cannot be read as a feed. */
+export class ParseError extends TidingsError {}
+
+/** An HTML page, or anything else that is not a feed; `alternates` are the feeds a page links to. */
+export class NotAFeedError extends ParseError {
+  constructor(
+    message: string,
+    readonly alternates: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** A fetch that failed: `status` is the HTTP status when there was one. */
+export class FetchError extends TidingsError {
+  constructor(
+    message: string,
+    readonly details: { status?: number; retryAfter?: Date; gone?: boolean } = {},
+  ) {
+    super(message);
+  }
+}

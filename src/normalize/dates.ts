@@ -63,3 +63,77 @@ export function parseTimestamp(text: string, zone: string): Date | undefined {
     zoneText === 'Z' ? 0 : (zoneText[0] === '-' ? -1 : 1) * (Number(zoneText.slice(1, 3)) * 60 + Number(zoneText.slice(-2)));
   return new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, s!, frac) - offsetMin * 60_000);
 }
+
+const MONTHS: Record<string, number> = {
+  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12,
+};
+
+// RFC 822 §5.1 zones, US zones and military letters (J is not used; Z is UTC).
+const NAMED_ZONES: Record<string, number> = {
+  UT: 0, UTC: 0, GMT: 0, Z: 0, EST: -5, EDT: -4, CST: -6, CDT: -5, MST: -7, MDT: -6, PST: -8, PDT: -7,
+  AST: -4, ADT: -3, HST: -10, AKST: -9, AKDT: -8, CET: 1, CEST: 2, BST: 1, IST: 5.5, JST: 9, MET: 1, MEST: 2,
+};
+
+function zoneMinutes(zone: string | undefined): number | undefined {
+  if (!zone) return undefined;
+  const z = zone.toUpperCase();
+  if (z in NAMED_ZONES) return NAMED_ZONES[z]! * 60;
+  const offset = /^(?:GMT|UTC)?([+-])(\d{1,2}):?(\d{2})?$/.exec(z);
+  if (offset) return (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3] ?? 0));
+  if (/^[A-IK-Y]$/.test(z)) {
+    // RFC 822 §5.2 as written: A–I are −1…−9, K–M −10…−12, N–Y +1…+12.
+    const c = z.charCodeAt(0);
+    if (c <= 73) return -(c - 64) * 60;
+    if (c <= 77) return -(c - 65) * 60;
+    return (c - 77) * 60;
+  }
+  return undefined;
+}
+
+function instant(y: number, mo: number, d: number, h: number, mi: number, s: number, offsetMin: number | undefined, zone: string): Date | undefined {
+  if (!isRealDate(y, mo, d, h, mi, Math.min(s, 59))) return undefined;
+  if (offsetMin === undefined) return zonedTime(y, mo, d, h, mi, s, zone);
+  return new Date(Date.UTC(y, mo - 1, d, h, mi, s) - offsetMin * 60_000);
+}
+
+const fullYear = (y: string) => (y.length === 2 ? (Number(y) < 50 ? 2000 : 1900) + Number(y) : Number(y));
+
+// W3C-DTF and RFC 3339 / ISO 8601: 2003, 2003-12, 2003-12-31, 2003-12-31T10:14:55.123-08:00, 20031231T101455Z.
+const ISO = /^(\d{4})(?:-?(\d{2})(?:-?(\d{2})(?:[T\s]+(\d{2}):?(\d{2})(?::?(\d{2})(?:[.,]\d+)?)?)?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?|[A-Z]{2,5})?$/i;
+// RFC 822 and its real-world variants: weekday optional (and not checked), two-digit years, no seconds.
+const RFC822 = /^(?:[A-Za-z]+\.?,?\s*)?(\d{1,2})[\s-]+([A-Za-z]+)\.?[\s-]+(\d{2}|\d{4}),?(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*([A-Za-z]{1,5}|(?:GMT|UTC)?[+-]\d{1,2}:?\d{2})?$/;
+// asctime and the JavaScript toString(): "Sun Jan  4 16:29:06 2004", "Jan 4 2004 16:29:06 GMT".
+const ASCTIME = /^(?:[A-Za-z]+,?\s+)?([A-Za-z]+)\s+(\d{1,2}),?\s+(?:(\d{1,2}):(\d{2})(?::(\d{2}))?\s+(\d{4})|(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?)\s*([A-Za-z]{1,5}|(?:GMT|UTC)?[+-]\d{1,2}:?\d{2})?(?:\s*\(.*\))?$/;
+
+/**
+ * A feed's date in any of the formats seen in the wild. Zone-less times are read in `zone`.
+ * Impossible dates (30 February) give undefined, never a rolled-over date.
+ */
+export function parseFeedDate(raw: string | undefined, zone = 'UTC'): Date | undefined {
+  const text = raw?.trim().replace(/\s+/g, ' ');
+  if (!text) return undefined;
+  let m = ISO.exec(text);
+  if (m) {
+    const [, y, mo = '1', d = '1', h, mi, s] = m;
+    const z = m[7];
+    const offset = z ? zoneMinutes(z) : h === undefined ? 0 : undefined; // a bare date is UTC
+    if (z && offset === undefined) return undefined;
+    return instant(Number(y), Number(mo), Number(d), Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0), offset, zone);
+  }
+  m = RFC822.exec(text);
+  if (m) {
+    const month = MONTHS[m[2]!.slice(0, 3).toLowerCase()];
+    const offset = zoneMinutes(m[7]);
+    if (!month || (m[7] && offset === undefined)) return undefined;
+    return instant(fullYear(m[3]!), month, Number(m[1]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0), offset, zone);
+  }
+  m = ASCTIME.exec(text);
+  if (m) {
+    const month = MONTHS[m[1]!.slice(0, 3).toLowerCase()];
+    const offset = zoneMinutes(m[11]);
+    if (!month || (m[11] && offset === undefined)) return undefined;
+    const [y, h, mi, s] = m[6] ? [m[6], m[3], m[4], m[5]] : [m[7], m[8], m[9], m[10]];
+    return instant(Number(y), month, Number(m[2]), Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0), offset, zone);
+  }
+  return undefined;
+}

@@ -26,3 +26,28 @@ export function firstSentence(text: string, max = 120): string {
   const first = sentences.segment(text)[Symbol.iterator]().next().value?.segment ?? text;
   return truncateAtWord(collapseWhitespace(first), max);
 }
+
+// windows-1252 characters for the C1 control range, which feeds use by mistake ("demoronizing").
+const CP1252 = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009Džÿ';
+const cp1252 = (code: number) => CP1252[code - 0x80]!;
+
+/**
+ * Repairs the two commonest encoding mistakes: C1 control characters meant as windows-1252, and
+ * UTF-8 bytes read as Latin-1 ("â\u0080¦" for "…"), as characters or as numeric references.
+ */
+export function fixMojibake(text: string): string {
+  if (!/[\u0080-\u00ff]|&#/.test(text)) return text;
+  return text
+    .replace(/[\u00c2-\u00f4][\u0080-\u00bf]{1,3}/g, (seq) => {
+      try {
+        return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(seq, (c) => c.charCodeAt(0)));
+      } catch {
+        return seq;
+      }
+    })
+    .replace(/[\u0080-\u009f]/g, (c) => cp1252(c.charCodeAt(0)))
+    .replace(/&#(?:(1[2-5]\d)|[xX]([89][0-9a-fA-F]));/g, (whole, dec?: string, hex?: string) => {
+      const code = dec ? Number(dec) : parseInt(hex!, 16);
+      return code >= 0x80 && code <= 0x9f ? `&#x${cp1252(code).codePointAt(0)!.toString(16)};` : whole;
+    });
+}

@@ -1,0 +1,283 @@
+// HTTP(S) fetching, politely and safely: conditional GET, decompression with a size cap enforced
+// while streaming, redirects with loop and downgrade checks, time limits, and no connections to
+// private networks unless allowed, checked on the address actually connected to.
+import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions } from 'node:dns';
+import http from 'node:http';
+import https from 'node:https';
+import { BlockList, isIP, type Socket } from 'node:net';
+import type { Readable } from 'node:stream';
+import zlib from 'node:zlib';
+import { FetchError } from '../errors.js';
+
+export interface FetchLimits {
+  timeoutMs: number;
+  connectTimeoutMs: number;
+  maxBytes: number;
+  maxRedirects: number;
+  allowPrivateNetworks: boolean;
+}
+
+export const DEFAULT_LIMITS: FetchLimits = {
+  timeoutMs: 20_000,
+  connectTimeoutMs: 10_000,
+  maxBytes: 10 * 1024 * 1024,
+  maxRedirects: 5,
+  allowPrivateNetworks: false,
+};
+
+export type Lookup = (hostname: string, options: LookupAllOptions, callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
+
+export interface FetchDeps {
+  userAgent: string;
+  limits?: Partial<FetchLimits>;
+  /** DNS, injectable for tests (rebinding, private answers). */
+  lookup?: Lookup;
+  now?: () => Date;
+}
+
+export interface FetchRequest {
+  url: string;
+  etag?: string;
+  lastModified?: string;
+}
+
+export interface FetchResponse {
+  status: 200 | 304;
+  /** Where the document was finally found. */
+  url: string;
+  /** Set when the redirects up to some URL were all permanent (301, 308): the source moved there. */
+  movedTo?: string;
+  body?: Buffer;
+  headers: Record<string, string | undefined>;
+}
+
+// Addresses Tidings never connects to unless fetch.allowPrivateNetworks is set.
+const blocked = new BlockList();
+for (const [net, bits] of [
+  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
+  ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
+] as const) blocked.addSubnet(net, bits, 'ipv4');
+for (const [net, bits] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96], ['2002::', 16]] as const)
+  blocked.addSubnet(net, bits, 'ipv6');
+
+/** The IPv4 address inside an IPv4-mapped (::ffff:a.b.c.d), NAT64 or 6to4 IPv6 address. */
+function embeddedIpv4(ip: string): string | undefined {
+  const m = /^(?:::ffff:(?:0:)?|64:ff9b::)(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (m) return m[1];
+  const hex = /^(?:::ffff:(?:0:)?|64:ff9b::)([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(ip);
+  if (hex) {
+    const hi = parseInt(hex[1]!, 16);
+    const lo = parseInt(hex[2]!, 16);
+    return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+  }
+  return undefined;
+}
+
+export function isPrivateAddress(ip: string): boolean {
+  const bare = ip.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+  const v4 = isIP(bare) === 6 ? embeddedIpv4(bare) : bare;
+  if (v4 && isIP(v4) === 4) return blocked.check(v4, 'ipv4');
+  return isIP(bare) === 6 ? blocked.check(bare, 'ipv6') : true;
+}
+
+const privateRefusal = (url: string, ip: string) =>
+  new FetchError(`fetch: refused to connect to the private address ${ip} for ${url} (set fetch.allowPrivateNetworks to allow)`);
+
+function guardedLookup(base: Lookup, allowPrivate: boolean, url: string) {
+  return (hostname: string, options: object, callback: (...args: unknown[]) => void) => {
+    base(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err) return callback(err);
+      const usable = allowPrivate ? addresses : addresses.filter((a) => !isPrivateAddress(a.address));
+      if (!usable.length) return callback(privateRefusal(url, addresses[0]?.address ?? hostname));
+      if ((options as { all?: boolean }).all) return callback(null, usable);
+      callback(null, usable[0]!.address, usable[0]!.family);
+    });
+  };
+}
+
+function decoder(encoding: string | undefined): zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress | undefined {
+  switch ((encoding ?? '').trim().toLowerCase()) {
+    case 'gzip':
+    case 'x-gzip':
+      return zlib.createGunzip();
+    case 'deflate':
+      return zlib.createInflate();
+    case 'br':
+      return zlib.createBrotliDecompress();
+    default:
+      return undefined;
+  }
+}
+
+/** Reads a body through its decompressor, stopping at `maxBytes` of decoded data. */
+function readBody(res: http.IncomingMessage, maxBytes: number, url: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const unzip = decoder(res.headers['content-encoding']);
+    const stream: Readable = unzip ? res.pipe(unzip) : res;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const fail = (err: Error) => {
+      res.destroy();
+      unzip?.destroy();
+      reject(err);
+    };
+    stream.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) return fail(new FetchError(`fetch: body of ${url} is over the ${Math.round(maxBytes / 1048576)} MiB limit`));
+      chunks.push(chunk);
+    });
+    stream.on('end', () => resolve(Buffer.concat(chunks)));
+    stream.on('error', (err) => fail(new FetchError(`fetch: cannot read the body of ${url}: ${err.message}`)));
+    res.on('error', (err) => fail(new FetchError(`fetch: connection lost while reading ${url}: ${err.message}`)));
+    if (unzip) res.on('aborted', () => fail(new FetchError(`fetch: connection lost while reading ${url}`)));
+  });
+}
+
+/** Retry-After in seconds or as an HTTP date, clamped to 24 hours. */
+export function retryAfter(value: string | undefined, now: Date): Date | undefined {
+  if (!value) return undefined;
+  const seconds = /^\s*\d+\s*$/.test(value) ? Number(value) : (Date.parse(value) - now.getTime()) / 1000;
+  if (!Number.isFinite(seconds)) return undefined;
+  return new Date(now.getTime() + Math.min(Math.max(seconds, 0), 86_400) * 1000);
+}
+
+interface Hop {
+  res: http.IncomingMessage;
+  req: http.ClientRequest;
+}
+
+function requestOnce(url: URL, headers: Record<string, string>, deps: FetchDeps, limits: FetchLimits, register: (req: http.ClientRequest) => void): Promise<Hop> {
+  return new Promise((resolve, reject) => {
+    const client = url.protocol === 'https:' ? https : http;
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    if (isIP(host) && !limits.allowPrivateNetworks && isPrivateAddress(host)) return reject(privateRefusal(url.href, host));
+    const req = client.request(url, {
+      method: 'GET',
+      headers,
+      agent: false,
+      lookup: guardedLookup(deps.lookup ?? (dnsLookup as unknown as Lookup), limits.allowPrivateNetworks, url.href) as never,
+    });
+    register(req);
+    const connectTimer = setTimeout(
+      () => req.destroy(new FetchError(`fetch: could not connect to ${url.host} within ${limits.connectTimeoutMs / 1000} s`)),
+      limits.connectTimeoutMs,
+    );
+    req.on('socket', (socket: Socket) => {
+      socket.once('connect', () => {
+        clearTimeout(connectTimer);
+        // The last word: the address this socket really reached.
+        const ip = socket.remoteAddress ?? '';
+        if (!limits.allowPrivateNetworks && isPrivateAddress(ip)) req.destroy(privateRefusal(url.href, ip));
+      });
+    });
+    req.on('response', (res) => {
+      clearTimeout(connectTimer);
+      resolve({ res, req });
+    });
+    req.on('error', (err) => {
+      clearTimeout(connectTimer);
+      reject(err instanceof FetchError ? err : new FetchError(`fetch: ${url.href}: ${(err as NodeJS.ErrnoException).code ?? err.message}`));
+    });
+    req.end();
+  });
+}
+
+const ACCEPT = 'application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.8, application/json;q=0.7, */*;q=0.5';
+
+export async function fetchFeed(request: FetchRequest, deps: FetchDeps): Promise<FetchResponse> {
+  const limits = { ...DEFAULT_LIMITS, ...deps.limits };
+  const now = deps.now ?? (() => new Date());
+  let current: http.ClientRequest | undefined;
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    current?.destroy(new FetchError(`fetch: ${request.url} took longer than ${limits.timeoutMs / 1000} s`));
+  }, limits.timeoutMs);
+  try {
+    return await follow(request, deps, limits, now, (req) => {
+      current = req;
+      if (timedOut) req.destroy(new FetchError(`fetch: ${request.url} took longer than ${limits.timeoutMs / 1000} s`));
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function follow(request: FetchRequest, deps: FetchDeps, limits: FetchLimits, now: () => Date, register: (req: http.ClientRequest) => void): Promise<FetchResponse> {
+  let url: URL;
+  try {
+    url = new URL(request.url);
+  } catch {
+    throw new FetchError(`fetch: not a URL: ${request.url}`);
+  }
+  const seen = new Set<string>();
+  let movedTo: string | undefined;
+  let permanent = true;
+  for (let hop = 0; ; hop += 1) {
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new FetchError(`fetch: only http and https are fetched, not ${url.protocol} (${url.href})`);
+    seen.add(url.href);
+    const headers: Record<string, string> = { 'user-agent': deps.userAgent, accept: ACCEPT, 'accept-encoding': 'gzip, deflate, br' };
+    if (request.etag) headers['if-none-match'] = request.etag;
+    if (request.lastModified) headers['if-modified-since'] = request.lastModified;
+    const { res } = await requestOnce(url, headers, deps, limits, register);
+    const status = res.statusCode ?? 0;
+    const header = (name: string) => {
+      const v = res.headers[name];
+      return Array.isArray(v) ? v.join(', ') : v;
+    };
+    if ([301, 302, 303, 307, 308].includes(status)) {
+      res.resume();
+      const location = header('location');
+      if (!location) throw new FetchError(`fetch: HTTP ${status} without a Location from ${url.href}`, { status });
+      const next = new URL(location, url);
+      if (url.protocol === 'https:' && next.protocol === 'http:') throw new FetchError(`fetch: refused the redirect from https to http (${url.href} → ${next.href})`, { status });
+      if (seen.has(next.href)) throw new FetchError(`fetch: redirect loop at ${next.href}`, { status });
+      if (hop + 1 > limits.maxRedirects) throw new FetchError(`fetch: more than ${limits.maxRedirects} redirects from ${request.url}`, { status });
+      permanent &&= status === 301 || status === 308;
+      if (permanent) movedTo = next.href;
+      url = next;
+      continue;
+    }
+    const headersOut = {
+      contentType: header('content-type'),
+      contentLocation: header('content-location'),
+      contentLanguage: header('content-language'),
+      etag: header('etag'),
+      lastModified: header('last-modified'),
+      cacheControl: header('cache-control'),
+      expires: header('expires'),
+      date: header('date'),
+    };
+    if (status === 304) {
+      res.resume();
+      return { status: 304, url: url.href, movedTo, headers: headersOut };
+    }
+    if (status === 200 || status === 203) {
+      const body = await readBody(res, limits.maxBytes, url.href);
+      return { status: 200, url: url.href, movedTo, body, headers: headersOut };
+    }
+    res.resume();
+    if (status === 410) throw new FetchError(`fetch: HTTP 410 Gone from ${url.href}: the feed was removed`, { status, gone: true });
+    if (status === 429 || status === 503) {
+      const until = retryAfter(header('retry-after'), now());
+      throw new FetchError(`fetch: HTTP ${status} from ${url.href}${until ? `; retry after ${until.toISOString()}` : ''}`, { status, retryAfter: until });
+    }
+    throw new FetchError(`fetch: HTTP ${status} from ${url.href}`, { status });
+  }
+}
+
+/** What a feed reader takes from the response: the charset, Content-Location as the base, Content-Language. */
+export function documentOf(response: FetchResponse): { url: string; contentType?: string; language?: string } {
+  let base = response.url;
+  try {
+    const location = response.headers.contentLocation && new URL(response.headers.contentLocation, response.url);
+    if (location && /^https?:$/.test(location.protocol)) base = location.href; // never javascript: and the like
+  } catch {
+    // an unreadable Content-Location is ignored
+  }
+  return {
+    url: base,
+    contentType: response.headers.contentType,
+    language: response.headers.contentLanguage?.split(',')[0]?.trim() || undefined,
+  };
+}

@@ -1,0 +1,85 @@
+// HTML: sanitized with an allowlist (sanitize-html), relative URLs made absolute, and plain text.
+import { decodeHTML } from 'entities';
+import sanitizeHtml from 'sanitize-html';
+import { collapseWhitespace, fixMojibake } from './text.js';
+import { resolveUrl } from './urls.js';
+
+const ALLOWED_TAGS = [
+  'p', 'br', 'hr', 'div', 'span', 'a', 'img', 'figure', 'figcaption', 'picture', 'ul', 'ol', 'li', 'dl', 'dt', 'dd',
+  'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'q', 'cite', 'pre', 'code', 'kbd', 'samp', 'var',
+  'table', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td', 'caption', 'colgroup', 'col',
+  'em', 'strong', 'b', 'i', 'u', 's', 'del', 'ins', 'sub', 'sup', 'small', 'mark', 'abbr', 'time', 'address',
+];
+
+const URL_ATTRS = ['href', 'src', 'cite'];
+
+function options(base: string | undefined): sanitizeHtml.IOptions {
+  return {
+    allowedTags: ALLOWED_TAGS,
+    allowedAttributes: {
+      a: ['href', 'title', 'name', 'rel'],
+      img: ['src', 'alt', 'title', 'width', 'height'],
+      blockquote: ['cite'],
+      q: ['cite'],
+      td: ['colspan', 'rowspan', 'headers'],
+      th: ['colspan', 'rowspan', 'scope', 'headers'],
+      ol: ['start', 'reversed', 'type'],
+      li: ['value'],
+      time: ['datetime'],
+      abbr: ['title'],
+      '*': ['lang', 'dir'],
+    },
+    allowedSchemes: ['http', 'https', 'mailto', 'tel'],
+    // data: only for images, and only image types (checked in transform below).
+    allowedSchemesByTag: { img: ['http', 'https', 'data'] },
+    allowProtocolRelative: true,
+    disallowedTagsMode: 'discard',
+    // The text inside other dropped elements (iframe, object…) is kept, as feed readers do.
+    nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript'],
+    transformTags: {
+      '*': (tagName, attribs) => {
+        for (const name of URL_ATTRS) if (attribs[name] !== undefined) attribs[name] = resolveUrl(attribs[name], base) ?? '';
+        if (tagName === 'a' && attribs.href) attribs.rel = 'noopener noreferrer';
+        else delete attribs.rel;
+        if (tagName === 'img' && attribs.src?.toLowerCase().startsWith('data:') && !/^data:image\/(?!svg)/i.test(attribs.src)) delete attribs.src;
+        return { tagName, attribs };
+      },
+    },
+    // 1×1 images are trackers, not pictures.
+    exclusiveFilter: (frame) => frame.tag === 'img' && (!frame.attribs.src || (frame.attribs.width === '1' && frame.attribs.height === '1')),
+  };
+}
+
+const SERIALIZE_ONLY: sanitizeHtml.IOptions = { allowedTags: false, allowedAttributes: false, allowVulnerableTags: true, allowedSchemes: ['*' as string] };
+
+/**
+ * Safe HTML. When sanitizing changed nothing but the serialization, the input is returned as
+ * written, so that entity references survive as the author wrote them.
+ */
+export function cleanHtml(html: string, base?: string): string {
+  const input = prepare(fixMojibake(html));
+  const clean = sanitizeHtml(input, options(base));
+  if (clean === input || !input.includes('&')) return clean;
+  return sanitizeHtml(input, SERIALIZE_ONLY) === clean ? input.replace(/&#X/g, '&#x') : clean;
+}
+
+/**
+ * What an HTML parser would misread: a comment left open ends at the next ">" (as in SGML, so it
+ * cannot swallow the rest), and "<!" that starts no comment, CDATA or real DOCTYPE is text.
+ */
+function prepare(html: string): string {
+  if (!html.includes('<!')) return html;
+  return html
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/<!--[^>]*>?/g, '')
+    .replace(/<!(?!--|\[CDATA\[|doctype\s+[a-z])/gi, '&lt;!');
+}
+
+const BLOCK = /<(\/?(?:p|div|br|li|h[1-6]|tr|td|th|blockquote|pre|figure|figcaption|dt|dd|hr|table|ul|ol)\b)/gi;
+
+/** Plain text: tags dropped (blocks become spaces), entities decoded, white space collapsed. */
+export function htmlToText(html: string): string {
+  if (!/[<&]/.test(html)) return collapseWhitespace(html);
+  const stripped = sanitizeHtml(html.replace(BLOCK, ' <$1'), { allowedTags: [], allowedAttributes: {}, nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'title'] });
+  return collapseWhitespace(decodeHTML(stripped));
+}

@@ -1,0 +1,133 @@
+// RSS 0.90–0.94, 2.0 and RSS 1.0 (RDF) → RawFeed.
+import type { Enclosure } from '../model.js';
+import { resolveUrl } from '../normalize/urls.js';
+import { atomText } from './atom.js';
+import { feedDate } from './dates-in-feed.js';
+import { NS, adoptRootNamespace, all, attr, elements, first, serialize, textOf, valueOf } from './tree.js';
+import type { ParseOptions, RawEntry, RawFeed, RawTag, Text } from './types.js';
+import type { XmlElement } from './xml-tree.js';
+
+// RSS core elements: no namespace, the RSS 1.0 and 0.90 namespaces, and two RSS 2.0 namespaces seen in the wild.
+const CORE: readonly string[] = ['', NS.rss10, NS.rss090, 'http://backend.userland.com/rss2', 'http://blogs.law.harvard.edu/tech/rss'];
+const DC: readonly string[] = [NS.dc];
+const ATOM: readonly string[] = [NS.atom10, NS.atom03];
+
+/** Like feedparser: RSS text is HTML when it holds an end tag or an entity reference. */
+function looksLikeHtml(text: string): boolean {
+  return /<\/[A-Za-z][\w-]*\s*>|<[A-Za-z][\w-]*[^<>]*\/>|&(#\d+|#x[0-9a-f]+|[A-Za-z][\w]*);/i.test(text);
+}
+
+/** Element text as a text construct: naked XHTML children are serialized as HTML. */
+function rssText(el: XmlElement | undefined, html: 'html' | 'guess'): Text | undefined {
+  if (!el) return undefined;
+  if (ATOM.includes(el.ns)) return atomText(el);
+  const markup = elements(el).length > 0;
+  const value = (markup ? serialize(el.children) : textOf(el)).trim();
+  const type = markup || html === 'html' || looksLikeHtml(value) ? 'html' : 'text';
+  return { type, value, base: el.base };
+}
+
+/** "jo@example.org (Jo Smith)", "Jo Smith <jo@example.org>", "Jo Smith (jo@example.org)" → "Jo Smith". */
+export function authorName(raw: string | undefined): string | undefined {
+  const text = raw?.trim().replace(/\s+/g, ' ');
+  if (!text) return undefined;
+  const m =
+    /^\S+@\S+\s*\((.+)\)$/.exec(text) ?? /^(.+?)\s*<[^<>]*@[^<>]*>$/.exec(text) ?? /^(.+?)\s*\(\s*[^()\s]+@[^()\s]+\s*\)$/.exec(text) ?? /^mailto:(.+)$/i.exec(text);
+  return (m?.[1] ?? text).trim() || undefined;
+}
+
+function rssTags(item: XmlElement): RawTag[] {
+  return [...all(item, CORE, 'category'), ...all(item, DC, 'subject')]
+    .map((c) => valueOf(c))
+    .filter((t): t is string => Boolean(t))
+    .map((term) => ({ term }));
+}
+
+function enclosuresOf(item: XmlElement): Enclosure[] {
+  const seen = new Set<string>();
+  const out: Enclosure[] = [];
+  const add = (el: XmlElement, urlAttr: string, lengthAttr: string) => {
+    const url = resolveUrl(attr(el, urlAttr), el.base);
+    if (!url || seen.has(url)) return;
+    seen.add(url);
+    const length = attr(el, lengthAttr);
+    out.push({ url, type: attr(el, 'type') || undefined, length: length && /^\d+$/.test(length) ? Number(length) : undefined });
+  };
+  for (const e of all(item, CORE, 'enclosure')) add(e, 'url', 'length');
+  for (const l of all(item, ATOM, 'link').filter((l) => attr(l, 'rel') === 'enclosure')) add(l, 'href', 'length');
+  for (const m of all(item, [NS.media], 'content')) add(m, 'url', 'filesize');
+  for (const g of all(item, [NS.media], 'group')) for (const m of all(g, [NS.media], 'content')) add(m, 'url', 'filesize');
+  return out;
+}
+
+function rssEntry(item: XmlElement, channel: XmlElement, opts: ParseOptions, warnings: string[]): RawEntry {
+  const base = item.base;
+  const date = (namespaces: readonly string[], local: string) =>
+    feedDate(valueOf(first(item, namespaces, local)), `item ${local}`, opts.timezone, warnings);
+  const guidEl = first(item, CORE, 'guid');
+  const guid = valueOf(guidEl);
+  // RSS 2.0: isPermaLink defaults to true, so a guid without a link is the link.
+  const guidIsLink = guid && attr(guidEl, 'ispermalink')?.toLowerCase() !== 'false' && /^(https?:|\/)/i.test(guid);
+  const link = valueOf(first(item, CORE, 'link')) ?? (guidIsLink ? guid : undefined) ?? attr(first(item, ATOM, 'link'), 'href');
+  const dcDate = date(DC, 'date');
+  const content =
+    first(item, [NS.content], 'encoded') ?? first(item, [NS.xhtml], 'body') ?? first(item, [NS.xhtml], 'div') ??
+    first(item, ATOM, 'content') ?? first(item, CORE, 'fullitem') ?? first(item, CORE, 'body');
+  return {
+    id: guid ?? attr(item, 'rdf:about'),
+    title: rssText(first(item, CORE, 'title') ?? first(item, DC, 'title') ?? first(item, ATOM, 'title'), 'guess'),
+    link: resolveUrl(link, base),
+    published: date(CORE, 'pubdate') ?? date([NS.dcterms], 'issued') ?? date([NS.dcterms], 'created') ?? date(ATOM, 'published') ?? dcDate,
+    updated: dcDate ?? date([NS.dcterms], 'modified') ?? date(ATOM, 'updated'),
+    author: authorName(
+      valueOf(first(item, CORE, 'author')) ?? valueOf(first(item, DC, 'creator')) ?? valueOf(first(item, DC, 'author')) ?? valueOf(first(first(item, ATOM, 'author') ?? item, ATOM, 'name')),
+    ),
+    summary: rssText(first(item, CORE, 'description') ?? first(item, DC, 'description') ?? first(item, ATOM, 'summary'), 'html'),
+    content: content && (content.ns === NS.content || content.local === 'fullitem' ? { type: 'html', value: textOf(content).trim(), base: content.base } : rssText(content, 'html')),
+    tags: rssTags(item),
+    enclosures: enclosuresOf(item),
+    language: valueOf(first(item, DC, 'language')) ?? item.lang ?? channelLanguage(channel, opts),
+    base,
+  };
+}
+
+function channelLanguage(channel: XmlElement, opts: ParseOptions): string | undefined {
+  return valueOf(first(channel, CORE, 'language')) ?? valueOf(first(channel, DC, 'language')) ?? channel.lang ?? opts.language;
+}
+
+const PERIOD_MINUTES: Record<string, number> = { hourly: 60, daily: 1440, weekly: 10080, monthly: 43200, yearly: 525600 };
+
+function ttlMinutes(channel: XmlElement): number | undefined {
+  const ttl = Number(valueOf(first(channel, CORE, 'ttl')));
+  if (Number.isFinite(ttl) && ttl > 0) return ttl;
+  const period = valueOf(first(channel, [NS.sy], 'updateperiod'))?.toLowerCase();
+  if (!period || !PERIOD_MINUTES[period]) return undefined;
+  const frequency = Number(valueOf(first(channel, [NS.sy], 'updatefrequency')) ?? 1) || 1;
+  return PERIOD_MINUTES[period] / frequency;
+}
+
+export function parseRss(root: XmlElement, opts: ParseOptions): RawFeed {
+  const warnings: string[] = [];
+  const isRdf = root.local === 'rdf';
+  if (!isRdf) adoptRootNamespace(root, '');
+  const channel = first(root, CORE, 'channel') ?? root;
+  // RSS 1.0 and 0.90 put items beside the channel; some RSS 2.0 feeds do too.
+  const items = [...all(channel, CORE, 'item'), ...(channel === root ? [] : all(root, CORE, 'item'))];
+  const date = (namespaces: readonly string[], local: string) =>
+    feedDate(valueOf(first(channel, namespaces, local)), `channel ${local}`, opts.timezone, warnings);
+  const version = isRdf ? (root.children.some((c) => typeof c !== 'string' && c.ns === NS.rss090) ? '0.90' : '1.0') : (attr(root, 'version') ?? '2.0');
+  return {
+    format: isRdf ? 'rdf' : 'rss',
+    version,
+    title: rssText(first(channel, CORE, 'title') ?? first(channel, DC, 'title'), 'guess'),
+    link: resolveUrl(valueOf(first(channel, CORE, 'link')) ?? attr(all(channel, ATOM, 'link').find((l) => (attr(l, 'rel') ?? 'alternate') === 'alternate'), 'href'), channel.base),
+    description: rssText(first(channel, CORE, 'description') ?? first(channel, DC, 'description') ?? first(channel, ATOM, 'subtitle'), 'html'),
+    language: channelLanguage(channel, opts),
+    updated: date(CORE, 'lastbuilddate') ?? date(DC, 'date') ?? date([NS.dcterms], 'modified') ?? date(CORE, 'pubdate') ?? date(ATOM, 'updated'),
+    ttlMinutes: ttlMinutes(channel),
+    skipHours: all(first(channel, CORE, 'skiphours') ?? channel, CORE, 'hour').map((h) => Number(valueOf(h))).filter((h) => Number.isInteger(h) && h >= 0 && h <= 24),
+    skipDays: all(first(channel, CORE, 'skipdays') ?? channel, CORE, 'day').map((d) => valueOf(d) ?? '').filter(Boolean),
+    entries: items.map((item) => rssEntry(item, channel, opts, warnings)),
+    warnings,
+  };
+}

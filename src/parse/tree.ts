@@ -1,0 +1,80 @@
+// Reading the XML tree: find children by namespace and name, take text, serialize inline XHTML.
+import { escapeHtml } from '../normalize/text.js';
+import type { XmlChild, XmlElement } from './xml-tree.js';
+
+export const NS = {
+  atom10: 'http://www.w3.org/2005/Atom',
+  atom03: 'http://purl.org/atom/ns#',
+  rss090: 'http://my.netscape.com/rdf/simple/0.9/',
+  rss10: 'http://purl.org/rss/1.0/',
+  rdf: 'http://www.w3.org/1999/02/22-rdf-syntax-ns#',
+  dc: 'http://purl.org/dc/elements/1.1/',
+  dcterms: 'http://purl.org/dc/terms/',
+  content: 'http://purl.org/rss/1.0/modules/content/',
+  xhtml: 'http://www.w3.org/1999/xhtml',
+  media: 'http://search.yahoo.com/mrss/',
+  sy: 'http://purl.org/rss/1.0/modules/syndication/',
+} as const;
+
+const isElement = (c: XmlChild): c is XmlElement => typeof c !== 'string';
+
+/** Namespaces are compared without case or a trailing slash: feeds in the wild vary both. */
+const sameNs = (a: string, b: string) => a.toLowerCase().replace(/[/#]$/, '') === b.toLowerCase().replace(/[/#]$/, '');
+
+export function elements(node: XmlElement): XmlElement[] {
+  return node.children.filter(isElement);
+}
+
+/** Children named `local` in any of `namespaces` ("" matches elements without a namespace). */
+export function all(node: XmlElement, namespaces: readonly string[], local: string): XmlElement[] {
+  return elements(node).filter((e) => e.local === local && namespaces.some((ns) => sameNs(e.ns, ns)));
+}
+
+export function first(node: XmlElement, namespaces: readonly string[], local: string): XmlElement | undefined {
+  return elements(node).find((e) => e.local === local && namespaces.some((ns) => sameNs(e.ns, ns)));
+}
+
+export function textOf(node: XmlElement | undefined): string {
+  if (!node) return '';
+  return node.children.map((c) => (typeof c === 'string' ? c : textOf(c))).join('');
+}
+
+/** Trimmed text, or undefined when there is none. */
+export function valueOf(node: XmlElement | undefined): string | undefined {
+  const text = textOf(node).trim();
+  return text || undefined;
+}
+
+const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr']);
+
+/** Inline XHTML back to an HTML string: local names, no namespace declarations. */
+export function serialize(children: XmlChild[]): string {
+  return children
+    .map((c) => {
+      if (typeof c === 'string') return escapeHtml(c).replace(/&#39;/g, "'").replace(/&quot;/g, '"');
+      const attrs = Object.entries(c.attrs)
+        .filter(([k]) => k !== 'xmlns' && !k.startsWith('xmlns:') && !k.startsWith('xml:'))
+        .map(([k, v]) => ` ${k.includes(':') ? k.slice(k.indexOf(':') + 1) : k}="${escapeHtml(v)}"`)
+        .join('');
+      return VOID.has(c.local) && c.children.length === 0
+        ? `<${c.local}${attrs} />`
+        : `<${c.local}${attrs}>${serialize(c.children)}</${c.local}>`;
+    })
+    .join('');
+}
+
+export function attr(node: XmlElement | undefined, name: string): string | undefined {
+  const v = node?.attrs[name];
+  return v === undefined ? undefined : v.trim();
+}
+
+/** Treats the root's own namespace as the format's: feeds in the wild invent namespaces for RSS and Atom. */
+export function adoptRootNamespace(root: XmlElement, ns: string): void {
+  const own = root.ns;
+  if (!own || own === ns) return;
+  const walk = (el: XmlElement) => {
+    if (el.ns === own) el.ns = ns;
+    for (const c of el.children) if (typeof c !== 'string') walk(c);
+  };
+  walk(root);
+}
