@@ -8,6 +8,7 @@ import { ConfigError, UsageError, errorMessage } from './errors.js';
 import { parseSeed } from './ingest/seeds.js';
 import { stderrLogger, type Logger } from './log.js';
 import type { Article, RefreshResult } from './model.js';
+import type { FetchState } from './store/fetch-state.js';
 import { entryToJson, feedToJson } from './normalize/feed-json.js';
 import { detectFormat } from './parse/detect.js';
 import { parseFeed } from './parse/parse-feed.js';
@@ -79,6 +80,8 @@ function positiveInt(value: string): number {
 
 function summarize(r: RefreshResult): string {
   if (r.error) return `${r.source}: failed: ${r.error}`;
+  if (r.skipped) return `${r.source}: skipped: ${r.skipped}`;
+  if (r.notModified) return `${r.source}: not modified`;
   const refused = r.refused.length ? `, ${r.refused.length} refused` : '';
   return `${r.source}: ${r.new} new, ${r.updated} updated, ${r.unchanged} unchanged${refused}`;
 }
@@ -128,6 +131,51 @@ async function parseCommand(ctx: Context, inputs: string[], json: boolean, allow
     }
   }
   return failed ? 1 : 0;
+}
+
+function sourceStatus(s: FetchState | undefined): string {
+  if (!s?.lastCheck) return 'never fetched';
+  if (s.gone) return 'gone';
+  if (s.consecutiveErrors) return 'error';
+  return 'ok';
+}
+
+function sourcesListCommand(ctx: Context, json: boolean): number {
+  const { config, store } = ctx.open();
+  const rows = config.sources.map((source) => {
+    const state = store.fetchStates.get(source.name);
+    return {
+      name: source.name,
+      type: source.type,
+      location: source.type === 'feed' ? (state?.url ?? source.url) : source.path,
+      tags: source.tags,
+      status: sourceStatus(state),
+      lastCheck: state?.lastCheck?.toISOString() ?? null,
+      lastSuccess: state?.lastSuccess?.toISOString() ?? null,
+      lastStatus: state?.lastStatus ?? null,
+      lastError: state?.lastError ?? null,
+      consecutiveErrors: state?.consecutiveErrors ?? 0,
+      nextFetch: state?.nextFetch?.toISOString() ?? null,
+      articles: state?.articles ?? 0,
+    };
+  });
+  if (json) {
+    ctx.print(JSON.stringify(rows, null, 2));
+    return 0;
+  }
+  for (const r of rows) {
+    const errors = r.consecutiveErrors ? `, ${r.consecutiveErrors} errors in a row: ${r.lastError}` : '';
+    ctx.print(`${r.name}  ${r.type}  ${r.location}  [${r.tags.join(', ')}]  ${r.status}, ${r.articles} articles, last success ${r.lastSuccess ?? 'never'}${errors}`);
+  }
+  return 0;
+}
+
+function sourcesEnableCommand(ctx: Context, name: string): number {
+  const { config, store } = ctx.open();
+  if (!config.sources.some((s) => s.name === name)) throw new UsageError(`unknown source: ${name} (see ${config.file})`);
+  store.fetchStates.enable(name);
+  ctx.print(`${name}: enabled; it will be fetched at the next refresh`);
+  return 0;
 }
 
 function articleLine(a: Article): string {
@@ -196,6 +244,18 @@ function program(ctx: Context, setCode: (code: number) => void): Command {
     .option('--json', 'one JSON object per article')
     .addHelpText('after', '\nExamples:\n  tidings articles --tag pakistan\n  tidings articles --source sample --limit 5 --json')
     .action((o, cmd: Command) => (globals(cmd), run(() => articlesCommand(ctx, o))()));
+  const sources = cli.command('sources').description('list and manage sources');
+  sources
+    .command('list')
+    .description('every source with its status, last success, errors and article count')
+    .option('--json', 'machine-readable')
+    .addHelpText('after', '\nExample:\n  tidings sources list --json')
+    .action((o: { json?: boolean }, cmd: Command) => (globals(cmd), run(() => sourcesListCommand(ctx, Boolean(o.json)))()));
+  sources
+    .command('enable')
+    .description('fetch a source again after HTTP 410 or a Retry-After')
+    .argument('<name>', 'source name')
+    .action((name: string, _o, cmd: Command) => (globals(cmd), run(() => sourcesEnableCommand(ctx, name))()));
   cli
     .command('start')
     .description('refresh every source, then build the site (what npm start runs)')

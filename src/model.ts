@@ -55,4 +55,8 @@ export interface RefreshResult {
   refused: Refusal[];
   warnings: string[];
   error?: string;
+  /** HTTP 304: nothing was parsed. */
+  notModified?: boolean;
+  /** Why the source was not fetched at all (gone, or asked to wait). */
+  skipped?: string;
 }

@@ -1,4 +1,5 @@
 // The configuration schema and its defaults, in one place.
+import cron from 'node-cron';
 import { z } from 'zod';
 
 const slug = z
@@ -16,11 +17,42 @@ function isTimeZone(name: string): boolean {
   }
 }
 
+const UNITS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400 };
+
+/** A duration in seconds: a number, or "500ms", "20s", "5m", "24h", "7d". */
+const duration = z.union([
+  z.number().nonnegative(),
+  z
+    .string()
+    .regex(/^\s*\d+(\.\d+)?\s*(ms|s|m|h|d)\s*$/, 'expected a duration such as 20s, 5m or 24h')
+    .transform((v) => {
+      const [, n, unit] = /^\s*([\d.]+)\s*(ms|s|m|h|d)/.exec(v)!;
+      return Number(n) * UNITS[unit!]!;
+    }),
+]);
+
+const BYTE_UNITS: Record<string, number> = { b: 1, kb: 1e3, kib: 1024, mb: 1e6, mib: 1048576, gb: 1e9, gib: 1073741824 };
+
+/** A size in bytes: a number, or "512KiB", "10MiB". */
+const size = z.union([
+  z.number().int().positive(),
+  z
+    .string()
+    .regex(/^\s*\d+(\.\d+)?\s*(b|kb|kib|mb|mib|gb|gib)\s*$/i, 'expected a size such as 512KiB or 10MiB')
+    .transform((v) => {
+      const [, n, unit] = /^\s*([\d.]+)\s*(\w+)/.exec(v)!;
+      return Math.round(Number(n) * BYTE_UNITS[unit!.toLowerCase()]!);
+    }),
+]);
+
+const schedule = z.string().refine((v) => cron.validate(v), 'expected a cron expression such as "*/15 * * * *"');
+
 const sourceBase = {
   name: slug,
   title: z.string().min(1).optional(),
   tags: z.array(z.string().min(1)).default([]),
   timezone: timezone.default('UTC'),
+  schedule: schedule.optional(),
 };
 
 const seedsSource = z.strictObject({
@@ -30,9 +62,37 @@ const seedsSource = z.strictObject({
   titleFrom: z.enum(['hashtags', 'first-sentence']).default('hashtags'),
 });
 
-const sourceSchema = z.discriminatedUnion('type', [seedsSource], {
+const maxItems = z.number().int().positive().optional();
+
+const feedSource = z.strictObject({
+  ...sourceBase,
+  type: z.literal('feed'),
+  url: z.url({ protocol: /^https?$/, error: 'expected an http or https URL' }),
+  maxItems,
+});
+
+const fileSource = z.strictObject({
+  ...sourceBase,
+  type: z.literal('file'),
+  path: z.string().min(1),
+  maxItems,
+});
+
+const sourceSchema = z.discriminatedUnion('type', [seedsSource, feedSource, fileSource], {
   error: (issue) =>
-    issue.code === 'invalid_union' ? 'expected type to be one of: seeds' : undefined,
+    issue.code === 'invalid_union' ? 'expected type to be one of: seeds, feed, file' : undefined,
+});
+
+const fetchSchema = z.strictObject({
+  timeout: duration.default(20),
+  connectTimeout: duration.default(10),
+  maxBodySize: size.default(10 * 1024 * 1024),
+  maxRedirects: z.number().int().min(0).max(20).default(5),
+  allowPrivateNetworks: z.boolean().default(false),
+  concurrency: z.number().int().min(1).max(64).default(8),
+  perHost: z.number().int().min(1).max(16).default(2),
+  minInterval: duration.default(300),
+  maxInterval: duration.default(86400),
 });
 
 const siteSchema = z.strictObject({
@@ -49,6 +109,8 @@ const siteSchema = z.strictObject({
 export const configSchema = z
   .strictObject({
     site: siteSchema.default(siteSchema.parse({})),
+    schedule: schedule.default('*/15 * * * *'),
+    fetch: fetchSchema.default(fetchSchema.parse({})),
     sources: z.array(sourceSchema).default([]),
   })
   .superRefine((config, ctx) => {
@@ -63,6 +125,9 @@ export const configSchema = z
 export type ConfigInput = z.input<typeof configSchema>;
 type Parsed = z.output<typeof configSchema>;
 export type SeedsSource = z.output<typeof seedsSource>;
+export type FeedSource = z.output<typeof feedSource>;
+export type FileSource = z.output<typeof fileSource>;
+export type FetchSettings = z.output<typeof fetchSchema>;
 export type Source = Parsed['sources'][number];
 export type Site = Parsed['site'];
 

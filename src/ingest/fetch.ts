@@ -32,6 +32,8 @@ export interface FetchDeps {
   limits?: Partial<FetchLimits>;
   /** DNS, injectable for tests (rebinding, private answers). */
   lookup?: Lookup;
+  /** Which addresses count as private; tests narrow it to tell two loopback addresses apart. */
+  isBlocked?: (ip: string) => boolean;
   now?: () => Date;
 }
 
@@ -83,11 +85,11 @@ export function isPrivateAddress(ip: string): boolean {
 const privateRefusal = (url: string, ip: string) =>
   new FetchError(`fetch: refused to connect to the private address ${ip} for ${url} (set fetch.allowPrivateNetworks to allow)`);
 
-function guardedLookup(base: Lookup, allowPrivate: boolean, url: string) {
+function guardedLookup(base: Lookup, isBlocked: (ip: string) => boolean, url: string) {
   return (hostname: string, options: object, callback: (...args: unknown[]) => void) => {
     base(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err);
-      const usable = allowPrivate ? addresses : addresses.filter((a) => !isPrivateAddress(a.address));
+      const usable = addresses.filter((a) => !isBlocked(a.address));
       if (!usable.length) return callback(privateRefusal(url, addresses[0]?.address ?? hostname));
       if ((options as { all?: boolean }).all) return callback(null, usable);
       callback(null, usable[0]!.address, usable[0]!.family);
@@ -127,8 +129,9 @@ function readBody(res: http.IncomingMessage, maxBytes: number, url: string): Pro
       chunks.push(chunk);
     });
     stream.on('end', () => resolve(Buffer.concat(chunks)));
-    stream.on('error', (err) => fail(new FetchError(`fetch: cannot read the body of ${url}: ${err.message}`)));
-    res.on('error', (err) => fail(new FetchError(`fetch: connection lost while reading ${url}: ${err.message}`)));
+    const wrap = (what: string) => (err: Error) => fail(err instanceof FetchError ? err : new FetchError(`fetch: ${what} ${url}: ${err.message}`));
+    stream.on('error', wrap('cannot read the body of'));
+    res.on('error', wrap('connection lost while reading'));
     if (unzip) res.on('aborted', () => fail(new FetchError(`fetch: connection lost while reading ${url}`)));
   });
 }
@@ -150,12 +153,14 @@ function requestOnce(url: URL, headers: Record<string, string>, deps: FetchDeps,
   return new Promise((resolve, reject) => {
     const client = url.protocol === 'https:' ? https : http;
     const host = url.hostname.replace(/^\[|\]$/g, '');
-    if (isIP(host) && !limits.allowPrivateNetworks && isPrivateAddress(host)) return reject(privateRefusal(url.href, host));
+    const isBlocked = limits.allowPrivateNetworks ? () => false : (deps.isBlocked ?? isPrivateAddress);
+    // An IP literal is never looked up, so it is checked here; names are checked in the lookup.
+    if (isIP(host) && isBlocked(host)) return reject(privateRefusal(url.href, host));
     const req = client.request(url, {
       method: 'GET',
       headers,
       agent: false,
-      lookup: guardedLookup(deps.lookup ?? (dnsLookup as unknown as Lookup), limits.allowPrivateNetworks, url.href) as never,
+      lookup: guardedLookup(deps.lookup ?? (dnsLookup as unknown as Lookup), isBlocked, url.href) as never,
     });
     register(req);
     const connectTimer = setTimeout(
@@ -167,7 +172,7 @@ function requestOnce(url: URL, headers: Record<string, string>, deps: FetchDeps,
         clearTimeout(connectTimer);
         // The last word: the address this socket really reached.
         const ip = socket.remoteAddress ?? '';
-        if (!limits.allowPrivateNetworks && isPrivateAddress(ip)) req.destroy(privateRefusal(url.href, ip));
+        if (isBlocked(ip)) req.destroy(privateRefusal(url.href, ip));
       });
     });
     req.on('response', (res) => {
@@ -188,16 +193,19 @@ export async function fetchFeed(request: FetchRequest, deps: FetchDeps): Promise
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
   const now = deps.now ?? (() => new Date());
   let current: http.ClientRequest | undefined;
+  const timeout = new FetchError(`fetch: ${request.url} took longer than ${limits.timeoutMs / 1000} s`);
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
-    current?.destroy(new FetchError(`fetch: ${request.url} took longer than ${limits.timeoutMs / 1000} s`));
+    current?.destroy(timeout);
   }, limits.timeoutMs);
   try {
     return await follow(request, deps, limits, now, (req) => {
       current = req;
-      if (timedOut) req.destroy(new FetchError(`fetch: ${request.url} took longer than ${limits.timeoutMs / 1000} s`));
+      if (timedOut) req.destroy(timeout);
     });
+  } catch (err) {
+    throw timedOut ? timeout : err;
   } finally {
     clearTimeout(timer);
   }

@@ -12,3 +12,34 @@ export function resolveUrl(ref: string | undefined, base?: string): string | und
     return trimmed;
   }
 }
+
+const TRACKING = [/^utm_/i, /^(fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|ref_src|_hsenc|_hsmi|yclid)$/i];
+
+/**
+ * The canonical form of an article URL, which dedupe compares: absolute, scheme and host
+ * lowercased, default port and fragment removed, tracking parameters removed, the rest of the
+ * query kept in its order. Undefined for what is not an http(s) URL.
+ */
+export function canonicalUrl(ref: string | undefined, base?: string, extraTracking: readonly string[] = []): string | undefined {
+  if (!ref?.trim()) return undefined;
+  let url: URL;
+  try {
+    url = new URL(ref.trim(), base);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  url.hash = '';
+  if (url.search) {
+    const extra = new Set(extraTracking.map((p) => p.toLowerCase()));
+    const kept = url.search
+      .slice(1)
+      .split('&')
+      .filter((pair) => {
+        const key = decodeURIComponent(pair.split('=')[0]!.replace(/\+/g, ' '));
+        return pair && !TRACKING.some((re) => re.test(key)) && !extra.has(key.toLowerCase());
+      });
+    url.search = kept.length ? `?${kept.join('&')}` : '';
+  }
+  return url.href;
+}

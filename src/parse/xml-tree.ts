@@ -143,6 +143,19 @@ export function repairXml(text: string): string {
     });
 }
 
+/** A truncated document: drop a partial last tag and close every element left open. */
+export function closeOpenElements(text: string): string {
+  const body = text.replace(/<[^>]*$/, '').replace(/<!\[CDATA\[(?:(?!\]\]>)[\s\S])*$/, '');
+  const stack: string[] = [];
+  const tags = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<[?!][^>]*>|<(\/?)([A-Za-z_][\w:.-]*)[^>]*?(\/?)>/g;
+  for (let m = tags.exec(body); m; m = tags.exec(body)) {
+    if (!m[2] || m[3]) continue;
+    if (!m[1]) stack.push(m[2]);
+    else if (stack.lastIndexOf(m[2]) >= 0) stack.length = stack.lastIndexOf(m[2]);
+  }
+  return body + stack.reverse().map((name) => `</${name}>`).join('');
+}
+
 export interface ParsedXml {
   root: XmlElement;
   /** Why the document was ill-formed, when it was. */
@@ -158,7 +171,7 @@ export async function parseXml(text: string, base?: string): Promise<ParsedXml> 
     return { root: await parseWith(strictParser, text, base) };
   } catch (first) {
     if ((first as Error).message.startsWith('not a feed')) throw first;
-    const repaired = repairXml(text);
+    const repaired = closeOpenElements(repairXml(text));
     try {
       return { root: await parseWith(strictParser, repaired, base), bozo: (first as Error).message };
     } catch {

@@ -42,4 +42,21 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX article_tags_tag_published ON article_tags (tag, published DESC);
   `,
+  // 2: remote feeds keep their fetch state.
+  `
+  ALTER TABLE sources ADD COLUMN url TEXT;
+  ALTER TABLE sources ADD COLUMN etag TEXT;
+  ALTER TABLE sources ADD COLUMN last_modified TEXT;
+  ALTER TABLE sources ADD COLUMN last_check INTEGER;
+  ALTER TABLE sources ADD COLUMN last_success INTEGER;
+  ALTER TABLE sources ADD COLUMN last_status INTEGER;
+  ALTER TABLE sources ADD COLUMN last_error TEXT;
+  ALTER TABLE sources ADD COLUMN consecutive_errors INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sources ADD COLUMN next_fetch INTEGER;
+  ALTER TABLE sources ADD COLUMN gone INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sources ADD COLUMN ttl_minutes INTEGER;
+  ALTER TABLE sources ADD COLUMN cache_until INTEGER;
+  ALTER TABLE sources ADD COLUMN skip_hours TEXT NOT NULL DEFAULT '[]';
+  ALTER TABLE sources ADD COLUMN skip_days TEXT NOT NULL DEFAULT '[]';
+  `,
 ];

@@ -1,6 +1,7 @@
 // Queries over the database. The store knows nothing of fetching or parsing: it takes entries.
 import { createHash } from 'node:crypto';
 import type { Article, Entry, Tag } from '../model.js';
+import { FetchStates } from './fetch-state.js';
 import type { Db } from './open-store.js';
 
 export interface SourceRow {
@@ -60,14 +61,21 @@ const ARTICLE_COLUMNS = `a.*, (SELECT json_group_array(json_array(t.slug, t.labe
 
 export class Store {
   readonly db: Db;
+  readonly fetchStates: FetchStates;
   private readonly stmt;
 
   constructor(db: Db) {
     this.db = db;
+    this.fetchStates = new FetchStates(db);
     this.stmt = {
+      // A changed configured location starts the fetch state afresh.
       upsertSource: db.prepare(
         `INSERT INTO sources (name, type, location, created_at) VALUES (@name, @type, @location, @now)
-         ON CONFLICT (name) DO UPDATE SET type = excluded.type, location = excluded.location`,
+         ON CONFLICT (name) DO UPDATE SET type = excluded.type, location = excluded.location,
+           url = CASE WHEN location = excluded.location THEN url END,
+           etag = CASE WHEN location = excluded.location THEN etag END,
+           last_modified = CASE WHEN location = excluded.location THEN last_modified END,
+           gone = CASE WHEN location = excluded.location THEN gone ELSE 0 END`,
       ),
       findHash: db.prepare('SELECT id, content_hash, first_seen FROM articles WHERE source = ? AND identity = ?'),
       insert: db.prepare(

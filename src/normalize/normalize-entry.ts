@@ -1,0 +1,86 @@
+// RawFeed entries → canonical Entry objects: plain-text titles and summaries, sanitized content,
+// canonical links, clamped dates, merged tags and a stable identity.
+import { createHash } from 'node:crypto';
+import type { Entry } from '../model.js';
+import type { RawEntry, RawFeed, Text } from '../parse/types.js';
+import { cleanHtml, htmlToText } from './html.js';
+import { toTags } from './tags.js';
+import { escapeHtml, firstSentence, fixMojibake, truncateAtWord } from './text.js';
+import { canonicalUrl, resolveUrl } from './urls.js';
+
+export const MAX_TITLE = 300;
+export const MAX_SUMMARY = 500;
+const DAY = 86_400_000;
+
+export interface NormalizeOptions {
+  /** Fetch time: dates more than a day after it are clamped to it; undated entries get it. */
+  now: Date;
+  /** The source's configured tags, added to every entry. */
+  tags?: readonly string[];
+  /** More query parameters to strip from links. */
+  trackingParams?: readonly string[];
+  maxItems?: number;
+}
+
+function plain(text: Text | undefined): string {
+  if (!text) return '';
+  return text.type === 'html' ? htmlToText(fixMojibake(text.value)) : fixMojibake(text.value).replace(/\s+/g, ' ').trim();
+}
+
+function html(text: Text): string {
+  if (text.type === 'html') return cleanHtml(text.value, text.base);
+  return fixMojibake(text.value)
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => `<p>${escapeHtml(p)}</p>`)
+    .join('\n');
+}
+
+function clamp(date: Date | undefined, now: Date): Date | undefined {
+  return date && date.getTime() > now.getTime() + DAY ? now : date;
+}
+
+/** guid; guid + link where the feed repeats a guid; link; a hash of title, date and content. */
+function identities(entries: RawEntry[], links: (string | undefined)[]): string[] {
+  const counts = new Map<string, number>();
+  for (const e of entries) if (e.id) counts.set(e.id, (counts.get(e.id) ?? 0) + 1);
+  return entries.map((e, i) => {
+    if (e.id) return counts.get(e.id)! > 1 && links[i] ? `${e.id}\n${links[i]}` : e.id;
+    if (links[i]) return links[i]!;
+    const basis = JSON.stringify([e.title?.value, e.published?.getTime(), e.content?.value ?? e.summary?.value]);
+    return `sha256:${createHash('sha256').update(basis).digest('hex').slice(0, 32)}`;
+  });
+}
+
+export function normalizeEntry(raw: RawEntry, identity: string, link: string | undefined, opts: NormalizeOptions): Entry {
+  const body = raw.content ?? raw.summary;
+  const content = body ? html(body) : '';
+  const summaryText = plain(raw.summary) || htmlToText(content);
+  const title = plain(raw.title) || firstSentence(summaryText, MAX_TITLE);
+  const published = clamp(raw.published ?? raw.updated, opts.now) ?? opts.now;
+  const updated = clamp(raw.updated, opts.now);
+  return {
+    identity,
+    title: truncateAtWord(title, MAX_TITLE),
+    link,
+    published,
+    updated: updated && updated > published ? updated : undefined,
+    author: raw.author ? fixMojibake(raw.author).replace(/\s+/g, ' ').trim() || undefined : undefined,
+    summary: truncateAtWord(summaryText, MAX_SUMMARY),
+    content,
+    tags: toTags([...raw.tags.map((t) => t.label || t.term), ...(opts.tags ?? [])]),
+    enclosures: raw.enclosures
+      .map((e) => ({ ...e, url: resolveUrl(e.url, raw.base) ?? e.url }))
+      .filter((e) => /^https?:\/\//i.test(e.url)),
+    language: raw.language,
+  };
+}
+
+/** Every entry of a feed, at most `maxItems` of them (the feed's first ones). */
+export function normalizeFeed(feed: RawFeed, opts: NormalizeOptions): Entry[] {
+  const entries = opts.maxItems ? feed.entries.slice(0, opts.maxItems) : feed.entries;
+  const links = entries.map((e) => canonicalUrl(e.link, e.base, opts.trackingParams));
+  const ids = identities(entries, links);
+  return entries.map((e, i) => normalizeEntry(e, ids[i]!, links[i], opts));
+}

@@ -1,0 +1,159 @@
+// Per-source fetch state: validators, outcomes, back-off and the feed's own polling hints.
+import type { Db } from './open-store.js';
+
+export interface FetchState {
+  name: string;
+  type: string;
+  location: string;
+  /** Where the feed lives now, after permanent redirects; the configured URL otherwise. */
+  url: string;
+  etag?: string;
+  lastModified?: string;
+  lastCheck?: Date;
+  lastSuccess?: Date;
+  lastStatus?: number;
+  lastError?: string;
+  consecutiveErrors: number;
+  nextFetch?: Date;
+  gone: boolean;
+  ttlMinutes?: number;
+  cacheUntil?: Date;
+  skipHours: number[];
+  skipDays: string[];
+  articles: number;
+}
+
+interface Row {
+  name: string;
+  type: string;
+  location: string;
+  url: string | null;
+  etag: string | null;
+  last_modified: string | null;
+  last_check: number | null;
+  last_success: number | null;
+  last_status: number | null;
+  last_error: string | null;
+  consecutive_errors: number;
+  next_fetch: number | null;
+  gone: number;
+  ttl_minutes: number | null;
+  cache_until: number | null;
+  skip_hours: string;
+  skip_days: string;
+  articles: number;
+}
+
+const date = (ms: number | null) => (ms == null ? undefined : new Date(ms));
+
+function toState(r: Row): FetchState {
+  return {
+    name: r.name,
+    type: r.type,
+    location: r.location,
+    url: r.url ?? r.location,
+    etag: r.etag ?? undefined,
+    lastModified: r.last_modified ?? undefined,
+    lastCheck: date(r.last_check),
+    lastSuccess: date(r.last_success),
+    lastStatus: r.last_status ?? undefined,
+    lastError: r.last_error ?? undefined,
+    consecutiveErrors: r.consecutive_errors,
+    nextFetch: date(r.next_fetch),
+    gone: r.gone === 1,
+    ttlMinutes: r.ttl_minutes ?? undefined,
+    cacheUntil: date(r.cache_until),
+    skipHours: JSON.parse(r.skip_hours),
+    skipDays: JSON.parse(r.skip_days),
+    articles: r.articles,
+  };
+}
+
+export interface SuccessRecord {
+  /** HTTP status; none for local sources. */
+  status?: number;
+  etag?: string;
+  lastModified?: string;
+  movedTo?: string;
+  ttlMinutes?: number;
+  cacheUntil?: Date;
+  skipHours?: number[];
+  skipDays?: string[];
+}
+
+export interface FailureRecord {
+  status?: number;
+  error: string;
+  retryAfter?: Date;
+  gone?: boolean;
+}
+
+const SELECT = `SELECT s.*, (SELECT count(*) FROM articles a WHERE a.source = s.name) AS articles FROM sources s`;
+
+export class FetchStates {
+  private readonly stmt;
+
+  constructor(private readonly db: Db) {
+    this.stmt = {
+      one: db.prepare(`${SELECT} WHERE s.name = ?`),
+      all: db.prepare(`${SELECT} ORDER BY s.name`),
+      success: db.prepare(
+        `UPDATE sources SET last_check = @now, last_success = @now, last_status = @status, last_error = NULL,
+           consecutive_errors = 0, next_fetch = NULL,
+           etag = CASE WHEN @status = 304 THEN etag ELSE @etag END,
+           last_modified = CASE WHEN @status = 304 THEN last_modified ELSE @lastModified END,
+           url = COALESCE(@movedTo, url),
+           ttl_minutes = CASE WHEN @status = 304 THEN ttl_minutes ELSE @ttlMinutes END,
+           cache_until = @cacheUntil,
+           skip_hours = COALESCE(@skipHours, skip_hours), skip_days = COALESCE(@skipDays, skip_days)
+         WHERE name = @name`,
+      ),
+      failure: db.prepare(
+        `UPDATE sources SET last_check = @now, last_status = @status, last_error = @error,
+           consecutive_errors = consecutive_errors + 1, next_fetch = @retryAfter, gone = max(gone, @gone)
+         WHERE name = @name`,
+      ),
+      enable: db.prepare('UPDATE sources SET gone = 0, consecutive_errors = 0, next_fetch = NULL, last_error = NULL WHERE name = ?'),
+    };
+  }
+
+  get(name: string): FetchState | undefined {
+    const row = this.stmt.one.get(name) as Row | undefined;
+    return row && toState(row);
+  }
+
+  list(): FetchState[] {
+    return (this.stmt.all.all() as Row[]).map(toState);
+  }
+
+  recordSuccess(name: string, now: Date, r: SuccessRecord): void {
+    this.stmt.success.run({
+      name,
+      now: now.getTime(),
+      status: r.status ?? null,
+      etag: r.etag ?? null,
+      lastModified: r.lastModified ?? null,
+      movedTo: r.movedTo ?? null,
+      ttlMinutes: r.ttlMinutes ?? null,
+      cacheUntil: r.cacheUntil?.getTime() ?? null,
+      skipHours: r.skipHours ? JSON.stringify(r.skipHours) : null,
+      skipDays: r.skipDays ? JSON.stringify(r.skipDays) : null,
+    });
+  }
+
+  recordFailure(name: string, now: Date, r: FailureRecord): void {
+    this.stmt.failure.run({
+      name,
+      now: now.getTime(),
+      status: r.status ?? null,
+      error: r.error.split('\n')[0]!.slice(0, 500),
+      retryAfter: r.retryAfter?.getTime() ?? null,
+      gone: r.gone ? 1 : 0,
+    });
+  }
+
+  /** Lets a gone or backed-off source be fetched again. */
+  enable(name: string): boolean {
+    return this.stmt.enable.run(name).changes > 0;
+  }
+}
