@@ -14,11 +14,12 @@ import { detectFormat } from './parse/detect.js';
 import { parseFeed } from './parse/parse-feed.js';
 import { documentOf, fetchFeed } from './ingest/fetch.js';
 import { writeFiles } from './publish/write-files.js';
-import { refreshAll } from './refresh.js';
+import { refreshWithLease } from './refresh.js';
 import { renderSite } from './site.js';
 import { openDatabase } from './store/open-store.js';
 import { Store } from './store/store.js';
 import { VERSION } from './version.js';
+import { runDaemon } from './daemon.js';
 
 interface GlobalOptions {
   config?: string;
@@ -78,6 +79,18 @@ function positiveInt(value: string): number {
   return n;
 }
 
+function portNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port number from 0 to 65535');
+  return n;
+}
+
+function nonNegative(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a number of seconds, 0 or more');
+  return n;
+}
+
 function summarize(r: RefreshResult): string {
   if (r.error) return `${r.source}: failed: ${r.error}`;
   if (r.skipped) return `${r.source}: skipped: ${r.skipped}`;
@@ -86,19 +99,20 @@ function summarize(r: RefreshResult): string {
   return `${r.source}: ${r.new} new, ${r.updated} updated, ${r.unchanged} unchanged${refused}`;
 }
 
-async function refreshCommand(ctx: Context, names: string[]): Promise<number> {
+async function refreshCommand(ctx: Context, names: string[], waitSeconds = 60): Promise<number> {
   const { config, store } = ctx.open();
   const unknown = names.filter((n) => !config.sources.some((s) => s.name === n));
   if (unknown.length) throw new UsageError(`unknown source: ${unknown.join(', ')} (see ${config.file})`);
-  const results = await refreshAll({ config, store, log: ctx.log }, names);
+  const results = await refreshWithLease({ config, store, log: ctx.log }, `cli:${process.pid}`, waitSeconds * 1000, {
+    names: names.length ? names : undefined,
+  });
   for (const r of results) ctx.print(summarize(r));
   return results.every((r) => r.ok) ? 0 : 1;
 }
 
 function buildCommand(ctx: Context, out: string): number {
   const { config, store } = ctx.open();
-  const files = renderSite(config, store, ctx.log);
-  const count = writeFiles(resolve(out), files);
+  const count = writeFiles(resolve(out), renderSite({ config, store, log: ctx.log }));
   ctx.print(`wrote ${count} files to ${resolve(out)}`);
   return 0;
 }
@@ -218,8 +232,9 @@ function program(ctx: Context, setCode: (code: number) => void): Command {
     .command('refresh')
     .description('ingest every source, or the named ones, now')
     .argument('[sources...]', 'source names from the configuration')
-    .addHelpText('after', '\nExamples:\n  tidings refresh\n  tidings refresh world-news --config feeds/tidings.yaml')
-    .action((names: string[], _o, cmd: Command) => (globals(cmd), run(() => refreshCommand(ctx, names))()));
+    .option('--wait <seconds>', 'how long to wait while another refresh (the daemon) holds the lease', nonNegative, 60)
+    .addHelpText('after', '\nExamples:\n  tidings refresh\n  tidings refresh world-news --config feeds/tidings.yaml\n  tidings refresh --wait 0')
+    .action((names: string[], o: { wait: number }, cmd: Command) => (globals(cmd), run(() => refreshCommand(ctx, names, o.wait))()));
   cli
     .command('build')
     .description('write every feed and page to a folder')
@@ -257,8 +272,16 @@ function program(ctx: Context, setCode: (code: number) => void): Command {
     .argument('<name>', 'source name')
     .action((name: string, _o, cmd: Command) => (globals(cmd), run(() => sourcesEnableCommand(ctx, name))()));
   cli
+    .command('serve')
+    .description('run the daemon: refresh on schedule and serve every feed over HTTP (what npm start runs)')
+    .option('--host <host>', 'address to bind (default 127.0.0.1, or server.host)')
+    .option('--port <port>', 'port (default 8080, env PORT, or server.port); 0 picks a free one', portNumber)
+    .addHelpText('after', '\nExamples:\n  tidings serve\n  tidings serve --host 0.0.0.0 --port 8080\n  kill -HUP <pid>   # reload the configuration')
+    .action((o: { host?: string; port?: number }, cmd: Command) =>
+      (globals(cmd), run(async () => (ctx.config(), runDaemon({ paths: ctx.paths, host: o.host, port: o.port, out: ctx.io.out })))()));
+  cli
     .command('start')
-    .description('refresh every source, then build the site (what npm start runs)')
+    .description('refresh every source, then build the site into a folder, once')
     .option('--out <dir>', 'output folder', 'public')
     .action((o: { out: string }, cmd: Command) => (globals(cmd), run(() => startCommand(ctx, o.out))()));
   return cli;

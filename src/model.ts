@@ -59,4 +59,5 @@ export interface RefreshResult {
   notModified?: boolean;
   /** Why the source was not fetched at all (gone, or asked to wait). */
   skipped?: string;
+  durationMs?: number;
 }

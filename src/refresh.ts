@@ -22,6 +22,8 @@ export interface RefreshDeps {
   now?: () => Date;
   /** Injectable DNS and limits for the HTTP client. */
   fetch?: Partial<Omit<FetchDeps, 'userAgent'>>;
+  /** Stops starting sources and aborts fetches in flight (shutdown). */
+  signal?: AbortSignal;
 }
 
 type Result = RefreshResult;
@@ -113,6 +115,7 @@ async function fetchRemote(source: FeedSource, deps: RefreshDeps, now: Date, res
       userAgent: `Tidings/${VERSION} (+${deps.config.site.baseUrl})`,
       limits: { timeoutMs: f.timeout * 1000, connectTimeoutMs: f.connectTimeout * 1000, maxBytes: f.maxBodySize, maxRedirects: f.maxRedirects, allowPrivateNetworks: f.allowPrivateNetworks },
       now: deps.now,
+      signal: deps.signal,
       ...deps.fetch,
     },
   );
@@ -139,6 +142,7 @@ function location(source: Source): string {
 
 export async function refreshSource(source: Source, deps: RefreshDeps): Promise<Result> {
   const now = deps.now?.() ?? new Date();
+  const started = performance.now();
   const result = newResult(source.name);
   try {
     deps.store.upsertSource({ name: source.name, type: source.type, location: location(source) }, now);
@@ -153,12 +157,14 @@ export async function refreshSource(source: Source, deps: RefreshDeps): Promise<
   } catch (err) {
     result.ok = false;
     result.error = errorMessage(err);
-    deps.store.fetchStates.recordFailure(source.name, now, { error: result.error, ...(err instanceof FetchError ? err.details : {}) });
+    // A fetch stopped by shutdown says nothing about the source.
+    if (!deps.signal?.aborted) deps.store.fetchStates.recordFailure(source.name, now, { error: result.error, ...(err instanceof FetchError ? err.details : {}) });
     deps.log.error({ source: source.name }, `${source.name}: ${result.error}`);
   }
   for (const w of result.warnings) deps.log.warn({ source: source.name }, w);
   for (const r of result.refused) deps.log.warn({ source: source.name, file: r.file }, `${r.file}: refused: ${r.reason}`);
   if (result.refused.length) result.ok = false;
+  result.durationMs = performance.now() - started;
   return result;
 }
 
@@ -176,15 +182,24 @@ function hostOf(source: Source): string {
  * Refreshes every source (or the named ones), `fetch.concurrency` at once and `fetch.perHost` per
  * host. One failure never stops the others. Results come back in configuration order.
  */
-export async function refreshAll(deps: RefreshDeps, names?: string[], onResult?: (r: Result) => void): Promise<Result[]> {
-  const sources = names?.length ? deps.config.sources.filter((s) => names.includes(s.name)) : deps.config.sources;
+export interface RefreshAllOptions {
+  names?: string[];
+  onResult?: (r: Result) => void;
+  /** Milliseconds to wait before starting a source, to spread fetches over time. */
+  startDelay?: (source: Source) => number;
+}
+
+export async function refreshAll(deps: RefreshDeps, options: RefreshAllOptions = {}): Promise<Result[]> {
+  const { names, onResult, startDelay } = options;
+  const sources = names ? deps.config.sources.filter((s) => names.includes(s.name)) : deps.config.sources;
   const { concurrency, perHost } = deps.config.fetch;
-  const results: Result[] = new Array(sources.length);
+  const results: Result[] = [];
   const busy = new Map<string, number>();
   let running = 0;
   const waiting = sources.map((source, index) => ({ source, index, host: hostOf(source) }));
   await new Promise<void>((done) => {
     const pump = () => {
+      if (deps.signal?.aborted) waiting.length = 0;
       if (!waiting.length && running === 0) return done();
       for (let i = 0; i < waiting.length && running < concurrency; ) {
         const job = waiting[i]!;
@@ -195,7 +210,9 @@ export async function refreshAll(deps: RefreshDeps, names?: string[], onResult?:
         waiting.splice(i, 1);
         running += 1;
         busy.set(job.host, (busy.get(job.host) ?? 0) + 1);
-        void refreshSource(job.source, deps).then((r) => {
+        const delay = startDelay?.(job.source) ?? 0;
+        const wait = delay > 0 ? new Promise<void>((ok) => setTimeout(ok, delay)) : Promise.resolve();
+        void wait.then(() => refreshSource(job.source, deps)).then((r) => {
           results[job.index] = r;
           onResult?.(r);
           running -= 1;
@@ -206,5 +223,34 @@ export async function refreshAll(deps: RefreshDeps, names?: string[], onResult?:
     };
     pump();
   });
-  return results;
+  return results.filter(Boolean);
+}
+
+export class BusyError extends Error {}
+
+const LEASE = 'refresh';
+const LEASE_TTL = 60_000;
+
+/**
+ * refreshAll under the refresh lease, so that the daemon and `tidings refresh` never ingest at the
+ * same time. Waits up to `waitMs` for the lease, then throws BusyError naming who holds it.
+ */
+export async function refreshWithLease(deps: RefreshDeps, holder: string, waitMs: number, options: RefreshAllOptions = {}): Promise<Result[]> {
+  const leases = deps.store.leases;
+  const clock = () => deps.now?.() ?? new Date();
+  const deadline = Date.now() + waitMs;
+  while (!leases.acquire(LEASE, holder, LEASE_TTL, clock())) {
+    if (Date.now() >= deadline) {
+      const other = leases.holderOf(LEASE, clock());
+      throw new BusyError(`another refresh is running (${other?.holder ?? 'unknown'}, pid ${other?.pid ?? '?'}); try again later or pass --wait SECONDS`);
+    }
+    await new Promise((ok) => setTimeout(ok, 200));
+  }
+  const renew = setInterval(() => leases.renew(LEASE, holder, LEASE_TTL, clock()), LEASE_TTL / 3);
+  try {
+    return await refreshAll(deps, options);
+  } finally {
+    clearInterval(renew);
+    leases.release(LEASE, holder);
+  }
 }

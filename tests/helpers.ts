@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { main } from '../src/cli.js';
+import type { Logger } from '../src/log.js';
 
 export const SHARED = resolve(__dirname, '../../shared');
 export const SEED = join(SHARED, 'seeds/000_c94895f7a58074dd.txt');
@@ -35,4 +36,11 @@ export async function runCli(args: string[]): Promise<CliRun> {
     new Writable({ write: (chunk, _enc, done) => (append(String(chunk)), done()) });
   const code = await main(args, { out: sink((s) => (out += s)), err: sink((s) => (err += s)) });
   return { code, out, err };
+}
+
+/** A logger that keeps its messages, for assertions. */
+export function recorder(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const push = (_f: object, m: string) => void lines.push(m);
+  return { lines, info: push, warn: push, error: push };
 }

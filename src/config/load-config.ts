@@ -23,6 +23,12 @@ export function resolvePaths(flags: { config?: string; db?: string }, env = proc
   };
 }
 
+/** Where the server listens: flags, then env PORT, then the configuration. */
+export function serverAddress(config: Config, flags: { host?: string; port?: number }, env = process.env): { host: string; port: number } {
+  const envPort = env.PORT !== undefined && /^\d+$/.test(env.PORT) ? Number(env.PORT) : undefined;
+  return { host: flags.host ?? config.server.host, port: flags.port ?? envPort ?? config.server.port };
+}
+
 export function loadConfig(file: string): Readonly<Config> {
   let text: string;
   try {

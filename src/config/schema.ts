@@ -110,6 +110,11 @@ export const configSchema = z
   .strictObject({
     site: siteSchema.default(siteSchema.parse({})),
     schedule: schedule.default('*/15 * * * *'),
+    refreshOnStart: z.boolean().default(true),
+    server: z
+      .strictObject({ host: z.string().min(1).default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(8080) })
+      .default({ host: '127.0.0.1', port: 8080 }),
+    websub: z.strictObject({ hubs: z.array(z.url({ protocol: /^https?$/ })).default([]) }).optional(),
     fetch: fetchSchema.default(fetchSchema.parse({})),
     sources: z.array(sourceSchema).default([]),
   })

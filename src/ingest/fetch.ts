@@ -35,6 +35,8 @@ export interface FetchDeps {
   /** Which addresses count as private; tests narrow it to tell two loopback addresses apart. */
   isBlocked?: (ip: string) => boolean;
   now?: () => Date;
+  /** Aborts the fetch in flight (shutdown). */
+  signal?: AbortSignal;
 }
 
 export interface FetchRequest {
@@ -199,15 +201,20 @@ export async function fetchFeed(request: FetchRequest, deps: FetchDeps): Promise
     timedOut = true;
     current?.destroy(timeout);
   }, limits.timeoutMs);
+  const aborted = new FetchError(`fetch: ${request.url}: stopped (shutting down)`);
+  const onAbort = () => current?.destroy(aborted);
+  deps.signal?.addEventListener('abort', onAbort, { once: true });
+  if (deps.signal?.aborted) throw aborted;
   try {
     return await follow(request, deps, limits, now, (req) => {
       current = req;
       if (timedOut) req.destroy(timeout);
     });
   } catch (err) {
-    throw timedOut ? timeout : err;
+    throw timedOut ? timeout : deps.signal?.aborted ? aborted : err;
   } finally {
     clearTimeout(timer);
+    deps.signal?.removeEventListener('abort', onAbort);
   }
 }
 

@@ -59,4 +59,13 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE sources ADD COLUMN skip_hours TEXT NOT NULL DEFAULT '[]';
   ALTER TABLE sources ADD COLUMN skip_days TEXT NOT NULL DEFAULT '[]';
   `,
+  // 3: one writer at a time across processes.
+  `
+  CREATE TABLE leases (
+    name TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    expires INTEGER NOT NULL
+  );
+  `,
 ];

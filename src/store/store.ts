@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { Article, Entry, Tag } from '../model.js';
 import { FetchStates } from './fetch-state.js';
+import { Leases } from './lease.js';
 import type { Db } from './open-store.js';
 
 export interface SourceRow {
@@ -62,11 +63,13 @@ const ARTICLE_COLUMNS = `a.*, (SELECT json_group_array(json_array(t.slug, t.labe
 export class Store {
   readonly db: Db;
   readonly fetchStates: FetchStates;
+  readonly leases: Leases;
   private readonly stmt;
 
   constructor(db: Db) {
     this.db = db;
     this.fetchStates = new FetchStates(db);
+    this.leases = new Leases(db);
     this.stmt = {
       // A changed configured location starts the fetch state afresh.
       upsertSource: db.prepare(
@@ -177,6 +180,23 @@ export class Store {
       ORDER BY ${order} LIMIT ?`;
     const rows = this.db.prepare(sql).all(...params, query.limit ?? -1) as ArticleRow[];
     return rows.map(toArticle);
+  }
+
+  /** The sources and tags of articles added or edited since `since`: the feeds that changed. */
+  changedSince(since: Date): { sources: string[]; tags: string[] } {
+    const t = since.getTime();
+    const sources = this.db.prepare('SELECT DISTINCT source FROM articles WHERE first_seen >= ? OR updated >= ?').pluck().all(t, t) as string[];
+    const tags = this.db
+      .prepare('SELECT DISTINCT at.tag FROM article_tags at JOIN articles a ON a.id = at.article_id WHERE a.first_seen >= ? OR a.updated >= ?')
+      .pluck()
+      .all(t, t) as string[];
+    return { sources, tags };
+  }
+
+  /** Every stored article of the story this article belongs to (itself included). */
+  carriersOf(id: string): Article[] {
+    const article = this.getArticle(id);
+    return article ? [article] : [];
   }
 
   getTag(slug: string): Tag | undefined {

@@ -1,8 +1,8 @@
 import Parser from 'rss-parser';
 import { describe, expect, it } from 'vitest';
-import type { Logger } from '../../src/log.js';
 import type { Article } from '../../src/model.js';
 import { renderFeed, type FeedSpec } from '../../src/publish/feeds.js';
+import { recorder } from '../helpers.js';
 
 const site = { baseUrl: 'https://example.org', language: 'en' };
 const spec: FeedSpec = { path: 'all', page: '', title: 'All', description: 'Everything' };
@@ -25,11 +25,6 @@ function article(over: Partial<Article> = {}): Article {
   };
 }
 
-function recorder(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const push = (_f: object, m: string) => void lines.push(m);
-  return { lines, info: push, warn: push, error: push };
-}
 
 const parser = new Parser({ customFields: { item: ['content:encoded'] } });
 

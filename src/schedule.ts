@@ -1,0 +1,102 @@
+// When is a source due? Pure functions of the clock, the configuration and the source's fetch state.
+import cron from 'node-cron';
+import type { FetchState } from './store/fetch-state.js';
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+const DAY_NAMES = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+
+type Fields = ReturnType<typeof cron.parse>;
+const parsed = new Map<string, Fields>();
+
+function fieldsOf(expression: string): Fields {
+  let f = parsed.get(expression);
+  if (!f) parsed.set(expression, (f = cron.parse(expression)));
+  return f;
+}
+
+/** Does the cron expression fire in this minute (local time, as node-cron runs it)? */
+export function cronMatches(expression: string, date: Date): boolean {
+  const f = fieldsOf(expression);
+  return (
+    f.minute.includes(date.getMinutes()) &&
+    f.hour.includes(date.getHours()) &&
+    f.month.includes(date.getMonth() + 1) &&
+    f.dayOfMonth.includes(date.getDate()) &&
+    f.dayOfWeek.includes(date.getDay())
+  );
+}
+
+/** The first minute after `after` at which the expression fires, looking at most `horizon` ahead. */
+export function nextRun(expression: string, after: Date, horizon = 8 * DAY): Date | undefined {
+  const start = Math.floor(after.getTime() / MINUTE) * MINUTE + MINUTE;
+  for (let t = start; t <= after.getTime() + horizon; t += MINUTE) if (cronMatches(expression, new Date(t))) return new Date(t);
+  return undefined;
+}
+
+/** The shortest gap between two runs of the expression over the next week, in seconds. */
+export function cronInterval(expression: string, from = new Date()): number {
+  let shortest = Infinity;
+  let previous = nextRun(expression, from);
+  for (let i = 0; previous && i < 500; i += 1) {
+    const next = nextRun(expression, previous);
+    if (!next) break;
+    shortest = Math.min(shortest, next.getTime() - previous.getTime());
+    previous = next;
+  }
+  return Number.isFinite(shortest) ? shortest / 1000 : 86_400;
+}
+
+export interface DueSettings {
+  /** The global schedule, which ticks the daemon. */
+  schedule: string;
+  /** Seconds. */
+  minInterval: number;
+  maxInterval: number;
+}
+
+export interface Due {
+  due: boolean;
+  /** Why not (or why now), for logs. */
+  reason: string;
+  /** The earliest time it may be fetched, when known. */
+  notBefore?: Date;
+}
+
+const latest = (...dates: (Date | undefined)[]) => dates.reduce<Date | undefined>((a, b) => (b && (!a || b > a) ? b : a), undefined);
+
+/**
+ * A source is due when nothing holds it back: its own schedule has fired since the last check,
+ * the feed's TTL, Cache-Control or Expires have passed, Retry-After has passed, it is outside its
+ * skipHours and skipDays, errors have backed off (interval × 2^errors, at most a day), and the
+ * minimum interval is over. After the maximum interval it is due whatever the feed said; after HTTP
+ * 410 never.
+ */
+export function isDue(state: FetchState | undefined, sourceSchedule: string | undefined, settings: DueSettings, now: Date): Due {
+  if (state?.gone) return { due: false, reason: 'gone (HTTP 410)' };
+  if (state?.nextFetch && state.nextFetch > now) return { due: false, reason: 'Retry-After', notBefore: state.nextFetch };
+  if (!state?.lastCheck) return { due: true, reason: 'never checked' };
+  const last = state.lastCheck;
+  if (now.getTime() - last.getTime() >= settings.maxInterval * 1000) return { due: true, reason: 'maximum interval reached' };
+
+  const interval = cronInterval(sourceSchedule ?? settings.schedule, last) * 1000;
+  const backoff = state.consecutiveErrors ? new Date(last.getTime() + Math.min(interval * 2 ** state.consecutiveErrors, DAY)) : undefined;
+  const scheduled = sourceSchedule ? nextRun(sourceSchedule, last) : undefined;
+  const ttl = state.ttlMinutes && state.lastSuccess ? new Date(state.lastSuccess.getTime() + state.ttlMinutes * MINUTE) : undefined;
+  const holds: [string, Date | undefined][] = [
+    ['minimum interval', new Date(last.getTime() + settings.minInterval * 1000)],
+    ['its schedule', scheduled ?? (sourceSchedule ? new Date(last.getTime() + DAY) : undefined)],
+    ['the feed TTL', ttl],
+    ['Cache-Control or Expires', state.cacheUntil],
+    ['back-off after errors', backoff],
+  ];
+  const notBefore = latest(...holds.map(([, d]) => d));
+  if (notBefore && notBefore > now) {
+    const [reason] = holds.find(([, d]) => d?.getTime() === notBefore.getTime())!;
+    return { due: false, reason, notBefore };
+  }
+  // RSS 2.0: skipHours are GMT hours, skipDays English day names.
+  if (state.skipHours.includes(now.getUTCHours())) return { due: false, reason: 'skipHours' };
+  if (state.skipDays.some((d) => d.toLowerCase() === DAY_NAMES[now.getUTCDay()])) return { due: false, reason: 'skipDays' };
+  return { due: true, reason: 'due' };
+}

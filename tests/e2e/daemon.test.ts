@@ -1,0 +1,82 @@
+// `tidings serve` as a real process on port 0: it serves, reloads on SIGHUP, and stops cleanly.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import Parser from 'rss-parser';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir, writeTree } from '../helpers.js';
+import { startServer } from '../helpers-http.js';
+
+const BIN = resolve(__dirname, '../../bin/tidings.js');
+
+function waitFor(child: ChildProcess, stream: 'stdout' | 'stderr', pattern: RegExp, ms = 15_000): Promise<RegExpMatchArray> {
+  return new Promise((ok, fail) => {
+    let seen = '';
+    const timer = setTimeout(() => fail(new Error(`timed out waiting for ${pattern}; got:\n${seen}`)), ms);
+    child[stream]!.on('data', (d: Buffer) => {
+      seen += d;
+      const m = seen.match(pattern);
+      if (m) {
+        clearTimeout(timer);
+        ok(m);
+      }
+    });
+  });
+}
+
+let child: ChildProcess | undefined;
+afterEach(() => {
+  if (child && child.exitCode === null) child.kill('SIGKILL');
+});
+
+describe('tidings serve', () => {
+  it('serves feeds, pings WebSub hubs, survives a bad reload, and exits 0 on SIGTERM', async () => {
+    const pings: string[] = [];
+    const hub = await startServer({
+      '/hub': (req, res) => {
+        let body = '';
+        req.on('data', (d) => (body += d)).on('end', () => {
+          pings.push(body);
+          res.writeHead(204).end();
+        });
+      },
+    });
+    const dir = tempDir();
+    const config = `site: {title: Daemon test, baseUrl: "https://feeds.example.org"}\nwebsub: {hubs: ["${hub.origin}/hub"]}\nsources:\n  - {name: s, type: seeds, path: seeds}\n`;
+    writeTree(dir, { 'tidings.yaml': config, 'seeds/a.txt': 'A story.\n2024-01-01 00:00:00\n#alpha\n' });
+    child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--config', join(dir, 'tidings.yaml'), '--db', join(dir, 't.db')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const logs = waitFor(child, 'stdout', /refreshed 1 sources/);
+    const [, url] = await waitFor(child, 'stdout', /serving (http:\/\/127\.0\.0\.1:\d+)\//);
+    await logs;
+
+    const res = await fetch(`${url}/all.rss`);
+    expect(res.status).toBe(200);
+    const feed = await new Parser().parseString(await res.text());
+    expect(feed.items.map((i) => i.title)).toEqual(['alpha']);
+    expect((await fetch(`${url}/tags/alpha.atom`)).status).toBe(200);
+    expect(await (await fetch(`${url}/all.atom`)).text()).toContain(`<link rel="hub" href="${hub.origin}/hub"/>`);
+
+    // The startup refresh changed the site: the hub heard about it.
+    for (let i = 0; i < 50 && !pings.length; i += 1) await new Promise((ok) => setTimeout(ok, 100));
+    expect(decodeURIComponent(pings[0] ?? '')).toContain('hub.mode=publish&hub.url=https://feeds.example.org/all.rss');
+    await hub.close();
+
+    // A broken configuration is refused on SIGHUP; the old one keeps serving.
+    writeFileSync(join(dir, 'tidings.yaml'), `${config}  - {name: bad, type: nope}\n`);
+    const refused = waitFor(child, 'stdout', /configuration not reloaded, the old one keeps running/);
+    child.kill('SIGHUP');
+    await refused;
+    expect((await fetch(`${url}/all.json`)).status).toBe(200);
+
+    const started = Date.now();
+    const exited = new Promise<number | null>((ok) => child!.on('exit', (code) => ok(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const db = new Database(join(dir, 't.db'), { readonly: true });
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect((db.prepare('SELECT count(*) AS n FROM articles').get() as { n: number }).n).toBe(1);
+    db.close();
+  }, 30_000);
+});
