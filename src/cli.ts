@@ -196,7 +196,65 @@ function articleLine(a: Article): string {
   return `${a.published.toISOString().slice(0, 16).replace('T', ' ')}  ${a.id}  ${a.source}  ${a.title}`;
 }
 
-function articlesCommand(ctx: Context, opts: { tag?: string; source?: string; limit?: number; json?: boolean }): number {
+function duplicatesCommand(ctx: Context, json: boolean): number {
+  const { store } = ctx.open();
+  const groups = store.duplicateGroups();
+  if (json) {
+    for (const g of groups)
+      ctx.print(JSON.stringify({ story: g.story, members: g.members.map((m) => ({ id: m.article.id, source: m.article.source, title: m.article.title, published: m.article.published, ...m.link })) }));
+    return 0;
+  }
+  for (const g of groups) {
+    ctx.print(`story ${g.story} (${g.members.length} articles)`);
+    for (const { article, link } of g.members) {
+      const rule = link.rule ? `${link.rule} match with ${link.matchedWith}${link.rule === 'near' ? `, overlap ${link.score?.toFixed(2)}` : ''}` : 'first seen';
+      const how = `${link.canonical ? 'canonical, ' : ''}${rule}`;
+      ctx.print(`  ${article.id}  ${article.source}  ${article.published.toISOString().slice(0, 16).replace('T', ' ')}  ${article.title}  [${how}]`);
+    }
+  }
+  if (!groups.length) ctx.io.err.write('no duplicates\n');
+  return 0;
+}
+
+function explainCommand(ctx: Context, id: string): number {
+  const { store } = ctx.open();
+  const article = store.getArticle(id);
+  const link = store.stories.linkOf(id);
+  if (!article || !link) throw new UsageError(`no article with id ${id} (see tidings articles)`);
+  const members = store.carriersOf(id);
+  ctx.print(`${article.id}: "${article.title}" from ${article.source}, published ${article.published.toISOString()}`);
+  if (!link.rule) {
+    const joined = members.filter((m) => store.stories.linkOf(m.id)?.matchedWith === article.id).map((m) => m.id);
+    ctx.print(joined.length ? `started the story; ${joined.join(', ')} joined it` : 'not merged with anything');
+  }
+  else {
+    const rule = { url: 'rule 2, the same canonical URL', fingerprint: 'rule 3, the same content fingerprint', near: 'rule 4, a near duplicate' }[link.rule];
+    const distance = link.rule === 'near' ? `: ${((link.score ?? 0) * 100).toFixed(0)}% of the shorter text's word 3-shingles shared (distance ${(1 - (link.score ?? 0)).toFixed(2)})` : ' (distance 0)';
+    ctx.print(`merged by ${rule} with ${link.matchedWith}${distance}`);
+  }
+  ctx.print(`story ${link.story}: ${members.length} article${members.length === 1 ? '' : 's'}; ${link.canonical ? 'this is the canonical one' : `canonical: ${members.find((m) => store.stories.linkOf(m.id)?.canonical)?.id ?? '?'}`}`);
+  for (const m of members) ctx.print(`  ${m.id}  ${m.source}  ${m.published.toISOString()}  ${m.title}`);
+  return 0;
+}
+
+function purgeCommand(ctx: Context, dryRun: boolean): number {
+  const { config, store } = ctx.open();
+  const { maxAgeDays, maxPerSource } = config.retention;
+  if (!maxAgeDays && !maxPerSource) {
+    ctx.print(`nothing to purge: retention.maxAgeDays and retention.maxPerSource are 0 (keep everything) in ${config.file}`);
+    return 0;
+  }
+  const ids = store.expiredArticles(config.retention, new Date());
+  if (dryRun) {
+    ctx.print(`${ids.length} articles would be purged`);
+    return 0;
+  }
+  ctx.print(`purged ${store.deleteArticles(ids, new Date())} articles (maxAgeDays ${maxAgeDays}, maxPerSource ${maxPerSource})`);
+  return 0;
+}
+
+function articlesCommand(ctx: Context, opts: { tag?: string; source?: string; limit?: number; json?: boolean; duplicates?: boolean }): number {
+  if (opts.duplicates) return duplicatesCommand(ctx, Boolean(opts.json));
   const { store } = ctx.open();
   const articles = store.listArticles({ tag: opts.tag, source: opts.source, limit: opts.limit ?? 20 });
   if (opts.json) {
@@ -257,8 +315,21 @@ function program(ctx: Context, setCode: (code: number) => void): Command {
     .option('--source <name>', 'only articles of this source')
     .option('--limit <n>', 'at most this many (default 20)', positiveInt)
     .option('--json', 'one JSON object per article')
-    .addHelpText('after', '\nExamples:\n  tidings articles --tag pakistan\n  tidings articles --source sample --limit 5 --json')
+    .option('--duplicates', 'list the stories carried by more than one article, and how they were merged')
+    .addHelpText('after', '\nExamples:\n  tidings articles --tag pakistan\n  tidings articles --source sample --limit 5 --json\n  tidings articles --duplicates')
     .action((o, cmd: Command) => (globals(cmd), run(() => articlesCommand(ctx, o))()));
+  cli
+    .command('explain')
+    .description('say which rule merged an article into its story, and at what distance')
+    .argument('<id>', 'article id (see tidings articles)')
+    .addHelpText('after', '\nExample:\n  tidings explain 0d0b8a3a742474e1')
+    .action((id: string, _o, cmd: Command) => (globals(cmd), run(() => explainCommand(ctx, id))()));
+  cli
+    .command('purge')
+    .description('apply retention: delete old articles (leaving tombstones so they do not come back)')
+    .option('--dry-run', 'only count what would go')
+    .addHelpText('after', '\nExample:\n  tidings purge --dry-run')
+    .action((o: { dryRun?: boolean }, cmd: Command) => (globals(cmd), run(() => purgeCommand(ctx, Boolean(o.dryRun)))()));
   const sources = cli.command('sources').description('list and manage sources');
   sources
     .command('list')

@@ -66,7 +66,14 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     }
   };
 
-  const scheduler = new Scheduler({ config: () => config, store, log, signal: controller.signal, onRefreshed });
+  const purge = () => {
+    const { maxAgeDays, maxPerSource } = config.retention;
+    if (!maxAgeDays && !maxPerSource) return;
+    const purged = store.deleteArticles(store.expiredArticles(config.retention, new Date()), new Date());
+    log.info({ purged }, `retention: purged ${purged} articles`);
+    if (purged) cache.invalidate();
+  };
+  const scheduler = new Scheduler({ config: () => config, store, log, signal: controller.signal, onRefreshed, daily: purge });
   const app = buildServer({
     cache,
     metrics,

@@ -30,6 +30,28 @@ export interface Entry {
   tags: Tag[];
   enclosures: Enclosure[];
   language?: string;
+  /** Computed by normalize, used by dedupe; not part of what readers see. */
+  fingerprint?: Fingerprint;
+}
+
+export interface Fingerprint {
+  /** Hash of the normalized title and text. */
+  exact: string;
+  /** Sorted, unique hashes of the text's word 3-shingles. */
+  shingles: Uint32Array;
+  /** Locality-sensitive (MinHash band) keys. */
+  bands: number[];
+}
+
+/** How an article joined its story, for `tidings explain`. */
+export interface StoryLink {
+  story: string;
+  canonical: boolean;
+  rule?: 'url' | 'fingerprint' | 'near';
+  /** The article it was matched with. */
+  matchedWith?: string;
+  /** Overlap coefficient for near duplicates; 1 for exact rules. */
+  score?: number;
 }
 
 /** A stored entry. */

@@ -33,8 +33,8 @@ function newResult(source: string): Result {
 }
 
 /** The source's configured tags go on every article, after its own. */
-function withSourceTags(entry: Entry, tags: readonly string[]): Entry {
-  return tags.length ? { ...entry, tags: toTags([...entry.tags.map((t) => t.label), ...tags]) } : entry;
+function withSourceTags(entry: Entry, tags: readonly string[], aliases: Readonly<Record<string, string>>): Entry {
+  return { ...entry, tags: toTags([...entry.tags.map((t) => t.label), ...tags], aliases) };
 }
 
 function readSeeds(source: SeedsSource, deps: RefreshDeps, result: Result): Entry[] {
@@ -50,7 +50,7 @@ function readSeeds(source: SeedsSource, deps: RefreshDeps, result: Result): Entr
     try {
       const parsed = readSeedFile(dir, file, source);
       result.warnings.push(...parsed.warnings);
-      entries.push(withSourceTags(parsed.entry, source.tags));
+      entries.push(withSourceTags(parsed.entry, source.tags, deps.config.tagAliases));
     } catch (err) {
       result.refused.push({ file: `${dir}/${file}`, reason: errorMessage(err).replace(`${dir}/${file}: `, '') });
     }
@@ -59,8 +59,12 @@ function readSeeds(source: SeedsSource, deps: RefreshDeps, result: Result): Entr
 }
 
 /** Parses and normalizes off the main thread; entries come back oldest first. */
-async function feedEntries(bytes: Uint8Array, doc: FeedDocument, source: FeedSource | FileSource, now: Date, result: Result): Promise<{ feed: ParsedFeed['feed']; entries: Entry[] }> {
-  const { feed, entries } = await parsePool().parse(bytes, { ...doc, timezone: source.timezone }, { now, tags: source.tags, maxItems: source.maxItems });
+async function feedEntries(bytes: Uint8Array, doc: FeedDocument, source: FeedSource | FileSource, deps: RefreshDeps, now: Date, result: Result): Promise<{ feed: ParsedFeed['feed']; entries: Entry[] }> {
+  const { feed, entries } = await parsePool().parse(
+    bytes,
+    { ...doc, timezone: source.timezone },
+    { now, tags: source.tags, maxItems: source.maxItems, trackingParams: deps.config.trackingParams, tagAliases: deps.config.tagAliases },
+  );
   if (feed.bozo) result.warnings.push(`${source.name}: the document was ill-formed and was read leniently (${feed.bozo})`);
   result.warnings.push(...feed.warnings.map((w) => `${source.name}: ${w}`));
   // Oldest first, so that insertion order follows publication order.
@@ -79,7 +83,7 @@ async function readFile(source: FileSource, deps: RefreshDeps, now: Date, result
     throw new InputError(`${path}: cannot read the feed file (${(err as NodeJS.ErrnoException).code ?? errorMessage(err)})`);
   }
   try {
-    return (await feedEntries(bytes, {}, source, now, result)).entries;
+    return (await feedEntries(bytes, {}, source, deps, now, result)).entries;
   } catch (err) {
     throw new InputError(`${path}: ${errorMessage(err)}`);
   }
@@ -131,7 +135,7 @@ async function fetchRemote(source: FeedSource, deps: RefreshDeps, now: Date, res
     result.notModified = true;
     return { entries: [], success };
   }
-  const { feed, entries } = await feedEntries(response.body!, documentOf(response), source, now, result);
+  const { feed, entries } = await feedEntries(response.body!, documentOf(response), source, deps, now, result);
   // Validators are recorded only once the entries are stored: a failed ingest is fetched again in full.
   return { entries, success: { ...success, ttlMinutes: feed.ttlMinutes, skipHours: feed.skipHours, skipDays: feed.skipDays } };
 }
@@ -145,13 +149,13 @@ export async function refreshSource(source: Source, deps: RefreshDeps): Promise<
   const started = performance.now();
   const result = newResult(source.name);
   try {
-    deps.store.upsertSource({ name: source.name, type: source.type, location: location(source) }, now);
+    deps.store.upsertSource({ name: source.name, type: source.type, location: location(source) }, now, deps.config.sources.indexOf(source));
     const fetched: Fetched | undefined =
       source.type === 'seeds' ? { entries: readSeeds(source, deps, result) }
       : source.type === 'file' ? { entries: await readFile(source, deps, now, result) }
       : await fetchRemote(source, deps, now, result);
     if (fetched) {
-      Object.assign(result, deps.store.ingest(source.name, fetched.entries, now));
+      Object.assign(result, deps.store.ingest(source.name, fetched.entries, now, deps.config.dedupe));
       deps.store.fetchStates.recordSuccess(source.name, now, fetched.success ?? {});
     }
   } catch (err) {

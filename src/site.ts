@@ -65,12 +65,13 @@ export function sourceStatus(state: FetchState | undefined): string {
 /** What one path shows: which feed (or page) and its articles. Undefined for an unknown path. */
 function resolve(ctx: SiteContext, path: string, limit: number): { spec: FeedSpec; articles: () => Article[] } | undefined {
   const { config, store } = ctx;
-  if (path === 'all') return { spec: siteSpec(config), articles: () => store.listArticles({ limit }) };
+  // The site and tag feeds show each story once; a source's feed shows all of its own articles.
+  if (path === 'all') return { spec: siteSpec(config), articles: () => store.listArticles({ limit, stories: true }) };
   const [kind, key, ...rest] = path.split('/');
   if (!key || rest.length) return undefined;
   if (kind === 'tags') {
     const tag = store.getTag(key);
-    return tag && { spec: tagSpec(config, tag), articles: () => store.listArticles({ tag: tag.slug, limit }) };
+    return tag && { spec: tagSpec(config, tag), articles: () => store.listArticles({ tag: tag.slug, limit, stories: true }) };
   }
   if (kind === 'sources') {
     const source = config.sources.find((s) => s.name === key);

@@ -106,6 +106,28 @@ const siteSchema = z.strictObject({
   itemsPerFeed: z.number().int().min(1).max(1000).default(50),
 });
 
+const dedupeSchema = z.strictObject({
+  /** Merge the same story from several sources (rules 2–4). */
+  crossSource: z.boolean().default(true),
+  /** Near duplicates must be published within this many days of each other. */
+  windowDays: z.number().positive().default(3),
+  /** Texts shorter than this many distinct word 3-shingles never merge as near duplicates. */
+  minShingles: z.number().int().min(1).default(25),
+  /** Overlap coefficient (shared shingles / the shorter text's) that, with similar titles, merges. */
+  overlap: z.number().min(0).max(1).default(0.5),
+  /** Title word similarity (Jaccard) needed at that overlap. */
+  titleSimilarity: z.number().min(0).max(1).default(0.2),
+  /** Overlap that merges whatever the titles say. */
+  strongOverlap: z.number().min(0).max(1).default(0.8),
+});
+
+const retentionSchema = z.strictObject({
+  /** Delete articles published more than this many days ago; 0 keeps everything. */
+  maxAgeDays: z.number().int().min(0).default(0),
+  /** Keep at most this many articles per source (the newest); 0 keeps everything. */
+  maxPerSource: z.number().int().min(0).default(0),
+});
+
 export const configSchema = z
   .strictObject({
     site: siteSchema.default(siteSchema.parse({})),
@@ -117,6 +139,12 @@ export const configSchema = z
     websub: z.strictObject({ hubs: z.array(z.url({ protocol: /^https?$/ })).default([]) }).optional(),
     fetch: fetchSchema.default(fetchSchema.parse({})),
     sources: z.array(sourceSchema).default([]),
+    /** Several tag slugs as one: {iranian: iran}. */
+    tagAliases: z.record(z.string().min(1), z.string().min(1)).default({}),
+    /** More query parameters to strip from article links (utm_*, fbclid… always go). */
+    trackingParams: z.array(z.string().min(1)).default([]),
+    dedupe: dedupeSchema.default(dedupeSchema.parse({})),
+    retention: retentionSchema.default(retentionSchema.parse({})),
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();
@@ -133,6 +161,8 @@ export type SeedsSource = z.output<typeof seedsSource>;
 export type FeedSource = z.output<typeof feedSource>;
 export type FileSource = z.output<typeof fileSource>;
 export type FetchSettings = z.output<typeof fetchSchema>;
+export type DedupeSettings = z.output<typeof dedupeSchema>;
+export type RetentionSettings = z.output<typeof retentionSchema>;
 export type Source = Parsed['sources'][number];
 export type Site = Parsed['site'];
 

@@ -1,6 +1,7 @@
 // Local seed documents: paragraphs, then a timestamp line, then a line of hashtags.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { fingerprint } from '../dedupe/fingerprint.js';
 import { InputError } from '../errors.js';
 import type { Entry } from '../model.js';
 import { looksLikeTimestamp, parseTimestamp } from '../normalize/dates.js';
@@ -78,6 +79,7 @@ export function parseSeed(bytes: Uint8Array, file: string, identity: string, opt
       content: lines.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n'),
       tags,
       enclosures: [],
+      fingerprint: fingerprint(title, lines.join('\n')),
     },
     warnings,
   };

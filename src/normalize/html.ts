@@ -83,3 +83,8 @@ export function htmlToText(html: string): string {
   const stripped = sanitizeHtml(html.replace(BLOCK, ' <$1'), { allowedTags: [], allowedAttributes: {}, nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'title'] });
   return collapseWhitespace(decodeHTML(stripped));
 }
+
+/** Text of HTML that cleanHtml produced: tags can be dropped without a parser. */
+export function textOfSanitized(html: string): string {
+  return collapseWhitespace(decodeHTML(html.replace(/<[^>]*>/g, ' ')));
+}

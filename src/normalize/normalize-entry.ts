@@ -3,7 +3,8 @@
 import { createHash } from 'node:crypto';
 import type { Entry } from '../model.js';
 import type { RawEntry, RawFeed, Text } from '../parse/types.js';
-import { cleanHtml, htmlToText } from './html.js';
+import { fingerprint } from '../dedupe/fingerprint.js';
+import { cleanHtml, htmlToText, textOfSanitized } from './html.js';
 import { toTags } from './tags.js';
 import { escapeHtml, firstSentence, fixMojibake, truncateAtWord } from './text.js';
 import { canonicalUrl, resolveUrl } from './urls.js';
@@ -19,6 +20,7 @@ export interface NormalizeOptions {
   tags?: readonly string[];
   /** More query parameters to strip from links. */
   trackingParams?: readonly string[];
+  tagAliases?: Readonly<Record<string, string>>;
   maxItems?: number;
 }
 
@@ -57,23 +59,24 @@ export function normalizeEntry(raw: RawEntry, identity: string, link: string | u
   const body = raw.content ?? raw.summary;
   const content = body ? html(body) : '';
   const summaryText = plain(raw.summary) || htmlToText(content);
-  const title = plain(raw.title) || firstSentence(summaryText, MAX_TITLE);
+  const title = truncateAtWord(plain(raw.title) || firstSentence(summaryText, MAX_TITLE), MAX_TITLE);
   const published = clamp(raw.published ?? raw.updated, opts.now) ?? opts.now;
   const updated = clamp(raw.updated, opts.now);
   return {
     identity,
-    title: truncateAtWord(title, MAX_TITLE),
+    title,
     link,
     published,
     updated: updated && updated > published ? updated : undefined,
     author: raw.author ? fixMojibake(raw.author).replace(/\s+/g, ' ').trim() || undefined : undefined,
     summary: truncateAtWord(summaryText, MAX_SUMMARY),
     content,
-    tags: toTags([...raw.tags.map((t) => t.label || t.term), ...(opts.tags ?? [])]),
+    tags: toTags([...raw.tags.map((t) => t.label || t.term), ...(opts.tags ?? [])], opts.tagAliases),
     enclosures: raw.enclosures
       .map((e) => ({ ...e, url: resolveUrl(e.url, raw.base) ?? e.url }))
       .filter((e) => /^https?:\/\//i.test(e.url)),
     language: raw.language,
+    fingerprint: fingerprint(title, content ? textOfSanitized(content) : summaryText),
   };
 }
 

@@ -18,12 +18,17 @@ export function tagLabel(raw: string): string {
   return raw.normalize('NFC').replace(/_/g, ' ').replace(/[<>]/g, '').replace(/\s+/g, ' ').trim();
 }
 
-/** Tags from raw labels, first spelling wins within one article, empty ones dropped. */
-export function toTags(labels: Iterable<string>): Tag[] {
+/**
+ * Tags from raw labels: first spelling wins within one article, empty ones dropped. `aliases` maps
+ * slugs to the slug they stand for (iranian → iran); an aliased tag is labeled with its target.
+ */
+export function toTags(labels: Iterable<string>, aliases: Readonly<Record<string, string>> = {}): Tag[] {
   const bySlug = new Map<string, Tag>();
   for (const raw of labels) {
-    const label = tagLabel(raw);
-    const slug = slugify(label);
+    let label = tagLabel(raw);
+    let slug = slugify(label);
+    const target = aliases[slug];
+    if (target) [slug, label] = [slugify(target), tagLabel(target)];
     if (slug && !bySlug.has(slug)) bySlug.set(slug, { slug, label });
   }
   return [...bySlug.values()];

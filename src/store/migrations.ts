@@ -68,4 +68,43 @@ export const MIGRATIONS: readonly string[] = [
     expires INTEGER NOT NULL
   );
   `,
+  // 4: one story across sources (dedupe), tombstones, tag spellings.
+  `
+  ALTER TABLE sources ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE articles ADD COLUMN story TEXT;
+  ALTER TABLE articles ADD COLUMN is_canonical INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE articles ADD COLUMN fingerprint TEXT;
+  ALTER TABLE articles ADD COLUMN shingles BLOB;
+  ALTER TABLE articles ADD COLUMN dedupe_rule TEXT;
+  ALTER TABLE articles ADD COLUMN dedupe_of TEXT;
+  ALTER TABLE articles ADD COLUMN dedupe_score REAL;
+  UPDATE articles SET story = id;
+  CREATE INDEX articles_story ON articles (story, published);
+  CREATE INDEX articles_link ON articles (link) WHERE link IS NOT NULL;
+  CREATE INDEX articles_fingerprint ON articles (fingerprint) WHERE fingerprint IS NOT NULL;
+  CREATE INDEX articles_canonical_published ON articles (published DESC) WHERE is_canonical = 1;
+  -- The locality-sensitive index: MinHash band keys → articles (by rowid).
+  CREATE TABLE lsh (
+    key INTEGER NOT NULL,
+    article INTEGER NOT NULL,
+    PRIMARY KEY (key, article)
+  ) WITHOUT ROWID;
+  CREATE TABLE tombstones (
+    source TEXT NOT NULL,
+    identity TEXT NOT NULL,
+    fingerprint TEXT,
+    deleted_at INTEGER NOT NULL,
+    PRIMARY KEY (source, identity)
+  );
+  CREATE INDEX tombstones_fingerprint ON tombstones (fingerprint) WHERE fingerprint IS NOT NULL;
+  ALTER TABLE article_tags ADD COLUMN label TEXT;
+  CREATE TABLE tag_spellings (
+    tag TEXT NOT NULL,
+    label TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (tag, label)
+  ) WITHOUT ROWID;
+  INSERT INTO tag_spellings SELECT at.tag, t.label, count(*) FROM article_tags at JOIN tags t ON t.slug = at.tag GROUP BY at.tag;
+  UPDATE article_tags SET label = (SELECT label FROM tags WHERE slug = article_tags.tag);
+  `,
 ];

@@ -1,9 +1,11 @@
 // Queries over the database. The store knows nothing of fetching or parsing: it takes entries.
 import { createHash } from 'node:crypto';
-import type { Article, Entry, Tag } from '../model.js';
+import type { Article, Entry, StoryLink, Tag } from '../model.js';
+import type { DedupeSettings } from '../config/schema.js';
 import { FetchStates } from './fetch-state.js';
 import { Leases } from './lease.js';
 import type { Db } from './open-store.js';
+import { Stories } from './stories.js';
 
 export interface SourceRow {
   name: string;
@@ -21,6 +23,8 @@ export interface ArticleQuery {
   tag?: string;
   source?: string;
   limit?: number;
+  /** Each story once (its canonical article): the site and tag feeds. */
+  stories?: boolean;
 }
 
 export interface TagCount extends Tag {
@@ -42,6 +46,8 @@ interface ArticleRow {
   enclosures: string;
   language: string | null;
   content_hash: string;
+  story: string;
+  is_canonical: number;
   tags: string | null;
 }
 
@@ -52,11 +58,12 @@ export function articleId(source: string, identity: string): string {
 
 /** A hash of everything a reader sees; a change means the article was edited. */
 export function contentHash(entry: Entry): string {
-  const { identity: _identity, ...visible } = entry;
+  const { identity: _identity, fingerprint: _fingerprint, ...visible } = entry;
   return createHash('sha256').update(JSON.stringify(visible)).digest('hex').slice(0, 32);
 }
 
-const ARTICLE_COLUMNS = `a.*, (SELECT json_group_array(json_array(t.slug, t.label)) FROM
+const ARTICLE_COLUMNS = `a.id, a.source, a.identity, a.title, a.link, a.published, a.updated, a.first_seen, a.author,
+  a.summary, a.content, a.enclosures, a.language, a.content_hash, a.story, a.is_canonical, (SELECT json_group_array(json_array(t.slug, t.label)) FROM
   (SELECT tags.slug, tags.label FROM article_tags at JOIN tags ON tags.slug = at.tag
    WHERE at.article_id = a.id ORDER BY at.position) t) AS tags`;
 
@@ -64,66 +71,92 @@ export class Store {
   readonly db: Db;
   readonly fetchStates: FetchStates;
   readonly leases: Leases;
+  readonly stories: Stories;
   private readonly stmt;
 
   constructor(db: Db) {
     this.db = db;
     this.fetchStates = new FetchStates(db);
     this.leases = new Leases(db);
+    this.stories = new Stories(db);
     this.stmt = {
       // A changed configured location starts the fetch state afresh.
       upsertSource: db.prepare(
-        `INSERT INTO sources (name, type, location, created_at) VALUES (@name, @type, @location, @now)
-         ON CONFLICT (name) DO UPDATE SET type = excluded.type, location = excluded.location,
+        `INSERT INTO sources (name, type, location, created_at, position) VALUES (@name, @type, @location, @now, @position)
+         ON CONFLICT (name) DO UPDATE SET type = excluded.type, location = excluded.location, position = excluded.position,
            url = CASE WHEN location = excluded.location THEN url END,
            etag = CASE WHEN location = excluded.location THEN etag END,
            last_modified = CASE WHEN location = excluded.location THEN last_modified END,
            gone = CASE WHEN location = excluded.location THEN gone ELSE 0 END`,
       ),
-      findHash: db.prepare('SELECT id, content_hash, first_seen FROM articles WHERE source = ? AND identity = ?'),
+      findHash: db.prepare('SELECT rowid, id, content_hash, first_seen FROM articles WHERE source = ? AND identity = ?'),
+      tombstoned: db.prepare('SELECT 1 FROM tombstones WHERE (source = ? AND identity = ?) OR fingerprint = ? LIMIT 1'),
       insert: db.prepare(
         `INSERT INTO articles (id, source, identity, title, link, published, updated, first_seen, author, summary,
-           content, enclosures, language, content_hash)
+           content, enclosures, language, content_hash, story, fingerprint, shingles)
          VALUES (@id, @source, @identity, @title, @link, @published, @updated, @first_seen, @author, @summary,
-           @content, @enclosures, @language, @content_hash)`,
+           @content, @enclosures, @language, @content_hash, @id, @fingerprint, @shingles)`,
       ),
       update: db.prepare(
         `UPDATE articles SET title = @title, link = @link, published = @published, updated = @updated,
            author = @author, summary = @summary, content = @content, enclosures = @enclosures,
-           language = @language, content_hash = @content_hash WHERE id = @id`,
+           language = @language, content_hash = @content_hash, fingerprint = @fingerprint, shingles = @shingles WHERE id = @id`,
       ),
       upsertTag: db.prepare('INSERT INTO tags (slug, label) VALUES (?, ?) ON CONFLICT (slug) DO NOTHING'),
-      clearTags: db.prepare('DELETE FROM article_tags WHERE article_id = ?'),
-      addTag: db.prepare('INSERT INTO article_tags (article_id, tag, position, published) VALUES (?, ?, ?, ?)'),
+      clearTags: db.prepare('DELETE FROM article_tags WHERE article_id = ? RETURNING tag, label'),
+      addTag: db.prepare('INSERT INTO article_tags (article_id, tag, position, published, label) VALUES (?, ?, ?, ?, ?)'),
+      // The label of a tag is its most frequent spelling: counted per spelling, switched when overtaken.
+      spell: db.prepare('INSERT INTO tag_spellings (tag, label, n) VALUES (?, ?, ?) ON CONFLICT (tag, label) DO UPDATE SET n = n + excluded.n RETURNING n'),
+      relabel: db.prepare(
+        `UPDATE tags SET label = @label WHERE slug = @tag AND label <> @label
+           AND @n > coalesce((SELECT n FROM tag_spellings WHERE tag = @tag AND label = tags.label), 0)`,
+      ),
       article: db.prepare(`SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE a.id = ?`),
       tagCounts: db.prepare(
         `SELECT tags.slug, tags.label, count(*) AS count FROM article_tags at JOIN tags ON tags.slug = at.tag
          GROUP BY tags.slug ORDER BY count DESC, tags.slug`,
       ),
       tag: db.prepare('SELECT slug, label FROM tags WHERE slug = ?'),
+      tagPage: db.prepare(
+        `SELECT ${ARTICLE_COLUMNS}, (a.is_canonical = 1 OR EXISTS (SELECT 1 FROM articles c JOIN article_tags ct ON ct.article_id = c.id
+           AND ct.tag = x.tag WHERE c.story = a.story AND c.is_canonical = 1)) AS canon_has_tag
+         FROM article_tags x JOIN articles a ON a.id = x.article_id WHERE x.tag = ?
+         ORDER BY x.published DESC, a.id LIMIT ? OFFSET ?`,
+      ),
       sourceNames: db.prepare('SELECT name, type, location FROM sources ORDER BY name'),
     };
   }
 
-  upsertSource(source: SourceRow, now: Date): void {
-    this.stmt.upsertSource.run({ ...source, now: now.getTime() });
+  /** `position` is the source's place in the configuration: it breaks ties between stories' articles. */
+  upsertSource(source: SourceRow, now: Date, position = 0): void {
+    this.stmt.upsertSource.run({ ...source, now: now.getTime(), position });
   }
 
-  /** Stores one source's entries in one transaction: all of them or, on failure, none. */
-  ingest(source: string, entries: Entry[], now: Date): IngestCounts {
+  /**
+   * Stores one source's entries in one transaction: all of them or, on failure, none. With
+   * `dedupe`, a new article from one source joins the story another source already carried.
+   */
+  ingest(source: string, entries: Entry[], now: Date, dedupe?: DedupeSettings): IngestCounts {
     const counts: IngestCounts = { new: 0, updated: 0, unchanged: 0 };
     this.db.transaction(() => {
-      for (const entry of entries) counts[this.put(source, entry, now)] += 1;
+      for (const entry of entries) counts[this.put(source, entry, now, dedupe)] += 1;
     }).immediate();
     return counts;
   }
 
-  private put(source: string, entry: Entry, now: Date): keyof IngestCounts {
+  private spell(tag: string, label: string, delta: number): void {
+    const { n } = this.stmt.spell.get(tag, label, delta) as { n: number };
+    if (delta > 0) this.stmt.relabel.run({ tag, label, n });
+  }
+
+  private put(source: string, entry: Entry, now: Date, dedupe: DedupeSettings | undefined): keyof IngestCounts {
     const hash = contentHash(entry);
     const known = this.stmt.findHash.get(source, entry.identity) as
-      | { id: string; content_hash: string; first_seen: number }
+      | { rowid: number; id: string; content_hash: string; first_seen: number }
       | undefined;
     if (known?.content_hash === hash) return 'unchanged';
+    // Deleted and purged articles stay deleted.
+    if (!known && this.stmt.tombstoned.get(source, entry.identity, entry.fingerprint?.exact ?? null)) return 'unchanged';
     const id = known?.id ?? articleId(source, entry.identity);
     const row = {
       id,
@@ -140,17 +173,24 @@ export class Store {
       enclosures: JSON.stringify(entry.enclosures),
       language: entry.language ?? null,
       content_hash: hash,
+      fingerprint: entry.fingerprint?.exact ?? null,
+      shingles: entry.fingerprint ? Buffer.from(entry.fingerprint.shingles.buffer, entry.fingerprint.shingles.byteOffset, entry.fingerprint.shingles.byteLength) : null,
     };
+    let rowid: number;
     if (known) {
       this.stmt.update.run(row);
-      this.stmt.clearTags.run(id);
+      for (const old of this.stmt.clearTags.all(id) as { tag: string; label: string }[]) this.spell(old.tag, old.label, -1);
+      rowid = known.rowid;
     } else {
-      this.stmt.insert.run(row);
+      rowid = Number(this.stmt.insert.run(row).lastInsertRowid);
     }
     entry.tags.forEach((tag, position) => {
       this.stmt.upsertTag.run(tag.slug, tag.label);
-      this.stmt.addTag.run(id, tag.slug, position, row.published);
+      this.stmt.addTag.run(id, tag.slug, position, row.published, tag.label);
+      this.spell(tag.slug, tag.label, 1);
     });
+    if (known) this.stories.index(rowid, entry);
+    else this.stories.attach(rowid, entry, source, dedupe);
     return known ? 'updated' : 'new';
   }
 
@@ -161,6 +201,7 @@ export class Store {
 
   /** Newest first. */
   listArticles(query: ArticleQuery = {}): Article[] {
+    if (query.tag && query.stories) return this.tagStories(query.tag, query.limit ?? -1);
     const where: string[] = [];
     const params: unknown[] = [];
     let from = 'articles a';
@@ -176,10 +217,35 @@ export class Store {
       where.push('a.source = ?');
       params.push(query.source);
     }
+    if (query.stories) where.push('a.is_canonical = 1');
     const sql = `SELECT ${ARTICLE_COLUMNS} FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY ${order} LIMIT ?`;
     const rows = this.db.prepare(sql).all(...params, query.limit ?? -1) as ArticleRow[];
     return rows.map(toArticle);
+  }
+
+  /**
+   * A tag's stories, newest first, each once: its canonical article when that carries the tag,
+   * else the newest of its articles that does. Pages through the (tag, published) index.
+   */
+  private tagStories(tag: string, limit: number): Article[] {
+    const page = this.stmt.tagPage;
+    const out: Article[] = [];
+    const seen = new Set<string>();
+    const want = limit < 0 ? Infinity : limit;
+    for (let offset = 0; out.length < want; ) {
+      const size = limit < 0 ? 500 : Math.max(50, want * 2);
+      const rows = page.all(tag, size, offset) as (ArticleRow & { canon_has_tag: number })[];
+      for (const row of rows) {
+        if (seen.has(row.story) || (row.canon_has_tag && !row.is_canonical)) continue;
+        seen.add(row.story);
+        out.push(toArticle(row));
+        if (out.length >= want) break;
+      }
+      if (rows.length < size) break;
+      offset += size;
+    }
+    return out;
   }
 
   /** The sources and tags of articles added or edited since `since`: the feeds that changed. */
@@ -193,10 +259,64 @@ export class Store {
     return { sources, tags };
   }
 
-  /** Every stored article of the story this article belongs to (itself included). */
+  /** Every stored article of the story this article belongs to (itself included), earliest first. */
   carriersOf(id: string): Article[] {
-    const article = this.getArticle(id);
-    return article ? [article] : [];
+    const rows = this.db
+      .prepare(`SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE a.story = (SELECT story FROM articles WHERE id = ?) ORDER BY a.published, a.id`)
+      .all(id) as ArticleRow[];
+    return rows.map(toArticle);
+  }
+
+  /**
+   * Deletes articles, leaving tombstones (source, identity, fingerprint) so that they do not come
+   * back at the next refresh. Stories that lose their canonical article get a new one.
+   */
+  deleteArticles(ids: string[], now: Date): number {
+    let deleted = 0;
+    this.db.transaction(() => {
+      const find = this.db.prepare('SELECT rowid, id, source, identity, fingerprint, story FROM articles WHERE id = ?');
+      const tomb = this.db.prepare(
+        'INSERT INTO tombstones (source, identity, fingerprint, deleted_at) VALUES (?, ?, ?, ?) ON CONFLICT (source, identity) DO UPDATE SET deleted_at = excluded.deleted_at',
+      );
+      const remove = this.db.prepare('DELETE FROM articles WHERE rowid = ?');
+      const stories = new Set<string>();
+      for (const id of ids) {
+        const row = find.get(id) as { rowid: number; id: string; source: string; identity: string; fingerprint: string | null; story: string } | undefined;
+        if (!row) continue;
+        tomb.run(row.source, row.identity, row.fingerprint, now.getTime());
+        for (const old of this.stmt.clearTags.all(row.id) as { tag: string; label: string }[]) this.spell(old.tag, old.label, -1);
+        this.stories.unindex(row.rowid);
+        remove.run(row.rowid);
+        stories.add(row.story);
+        deleted += 1;
+      }
+      for (const story of stories) this.stories.recomputeCanonical(story);
+      this.db.exec('DELETE FROM tags WHERE NOT EXISTS (SELECT 1 FROM article_tags WHERE tag = tags.slug)');
+    }).immediate();
+    return deleted;
+  }
+
+  /** Articles that retention removes: older than `maxAgeDays`, or beyond the newest `maxPerSource` of a source. */
+  expiredArticles(retention: { maxAgeDays: number; maxPerSource: number }, now: Date): string[] {
+    const ids = new Set<string>();
+    if (retention.maxAgeDays > 0) {
+      const cutoff = now.getTime() - retention.maxAgeDays * 86_400_000;
+      for (const id of this.db.prepare('SELECT id FROM articles WHERE published < ?').pluck().all(cutoff) as string[]) ids.add(id);
+    }
+    if (retention.maxPerSource > 0) {
+      const sql = `SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY source ORDER BY published DESC, id) AS n FROM articles) WHERE n > ?`;
+      for (const id of this.db.prepare(sql).pluck().all(retention.maxPerSource) as string[]) ids.add(id);
+    }
+    return [...ids];
+  }
+
+  /** Stories carried by more than one article, with their members (canonical first). */
+  duplicateGroups(): { story: string; members: { article: Article; link: StoryLink }[] }[] {
+    const stories = this.db.prepare('SELECT story FROM articles GROUP BY story HAVING count(*) > 1 ORDER BY max(published) DESC').pluck().all() as string[];
+    return stories.map((story) => {
+      const rows = this.db.prepare(`SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE a.story = ? ORDER BY a.is_canonical DESC, a.published, a.id`).all(story) as ArticleRow[];
+      return { story, members: rows.map((r) => ({ article: toArticle(r), link: this.stories.linkOf(r.id)! })) };
+    });
   }
 
   getTag(slug: string): Tag | undefined {

@@ -1,0 +1,146 @@
+// Fingerprints for dedupe: an exact content fingerprint, word 3-shingles, and MinHash band keys
+// for a locality-sensitive index (the whole text, and its lead for excerpts).
+import { createHash } from 'node:crypto';
+import type { Fingerprint } from '../model.js';
+
+export type { Fingerprint };
+
+export const LEAD_SHINGLES = 40;
+const FULL_BANDS = 10;
+const LEAD_BANDS = 4;
+const ROWS = 2;
+
+/** Lowercase words, NFKC, letters and digits only: markup, punctuation and case do not count. */
+export function words(text: string): string[] {
+  return text.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu) ?? [];
+}
+
+// FNV-1a, 32 bits: fast and good enough to spread shingles.
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+export function shingleHashes(ws: string[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i + 2 < ws.length; i += 1) out.push(fnv1a(`${ws[i]} ${ws[i + 1]} ${ws[i + 2]}`));
+  return out;
+}
+
+// MinHash permutations h(x) = (a·x + b) mod p, p = 2^31 − 1, with fixed seeds so that every process agrees.
+const P = 2147483647;
+const PERMUTATIONS = Array.from({ length: (FULL_BANDS + LEAD_BANDS) * ROWS }, (_, i) => {
+  const seed = createHash('sha256').update(`tidings-minhash-${i}`).digest();
+  return [(seed.readUInt32BE(0) % (P - 1)) + 1, seed.readUInt32BE(4) % P] as const;
+});
+
+function mulmod(a: number, x: number): number {
+  // (a·x) mod p without losing precision: split x into 16-bit halves.
+  const hi = Math.floor(x / 65536);
+  const lo = x % 65536;
+  return (((a * hi) % P) * 65536 + a * lo) % P;
+}
+
+function minhash(hashes: readonly number[], from: number, count: number): number[] {
+  const mins: number[] = new Array(count).fill(P);
+  for (const x of hashes) {
+    const v = x % P;
+    for (let k = 0; k < count; k += 1) {
+      const [a, b] = PERMUTATIONS[from + k]!;
+      const h = (mulmod(a, v) + b) % P;
+      if (h < mins[k]!) mins[k] = h;
+    }
+  }
+  return mins;
+}
+
+function bandKeys(signature: number[], firstBand: number): number[] {
+  const keys: number[] = [];
+  for (let b = 0; b * ROWS < signature.length; b += 1) {
+    const slice = signature.slice(b * ROWS, b * ROWS + ROWS).join(',');
+    keys.push((firstBand + b) * 2 ** 32 + fnv1a(slice));
+  }
+  return keys;
+}
+
+export function fingerprint(title: string, text: string): Fingerprint {
+  const textWords = words(text);
+  const all = shingleHashes(textWords);
+  const exact = createHash('sha256').update(`${words(title).join(' ')}\n${textWords.join(' ')}`).digest('hex').slice(0, 32);
+  const shingles = Uint32Array.from(new Set(all)).sort();
+  if (!all.length) return { exact, shingles, bands: [] };
+  const full = minhash(all, 0, FULL_BANDS * ROWS);
+  const lead = minhash(all.slice(0, LEAD_SHINGLES), FULL_BANDS * ROWS, LEAD_BANDS * ROWS);
+  return { exact, shingles, bands: [...bandKeys(full, 0), ...bandKeys(lead, FULL_BANDS)] };
+}
+
+/** |A ∩ B| of two sorted sets. */
+export function intersection(a: Uint32Array, b: Uint32Array): number {
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i]! < b[j]!) i += 1;
+    else if (a[i]! > b[j]!) j += 1;
+    else {
+      n += 1;
+      i += 1;
+      j += 1;
+    }
+  }
+  return n;
+}
+
+/** Overlap coefficient: |A ∩ B| / min(|A|, |B|): 1 when one text is an excerpt of the other. */
+export function overlap(a: Uint32Array, b: Uint32Array): number {
+  const smaller = Math.min(a.length, b.length);
+  return smaller ? intersection(a, b) / smaller : 0;
+}
+
+export function jaccard(a: Uint32Array, b: Uint32Array): number {
+  const inter = intersection(a, b);
+  const union = a.length + b.length - inter;
+  return union ? inter / union : 0;
+}
+
+/** Jaccard similarity of the titles' word sets. */
+export function titleSimilarity(a: string, b: string): number {
+  const wa = new Set(words(a));
+  const wb = new Set(words(b));
+  let inter = 0;
+  for (const w of wa) if (wb.has(w)) inter += 1;
+  const union = wa.size + wb.size - inter;
+  return union ? inter / union : 0;
+}
+
+export interface NearThresholds {
+  /** Both texts need at least this many distinct shingles: short boilerplate never merges. */
+  minShingles: number;
+  /** Overlap coefficient that, with similar titles, makes one story. */
+  overlap: number;
+  /** Title similarity needed at that overlap. */
+  titleSimilarity: number;
+  /** Overlap that makes one story whatever the titles say. */
+  strongOverlap: number;
+}
+
+export const DEFAULT_NEAR: NearThresholds = { minShingles: 25, overlap: 0.5, titleSimilarity: 0.2, strongOverlap: 0.8 };
+
+export interface Comparison {
+  overlap: number;
+  jaccard: number;
+  title: number;
+  same: boolean;
+}
+
+/** The near-duplicate rule's confirmation of one candidate pair. */
+export function compare(a: { title: string; shingles: Uint32Array }, b: { title: string; shingles: Uint32Array }, t: NearThresholds = DEFAULT_NEAR): Comparison {
+  const o = overlap(a.shingles, b.shingles);
+  const title = titleSimilarity(a.title, b.title);
+  const long = a.shingles.length >= t.minShingles && b.shingles.length >= t.minShingles;
+  return { overlap: o, jaccard: jaccard(a.shingles, b.shingles), title, same: long && (o >= t.strongOverlap || (o >= t.overlap && title >= t.titleSimilarity)) };
+}
