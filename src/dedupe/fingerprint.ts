@@ -12,10 +12,12 @@ const ROWS = 2;
 
 /** Lowercase words, NFKC, letters and digits only: markup, punctuation and case do not count. */
 export function words(text: string): string[] {
+  // Plain ASCII (most English feeds) takes the cheap path; the result is the same.
+  if (!/[^\x00-\x7f]/.test(text)) return text.toLowerCase().match(/[a-z0-9]+(?:'[a-z]+)?/g) ?? [];
   return text.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu) ?? [];
 }
 
-// FNV-1a, 32 bits: fast and good enough to spread shingles.
+// FNV-1a, 32 bits: fast and good enough to spread words.
 function fnv1a(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i += 1) {
@@ -25,33 +27,47 @@ function fnv1a(text: string): number {
   return h >>> 0;
 }
 
+// murmur3's finalizer: a good 32-bit mix.
+function mix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** A hash per word 3-shingle, from the words' own hashes: each word is hashed once. */
 export function shingleHashes(ws: string[]): number[] {
+  const wh = ws.map(fnv1a);
   const out: number[] = [];
-  for (let i = 0; i + 2 < ws.length; i += 1) out.push(fnv1a(`${ws[i]} ${ws[i + 1]} ${ws[i + 2]}`));
+  for (let i = 0; i + 2 < wh.length; i += 1) out.push(mix(Math.imul(wh[i]!, 0x9e3779b1) ^ Math.imul(wh[i + 1]!, 0x85ebca77) ^ wh[i + 2]!));
   return out;
 }
 
-// MinHash permutations h(x) = (a·x + b) mod p, p = 2^31 − 1, with fixed seeds so that every process agrees.
-const P = 2147483647;
-const PERMUTATIONS = Array.from({ length: (FULL_BANDS + LEAD_BANDS) * ROWS }, (_, i) => {
-  const seed = createHash('sha256').update(`tidings-minhash-${i}`).digest();
-  return [(seed.readUInt32BE(0) % (P - 1)) + 1, seed.readUInt32BE(4) % P] as const;
-});
+// MinHash: K hash functions h_k(x) = mix(x XOR seed_k), seeds fixed so that every process agrees.
+const SEEDS = Uint32Array.from({ length: (FULL_BANDS + LEAD_BANDS) * ROWS }, (_, i) => createHash('sha256').update(`tidings-minhash-${i}`).digest().readUInt32BE(0));
 
-function mulmod(a: number, x: number): number {
-  // (a·x) mod p without losing precision: split x into 16-bit halves.
-  const hi = Math.floor(x / 65536);
-  const lo = x % 65536;
-  return (((a * hi) % P) * 65536 + a * lo) % P;
+/**
+ * One-permutation MinHash for long texts: each shingle is hashed once and kept as the minimum of
+ * its bucket (k buckets), so the cost is one hash per shingle whatever k is.
+ */
+function oneHashMinhash(hashes: readonly number[], count: number): number[] {
+  const mins = new Array<number>(count).fill(0xffffffff);
+  const seed = SEEDS[0]!;
+  for (const x of hashes) {
+    const h = mix(x ^ seed);
+    const bucket = h % count;
+    if (h < mins[bucket]!) mins[bucket] = h;
+  }
+  return mins;
 }
 
 function minhash(hashes: readonly number[], from: number, count: number): number[] {
-  const mins: number[] = new Array(count).fill(P);
+  const mins = new Array<number>(count).fill(0xffffffff);
   for (const x of hashes) {
-    const v = x % P;
     for (let k = 0; k < count; k += 1) {
-      const [a, b] = PERMUTATIONS[from + k]!;
-      const h = (mulmod(a, v) + b) % P;
+      const h = mix(x ^ SEEDS[from + k]!);
       if (h < mins[k]!) mins[k] = h;
     }
   }
@@ -61,8 +77,9 @@ function minhash(hashes: readonly number[], from: number, count: number): number
 function bandKeys(signature: number[], firstBand: number): number[] {
   const keys: number[] = [];
   for (let b = 0; b * ROWS < signature.length; b += 1) {
-    const slice = signature.slice(b * ROWS, b * ROWS + ROWS).join(',');
-    keys.push((firstBand + b) * 2 ** 32 + fnv1a(slice));
+    let h = 0;
+    for (let r = 0; r < ROWS; r += 1) h = mix(h ^ signature[b * ROWS + r]!);
+    keys.push((firstBand + b) * 2 ** 32 + h);
   }
   return keys;
 }
@@ -73,7 +90,7 @@ export function fingerprint(title: string, text: string): Fingerprint {
   const exact = createHash('sha256').update(`${words(title).join(' ')}\n${textWords.join(' ')}`).digest('hex').slice(0, 32);
   const shingles = Uint32Array.from(new Set(all)).sort();
   if (!all.length) return { exact, shingles, bands: [] };
-  const full = minhash(all, 0, FULL_BANDS * ROWS);
+  const full = oneHashMinhash(all, FULL_BANDS * ROWS);
   const lead = minhash(all.slice(0, LEAD_SHINGLES), FULL_BANDS * ROWS, LEAD_BANDS * ROWS);
   return { exact, shingles, bands: [...bandKeys(full, 0), ...bandKeys(lead, FULL_BANDS)] };
 }

@@ -2,14 +2,14 @@
 // Text values keep their type: plain text as text, HTML sanitized with relative URLs resolved.
 import type { Entry } from '../model.js';
 import type { RawFeed, Text } from '../parse/types.js';
-import { cleanHtml } from './html.js';
+import { cleanHtmlAsWritten } from './html.js';
 import { fixMojibake } from './text.js';
 
 const iso = (d: Date | undefined) => d?.toISOString() ?? null;
 
 function textValue(text: Text | undefined): string | null {
   if (!text) return null;
-  return text.type === 'text' ? fixMojibake(text.value) : cleanHtml(text.value, text.base);
+  return text.type === 'text' ? fixMojibake(text.value) : cleanHtmlAsWritten(text.value, text.base);
 }
 
 export function feedToJson(feed: RawFeed) {

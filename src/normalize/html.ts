@@ -1,5 +1,6 @@
 // HTML: sanitized with an allowlist (sanitize-html), relative URLs made absolute, and plain text.
 import { decodeHTML } from 'entities';
+import { Parser } from 'htmlparser2';
 import sanitizeHtml from 'sanitize-html';
 import { collapseWhitespace, fixMojibake } from './text.js';
 import { resolveUrl } from './urls.js';
@@ -57,6 +58,14 @@ const SERIALIZE_ONLY: sanitizeHtml.IOptions = { allowedTags: false, allowedAttri
  * written, so that entity references survive as the author wrote them.
  */
 export function cleanHtml(html: string, base?: string): string {
+  return sanitizeHtml(prepare(fixMojibake(html)), options(base));
+}
+
+/**
+ * cleanHtml, but when sanitizing changed nothing except the serialization, the input as written,
+ * so that entity references survive as the author wrote them (the `tidings parse` view).
+ */
+export function cleanHtmlAsWritten(html: string, base?: string): string {
   const input = prepare(fixMojibake(html));
   const clean = sanitizeHtml(input, options(base));
   if (clean === input || !input.includes('&')) return clean;
@@ -75,13 +84,32 @@ function prepare(html: string): string {
     .replace(/<!(?!--|\[CDATA\[|doctype\s+[a-z])/gi, '&lt;!');
 }
 
-const BLOCK = /<(\/?(?:p|div|br|li|h[1-6]|tr|td|th|blockquote|pre|figure|figcaption|dt|dd|hr|table|ul|ol)\b)/gi;
+const BLOCKS = new Set(['p', 'div', 'br', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'tr', 'td', 'th', 'blockquote', 'pre', 'figure', 'figcaption', 'dt', 'dd', 'hr', 'table', 'ul', 'ol']);
+const HIDDEN = new Set(['script', 'style', 'textarea', 'option', 'noscript', 'title']);
 
 /** Plain text: tags dropped (blocks become spaces), entities decoded, white space collapsed. */
 export function htmlToText(html: string): string {
   if (!/[<&]/.test(html)) return collapseWhitespace(html);
-  const stripped = sanitizeHtml(html.replace(BLOCK, ' <$1'), { allowedTags: [], allowedAttributes: {}, nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'title'] });
-  return collapseWhitespace(decodeHTML(stripped));
+  const out: string[] = [];
+  let hidden = 0;
+  const parser = new Parser(
+    {
+      onopentagname: (name) => {
+        if (HIDDEN.has(name)) hidden += 1;
+        if (BLOCKS.has(name)) out.push(' ');
+      },
+      onclosetag: (name) => {
+        if (HIDDEN.has(name)) hidden = Math.max(0, hidden - 1);
+        if (BLOCKS.has(name)) out.push(' ');
+      },
+      ontext: (text) => {
+        if (!hidden) out.push(text);
+      },
+    },
+    { decodeEntities: true },
+  );
+  parser.end(html);
+  return collapseWhitespace(out.join(''));
 }
 
 /** Text of HTML that cleanHtml produced: tags can be dropped without a parser. */

@@ -1,4 +1,6 @@
-// The main thread's side of parse-worker: one worker, a queue, a time limit per document.
+// The main thread's side of parse-worker: a few workers, each document to the least busy one, and a
+// time limit per document. The main thread keeps serving HTTP and writing SQLite meanwhile.
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { NotAFeedError, ParseError } from '../errors.js';
 import type { Entry } from '../model.js';
@@ -19,16 +21,32 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
+interface Reply {
+  id: number;
+  ok: boolean;
+  feed: RawFeed;
+  entries: Entry[];
+  error: string;
+  notAFeed: boolean;
+  alternates: string[];
+}
+
 export class ParsePool {
-  private worker?: Worker;
+  private readonly workers: (Worker | undefined)[];
+  private readonly busy = new Map<Worker, number>();
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
 
-  constructor(private readonly timeLimitMs = 30_000) {}
+  constructor(
+    private readonly timeLimitMs = 30_000,
+    size = Math.max(1, Math.min(4, availableParallelism())),
+  ) {
+    this.workers = new Array(size).fill(undefined);
+  }
 
-  private start(): Worker {
+  private start(slot: number): Worker {
     const worker = new Worker(WORKER_URL);
-    worker.on('message', (msg: { id: number; ok: boolean; feed: RawFeed; entries: Entry[]; error: string; notAFeed: boolean; alternates: string[] }) => {
+    worker.on('message', (msg: Reply) => {
       const p = this.pending.get(msg.id);
       if (!p) return;
       this.settle(msg.id);
@@ -37,16 +55,32 @@ export class ParsePool {
     });
     worker.on('error', (err) => this.failAll(worker, new ParseError(`parser crashed: ${err.message}`)));
     worker.on('exit', () => {
-      if (this.worker === worker) this.worker = undefined;
+      if (this.workers[slot] === worker) this.workers[slot] = undefined;
       this.failAll(worker, new ParseError('parser stopped'));
     });
+    this.workers[slot] = worker;
+    this.busy.set(worker, 0);
     return worker;
   }
 
+  /** The least busy worker, started on first use. */
+  private pick(): Worker {
+    let best: Worker | undefined;
+    for (let slot = 0; slot < this.workers.length; slot += 1) {
+      const worker = this.workers[slot] ?? this.start(slot);
+      if (!best || this.busy.get(worker)! < this.busy.get(best)!) best = worker;
+    }
+    return best!;
+  }
+
   private settle(id: number): void {
-    clearTimeout(this.pending.get(id)?.timer);
+    const p = this.pending.get(id);
+    if (!p) return;
+    clearTimeout(p.timer);
     this.pending.delete(id);
-    if (!this.pending.size) this.worker?.unref();
+    const left = (this.busy.get(p.worker) ?? 1) - 1;
+    this.busy.set(p.worker, left);
+    if (left === 0) p.worker.unref();
   }
 
   /** Fails what was sent to one worker (a stopped worker's replacement keeps its own jobs). */
@@ -59,16 +93,16 @@ export class ParsePool {
   }
 
   parse(bytes: Uint8Array, doc: FeedDocument, options: NormalizeOptions): Promise<ParsedFeed> {
-    this.worker ??= this.start();
-    const worker = this.worker;
+    const worker = this.pick();
     worker.ref();
+    this.busy.set(worker, this.busy.get(worker)! + 1);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        // A document that takes this long is hostile or broken: stop the worker and start afresh.
-        this.settle(id);
-        reject(new ParseError(`parsing took longer than ${this.timeLimitMs / 1000} s; gave up`));
-        this.worker = undefined;
+        // A document that takes this long is hostile or broken: stop its worker; a new one starts.
+        this.failAll(worker, new ParseError(`parsing took longer than ${this.timeLimitMs / 1000} s; gave up`));
+        const slot = this.workers.indexOf(worker);
+        if (slot >= 0) this.workers[slot] = undefined;
         void worker.terminate();
       }, this.timeLimitMs);
       this.pending.set(id, { worker, resolve, reject, timer });
@@ -78,9 +112,8 @@ export class ParsePool {
   }
 
   async close(): Promise<void> {
-    const worker = this.worker;
-    this.worker = undefined;
-    await worker?.terminate();
+    const workers = this.workers.splice(0, this.workers.length, ...new Array(this.workers.length).fill(undefined));
+    await Promise.all(workers.map((w) => w?.terminate()));
   }
 }
 

@@ -75,6 +75,7 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE articles ADD COLUMN is_canonical INTEGER NOT NULL DEFAULT 1;
   ALTER TABLE articles ADD COLUMN fingerprint TEXT;
   ALTER TABLE articles ADD COLUMN shingles BLOB;
+  ALTER TABLE articles ADD COLUMN bands BLOB;
   ALTER TABLE articles ADD COLUMN dedupe_rule TEXT;
   ALTER TABLE articles ADD COLUMN dedupe_of TEXT;
   ALTER TABLE articles ADD COLUMN dedupe_score REAL;

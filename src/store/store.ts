@@ -5,7 +5,7 @@ import type { DedupeSettings } from '../config/schema.js';
 import { FetchStates } from './fetch-state.js';
 import { Leases } from './lease.js';
 import type { Db } from './open-store.js';
-import { Stories } from './stories.js';
+import { bandsBlob, Stories } from './stories.js';
 
 export interface SourceRow {
   name: string;
@@ -89,18 +89,19 @@ export class Store {
            last_modified = CASE WHEN location = excluded.location THEN last_modified END,
            gone = CASE WHEN location = excluded.location THEN gone ELSE 0 END`,
       ),
-      findHash: db.prepare('SELECT rowid, id, content_hash, first_seen FROM articles WHERE source = ? AND identity = ?'),
+      findHash: db.prepare('SELECT rowid, id, content_hash, first_seen, bands FROM articles WHERE source = ? AND identity = ?'),
       tombstoned: db.prepare('SELECT 1 FROM tombstones WHERE (source = ? AND identity = ?) OR fingerprint = ? LIMIT 1'),
       insert: db.prepare(
         `INSERT INTO articles (id, source, identity, title, link, published, updated, first_seen, author, summary,
-           content, enclosures, language, content_hash, story, fingerprint, shingles)
+           content, enclosures, language, content_hash, story, fingerprint, shingles, bands)
          VALUES (@id, @source, @identity, @title, @link, @published, @updated, @first_seen, @author, @summary,
-           @content, @enclosures, @language, @content_hash, @id, @fingerprint, @shingles)`,
+           @content, @enclosures, @language, @content_hash, @id, @fingerprint, @shingles, @bands)`,
       ),
       update: db.prepare(
         `UPDATE articles SET title = @title, link = @link, published = @published, updated = @updated,
            author = @author, summary = @summary, content = @content, enclosures = @enclosures,
-           language = @language, content_hash = @content_hash, fingerprint = @fingerprint, shingles = @shingles WHERE id = @id`,
+           language = @language, content_hash = @content_hash, fingerprint = @fingerprint, shingles = @shingles,
+           bands = CASE WHEN bands IS NULL THEN NULL ELSE @bands END WHERE id = @id`,
       ),
       upsertTag: db.prepare('INSERT INTO tags (slug, label) VALUES (?, ?) ON CONFLICT (slug) DO NOTHING'),
       clearTags: db.prepare('DELETE FROM article_tags WHERE article_id = ? RETURNING tag, label'),
@@ -152,7 +153,7 @@ export class Store {
   private put(source: string, entry: Entry, now: Date, dedupe: DedupeSettings | undefined): keyof IngestCounts {
     const hash = contentHash(entry);
     const known = this.stmt.findHash.get(source, entry.identity) as
-      | { rowid: number; id: string; content_hash: string; first_seen: number }
+      | { rowid: number; id: string; content_hash: string; first_seen: number; bands: Buffer | null }
       | undefined;
     if (known?.content_hash === hash) return 'unchanged';
     // Deleted and purged articles stay deleted.
@@ -175,6 +176,8 @@ export class Store {
       content_hash: hash,
       fingerprint: entry.fingerprint?.exact ?? null,
       shingles: entry.fingerprint ? Buffer.from(entry.fingerprint.shingles.buffer, entry.fingerprint.shingles.byteOffset, entry.fingerprint.shingles.byteLength) : null,
+      // Kept only where the LSH index holds the article (cross-source dedupe on).
+      bands: dedupe?.crossSource ? bandsBlob(entry.fingerprint?.bands) : null,
     };
     let rowid: number;
     if (known) {
@@ -189,7 +192,7 @@ export class Store {
       this.stmt.addTag.run(id, tag.slug, position, row.published, tag.label);
       this.spell(tag.slug, tag.label, 1);
     });
-    if (known) this.stories.index(rowid, entry);
+    if (known) this.stories.reindex(rowid, known.bands, entry);
     else this.stories.attach(rowid, entry, source, dedupe);
     return known ? 'updated' : 'new';
   }

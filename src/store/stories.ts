@@ -24,6 +24,10 @@ interface Candidate {
   shingles: Buffer | null;
 }
 
+/** The LSH keys an article row keeps (so that they can be removed exactly), as a blob. */
+export const bandsBlob = (bands: readonly number[] | undefined): Buffer | null => (bands?.length ? Buffer.from(Float64Array.from(bands).buffer) : null);
+const bandsOf = (blob: Buffer): Float64Array => new Float64Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength));
+
 export const toShingles = (blob: Buffer | null): Uint32Array =>
   blob ? new Uint32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength)) : new Uint32Array();
 
@@ -37,13 +41,20 @@ export class Stories {
       byFingerprint: db.prepare('SELECT id, story FROM articles WHERE fingerprint = ? AND source <> ? ORDER BY published LIMIT 1'),
       candidate: db.prepare('SELECT id, story, title, published, shingles FROM articles WHERE rowid = ? AND source <> ?'),
       index: db.prepare('INSERT OR IGNORE INTO lsh (key, article) VALUES (?, ?)'),
-      unindex: db.prepare('DELETE FROM lsh WHERE article = ?'),
+      unindex: db.prepare('DELETE FROM lsh WHERE key = ? AND article = ?'),
+      bandsOf: db.prepare('SELECT bands FROM articles WHERE rowid = ?').pluck(),
       join: db.prepare('UPDATE articles SET story = @story, dedupe_rule = @rule, dedupe_of = @of, dedupe_score = @score WHERE rowid = @rowid'),
       canonical: db.prepare(
         `UPDATE articles SET is_canonical = (id = (SELECT a.id FROM articles a JOIN sources s ON s.name = a.source
            WHERE a.story = @story ORDER BY a.published, s.position, a.id LIMIT 1)) WHERE story = @story`,
       ),
       link: db.prepare('SELECT story, is_canonical, dedupe_rule, dedupe_of, dedupe_score FROM articles WHERE id = ?'),
+      canonicalOf: db.prepare(
+        `SELECT a.rowid AS rowid, a.published AS published, s.position AS position, a.id AS id FROM articles a JOIN sources s ON s.name = a.source
+         WHERE a.story = ? AND a.is_canonical = 1 AND a.rowid <> ?`,
+      ),
+      rank: db.prepare('SELECT a.published AS published, s.position AS position, a.id AS id FROM articles a JOIN sources s ON s.name = a.source WHERE a.rowid = ?'),
+      setCanonical: db.prepare('UPDATE articles SET is_canonical = ? WHERE rowid = ?'),
     };
   }
 
@@ -83,24 +94,47 @@ export class Stories {
     return this.findNear(entry, source, settings);
   }
 
-  /** Files a newly stored article (its own story until a rule says otherwise) and indexes it. */
+  /**
+   * Files a newly stored article (its own story until a rule says otherwise) and indexes it. With
+   * cross-source dedupe off nothing is matched or indexed.
+   */
   attach(rowid: number, entry: Entry, source: string, settings: DedupeSettings | undefined): void {
-    const found = settings?.crossSource ? this.match(entry, source, settings) : undefined;
+    if (!settings?.crossSource) return;
+    const found = this.match(entry, source, settings);
     if (found) {
       this.stmt.join.run({ rowid, story: found.story, rule: found.rule, of: found.id, score: found.score });
-      this.recomputeCanonical(found.story);
+      this.settleCanonical(found.story, rowid);
     }
-    this.index(rowid, entry);
+    this.index(rowid, entry.fingerprint?.bands ?? []);
   }
 
-  /** (Re)writes an article's LSH keys. */
-  index(rowid: number, entry: Entry): void {
-    this.stmt.unindex.run(rowid);
-    for (const key of entry.fingerprint?.bands ?? []) this.stmt.index.run(key, rowid);
+  /** After an edit: the article's LSH keys follow its new text (the row already holds the new keys). */
+  reindex(rowid: number, oldBands: Buffer | null, entry: Entry): void {
+    if (!oldBands) return;
+    for (const key of bandsOf(oldBands)) this.stmt.unindex.run(key, rowid);
+    this.index(rowid, entry.fingerprint?.bands ?? []);
   }
 
-  unindex(rowid: number): void {
-    this.stmt.unindex.run(rowid);
+  private index(rowid: number, bands: number[]): void {
+    for (const key of bands) this.stmt.index.run(key, rowid);
+  }
+
+  /** Removes an article's LSH keys (the keys are kept on the row, so this is a few exact deletes). */
+  unindex(rowid: number): boolean {
+    const blob = this.stmt.bandsOf.get(rowid) as Buffer | null | undefined;
+    if (!blob) return false;
+    for (const key of bandsOf(blob)) this.stmt.unindex.run(key, rowid);
+    return true;
+  }
+
+  /** A new member either becomes the story's canonical article (earlier, or tied and listed first) or not. */
+  private settleCanonical(story: string, rowid: number): void {
+    type Rank = { rowid: number; published: number; position: number; id: string };
+    const current = this.stmt.canonicalOf.get(story, rowid) as Rank | undefined;
+    const mine = this.stmt.rank.get(rowid) as Omit<Rank, 'rowid'>;
+    const first = !current || mine.published < current.published || (mine.published === current.published && (mine.position < current.position || (mine.position === current.position && mine.id < current.id)));
+    this.stmt.setCanonical.run(first ? 1 : 0, rowid);
+    if (first && current) this.stmt.setCanonical.run(0, current.rowid);
   }
 
   recomputeCanonical(story: string): void {

@@ -6,6 +6,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { random } from './generate.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const BIN = resolve(here, '../../bin/tidings.js');
@@ -28,8 +29,6 @@ function ensureWrk() {
 
 // 50 articles of about 4 KB each, of words drawn at random (seeded) so they compress like prose.
 function writeSite(dir) {
-  let seed = 42;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
   const word = () => Array.from({ length: 2 + Math.floor(random() * 8) }, () => 'etaoinshrdlucmfwypvbgkqjxz'[Math.floor(random() ** 2 * 26)]).join('');
   mkdirSync(join(dir, 'seeds'), { recursive: true });
   for (let i = 0; i < 50; i += 1) {

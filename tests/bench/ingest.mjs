@@ -1,0 +1,172 @@
+// Ingest benchmarks. Each figure is printed beside its baseline from the same run:
+//  1. 100,000 generated articles (about 2 KB, 1,000 sources, 5% exact and 5% near duplicates)
+//     through parse, normalize, dedupe and store, with cross-source dedupe on and off.
+//  2. The whole path from feed bytes on RSS 2.0 and Atom documents of 50 and 2,000 items of about
+//     7 KB, beside bare rss-parser parseString on the same documents.
+//   node tests/bench/ingest.mjs [--articles 100000]
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { feedDocument, paragraph, random, sentence } from './generate.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dist = (p) => pathToFileURL(resolve(here, '../../dist', p)).href;
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+const ARTICLES = Number(arg('--articles', 100_000));
+const SOURCES = 1000;
+const PER_SOURCE = ARTICLES / SOURCES;
+const esc = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+function writeSources(dir) {
+  const pool = Array.from({ length: 6000 }, () => paragraph(380));
+  const made = [];
+  const start = Date.UTC(2025, 0, 1);
+  let exact = 0;
+  let near = 0;
+  for (let s = 0; s < SOURCES; s += 1) {
+    const items = [];
+    for (let i = 0; i < PER_SOURCE; i += 1) {
+      const n = s * PER_SOURCE + i;
+      const roll = random();
+      let a;
+      if (made.length > 100 && roll < 0.05) {
+        a = { ...made[Math.floor(random() * made.length)] }; // the same story, word for word
+        exact += 1;
+      } else if (made.length > 100 && roll < 0.1) {
+        const o = made[Math.floor(random() * made.length)]; // lightly edited: a new first sentence, one paragraph less
+        a = { ...o, title: `${o.title} (update)`, paragraphs: [sentence(), ...o.paragraphs.slice(0, -1)] };
+        near += 1;
+      } else {
+        a = { title: sentence(9).slice(0, -1), paragraphs: Array.from({ length: 5 }, () => pool[Math.floor(random() * pool.length)]), published: start + n * 20_000 };
+        made.push(a);
+      }
+      const html = a.paragraphs.map((p) => `<p>${p}</p>`).join('');
+      items.push(`<item><title>${esc(a.title)}</title><link>https://s${s}.example/${i}</link><guid>s${s}-${i}</guid><pubDate>${new Date(a.published + 3_600_000).toUTCString()}</pubDate><category>topic${s % 50}</category><description>${esc(html)}</description></item>`);
+    }
+    writeFileSync(join(dir, `s${s}.xml`), `<?xml version="1.0"?><rss version="2.0"><channel><title>Source ${s}</title><link>https://s${s}.example/</link><description>d</description>${items.join('')}</channel></rss>`);
+  }
+  const config = `fetch: {concurrency: 4}\nsources:\n${Array.from({ length: SOURCES }, (_, s) => `  - {name: s${s}, type: file, path: s${s}.xml}`).join('\n')}\n`;
+  writeFileSync(join(dir, 'on.yaml'), config);
+  writeFileSync(join(dir, 'off.yaml'), `dedupe: {crossSource: false}\n${config}`);
+  return { exact, near };
+}
+
+// One variant in its own process: a fresh database and a clean peak-memory figure.
+async function child(dir, variant) {
+  const { parseConfig } = await import(dist('config/load-config.js'));
+  const { refreshAll } = await import(dist('refresh.js'));
+  const { openDatabase } = await import(dist('store/open-store.js'));
+  const { Store } = await import(dist('store/store.js'));
+  const { silentLogger } = await import(dist('log.js'));
+  const { parsePool } = await import(dist('normalize/worker-pool.js'));
+  const file = join(dir, `${variant}.yaml`);
+  const config = parseConfig(readFileSync(file, 'utf8'), file);
+  const store = new Store(openDatabase(join(dir, `${variant}.db`)));
+  let done = 0;
+  const marks = [];
+  const started = performance.now();
+  await refreshAll({ config, store, log: silentLogger }, {
+    onResult: (r) => {
+      if (r.error) console.error(r.source, r.error);
+      done += r.new + r.updated + r.unchanged;
+      marks.push([done, performance.now() - started]);
+    },
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const at = (n) => marks.find(([count]) => count >= n) ?? marks.at(-1);
+  const [n1, t1] = at(ARTICLES / 10);
+  const [n9, t9] = at((ARTICLES * 9) / 10);
+  const [nAll, tAll] = marks.at(-1);
+  const merged = store.db.prepare('SELECT count(*) FROM articles WHERE is_canonical = 0').pluck().get();
+  console.log(
+    JSON.stringify({
+      articles: store.count('articles'),
+      seconds,
+      rate: store.count('articles') / seconds,
+      peakRssMB: process.resourceUsage().maxRSS / 1024,
+      firstMsPerArticle: t1 / n1,
+      lastMsPerArticle: (tAll - t9) / (nAll - n9),
+      merged,
+    }),
+  );
+  store.close();
+  await parsePool().close();
+}
+
+async function feedPath() {
+  const Parser = (await import('rss-parser')).default;
+  const { parsePool } = await import(dist('normalize/worker-pool.js'));
+  const { openDatabase } = await import(dist('store/open-store.js'));
+  const { Store } = await import(dist('store/store.js'));
+  const { parseConfig } = await import(dist('config/load-config.js'));
+  const dedupe = parseConfig('', '/x.yaml').dedupe;
+  const rows = [];
+  for (const format of ['rss', 'atom']) {
+    for (const [items, docs] of [[50, 40], [2000, 1]]) {
+      const texts = Array.from({ length: docs }, (_, d) => feedDocument(format, items, Date.UTC(2025, 0, 1) + d * 86_400_000));
+      const bytes = texts.map((t) => Buffer.from(t));
+      const parser = new Parser();
+      let t = performance.now();
+      for (const text of texts) await parser.parseString(text);
+      const bare = (items * docs) / ((performance.now() - t) / 1000);
+      const dir = mkdtempSync(join(tmpdir(), 'tidings-bench-path-'));
+      const store = new Store(openDatabase(join(dir, 't.db')));
+      t = performance.now();
+      // Every document goes to the parse workers at once; the main thread stores them as they come back.
+      await Promise.all(
+        bytes.map(async (b, d) => {
+          const { entries } = await parsePool().parse(b, {}, { now: new Date() });
+          store.upsertSource({ name: `f${d}`, type: 'file', location: 'x' }, new Date(), d);
+          store.ingest(`f${d}`, entries, new Date(), dedupe);
+        }),
+      );
+      const ours = (items * docs) / ((performance.now() - t) / 1000);
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+      rows.push({ format, items_per_doc: items, docs, KB_per_item: Math.round(bytes[0].length / items / 1024), bare_items_s: Math.round(bare), tidings_items_s: Math.round(ours), ratio: (ours / bare).toFixed(2) });
+    }
+  }
+  await parsePool().close();
+  return rows;
+}
+
+if (process.argv[2] === '--child') {
+  await child(process.argv[3], process.argv[4]);
+} else {
+  const dir = mkdtempSync(join(tmpdir(), 'tidings-bench-ingest-'));
+  mkdirSync(dir, { recursive: true });
+  console.log(`generating ${ARTICLES} articles in ${SOURCES} feed files…`);
+  const { exact, near } = writeSources(dir);
+  console.log(`${exact} exact and ${near} near duplicates (${((100 * (exact + near)) / ARTICLES).toFixed(1)}%)`);
+  const results = {};
+  for (const variant of ['off', 'on']) {
+    const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', dir, variant, '--articles', String(ARTICLES)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    results[variant] = JSON.parse(run.stdout.trim().split('\n').at(-1));
+  }
+  const row = (name, r) => ({
+    dedupe: name,
+    articles: r.articles,
+    seconds: r.seconds.toFixed(1),
+    articles_s: Math.round(r.rate),
+    peak_rss_MB: Math.round(r.peakRssMB),
+    first_10pct_ms: r.firstMsPerArticle.toFixed(3),
+    last_10pct_ms: r.lastMsPerArticle.toFixed(3),
+    last_vs_first: (r.lastMsPerArticle / r.firstMsPerArticle).toFixed(2),
+    merged: r.merged,
+  });
+  console.table([row('off', results.off), row('on', results.on)]);
+  const overhead = results.on.seconds / results.off.seconds - 1;
+  console.log(`dedupe adds ${(overhead * 100).toFixed(1)}% to the ingest time (target < 30%) ${overhead < 0.3 ? 'met' : 'MISSED'}`);
+  const growth = results.on.lastMsPerArticle / results.on.firstMsPerArticle;
+  console.log(`last 10% cost ${growth.toFixed(2)}× per article what the first 10% did (target ≤ 1.5) ${growth <= 1.5 ? 'met' : 'MISSED'}`);
+  rmSync(dir, { recursive: true, force: true });
+  console.log('\nfrom feed bytes (decode, parse, normalize, sanitize, dedupe, store) beside bare rss-parser parseString:');
+  const rows = await feedPath();
+  console.table(rows);
+  for (const r of rows) console.log(`${r.format} ${r.items_per_doc} items: ${r.ratio}× the bare parse rate (target ≥ 0.4) ${Number(r.ratio) >= 0.4 ? 'met' : 'MISSED'}`);
+}
