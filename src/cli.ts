@@ -8,8 +8,10 @@ import { ConfigError, UsageError, errorMessage } from './errors.js';
 import { parseSeed } from './ingest/seeds.js';
 import { stderrLogger, type Logger } from './log.js';
 import type { Article, RefreshResult } from './model.js';
-import type { FetchState } from './store/fetch-state.js';
+import { addSource, exportSources, importOpml, removeSourceCommand, type CommandIo } from './commands/sources.js';
+import { collectStats, diagnose, formatStats, statusOf } from './commands/report.js';
 import { entryToJson, feedToJson } from './normalize/feed-json.js';
+import { parseFeedDate } from './normalize/dates.js';
 import { detectFormat } from './parse/detect.js';
 import { parseFeed } from './parse/parse-feed.js';
 import { documentOf, fetchFeed } from './ingest/fetch.js';
@@ -71,12 +73,29 @@ class Context {
   print(line = ''): void {
     this.io.out.write(`${line}\n`);
   }
+  get isTerminal(): boolean {
+    return Boolean((this.io.out as NodeJS.WriteStream).isTTY);
+  }
+  /** Colour only on a terminal, and never with NO_COLOR (https://no-color.org). */
+  colour(name: 'red' | 'green' | 'yellow', text: string): string {
+    if (!this.isTerminal || process.env.NO_COLOR) return text;
+    return `\x1b[${{ red: 31, green: 32, yellow: 33 }[name]}m${text}\x1b[0m`;
+  }
+  commandIo(): CommandIo {
+    return { print: (line) => this.print(line), userAgent: this.userAgent() };
+  }
 }
 
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
   return n;
+}
+
+function dateOption(value: string): Date {
+  const d = parseFeedDate(value, 'UTC');
+  if (!d) throw new InvalidArgumentError('expected a date such as 2024-01-18 or 2024-01-18T11:00:00Z');
+  return d;
 }
 
 function portNumber(value: string): number {
@@ -99,14 +118,33 @@ function summarize(r: RefreshResult): string {
   return `${r.source}: ${r.new} new, ${r.updated} updated, ${r.unchanged} unchanged${refused}`;
 }
 
-async function refreshCommand(ctx: Context, names: string[], waitSeconds = 60): Promise<number> {
+async function refreshCommand(ctx: Context, names: string[], waitSeconds = 60, json = false): Promise<number> {
   const { config, store } = ctx.open();
   const unknown = names.filter((n) => !config.sources.some((s) => s.name === n));
   if (unknown.length) throw new UsageError(`unknown source: ${unknown.join(', ')} (see ${config.file})`);
+  const total = names.length || config.sources.length;
+  const live = ctx.isTerminal && !json;
+  let done = 0;
+  let added = 0;
+  let failed = 0;
+  const progress = () => ctx.io.out.write(`\r\x1b[Krefreshing: ${done}/${total} sources, ${added} new, ${failed} failed`);
+  if (live) progress();
   const results = await refreshWithLease({ config, store, log: ctx.log }, `cli:${process.pid}`, waitSeconds * 1000, {
     names: names.length ? names : undefined,
+    onResult: (r) => {
+      done += 1;
+      added += r.new;
+      if (!r.ok) failed += 1;
+      if (live) progress();
+    },
   });
-  for (const r of results) ctx.print(summarize(r));
+  if (live) ctx.io.out.write('\r\x1b[K');
+  if (json) {
+    const sum = (k: 'new' | 'updated' | 'unchanged') => results.reduce((n, r) => n + r[k], 0);
+    ctx.print(JSON.stringify({ ok: results.every((r) => r.ok), sources: results.length, failed: results.filter((r) => !r.ok).length, new: sum('new'), updated: sum('updated'), unchanged: sum('unchanged'), results }));
+  } else {
+    for (const r of results) ctx.print(r.ok ? summarize(r) : ctx.colour('red', summarize(r)));
+  }
   return results.every((r) => r.ok) ? 0 : 1;
 }
 
@@ -147,13 +185,6 @@ async function parseCommand(ctx: Context, inputs: string[], json: boolean, allow
   return failed ? 1 : 0;
 }
 
-function sourceStatus(s: FetchState | undefined): string {
-  if (!s?.lastCheck) return 'never fetched';
-  if (s.gone) return 'gone';
-  if (s.consecutiveErrors) return 'error';
-  return 'ok';
-}
-
 function sourcesListCommand(ctx: Context, json: boolean): number {
   const { config, store } = ctx.open();
   const rows = config.sources.map((source) => {
@@ -163,7 +194,7 @@ function sourcesListCommand(ctx: Context, json: boolean): number {
       type: source.type,
       location: source.type === 'feed' ? (state?.url ?? source.url) : source.path,
       tags: source.tags,
-      status: sourceStatus(state),
+      status: statusOf(state),
       lastCheck: state?.lastCheck?.toISOString() ?? null,
       lastSuccess: state?.lastSuccess?.toISOString() ?? null,
       lastStatus: state?.lastStatus ?? null,
@@ -253,10 +284,20 @@ function purgeCommand(ctx: Context, dryRun: boolean): number {
   return 0;
 }
 
-function articlesCommand(ctx: Context, opts: { tag?: string; source?: string; limit?: number; json?: boolean; duplicates?: boolean }): number {
+function articlesCommand(ctx: Context, opts: { tag?: string; source?: string; limit?: number; json?: boolean; duplicates?: boolean; search?: string; since?: Date }): number {
   if (opts.duplicates) return duplicatesCommand(ctx, Boolean(opts.json));
-  const { store } = ctx.open();
-  const articles = store.listArticles({ tag: opts.tag, source: opts.source, limit: opts.limit ?? 20 });
+  const { config, store } = ctx.open();
+  if (opts.source && !config.sources.some((s) => s.name === opts.source)) throw new UsageError(`unknown source: ${opts.source} (see ${config.file})`);
+  let articles: Article[];
+  if (opts.search !== undefined) {
+    try {
+      articles = store.search(opts.search, { tag: opts.tag, source: opts.source, since: opts.since, limit: opts.limit ?? 20 });
+    } catch (err) {
+      throw new UsageError(`bad search query ${JSON.stringify(opts.search)}: ${errorMessage(err)} (words, "phrases", prefix*, AND, OR, NOT)`);
+    }
+  } else {
+    articles = store.listArticles({ tag: opts.tag, source: opts.source, limit: opts.limit ?? 20 }).filter((a) => !opts.since || a.published >= opts.since);
+  }
   if (opts.json) {
     for (const a of articles) ctx.print(JSON.stringify({ ...a, tags: a.tags }));
   } else {
@@ -291,8 +332,9 @@ function program(ctx: Context, setCode: (code: number) => void): Command {
     .description('ingest every source, or the named ones, now')
     .argument('[sources...]', 'source names from the configuration')
     .option('--wait <seconds>', 'how long to wait while another refresh (the daemon) holds the lease', nonNegative, 60)
-    .addHelpText('after', '\nExamples:\n  tidings refresh\n  tidings refresh world-news --config feeds/tidings.yaml\n  tidings refresh --wait 0')
-    .action((names: string[], o: { wait: number }, cmd: Command) => (globals(cmd), run(() => refreshCommand(ctx, names, o.wait))()));
+    .option('--json', 'a machine-readable summary')
+    .addHelpText('after', '\nExamples:\n  tidings refresh\n  tidings refresh world-news --config feeds/tidings.yaml\n  tidings refresh --wait 0 --json')
+    .action((names: string[], o: { wait: number; json?: boolean }, cmd: Command) => (globals(cmd), run(() => refreshCommand(ctx, names, o.wait, Boolean(o.json)))()));
   cli
     .command('build')
     .description('write every feed and page to a folder')
@@ -316,7 +358,9 @@ function program(ctx: Context, setCode: (code: number) => void): Command {
     .option('--limit <n>', 'at most this many (default 20)', positiveInt)
     .option('--json', 'one JSON object per article')
     .option('--duplicates', 'list the stories carried by more than one article, and how they were merged')
-    .addHelpText('after', '\nExamples:\n  tidings articles --tag pakistan\n  tidings articles --source sample --limit 5 --json\n  tidings articles --duplicates')
+    .option('--search <query>', 'full-text search of titles and text: words, "phrases", prefix*, AND, OR, NOT')
+    .option('--since <date>', 'only articles published on or after this date (2024-01-18 or ISO 8601)', dateOption)
+    .addHelpText('after', '\nExamples:\n  tidings articles --tag pakistan\n  tidings articles --source sample --limit 5 --json\n  tidings articles --search \'"foreign ministry" AND iran*\' --since 2024-01-01\n  tidings articles --duplicates')
     .action((o, cmd: Command) => (globals(cmd), run(() => articlesCommand(ctx, o))()));
   cli
     .command('explain')
@@ -338,10 +382,68 @@ function program(ctx: Context, setCode: (code: number) => void): Command {
     .addHelpText('after', '\nExample:\n  tidings sources list --json')
     .action((o: { json?: boolean }, cmd: Command) => (globals(cmd), run(() => sourcesListCommand(ctx, Boolean(o.json)))()));
   sources
+    .command('add')
+    .description('check that a URL or file is a feed (an HTML page: through its autodiscovery links), then add it to the configuration')
+    .argument('<target>', 'http(s) URL or feed file')
+    .option('--name <name>', 'source name (default: from the feed title)')
+    .option('--tag <tag...>', 'tags added to every article of the source')
+    .addHelpText('after', '\nExamples:\n  tidings sources add https://example.org/blog/ --tag tech\n  tidings sources add feeds/files/digest.xml --name digest')
+    .action((target: string, o: { name?: string; tag?: string[] }, cmd: Command) => (globals(cmd), run(() => addSource(ctx.config(), ctx.commandIo(), target, o))()));
+  sources
+    .command('remove')
+    .description('remove a source from the configuration (comments and order are kept)')
+    .argument('<name>', 'source name')
+    .option('--purge', 'also delete its stored articles')
+    .addHelpText('after', '\nExample:\n  tidings sources remove old-blog --purge')
+    .action((name: string, o: { purge?: boolean }, cmd: Command) =>
+      (globals(cmd), run(() => {
+        const { config, store } = ctx.open();
+        return removeSourceCommand(config, store, ctx.commandIo(), name, Boolean(o.purge));
+      })()));
+  sources
     .command('enable')
     .description('fetch a source again after HTTP 410 or a Retry-After')
     .argument('<name>', 'source name')
     .action((name: string, _o, cmd: Command) => (globals(cmd), run(() => sourcesEnableCommand(ctx, name))()));
+  cli
+    .command('import')
+    .description('add the feeds of an OPML file (OPML 1.0 or 2.0; folders and categories become tags; duplicates are skipped)')
+    .argument('<file>', 'OPML file')
+    .addHelpText('after', '\nExample:\n  tidings import subscriptions.opml')
+    .action((file: string, _o, cmd: Command) => (globals(cmd), run(() => importOpml(ctx.config(), ctx.commandIo(), file))()));
+  cli
+    .command('export')
+    .description('print the sources as OPML or YAML')
+    .option('--format <format>', 'opml or yaml', (v: string) => {
+      if (v !== 'opml' && v !== 'yaml') throw new InvalidArgumentError('expected opml or yaml');
+      return v;
+    }, 'opml')
+    .addHelpText('after', '\nExamples:\n  tidings export > subscriptions.opml\n  tidings export --format yaml')
+    .action((o: { format: 'opml' | 'yaml' }, cmd: Command) => (globals(cmd), run(() => exportSources(ctx.config(), ctx.commandIo(), o.format))()));
+  cli
+    .command('stats')
+    .description('sources by status, articles by source and tag, merged duplicates, database size, last refresh')
+    .option('--json', 'machine-readable')
+    .addHelpText('after', '\nExample:\n  tidings stats --json')
+    .action((o: { json?: boolean }, cmd: Command) =>
+      (globals(cmd), run(() => {
+        const { config, store } = ctx.open();
+        const stats = collectStats(config, store, ctx.paths.db);
+        if (o.json) ctx.print(JSON.stringify(stats, null, 2));
+        else for (const line of formatStats(stats)) ctx.print(line);
+        return 0;
+      })()));
+  cli
+    .command('doctor')
+    .description('check the configuration, the database, the storage folder and every source path; say how to fix each problem')
+    .addHelpText('after', '\nExample:\n  tidings doctor --config feeds/tidings.yaml')
+    .action((_o, cmd: Command) =>
+      (globals(cmd), run(() => {
+        const problems = diagnose(ctx.paths, (line) => ctx.print(ctx.colour('green', line)));
+        for (const p of problems) ctx.print(`${ctx.colour('red', `problem: ${p.what}`)}\n  fix: ${p.fix}`);
+        ctx.print(problems.length ? `${problems.length} problem${problems.length > 1 ? 's' : ''} found` : 'no problems found');
+        return problems.length ? 1 : 0;
+      })()));
   cli
     .command('serve')
     .description('run the daemon: refresh on schedule and serve every feed over HTTP (what npm start runs)')

@@ -60,6 +60,7 @@ export class ParsePool {
     });
     this.workers[slot] = worker;
     this.busy.set(worker, 0);
+    worker.unref(); // an idle worker never keeps the process alive
     return worker;
   }
 

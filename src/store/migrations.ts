@@ -108,4 +108,9 @@ export const MIGRATIONS: readonly string[] = [
   INSERT INTO tag_spellings SELECT at.tag, t.label, count(*) FROM article_tags at JOIN tags t ON t.slug = at.tag GROUP BY at.tag;
   UPDATE article_tags SET label = (SELECT label FROM tags WHERE slug = article_tags.tag);
   `,
+  // 5: full-text search over titles and text (SQLite FTS5), kept in step by the store.
+  `
+  CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2');
+  INSERT INTO articles_fts (rowid, title, text) SELECT rowid, title, summary FROM articles;
+  `,
 ];

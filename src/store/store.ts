@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { Article, Entry, StoryLink, Tag } from '../model.js';
 import type { DedupeSettings } from '../config/schema.js';
+import { textOfSanitized } from '../normalize/html.js';
 import { FetchStates } from './fetch-state.js';
 import { Leases } from './lease.js';
 import type { Db } from './open-store.js';
@@ -105,6 +106,8 @@ export class Store {
       ),
       upsertTag: db.prepare('INSERT INTO tags (slug, label) VALUES (?, ?) ON CONFLICT (slug) DO NOTHING'),
       clearTags: db.prepare('DELETE FROM article_tags WHERE article_id = ? RETURNING tag, label'),
+      ftsInsert: db.prepare('INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)'),
+      ftsDelete: db.prepare('DELETE FROM articles_fts WHERE rowid = ?'),
       addTag: db.prepare('INSERT INTO article_tags (article_id, tag, position, published, label) VALUES (?, ?, ?, ?, ?)'),
       // The label of a tag is its most frequent spelling: counted per spelling, switched when overtaken.
       spell: db.prepare('INSERT INTO tag_spellings (tag, label, n) VALUES (?, ?, ?) ON CONFLICT (tag, label) DO UPDATE SET n = n + excluded.n RETURNING n'),
@@ -184,9 +187,11 @@ export class Store {
       this.stmt.update.run(row);
       for (const old of this.stmt.clearTags.all(id) as { tag: string; label: string }[]) this.spell(old.tag, old.label, -1);
       rowid = known.rowid;
+      this.stmt.ftsDelete.run(rowid);
     } else {
       rowid = Number(this.stmt.insert.run(row).lastInsertRowid);
     }
+    this.stmt.ftsInsert.run(rowid, entry.title, textOfSanitized(entry.content) || entry.summary);
     entry.tags.forEach((tag, position) => {
       this.stmt.upsertTag.run(tag.slug, tag.label);
       this.stmt.addTag.run(id, tag.slug, position, row.published, tag.label);
@@ -289,6 +294,7 @@ export class Store {
         tomb.run(row.source, row.identity, row.fingerprint, now.getTime());
         for (const old of this.stmt.clearTags.all(row.id) as { tag: string; label: string }[]) this.spell(old.tag, old.label, -1);
         this.stories.unindex(row.rowid);
+        this.stmt.ftsDelete.run(row.rowid);
         remove.run(row.rowid);
         stories.add(row.story);
         deleted += 1;
@@ -311,6 +317,30 @@ export class Store {
       for (const id of this.db.prepare(sql).pluck().all(retention.maxPerSource) as string[]) ids.add(id);
     }
     return [...ids];
+  }
+
+  /**
+   * Full-text search (FTS5 syntax: words, "phrases", prefix*, AND, OR, NOT), best match first
+   * (bm25, titles weighing more), combinable with a tag, a source and a date.
+   */
+  search(query: string, filters: { tag?: string; source?: string; since?: Date; limit?: number } = {}): Article[] {
+    const where = ['articles_fts MATCH ?'];
+    const params: unknown[] = [query];
+    if (filters.tag) {
+      where.push('EXISTS (SELECT 1 FROM article_tags x WHERE x.article_id = a.id AND x.tag = ?)');
+      params.push(filters.tag);
+    }
+    if (filters.source) {
+      where.push('a.source = ?');
+      params.push(filters.source);
+    }
+    if (filters.since) {
+      where.push('a.published >= ?');
+      params.push(filters.since.getTime());
+    }
+    const sql = `SELECT ${ARTICLE_COLUMNS} FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid
+      WHERE ${where.join(' AND ')} ORDER BY bm25(articles_fts, 4.0, 1.0), a.published DESC LIMIT ?`;
+    return (this.db.prepare(sql).all(...params, filters.limit ?? 20) as ArticleRow[]).map(toArticle);
   }
 
   /** Stories carried by more than one article, with their members (canonical first). */
