@@ -20,6 +20,10 @@ export function openDatabase(file: string): Db {
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    // A 64 MiB page cache keeps the hot part of the indexes (the LSH index above all) in memory as
+    // the database grows, so that an insert costs about the same at 100,000 articles as at 1,000.
+    db.pragma('cache_size = -65536');
+    db.pragma('temp_store = MEMORY');
     migrate(db, file);
     return db;
   } catch (err) {
