@@ -2,7 +2,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { loadConfig, resolvePaths } from './config/load-config.js';
+import { colourWanted, loadConfig, resolvePaths } from './config/load-config.js';
 import type { Config } from './config/schema.js';
 import { ConfigError, UsageError, errorMessage } from './errors.js';
 import { parseSeed } from './ingest/seeds.js';
@@ -78,7 +78,7 @@ class Context {
   }
   /** Colour only on a terminal, and never with NO_COLOR (https://no-color.org). */
   colour(name: 'red' | 'green' | 'yellow', text: string): string {
-    if (!this.isTerminal || process.env.NO_COLOR) return text;
+    if (!this.isTerminal || !colourWanted()) return text;
     return `\x1b[${{ red: 31, green: 32, yellow: 33 }[name]}m${text}\x1b[0m`;
   }
   commandIo(): CommandIo {

@@ -1,7 +1,7 @@
 // `tidings serve`: wiring only. loadConfig → openStore → HTTP server + scheduler; signals.
 import pino from 'pino';
 import pretty from 'pino-pretty';
-import { loadConfig, serverAddress, type Paths } from './config/load-config.js';
+import { colourWanted, loadConfig, serverAddress, type Paths } from './config/load-config.js';
 import type { Config } from './config/schema.js';
 import { errorMessage } from './errors.js';
 import type { Logger } from './log.js';
@@ -28,7 +28,7 @@ export interface DaemonOptions {
 
 function newLogger() {
   // JSON lines for log collectors; readable lines on a terminal.
-  return process.stdout.isTTY ? pino({ level: 'info' }, pretty({ colorize: !process.env.NO_COLOR, translateTime: 'SYS:standard', ignore: 'pid,hostname' })) : pino({ level: 'info' });
+  return process.stdout.isTTY ? pino({ level: 'info' }, pretty({ colorize: colourWanted(), translateTime: 'SYS:standard', ignore: 'pid,hostname' })) : pino({ level: 'info' });
 }
 
 /** The shortest interval at which any feed can change, for Cache-Control max-age. */

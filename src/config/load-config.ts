@@ -23,6 +23,11 @@ export function resolvePaths(flags: { config?: string; db?: string }, env = proc
   };
 }
 
+/** NO_COLOR (https://no-color.org) turns colour off everywhere. */
+export function colourWanted(env = process.env): boolean {
+  return !env.NO_COLOR;
+}
+
 /** Where the server listens: flags, then env PORT, then the configuration. */
 export function serverAddress(config: Config, flags: { host?: string; port?: number }, env = process.env): { host: string; port: number } {
   const envPort = env.PORT !== undefined && /^\d+$/.test(env.PORT) ? Number(env.PORT) : undefined;

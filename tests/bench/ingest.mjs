@@ -23,7 +23,6 @@ const PER_SOURCE = ARTICLES / SOURCES;
 const esc = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 function writeSources(dir) {
-  const pool = Array.from({ length: 6000 }, () => paragraph(380));
   const made = [];
   const start = Date.UTC(2025, 0, 1);
   let exact = 0;
@@ -42,7 +41,8 @@ function writeSources(dir) {
         a = { ...o, title: `${o.title} (update)`, paragraphs: [sentence(), ...o.paragraphs.slice(0, -1)] };
         near += 1;
       } else {
-        a = { title: sentence(9).slice(0, -1), paragraphs: Array.from({ length: 5 }, () => pool[Math.floor(random() * pool.length)]), published: start + n * 20_000 };
+        // Fresh text for every story: unrelated stories share no paragraphs, as in real feeds.
+        a = { title: sentence(9).slice(0, -1), paragraphs: Array.from({ length: 5 }, () => paragraph(380)), published: start + n * 20_000 };
         made.push(a);
       }
       const html = a.paragraphs.map((p) => `<p>${p}</p>`).join('');
