@@ -100,11 +100,16 @@ export class ParsePool {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        // A document that takes this long is hostile or broken: stop its worker; a new one starts.
-        this.failAll(worker, new ParseError(`parsing took longer than ${this.timeLimitMs / 1000} s; gave up`));
-        const slot = this.workers.indexOf(worker);
-        if (slot >= 0) this.workers[slot] = undefined;
-        void worker.terminate();
+        // A busy main thread can run this timer before it reads a reply that is already waiting:
+        // look again after the poll phase has delivered the messages.
+        setImmediate(() => {
+          if (!this.pending.has(id)) return;
+          // A document that takes this long is hostile or broken: stop its worker; a new one starts.
+          this.failAll(worker, new ParseError(`parsing took longer than ${this.timeLimitMs / 1000} s; gave up`));
+          const slot = this.workers.indexOf(worker);
+          if (slot >= 0) this.workers[slot] = undefined;
+          void worker.terminate();
+        });
       }, this.timeLimitMs);
       this.pending.set(id, { worker, resolve, reject, timer });
       const request: WorkRequest = { id, bytes, doc, options };

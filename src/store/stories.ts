@@ -40,7 +40,6 @@ export class Stories {
       byLink: db.prepare('SELECT id, story FROM articles WHERE link = ? AND source <> ? ORDER BY published LIMIT 1'),
       byFingerprint: db.prepare('SELECT id, story FROM articles WHERE fingerprint = ? AND source <> ? ORDER BY published LIMIT 1'),
       candidate: db.prepare('SELECT id, story, title, published, shingles FROM articles WHERE rowid = ? AND source <> ?'),
-      index: db.prepare('INSERT OR IGNORE INTO lsh (key, article) VALUES (?, ?)'),
       unindex: db.prepare('DELETE FROM lsh WHERE key = ? AND article = ?'),
       bandsOf: db.prepare('SELECT bands FROM articles WHERE rowid = ?').pluck(),
       join: db.prepare('UPDATE articles SET story = @story, dedupe_rule = @rule, dedupe_of = @of, dedupe_score = @score WHERE rowid = @rowid'),
@@ -115,8 +114,17 @@ export class Stories {
     this.index(rowid, entry.fingerprint?.bands ?? []);
   }
 
+  private readonly inserts = new Map<number, { run: (...args: number[]) => unknown }>();
+
+  /** One multi-row INSERT for all of an article's keys: far fewer calls into SQLite than one per key. */
   private index(rowid: number, bands: number[]): void {
-    for (const key of bands) this.stmt.index.run(key, rowid);
+    if (!bands.length) return;
+    let stmt = this.inserts.get(bands.length);
+    if (!stmt) {
+      stmt = this.db.prepare(`INSERT OR IGNORE INTO lsh (key, article) VALUES ${new Array(bands.length).fill('(?, ?)').join(', ')}`);
+      this.inserts.set(bands.length, stmt);
+    }
+    stmt.run(...bands.flatMap((key) => [key, rowid]));
   }
 
   /** Removes an article's LSH keys (the keys are kept on the row, so this is a few exact deletes). */
