@@ -5,7 +5,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import { configSchema, type Config, type Source } from './schema.js';
+import { configSchema, type Config } from './schema.js';
 
 export const DEFAULT_CONFIG = 'feeds/tidings.yaml';
 export const DEFAULT_DB = 'storage/tidings.db';
@@ -62,9 +62,6 @@ export function sourcePath(config: Pick<Config, 'file'>, path: string): string {
   return isAbsolute(path) ? path : resolve(dirname(config.file), path);
 }
 
-export function findSource(config: Config, name: string): Source | undefined {
-  return config.sources.find((s) => s.name === name);
-}
 
 function formatIssues(file: string, issues: z.core.$ZodIssue[]): string {
   return issues

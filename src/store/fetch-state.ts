@@ -93,7 +93,7 @@ const SELECT = `SELECT s.*, (SELECT count(*) FROM articles a WHERE a.source = s.
 export class FetchStates {
   private readonly stmt;
 
-  constructor(private readonly db: Db) {
+  constructor(db: Db) {
     this.stmt = {
       one: db.prepare(`${SELECT} WHERE s.name = ?`),
       all: db.prepare(`${SELECT} ORDER BY s.name`),

@@ -127,7 +127,6 @@ export class Store {
          FROM article_tags x JOIN articles a ON a.id = x.article_id WHERE x.tag = ?
          ORDER BY x.published DESC, a.id LIMIT ? OFFSET ?`,
       ),
-      sourceNames: db.prepare('SELECT name, type, location FROM sources ORDER BY name'),
     };
   }
 
@@ -360,9 +359,6 @@ export class Store {
     return this.stmt.tagCounts.all() as TagCount[];
   }
 
-  sources(): SourceRow[] {
-    return this.stmt.sourceNames.all() as SourceRow[];
-  }
 
   count(table: 'articles' | 'tags' | 'article_tags' | 'sources'): number {
     return (this.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
