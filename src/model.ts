@@ -32,6 +32,8 @@ export interface Entry {
   language?: string;
   /** Computed by normalize, used by dedupe; not part of what readers see. */
   fingerprint?: Fingerprint;
+  /** A hash of the entry as parsed: the same hash at the next fetch means nothing to normalize. */
+  rawHash?: string;
 }
 
 export interface Fingerprint {

@@ -60,11 +60,19 @@ function readSeeds(source: SeedsSource, deps: RefreshDeps, result: Result): Entr
 
 /** Parses and normalizes off the main thread; entries come back oldest first. */
 async function feedEntries(bytes: Uint8Array, doc: FeedDocument, source: FeedSource | FileSource, deps: RefreshDeps, now: Date, result: Result): Promise<{ feed: ParsedFeed['feed']; entries: Entry[] }> {
-  const { feed, entries } = await parsePool().parse(
+  const { feed, entries, unchanged } = await parsePool().parse(
     bytes,
     { ...doc, timezone: source.timezone },
-    { now, tags: source.tags, maxItems: source.maxItems, trackingParams: deps.config.trackingParams, tagAliases: deps.config.tagAliases },
+    {
+      now,
+      tags: source.tags,
+      maxItems: source.maxItems,
+      trackingParams: deps.config.trackingParams,
+      tagAliases: deps.config.tagAliases,
+      known: deps.store.rawHashes(source.name),
+    },
   );
+  result.unchanged += unchanged;
   if (feed.bozo) result.warnings.push(`${source.name}: the document was ill-formed and was read leniently (${feed.bozo})`);
   result.warnings.push(...feed.warnings.map((w) => `${source.name}: ${w}`));
   // Oldest first, so that insertion order follows publication order.
@@ -155,7 +163,10 @@ export async function refreshSource(source: Source, deps: RefreshDeps): Promise<
       : source.type === 'file' ? { entries: await readFile(source, deps, now, result) }
       : await fetchRemote(source, deps, now, result);
     if (fetched) {
-      Object.assign(result, deps.store.ingest(source.name, fetched.entries, now, deps.config.dedupe));
+      const counts = deps.store.ingest(source.name, fetched.entries, now, deps.config.dedupe);
+      result.new += counts.new;
+      result.updated += counts.updated;
+      result.unchanged += counts.unchanged;
       deps.store.fetchStates.recordSuccess(source.name, now, fetched.success ?? {});
     }
   } catch (err) {

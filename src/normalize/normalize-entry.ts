@@ -22,6 +22,8 @@ export interface NormalizeOptions {
   trackingParams?: readonly string[];
   tagAliases?: Readonly<Record<string, string>>;
   maxItems?: number;
+  /** Identity → raw hash of the source's stored articles: those entries are skipped unnormalized. */
+  known?: Readonly<Record<string, string>>;
 }
 
 function plain(text: Text | undefined): string {
@@ -80,10 +82,33 @@ export function normalizeEntry(raw: RawEntry, identity: string, link: string | u
   };
 }
 
-/** Every entry of a feed, at most `maxItems` of them (the feed's first ones). */
-export function normalizeFeed(feed: RawFeed, opts: NormalizeOptions): Entry[] {
+/** The entry as parsed, and the options that shape it: equal hashes normalize to equal articles. */
+function rawHash(raw: RawEntry, opts: NormalizeOptions): string {
+  const basis = JSON.stringify([raw, opts.tags ?? [], opts.tagAliases ?? {}, opts.trackingParams ?? []]);
+  return createHash('sha256').update(basis).digest('hex').slice(0, 32);
+}
+
+export interface NormalizedFeed {
+  /** Entries to store. */
+  entries: Entry[];
+  /** Entries skipped because they are stored already exactly as parsed now. */
+  unchanged: number;
+}
+
+/**
+ * Every entry of a feed, at most `maxItems` of them (the feed's first ones). Entries the source
+ * already stored, unchanged since, are skipped before the costly steps (sanitizing above all).
+ */
+export function normalizeFeed(feed: RawFeed, opts: NormalizeOptions): NormalizedFeed {
   const entries = opts.maxItems ? feed.entries.slice(0, opts.maxItems) : feed.entries;
   const links = entries.map((e) => canonicalUrl(e.link, e.base, opts.trackingParams));
   const ids = identities(entries, links);
-  return entries.map((e, i) => normalizeEntry(e, ids[i]!, links[i], opts));
+  const out: Entry[] = [];
+  let unchanged = 0;
+  entries.forEach((e, i) => {
+    const hash = rawHash(e, opts);
+    if (opts.known?.[ids[i]!] === hash) unchanged += 1;
+    else out.push({ ...normalizeEntry(e, ids[i]!, links[i], opts), rawHash: hash });
+  });
+  return { entries: out, unchanged };
 }

@@ -15,9 +15,9 @@ export interface WorkRequest {
 parentPort?.on('message', async (req: WorkRequest) => {
   try {
     const feed = await parseFeed(req.bytes, req.doc);
-    const entries = normalizeFeed(feed, req.options);
+    const { entries, unchanged } = normalizeFeed(feed, req.options);
     const { entries: _raw, ...meta } = feed;
-    parentPort!.postMessage({ id: req.id, ok: true, feed: meta, entries });
+    parentPort!.postMessage({ id: req.id, ok: true, feed: meta, entries, unchanged });
   } catch (err) {
     parentPort!.postMessage({ id: req.id, ok: false, error: errorMessage(err), notAFeed: err instanceof NotAFeedError, alternates: err instanceof NotAFeedError ? err.alternates : [] });
   }

@@ -9,7 +9,7 @@ import type { RawFeed } from '../parse/types.js';
 import type { NormalizeOptions } from './normalize-entry.js';
 import type { WorkRequest } from './parse-worker.js';
 
-export type ParsedFeed = { feed: Omit<RawFeed, 'entries'>; entries: Entry[] };
+export type ParsedFeed = { feed: Omit<RawFeed, 'entries'>; entries: Entry[]; unchanged: number };
 
 // Tests run the TypeScript sources; the worker always runs the built JavaScript.
 const WORKER_URL = new URL(import.meta.url.endsWith('.ts') ? '../../dist/normalize/parse-worker.js' : './parse-worker.js', import.meta.url);
@@ -26,6 +26,7 @@ interface Reply {
   ok: boolean;
   feed: RawFeed;
   entries: Entry[];
+  unchanged: number;
   error: string;
   notAFeed: boolean;
   alternates: string[];
@@ -50,7 +51,7 @@ export class ParsePool {
       const p = this.pending.get(msg.id);
       if (!p) return;
       this.settle(msg.id);
-      if (msg.ok) p.resolve({ feed: msg.feed, entries: msg.entries });
+      if (msg.ok) p.resolve({ feed: msg.feed, entries: msg.entries, unchanged: msg.unchanged });
       else p.reject(msg.notAFeed ? new NotAFeedError(msg.error, msg.alternates) : new ParseError(msg.error));
     });
     worker.on('error', (err) => this.failAll(worker, new ParseError(`parser crashed: ${err.message}`)));

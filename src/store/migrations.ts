@@ -113,4 +113,8 @@ export const MIGRATIONS: readonly string[] = [
   CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2');
   INSERT INTO articles_fts (rowid, title, text) SELECT rowid, title, summary FROM articles;
   `,
+  // 6: the raw hash of each stored entry, so that unchanged entries skip normalizing.
+  `
+  ALTER TABLE articles ADD COLUMN raw_hash TEXT;
+  `,
 ];

@@ -90,19 +90,21 @@ export class Store {
            last_modified = CASE WHEN location = excluded.location THEN last_modified END,
            gone = CASE WHEN location = excluded.location THEN gone ELSE 0 END`,
       ),
+      setRawHash: db.prepare('UPDATE articles SET raw_hash = ? WHERE rowid = ? AND raw_hash IS NOT ?'),
+      rawHashes: db.prepare('SELECT identity, raw_hash FROM articles WHERE source = ? AND raw_hash IS NOT NULL').raw(),
       findHash: db.prepare('SELECT rowid, id, content_hash, first_seen, bands FROM articles WHERE source = ? AND identity = ?'),
       tombstoned: db.prepare('SELECT 1 FROM tombstones WHERE (source = ? AND identity = ?) OR fingerprint = ? LIMIT 1'),
       insert: db.prepare(
         `INSERT INTO articles (id, source, identity, title, link, published, updated, first_seen, author, summary,
-           content, enclosures, language, content_hash, story, fingerprint, shingles, bands)
+           content, enclosures, language, content_hash, story, fingerprint, shingles, bands, raw_hash)
          VALUES (@id, @source, @identity, @title, @link, @published, @updated, @first_seen, @author, @summary,
-           @content, @enclosures, @language, @content_hash, @id, @fingerprint, @shingles, @bands)`,
+           @content, @enclosures, @language, @content_hash, @id, @fingerprint, @shingles, @bands, @raw_hash)`,
       ),
       update: db.prepare(
         `UPDATE articles SET title = @title, link = @link, published = @published, updated = @updated,
            author = @author, summary = @summary, content = @content, enclosures = @enclosures,
            language = @language, content_hash = @content_hash, fingerprint = @fingerprint, shingles = @shingles,
-           bands = CASE WHEN bands IS NULL THEN NULL ELSE @bands END WHERE id = @id`,
+           bands = CASE WHEN bands IS NULL THEN NULL ELSE @bands END, raw_hash = @raw_hash WHERE id = @id`,
       ),
       upsertTag: db.prepare('INSERT INTO tags (slug, label) VALUES (?, ?) ON CONFLICT (slug) DO NOTHING'),
       clearTags: db.prepare('DELETE FROM article_tags WHERE article_id = ? RETURNING tag, label'),
@@ -147,6 +149,11 @@ export class Store {
     return counts;
   }
 
+  /** Identity → raw hash of a source's stored articles, for normalize to skip what has not changed. */
+  rawHashes(source: string): Record<string, string> {
+    return Object.fromEntries(this.stmt.rawHashes.all(source) as [string, string][]);
+  }
+
   private spell(tag: string, label: string, delta: number): void {
     const { n } = this.stmt.spell.get(tag, label, delta) as { n: number };
     if (delta > 0) this.stmt.relabel.run({ tag, label, n });
@@ -157,7 +164,10 @@ export class Store {
     const known = this.stmt.findHash.get(source, entry.identity) as
       | { rowid: number; id: string; content_hash: string; first_seen: number; bands: Buffer | null }
       | undefined;
-    if (known?.content_hash === hash) return 'unchanged';
+    if (known?.content_hash === hash) {
+      if (entry.rawHash) this.stmt.setRawHash.run(entry.rawHash, known.rowid);
+      return 'unchanged';
+    }
     // Deleted and purged articles stay deleted.
     if (!known && this.stmt.tombstoned.get(source, entry.identity, entry.fingerprint?.exact ?? null)) return 'unchanged';
     const id = known?.id ?? articleId(source, entry.identity);
@@ -180,6 +190,7 @@ export class Store {
       shingles: entry.fingerprint ? Buffer.from(entry.fingerprint.shingles.buffer, entry.fingerprint.shingles.byteOffset, entry.fingerprint.shingles.byteLength) : null,
       // Kept only where the LSH index holds the article (cross-source dedupe on).
       bands: dedupe?.crossSource ? bandsBlob(entry.fingerprint?.bands) : null,
+      raw_hash: entry.rawHash ?? null,
     };
     let rowid: number;
     if (known) {

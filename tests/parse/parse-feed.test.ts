@@ -84,7 +84,7 @@ describe('formats and fields', () => {
     // Kept as written: "AT&T" is valid HTML text.
     expect(out.feed.title).toBe('AT&T &amp; friends');
     expect(out.entries[0]!.title).toBe('<b>Bold</b> news');
-    const [entry] = normalizeFeed(await parseFeed(bytes('quirks/html-title.xml')), { now: new Date() });
+    const [entry] = normalizeFeed(await parseFeed(bytes('quirks/html-title.xml')), { now: new Date() }).entries;
     expect(entry!.title).toBe('Bold news');
   });
 });

@@ -1,0 +1,27 @@
+// Entries stored unchanged are skipped before normalizing (sanitizing is the costly step).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { normalizeFeed } from '../../src/normalize/normalize-entry.js';
+import { parseFeed } from '../../src/parse/parse-feed.js';
+import { FIXTURES } from '../helpers.js';
+
+describe('normalizeFeed with known raw hashes', () => {
+  it('skips what is stored unchanged and normalizes what changed or is new', async () => {
+    const xml = readFileSync(join(FIXTURES, 'feeds/rss2.xml'), 'utf8');
+    const first = normalizeFeed(await parseFeed(Buffer.from(xml)), { now: new Date() });
+    expect(first).toMatchObject({ unchanged: 0 });
+    expect(first.entries.map((e) => e.rawHash)).toEqual([expect.stringMatching(/^[0-9a-f]{32}$/), expect.stringMatching(/^[0-9a-f]{32}$/)]);
+    const known = Object.fromEntries(first.entries.map((e) => [e.identity, e.rawHash!]));
+
+    const again = normalizeFeed(await parseFeed(Buffer.from(xml)), { now: new Date(), known });
+    expect(again).toEqual({ entries: [], unchanged: 2 });
+
+    const edited = normalizeFeed(await parseFeed(Buffer.from(xml.replace('The <b>second</b> story.', 'The edited story.'))), { now: new Date(), known });
+    expect(edited.unchanged).toBe(1);
+    expect(edited.entries.map((e) => e.content)).toEqual(['<p>The edited story.</p>']);
+
+    // Different options give different articles: nothing is skipped when the source's tags change.
+    expect(normalizeFeed(await parseFeed(Buffer.from(xml)), { now: new Date(), known, tags: ['new'] }).unchanged).toBe(0);
+  });
+});
