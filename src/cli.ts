@@ -2,7 +2,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { colourWanted, loadConfig, resolvePaths } from './config/load-config.js';
+import { colourWanted, loadConfig, resolvePaths, sourceLocation } from './config/load-config.js';
 import type { Config } from './config/schema.js';
 import { ConfigError, UsageError, errorMessage } from './errors.js';
 import { parseSeed } from './ingest/seeds.js';
@@ -193,7 +193,7 @@ function sourcesListCommand(ctx: Context, json: boolean): number {
     return {
       name: source.name,
       type: source.type,
-      location: source.type === 'feed' ? (state?.url ?? source.url) : source.path,
+      location: state?.url ?? sourceLocation(source),
       tags: source.tags,
       status: statusOf(state),
       lastCheck: state?.lastCheck?.toISOString() ?? null,

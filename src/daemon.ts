@@ -67,11 +67,11 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   };
 
   const purge = () => {
-    const { maxAgeDays, maxPerSource } = config.retention;
-    if (!maxAgeDays && !maxPerSource) return;
-    const purged = store.deleteArticles(store.expiredArticles(config.retention, new Date()), new Date());
+    const now = new Date();
+    const purged = store.deleteArticles(store.expiredArticles(config.retention, now), now);
+    if (!purged) return;
     log.info({ purged }, `retention: purged ${purged} articles`);
-    if (purged) cache.invalidate();
+    cache.invalidate();
   };
   const scheduler = new Scheduler({ config: () => config, store, log, signal: controller.signal, onRefreshed, daily: purge });
   const app = buildServer({

@@ -1,7 +1,7 @@
 // refreshSource: the one place that runs every stage, in pipeline order, for one source.
 // read or fetch → parse → normalize → store; the outcome is recorded on the source.
 import { readFileSync, statSync } from 'node:fs';
-import { sourcePath } from './config/load-config.js';
+import { sourceLocation, sourcePath } from './config/load-config.js';
 import type { Config, FeedSource, FileSource, SeedsSource, Source } from './config/schema.js';
 import { errorMessage, FetchError, InputError } from './errors.js';
 import { documentOf, fetchFeed, type FetchDeps } from './ingest/fetch.js';
@@ -148,16 +148,12 @@ async function fetchRemote(source: FeedSource, deps: RefreshDeps, now: Date, res
   return { entries, success: { ...success, ttlMinutes: feed.ttlMinutes, skipHours: feed.skipHours, skipDays: feed.skipDays } };
 }
 
-function location(source: Source): string {
-  return source.type === 'feed' ? source.url : source.path;
-}
-
 export async function refreshSource(source: Source, deps: RefreshDeps): Promise<Result> {
   const now = deps.now?.() ?? new Date();
   const started = performance.now();
   const result = newResult(source.name);
   try {
-    deps.store.upsertSource({ name: source.name, type: source.type, location: location(source) }, now, deps.config.sources.indexOf(source));
+    deps.store.upsertSource({ name: source.name, type: source.type, location: sourceLocation(source) }, now, deps.config.sources.indexOf(source));
     const fetched: Fetched | undefined =
       source.type === 'seeds' ? { entries: readSeeds(source, deps, result) }
       : source.type === 'file' ? { entries: await readFile(source, deps, now, result) }

@@ -55,12 +55,13 @@ export function purgeCommand(ctx: Context, dryRun: boolean): number {
     ctx.print(`nothing to purge: retention.maxAgeDays and retention.maxPerSource are 0 (keep everything) in ${config.file}`);
     return 0;
   }
-  const ids = store.expiredArticles(config.retention, new Date());
+  const now = new Date();
+  const ids = store.expiredArticles(config.retention, now);
   if (dryRun) {
     ctx.print(`${ids.length} articles would be purged`);
     return 0;
   }
-  ctx.print(`purged ${store.deleteArticles(ids, new Date())} articles (maxAgeDays ${maxAgeDays}, maxPerSource ${maxPerSource})`);
+  ctx.print(`purged ${store.deleteArticles(ids, now)} articles (maxAgeDays ${maxAgeDays}, maxPerSource ${maxPerSource})`);
   return 0;
 }
 

@@ -31,10 +31,7 @@ export function collectStats(config: Config, store: Store, dbFile: string) {
       bySource: Object.fromEntries(config.sources.map((s) => [s.name, states.find((x) => x.name === s.name)?.articles ?? 0])),
       byTag: Object.fromEntries(store.tagCounts().slice(0, 20).map((t) => [t.slug, t.count])),
     },
-    stories: {
-      total: store.listArticles({ stories: true }).length,
-      mergedDuplicates: store.db.prepare('SELECT count(*) FROM articles WHERE is_canonical = 0').pluck().get() as number,
-    },
+    stories: store.db.prepare('SELECT coalesce(sum(is_canonical), 0) AS total, count(*) - coalesce(sum(is_canonical), 0) AS mergedDuplicates FROM articles').get() as { total: number; mergedDuplicates: number },
     database: { file: dbFile, bytes: size(dbFile) + size(`${dbFile}-wal`), schemaVersion: SCHEMA_VERSION },
     lastRefresh: lastCheck ? new Date(lastCheck).toISOString() : null,
   };

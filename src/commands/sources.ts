@@ -3,6 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { addSources, removeSource } from '../config/edit-config.js';
+import { sourceLocation } from '../config/load-config.js';
 import type { Config, Source } from '../config/schema.js';
 import { errorMessage, InputError, NotAFeedError, UsageError } from '../errors.js';
 import { documentOf, fetchFeed } from '../ingest/fetch.js';
@@ -33,8 +34,6 @@ function freeName(wanted: string, taken: Set<string>): string {
   taken.add(name);
   return name;
 }
-
-const locationOf = (s: Source) => (s.type === 'feed' ? s.url : s.path);
 
 export async function addSource(config: Config, io: CommandIo, target: string, options: { name?: string; tag?: string[] }): Promise<number> {
   if (options.name && config.sources.some((s) => s.name === options.name)) throw new UsageError(`a source named ${options.name} exists already in ${config.file}`);
@@ -73,7 +72,7 @@ export async function addSource(config: Config, io: CommandIo, target: string, o
   const name = options.name ?? freeName(title || (isUrl(target) ? new URL(target).hostname : target), taken);
   const source = { name, ...(title ? { title } : {}), ...entry, ...(options.tag?.length ? { tags: options.tag } : {}) };
   addSources(config.file, [source]);
-  io.print(`added ${name}: ${locationOf(source as Source)} (${feed.format} ${feed.version}, ${feed.entries.length} entries) to ${config.file}`);
+  io.print(`added ${name}: ${sourceLocation(source as Source)} (${feed.format} ${feed.version}, ${feed.entries.length} entries) to ${config.file}`);
   return 0;
 }
 

@@ -5,7 +5,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import { configSchema, type Config } from './schema.js';
+import { configSchema, type Config, type Source } from './schema.js';
 
 export const DEFAULT_CONFIG = 'feeds/tidings.yaml';
 export const DEFAULT_DB = 'storage/tidings.db';
@@ -55,6 +55,11 @@ export function parseConfig(text: string, file: string): Readonly<Config> {
   const result = configSchema.safeParse(raw);
   if (!result.success) throw new ConfigError(formatIssues(file, result.error.issues));
   return deepFreeze({ ...result.data, file: resolve(file) });
+}
+
+/** Where a source is read from, as configured: its URL, or its path. */
+export function sourceLocation(source: Source): string {
+  return source.type === 'feed' ? source.url : source.path;
 }
 
 /** A source's own folder or file, relative to the configuration file. */
