@@ -60,7 +60,7 @@ function enclosuresOf(item: XmlElement): Enclosure[] {
   return out;
 }
 
-function rssEntry(item: XmlElement, channel: XmlElement, opts: ParseOptions, warnings: string[]): RawEntry {
+function rssEntry(item: XmlElement, feedLanguage: string | undefined, opts: ParseOptions, warnings: string[]): RawEntry {
   const base = item.base;
   const date = (namespaces: readonly string[], local: string) =>
     feedDate(valueOf(first(item, namespaces, local)), `item ${local}`, opts.timezone, warnings);
@@ -86,7 +86,7 @@ function rssEntry(item: XmlElement, channel: XmlElement, opts: ParseOptions, war
     content: content && (content.ns === NS.content || content.local === 'fullitem' ? { type: 'html', value: textOf(content).trim(), base: content.base } : rssText(content, 'html')),
     tags: rssTags(item),
     enclosures: enclosuresOf(item),
-    language: valueOf(first(item, DC, 'language')) ?? item.lang ?? channelLanguage(channel, opts),
+    language: valueOf(first(item, DC, 'language')) ?? item.lang ?? feedLanguage,
     base,
   };
 }
@@ -115,6 +115,7 @@ export function parseRss(root: XmlElement, opts: ParseOptions): RawFeed {
   const items = [...all(channel, CORE, 'item'), ...(channel === root ? [] : all(root, CORE, 'item'))];
   const date = (namespaces: readonly string[], local: string) =>
     feedDate(valueOf(first(channel, namespaces, local)), `channel ${local}`, opts.timezone, warnings);
+  const language = channelLanguage(channel, opts);
   const version = isRdf ? (root.children.some((c) => typeof c !== 'string' && c.ns === NS.rss090) ? '0.90' : '1.0') : (attr(root, 'version') ?? '2.0');
   return {
     format: isRdf ? 'rdf' : 'rss',
@@ -122,12 +123,12 @@ export function parseRss(root: XmlElement, opts: ParseOptions): RawFeed {
     title: rssText(first(channel, CORE, 'title') ?? first(channel, DC, 'title'), 'guess'),
     link: resolveUrl(valueOf(first(channel, CORE, 'link')) ?? attr(all(channel, ATOM, 'link').find((l) => (attr(l, 'rel') ?? 'alternate') === 'alternate'), 'href'), channel.base),
     description: rssText(first(channel, CORE, 'description') ?? first(channel, DC, 'description') ?? first(channel, ATOM, 'subtitle'), 'html'),
-    language: channelLanguage(channel, opts),
+    language,
     updated: date(CORE, 'lastbuilddate') ?? date(DC, 'date') ?? date([NS.dcterms], 'modified') ?? date(CORE, 'pubdate') ?? date(ATOM, 'updated'),
     ttlMinutes: ttlMinutes(channel),
     skipHours: all(first(channel, CORE, 'skiphours') ?? channel, CORE, 'hour').map((h) => Number(valueOf(h))).filter((h) => Number.isInteger(h) && h >= 0 && h <= 24),
     skipDays: all(first(channel, CORE, 'skipdays') ?? channel, CORE, 'day').map((d) => valueOf(d) ?? '').filter(Boolean),
-    entries: items.map((item) => rssEntry(item, channel, opts, warnings)),
+    entries: items.map((item) => rssEntry(item, language, opts, warnings)),
     warnings,
   };
 }

@@ -19,7 +19,9 @@ export const NS = {
 const isElement = (c: XmlChild): c is XmlElement => typeof c !== 'string';
 
 /** Namespaces are compared without case or a trailing slash: feeds in the wild vary both. */
-const sameNs = (a: string, b: string) => a.toLowerCase().replace(/[/#]$/, '') === b.toLowerCase().replace(/[/#]$/, '');
+const sameNs = (a: string, b: string) => a === b || a.toLowerCase().replace(/[/#]$/, '') === b.toLowerCase().replace(/[/#]$/, '');
+const named = (c: XmlChild, namespaces: readonly string[], local: string): c is XmlElement =>
+  typeof c !== 'string' && c.local === local && namespaces.some((ns) => sameNs(c.ns, ns));
 
 export function elements(node: XmlElement): XmlElement[] {
   return node.children.filter(isElement);
@@ -27,11 +29,12 @@ export function elements(node: XmlElement): XmlElement[] {
 
 /** Children named `local` in any of `namespaces` ("" matches elements without a namespace). */
 export function all(node: XmlElement, namespaces: readonly string[], local: string): XmlElement[] {
-  return elements(node).filter((e) => e.local === local && namespaces.some((ns) => sameNs(e.ns, ns)));
+  return node.children.filter((c): c is XmlElement => named(c, namespaces, local));
 }
 
 export function first(node: XmlElement, namespaces: readonly string[], local: string): XmlElement | undefined {
-  return elements(node).find((e) => e.local === local && namespaces.some((ns) => sameNs(e.ns, ns)));
+  for (const c of node.children) if (named(c, namespaces, local)) return c;
+  return undefined;
 }
 
 export function textOf(node: XmlElement | undefined): string {
