@@ -30,10 +30,14 @@ export interface Entry {
   tags: Tag[];
   enclosures: Enclosure[];
   language?: string;
+  /** Plain text of the content, made by normalize: what search indexes and dedupe compares. */
+  text?: string;
   /** Computed by normalize, used by dedupe; not part of what readers see. */
   fingerprint?: Fingerprint;
   /** A hash of the entry as parsed: the same hash at the next fetch means nothing to normalize. */
   rawHash?: string;
+  /** A hash of what readers see (normalize makes it off the main thread; else the store does). */
+  contentHash?: string;
 }
 
 export interface Fingerprint {

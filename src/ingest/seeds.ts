@@ -70,6 +70,7 @@ export function parseSeed(bytes: Uint8Array, file: string, identity: string, opt
   const tags = toTags(hashtags);
   const title =
     options.titleFrom === 'hashtags' && tags.length ? hashtags.map(tagLabel).join(' ') : firstSentence(lines[0]!);
+  const text = lines.join(' ');
   return {
     entry: {
       identity,
@@ -79,7 +80,8 @@ export function parseSeed(bytes: Uint8Array, file: string, identity: string, opt
       content: lines.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n'),
       tags,
       enclosures: [],
-      fingerprint: fingerprint(title, lines.join('\n')),
+      text,
+      fingerprint: fingerprint(title, text),
     },
     warnings,
   };

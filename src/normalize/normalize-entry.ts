@@ -62,6 +62,7 @@ export function normalizeEntry(raw: RawEntry, identity: string, link: string | u
   const content = body ? html(body) : '';
   const summaryText = plain(raw.summary) || htmlToText(content);
   const title = truncateAtWord(plain(raw.title) || firstSentence(summaryText, MAX_TITLE), MAX_TITLE);
+  const text = content ? textOfSanitized(content) : summaryText;
   const published = clamp(raw.published ?? raw.updated, opts.now) ?? opts.now;
   const updated = clamp(raw.updated, opts.now);
   return {
@@ -78,8 +79,15 @@ export function normalizeEntry(raw: RawEntry, identity: string, link: string | u
       .map((e) => ({ ...e, url: resolveUrl(e.url, raw.base) ?? e.url }))
       .filter((e) => /^https?:\/\//i.test(e.url)),
     language: raw.language,
-    fingerprint: fingerprint(title, content ? textOfSanitized(content) : summaryText),
+    text,
+    fingerprint: fingerprint(title, text),
   };
+}
+
+/** A hash of everything a reader sees; a change means the article was edited. */
+export function contentHash(entry: Entry): string {
+  const { identity: _i, fingerprint: _f, text: _t, rawHash: _r, contentHash: _c, ...visible } = entry;
+  return createHash('sha256').update(JSON.stringify(visible)).digest('hex').slice(0, 32);
 }
 
 /** The entry as parsed, and the options that shape it: equal hashes normalize to equal articles. */
@@ -108,7 +116,10 @@ export function normalizeFeed(feed: RawFeed, opts: NormalizeOptions): Normalized
   entries.forEach((e, i) => {
     const hash = rawHash(e, opts);
     if (opts.known?.[ids[i]!] === hash) unchanged += 1;
-    else out.push({ ...normalizeEntry(e, ids[i]!, links[i], opts), rawHash: hash });
+    else {
+      const entry = normalizeEntry(e, ids[i]!, links[i], opts);
+      out.push({ ...entry, rawHash: hash, contentHash: contentHash(entry) });
+    }
   });
   return { entries: out, unchanged };
 }

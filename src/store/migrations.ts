@@ -117,4 +117,16 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE articles ADD COLUMN raw_hash TEXT;
   `,
+  // 7: faster ingest. The full-text index batches up to 32 MiB in memory (one segment for a whole
+  // feed instead of one per MiB) and merges once 8 segments pile up rather than 4. New LSH keys go
+  // to a small table first and move to the big one in sorted batches (see store/stories.ts).
+  `
+  INSERT INTO articles_fts (articles_fts, rank) VALUES ('hashsize', 33554432);
+  INSERT INTO articles_fts (articles_fts, rank) VALUES ('automerge', 8);
+  CREATE TABLE lsh_recent (
+    key INTEGER NOT NULL,
+    article INTEGER NOT NULL,
+    PRIMARY KEY (key, article)
+  ) WITHOUT ROWID;
+  `,
 ];

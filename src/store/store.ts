@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Article, Entry, StoryLink, Tag } from '../model.js';
 import type { DedupeSettings } from '../config/schema.js';
 import { textOfSanitized } from '../normalize/html.js';
+import { contentHash } from '../normalize/normalize-entry.js';
 import { FetchStates } from './fetch-state.js';
 import { Leases } from './lease.js';
 import type { Db } from './open-store.js';
@@ -55,12 +56,6 @@ interface ArticleRow {
 /** Stable article id: the same source and identity give the same id on every machine. */
 export function articleId(source: string, identity: string): string {
   return createHash('sha256').update(`${source}\0${identity}`).digest('hex').slice(0, 16);
-}
-
-/** A hash of everything a reader sees; a change means the article was edited. */
-export function contentHash(entry: Entry): string {
-  const { identity: _identity, fingerprint: _fingerprint, ...visible } = entry;
-  return createHash('sha256').update(JSON.stringify(visible)).digest('hex').slice(0, 32);
 }
 
 const ARTICLE_COLUMNS = `a.id, a.source, a.identity, a.title, a.link, a.published, a.updated, a.first_seen, a.author,
@@ -143,8 +138,15 @@ export class Store {
    */
   ingest(source: string, entries: Entry[], now: Date, dedupe?: DedupeSettings): IngestCounts {
     const counts: IngestCounts = { new: 0, updated: 0, unchanged: 0 };
+    // Full-text rows are written last: FTS5 writes its pending index to disk at every statement
+    // savepoint, and the other writes open many; written last, the batch is one segment.
+    const text: { rowid: number; title: string; text: string; replace: boolean }[] = [];
     this.db.transaction(() => {
-      for (const entry of entries) counts[this.put(source, entry, now, dedupe)] += 1;
+      for (const entry of entries) counts[this.put(source, entry, now, dedupe, text)] += 1;
+      for (const t of text) {
+        if (t.replace) this.stmt.ftsDelete.run(t.rowid);
+        this.stmt.ftsInsert.run(t.rowid, t.title, t.text);
+      }
     }).immediate();
     return counts;
   }
@@ -159,8 +161,8 @@ export class Store {
     if (delta > 0) this.stmt.relabel.run({ tag, label, n });
   }
 
-  private put(source: string, entry: Entry, now: Date, dedupe: DedupeSettings | undefined): keyof IngestCounts {
-    const hash = contentHash(entry);
+  private put(source: string, entry: Entry, now: Date, dedupe: DedupeSettings | undefined, text: { rowid: number; title: string; text: string; replace: boolean }[]): keyof IngestCounts {
+    const hash = entry.contentHash ?? contentHash(entry);
     const known = this.stmt.findHash.get(source, entry.identity) as
       | { rowid: number; id: string; content_hash: string; first_seen: number; bands: Buffer | null }
       | undefined;
@@ -197,11 +199,10 @@ export class Store {
       this.stmt.update.run(row);
       for (const old of this.stmt.clearTags.all(id) as { tag: string; label: string }[]) this.spell(old.tag, old.label, -1);
       rowid = known.rowid;
-      this.stmt.ftsDelete.run(rowid);
     } else {
       rowid = Number(this.stmt.insert.run(row).lastInsertRowid);
     }
-    this.stmt.ftsInsert.run(rowid, entry.title, textOfSanitized(entry.content) || entry.summary);
+    text.push({ rowid, title: entry.title, text: (entry.text ?? textOfSanitized(entry.content)) || entry.summary, replace: !!known });
     entry.tags.forEach((tag, position) => {
       this.stmt.upsertTag.run(tag.slug, tag.label);
       this.stmt.addTag.run(id, tag.slug, position, row.published, tag.label);

@@ -9,6 +9,12 @@ import type { Db } from './open-store.js';
 
 const DAY = 86_400_000;
 
+// The LSH index is two tables, as in a log-structured merge: new keys go to lsh_recent, which stays
+// a few dozen pages, and move to lsh in one sorted batch when it fills. One by one, an article's
+// keys would each land on a different page of the big table, and every page written costs a page
+// in the write-ahead log; in a sorted batch, each page is written once for many keys.
+const RECENT_MAX = 16_384;
+
 interface Match {
   id: string;
   story: string;
@@ -41,6 +47,8 @@ export class Stories {
       byFingerprint: db.prepare('SELECT id, story FROM articles WHERE fingerprint = ? AND source <> ? ORDER BY published LIMIT 1'),
       candidate: db.prepare('SELECT id, story, title, published, shingles FROM articles WHERE rowid = ? AND source <> ?'),
       unindex: db.prepare('DELETE FROM lsh WHERE key = ? AND article = ?'),
+      unindexRecent: db.prepare('DELETE FROM lsh_recent WHERE key = ? AND article = ?'),
+      recentCount: db.prepare('SELECT count(*) FROM lsh_recent').pluck(),
       bandsOf: db.prepare('SELECT bands FROM articles WHERE rowid = ?').pluck(),
       join: db.prepare('UPDATE articles SET story = @story, dedupe_rule = @rule, dedupe_of = @of, dedupe_score = @score WHERE rowid = @rowid'),
       canonical: db.prepare(
@@ -57,13 +65,15 @@ export class Stories {
     };
   }
 
-  private bucketLookup(count: number) {
-    let stmt = this.lookups.get(count);
+  /** Articles sharing at least one of `keys`, in either table. */
+  private bucketLookup(keys: number[]): number[] {
+    let stmt = this.lookups.get(keys.length);
     if (!stmt) {
-      stmt = this.db.prepare(`SELECT DISTINCT article FROM lsh WHERE key IN (${new Array(count).fill('?').join(',')})`).pluck();
-      this.lookups.set(count, stmt);
+      const list = new Array(keys.length).fill('?').join(',');
+      stmt = this.db.prepare(`SELECT article FROM lsh WHERE key IN (${list}) UNION SELECT article FROM lsh_recent WHERE key IN (${list})`).pluck();
+      this.lookups.set(keys.length, stmt);
     }
-    return stmt;
+    return stmt.all(...keys, ...keys) as number[];
   }
 
   private findNear(entry: Entry, source: string, settings: DedupeSettings): Match | undefined {
@@ -72,7 +82,7 @@ export class Stories {
     const window = settings.windowDays * DAY;
     const thresholds: NearThresholds = settings;
     let best: Match | undefined;
-    for (const rowid of this.bucketLookup(fp.bands.length).all(...fp.bands) as number[]) {
+    for (const rowid of this.bucketLookup(fp.bands)) {
       const c = this.stmt.candidate.get(rowid, source) as Candidate | undefined;
       if (!c || Math.abs(c.published - entry.published.getTime()) > window) continue;
       const result = compare({ title: entry.title, shingles: fp.shingles }, { title: c.title, shingles: toShingles(c.shingles) }, thresholds);
@@ -110,28 +120,42 @@ export class Stories {
   /** After an edit: the article's LSH keys follow its new text (the row already holds the new keys). */
   reindex(rowid: number, oldBands: Buffer | null, entry: Entry): void {
     if (!oldBands) return;
-    for (const key of bandsOf(oldBands)) this.stmt.unindex.run(key, rowid);
+    this.removeKeys(rowid, oldBands);
     this.index(rowid, entry.fingerprint?.bands ?? []);
   }
 
+  private removeKeys(rowid: number, bands: Buffer): void {
+    for (const key of bandsOf(bands)) {
+      this.stmt.unindex.run(key, rowid);
+      this.stmt.unindexRecent.run(key, rowid);
+    }
+  }
+
   private readonly inserts = new Map<number, { run: (...args: number[]) => unknown }>();
+  /** Rows in lsh_recent, as far as this connection knows (read on first use). */
+  private recent: number | undefined;
 
   /** One multi-row INSERT for all of an article's keys: far fewer calls into SQLite than one per key. */
   private index(rowid: number, bands: number[]): void {
     if (!bands.length) return;
     let stmt = this.inserts.get(bands.length);
     if (!stmt) {
-      stmt = this.db.prepare(`INSERT OR IGNORE INTO lsh (key, article) VALUES ${new Array(bands.length).fill('(?, ?)').join(', ')}`);
+      stmt = this.db.prepare(`INSERT OR IGNORE INTO lsh_recent (key, article) VALUES ${new Array(bands.length).fill('(?, ?)').join(', ')}`);
       this.inserts.set(bands.length, stmt);
     }
     stmt.run(...bands.flatMap((key) => [key, rowid]));
+    this.recent = (this.recent ?? (this.stmt.recentCount.get() as number)) + bands.length;
+    if (this.recent >= RECENT_MAX) {
+      this.db.exec('INSERT OR IGNORE INTO lsh SELECT key, article FROM lsh_recent ORDER BY key, article; DELETE FROM lsh_recent');
+      this.recent = 0;
+    }
   }
 
   /** Removes an article's LSH keys (the keys are kept on the row, so this is a few exact deletes). */
   unindex(rowid: number): boolean {
     const blob = this.stmt.bandsOf.get(rowid) as Buffer | null | undefined;
     if (!blob) return false;
-    for (const key of bandsOf(blob)) this.stmt.unindex.run(key, rowid);
+    this.removeKeys(rowid, blob);
     return true;
   }
 

@@ -1,0 +1,81 @@
+// The LSH index's two tables: keys move from lsh_recent to lsh in batches, and lookups, edits and
+// deletes see both. Enough articles are stored to cross the batch size several times.
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load-config.js';
+import { fingerprint } from '../../src/dedupe/fingerprint.js';
+import type { Entry } from '../../src/model.js';
+import { openDatabase } from '../../src/store/open-store.js';
+import { Store } from '../../src/store/store.js';
+import { tempDir } from '../helpers.js';
+
+const dedupe = parseConfig('', '/x.yaml').dedupe;
+const START = Date.UTC(2025, 0, 1);
+
+// Deterministic made-up words (mulberry32): unrelated articles share almost no 3-shingles.
+let state = 1;
+const next = () => {
+  state = (state + 0x6d2b79f5) | 0;
+  let t = Math.imul(state ^ (state >>> 15), 1 | state);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return (t ^ (t >>> 14)) >>> 0;
+};
+const word = () => next().toString(36).slice(0, 3 + (next() % 5));
+const text = (words: number) => Array.from({ length: words }, word).join(' ');
+
+function entry(identity: string, title: string, body: string, published: number): Entry {
+  return { identity, title, published: new Date(published), summary: body.slice(0, 200), content: `<p>${body}</p>`, tags: [], enclosures: [], text: body, fingerprint: fingerprint(title, body) };
+}
+
+let store: Store;
+beforeEach(() => {
+  store = new Store(openDatabase(join(tempDir(), 't.db')));
+  for (const name of ['a', 'b']) store.upsertSource({ name, type: 'file', location: name }, new Date(), name === 'a' ? 0 : 1);
+});
+afterEach(() => store.close());
+
+const count = (table: string) => store.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
+const storyOf = (source: string, identity: string) =>
+  store.db.prepare('SELECT story FROM articles WHERE source = ? AND identity = ?').pluck().get(source, identity) as string;
+const idOf = (source: string, identity: string) => store.db.prepare('SELECT id FROM articles WHERE source = ? AND identity = ?').pluck().get(source, identity) as string;
+
+describe('LSH index in two tables', () => {
+  it('finds near duplicates of articles whose keys were moved in a batch, and of recent ones', () => {
+    const bodies = Array.from({ length: 2500 }, () => text(120));
+    const titles = bodies.map(() => text(6));
+    for (let batch = 0; batch < 25; batch += 1) {
+      const entries = bodies.slice(batch * 100, batch * 100 + 100).map((b, i) => entry(`a${batch * 100 + i}`, titles[batch * 100 + i]!, b, START + (batch * 100 + i) * 60_000));
+      store.ingest('a', entries, new Date(), dedupe);
+    }
+    const keys = 2500 * 14;
+    expect(count('lsh') + count('lsh_recent')).toBe(keys);
+    expect(count('lsh')).toBeGreaterThan(0);
+    expect(count('lsh_recent')).toBeLessThan(16_384);
+
+    // Lightly edited copies (a new first sentence, the last words dropped) of the first article (its
+    // keys are in lsh) and of the last one (its keys are still in lsh_recent).
+    const edit = (b: string) => `${text(12)} ${b.split(' ').slice(0, 100).join(' ')}`;
+    store.ingest('b', [entry('b0', titles[0]!, edit(bodies[0]!), START + 3_600_000), entry('b1', titles[2499]!, edit(bodies[2499]!), START + 2499 * 60_000)], new Date(), dedupe);
+    expect(storyOf('b', 'b0')).toBe(storyOf('a', 'a0'));
+    expect(storyOf('b', 'b1')).toBe(storyOf('a', 'a2499'));
+    expect(storyOf('a', 'a1')).not.toBe(storyOf('a', 'a0'));
+  });
+
+  it('removes an article’s keys from both tables when it is edited or deleted', () => {
+    const bodies = Array.from({ length: 1300 }, () => text(80));
+    store.ingest('a', bodies.map((b, i) => entry(`a${i}`, text(5), b, START + i * 60_000)), new Date(), dedupe);
+    store.ingest('a', [entry('a1300', text(5), text(80), START)], new Date(), dedupe);
+    const inLsh = store.db.prepare('SELECT count(*) FROM lsh WHERE article = (SELECT rowid FROM articles WHERE identity = ?)').pluck();
+    expect(inLsh.get('a0')).toBe(14);
+    expect(count('lsh') + count('lsh_recent')).toBe(1301 * 14);
+
+    // An edit replaces the old keys (in lsh) with new ones (in lsh_recent).
+    store.ingest('a', [entry('a0', 'new title', text(80), START)], new Date(), dedupe);
+    expect(inLsh.get('a0')).toBe(0);
+    expect(count('lsh') + count('lsh_recent')).toBe(1301 * 14);
+    store.deleteArticles([idOf('a', 'a0'), idOf('a', 'a1300')], new Date());
+    expect(count('lsh') + count('lsh_recent')).toBe(1299 * 14);
+    const orphans = store.db.prepare('SELECT count(*) FROM (SELECT article FROM lsh UNION ALL SELECT article FROM lsh_recent) k WHERE k.article NOT IN (SELECT rowid FROM articles)').pluck().get();
+    expect(orphans).toBe(0);
+  });
+});
