@@ -37,9 +37,38 @@ function mix(h: number): number {
   return h >>> 0;
 }
 
+const isLetter = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+const isWordChar = (c: number) => isLetter(c) || (c >= 48 && c <= 57);
+const step = (h: number, c: number) => Math.imul(h ^ (c >= 65 && c <= 90 ? c + 32 : c), 0x01000193);
+
+/**
+ * FNV-1a hashes of the words of `text`, as `words` finds them. Plain ASCII (most English feeds) is
+ * scanned in place, without making a string per word; the hashes are the same.
+ */
+export function wordHashes(text: string): Uint32Array {
+  if (/[^\x00-\x7f]/.test(text)) return Uint32Array.from(words(text), fnv1a);
+  const out = new Uint32Array((text.length >> 1) + 1);
+  let n = 0;
+  for (let i = 0; i < text.length; ) {
+    let c = text.charCodeAt(i);
+    if (!isWordChar(c)) {
+      i += 1;
+      continue;
+    }
+    let h = 0x811c9dc5;
+    for (; i < text.length && isWordChar((c = text.charCodeAt(i))); i += 1) h = step(h, c);
+    // [a-z0-9]+ then, maybe, an apostrophe and letters: "don't", "o'clock".
+    if (c === 39 && isLetter(text.charCodeAt(i + 1))) {
+      h = step(h, c);
+      for (i += 1; i < text.length && isLetter((c = text.charCodeAt(i))); i += 1) h = step(h, c);
+    }
+    out[n++] = h >>> 0;
+  }
+  return out.subarray(0, n);
+}
+
 /** A hash per word 3-shingle, from the words' own hashes: each word is hashed once. */
-export function shingleHashes(ws: string[]): Uint32Array {
-  const wh = ws.map(fnv1a);
+export function shingleHashes(wh: Uint32Array): Uint32Array {
   const out = new Uint32Array(Math.max(0, wh.length - 2));
   for (let i = 0; i < out.length; i += 1) out[i] = mix(Math.imul(wh[i]!, 0x9e3779b1) ^ Math.imul(wh[i + 1]!, 0x85ebca77) ^ wh[i + 2]!);
   return out;
@@ -60,8 +89,8 @@ const SEEDS = Uint32Array.from({ length: (FULL_BANDS + LEAD_BANDS) * ROWS }, (_,
  * One-permutation MinHash for long texts: each shingle is hashed once and kept as the minimum of
  * its bucket (k buckets), so the cost is one hash per shingle whatever k is.
  */
-function oneHashMinhash(hashes: Uint32Array, count: number): number[] {
-  const mins = new Array<number>(count).fill(0xffffffff);
+function oneHashMinhash(hashes: Uint32Array, count: number): Uint32Array {
+  const mins = new Uint32Array(count).fill(0xffffffff);
   const seed = SEEDS[0]!;
   for (const x of hashes) {
     const h = mix(x ^ seed);
@@ -71,8 +100,8 @@ function oneHashMinhash(hashes: Uint32Array, count: number): number[] {
   return mins;
 }
 
-function minhash(hashes: Uint32Array, from: number, count: number): number[] {
-  const mins = new Array<number>(count).fill(0xffffffff);
+function minhash(hashes: Uint32Array, from: number, count: number): Uint32Array {
+  const mins = new Uint32Array(count).fill(0xffffffff);
   for (const x of hashes) {
     for (let k = 0; k < count; k += 1) {
       const h = mix(x ^ SEEDS[from + k]!);
@@ -82,7 +111,7 @@ function minhash(hashes: Uint32Array, from: number, count: number): number[] {
   return mins;
 }
 
-function bandKeys(signature: number[], firstBand: number): number[] {
+function bandKeys(signature: Uint32Array, firstBand: number): number[] {
   const keys: number[] = [];
   for (let b = 0; b * ROWS < signature.length; b += 1) {
     let h = 0;
@@ -92,10 +121,13 @@ function bandKeys(signature: number[], firstBand: number): number[] {
   return keys;
 }
 
+const SEPARATOR = new Uint8Array([0xff, 0xff, 0xff, 0xff, 0]);
+
 export function fingerprint(title: string, text: string): Fingerprint {
-  const textWords = words(text);
+  const textWords = wordHashes(text);
   const all = shingleHashes(textWords);
-  const exact = createHash('sha256').update(`${words(title).join(' ')}\n${textWords.join(' ')}`).digest('hex').slice(0, 32);
+  // The word sequences, as hashes: a different word in the same place is a different hash.
+  const exact = createHash('sha256').update(wordHashes(title)).update(SEPARATOR).update(textWords).digest('hex').slice(0, 32);
   const shingles = distinctSorted(all);
   if (!all.length) return { exact, shingles, bands: [] };
   const full = oneHashMinhash(all, FULL_BANDS * ROWS);

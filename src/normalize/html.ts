@@ -87,8 +87,11 @@ function prepare(html: string): string {
 const BLOCKS = new Set(['p', 'div', 'br', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'tr', 'td', 'th', 'blockquote', 'pre', 'figure', 'figcaption', 'dt', 'dd', 'hr', 'table', 'ul', 'ol']);
 const HIDDEN = new Set(['script', 'style', 'textarea', 'option', 'noscript', 'title']);
 
-/** Plain text: tags dropped (blocks become spaces), entities decoded, white space collapsed. */
-export function htmlToText(html: string): string {
+/**
+ * Plain text: tags dropped (blocks become spaces), entities decoded, white space collapsed. With a
+ * `limit`, reading stops once the text is longer than that: its first `limit` characters are right.
+ */
+export function htmlToText(html: string, limit = Infinity): string {
   if (!/[<&]/.test(html)) return collapseWhitespace(html);
   const out: string[] = [];
   let hidden = 0;
@@ -108,7 +111,12 @@ export function htmlToText(html: string): string {
     },
     { decodeEntities: true },
   );
-  parser.end(html);
+  const CHUNK = 1024;
+  for (let at = 0; at < html.length; at += CHUNK) {
+    parser.write(html.slice(at, at + CHUNK));
+    if (limit < Infinity && at + CHUNK < html.length && collapseWhitespace(out.join('')).length > limit + 1) break;
+  }
+  parser.end();
   return collapseWhitespace(out.join(''));
 }
 

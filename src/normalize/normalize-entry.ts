@@ -6,7 +6,7 @@ import type { RawEntry, RawFeed, Text } from '../parse/types.js';
 import { fingerprint } from '../dedupe/fingerprint.js';
 import { cleanHtml, htmlToText, textOfSanitized } from './html.js';
 import { toTags } from './tags.js';
-import { escapeHtml, firstSentence, fixMojibake, truncateAtWord } from './text.js';
+import { collapseWhitespace, escapeHtml, firstSentence, fixMojibake, truncateAtWord } from './text.js';
 import { canonicalUrl, resolveUrl } from './urls.js';
 
 export const MAX_TITLE = 300;
@@ -26,9 +26,10 @@ export interface NormalizeOptions {
   known?: Readonly<Record<string, string>>;
 }
 
-function plain(text: Text | undefined): string {
+/** Plain text; with a `limit`, only its first `limit` characters are sure to be right. */
+function plain(text: Text | undefined, limit = Infinity): string {
   if (!text) return '';
-  return text.type === 'html' ? htmlToText(fixMojibake(text.value)) : fixMojibake(text.value).replace(/\s+/g, ' ').trim();
+  return text.type === 'html' ? htmlToText(fixMojibake(text.value), limit) : collapseWhitespace(fixMojibake(text.value));
 }
 
 function html(text: Text): string {
@@ -60,7 +61,8 @@ function identities(entries: RawEntry[], links: (string | undefined)[]): string[
 export function normalizeEntry(raw: RawEntry, identity: string, link: string | undefined, opts: NormalizeOptions): Entry {
   const body = raw.content ?? raw.summary;
   const content = body ? html(body) : '';
-  const summaryText = plain(raw.summary) || htmlToText(content);
+  // With content, the summary's text is only cut to a summary (or a title): its start is enough.
+  const summaryText = plain(raw.summary, content ? MAX_SUMMARY : Infinity) || htmlToText(content);
   const title = truncateAtWord(plain(raw.title) || firstSentence(summaryText, MAX_TITLE), MAX_TITLE);
   const text = content ? textOfSanitized(content) : summaryText;
   const published = clamp(raw.published ?? raw.updated, opts.now) ?? opts.now;
@@ -90,10 +92,20 @@ export function contentHash(entry: Entry): string {
   return createHash('sha256').update(JSON.stringify(visible)).digest('hex').slice(0, 32);
 }
 
-/** The entry as parsed, and the options that shape it: equal hashes normalize to equal articles. */
+/**
+ * The entry as parsed, and the options that shape it: equal hashes normalize to equal articles.
+ * Long strings (the HTML) go to the hash as they are, not through JSON's escaping, which cost more
+ * than the hashing.
+ */
 function rawHash(raw: RawEntry, opts: NormalizeOptions): string {
-  const basis = JSON.stringify([raw, opts.tags ?? [], opts.tagAliases ?? {}, opts.trackingParams ?? []]);
-  return createHash('sha256').update(basis).digest('hex').slice(0, 32);
+  const hash = createHash('sha256');
+  const long: string[] = [];
+  const json = JSON.stringify([raw, opts.tags ?? [], opts.tagAliases ?? {}, opts.trackingParams ?? []], (_key, v: unknown) =>
+    typeof v === 'string' && v.length > 200 ? `\u0000${long.push(v) - 1}` : v,
+  );
+  hash.update(json);
+  for (const s of long) hash.update(`\u0000${s.length}\u0000`).update(s);
+  return hash.digest('hex').slice(0, 32);
 }
 
 export interface NormalizedFeed {

@@ -15,12 +15,18 @@ export function collapseWhitespace(text: string): string {
 /** Cuts at a word boundary so the result, ellipsis included, has at most `max` characters. */
 export function truncateAtWord(text: string, max: number): string {
   if (text.length <= max) return text; // UTF-16 units are never fewer than characters
-  const chars = Array.from(text.slice(0, 2 * max));
-  if (chars.length <= max && text.length <= 2 * max) return text;
-  const head = chars.slice(0, max - 1).join('');
+  // Walk max characters (code points): `cut` ends up after the first max - 1 of them.
+  let end = 0;
+  let cut = 0;
+  for (let n = 0; n < max && end < text.length; n += 1) {
+    if (n === max - 1) cut = end;
+    end += text.codePointAt(end)! > 0xffff ? 2 : 1;
+  }
+  if (end >= text.length) return text;
+  const head = text.slice(0, cut);
   const space = head.search(/\s\S*$/);
-  const cut = space > max / 2 ? head.slice(0, space) : head;
-  return `${cut.replace(/[\s,;:.\-–—]+$/u, '')}…`;
+  const kept = space > max / 2 ? head.slice(0, space) : head;
+  return `${kept.replace(/[\s,;:.\-–—]+$/u, '')}…`;
 }
 
 const sentences = new Intl.Segmenter('en', { granularity: 'sentence' });

@@ -21,6 +21,18 @@ describe('normalizeFeed with known raw hashes', () => {
     expect(edited.unchanged).toBe(1);
     expect(edited.entries.map((e) => e.content)).toEqual(['<p>The edited story.</p>']);
 
+    // Long text is hashed apart from the rest: an edit deep inside it, or text moved from one long
+    // field to another, still counts as a change.
+    const long = (summary: string, content: string) =>
+      `<rss version="2.0"><channel><title>t</title><item><guid>g</guid><description>${summary}</description><content:encoded xmlns:content="http://purl.org/rss/1.0/modules/content/">${content}</content:encoded></item></channel></rss>`;
+    const a = 'alpha '.repeat(100);
+    const b = 'beta '.repeat(100);
+    const base = normalizeFeed(await parseFeed(Buffer.from(long(a, b))), { now: new Date() }).entries[0]!;
+    const knownLong = { g: base.rawHash! };
+    expect(normalizeFeed(await parseFeed(Buffer.from(long(a, b))), { now: new Date(), known: knownLong }).unchanged).toBe(1);
+    expect(normalizeFeed(await parseFeed(Buffer.from(long(a, b.replace('beta beta', 'beta Beta')))), { now: new Date(), known: knownLong }).unchanged).toBe(0);
+    expect(normalizeFeed(await parseFeed(Buffer.from(long(b, a))), { now: new Date(), known: knownLong }).unchanged).toBe(0);
+
     // Different options give different articles: nothing is skipped when the source's tags change.
     expect(normalizeFeed(await parseFeed(Buffer.from(xml)), { now: new Date(), known, tags: ['new'] }).unchanged).toBe(0);
   });

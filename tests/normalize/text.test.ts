@@ -1,5 +1,6 @@
 // Plain-text helpers: white space, truncation at a word boundary, counted in characters.
 import { describe, expect, it } from 'vitest';
+import { htmlToText } from '../../src/normalize/html.js';
 import { collapseWhitespace, truncateAtWord } from '../../src/normalize/text.js';
 
 describe('collapseWhitespace', () => {
@@ -35,5 +36,18 @@ describe('truncateAtWord', () => {
 
   it('cuts inside a word that is longer than half the limit', () => {
     expect(truncateAtWord('x'.repeat(50), 20)).toBe(`${'x'.repeat(19)}…`);
+  });
+});
+
+describe('htmlToText with a limit', () => {
+  it('reads only the start of a long document, and that start is the same as in the full text', () => {
+    const paragraph = (i: number) => `<p>Paragraph ${i} &amp; its <em>words</em>,\n\n  spread   over lines &mdash; with entities.</p>`;
+    const html = Array.from({ length: 400 }, (_, i) => paragraph(i)).join('');
+    const full = htmlToText(html);
+    const part = htmlToText(html, 500);
+    expect(part.length).toBeGreaterThan(500);
+    expect(part.length).toBeLessThan(full.length / 4);
+    expect(full.startsWith(part.slice(0, 501))).toBe(true);
+    expect(truncateAtWord(part, 500)).toBe(truncateAtWord(full, 500));
   });
 });
