@@ -41,16 +41,25 @@ export function html(bytes) {
 
 const esc = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-/** An RSS 2.0 or Atom document of `items` items of about 7 KB (2 KB description, 4 KB content). */
-export function feedDocument(format, items, start = Date.UTC(2025, 0, 1)) {
-  const entries = Array.from({ length: items }, (_, i) => ({
-    title: sentence(8).slice(0, -1),
-    link: `https://bench.example/${format}/${i}`,
-    date: new Date(start + i * 60_000),
-    summary: html(2048),
-    content: html(4096),
-    tags: [word(), word()],
-  }));
+let serial = 0;
+
+/** `items` entries of about 7 KB (2 KB description, 4 KB content), a minute apart from `start`. */
+export function feedEntries(items, start = Date.UTC(2025, 0, 1)) {
+  return Array.from({ length: items }, (_, i) => {
+    serial += 1;
+    return {
+      title: sentence(8).slice(0, -1),
+      link: `https://bench.example/item/${serial}`,
+      date: new Date(start + i * 60_000),
+      summary: html(2048),
+      content: html(4096),
+      tags: [word(), word()],
+    };
+  });
+}
+
+/** An RSS 2.0 or Atom document of the entries. */
+export function renderFeed(format, entries, start = Date.UTC(2025, 0, 1)) {
   if (format === 'rss') {
     return `<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>Bench</title><link>https://bench.example/</link><description>d</description>
@@ -61,4 +70,9 @@ ${entries.map((e) => `<item><title>${esc(e.title)}</title><link>${e.link}</link>
 <feed xmlns="http://www.w3.org/2005/Atom"><title>Bench</title><id>urn:bench</id><updated>${new Date(start).toISOString()}</updated><link href="https://bench.example/"/>
 ${entries.map((e) => `<entry><title>${esc(e.title)}</title><id>${e.link}</id><link href="${e.link}"/><updated>${e.date.toISOString()}</updated><author><name>Bench Writer</name></author>${e.tags.map((t) => `<category term="${t}"/>`).join('')}<summary type="html">${esc(e.summary)}</summary><content type="html">${esc(e.content)}</content></entry>`).join('\n')}
 </feed>`;
+}
+
+/** An RSS 2.0 or Atom document of `items` new entries of about 7 KB. */
+export function feedDocument(format, items, start = Date.UTC(2025, 0, 1)) {
+  return renderFeed(format, feedEntries(items, start), start);
 }
