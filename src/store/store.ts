@@ -85,7 +85,7 @@ export class Store {
            last_modified = CASE WHEN location = excluded.location THEN last_modified END,
            gone = CASE WHEN location = excluded.location THEN gone ELSE 0 END`,
       ),
-      setRawHash: db.prepare('UPDATE articles SET raw_hash = ? WHERE rowid = ? AND raw_hash IS NOT ?'),
+      setRawHash: db.prepare('UPDATE articles SET raw_hash = @hash WHERE rowid = @rowid AND raw_hash IS NOT @hash'),
       rawHashes: db.prepare('SELECT identity, raw_hash FROM articles WHERE source = ? AND raw_hash IS NOT NULL').raw(),
       findHash: db.prepare('SELECT rowid, id, content_hash, first_seen, bands FROM articles WHERE source = ? AND identity = ?'),
       tombstoned: db.prepare('SELECT 1 FROM tombstones WHERE (source = ? AND identity = ?) OR fingerprint = ? LIMIT 1'),
@@ -167,7 +167,7 @@ export class Store {
       | { rowid: number; id: string; content_hash: string; first_seen: number; bands: Buffer | null }
       | undefined;
     if (known?.content_hash === hash) {
-      if (entry.rawHash) this.stmt.setRawHash.run(entry.rawHash, known.rowid);
+      if (entry.rawHash) this.stmt.setRawHash.run({ hash: entry.rawHash, rowid: known.rowid });
       return 'unchanged';
     }
     // Deleted and purged articles stay deleted.

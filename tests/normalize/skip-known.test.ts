@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { normalizeFeed } from '../../src/normalize/normalize-entry.js';
 import { parseFeed } from '../../src/parse/parse-feed.js';
-import { FIXTURES } from '../helpers.js';
+import { openDatabase } from '../../src/store/open-store.js';
+import { Store } from '../../src/store/store.js';
+import { FIXTURES, tempDir } from '../helpers.js';
 
 describe('normalizeFeed with known raw hashes', () => {
   it('skips what is stored unchanged and normalizes what changed or is new', async () => {
@@ -35,5 +37,19 @@ describe('normalizeFeed with known raw hashes', () => {
 
     // Different options give different articles: nothing is skipped when the source's tags change.
     expect(normalizeFeed(await parseFeed(Buffer.from(xml)), { now: new Date(), known, tags: ['new'] }).unchanged).toBe(0);
+  });
+});
+
+describe('raw hashes in the store', () => {
+  it('takes a new raw hash for an entry that normalizes to the same article (a Tidings upgrade, say)', async () => {
+    const xml = readFileSync(join(FIXTURES, 'feeds/rss2.xml'), 'utf8');
+    const { entries } = normalizeFeed(await parseFeed(Buffer.from(xml)), { now: new Date() });
+    const store = new Store(openDatabase(join(tempDir(), 't.db')));
+    store.upsertSource({ name: 'f', type: 'file', location: 'f' }, new Date());
+    expect(store.ingest('f', entries, new Date())).toEqual({ new: 2, updated: 0, unchanged: 0 });
+    const rehashed = entries.map((e) => ({ ...e, rawHash: `new-${e.rawHash}` }));
+    expect(store.ingest('f', rehashed, new Date())).toEqual({ new: 0, updated: 0, unchanged: 2 });
+    expect(Object.values(store.rawHashes('f')).sort()).toEqual(rehashed.map((e) => e.rawHash).sort());
+    store.close();
   });
 });
