@@ -234,6 +234,7 @@ export async function refreshAll(deps: RefreshDeps, options: RefreshAllOptions =
     };
     pump();
   });
+  deps.store.flushSearch();
   return results.filter(Boolean);
 }
 

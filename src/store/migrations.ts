@@ -117,10 +117,12 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE articles ADD COLUMN raw_hash TEXT;
   `,
-  // 7: faster ingest. The full-text index batches up to 32 MiB in memory (one segment for a whole
-  // feed instead of one per MiB) and merges once 8 segments pile up rather than 4. New LSH keys go
-  // to a small table first and move to the big one in sorted batches (see store/stories.ts).
+  // 7: faster ingest. The full-text index batches up to 32 MiB in memory (one segment per batch
+  // instead of one per MiB) and merges once 8 segments pile up rather than 4; articles wait for it
+  // in search_pending (see store/store.ts). New LSH keys go to a small table first and move to the
+  // big one in sorted batches (see store/stories.ts).
   `
+  CREATE TABLE search_pending (article INTEGER PRIMARY KEY);
   INSERT INTO articles_fts (articles_fts, rank) VALUES ('hashsize', 33554432);
   INSERT INTO articles_fts (articles_fts, rank) VALUES ('automerge', 8);
   CREATE TABLE lsh_recent (
