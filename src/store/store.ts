@@ -7,7 +7,7 @@ import { contentHash } from '../normalize/normalize-entry.js';
 import { FetchStates } from './fetch-state.js';
 import { Leases } from './lease.js';
 import type { Db } from './open-store.js';
-import { bandsBlob, Stories } from './stories.js';
+import { bandsBlob, lshKeys, Stories } from './stories.js';
 
 export interface SourceRow {
   name: string;
@@ -232,7 +232,7 @@ export class Store {
       fingerprint: entry.fingerprint?.exact ?? null,
       shingles: entry.fingerprint ? Buffer.from(entry.fingerprint.shingles.buffer, entry.fingerprint.shingles.byteOffset, entry.fingerprint.shingles.byteLength) : null,
       // Kept only where the LSH index holds the article (cross-source dedupe on).
-      bands: dedupe?.crossSource ? bandsBlob(entry.fingerprint?.bands) : null,
+      bands: dedupe?.crossSource ? bandsBlob(lshKeys(entry)) : null,
       raw_hash: entry.rawHash ?? null,
     };
     let rowid: number;

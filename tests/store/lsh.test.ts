@@ -78,4 +78,49 @@ describe('LSH index in two tables', () => {
     const orphans = store.db.prepare('SELECT count(*) FROM (SELECT article FROM lsh UNION ALL SELECT article FROM lsh_recent) k WHERE k.article NOT IN (SELECT rowid FROM articles)').pluck().get();
     expect(orphans).toBe(0);
   });
+
+  it('finds a near duplicate published in the next week of the index, within the window', () => {
+    // 1970-01-01 was a Thursday: weeks of the index start on Thursdays at 00:00 UTC.
+    const weekStart = Date.UTC(2025, 0, 2);
+    const body = text(120);
+    const title = text(6);
+    store.ingest('a', [entry('a', title, body, weekStart - 3_600_000)], new Date(), dedupe);
+    store.ingest('b', [entry('b', title, `${text(10)} ${body.split(' ').slice(0, 110).join(' ')}`, weekStart + 3_600_000)], new Date(), dedupe);
+    expect(storyOf('b', 'b')).toBe(storyOf('a', 'a'));
+    // Outside the window (3 days), a near duplicate does not merge, whatever the week.
+    store.ingest('b', [entry('c', title, `${text(10)} ${body}`, weekStart + 5 * 86_400_000)], new Date(), dedupe);
+    expect(storyOf('b', 'c')).not.toBe(storyOf('a', 'a'));
+  });
+
+  it('re-keys an index written before the keys carried their week, once, when the store opens', () => {
+    const bodies = Array.from({ length: 30 }, () => text(100));
+    store.ingest('a', bodies.map((b, i) => entry(`a${i}`, text(5), b, START + i * 3_600_000)), new Date(), dedupe);
+    // Back to the old format: keys without their week, in the index and on the rows.
+    const WEEKLESS = 2 ** 36;
+    store.db.exec(`UPDATE lsh_recent SET key = key % ${WEEKLESS}`);
+    const rows = store.db.prepare('SELECT rowid, bands FROM articles').all() as { rowid: number; bands: Buffer }[];
+    for (const r of rows) {
+      const keys = Float64Array.from(new Float64Array(r.bands.buffer.slice(r.bands.byteOffset, r.bands.byteOffset + r.bands.byteLength)), (k) => k % WEEKLESS);
+      store.db.prepare('UPDATE articles SET bands = ? WHERE rowid = ?').run(Buffer.from(keys.buffer), r.rowid);
+    }
+    const file = store.db.name;
+    store.close();
+    store = new Store(openDatabase(file));
+    expect(store.db.prepare(`SELECT count(*) FROM lsh_recent WHERE key < ${WEEKLESS}`).pluck().get()).toBe(0);
+    expect(count('lsh') + count('lsh_recent')).toBe(30 * 14);
+    store.ingest('b', [entry('b', text(5), `${text(12)} ${bodies[7]!}`, START + 7 * 3_600_000)], new Date(), dedupe);
+    expect(storyOf('b', 'b')).toBe(storyOf('a', 'a7'));
+  });
+
+  it('sees keys another connection wrote after this one last looked', () => {
+    const body = text(120);
+    const title = text(6);
+    store.ingest('a', [entry('x', text(6), text(120), START)], new Date(), dedupe); // this connection has looked
+    const other = new Store(openDatabase(store.db.name));
+    other.ingest('a', [entry('a', title, body, START)], new Date(), dedupe);
+    other.close();
+    store.ingest('b', [entry('b', title, `${text(10)} ${body}`, START + 3_600_000)], new Date(), dedupe);
+    expect(storyOf('b', 'b')).toBe(storyOf('a', 'a'));
+  });
 });
+
