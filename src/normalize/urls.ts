@@ -6,6 +6,7 @@ export function resolveUrl(ref: string | undefined, base?: string): string | und
   if (!trimmed) return base && ref !== undefined ? base : undefined;
   // An absolute URL stays as written; normalizing it is the canonical-URL step's job.
   if (/^[a-z][a-z0-9+.-]*:/i.test(trimmed)) return trimmed;
+  if (!base) return trimmed; // a relative reference with nothing to resolve it against (and no exception to pay for)
   try {
     return new URL(trimmed, base).href;
   } catch {

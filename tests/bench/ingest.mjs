@@ -125,7 +125,7 @@ async function feedPath() {
     const t = performance.now();
     await Promise.all(
       bytes.map(async (b, d) => {
-        const { entries } = await parsePool().parse(b, {}, { now: new Date(), known: store.rawHashes(`f${d}`) });
+        const { entries } = await parsePool().parse(b, { url: 'https://bench.example/feed' }, { now: new Date(), known: store.rawHashes(`f${d}`) });
         store.upsertSource({ name: `f${d}`, type: 'file', location: 'x' }, new Date(), d);
         store.ingest(`f${d}`, entries, new Date(), dedupe);
       }),
