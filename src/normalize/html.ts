@@ -14,7 +14,16 @@ const ALLOWED_TAGS = [
 
 const URL_ATTRS = ['href', 'src', 'cite'];
 
+// The options of the last base, which is every item's of a feed: building them cost a fifth of
+// sanitizing 4 KB.
+let last: { base: string | undefined; options: sanitizeHtml.IOptions } | undefined;
+
 function options(base: string | undefined): sanitizeHtml.IOptions {
+  if (!last || last.base !== base) last = { base, options: build(base) };
+  return last.options;
+}
+
+function build(base: string | undefined): sanitizeHtml.IOptions {
   return {
     allowedTags: ALLOWED_TAGS,
     allowedAttributes: {
