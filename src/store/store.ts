@@ -7,7 +7,8 @@ import { contentHash } from '../normalize/normalize-entry.js';
 import { FetchStates } from './fetch-state.js';
 import { Leases } from './lease.js';
 import type { Db } from './open-store.js';
-import { bandsBlob, lshKeys, Stories } from './stories.js';
+import { keysBlob, lshKeys } from './lsh-keys.js';
+import { Stories } from './stories.js';
 
 export interface SourceRow {
   name: string;
@@ -69,6 +70,9 @@ const ARTICLE_COLUMNS = `a.id, a.source, a.identity, a.title, a.link, a.publishe
 // them in the index). An article waiting for the index is listed in search_pending, in the same
 // transaction as the article itself, so a crash loses nothing; its text waits in memory.
 const SEARCH_BATCH = 1000;
+
+/** What the index holds of an article's body: its plain text, else (an empty body) its summary. */
+const searchText = (content: string, summary: string, text = textOfSanitized(content)) => text || summary;
 
 interface SearchRow {
   /** The article may have a row in the index already. */
@@ -189,7 +193,7 @@ export class Store {
   /** A queued article's full-text row, read back from the database (it may already be indexed). */
   private searchRowOf(rowid: number): SearchRow {
     const row = this.stmt.searchRow.get(rowid) as { title: string; content: string; summary: string } | undefined;
-    return { replace: true, title: row?.title ?? '', text: row ? textOfSanitized(row.content) || row.summary : undefined };
+    return { replace: true, title: row?.title ?? '', text: row ? searchText(row.content, row.summary) : undefined };
   }
 
   /** Identity → raw hash of a source's stored articles, for normalize to skip what has not changed. */
@@ -232,7 +236,7 @@ export class Store {
       fingerprint: entry.fingerprint?.exact ?? null,
       shingles: entry.fingerprint ? Buffer.from(entry.fingerprint.shingles.buffer, entry.fingerprint.shingles.byteOffset, entry.fingerprint.shingles.byteLength) : null,
       // Kept only where the LSH index holds the article (cross-source dedupe on).
-      bands: dedupe?.crossSource ? bandsBlob(lshKeys(entry)) : null,
+      bands: dedupe?.crossSource ? keysBlob(lshKeys(entry)) : null,
       raw_hash: entry.rawHash ?? null,
     };
     let rowid: number;
@@ -244,7 +248,7 @@ export class Store {
       rowid = Number(this.stmt.insert.run(row).lastInsertRowid);
     }
     this.stmt.queueSearch.run(rowid);
-    this.searchQueue.set(rowid, { replace: !!known, title: entry.title, text: (entry.text ?? textOfSanitized(entry.content)) || entry.summary });
+    this.searchQueue.set(rowid, { replace: !!known, title: entry.title, text: searchText(entry.content, entry.summary, entry.text) });
     entry.tags.forEach((tag, position) => {
       this.stmt.upsertTag.run(tag.slug, tag.label);
       this.stmt.addTag.run(id, tag.slug, position, row.published, tag.label);

@@ -5,7 +5,7 @@
 import { compare, type NearThresholds } from '../dedupe/fingerprint.js';
 import type { DedupeSettings } from '../config/schema.js';
 import type { Entry, StoryLink } from '../model.js';
-import { KeyFilter } from './key-filter.js';
+import { BAND_SPACE, inWeek, KeyFilter, keysBlob, keysOf, lshKeys, weekOf } from './lsh-keys.js';
 import type { Db } from './open-store.js';
 
 const DAY = 86_400_000;
@@ -15,20 +15,6 @@ const DAY = 86_400_000;
 // keys would each land on a different page of the big table, and every page written costs a page
 // in the write-ahead log; in a sorted batch, each page is written once for many keys.
 const RECENT_MAX = 16_384;
-
-// Each key carries the week of its article's publication in its high bits, so that the index is
-// ordered by week: a batch of new articles' keys lands in the last weeks' part of the index, and a
-// move from lsh_recent writes that part, not the whole index (whose size grows with the database).
-// A lookup asks for the keys in each week of the dedupe window.
-const WEEK = 7 * DAY;
-const BAND_SPACE = 2 ** 36; // fingerprint band keys are below this (band number × 2^32 + hash)
-const weekOf = (time: number) => Math.min(2 ** 16 - 1, Math.max(1, Math.floor(time / WEEK)));
-
-/** The index keys of an entry: its fingerprint's band keys, in the week it was published. */
-export function lshKeys(entry: Entry): number[] {
-  const week = weekOf(entry.published.getTime());
-  return (entry.fingerprint?.bands ?? []).map((band) => week * BAND_SPACE + band);
-}
 
 interface Match {
   id: string;
@@ -44,10 +30,6 @@ interface Candidate {
   published: number;
   shingles: Buffer | null;
 }
-
-/** The LSH keys an article row keeps (so that they can be removed exactly), as a blob. */
-export const bandsBlob = (bands: readonly number[] | undefined): Buffer | null => (bands?.length ? Buffer.from(Float64Array.from(bands).buffer) : null);
-const bandsOf = (blob: Buffer): Float64Array => new Float64Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength));
 
 export const toShingles = (blob: Buffer | null): Uint32Array =>
   blob ? new Uint32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength)) : new Uint32Array();
@@ -95,9 +77,8 @@ export class Stories {
       const rows = this.db.prepare('SELECT rowid, published, bands FROM articles WHERE bands IS NOT NULL').all() as { rowid: number; published: number; bands: Buffer }[];
       const setBands = this.db.prepare('UPDATE articles SET bands = ? WHERE rowid = ?');
       for (const row of rows) {
-        const week = weekOf(row.published);
-        const keys = Array.from(bandsOf(row.bands), (band) => (band < BAND_SPACE ? week * BAND_SPACE + band : band));
-        setBands.run(bandsBlob(keys), row.rowid);
+        const keys = inWeek(keysOf(row.bands), weekOf(row.published));
+        setBands.run(keysBlob(keys), row.rowid);
         this.index(row.rowid, keys);
       }
     }).immediate();
@@ -124,7 +105,7 @@ export class Stories {
     let best: Match | undefined;
     const t = entry.published.getTime();
     const keys: number[] = [];
-    for (let week = weekOf(t - window); week <= weekOf(t + window); week += 1) for (const band of fp.bands) keys.push(week * BAND_SPACE + band);
+    for (let week = weekOf(t - window); week <= weekOf(t + window); week += 1) keys.push(...inWeek(fp.bands, week));
     for (const rowid of this.bucketLookup(keys)) {
       const c = this.stmt.candidate.get(rowid, source) as Candidate | undefined;
       if (!c || Math.abs(c.published - entry.published.getTime()) > window) continue;
@@ -168,7 +149,7 @@ export class Stories {
   }
 
   private removeKeys(rowid: number, bands: Buffer): void {
-    for (const key of bandsOf(bands)) {
+    for (const key of keysOf(bands)) {
       this.stmt.unindex.run(key, rowid);
       this.stmt.unindexRecent.run(key, rowid);
     }

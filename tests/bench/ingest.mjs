@@ -5,6 +5,7 @@
 //     7 KB, beside bare rss-parser parseString on the same documents: the first fetch (every item
 //     new, into a fresh database) and the next (a tenth of the items new), both sides warmed up.
 //   node tests/bench/ingest.mjs [--articles 100000] [--repeat 2] [--only dedupe|path]
+//   (BENCH_NODE_ARGS="--cpu-prof ..." passes node options to the dedupe runs, for profiling.)
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
