@@ -3,20 +3,19 @@ import pino from 'pino';
 import pretty from 'pino-pretty';
 import { colourWanted, loadConfig, serverAddress, type Paths } from './config/load-config.js';
 import type { Config } from './config/schema.js';
+import { cronInterval } from './due.js';
 import { errorMessage } from './errors.js';
 import type { Logger } from './log.js';
 import type { RefreshResult } from './model.js';
-import { parsePool } from './normalize/worker-pool.js';
 import { FEED_FORMATS } from './publish/feeds.js';
+import { pingHubs } from './publish/websub.js';
 import { Scheduler } from './scheduler.js';
-import { cronInterval } from './schedule.js';
 import { Metrics } from './serve/metrics.js';
-import { buildServer, type LastRefresh } from './serve/server.js';
+import { createHandler, listen, type LastRefresh } from './serve/server.js';
 import { SiteCache } from './serve/site-cache.js';
 import { renderPath } from './site.js';
-import { openDatabase } from './store/open-store.js';
-import { Store } from './store/store.js';
-import { pingHubs } from './websub.js';
+import { openStore } from './store/open-store.js';
+import { WorkerPool } from './work/pool.js';
 
 export interface DaemonOptions {
   paths: Paths;
@@ -39,60 +38,45 @@ function shortestInterval(config: Config): number {
 
 /** Runs until SIGTERM or SIGINT; resolves with the exit code. */
 export async function runDaemon(options: DaemonOptions): Promise<number> {
-  const logger = newLogger();
-  const log: Logger = logger;
+  const log: Logger = newLogger();
   let config = loadConfig(options.paths.config);
-  const store = new Store(openDatabase(options.paths.db));
+  const store = openStore(options.paths.db);
+  const work = new WorkerPool();
   const metrics = new Metrics();
-  metrics.articles.set(store.count('articles'));
+  metrics.articles.set(await store.count('articles'));
   const render = () => (path: string, limit?: number) => renderPath({ config, store, log }, path, limit);
   const cache = new SiteCache(render());
   let maxAge = shortestInterval(config);
   let lastRefresh: LastRefresh | undefined;
   const controller = new AbortController();
 
-  const onRefreshed = (results: RefreshResult[], seconds: number, started: Date) => {
+  const onRefreshed = async (results: RefreshResult[], seconds: number, started: Date) => {
     const failed = results.filter((r) => !r.ok).length;
     lastRefresh = { at: new Date(), ok: failed === 0, sources: results.length, failed };
-    metrics.recordRefresh(results, seconds, store.count('articles'));
+    metrics.recordRefresh(results, seconds, await store.count('articles'));
     if (!results.some((r) => r.new || r.updated)) return;
     cache.invalidate();
     const hubs = config.websub?.hubs ?? [];
     if (hubs.length) {
-      const changed = store.changedSince(started);
+      const changed = await store.changedSince(started);
       const paths = ['all', ...changed.tags.map((t) => `tags/${t}`), ...changed.sources.map((s) => `sources/${s}`)];
       const urls = paths.flatMap((p) => FEED_FORMATS.map((f) => `${config.site.baseUrl}/${encodeURI(p)}.${f}`));
       void pingHubs(hubs, urls, log);
     }
   };
 
-  const purge = () => {
+  const purge = async () => {
     const now = new Date();
-    const purged = store.deleteArticles(store.expiredArticles(config.retention, now), now);
+    const purged = await store.deleteArticles(await store.expiredArticles(config.retention, now), now);
     if (!purged) return;
     log.info({ purged }, `retention: purged ${purged} articles`);
     cache.invalidate();
   };
-  const scheduler = new Scheduler({ config: () => config, store, log, signal: controller.signal, onRefreshed, daily: purge });
-  const app = buildServer({
-    cache,
-    metrics,
-    logger,
-    maxAge: () => maxAge,
-    databaseOk: () => {
-      try {
-        return store.db.prepare('SELECT 1 AS ok').get() !== undefined;
-      } catch {
-        return false;
-      }
-    },
-    lastRefresh: () => lastRefresh,
-  });
+  const scheduler = new Scheduler({ config: () => config, store, work, log, signal: controller.signal, onRefreshed, daily: purge });
+  const handler = createHandler({ cache, metrics, log, maxAge: () => maxAge, databaseOk: () => store.ping(), lastRefresh: () => lastRefresh });
   const { host, port } = serverAddress(config, { host: options.host, port: options.port });
-  await app.listen({ host, port });
-  const address = app.server.address();
-  const url = typeof address === 'object' && address ? `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}` : `http://${host}:${port}`;
-  (options.out ?? process.stdout).write(`Tidings is serving ${url}/ (site feeds: ${url}/all.rss, ${url}/all.atom, ${url}/all.json)\n`);
+  const server = await listen(handler, host, port);
+  (options.out ?? process.stdout).write(`Tidings is serving ${server.url}/ (site feeds: ${server.url}/all.rss, ${server.url}/all.atom, ${server.url}/all.json)\n`);
 
   scheduler.start();
   if (config.refreshOnStart) void scheduler.tick('startup').catch((err) => log.error({}, `refresh failed: ${errorMessage(err)}`));
@@ -123,10 +107,10 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
       force.unref();
       await scheduler.stop();
       controller.abort();
-      await app.close();
+      await server.close();
       await scheduler.idle();
-      await parsePool().close();
-      store.close();
+      await work.close();
+      await store.close();
       clearTimeout(force);
       process.off('SIGHUP', onHup);
       log.info({}, 'stopped');

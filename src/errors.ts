@@ -19,9 +19,8 @@ export class InputError extends TidingsError {}
 /** A database that cannot be opened or upgraded. */
 export class StoreError extends TidingsError {}
 
-export function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
+/** Another process holds the refresh lease. */
+export class BusyError extends TidingsError {}
 
 /** A document that cannot be read as a feed. */
 export class ParseError extends TidingsError {}
@@ -43,5 +42,35 @@ export class FetchError extends TidingsError {
     readonly details: { status?: number; retryAfter?: Date; gone?: boolean } = {},
   ) {
     super(message);
+  }
+}
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** An error as it crosses a thread boundary (structured clone keeps no class). */
+export interface WireError {
+  name: string;
+  message: string;
+  alternates?: string[];
+}
+
+export function toWire(err: unknown): WireError {
+  if (err instanceof NotAFeedError) return { name: 'NotAFeedError', message: err.message, alternates: err.alternates };
+  return { name: err instanceof TidingsError ? err.name : 'Error', message: errorMessage(err) };
+}
+
+/** The error again, as its own class; anything unknown comes back as a ParseError. */
+export function fromWire(wire: WireError): Error {
+  switch (wire.name) {
+    case 'NotAFeedError':
+      return new NotAFeedError(wire.message, wire.alternates);
+    case 'InputError':
+      return new InputError(wire.message);
+    case 'FetchError':
+      return new FetchError(wire.message);
+    default:
+      return new ParseError(wire.message);
   }
 }

@@ -30,14 +30,14 @@ export interface Entry {
   tags: Tag[];
   enclosures: Enclosure[];
   language?: string;
-  /** Plain text of the content, made by normalize: what search indexes and dedupe compares. */
-  text?: string;
-  /** Computed by normalize, used by dedupe; not part of what readers see. */
-  fingerprint?: Fingerprint;
+  /** Plain text of the content: what search indexes and dedupe compares. */
+  text: string;
+  /** A hash of what readers see; a new hash for the same identity means the article was edited. */
+  contentHash: string;
   /** A hash of the entry as parsed: the same hash at the next fetch means nothing to normalize. */
   rawHash?: string;
-  /** A hash of what readers see (normalize makes it off the main thread; else the store does). */
-  contentHash?: string;
+  /** Made by dedupe's fingerprint stage; not part of what readers see. */
+  fingerprint?: Fingerprint;
 }
 
 export interface Fingerprint {
@@ -47,6 +47,13 @@ export interface Fingerprint {
   shingles: Uint32Array;
   /** Locality-sensitive (MinHash band) keys. */
   bands: number[];
+}
+
+/** A stored entry. */
+export interface Article extends Omit<Entry, 'rawHash' | 'fingerprint' | 'text'> {
+  id: string;
+  source: string;
+  updated: Date;
 }
 
 /** How an article joined its story, for `tidings explain`. */
@@ -60,13 +67,87 @@ export interface StoryLink {
   score?: number;
 }
 
-/** A stored entry. */
-export interface Article extends Entry {
+/** The story a new article joins, and why. */
+export interface StoryMatch {
+  story: string;
+  /** The article it matched. */
+  with: string;
+  rule: 'url' | 'fingerprint' | 'near';
+  score: number;
+}
+
+/** An article and the story it belongs to. */
+export interface StoryRef {
   id: string;
+  story: string;
+}
+
+/** Another source's article, as the near-duplicate rule compares it. */
+export interface StoryCandidate extends StoryRef {
+  title: string;
+  published: Date;
+  shingles: Uint32Array;
+}
+
+/**
+ * What the story rules ask of the store: other sources' articles by canonical link, by content
+ * fingerprint and by near-duplicate index key. Each answers for a whole batch of entries at once.
+ */
+export interface StoryIndex {
+  /** For each link, the earliest published article of another source that has it. */
+  findByLinks(links: readonly string[], exceptSource: string): Promise<Map<string, StoryRef>>;
+  /** For each fingerprint, the earliest published article of another source that has it. */
+  findByFingerprints(fingerprints: readonly string[], exceptSource: string): Promise<Map<string, StoryRef>>;
+  /** For each key, the articles of other sources indexed under it. */
+  findByKeys(keys: readonly number[], exceptSource: string): Promise<Map<number, StoryCandidate[]>>;
+}
+
+/** What an ingest does with a source's entries, decided by the store before anything is written. */
+export interface IngestPlan {
   source: string;
-  contentHash: string;
-  firstSeen: Date;
-  updated: Date;
+  /** Entries new to the source: each may join another source's story. */
+  fresh: Entry[];
+  /** Entries the source stored before, changed since. */
+  edited: Entry[];
+  /** Entries stored exactly so already. */
+  unchanged: number;
+  /** Entries deleted or purged before (their tombstones keep them out). */
+  keptOut: number;
+}
+
+/** What dedupe decided for a plan: the story each fresh entry joins, and every entry's index keys. */
+export interface StoryDecisions {
+  fresh: { match?: StoryMatch; keys: number[] }[];
+  edited: number[][];
+}
+
+export interface IngestCounts {
+  new: number;
+  updated: number;
+  unchanged: number;
+}
+
+/** Per-source fetch state: validators, outcomes, back-off and the feed's own polling hints. */
+export interface FetchState {
+  name: string;
+  type: string;
+  location: string;
+  /** Where the feed lives now, after permanent redirects; the configured URL otherwise. */
+  url: string;
+  etag?: string;
+  lastModified?: string;
+  lastCheck?: Date;
+  lastSuccess?: Date;
+  lastStatus?: number;
+  lastError?: string;
+  consecutiveErrors: number;
+  nextFetch?: Date;
+  gone: boolean;
+  ttlMinutes?: number;
+  cacheUntil?: Date;
+  skipHours: number[];
+  skipDays: string[];
+  articles: number;
 }
 
 export interface Refusal {

@@ -1,24 +1,27 @@
-// refreshSource: the one place that runs every stage, in pipeline order, for one source.
-// read or fetch → parse → normalize → store; the outcome is recorded on the source.
-import { readFileSync, statSync } from 'node:fs';
+// refreshSource: the one place that runs every stage, in pipeline order, for one source:
+// read or fetch → parse → normalize → match stories → store; then the outcome is recorded on the
+// source. Parsing, normalizing and fingerprinting run where `work` says (worker threads).
 import { sourceLocation, sourcePath } from './config/load-config.js';
-import type { Config, FeedSource, FileSource, SeedsSource, Source } from './config/schema.js';
-import { errorMessage, FetchError, InputError } from './errors.js';
-import { documentOf, fetchFeed, type FetchDeps } from './ingest/fetch.js';
-import { listSeedFiles, readSeedFile } from './ingest/seeds.js';
+import type { Config, DedupeSettings, FeedSource, FileSource, Source } from './config/schema.js';
+import { assignStories } from './dedupe/stories.js';
+import { BusyError, errorMessage, FetchError, InputError } from './errors.js';
+import { documentOf, fetchDepsOf, fetchFeed, type FetchDeps } from './ingest/fetch.js';
+import { readFeedFile } from './ingest/files.js';
 import type { Logger } from './log.js';
-import type { Entry, RefreshResult } from './model.js';
-import { toTags } from './normalize/tags.js';
-import { parsePool, type ParsedFeed } from './normalize/worker-pool.js';
+import type { Entry, IngestCounts, RefreshResult } from './model.js';
+import type { NormalizeOptions } from './normalize/normalize-entry.js';
 import type { FeedDocument } from './parse/parse-feed.js';
-import type { SuccessRecord } from './store/fetch-state.js';
-import type { Store } from './store/store.js';
-import { VERSION } from './version.js';
+import { MAX_SEED_BYTES } from './parse/seed.js';
+import type { Store, SuccessRecord } from './store/store.js';
+import { transferable, type Work } from './work/pool.js';
+import { stage, type Batch, type FeedMeta } from './work/stages.js';
 
 export interface RefreshDeps {
   config: Config;
   store: Store;
   log: Logger;
+  /** Where parsing and normalizing run. */
+  work: Work;
   now?: () => Date;
   /** Injectable DNS and limits for the HTTP client. */
   fetch?: Partial<Omit<FetchDeps, 'userAgent'>>;
@@ -26,76 +29,15 @@ export interface RefreshDeps {
   signal?: AbortSignal;
 }
 
-type Result = RefreshResult;
+/** Entries are normalized in batches of this many, spread over the workers. */
+const BATCH = 250;
 
-function newResult(source: string): Result {
-  return { source, ok: true, new: 0, updated: 0, unchanged: 0, refused: [], warnings: [] };
-}
-
-/** The source's configured tags go on every article, after its own. */
-function withSourceTags(entry: Entry, tags: readonly string[], aliases: Readonly<Record<string, string>>): Entry {
-  return { ...entry, tags: toTags([...entry.tags.map((t) => t.label), ...tags], aliases) };
-}
-
-function readSeeds(source: SeedsSource, deps: RefreshDeps, result: Result): Entry[] {
-  const dir = sourcePath(deps.config, source.path);
-  let files: string[];
-  try {
-    files = listSeedFiles(dir);
-  } catch (err) {
-    throw new InputError(`${dir}: cannot read the seed folder (${(err as NodeJS.ErrnoException).code ?? errorMessage(err)})`);
-  }
-  const entries: Entry[] = [];
-  for (const file of files) {
-    try {
-      const parsed = readSeedFile(dir, file, source);
-      result.warnings.push(...parsed.warnings);
-      entries.push(withSourceTags(parsed.entry, source.tags, deps.config.tagAliases));
-    } catch (err) {
-      result.refused.push({ file: `${dir}/${file}`, reason: errorMessage(err).replace(`${dir}/${file}: `, '') });
-    }
-  }
-  return entries;
-}
-
-/** Parses and normalizes off the main thread; entries come back oldest first. */
-async function feedEntries(bytes: Uint8Array, doc: FeedDocument, source: FeedSource | FileSource, deps: RefreshDeps, now: Date, result: Result): Promise<{ feed: ParsedFeed['feed']; entries: Entry[] }> {
-  const { feed, entries, unchanged } = await parsePool().parse(
-    bytes,
-    { ...doc, timezone: source.timezone },
-    {
-      now,
-      tags: source.tags,
-      maxItems: source.maxItems,
-      trackingParams: deps.config.trackingParams,
-      tagAliases: deps.config.tagAliases,
-      known: deps.store.rawHashes(source.name),
-    },
-  );
-  result.unchanged += unchanged;
-  if (feed.bozo) result.warnings.push(`${source.name}: the document was ill-formed and was read leniently (${feed.bozo})`);
-  result.warnings.push(...feed.warnings.map((w) => `${source.name}: ${w}`));
-  // Oldest first, so that insertion order follows publication order.
-  return { feed, entries: entries.sort((a, b) => a.published.getTime() - b.published.getTime()) };
-}
-
-async function readFile(source: FileSource, deps: RefreshDeps, now: Date, result: Result): Promise<Entry[]> {
-  const path = sourcePath(deps.config, source.path);
-  let bytes: Buffer;
-  try {
-    const size = statSync(path).size;
-    if (size > deps.config.fetch.maxBodySize) throw new InputError(`${path}: larger than the ${deps.config.fetch.maxBodySize} byte limit`);
-    bytes = readFileSync(path);
-  } catch (err) {
-    if (err instanceof InputError) throw err;
-    throw new InputError(`${path}: cannot read the feed file (${(err as NodeJS.ErrnoException).code ?? errorMessage(err)})`);
-  }
-  try {
-    return (await feedEntries(bytes, {}, source, deps, now, result)).entries;
-  } catch (err) {
-    throw new InputError(`${path}: ${errorMessage(err)}`);
-  }
-}
+/** What reading or fetching a source gave: something to parse, or the reason there is nothing. */
+type Input =
+  | { kind: 'seeds'; dir: string }
+  | { kind: 'document'; bytes: Uint8Array; doc: FeedDocument; success?: SuccessRecord }
+  | { kind: 'not modified'; success: SuccessRecord }
+  | { kind: 'skipped'; reason: string };
 
 function cacheUntil(headers: Record<string, string | undefined>, now: Date): Date | undefined {
   const maxAge = /(?:^|,)\s*(?:s-)?max-age\s*=\s*(\d+)/i.exec(headers.cacheControl ?? '');
@@ -104,32 +46,18 @@ function cacheUntil(headers: Record<string, string | undefined>, now: Date): Dat
   return Number.isFinite(expires) ? new Date(expires) : undefined;
 }
 
-/** Entries to store, and the fetch outcome to record once they are stored. */
-interface Fetched {
-  entries: Entry[];
-  success?: SuccessRecord;
+async function readLocalFeed(source: FileSource, deps: RefreshDeps): Promise<Input> {
+  const bytes = await readFeedFile(sourcePath(deps.config, source.path), deps.config.fetch.maxBodySize);
+  return { kind: 'document', bytes, doc: { timezone: source.timezone } };
 }
 
-async function fetchRemote(source: FeedSource, deps: RefreshDeps, now: Date, result: Result): Promise<Fetched | undefined> {
-  const state = deps.store.fetchStates.get(source.name)!;
-  if (state.gone) {
-    result.skipped = `gone: the server answered 410 at ${state.lastCheck?.toISOString() ?? 'the last check'}; run "tidings sources enable ${source.name}" to fetch it again`;
-    return undefined;
-  }
-  if (state.nextFetch && state.nextFetch > now) {
-    result.skipped = `the server asked to wait until ${state.nextFetch.toISOString()}`;
-    return undefined;
-  }
-  const f = deps.config.fetch;
+async function fetchRemote(source: FeedSource, deps: RefreshDeps, now: Date): Promise<Input> {
+  const state = (await deps.store.fetchState(source.name))!;
+  if (state.gone) return { kind: 'skipped', reason: `gone: the server answered 410 at ${state.lastCheck?.toISOString() ?? 'the last check'}; run "tidings sources enable ${source.name}" to fetch it again` };
+  if (state.nextFetch && state.nextFetch > now) return { kind: 'skipped', reason: `the server asked to wait until ${state.nextFetch.toISOString()}` };
   const response = await fetchFeed(
     { url: state.url, etag: state.etag, lastModified: state.lastModified },
-    {
-      userAgent: `Tidings/${VERSION} (+${deps.config.site.baseUrl})`,
-      limits: { timeoutMs: f.timeout * 1000, connectTimeoutMs: f.connectTimeout * 1000, maxBytes: f.maxBodySize, maxRedirects: f.maxRedirects, allowPrivateNetworks: f.allowPrivateNetworks },
-      now: deps.now,
-      signal: deps.signal,
-      ...deps.fetch,
-    },
+    { ...fetchDepsOf(deps.config), now: deps.now, signal: deps.signal, ...deps.fetch },
   );
   if (response.movedTo) deps.log.info({ source: source.name, url: response.movedTo }, `${source.name}: moved permanently to ${response.movedTo}`);
   const success: SuccessRecord = {
@@ -139,44 +67,112 @@ async function fetchRemote(source: FeedSource, deps: RefreshDeps, now: Date, res
     movedTo: response.movedTo,
     cacheUntil: cacheUntil(response.headers, now),
   };
-  if (response.status === 304) {
-    result.notModified = true;
-    return { entries: [], success };
-  }
-  const { feed, entries } = await feedEntries(response.body!, documentOf(response), source, deps, now, result);
-  // Validators are recorded only once the entries are stored: a failed ingest is fetched again in full.
-  return { entries, success: { ...success, ttlMinutes: feed.ttlMinutes, skipHours: feed.skipHours, skipDays: feed.skipDays } };
+  if (response.status === 304) return { kind: 'not modified', success };
+  return { kind: 'document', bytes: response.body!, doc: { ...documentOf(response), timezone: source.timezone }, success };
 }
 
-export async function refreshSource(source: Source, deps: RefreshDeps): Promise<Result> {
+/** Read or fetch: a seed folder, a feed file, or a remote feed (politely, with its validators). */
+function readSource(source: Source, deps: RefreshDeps, now: Date): Promise<Input> {
+  if (source.type === 'seeds') return Promise.resolve({ kind: 'seeds', dir: sourcePath(deps.config, source.path) });
+  if (source.type === 'file') return readLocalFeed(source, deps);
+  return fetchRemote(source, deps, now);
+}
+
+/** What every stage of a source's refresh normalizes with. */
+function normalizeOptions(source: Source, deps: RefreshDeps, now: Date): NormalizeOptions {
+  const { trackingParams, tagAliases } = deps.config;
+  return { now, tags: source.tags, trackingParams, tagAliases, maxItems: source.type === 'seeds' ? undefined : source.maxItems };
+}
+
+/**
+ * Parse, in a worker: the feed's own fields and its entries, each with its identity. The entries
+ * the source stored exactly so already go no further, and the same job normalizes the first batch
+ * of the others (a small feed is done in one job).
+ */
+async function parse(input: Extract<Input, { kind: 'seeds' | 'document' }>, source: Source, deps: RefreshDeps, options: NormalizeOptions): Promise<Batch> {
+  const known = await deps.store.rawHashes(source.name);
+  const then = [stage('identify', options), stage('skipUnchanged', { ...options, known }), stage('normalize', { ...options, limit: BATCH }), stage('fingerprint')];
+  if (input.kind === 'seeds') {
+    const seeds = { timezone: source.timezone, titleFrom: source.type === 'seeds' ? source.titleFrom : 'hashtags' } as const;
+    return deps.work.run([stage('readSeeds'), stage('parseSeeds', seeds), ...then], { dir: input.dir, maxBytes: MAX_SEED_BYTES });
+  }
+  try {
+    return await deps.work.run([stage('parseFeed'), ...then], { bytes: input.bytes, doc: input.doc }, transferable(input.bytes));
+  } catch (err) {
+    // A feed file's errors name the file.
+    if (source.type === 'file') throw new InputError(`${sourcePath(deps.config, source.path)}: ${errorMessage(err)}`);
+    throw err;
+  }
+}
+
+/**
+ * Normalize and fingerprint the rest, in batches spread over the workers; what comes back is
+ * oldest first, so that insertion order follows publication order.
+ */
+async function normalize(parsed: Batch, deps: RefreshDeps, options: NormalizeOptions): Promise<Entry[]> {
+  const batches: Batch[] = [];
+  for (let at = 0; at < parsed.todo.length; at += BATCH) batches.push({ ...parsed, todo: parsed.todo.slice(at, at + BATCH), done: [] });
+  const done = await Promise.all(batches.map((batch) => deps.work.run<Batch>([stage('normalize', options), stage('fingerprint')], batch)));
+  return [parsed.done, ...done.map((d) => d.done)].flat().sort((a, b) => a.published.getTime() - b.published.getTime());
+}
+
+/**
+ * Match stories, then store: in one transaction, the store plans what is new, edited or unchanged,
+ * dedupe decides the story of each new entry, and the store writes it all.
+ */
+export function storeEntries(store: Store, source: string, entries: Entry[], now: Date, dedupe?: DedupeSettings): Promise<IngestCounts> {
+  return store.ingest(async (tx) => {
+    const plan = await tx.plan(source, entries);
+    const stories = await assignStories(plan, tx, dedupe);
+    return tx.write(plan, stories, now);
+  });
+}
+
+function warningsOf(source: Source, feed: FeedMeta): string[] {
+  const prefix = source.type === 'seeds' ? '' : `${source.name}: `;
+  return [...(feed.bozo ? [`${source.name}: the document was ill-formed and was read leniently (${feed.bozo})`] : []), ...feed.warnings.map((w) => `${prefix}${w}`)];
+}
+
+/** What one source's refresh did. */
+type Outcome = Pick<RefreshResult, 'new' | 'updated' | 'unchanged' | 'refused' | 'warnings' | 'notModified' | 'skipped'>;
+
+async function ingestSource(source: Source, deps: RefreshDeps, now: Date): Promise<Outcome> {
+  const nothing = { new: 0, updated: 0, unchanged: 0, refused: [], warnings: [] };
+  await deps.store.upsertSource({ name: source.name, type: source.type, location: sourceLocation(source) }, now, deps.config.sources.indexOf(source));
+  const input = await readSource(source, deps, now);
+  if (input.kind === 'skipped') return { ...nothing, skipped: input.reason };
+  if (input.kind === 'not modified') {
+    await deps.store.recordSuccess(source.name, now, input.success);
+    return { ...nothing, notModified: true };
+  }
+  const options = normalizeOptions(source, deps, now);
+  const parsed = await parse(input, source, deps, options);
+  const entries = await normalize(parsed, deps, options);
+  const { feed, unchanged } = parsed;
+  const counts = await storeEntries(deps.store, source.name, entries, now, deps.config.dedupe);
+  // Validators are recorded only once the entries are stored: a failed ingest is fetched again in full.
+  const success = input.kind === 'document' && input.success ? { ...input.success, ttlMinutes: feed.ttlMinutes, skipHours: feed.skipHours, skipDays: feed.skipDays } : {};
+  await deps.store.recordSuccess(source.name, now, success);
+  return { ...counts, unchanged: counts.unchanged + unchanged, refused: feed.refused, warnings: warningsOf(source, feed) };
+}
+
+export async function refreshSource(source: Source, deps: RefreshDeps): Promise<RefreshResult> {
   const now = deps.now?.() ?? new Date();
   const started = performance.now();
-  const result = newResult(source.name);
+  let result: RefreshResult;
   try {
-    deps.store.upsertSource({ name: source.name, type: source.type, location: sourceLocation(source) }, now, deps.config.sources.indexOf(source));
-    const fetched: Fetched | undefined =
-      source.type === 'seeds' ? { entries: readSeeds(source, deps, result) }
-      : source.type === 'file' ? { entries: await readFile(source, deps, now, result) }
-      : await fetchRemote(source, deps, now, result);
-    if (fetched) {
-      const counts = deps.store.ingest(source.name, fetched.entries, now, deps.config.dedupe);
-      result.new += counts.new;
-      result.updated += counts.updated;
-      result.unchanged += counts.unchanged;
-      deps.store.fetchStates.recordSuccess(source.name, now, fetched.success ?? {});
-    }
+    const outcome = await ingestSource(source, deps, now);
+    result = { source: source.name, ok: outcome.refused.length === 0, ...outcome };
   } catch (err) {
-    result.ok = false;
-    result.error = errorMessage(err);
+    const error = errorMessage(err);
+    result = { source: source.name, ok: false, new: 0, updated: 0, unchanged: 0, refused: [], warnings: [], error };
     // A fetch stopped by shutdown says nothing about the source.
-    if (!deps.signal?.aborted) deps.store.fetchStates.recordFailure(source.name, now, { error: result.error, ...(err instanceof FetchError ? err.details : {}) });
-    deps.log.error({ source: source.name }, `${source.name}: ${result.error}`);
+    if (!deps.signal?.aborted) await deps.store.recordFailure(source.name, now, { error, ...(err instanceof FetchError ? err.details : {}) });
+    deps.log.error({ source: source.name }, `${source.name}: ${error}`);
   }
   for (const w of result.warnings) deps.log.warn({ source: source.name }, w);
   for (const r of result.refused) deps.log.warn({ source: source.name, file: r.file }, `${r.file}: refused: ${r.reason}`);
-  if (result.refused.length) result.ok = false;
-  result.durationMs = performance.now() - started;
-  return result;
+  return { ...result, durationMs: performance.now() - started };
 }
 
 /** The host a source is fetched from, for the per-host limit; local sources each count alone. */
@@ -189,22 +185,22 @@ function hostOf(source: Source): string {
   }
 }
 
-/**
- * Refreshes every source (or the named ones), `fetch.concurrency` at once and `fetch.perHost` per
- * host. One failure never stops the others. Results come back in configuration order.
- */
 export interface RefreshAllOptions {
   names?: string[];
-  onResult?: (r: Result) => void;
+  onResult?: (r: RefreshResult) => void;
   /** Milliseconds to wait before starting a source, to spread fetches over time. */
   startDelay?: (source: Source) => number;
 }
 
-export async function refreshAll(deps: RefreshDeps, options: RefreshAllOptions = {}): Promise<Result[]> {
+/**
+ * Refreshes every source (or the named ones), `fetch.concurrency` at once and `fetch.perHost` per
+ * host. One failure never stops the others. Results come back in configuration order.
+ */
+export async function refreshAll(deps: RefreshDeps, options: RefreshAllOptions = {}): Promise<RefreshResult[]> {
   const { names, onResult, startDelay } = options;
   const sources = names ? deps.config.sources.filter((s) => names.includes(s.name)) : deps.config.sources;
   const { concurrency, perHost } = deps.config.fetch;
-  const results: Result[] = [];
+  const results: RefreshResult[] = [];
   const busy = new Map<string, number>();
   let running = 0;
   const waiting = sources.map((source, index) => ({ source, index, host: hostOf(source) }));
@@ -234,11 +230,9 @@ export async function refreshAll(deps: RefreshDeps, options: RefreshAllOptions =
     };
     pump();
   });
-  deps.store.flushSearch();
+  await deps.store.flushSearch();
   return results.filter(Boolean);
 }
-
-export class BusyError extends Error {}
 
 const LEASE = 'refresh';
 const LEASE_TTL = 60_000;
@@ -247,22 +241,22 @@ const LEASE_TTL = 60_000;
  * refreshAll under the refresh lease, so that the daemon and `tidings refresh` never ingest at the
  * same time. Waits up to `waitMs` for the lease, then throws BusyError naming who holds it.
  */
-export async function refreshWithLease(deps: RefreshDeps, holder: string, waitMs: number, options: RefreshAllOptions = {}): Promise<Result[]> {
-  const leases = deps.store.leases;
+export async function refreshWithLease(deps: RefreshDeps, holder: string, waitMs: number, options: RefreshAllOptions = {}): Promise<RefreshResult[]> {
+  const { store } = deps;
   const clock = () => deps.now?.() ?? new Date();
   const deadline = Date.now() + waitMs;
-  while (!leases.acquire(LEASE, holder, LEASE_TTL, clock())) {
+  while (!(await store.acquireLease(LEASE, holder, LEASE_TTL, clock()))) {
     if (Date.now() >= deadline) {
-      const other = leases.holderOf(LEASE, clock());
+      const other = await store.leaseHolder(LEASE, clock());
       throw new BusyError(`another refresh is running (${other?.holder ?? 'unknown'}, pid ${other?.pid ?? '?'}); try again later or pass --wait SECONDS`);
     }
     await new Promise((ok) => setTimeout(ok, 200));
   }
-  const renew = setInterval(() => leases.renew(LEASE, holder, LEASE_TTL, clock()), LEASE_TTL / 3);
+  const renew = setInterval(() => void store.renewLease(LEASE, holder, LEASE_TTL, clock()), LEASE_TTL / 3);
   try {
     return await refreshAll(deps, options);
   } finally {
     clearInterval(renew);
-    leases.release(LEASE, holder);
+    await store.releaseLease(LEASE, holder);
   }
 }

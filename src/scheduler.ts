@@ -4,21 +4,24 @@ import { createHash } from 'node:crypto';
 import type { Config, Source } from './config/schema.js';
 import type { Logger } from './log.js';
 import type { RefreshResult } from './model.js';
-import { BusyError, refreshWithLease, type RefreshDeps } from './refresh.js';
-import { cronInterval, isDue } from './schedule.js';
+import { cronInterval, isDue } from './due.js';
+import { BusyError } from './errors.js';
+import { refreshWithLease, type RefreshDeps } from './refresh.js';
 import type { Store } from './store/store.js';
+import type { Work } from './work/pool.js';
 
 export interface SchedulerDeps {
   config: () => Config;
   store: Store;
+  work: Work;
   log: Logger;
   now?: () => Date;
   signal?: AbortSignal;
   fetch?: RefreshDeps['fetch'];
   /** After each refresh that ran, with how long it took. */
-  onRefreshed?: (results: RefreshResult[], seconds: number, started: Date) => void;
+  onRefreshed?: (results: RefreshResult[], seconds: number, started: Date) => void | Promise<void>;
   /** Daily jobs (retention). */
-  daily?: () => void;
+  daily?: () => void | Promise<void>;
 }
 
 export type TickOutcome = 'overlap' | 'busy' | 'idle' | RefreshResult[];
@@ -40,7 +43,7 @@ export class Scheduler {
   start(): void {
     const config = this.deps.config();
     this.tasks.push(cron.schedule(config.schedule, () => void this.tick('scheduled'), { name: 'tidings-refresh' }));
-    if (this.deps.daily) this.tasks.push(cron.schedule('17 3 * * *', () => this.deps.daily!(), { name: 'tidings-daily' }));
+    if (this.deps.daily) this.tasks.push(cron.schedule('17 3 * * *', () => void this.deps.daily!(), { name: 'tidings-daily' }));
   }
 
   async stop(): Promise<void> {
@@ -60,10 +63,11 @@ export class Scheduler {
   }
 
   /** Sources due now: local ones always (reading them is cheap), remote ones by isDue. */
-  dueSources(now: Date): Source[] {
+  async dueSources(now: Date): Promise<Source[]> {
     const config = this.deps.config();
     const settings = { schedule: config.schedule, minInterval: config.fetch.minInterval, maxInterval: config.fetch.maxInterval };
-    return config.sources.filter((s) => isLocal(s) || isDue(this.deps.store.fetchStates.get(s.name), s.schedule, settings, now).due);
+    const states = new Map((await this.deps.store.fetchStates()).map((s) => [s.name, s]));
+    return config.sources.filter((s) => isLocal(s) || isDue(states.get(s.name), s.schedule, settings, now).due);
   }
 
   tick(kind: 'scheduled' | 'startup'): Promise<TickOutcome> {
@@ -81,14 +85,14 @@ export class Scheduler {
   private async run(kind: 'scheduled' | 'startup'): Promise<TickOutcome> {
     const config = this.deps.config();
     const now = this.deps.now?.() ?? new Date();
-    const due = this.dueSources(now);
+    const due = await this.dueSources(now);
     if (!due.length) return 'idle';
     // Spread a scheduled tick's fetches over a third of the interval (at most two minutes).
     const window = kind === 'scheduled' ? Math.min((cronInterval(config.schedule, now) * 1000) / 3, 120_000) : 0;
     const started = performance.now();
     try {
       const results = await refreshWithLease(
-        { config, store: this.deps.store, log: this.deps.log, now: this.deps.now, signal: this.deps.signal, fetch: this.deps.fetch },
+        { config, store: this.deps.store, work: this.deps.work, log: this.deps.log, now: this.deps.now, signal: this.deps.signal, fetch: this.deps.fetch },
         this.holder,
         0,
         { names: due.map((s) => s.name), startDelay: (s) => (window && !isLocal(s) ? phase(s.name) * window : 0) },
@@ -96,7 +100,7 @@ export class Scheduler {
       const seconds = (performance.now() - started) / 1000;
       const failed = results.filter((r) => !r.ok).length;
       this.deps.log.info({ tick: kind, sources: results.length, failed, seconds }, `refreshed ${results.length} sources (${failed} failed) in ${seconds.toFixed(1)} s`);
-      this.deps.onRefreshed?.(results, seconds, now);
+      await this.deps.onRefreshed?.(results, seconds, now);
       return results;
     } catch (err) {
       if (err instanceof BusyError) {

@@ -3,12 +3,24 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { main } from '../src/cli.js';
+import { textOfSanitized } from '../src/lib/html-text.js';
 import type { Logger } from '../src/log.js';
+import type { Entry } from '../src/model.js';
+import { contentHash } from '../src/normalize/normalize-entry.js';
 
 export const SHARED = resolve(__dirname, '../../shared');
 export const SEED = join(SHARED, 'seeds/000_c94895f7a58074dd.txt');
 export const HAS_SEED = existsSync(SEED);
 export const FIXTURES = resolve(__dirname, 'fixtures');
+
+/** The CLI from its TypeScript source, as a command line for a child process: tests never run a stale build. */
+export const CLI = [process.execPath, '--import', 'tsx', resolve(__dirname, '../src/main.ts')];
+
+/** An entry written by hand, finished as normalize finishes one: its plain text and content hash. */
+export function finished(entry: Omit<Entry, 'text' | 'contentHash'> & { text?: string }): Entry {
+  const text = entry.text ?? textOfSanitized(entry.content);
+  return { ...entry, text, contentHash: contentHash({ ...entry, text }) };
+}
 
 export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'tidings-test-'));

@@ -1,16 +1,20 @@
 // When sources are due, overlap, and the refresh lease, all with an injected clock.
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load-config.js';
 import { silentLogger } from '../src/log.js';
-import { BusyError, refreshWithLease } from '../src/refresh.js';
-import { cronInterval, isDue, nextRun } from '../src/schedule.js';
+import { cronInterval, isDue, nextRun } from '../src/due.js';
+import { BusyError } from '../src/errors.js';
+import { refreshWithLease } from '../src/refresh.js';
 import { Scheduler } from '../src/scheduler.js';
-import type { FetchState } from '../src/store/fetch-state.js';
-import { openDatabase } from '../src/store/open-store.js';
-import { Store } from '../src/store/store.js';
+import type { FetchState } from '../src/model.js';
+import { openStore } from '../src/store/open-store.js';
+import { WorkerPool } from '../src/work/pool.js';
 import { recorder, tempDir, writeTree } from './helpers.js';
 import { startServer } from './helpers-http.js';
+
+const work = new WorkerPool();
+afterAll(() => work.close());
 
 const T0 = new Date('2030-01-01T12:00:00Z');
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
@@ -63,9 +67,9 @@ describe('Scheduler and the lease', () => {
     const gate = new Promise<void>((ok) => (release = ok));
     const server = await startServer({ '/f.xml': (_req, res) => void gate.then(() => res.writeHead(200).end('<rss><channel><item><title>x</title><guid>1</guid></item></channel></rss>')) });
     const config = parseConfig(`fetch: {allowPrivateNetworks: true}\nsources:\n  - {name: slow, type: feed, url: "${server.origin}/f.xml"}\n`, join(tempDir(), 't.yaml'));
-    const store = new Store(openDatabase(':memory:'));
+    const store = openStore(':memory:');
     const log = recorder();
-    const scheduler = new Scheduler({ config: () => config, store, log });
+    const scheduler = new Scheduler({ config: () => config, store, work, log });
     try {
       const first = scheduler.tick('startup');
       expect(await scheduler.tick('scheduled')).toBe('overlap');
@@ -76,7 +80,7 @@ describe('Scheduler and the lease', () => {
       // Checked a moment ago: nothing is due at the next tick.
       expect(await scheduler.tick('scheduled')).toBe('idle');
     } finally {
-      store.close();
+      await store.close();
       await server.close();
     }
   });
@@ -86,33 +90,33 @@ describe('Scheduler and the lease', () => {
     writeTree(dir, { 'seeds/a.txt': 'One.\n2024-01-01 00:00:00\n#a\n', 'seeds/b.txt': 'Two.\n2024-01-02 00:00:00\n#b\n' });
     const config = parseConfig('sources:\n  - {name: s, type: seeds, path: seeds}\n', join(dir, 't.yaml'));
     const db = join(dir, 't.db');
-    const daemon = new Store(openDatabase(db));
-    const cli = new Store(openDatabase(db));
+    const daemon = openStore(db);
+    const cli = openStore(db);
     try {
-      expect(daemon.leases.acquire('refresh', 'daemon:1', 60_000, new Date())).toBe(true);
+      expect(await daemon.acquireLease('refresh', 'daemon:1', 60_000, new Date())).toBe(true);
       // Busy, and no waiting: a clear refusal naming the holder.
-      await expect(refreshWithLease({ config, store: cli, log: silentLogger }, 'cli:2', 0)).rejects.toThrow(BusyError);
-      await expect(refreshWithLease({ config, store: cli, log: silentLogger }, 'cli:2', 0)).rejects.toThrow(/another refresh is running \(daemon:1, pid \d+\)/);
+      await expect(refreshWithLease({ config, store: cli, work, log: silentLogger }, 'cli:2', 0)).rejects.toThrow(BusyError);
+      await expect(refreshWithLease({ config, store: cli, work, log: silentLogger }, 'cli:2', 0)).rejects.toThrow(/another refresh is running \(daemon:1, pid \d+\)/);
       // Waiting: the CLI gets the lease once the daemon lets go.
-      const waiting = refreshWithLease({ config, store: cli, log: silentLogger }, 'cli:2', 5_000);
-      const daemonRun = refreshWithLease({ config, store: daemon, log: silentLogger }, 'daemon:1', 0);
+      const waiting = refreshWithLease({ config, store: cli, work, log: silentLogger }, 'cli:2', 5_000);
+      const daemonRun = refreshWithLease({ config, store: daemon, work, log: silentLogger }, 'daemon:1', 0);
       const [a] = await daemonRun;
-      daemon.leases.release('refresh', 'daemon:1');
+      await daemon.releaseLease('refresh', 'daemon:1');
       const [b] = await waiting;
       expect([a!.new, b!.new, b!.unchanged]).toEqual([2, 0, 2]);
-      expect(daemon.count('articles')).toBe(2);
+      expect(await daemon.count('articles')).toBe(2);
     } finally {
-      daemon.close();
-      cli.close();
+      await daemon.close();
+      await cli.close();
     }
   });
 
-  it('a lease left by a killed process expires by itself', () => {
-    const store = new Store(openDatabase(':memory:'));
+  it('a lease left by a killed process expires by itself', async () => {
+    const store = openStore(':memory:');
     const now = new Date('2030-01-01T00:00:00Z');
-    expect(store.leases.acquire('refresh', 'dead:1', 60_000, now)).toBe(true);
-    expect(store.leases.acquire('refresh', 'new:2', 60_000, new Date(now.getTime() + 30_000))).toBe(false);
-    expect(store.leases.acquire('refresh', 'new:2', 60_000, new Date(now.getTime() + 61_000))).toBe(true);
-    store.close();
+    expect(await store.acquireLease('refresh', 'dead:1', 60_000, now)).toBe(true);
+    expect(await store.acquireLease('refresh', 'new:2', 60_000, new Date(now.getTime() + 30_000))).toBe(false);
+    expect(await store.acquireLease('refresh', 'new:2', 60_000, new Date(now.getTime() + 61_000))).toBe(true);
+    await store.close();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pingHubs } from '../src/websub.js';
+import { pingHubs } from '../src/publish/websub.js';
 import { recorder } from './helpers.js';
 import { startServer } from './helpers-http.js';
 

@@ -1,7 +1,8 @@
 // Edits the configuration file in place, keeping its comments and order (the yaml Document API).
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { isMap, isSeq, parseDocument, type Document } from 'yaml';
 import { ConfigError } from '../errors.js';
+import { writeFileAtomic } from '../lib/write-files.js';
 import { parseConfig } from './load-config.js';
 
 function load(file: string): Document {
@@ -18,9 +19,7 @@ function load(file: string): Document {
 function save(file: string, doc: Document): void {
   const text = String(doc);
   parseConfig(text, file);
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, text);
-  renameSync(temp, file);
+  writeFileAtomic(file, text);
 }
 
 function sourcesOf(doc: Document) {

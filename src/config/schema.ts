@@ -95,6 +95,9 @@ const fetchSchema = z.strictObject({
   maxInterval: duration.default(86400),
 });
 
+/** The fetch settings when the configuration gives none. */
+export const DEFAULT_FETCH = fetchSchema.parse({});
+
 const siteSchema = z.strictObject({
   title: z.string().min(1).default('Tidings'),
   description: z.string().default('Articles gathered by Tidings'),
@@ -137,7 +140,7 @@ export const configSchema = z
       .strictObject({ host: z.string().min(1).default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(8080) })
       .default({ host: '127.0.0.1', port: 8080 }),
     websub: z.strictObject({ hubs: z.array(z.url({ protocol: /^https?$/ })).default([]) }).optional(),
-    fetch: fetchSchema.default(fetchSchema.parse({})),
+    fetch: fetchSchema.default(DEFAULT_FETCH),
     sources: z.array(sourceSchema).default([]),
     /** Several tag slugs as one: {iranian: iran}. */
     tagAliases: z.record(z.string().min(1), z.string().min(1)).default({}),

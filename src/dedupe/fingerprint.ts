@@ -1,9 +1,7 @@
 // Fingerprints for dedupe: an exact content fingerprint, word 3-shingles, and MinHash band keys
 // for a locality-sensitive index (the whole text, and its lead for excerpts).
 import { createHash } from 'node:crypto';
-import type { Fingerprint } from '../model.js';
-
-export type { Fingerprint };
+import type { Entry, Fingerprint } from '../model.js';
 
 export const LEAD_SHINGLES = 40;
 const FULL_BANDS = 10;
@@ -135,6 +133,12 @@ export function fingerprint(title: string, text: string): Fingerprint {
   return { exact, shingles, bands: [...bandKeys(full, 0), ...bandKeys(lead, FULL_BANDS)] };
 }
 
+/** The dedupe stage's first step, run with normalizing off the main thread: each entry's fingerprint. */
+export function fingerprintEntries(entries: Entry[]): Entry[] {
+  for (const entry of entries) entry.fingerprint = fingerprint(entry.title, entry.text);
+  return entries;
+}
+
 /** |A ∩ B| of two sorted sets. */
 export function intersection(a: Uint32Array, b: Uint32Array): number {
   let i = 0;
@@ -158,6 +162,7 @@ export function overlap(a: Uint32Array, b: Uint32Array): number {
   return smaller ? intersection(a, b) / smaller : 0;
 }
 
+/** Jaccard similarity of two sorted sets. */
 export function jaccard(a: Uint32Array, b: Uint32Array): number {
   const inter = intersection(a, b);
   const union = a.length + b.length - inter;
@@ -189,7 +194,6 @@ export const DEFAULT_NEAR: NearThresholds = { minShingles: 25, overlap: 0.5, tit
 
 export interface Comparison {
   overlap: number;
-  jaccard: number;
   title: number;
   same: boolean;
 }
@@ -199,5 +203,5 @@ export function compare(a: { title: string; shingles: Uint32Array }, b: { title:
   const o = overlap(a.shingles, b.shingles);
   const title = titleSimilarity(a.title, b.title);
   const long = a.shingles.length >= t.minShingles && b.shingles.length >= t.minShingles;
-  return { overlap: o, jaccard: jaccard(a.shingles, b.shingles), title, same: long && (o >= t.strongOverlap || (o >= t.overlap && title >= t.titleSimilarity)) };
+  return { overlap: o, title, same: long && (o >= t.strongOverlap || (o >= t.overlap && title >= t.titleSimilarity)) };
 }

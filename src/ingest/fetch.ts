@@ -7,7 +7,10 @@ import https from 'node:https';
 import { BlockList, isIP, type Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
+import type { Config, FetchSettings } from '../config/schema.js';
+import { DEFAULT_FETCH } from '../config/schema.js';
 import { FetchError } from '../errors.js';
+import { VERSION } from '../version.js';
 
 export interface FetchLimits {
   timeoutMs: number;
@@ -17,13 +20,17 @@ export interface FetchLimits {
   allowPrivateNetworks: boolean;
 }
 
-export const DEFAULT_LIMITS: FetchLimits = {
-  timeoutMs: 20_000,
-  connectTimeoutMs: 10_000,
-  maxBytes: 10 * 1024 * 1024,
-  maxRedirects: 5,
-  allowPrivateNetworks: false,
-};
+/** The configuration's `fetch` settings as limits for one fetch. */
+export function fetchLimits(f: FetchSettings): FetchLimits {
+  return { timeoutMs: f.timeout * 1000, connectTimeoutMs: f.connectTimeout * 1000, maxBytes: f.maxBodySize, maxRedirects: f.maxRedirects, allowPrivateNetworks: f.allowPrivateNetworks };
+}
+
+const DEFAULT_LIMITS = fetchLimits(DEFAULT_FETCH);
+
+/** What every fetch of a configuration uses: its User-Agent and its limits. */
+export function fetchDepsOf(config: Pick<Config, 'site' | 'fetch'>): FetchDeps {
+  return { userAgent: `Tidings/${VERSION} (+${config.site.baseUrl})`, limits: fetchLimits(config.fetch) };
+}
 
 export type Lookup = (hostname: string, options: LookupAllOptions, callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
 

@@ -1,9 +1,8 @@
 // HTML: sanitized with an allowlist (sanitize-html), relative URLs made absolute, and plain text.
-import { decodeHTML } from 'entities';
 import { Parser } from 'htmlparser2';
 import sanitizeHtml from 'sanitize-html';
-import { collapseWhitespace, fixMojibake } from './text.js';
-import { resolveUrl } from './urls.js';
+import { collapseWhitespace, fixMojibake } from '../lib/text.js';
+import { resolveUrl } from '../lib/urls.js';
 
 const ALLOWED_TAGS = [
   'p', 'br', 'hr', 'div', 'span', 'a', 'img', 'figure', 'figcaption', 'picture', 'ul', 'ol', 'li', 'dl', 'dt', 'dd',
@@ -62,10 +61,7 @@ function build(base: string | undefined): sanitizeHtml.IOptions {
 
 const SERIALIZE_ONLY: sanitizeHtml.IOptions = { allowedTags: false, allowedAttributes: false, allowVulnerableTags: true, allowedSchemes: ['*' as string] };
 
-/**
- * Safe HTML. When sanitizing changed nothing but the serialization, the input is returned as
- * written, so that entity references survive as the author wrote them.
- */
+/** Safe HTML: the allowlist above, relative URLs resolved against `base`. */
 export function cleanHtml(html: string, base?: string): string {
   return sanitizeHtml(prepare(fixMojibake(html)), options(base));
 }
@@ -127,9 +123,4 @@ export function htmlToText(html: string, limit = Infinity): string {
   }
   parser.end();
   return collapseWhitespace(out.join(''));
-}
-
-/** Text of HTML that cleanHtml produced: tags can be dropped without a parser. */
-export function textOfSanitized(html: string): string {
-  return collapseWhitespace(decodeHTML(html.replace(/<[^>]*>/g, ' ')));
 }

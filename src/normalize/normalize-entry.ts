@@ -1,27 +1,26 @@
-// RawFeed entries → canonical Entry objects: plain-text titles and summaries, sanitized content,
-// canonical links, clamped dates, merged tags and a stable identity.
+// Raw entries → canonical Entry objects: plain-text titles and summaries, sanitized content,
+// clamped dates, merged tags, the plain text and the content hash. Entries stored unchanged since
+// the last fetch are skipped before any of that.
 import { createHash } from 'node:crypto';
+import { textOfSanitized } from '../lib/html-text.js';
+import { collapseWhitespace, escapeHtml, firstSentence, fixMojibake, truncateAtWord } from '../lib/text.js';
+import { resolveUrl } from '../lib/urls.js';
 import type { Entry } from '../model.js';
 import type { RawEntry, RawFeed, Text } from '../parse/types.js';
-import { fingerprint } from '../dedupe/fingerprint.js';
-import { cleanHtml, htmlToText, textOfSanitized } from './html.js';
+import { cleanHtml, htmlToText } from './html.js';
+import { identifyEntries, type IdentifiedEntry, type IdentifyOptions } from './identity.js';
 import { toTags } from './tags.js';
-import { collapseWhitespace, escapeHtml, firstSentence, fixMojibake, truncateAtWord } from './text.js';
-import { canonicalUrl, resolveUrl } from './urls.js';
 
 export const MAX_TITLE = 300;
 export const MAX_SUMMARY = 500;
 const DAY = 86_400_000;
 
-export interface NormalizeOptions {
+export interface NormalizeOptions extends IdentifyOptions {
   /** Fetch time: dates more than a day after it are clamped to it; undated entries get it. */
   now: Date;
   /** The source's configured tags, added to every entry. */
   tags?: readonly string[];
-  /** More query parameters to strip from links. */
-  trackingParams?: readonly string[];
   tagAliases?: Readonly<Record<string, string>>;
-  maxItems?: number;
   /** Identity → raw hash of the source's stored articles: those entries are skipped unnormalized. */
   known?: Readonly<Record<string, string>>;
 }
@@ -46,19 +45,7 @@ function clamp(date: Date | undefined, now: Date): Date | undefined {
   return date && date.getTime() > now.getTime() + DAY ? now : date;
 }
 
-/** guid; guid + link where the feed repeats a guid; link; a hash of title, date and content. */
-function identities(entries: RawEntry[], links: (string | undefined)[]): string[] {
-  const counts = new Map<string, number>();
-  for (const e of entries) if (e.id) counts.set(e.id, (counts.get(e.id) ?? 0) + 1);
-  return entries.map((e, i) => {
-    if (e.id) return counts.get(e.id)! > 1 && links[i] ? `${e.id}\n${links[i]}` : e.id;
-    if (links[i]) return links[i]!;
-    const basis = JSON.stringify([e.title?.value, e.published?.getTime(), e.content?.value ?? e.summary?.value]);
-    return `sha256:${createHash('sha256').update(basis).digest('hex').slice(0, 32)}`;
-  });
-}
-
-export function normalizeEntry(raw: RawEntry, identity: string, link: string | undefined, opts: NormalizeOptions): Entry {
+export function normalizeEntry({ raw, identity, link }: IdentifiedEntry, opts: NormalizeOptions): Entry {
   const body = raw.content ?? raw.summary;
   const content = body ? html(body) : '';
   // With content, the summary's text is only cut to a summary (or a title): its start is enough.
@@ -67,7 +54,7 @@ export function normalizeEntry(raw: RawEntry, identity: string, link: string | u
   const text = content ? textOfSanitized(content) : summaryText;
   const published = clamp(raw.published ?? raw.updated, opts.now) ?? opts.now;
   const updated = clamp(raw.updated, opts.now);
-  return {
+  const entry: Omit<Entry, 'contentHash'> = {
     identity,
     title,
     link,
@@ -82,13 +69,13 @@ export function normalizeEntry(raw: RawEntry, identity: string, link: string | u
       .filter((e) => /^https?:\/\//i.test(e.url)),
     language: raw.language,
     text,
-    fingerprint: fingerprint(title, text),
   };
+  return { ...entry, contentHash: contentHash(entry) };
 }
 
 /** A hash of everything a reader sees; a change means the article was edited. */
-export function contentHash(entry: Entry): string {
-  const { identity: _i, fingerprint: _f, text: _t, rawHash: _r, contentHash: _c, ...visible } = entry;
+export function contentHash(entry: Omit<Entry, 'contentHash'>): string {
+  const { identity: _i, fingerprint: _f, text: _t, rawHash: _r, ...visible } = entry;
   return createHash('sha256').update(JSON.stringify(visible)).digest('hex').slice(0, 32);
 }
 
@@ -116,22 +103,25 @@ export interface NormalizedFeed {
 }
 
 /**
- * Every entry of a feed, at most `maxItems` of them (the feed's first ones). Entries the source
- * already stored, unchanged since, are skipped before the costly steps (sanitizing above all).
+ * Drops the entries the source already stored exactly as parsed now, before the costly steps
+ * (sanitizing above all); each kept entry carries its raw hash.
  */
+export function skipUnchanged(entries: readonly IdentifiedEntry[], opts: NormalizeOptions): { entries: IdentifiedEntry[]; unchanged: number } {
+  const kept: IdentifiedEntry[] = [];
+  for (const e of entries) {
+    const hash = rawHash(e.raw, opts);
+    if (opts.known?.[e.identity] !== hash) kept.push({ ...e, rawHash: hash });
+  }
+  return { entries: kept, unchanged: entries.length - kept.length };
+}
+
+/** Identified entries (a whole feed's, or a batch of them), as readers will see them. */
+export function normalizeEntries(entries: readonly IdentifiedEntry[], opts: NormalizeOptions): Entry[] {
+  return entries.map((e) => ({ ...normalizeEntry(e, opts), rawHash: e.rawHash ?? rawHash(e.raw, opts) }));
+}
+
+/** Every entry of a feed, at most `maxItems` of them (the feed's first ones), but those stored unchanged. */
 export function normalizeFeed(feed: RawFeed, opts: NormalizeOptions): NormalizedFeed {
-  const entries = opts.maxItems ? feed.entries.slice(0, opts.maxItems) : feed.entries;
-  const links = entries.map((e) => canonicalUrl(e.link, e.base, opts.trackingParams));
-  const ids = identities(entries, links);
-  const out: Entry[] = [];
-  let unchanged = 0;
-  entries.forEach((e, i) => {
-    const hash = rawHash(e, opts);
-    if (opts.known?.[ids[i]!] === hash) unchanged += 1;
-    else {
-      const entry = normalizeEntry(e, ids[i]!, links[i], opts);
-      out.push({ ...entry, rawHash: hash, contentHash: contentHash(entry) });
-    }
-  });
-  return { entries: out, unchanged };
+  const { entries, unchanged } = skipUnchanged(identifyEntries(feed, opts), opts);
+  return { entries: normalizeEntries(entries, opts), unchanged };
 }

@@ -1,4 +1,5 @@
 // Tags: one per slug, whatever the spelling.
+import { tagLabel } from '../lib/text.js';
 import type { Tag } from '../model.js';
 
 /** Unicode NFC, lowercase, runs of white space as one hyphen: "São Paulo" → "são-paulo". */
@@ -11,11 +12,6 @@ export function slugify(label: string): string {
     .replace(/[/\\?#%<>"'`]+/g, '')
     .replace(/-{2,}/g, '-')
     .replace(/^-|-$/g, '');
-}
-
-/** A label as a person reads it: NFC, "_" as a space, no markup characters. */
-export function tagLabel(raw: string): string {
-  return raw.normalize('NFC').replace(/_/g, ' ').replace(/[<>]/g, '').replace(/\s+/g, ' ').trim();
 }
 
 /**

@@ -1,6 +1,6 @@
 // Atom 1.0 (RFC 4287) and Atom 0.3 → RawFeed.
 import type { Enclosure } from '../model.js';
-import { resolveUrl } from '../normalize/urls.js';
+import { resolveUrl } from '../lib/urls.js';
 import { feedDate } from './dates-in-feed.js';
 import { NS, adoptRootNamespace, all, attr, elements, first, serialize, textOf, valueOf } from './tree.js';
 import type { ParseOptions, RawEntry, RawFeed, RawTag, Text } from './types.js';
@@ -114,5 +114,6 @@ export function parseAtom(root: XmlElement, opts: ParseOptions): RawFeed {
     skipDays: [],
     entries: all(root, ATOM, 'entry').map((e) => atomEntry(e, root, opts, warnings)),
     warnings,
+    refused: [],
   };
 }

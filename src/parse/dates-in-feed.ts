@@ -1,4 +1,4 @@
-import { parseFeedDate } from '../normalize/dates.js';
+import { parseFeedDate } from '../lib/dates.js';
 
 /** A date of a feed, or undefined with a warning that names the element and the text. */
 export function feedDate(raw: string | undefined, what: string, zone: string | undefined, warnings: string[]): Date | undefined {

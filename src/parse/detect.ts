@@ -1,5 +1,5 @@
 // What a document is, from its content alone: never from Content-Type or a file extension.
-import { resolveUrl } from '../normalize/urls.js';
+import { resolveUrl } from '../lib/urls.js';
 
 export type Detected = { kind: 'json' } | { kind: 'xml'; root: string } | { kind: 'html'; alternates: string[] } | { kind: 'unknown' };
 

@@ -1,6 +1,7 @@
 // JSON Feed 1.0 and 1.1 (https://jsonfeed.org/version/1.1) → RawFeed.
+import { NotAFeedError, ParseError } from '../errors.js';
 import type { Enclosure } from '../model.js';
-import { resolveUrl } from '../normalize/urls.js';
+import { resolveUrl } from '../lib/urls.js';
 import { feedDate } from './dates-in-feed.js';
 import type { ParseOptions, RawEntry, RawFeed } from './types.js';
 
@@ -39,18 +40,16 @@ function jsonItem(item: Json, feed: Json, opts: ParseOptions, warnings: string[]
   };
 }
 
-export class JsonFeedError extends Error {}
-
 export function parseJsonFeed(text: string, opts: ParseOptions): RawFeed {
   let feed: unknown;
   try {
     feed = JSON.parse(text);
   } catch (err) {
-    throw new JsonFeedError(`invalid JSON: ${(err as Error).message}`);
+    throw new ParseError(`invalid JSON: ${(err as Error).message}`);
   }
-  if (!isObject(feed)) throw new JsonFeedError('not a feed: JSON without an object at the top');
+  if (!isObject(feed)) throw new NotAFeedError('not a feed: JSON without an object at the top');
   const version = /^https?:\/\/jsonfeed\.org\/version\/(1(?:\.1)?)\/?$/.exec(str(feed.version) ?? '');
-  if (!version) throw new JsonFeedError(`not a feed: JSON without a JSON Feed version (${JSON.stringify(feed.version ?? null)})`);
+  if (!version) throw new NotAFeedError(`not a feed: JSON without a JSON Feed version (${JSON.stringify(feed.version ?? null)})`);
   const warnings: string[] = [];
   return {
     format: 'json',
@@ -63,5 +62,6 @@ export function parseJsonFeed(text: string, opts: ParseOptions): RawFeed {
     skipDays: [],
     entries: list(feed.items).filter(isObject).map((item) => jsonItem(item, feed as Json, opts, warnings)),
     warnings,
+    refused: [],
   };
 }

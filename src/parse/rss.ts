@@ -1,6 +1,6 @@
 // RSS 0.90–0.94, 2.0 and RSS 1.0 (RDF) → RawFeed.
 import type { Enclosure } from '../model.js';
-import { resolveUrl } from '../normalize/urls.js';
+import { resolveUrl } from '../lib/urls.js';
 import { atomText } from './atom.js';
 import { feedDate } from './dates-in-feed.js';
 import { NS, adoptRootNamespace, all, attr, elements, first, serialize, textOf, valueOf } from './tree.js';
@@ -130,5 +130,6 @@ export function parseRss(root: XmlElement, opts: ParseOptions): RawFeed {
     skipDays: all(first(channel, CORE, 'skipdays') ?? channel, CORE, 'day').map((d) => valueOf(d) ?? '').filter(Boolean),
     entries: items.map((item) => rssEntry(item, language, opts, warnings)),
     warnings,
+    refused: [],
   };
 }

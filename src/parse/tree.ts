@@ -1,5 +1,5 @@
 // Reading the XML tree: find children by namespace and name, take text, serialize inline XHTML.
-import { escapeHtml } from '../normalize/text.js';
+import { escapeHtml } from '../lib/text.js';
 import type { XmlChild, XmlElement } from './xml-tree.js';
 
 export const NS = {

@@ -1,5 +1,5 @@
 // What the parse layer hands to normalize: one shape for every format.
-import type { Enclosure } from '../model.js';
+import type { Enclosure, Refusal } from '../model.js';
 
 /** A text construct. XHTML is serialized to HTML by the parser; `base` resolves its relative URLs. */
 export interface Text {
@@ -29,7 +29,7 @@ export interface RawEntry {
   base?: string;
 }
 
-export type FeedFormat = 'rss' | 'rdf' | 'atom' | 'json';
+export type FeedFormat = 'rss' | 'rdf' | 'atom' | 'json' | 'seeds';
 
 export interface RawFeed {
   format: FeedFormat;
@@ -48,6 +48,8 @@ export interface RawFeed {
   /** Why the document was ill-formed, when it was (it was still read). */
   bozo?: string;
   warnings: string[];
+  /** Entries (or seed documents) that could not be read, each with its place and the reason. */
+  refused: Refusal[];
 }
 
 export interface ParseOptions {

@@ -4,7 +4,9 @@
 // tree instead; extraction happens in atom.ts and rss.ts.
 import Parser from 'rss-parser';
 import { decodeHTMLStrict } from 'entities';
-import { resolveUrl } from '../normalize/urls.js';
+import { NotAFeedError, ParseError } from '../errors.js';
+import { resolveUrl } from '../lib/urls.js';
+import { FORBIDDEN_XML_CHARS } from '../lib/xml-chars.js';
 
 export interface XmlElement {
   /** Lowercased qualified name ("dc:creator"). */
@@ -105,22 +107,19 @@ function toElement(node: Xml2jsNode, scope: Map<string, string>, base: string | 
   return element;
 }
 
-export class XmlSyntaxError extends Error {}
-
 async function parseWith(parser: TreeParser, text: string, base: string | undefined): Promise<XmlElement> {
   let result: Record<string, Xml2jsNode>;
   try {
     result = (await parser.parseString(text)) as unknown as Record<string, Xml2jsNode>;
   } catch (err) {
     const message = (err as Error).message.split('\n')[0]!;
-    throw new XmlSyntaxError(message === 'Feed not recognized as RSS 1 or 2.' ? 'not a feed: no rss, RDF or feed element at the root' : message);
+    if (message === 'Feed not recognized as RSS 1 or 2.') throw new NotAFeedError('not a feed: no rss, RDF or feed element at the root');
+    throw new ParseError(message);
   }
   const root = Object.values(result)[0]!;
   return toElement(root, new Map([['xml', XML_NS]]), base, undefined);
 }
 
-// XML 1.0 forbids these characters anywhere in a document.
-const FORBIDDEN = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
 
 /** The usual faults of feeds in the wild, mended: what a lenient reader does before giving up. */
@@ -128,7 +127,7 @@ export function repairXml(text: string): string {
   return text
     .replace(/^[\s\S]*?(?=<\?xml|<[A-Za-z!])/, '') // junk before the declaration or the root
     .replace(/<\/([\w:.-]+)\s*$/, '</$1>') // a truncated last end tag
-    .replace(FORBIDDEN, '')
+    .replace(FORBIDDEN_XML_CHARS, '')
     .replace(/&(?:([A-Za-z][A-Za-z0-9]*);|#(\d+);|#[xX]([0-9A-Fa-f]+);)?/g, (whole, name?: string, dec?: string, hex?: string) => {
       if (dec || hex) {
         const cp = dec ? Number(dec) : parseInt(hex!, 16);
@@ -170,15 +169,15 @@ export async function parseXml(text: string, base?: string): Promise<ParsedXml> 
   try {
     return { root: await parseWith(strictParser, text, base) };
   } catch (first) {
-    if ((first as Error).message.startsWith('not a feed')) throw first;
+    if (first instanceof NotAFeedError) throw first;
     const repaired = closeOpenElements(repairXml(text));
     try {
       return { root: await parseWith(strictParser, repaired, base), bozo: (first as Error).message };
     } catch {
       try {
         return { root: await parseWith(lenientParser, repaired, base), bozo: (first as Error).message };
-      } catch (last) {
-        throw new XmlSyntaxError(`ill-formed XML: ${(first as Error).message}${last === first ? '' : ''}`);
+      } catch {
+        throw new ParseError(`ill-formed XML: ${(first as Error).message}`);
       }
     }
   }

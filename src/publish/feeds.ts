@@ -2,9 +2,10 @@
 import { Feed, type Item } from 'feed';
 import type { Article } from '../model.js';
 import type { Logger } from '../log.js';
-import { escapeHtml } from '../normalize/text.js';
+import { escapeHtml } from '../lib/text.js';
 import { VERSION } from '../version.js';
-import { cdataSafeHtml, cdataSafeText, stripForbiddenXmlChars } from './xml-safe.js';
+import { stripForbiddenXmlChars } from '../lib/xml-chars.js';
+import { cdataSafeHtml, cdataSafeText } from './xml-safe.js';
 
 export type FeedFormat = 'rss' | 'atom' | 'json';
 export const FEED_FORMATS: readonly FeedFormat[] = ['rss', 'atom', 'json'];

@@ -1,6 +1,6 @@
 // HTML pages: the index of every feed, tag and source pages, article pages. Everything printed is escaped.
 import type { Article } from '../model.js';
-import { escapeHtml as e } from '../normalize/text.js';
+import { escapeHtml as e } from '../lib/text.js';
 import { FEED_FORMATS, articleUrl, type FeedSpec, type SiteInfo } from './feeds.js';
 
 export interface Listing {

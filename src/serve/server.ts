@@ -1,9 +1,12 @@
-// The HTTP server (fastify): every published path, with validators, compression and limits.
-// Only this layer turns errors into status codes.
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { CachedFile, SiteCache } from './site-cache.js';
+// The HTTP server: one request handler on node:http for every published path, with validators,
+// compression and limits. Only this layer turns errors into status codes. Every request takes the
+// same path through `handle`, so what tests send over a socket is what readers get.
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { errorMessage } from '../errors.js';
+import type { Logger } from '../log.js';
 import type { Metrics } from './metrics.js';
+import type { CachedFile, SiteCache } from './site-cache.js';
 
 export interface LastRefresh {
   at: Date;
@@ -15,11 +18,11 @@ export interface LastRefresh {
 export interface ServerDeps {
   cache: SiteCache;
   metrics: Metrics;
-  logger: FastifyBaseLogger;
+  log: Logger;
   /** Seconds a client may reuse a response: the shortest refresh interval. */
   maxAge: () => number;
-  /** SELECT 1 against the database. */
-  databaseOk: () => boolean;
+  /** A round trip to the database. */
+  databaseOk: () => Promise<boolean>;
   lastRefresh: () => LastRefresh | undefined;
 }
 
@@ -89,50 +92,38 @@ export function sitePathOf(path: string): string | undefined {
 /** The metrics label of a site path: its kind, never the slug. */
 const routeOf = (sitePath: string) => (sitePath.includes('/') ? `/${sitePath.split('/')[0]}` : `/${sitePath}`);
 
-const notFound = (reply: FastifyReply, what: string) => reply.code(404).type('text/plain; charset=utf-8').send(`not found: ${what}\n`);
+function safeDecode(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
 
-function parseLimit(query: unknown): number | undefined | 'bad' {
-  const raw = (query as Record<string, unknown>).limit;
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  return typeof raw === 'string' && /^\d+$/.test(raw) && n >= 1 && n <= 200 ? n : 'bad';
+/** `?limit=N` (1–200); undefined without one; 'bad' for anything else. */
+function parseLimit(query: string): number | undefined | 'bad' {
+  const values = new URLSearchParams(query).getAll('limit');
+  if (!values.length) return undefined;
+  const raw = values[0]!;
+  return values.length === 1 && /^\d+$/.test(raw) && Number(raw) >= 1 && Number(raw) <= 200 ? Number(raw) : 'bad';
 }
 
 const FEED_EXT = /\.(rss|atom|json)$/;
 
-export function buildServer(deps: ServerDeps): FastifyInstance {
-  // The common case (a cached file, no query) is answered before fastify's routing, hooks and
-  // reply objects; everything else (misses, queries, errors, other methods) goes through fastify.
-  let fastifyHandler: (req: IncomingMessage, res: ServerResponse) => void = () => undefined;
-  // URLs seen before, resolved once: raw URL → site path (or null for "not a site path").
-  const resolved = new Map<string, { path: string; route: string } | null>();
-  const resolveUrl = (url: string) => {
-    let hit = resolved.get(url);
-    if (hit === undefined) {
-      const path = sitePathOf(safeDecode(url));
-      hit = path ? { path, route: routeOf(path) } : null;
-      if (resolved.size > 10_000) resolved.clear();
-      resolved.set(url, hit);
-    }
-    return hit;
-  };
-  const serverFactory = (handler: typeof fastifyHandler) => {
-    fastifyHandler = handler;
-    return createServer((req, res) => {
-      const url = req.url;
-      if ((req.method === 'GET' || req.method === 'HEAD') && url && url.length <= MAX_URL && !url.includes('?')) {
-        const target = resolveUrl(url);
-        const file = target && deps.cache.get(target.path);
-        if (target && file) {
-          const { status, headers, body } = answer(req.headers, file, cacheControl());
-          res.writeHead(status, headers).end(req.method === 'HEAD' ? undefined : body);
-          deps.metrics.countRequest(target.route, status);
-          return;
-        }
-      }
-      fastifyHandler(req, res);
-    });
-  };
+function sendText(res: ServerResponse, head: boolean, status: number, text: string, headers: Record<string, string> = {}): void {
+  const body = Buffer.from(text);
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': body.length, ...headers }).end(head ? undefined : body);
+}
+
+export type Handler = ((req: IncomingMessage, res: ServerResponse) => void) & {
+  /** From now on, every request is answered 503 (the server is shutting down). */
+  closing(): void;
+};
+
+/** Outcome of a request, for the metrics: its route and its status. */
+type Outcome = [route: string, status: number];
+
+export function createHandler(deps: ServerDeps): Handler {
   let maxAge = -1;
   let cacheControlValue = '';
   const cacheControl = () => {
@@ -140,77 +131,131 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     if (current !== maxAge) [maxAge, cacheControlValue] = [current, `public, max-age=${current}`];
     return cacheControlValue;
   };
-
-  const sitePaths = new WeakMap<FastifyRequest, string>();
-  const app = Fastify({
-    loggerInstance: deps.logger,
-    serverFactory,
-    // One logger for every request: a child logger per request costs more than the request.
-    childLoggerFactory: (logger) => logger,
-    // A log line per request would cost more than serving the cached feed.
-    logController: new LogController({ disableRequestLogging: true }),
-    return503OnClosing: true,
-    // Errors the router raises before any hook (an over-long parameter): short, and no echo of the URL.
-    frameworkErrors: (err, _req, reply: FastifyReply) => {
-      const status = (err as { statusCode?: number }).statusCode ?? 400;
-      void reply.code(status).type('text/plain; charset=utf-8').send(status === 414 ? 'URL too long\n' : 'bad request\n');
-    },
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 300 },
-  });
-
-  // Every path is read-only: any other method on any URL is 405.
-  app.route({
-    method: ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'],
-    url: '*',
-    handler: (req, reply) => reply.code(405).header('allow', 'GET, HEAD').type('text/plain; charset=utf-8').send(`method ${req.method} not allowed\n`),
-  });
-  // A synchronous hook and a counter that adds up at scrape time: cheap enough for every request.
-  app.addHook('onResponse', (req, reply, done) => {
-    const sitePath = sitePaths.get(req);
-    deps.metrics.countRequest(sitePath ? routeOf(sitePath) : (req.routeOptions.url ?? 'unmatched'), reply.statusCode);
-    done();
-  });
-  app.setNotFoundHandler((req, reply) => notFound(reply, req.url.slice(0, 200)));
-  app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
-    if (err.statusCode && err.statusCode < 500) return reply.code(err.statusCode).type('text/plain; charset=utf-8').send(`${err.message}\n`);
-    req.log.error({ err, url: req.url }, 'request failed');
-    return reply.code(500).type('text/plain; charset=utf-8').send('internal error\n');
-  });
-
-  app.get('/healthz', (_req, reply) => {
-    const database = deps.databaseOk();
-    const last = deps.lastRefresh();
-    return reply.code(database ? 200 : 503).header('cache-control', 'no-store').send({
-      ok: database,
-      database: database ? 'ok' : 'unreachable',
-      lastRefresh: last ? { at: last.at.toISOString(), ok: last.ok, sources: last.sources, failed: last.failed } : null,
-    });
-  });
-  app.get('/metrics', async (_req, reply) =>
-    reply.header('content-type', deps.metrics.registry.contentType).header('cache-control', 'no-store').send(await deps.metrics.registry.metrics()),
-  );
-
-  const site = (req: FastifyRequest, reply: FastifyReply) => {
-    if (req.url.length > MAX_URL) return reply.code(414).type('text/plain; charset=utf-8').send('URL too long\n');
-    const path = sitePathOf(req.url.split('?')[0]!.split('/').map(safeDecode).join('/'));
-    if (!path) return notFound(reply, req.url.slice(0, 200));
-    sitePaths.set(req, path);
-    const limit = parseLimit(req.query);
-    if (limit === 'bad') return reply.code(400).type('text/plain; charset=utf-8').send('limit must be a whole number from 1 to 200\n');
-    const file = deps.cache.get(path, FEED_EXT.test(path) ? limit : undefined);
-    if (!file) return notFound(reply, path);
-    const { status, headers, body } = answer(req.headers, file, cacheControl());
-    return reply.code(status).headers(headers).send(body);
+  let closing = false;
+  // URL paths seen before → the site path they show (null: none). Bounded: emptied when full.
+  const sitePaths = new Map<string, string | null>();
+  const sitePathAt = (path: string) => {
+    let hit = sitePaths.get(path);
+    if (hit === undefined) {
+      hit = sitePathOf(safeDecode(path)) ?? null;
+      if (sitePaths.size >= 10_000) sitePaths.clear();
+      sitePaths.set(path, hit);
+    }
+    return hit;
   };
-  app.get('/', site);
-  app.get('/*', site);
-  return app;
+
+  const send = (req: IncomingMessage, res: ServerResponse, sitePath: string, file: CachedFile | undefined): Outcome => {
+    if (!file) {
+      sendText(res, req.method === 'HEAD', 404, `not found: ${sitePath}\n`);
+      return [routeOf(sitePath), 404];
+    }
+    const { status, headers, body } = answer(req.headers, file, cacheControl());
+    res.writeHead(status, headers).end(req.method === 'HEAD' ? undefined : body);
+    return [routeOf(sitePath), status];
+  };
+
+  /**
+   * Answers one request. A rendered file is answered at once; only a render, /healthz and
+   * /metrics wait for something.
+   */
+  function handle(req: IncomingMessage, res: ServerResponse): Outcome | Promise<Outcome> {
+    const url = req.url ?? '/';
+    const head = req.method === 'HEAD';
+    if (closing) {
+      sendText(res, head, 503, 'shutting down\n', { connection: 'close' });
+      return ['unmatched', 503];
+    }
+    // Every path is read-only.
+    if (req.method !== 'GET' && !head) {
+      sendText(res, false, 405, `method ${req.method} not allowed\n`, { allow: 'GET, HEAD' });
+      return ['*', 405];
+    }
+    if (url.length > MAX_URL) {
+      sendText(res, head, 414, 'URL too long\n');
+      return ['unmatched', 414];
+    }
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    const sitePath = sitePathAt(path);
+    if (!sitePath) return special(req, res, path.replace(/(.)\/+$/, '$1'), url);
+    const limit = q < 0 ? undefined : parseLimit(url.slice(q + 1));
+    if (limit === 'bad') {
+      sendText(res, head, 400, 'limit must be a whole number from 1 to 200\n');
+      return [routeOf(sitePath), 400];
+    }
+    const feedLimit = FEED_EXT.test(sitePath) ? limit : undefined;
+    const cached = deps.cache.cached(sitePath, feedLimit);
+    if (cached) return send(req, res, sitePath, cached);
+    return deps.cache.get(sitePath, feedLimit).then((file) => send(req, res, sitePath, file));
+  }
+
+  /** The paths that are not part of the site: /healthz, /metrics, and the rest (404). */
+  async function special(req: IncomingMessage, res: ServerResponse, route: string, url: string): Promise<Outcome> {
+    const head = req.method === 'HEAD';
+    if (route === '/healthz') {
+      const database = await deps.databaseOk();
+      const last = deps.lastRefresh();
+      const body = Buffer.from(JSON.stringify({ ok: database, database: database ? 'ok' : 'unreachable', lastRefresh: last ? { at: last.at.toISOString(), ok: last.ok, sources: last.sources, failed: last.failed } : null }));
+      res.writeHead(database ? 200 : 503, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length, 'cache-control': 'no-store' }).end(head ? undefined : body);
+      return ['/healthz', database ? 200 : 503];
+    }
+    if (route === '/metrics') {
+      const body = Buffer.from(await deps.metrics.registry.metrics());
+      res.writeHead(200, { 'content-type': deps.metrics.registry.contentType, 'content-length': body.length, 'cache-control': 'no-store' }).end(head ? undefined : body);
+      return ['/metrics', 200];
+    }
+    sendText(res, head, 404, `not found: ${url.slice(0, 200)}\n`);
+    return ['unmatched', 404];
+  }
+
+  const failed = (req: IncomingMessage, res: ServerResponse, err: unknown) => {
+    deps.log.error({ url: req.url?.slice(0, 200) }, `request failed: ${errorMessage(err)}`);
+    if (!res.headersSent) sendText(res, false, 500, 'internal error\n');
+    else res.destroy();
+    deps.metrics.countRequest('unmatched', 500);
+  };
+
+  const handler = ((req: IncomingMessage, res: ServerResponse) => {
+    let outcome: Outcome | Promise<Outcome>;
+    try {
+      outcome = handle(req, res);
+    } catch (err) {
+      return failed(req, res, err);
+    }
+    if (Array.isArray(outcome)) deps.metrics.countRequest(outcome[0], outcome[1]);
+    else outcome.then(([route, status]) => deps.metrics.countRequest(route, status), (err) => failed(req, res, err));
+  }) as Handler;
+  handler.closing = () => (closing = true);
+  return handler;
 }
 
-function safeDecode(part: string): string {
-  try {
-    return decodeURIComponent(part);
-  } catch {
-    return part;
-  }
+export interface Listening {
+  server: Server;
+  /** http://host:port, as a client reaches it. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Listens on host:port (0 picks a free port); close() ends idle connections and waits for the rest. */
+export async function listen(handler: Handler, host: string, port: number): Promise<Listening> {
+  const server = createServer(handler);
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(port, host, () => {
+      server.off('error', fail);
+      ok();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  return {
+    server,
+    url,
+    close: () =>
+      new Promise<void>((ok) => {
+        handler.closing();
+        server.close(() => ok());
+        server.closeIdleConnections();
+      }),
+  };
 }

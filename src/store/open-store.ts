@@ -1,55 +1,7 @@
-// Opens (and creates, and upgrades) the SQLite database.
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
-import { StoreError, errorMessage } from '../errors.js';
-import { MIGRATIONS } from './migrations.js';
+// Opens the store a location names. SQLite is the embedded default: a file path (or ":memory:").
+import { SqliteStore } from './sqlite/sqlite-store.js';
+import type { Store } from './store.js';
 
-export type Db = Database.Database;
-
-export function openDatabase(file: string): Db {
-  let db: Db;
-  try {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    db = new Database(file);
-  } catch (err) {
-    throw new StoreError(`${file}: cannot open the database (${errorMessage(err)})`, { cause: err });
-  }
-  try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
-    // A 64 MiB page cache keeps the hot part of the indexes (the LSH index above all) in memory as
-    // the database grows, so that an insert costs about the same at 100,000 articles as at 1,000.
-    db.pragma('cache_size = -65536');
-    db.pragma('temp_store = MEMORY');
-    // Checkpoint every 10,000 pages (40 MiB of log) rather than 1,000: a page that many refreshes
-    // write (index pages above all) is then copied to the database file once instead of each time.
-    // The log file is cut back to that size after a checkpoint.
-    db.pragma('wal_autocheckpoint = 10000');
-    db.pragma(`journal_size_limit = ${40 * 1024 * 1024}`);
-    migrate(db, file);
-    return db;
-  } catch (err) {
-    db.close();
-    if (err instanceof StoreError) throw err;
-    throw new StoreError(`${file}: ${errorMessage(err)}`, { cause: err });
-  }
-}
-
-export const SCHEMA_VERSION = MIGRATIONS.length;
-
-function migrate(db: Db, file: string): void {
-  const version = db.pragma('user_version', { simple: true }) as number;
-  if (version > SCHEMA_VERSION)
-    throw new StoreError(
-      `${file}: the database was written by a newer Tidings (schema ${version}, this one knows ${SCHEMA_VERSION}); upgrade Tidings or use another --db`,
-    );
-  for (let v = version; v < SCHEMA_VERSION; v += 1) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[v]!);
-      db.pragma(`user_version = ${v + 1}`);
-    }).immediate();
-  }
+export function openStore(location: string): Store {
+  return new SqliteStore(location);
 }

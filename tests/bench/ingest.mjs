@@ -7,6 +7,7 @@
 //   node tests/bench/ingest.mjs [--articles 100000] [--repeat 2] [--only dedupe|path]
 //   (BENCH_NODE_ARGS="--cpu-prof ..." passes node options to the dedupe runs, for profiling.)
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -64,19 +65,19 @@ function writeSources(dir) {
 async function child(dir, variant) {
   const { parseConfig } = await import(dist('config/load-config.js'));
   const { refreshAll } = await import(dist('refresh.js'));
-  const { openDatabase } = await import(dist('store/open-store.js'));
-  const { Store } = await import(dist('store/store.js'));
+  const { openStore } = await import(dist('store/open-store.js'));
   const { silentLogger } = await import(dist('log.js'));
-  const { parsePool } = await import(dist('normalize/worker-pool.js'));
+  const { WorkerPool } = await import(dist('work/pool.js'));
   const file = join(dir, `${variant}.yaml`);
   const config = parseConfig(readFileSync(file, 'utf8'), file);
   // A fresh database for every run.
   const db = join(dir, `${variant}-${process.pid}.db`);
-  const store = new Store(openDatabase(db));
+  const store = openStore(db);
+  const work = new WorkerPool();
   let done = 0;
   const marks = [];
   const started = performance.now();
-  await refreshAll({ config, store, log: silentLogger }, {
+  await refreshAll({ config, store, work, log: silentLogger }, {
     onResult: (r) => {
       if (r.error) console.error(r.source, r.error);
       done += r.new + r.updated + r.unchanged;
@@ -93,45 +94,49 @@ async function child(dir, variant) {
   const merged = store.db.prepare('SELECT count(*) FROM articles WHERE is_canonical = 0').pluck().get();
   console.log(
     JSON.stringify({
-      articles: store.count('articles'),
+      articles: await store.count('articles'),
       seconds,
-      rate: store.count('articles') / seconds,
+      rate: (await store.count('articles')) / seconds,
       peakRssMB: process.resourceUsage().maxRSS / 1024,
       firstMsPerArticle: t1 / n1,
       lastMsPerArticle: (tAll - t9) / (nAll - n9),
       merged,
     }),
   );
-  store.close();
+  await store.close();
   for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
-  await parsePool().close();
+  await work.close();
 }
 
 async function feedPath() {
   const Parser = (await import('rss-parser')).default;
-  const { parsePool } = await import(dist('normalize/worker-pool.js'));
-  const { openDatabase } = await import(dist('store/open-store.js'));
-  const { Store } = await import(dist('store/store.js'));
+  const { WorkerPool } = await import(dist('work/pool.js'));
+  const { openStore } = await import(dist('store/open-store.js'));
   const { parseConfig } = await import(dist('config/load-config.js'));
-  const dedupe = parseConfig('', '/x.yaml').dedupe;
+  const { refreshAll } = await import(dist('refresh.js'));
+  const { silentLogger } = await import(dist('log.js'));
+  const work = new WorkerPool();
   const parser = new Parser();
   const bare = async (texts) => {
     const t = performance.now();
     for (const text of texts) await parser.parseString(text);
     return performance.now() - t;
   };
-  // Every document goes to the parse workers at once; the main thread stores them as they come back,
-  // each in its own transaction, as refreshAll does with its sources. Known entries are skipped.
-  const ours = async (store, bytes) => {
+  // Each document is a remote feed served from this process on 127.0.0.1, and refreshAll refreshes
+  // them all at once (fetch, then parse and normalize in the workers, each source stored in its own
+  // transaction): the whole path a refresh takes, the document's URL as the base of its links.
+  // Known entries are skipped.
+  const served = new Map();
+  const server = createServer((req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(served.get(req.url)));
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  const ours = async (store, dir, bytes) => {
+    bytes.forEach((b, d) => served.set(`/f${d}.xml`, b));
+    const yaml = `fetch: {concurrency: 64, perHost: 16, allowPrivateNetworks: true, maxBodySize: 64MiB}\nsources:\n${bytes.map((_, d) => `  - {name: f${d}, type: feed, url: "${origin}/f${d}.xml"}`).join('\n')}\n`;
+    const config = parseConfig(yaml, join(dir, 'tidings.yaml'));
     const t = performance.now();
-    await Promise.all(
-      bytes.map(async (b, d) => {
-        const { entries } = await parsePool().parse(b, { url: 'https://bench.example/feed' }, { now: new Date(), known: store.rawHashes(`f${d}`) });
-        store.upsertSource({ name: `f${d}`, type: 'file', location: 'x' }, new Date(), d);
-        store.ingest(`f${d}`, entries, new Date(), dedupe);
-      }),
-    );
-    store.flushSearch(); // as refreshAll does at its end
+    const results = await refreshAll({ config, store, work, log: silentLogger });
+    for (const r of results) if (r.error) console.error(r.source, r.error);
     return performance.now() - t;
   };
   const rows = [];
@@ -146,10 +151,10 @@ async function feedPath() {
       const nextTexts = next.map((entries, d) => renderFeed(format, entries, start(d)));
       const run = async (bytes, again) => {
         const dir = mkdtempSync(join(tmpdir(), 'tidings-bench-path-'));
-        const store = new Store(openDatabase(join(dir, 't.db')));
-        const ms = [await ours(store, bytes)];
-        if (again) ms.push(await ours(store, again));
-        store.close();
+        const store = openStore(join(dir, 't.db'));
+        const ms = [await ours(store, dir, bytes)];
+        if (again) ms.push(await ours(store, dir, again));
+        await store.close();
         rmSync(dir, { recursive: true, force: true });
         return ms;
       };
@@ -166,7 +171,8 @@ async function feedPath() {
       rows.push(row('first (all new)', bareFirst, rate(firstMs)), row(`next (${fresh} new)`, bareNext, rate(nextMs)));
     }
   }
-  await parsePool().close();
+  await work.close();
+  server.close();
   return rows;
 }
 

@@ -2,13 +2,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Parser from 'rss-parser';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
 import { silentLogger } from '../../src/log.js';
 import { refreshAll } from '../../src/refresh.js';
 import { renderPath } from '../../src/site.js';
-import { openDatabase } from '../../src/store/open-store.js';
-import { Store } from '../../src/store/store.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { WorkerPool } from '../../src/work/pool.js';
 import { FIXTURES, runCli, tempDir, writeTree } from '../helpers.js';
 
 const story = (name: string) => readFileSync(join(FIXTURES, 'dedupe/stories', `${name}.txt`), 'utf8').trim().split('\n');
@@ -20,9 +20,14 @@ const rss = (items: { title: string; link: string; date: string; body: string; c
     .join('')}</channel></rss>`;
 
 let dir: string;
-let store: Store;
+let store: SqliteStore;
+const work = new WorkerPool();
+afterAll(() => work.close());
 
-const CONFIG = (extra = '') => `${extra}sources:
+// One source at a time, in this order: which of two articles "joined" a story depends on which was
+// stored first, and local sources are read by the workers as concurrently as remote ones.
+const CONFIG = (extra = '') => `${extra}fetch: {concurrency: 1}
+sources:
   - {name: wire, type: seeds, path: wire}
   - {name: local, type: seeds, path: local}
   - {name: feed-a, type: file, path: a.xml}
@@ -48,18 +53,18 @@ beforeEach(() => {
     ]),
     'tidings.yaml': CONFIG(),
   });
-  store = new Store(openDatabase(join(dir, 't.db')));
+  store = new SqliteStore(join(dir, 't.db'));
 });
 afterEach(() => store.close());
 
 const config = () => parseConfig(readFileSync(join(dir, 'tidings.yaml'), 'utf8'), join(dir, 'tidings.yaml'));
-const refresh = () => refreshAll({ config: config(), store, log: silentLogger });
+const refresh = () => refreshAll({ config: config(), store, work, log: silentLogger });
 const cli = (...args: string[]) => runCli([...args, '--config', join(dir, 'tidings.yaml'), '--db', join(dir, 't.db')]);
 
 describe('stories across sources', () => {
   it('merges by URL, by fingerprint and as near duplicates, and keeps the earliest as canonical', async () => {
     await refresh();
-    const groups = store.duplicateGroups();
+    const groups = (await store.duplicateGroups());
     const byRule = Object.fromEntries(groups.map((g) => [g.members.find((m) => m.link.rule)!.link.rule, g]));
     expect(Object.keys(byRule).sort()).toEqual(['fingerprint', 'near', 'url']);
     // The local copy was published first, so it is canonical although the wire is listed first.
@@ -67,17 +72,17 @@ describe('stories across sources', () => {
     expect(byRule.near!.members.find((m) => m.link.rule)!.link.score).toBeGreaterThan(0.8);
     expect(byRule.url!.members.map((m) => m.article.source)).toEqual(['feed-a', 'feed-b']);
     expect(byRule.fingerprint!.members.map((m) => m.article.source)).toEqual(['feed-b', 'feed-a']);
-    expect(store.count('articles')).toBe(7);
+    expect(await store.count('articles')).toBe(7);
   });
 
   it('the site and tag feeds show each story once; a source feed shows all of its own', async () => {
     await refresh();
     const ctx = { config: config(), store, log: silentLogger };
-    const titles = async (path: string) => (await new Parser().parseString(renderPath(ctx, path)!.body)).items.map((i) => i.title);
+    const titles = async (path: string) => (await new Parser().parseString((await renderPath(ctx, path))!.body)).items.map((i) => i.title);
     expect(await titles('all.rss')).toHaveLength(4);
     expect(await titles('tags/riverside.rss')).toEqual(['Riverside football', 'riverside Wend']);
     expect(await titles('sources/wire.rss')).toEqual(['Riverside flood']);
-    const page = renderPath(ctx, `articles/${store.listArticles({ source: 'wire' })[0]!.id}.html`)!.body;
+    const page = (await renderPath(ctx, `articles/${(await store.articles({ source: 'wire' }))[0]!.id}.html`))!.body;
     expect(page).toContain('/sources/wire"');
     expect(page).toContain('/sources/local"');
   });
@@ -85,22 +90,22 @@ describe('stories across sources', () => {
   it('breaks a tie of publication times by the order of the sources in the configuration', async () => {
     writeFileSync(join(dir, 'local/flood.txt'), seed('flood-evacuation', '2024-03-05 10:00:00', '#riverside', (p) => [p[0]!.replace('Emergency crews', 'Rescue crews'), ...p.slice(1)]));
     await refresh();
-    const group = store.duplicateGroups().find((g) => g.members.some((m) => m.link.rule === 'near'))!;
+    const group = (await store.duplicateGroups()).find((g) => g.members.some((m) => m.link.rule === 'near'))!;
     expect(group.members[0]!.article.source).toBe('wire');
   });
 
   it('labels a tag with its most frequent spelling, and applies tag aliases', async () => {
     writeFileSync(join(dir, 'tidings.yaml'), CONFIG('tagAliases: {wend: river-wend}\n'));
     await refresh();
-    expect(store.getTag('riverside')!.label).toBe('Riverside');
-    expect(store.getTag('river-wend')).toEqual({ slug: 'river-wend', label: 'river-wend' });
-    expect(store.getTag('wend')).toBeUndefined();
+    expect((await store.tag('riverside'))!.label).toBe('Riverside');
+    expect((await store.tag('river-wend'))).toEqual({ slug: 'river-wend', label: 'river-wend' });
+    expect((await store.tag('wend'))).toBeUndefined();
   });
 
   it('with crossSource off, nothing merges', async () => {
     writeFileSync(join(dir, 'tidings.yaml'), CONFIG('dedupe: {crossSource: false}\n'));
     await refresh();
-    expect(store.duplicateGroups()).toEqual([]);
+    expect((await store.duplicateGroups())).toEqual([]);
   });
 
   it('tidings articles --duplicates and tidings explain say what merged and why', async () => {
@@ -109,14 +114,14 @@ describe('stories across sources', () => {
     expect(dups.code).toBe(0);
     expect(dups.out).toMatch(/story \w+ \(2 articles\)/);
     expect(dups.out).toMatch(/near match with \w+, overlap 0\.\d\d/);
-    const localId = store.listArticles({ source: 'local' }).find((a) => a.title === 'riverside Wend')!.id;
+    const localId = (await store.articles({ source: 'local' })).find((a) => a.title === 'riverside Wend')!.id;
     const explain = await cli('explain', localId);
     expect(explain.out).toMatch(/merged by rule 4, a near duplicate with \w+: \d+% of the shorter text's word 3-shingles shared \(distance 0\.\d\d\)/);
     expect(explain.out).toMatch(/story \w+: 2 articles; this is the canonical one/);
-    const wireId = store.listArticles({ source: 'wire' })[0]!.id;
+    const wireId = (await store.articles({ source: 'wire' }))[0]!.id;
     expect((await cli('explain', wireId)).out).toMatch(/started the story; \w+ joined it|in story/);
     // Feeds are read concurrently: whichever of the two came second carries the rule.
-    const urlId = store.duplicateGroups().flatMap((g) => g.members).find((m) => m.link.rule === 'url')!.article.id;
+    const urlId = (await store.duplicateGroups()).flatMap((g) => g.members).find((m) => m.link.rule === 'url')!.article.id;
     expect((await cli('explain', urlId)).out).toContain('merged by rule 2, the same canonical URL');
     expect((await cli('explain', 'nope')).code).toBe(2);
   });
@@ -128,10 +133,10 @@ describe('retention and tombstones', () => {
     writeFileSync(join(dir, 'tidings.yaml'), CONFIG('retention: {maxPerSource: 1}\n'));
     const purge = await cli('purge');
     expect(purge.out).toBe('purged 3 articles (maxAgeDays 0, maxPerSource 1)\n');
-    expect(store.count('articles')).toBe(4);
+    expect(await store.count('articles')).toBe(4);
     const again = await refresh();
     expect(again.map((r) => r.new)).toEqual([0, 0, 0, 0]);
-    expect(store.count('articles')).toBe(4);
+    expect(await store.count('articles')).toBe(4);
     // Stories that lost their canonical article got a new one: one canonical article per story.
     const { stories, canonical } = store.db.prepare('SELECT count(DISTINCT story) AS stories, sum(is_canonical) AS canonical FROM articles').get() as { stories: number; canonical: number };
     expect(canonical).toBe(stories);

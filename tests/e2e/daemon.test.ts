@@ -1,14 +1,12 @@
 // `tidings serve` as a real process on port 0: it serves, reloads on SIGHUP, and stops cleanly.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import Parser from 'rss-parser';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir, writeTree } from '../helpers.js';
+import { CLI, tempDir, writeTree } from '../helpers.js';
 import { startServer } from '../helpers-http.js';
-
-const BIN = resolve(__dirname, '../../bin/tidings.js');
 
 function waitFor(child: ChildProcess, stream: 'stdout' | 'stderr', pattern: RegExp, ms = 15_000): Promise<RegExpMatchArray> {
   return new Promise((ok, fail) => {
@@ -45,7 +43,7 @@ describe('tidings serve', () => {
     const dir = tempDir();
     const config = `site: {title: Daemon test, baseUrl: "https://feeds.example.org"}\nwebsub: {hubs: ["${hub.origin}/hub"]}\nsources:\n  - {name: s, type: seeds, path: seeds}\n`;
     writeTree(dir, { 'tidings.yaml': config, 'seeds/a.txt': 'A story.\n2024-01-01 00:00:00\n#alpha\n' });
-    child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--config', join(dir, 'tidings.yaml'), '--db', join(dir, 't.db')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(CLI[0]!, [...CLI.slice(1), 'serve', '--port', '0', '--config', join(dir, 'tidings.yaml'), '--db', join(dir, 't.db')], { stdio: ['ignore', 'pipe', 'pipe'] });
     const logs = waitFor(child, 'stdout', /refreshed 1 sources/);
     const [, url] = await waitFor(child, 'stdout', /serving (http:\/\/127\.0\.0\.1:\d+)\//);
     await logs;

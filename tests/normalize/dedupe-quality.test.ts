@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compare, fingerprint } from '../../src/dedupe/fingerprint.js';
+import { compare, fingerprint, jaccard } from '../../src/dedupe/fingerprint.js';
 import { FIXTURES, HAS_SEED, SEED } from '../helpers.js';
 
 type Variant = string | { from: string; title?: string; replace?: [string, string][]; drop?: number[]; add?: string[]; prepend?: string[]; first?: number };
@@ -30,7 +30,7 @@ function sameStory(a: { title: string; text: string }, b: { title: string; text:
   const fa = { title: a.title, ...fingerprint(a.title, a.text) };
   const fb = { title: b.title, ...fingerprint(b.title, b.text) };
   const candidate = fa.bands.some((k) => fb.bands.includes(k));
-  return { candidate, ...compare(fa, fb) };
+  return { candidate, jaccard: jaccard(fa.shingles, fb.shingles), ...compare(fa, fb) };
 }
 
 const pairs: Pair[] = JSON.parse(readFileSync(join(DIR, 'pairs.json'), 'utf8')).pairs;

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { normalizeFeed } from '../../src/normalize/normalize-entry.js';
 import { parseFeed } from '../../src/parse/parse-feed.js';
-import { openDatabase } from '../../src/store/open-store.js';
-import { Store } from '../../src/store/store.js';
+import { storeEntries } from '../../src/refresh.js';
+import { openStore } from '../../src/store/open-store.js';
 import { FIXTURES, tempDir } from '../helpers.js';
 
 describe('normalizeFeed with known raw hashes', () => {
@@ -44,12 +44,12 @@ describe('raw hashes in the store', () => {
   it('takes a new raw hash for an entry that normalizes to the same article (a Tidings upgrade, say)', async () => {
     const xml = readFileSync(join(FIXTURES, 'feeds/rss2.xml'), 'utf8');
     const { entries } = normalizeFeed(await parseFeed(Buffer.from(xml)), { now: new Date() });
-    const store = new Store(openDatabase(join(tempDir(), 't.db')));
-    store.upsertSource({ name: 'f', type: 'file', location: 'f' }, new Date());
-    expect(store.ingest('f', entries, new Date())).toEqual({ new: 2, updated: 0, unchanged: 0 });
+    const store = openStore(join(tempDir(), 't.db'));
+    await store.upsertSource({ name: 'f', type: 'file', location: 'f' }, new Date(), 0);
+    expect(await storeEntries(store, 'f', entries, new Date())).toEqual({ new: 2, updated: 0, unchanged: 0 });
     const rehashed = entries.map((e) => ({ ...e, rawHash: `new-${e.rawHash}` }));
-    expect(store.ingest('f', rehashed, new Date())).toEqual({ new: 0, updated: 0, unchanged: 2 });
-    expect(Object.values(store.rawHashes('f')).sort()).toEqual(rehashed.map((e) => e.rawHash).sort());
-    store.close();
+    expect(await storeEntries(store, 'f', rehashed, new Date())).toEqual({ new: 0, updated: 0, unchanged: 2 });
+    expect(Object.values(await store.rawHashes('f')).sort()).toEqual(rehashed.map((e) => e.rawHash).sort());
+    await store.close();
   });
 });

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NotAFeedError, ParseError } from '../../src/errors.js';
-import { feedToJson } from '../../src/normalize/feed-json.js';
+import { feedToJson } from '../../src/commands/parse-view.js';
 import { normalizeFeed } from '../../src/normalize/normalize-entry.js';
 import { parseFeed } from '../../src/parse/parse-feed.js';
 import { FIXTURES } from '../helpers.js';

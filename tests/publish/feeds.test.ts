@@ -15,7 +15,6 @@ function article(over: Partial<Article> = {}): Article {
     title: 'A title',
     published: new Date('2024-01-18T11:08:24Z'),
     updated: new Date('2024-01-18T11:08:24Z'),
-    firstSeen: new Date('2024-01-18T11:08:24Z'),
     summary: 'Summary',
     content: '<p>Body</p>',
     tags: [{ slug: 'a', label: 'A' }],

@@ -6,8 +6,9 @@ import { parseConfig } from '../../src/config/load-config.js';
 import type { Config } from '../../src/config/schema.js';
 import { silentLogger } from '../../src/log.js';
 import { refreshAll, refreshSource } from '../../src/refresh.js';
-import { openDatabase } from '../../src/store/open-store.js';
-import { Store } from '../../src/store/store.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/store.js';
+import { WorkerPool } from '../../src/work/pool.js';
 import { FIXTURES, tempDir, writeTree } from '../helpers.js';
 import { startServer } from '../helpers-http.js';
 
@@ -21,6 +22,7 @@ const CP1251 = Buffer.from(
 
 let server: Awaited<ReturnType<typeof startServer>>;
 let store: Store;
+const work = new WorkerPool();
 let now: Date;
 
 beforeAll(async () => {
@@ -41,7 +43,10 @@ beforeAll(async () => {
     '/cp1251.xml': (_req, res) => res.writeHead(200, { 'content-type': 'text/xml; charset=windows-1251' }).end(Buffer.from(CP1251.toString('latin1').replace('windows-1251', 'utf-8'), 'latin1')),
   });
 });
-afterAll(() => server.close());
+afterAll(async () => {
+  await server.close();
+  await work.close();
+});
 
 function configWith(sources: string, fetchExtra = ''): Config {
   return parseConfig(`fetch:\n  allowPrivateNetworks: true\n${fetchExtra}sources:\n${sources}`, join(tempDir(), 'tidings.yaml'));
@@ -49,12 +54,12 @@ function configWith(sources: string, fetchExtra = ''): Config {
 const feed = (name: string, path: string) => `  - {name: ${name}, type: feed, url: "${server.origin}${path}"}\n`;
 
 beforeEach(() => {
-  store = new Store(openDatabase(':memory:'));
+  store = openStore(':memory:');
   now = new Date('2030-01-01T00:00:00Z');
 });
 afterEach(() => store.close());
 
-const deps = (config: Config) => ({ config, store, log: silentLogger, now: () => now });
+const deps = (config: Config) => ({ config, store, work, log: silentLogger, now: () => now });
 
 describe('conditional GET', () => {
   it.each([
@@ -68,22 +73,22 @@ describe('conditional GET', () => {
     const second = await refreshSource(config.sources[0]!, deps(config));
     expect(second).toMatchObject({ ok: true, notModified: true, new: 0, updated: 0, unchanged: 0 });
     expect(server.hits.get(path)!.at(-1)!.headers[header]).toBe(value);
-    const state = store.fetchStates.get('a')!;
+    const state = (await store.fetchState('a'))!;
     expect(state.lastStatus).toBe(304);
     expect(state.lastCheck).toEqual(now);
     expect(state.ttlMinutes).toBe(60); // kept from the 200
-    expect(store.count('articles')).toBe(2);
+    expect(await store.count('articles')).toBe(2);
   });
 
   it('normalizes what it stores: canonical links, sanitized content, tags, enclosures', async () => {
     const config = configWith(feed('a', '/etag.xml'));
     await refreshSource(config.sources[0]!, deps(config));
-    const [second, first] = store.listArticles({ source: 'a' });
+    const [second, first] = (await store.articles({ source: 'a' }));
     expect(first).toMatchObject({ identity: 'story-1', title: 'First story', link: 'https://news.example.org/1?id=1', summary: 'The first story.' });
     expect(first!.tags.map((t) => t.label)).toEqual(['World', 'Politics']);
     expect(second).toMatchObject({ identity: 'https://news.example.org/2', author: 'Jo Writer', content: '<p>The <b>second</b> story.</p>' });
     expect(second!.enclosures).toEqual([{ url: 'https://news.example.org/2.mp3', type: 'audio/mpeg', length: 1234 }]);
-    expect(store.fetchStates.get('a')!.cacheUntil).toEqual(new Date('2030-01-01T00:10:00Z'));
+    expect((await store.fetchState('a'))!.cacheUntil).toEqual(new Date('2030-01-01T00:10:00Z'));
   });
 });
 
@@ -91,7 +96,7 @@ describe('redirects', () => {
   it('301 updates the stored URL; the next fetch goes straight there', async () => {
     const config = configWith(feed('a', '/old'));
     await refreshSource(config.sources[0]!, deps(config));
-    expect(store.fetchStates.get('a')!.url).toBe(`${server.origin}/new.xml`);
+    expect((await store.fetchState('a'))!.url).toBe(`${server.origin}/new.xml`);
     const hits = server.hits.get('/old')!.length;
     await refreshSource(config.sources[0]!, deps(config));
     expect(server.hits.get('/old')!.length).toBe(hits);
@@ -100,7 +105,7 @@ describe('redirects', () => {
   it('302 does not', async () => {
     const config = configWith(feed('a', '/elsewhere'));
     await refreshSource(config.sources[0]!, deps(config));
-    expect(store.fetchStates.get('a')!.url).toBe(`${server.origin}/elsewhere`);
+    expect((await store.fetchState('a'))!.url).toBe(`${server.origin}/elsewhere`);
   });
 });
 
@@ -110,7 +115,7 @@ describe('statuses', () => {
     const r = await refreshSource(config.sources[0]!, deps(config));
     expect(r.ok).toBe(false);
     expect(r.error).toMatch(/HTTP 429/);
-    expect(store.fetchStates.get('a')).toMatchObject({ nextFetch: new Date('2030-01-01T01:00:00Z'), consecutiveErrors: 1, lastStatus: 429 });
+    expect((await store.fetchState('a'))).toMatchObject({ nextFetch: new Date('2030-01-01T01:00:00Z'), consecutiveErrors: 1, lastStatus: 429 });
     const hits = server.hits.get('/busy')!.length;
     const again = await refreshSource(config.sources[0]!, deps(config));
     expect(again.skipped).toMatch(/asked to wait until 2030-01-01T01:00:00/);
@@ -120,9 +125,9 @@ describe('statuses', () => {
   it('410 marks the source gone until it is enabled again', async () => {
     const config = configWith(feed('a', '/gone'));
     await refreshSource(config.sources[0]!, deps(config));
-    expect(store.fetchStates.get('a')!.gone).toBe(true);
+    expect((await store.fetchState('a'))!.gone).toBe(true);
     expect((await refreshSource(config.sources[0]!, deps(config))).skipped).toMatch(/^gone/);
-    store.fetchStates.enable('a');
+    await store.enableSource('a');
     expect((await refreshSource(config.sources[0]!, deps(config))).error).toMatch(/410/);
   });
 
@@ -136,7 +141,7 @@ describe('statuses', () => {
   it('the Content-Type charset wins over the XML declaration', async () => {
     const config = configWith(feed('a', '/cp1251.xml'));
     await refreshSource(config.sources[0]!, deps(config));
-    expect(store.listArticles()[0]!.title).toBe('Привет');
+    expect((await store.articles())[0]!.title).toBe('Привет');
   });
 });
 
@@ -146,13 +151,13 @@ describe('one bad source never stops the others', () => {
     writeTree(dir, { 'news.xml': RSS });
     const ok = configWith(feed('remote', '/etag.xml') + `  - {name: local, type: file, path: ${join(dir, 'news.xml')}}\n`);
     await refreshAll(deps(ok));
-    expect(store.count('articles')).toBe(4);
+    expect(await store.count('articles')).toBe(4);
     writeTree(dir, { 'news.xml': '<rss><channel><item><title>broken' });
     const results = await refreshAll(deps(configWith(feed('remote', '/gone') + `  - {name: local, type: file, path: ${join(dir, 'news.xml')}}\n`)));
     expect(results.map((r) => r.ok)).toEqual([false, true]);
     expect(results[1]!.warnings[0]).toMatch(/ill-formed/);
-    expect(store.count('articles')).toBe(5); // the remote's two stay; the repaired file adds "broken"
-    expect(store.fetchStates.get('remote')).toMatchObject({ lastStatus: 410, consecutiveErrors: 1, lastError: expect.stringMatching(/410/) });
+    expect(await store.count('articles')).toBe(5); // the remote's two stay; the repaired file adds "broken"
+    expect((await store.fetchState('remote'))).toMatchObject({ lastStatus: 410, consecutiveErrors: 1, lastError: expect.stringMatching(/410/) });
   });
 
   it('runs at most perHost fetches against one host at a time', async () => {

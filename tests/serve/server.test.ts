@@ -1,17 +1,19 @@
-// The HTTP layer through fastify's inject(): no socket.
+// The HTTP layer, over a real socket on 127.0.0.1: the one request path readers take.
 import { gunzipSync, brotliDecompressSync } from 'node:zlib';
-import pino from 'pino';
 import Parser from 'rss-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
 import { silentLogger } from '../../src/log.js';
 import type { Entry } from '../../src/model.js';
+import { storeEntries } from '../../src/refresh.js';
 import { Metrics } from '../../src/serve/metrics.js';
-import { buildServer } from '../../src/serve/server.js';
+import { createHandler, listen, type Listening } from '../../src/serve/server.js';
 import { SiteCache } from '../../src/serve/site-cache.js';
 import { renderPath } from '../../src/site.js';
-import { openDatabase } from '../../src/store/open-store.js';
-import { Store } from '../../src/store/store.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/store.js';
+import { finished } from '../helpers.js';
+import { request } from '../helpers-http.js';
 
 const config = parseConfig(
   `site: {title: Test, baseUrl: "https://feeds.example.org"}\nsources:\n  - {name: world, type: seeds, path: s, title: World desk}\n  - {name: empty, type: seeds, path: e}\n`,
@@ -19,7 +21,7 @@ const config = parseConfig(
 );
 
 function entry(n: number, tags: string[]): Entry {
-  return {
+  return finished({
     identity: `doc-${n}`,
     title: `Story <${n}> & co`,
     published: new Date(Date.UTC(2024, 0, n, 12)),
@@ -27,39 +29,39 @@ function entry(n: number, tags: string[]): Entry {
     content: `<p>Story ${n}</p>`,
     tags: tags.map((t) => ({ slug: t.toLowerCase().replace(/ /g, '-'), label: t })),
     enclosures: [],
-  };
+  });
 }
 
 let store: Store;
-let app: ReturnType<typeof buildServer>;
+let app: Listening;
 let renders = 0;
 let ids: string[];
 
 beforeAll(async () => {
-  store = new Store(openDatabase(':memory:'));
-  store.upsertSource({ name: 'world', type: 'seeds', location: 's' }, new Date());
-  store.ingest('world', [entry(1, ['Pakistan', 'Iran']), entry(2, ['Pakistan']), entry(3, ['São Paulo'])], new Date('2024-02-01T00:00:00Z'));
-  ids = store.listArticles().map((a) => a.id);
+  store = openStore(':memory:');
+  await store.upsertSource({ name: 'world', type: 'seeds', location: 's' }, new Date(), 0);
+  await storeEntries(store, 'world', [entry(1, ['Pakistan', 'Iran']), entry(2, ['Pakistan']), entry(3, ['São Paulo'])], new Date('2024-02-01T00:00:00Z'));
+  ids = (await store.articles()).map((a) => a.id);
   const cache = new SiteCache((path, limit) => {
     renders += 1;
     return renderPath({ config, store, log: silentLogger }, path, limit);
   });
-  app = buildServer({
+  const handler = createHandler({
     cache,
     metrics: new Metrics(),
-    logger: pino({ level: 'silent' }),
+    log: silentLogger,
     maxAge: () => 900,
-    databaseOk: () => true,
+    databaseOk: async () => true,
     lastRefresh: () => ({ at: new Date('2024-02-01T00:00:00Z'), ok: true, sources: 2, failed: 0 }),
   });
-  await app.ready();
+  app = await listen(handler, '127.0.0.1', 0);
 });
 afterAll(async () => {
   await app.close();
-  store.close();
+  await store.close();
 });
 
-const get = (url: string, headers: Record<string, string> = {}) => app.inject({ method: 'GET', url, headers });
+const get = (url: string, headers: Record<string, string> = {}) => request(app.url, { method: 'GET', url, headers });
 
 describe('routes', () => {
   it.each([
@@ -133,7 +135,7 @@ describe('caching', () => {
   });
 
   it('HEAD answers the headers without a body', async () => {
-    const res = await app.inject({ method: 'HEAD', url: '/all.rss' });
+    const res = await request(app.url, { method: 'HEAD', url: '/all.rss' });
     expect(res.statusCode).toBe(200);
     expect(res.body).toBe('');
     expect(res.headers['content-type']).toBe('application/rss+xml; charset=utf-8');
@@ -182,7 +184,7 @@ describe('bad requests', () => {
   });
 
   it.each(['POST', 'PUT', 'DELETE', 'PATCH'] as const)('%s → 405 with Allow', async (method) => {
-    const res = await app.inject({ method, url: '/all.rss' });
+    const res = await request(app.url, { method, url: '/all.rss' });
     expect(res.statusCode).toBe(405);
     expect(res.headers.allow).toBe('GET, HEAD');
   });

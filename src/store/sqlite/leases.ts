@@ -1,12 +1,7 @@
 // A lease row: one refresh at a time across processes (the daemon and `tidings refresh`). A holder
 // renews it while it works; one left by a killed process expires by itself.
-import type { Db } from './open-store.js';
-
-export interface LeaseHolder {
-  holder: string;
-  pid: number;
-  expires: Date;
-}
+import type { LeaseHolder } from '../store.js';
+import type { Db } from './open.js';
 
 export class Leases {
   constructor(private readonly db: Db) {}

@@ -1,8 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseSeed, type SeedOptions } from '../../src/ingest/seeds.js';
+import { normalizeFeed } from '../../src/normalize/normalize-entry.js';
+import { parseSeed as parseSeedDocument, type SeedOptions } from '../../src/parse/seed.js';
 import { FIXTURES, HAS_SEED, SEED } from '../helpers.js';
+
+/** A seed document as a refresh stores it: parsed, then normalized (at a time after every date here). */
+function parseSeed(bytes: Uint8Array, file: string, identity: string, options: SeedOptions, mtime?: Date) {
+  const { entry, warnings } = parseSeedDocument(bytes, file, identity, options, mtime);
+  const feed = { format: 'seeds' as const, version: '1', skipHours: [], skipDays: [], entries: [entry], warnings, refused: [] };
+  return { entry: normalizeFeed(feed, { now: new Date('2100-01-01T00:00:00Z') }).entries[0]!, warnings };
+}
 
 const utc: SeedOptions = { timezone: 'UTC', titleFrom: 'hashtags' };
 const fixture = (name: string) => join(FIXTURES, 'seeds', name);

@@ -1,22 +1,5 @@
-// The LSH index's keys: how they are made from fingerprint bands, kept on article rows, and
-// filtered before a lookup.
-import type { Entry } from '../model.js';
-import type { Db } from './open-store.js';
-
-// Each key carries the week of its article's publication in its high bits, so that the index is
-// ordered by week: a batch of new articles' keys lands in the last weeks' part of the index, and a
-// move from lsh_recent writes that part, not the whole index (whose size grows with the database).
-// A lookup asks for the keys in each week of the dedupe window.
-const WEEK = 7 * 86_400_000;
-/** Fingerprint band keys (band number × 2^32 + hash) are below this; week keys are above it. */
-export const BAND_SPACE = 2 ** 36;
-export const weekOf = (time: number) => Math.min(2 ** 16 - 1, Math.max(1, Math.floor(time / WEEK)));
-
-/** Band keys in a week (band keys already given a week keep only their band). */
-export const inWeek = (bands: ArrayLike<number>, week: number): number[] => Array.from(bands, (band) => week * BAND_SPACE + (band % BAND_SPACE));
-
-/** The index keys of an entry: its fingerprint's band keys, in the week it was published. */
-export const lshKeys = (entry: Entry): number[] => inWeek(entry.fingerprint?.bands ?? [], weekOf(entry.published.getTime()));
+// A bit filter in memory over the near-duplicate index's keys, and how a row keeps its keys.
+import type { Db } from './open.js';
 
 /** The keys an article row keeps (so that they can be removed exactly), as a blob, and back. */
 export const keysBlob = (keys: readonly number[]): Buffer | null => (keys.length ? Buffer.from(Float64Array.from(keys).buffer) : null);

@@ -1,4 +1,4 @@
-// Plain-text helpers shared by every input: escaping, sentences, truncation.
+// Plain-text helpers shared by every stage: escaping, white space, sentences, truncation, mojibake.
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -59,4 +59,9 @@ export function fixMojibake(text: string): string {
       const code = dec ? Number(dec) : parseInt(hex!, 16);
       return code >= 0x80 && code <= 0x9f ? `&#x${cp1252(code).codePointAt(0)!.toString(16)};` : whole;
     });
+}
+
+/** A tag label as a person reads it: NFC, "_" as a space, no markup characters. */
+export function tagLabel(raw: string): string {
+  return raw.normalize('NFC').replace(/_/g, ' ').replace(/[<>]/g, '').replace(/\s+/g, ' ').trim();
 }

@@ -1,7 +1,7 @@
 // Plain-text helpers: white space, truncation at a word boundary, counted in characters.
 import { describe, expect, it } from 'vitest';
 import { htmlToText } from '../../src/normalize/html.js';
-import { collapseWhitespace, truncateAtWord } from '../../src/normalize/text.js';
+import { collapseWhitespace, truncateAtWord } from '../../src/lib/text.js';
 
 describe('collapseWhitespace', () => {
   it('turns every run of white space, of any kind, into one space and trims the ends', () => {

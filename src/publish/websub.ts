@@ -1,5 +1,5 @@
 // WebSub publishing: tell the configured hubs which feeds changed. A failing hub is logged, never fatal.
-import type { Logger } from './log.js';
+import type { Logger } from '../log.js';
 
 export interface PingOptions {
   /** Delays before the second and third attempts, in milliseconds. */

@@ -1,27 +1,7 @@
-// Per-source fetch state: validators, outcomes, back-off and the feed's own polling hints.
-import type { Db } from './open-store.js';
-
-export interface FetchState {
-  name: string;
-  type: string;
-  location: string;
-  /** Where the feed lives now, after permanent redirects; the configured URL otherwise. */
-  url: string;
-  etag?: string;
-  lastModified?: string;
-  lastCheck?: Date;
-  lastSuccess?: Date;
-  lastStatus?: number;
-  lastError?: string;
-  consecutiveErrors: number;
-  nextFetch?: Date;
-  gone: boolean;
-  ttlMinutes?: number;
-  cacheUntil?: Date;
-  skipHours: number[];
-  skipDays: string[];
-  articles: number;
-}
+// Per-source fetch state in SQLite: validators, outcomes, back-off and the feed's own polling hints.
+import type { FetchState } from '../../model.js';
+import type { FailureRecord, SuccessRecord } from '../store.js';
+import type { Db } from './open.js';
 
 interface Row {
   name: string;
@@ -67,25 +47,6 @@ function toState(r: Row): FetchState {
     skipDays: JSON.parse(r.skip_days),
     articles: r.articles,
   };
-}
-
-export interface SuccessRecord {
-  /** HTTP status; none for local sources. */
-  status?: number;
-  etag?: string;
-  lastModified?: string;
-  movedTo?: string;
-  ttlMinutes?: number;
-  cacheUntil?: Date;
-  skipHours?: number[];
-  skipDays?: string[];
-}
-
-export interface FailureRecord {
-  status?: number;
-  error: string;
-  retryAfter?: Date;
-  gone?: boolean;
 }
 
 const SELECT = `SELECT s.*, (SELECT count(*) FROM articles a WHERE a.source = s.name) AS articles FROM sources s`;

@@ -1,6 +1,6 @@
 // When is a source due? Pure functions of the clock, the configuration and the source's fetch state.
 import cron from 'node-cron';
-import type { FetchState } from './store/fetch-state.js';
+import type { FetchState } from './model.js';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;

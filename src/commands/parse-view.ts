@@ -2,8 +2,8 @@
 // Text values keep their type: plain text as text, HTML sanitized with relative URLs resolved.
 import type { Entry } from '../model.js';
 import type { RawFeed, Text } from '../parse/types.js';
-import { cleanHtmlAsWritten } from './html.js';
-import { fixMojibake } from './text.js';
+import { fixMojibake } from '../lib/text.js';
+import { cleanHtmlAsWritten } from '../normalize/html.js';
 
 const iso = (d: Date | undefined) => d?.toISOString() ?? null;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseFeedDate } from '../../src/normalize/dates.js';
+import { parseFeedDate } from '../../src/lib/dates.js';
 
 describe('parseFeedDate', () => {
   it.each([

@@ -1,0 +1,12 @@
+// tidings build --out DIR: every feed and page, written to a folder.
+import { resolve } from 'node:path';
+import { writeFiles } from '../lib/write-files.js';
+import { renderSite } from '../site.js';
+import type { Session } from './session.js';
+
+export async function buildCommand(session: Session, { out }: { out: string }): Promise<number> {
+  const config = session.config();
+  const count = await writeFiles(resolve(out), renderSite({ config, store: session.store(), log: session.log }));
+  session.print(`wrote ${count} files to ${resolve(out)}`);
+  return 0;
+}

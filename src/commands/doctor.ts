@@ -1,0 +1,73 @@
+// tidings doctor: the configuration, the database (integrity, schema), that storage is writable and
+// that every source path exists; each problem comes with its fix.
+import { accessSync, constants, existsSync, mkdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { loadConfig, sourcePath, type Paths } from '../config/load-config.js';
+import type { Config } from '../config/schema.js';
+import { errorMessage } from '../errors.js';
+import { openStore } from '../store/open-store.js';
+import type { Session } from './session.js';
+
+interface Problem {
+  what: string;
+  fix: string;
+}
+
+/** Every check; an empty list means all is well. */
+async function diagnose(paths: Paths, report: (line: string) => void): Promise<Problem[]> {
+  const problems: Problem[] = [];
+  const ok = (line: string) => report(`ok: ${line}`);
+  let config: Config | undefined;
+  try {
+    config = loadConfig(paths.config);
+    ok(`configuration ${paths.config} (${config.sources.length} sources)`);
+  } catch (err) {
+    problems.push({ what: errorMessage(err), fix: `edit ${paths.config} (tidings --help lists the keys; README.md documents them)` });
+  }
+
+  const folder = dirname(paths.db);
+  try {
+    mkdirSync(folder, { recursive: true });
+    accessSync(folder, constants.W_OK);
+    const probe = join(folder, `.tidings-doctor-${process.pid}`);
+    writeFileSync(probe, '');
+    unlinkSync(probe);
+    ok(`storage folder ${folder} is writable`);
+  } catch (err) {
+    problems.push({ what: `storage folder ${folder} is not writable (${(err as NodeJS.ErrnoException).code ?? errorMessage(err)})`, fix: `make it writable for this user, or pass --db with a path in a writable folder` });
+  }
+
+  if (existsSync(paths.db)) {
+    try {
+      const store = openStore(paths.db);
+      try {
+        const integrity = await store.integrityCheck();
+        const { schemaVersion } = await store.stats();
+        if (integrity === 'ok') ok(`database ${paths.db}: integrity ok, schema ${schemaVersion} of ${schemaVersion}`);
+        else problems.push({ what: `database ${paths.db}: integrity check says ${integrity}`, fix: 'restore a backup, or move the file away and run tidings refresh to rebuild it from the sources' });
+      } finally {
+        await store.close();
+      }
+    } catch (err) {
+      problems.push({ what: errorMessage(err), fix: 'upgrade Tidings, or move the file away and run tidings refresh to start a new one' });
+    }
+  } else {
+    ok(`database ${paths.db} does not exist yet; tidings refresh creates it`);
+  }
+
+  for (const source of config?.sources ?? []) {
+    if (source.type === 'feed') continue;
+    const path = sourcePath(config!, source.path);
+    if (!existsSync(path)) problems.push({ what: `source ${source.name}: ${path} does not exist`, fix: `create it, or correct sources[${config!.sources.indexOf(source)}].path in ${config!.file}` });
+    else if (source.type === 'seeds' && !statSync(path).isDirectory()) problems.push({ what: `source ${source.name}: ${path} is not a folder`, fix: `point path at a folder of *.txt seed documents in ${config!.file}` });
+    else ok(`source ${source.name}: ${path}`);
+  }
+  return problems;
+}
+
+export async function doctorCommand(session: Session, _args: object = {}): Promise<number> {
+  const problems = await diagnose(session.paths, (line) => session.print(session.colour('green', line)));
+  for (const p of problems) session.print(`${session.colour('red', `problem: ${p.what}`)}\n  fix: ${p.fix}`);
+  session.print(problems.length ? `${problems.length} problem${problems.length > 1 ? 's' : ''} found` : 'no problems found');
+  return problems.length ? 1 : 0;
+}

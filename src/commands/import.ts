@@ -1,0 +1,43 @@
+// tidings import FILE.opml: the feeds of an OPML file become sources; folders and categories tags.
+import { readFileSync } from 'node:fs';
+import { addSources } from '../config/edit-config.js';
+import { errorMessage, InputError } from '../errors.js';
+import { parseOpml } from '../parse/opml.js';
+import type { Session } from './session.js';
+import { freeName } from './source-name.js';
+
+export async function importCommand(session: Session, { file }: { file: string }): Promise<number> {
+  const config = session.config();
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new InputError(`${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? errorMessage(err)})`);
+  }
+  const subscriptions = await parseOpml(text, file);
+  const known = new Set(config.sources.flatMap((s) => (s.type === 'feed' ? [s.url] : [])));
+  const taken = new Set(config.sources.map((s) => s.name));
+  const added: Record<string, unknown>[] = [];
+  const skipped: string[] = [];
+  for (const sub of subscriptions) {
+    let url: string;
+    try {
+      url = new URL(sub.xmlUrl).href;
+      if (!/^https?:$/.test(new URL(url).protocol)) throw new Error('not http');
+    } catch {
+      skipped.push(`${sub.xmlUrl}: not an http(s) URL`);
+      continue;
+    }
+    if (known.has(url) || known.has(sub.xmlUrl)) {
+      skipped.push(`${sub.xmlUrl}: already a source`);
+      continue;
+    }
+    known.add(url);
+    added.push({ name: freeName(sub.title, taken), title: sub.title, type: 'feed', url: sub.xmlUrl, ...(sub.tags.length ? { tags: sub.tags } : {}) });
+  }
+  if (added.length) addSources(config.file, added);
+  session.print(`${file}: ${subscriptions.length} feeds; added ${added.length}, skipped ${skipped.length}`);
+  for (const a of added) session.print(`  added ${a.name}: ${a.url}${(a.tags as string[] | undefined)?.length ? ` [${(a.tags as string[]).join(', ')}]` : ''}`);
+  for (const s of skipped) session.print(`  skipped ${s}`);
+  return 0;
+}

@@ -1,0 +1,85 @@
+// What every command is handed: its options, its output streams, and the configuration, store and
+// workers, each opened on first use and closed once the command is done.
+import { colourWanted, loadConfig, parseConfig, resolvePaths, type Paths } from '../config/load-config.js';
+import type { Config } from '../config/schema.js';
+import { ConfigError } from '../errors.js';
+import { stderrLogger, type Logger } from '../log.js';
+import { openStore } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
+import { WorkerPool, type Work } from '../work/pool.js';
+
+export interface GlobalOptions {
+  config?: string;
+  db?: string;
+  verbose?: boolean;
+}
+
+export interface Io {
+  out: NodeJS.WritableStream;
+  err: NodeJS.WritableStream;
+}
+
+/** Every command has this signature: it returns the exit status (0 ok, 1 something failed, 2 usage). */
+export type Command<A> = (session: Session, args: A) => Promise<number>;
+
+export class Session {
+  readonly log: Logger;
+  private loaded?: Config;
+  private opened?: Store;
+  private pool?: Work;
+
+  constructor(
+    readonly options: GlobalOptions,
+    readonly io: Io,
+  ) {
+    this.log = stderrLogger(io.err);
+  }
+
+  get paths(): Paths {
+    return resolvePaths(this.options);
+  }
+
+  config(): Config {
+    this.loaded ??= loadConfig(this.paths.config);
+    return this.loaded;
+  }
+
+  /** The configuration, or the defaults where there is none to read (`tidings parse` needs none). */
+  configOrDefaults(): Config {
+    try {
+      return this.config();
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      return parseConfig('', this.paths.config);
+    }
+  }
+
+  store(): Store {
+    this.opened ??= openStore(this.paths.db);
+    return this.opened;
+  }
+
+  work(): Work {
+    this.pool ??= new WorkerPool();
+    return this.pool;
+  }
+
+  print(line = ''): void {
+    this.io.out.write(`${line}\n`);
+  }
+
+  get isTerminal(): boolean {
+    return Boolean((this.io.out as NodeJS.WriteStream).isTTY);
+  }
+
+  /** Colour only on a terminal, and never with NO_COLOR (https://no-color.org). */
+  colour(name: 'red' | 'green' | 'yellow', text: string): string {
+    if (!this.isTerminal || !colourWanted()) return text;
+    return `\x1b[${{ red: 31, green: 32, yellow: 33 }[name]}m${text}\x1b[0m`;
+  }
+
+  async close(): Promise<void> {
+    await this.pool?.close();
+    await this.opened?.close();
+  }
+}

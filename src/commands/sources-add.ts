@@ -1,0 +1,65 @@
+// tidings sources add URL|PATH: check that it is a feed (an HTML page: through its autodiscovery
+// links), then add it to the configuration, keeping its comments and order.
+import { statSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { addSources } from '../config/edit-config.js';
+import { sourceLocation } from '../config/load-config.js';
+import type { Source } from '../config/schema.js';
+import { errorMessage, InputError, NotAFeedError, UsageError } from '../errors.js';
+import { readFeedFile } from '../ingest/files.js';
+import type { RawFeed } from '../parse/types.js';
+import { fetchAndParse, isUrl, parseDocument } from './read-feed.js';
+import type { Session } from './session.js';
+import { freeName } from './source-name.js';
+
+export interface AddArgs {
+  target: string;
+  name?: string;
+  tag?: string[];
+}
+
+async function fromUrl(session: Session, target: string): Promise<{ feed: RawFeed; entry: Record<string, unknown> }> {
+  const config = session.config();
+  let url = target;
+  let feed: RawFeed;
+  try {
+    feed = await fetchAndParse(session, url);
+  } catch (err) {
+    if (!(err instanceof NotAFeedError) || !err.alternates.length) throw new InputError(`${target}: ${errorMessage(err)}`);
+    url = err.alternates[0]!;
+    session.print(`${target} is an HTML page; its autodiscovery links name ${err.alternates.length} feed${err.alternates.length > 1 ? 's' : ''}; chose ${url}`);
+    feed = await fetchAndParse(session, url);
+  }
+  if (config.sources.some((s) => s.type === 'feed' && s.url === url)) throw new UsageError(`${url} is already a source in ${config.file}`);
+  return { feed, entry: { type: 'feed', url } };
+}
+
+async function fromFile(session: Session, target: string): Promise<{ feed: RawFeed; entry: Record<string, unknown> }> {
+  const config = session.config();
+  const path = resolve(target);
+  let bytes: Buffer;
+  try {
+    if (statSync(path).isDirectory()) throw new InputError(`${target}: a folder; for seed documents add {type: seeds, path: ${target}} by hand`);
+    bytes = await readFeedFile(path, config.fetch.maxBodySize);
+  } catch (err) {
+    throw err instanceof InputError ? err : new InputError(`${target}: cannot read it (${(err as NodeJS.ErrnoException).code ?? errorMessage(err)})`);
+  }
+  try {
+    return { feed: await parseDocument(session, bytes, {}), entry: { type: 'file', path: relative(dirname(config.file), path) } };
+  } catch (err) {
+    throw new InputError(`${target}: ${errorMessage(err)}`);
+  }
+}
+
+export async function sourcesAddCommand(session: Session, { target, name, tag }: AddArgs): Promise<number> {
+  const config = session.config();
+  if (name && config.sources.some((s) => s.name === name)) throw new UsageError(`a source named ${name} exists already in ${config.file}`);
+  const { feed, entry } = isUrl(target) ? await fromUrl(session, target) : await fromFile(session, target);
+  const taken = new Set(config.sources.map((s) => s.name));
+  const title = feed.title?.value.replace(/<[^>]*>/g, '').trim();
+  const chosen = name ?? freeName(title || (isUrl(target) ? new URL(target).hostname : target), taken);
+  const source = { name: chosen, ...(title ? { title } : {}), ...entry, ...(tag?.length ? { tags: tag } : {}) };
+  addSources(config.file, [source]);
+  session.print(`added ${chosen}: ${sourceLocation(source as Source)} (${feed.format} ${feed.version}, ${feed.entries.length} entries) to ${config.file}`);
+  return 0;
+}

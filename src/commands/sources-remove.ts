@@ -1,0 +1,17 @@
+// tidings sources remove NAME [--purge]: out of the configuration (and its articles out of the store).
+import { removeSource } from '../config/edit-config.js';
+import { UsageError } from '../errors.js';
+import type { Session } from './session.js';
+
+export async function sourcesRemoveCommand(session: Session, { name, purge }: { name: string; purge: boolean }): Promise<number> {
+  const config = session.config();
+  if (!config.sources.some((s) => s.name === name)) throw new UsageError(`unknown source: ${name} (see ${config.file})`);
+  removeSource(config.file, name);
+  session.print(`removed ${name} from ${config.file}`);
+  if (purge) {
+    const store = session.store();
+    const ids = (await store.articles({ source: name })).map((a) => a.id);
+    session.print(`purged ${await store.deleteArticles(ids, new Date())} articles of ${name}`);
+  }
+  return 0;
+}

@@ -1,0 +1,46 @@
+// tidings stats [--json]: sources by status, articles by source and tag, merged duplicates,
+// database size, last refresh.
+import type { Config } from '../config/schema.js';
+import type { Store } from '../store/store.js';
+import type { Session } from './session.js';
+import { statusOf } from './source-status.js';
+
+async function collectStats(config: Config, store: Store, dbFile: string) {
+  const states = await store.fetchStates();
+  const byStatus: Record<string, number> = {};
+  for (const source of config.sources) {
+    const status = statusOf(states.find((s) => s.name === source.name));
+    byStatus[status] = (byStatus[status] ?? 0) + 1;
+  }
+  const lastCheck = states.reduce((max, s) => Math.max(max, s.lastCheck?.getTime() ?? 0), 0);
+  const stats = await store.stats();
+  return {
+    sources: { total: config.sources.length, byStatus },
+    articles: {
+      total: stats.articles,
+      bySource: Object.fromEntries(config.sources.map((s) => [s.name, states.find((x) => x.name === s.name)?.articles ?? 0])),
+      byTag: Object.fromEntries((await store.tagCounts()).slice(0, 20).map((t) => [t.slug, t.count])),
+    },
+    stories: { total: stats.stories, mergedDuplicates: stats.mergedDuplicates },
+    database: { file: dbFile, bytes: stats.bytes, schemaVersion: stats.schemaVersion },
+    lastRefresh: lastCheck ? new Date(lastCheck).toISOString() : null,
+  };
+}
+
+function formatStats(stats: Awaited<ReturnType<typeof collectStats>>): string[] {
+  return [
+    `sources: ${stats.sources.total} (${Object.entries(stats.sources.byStatus).map(([k, v]) => `${v} ${k}`).join(', ') || 'none'})`,
+    `articles: ${stats.articles.total} in ${stats.stories.total} stories (${stats.stories.mergedDuplicates} merged as duplicates)`,
+    ...Object.entries(stats.articles.bySource).map(([name, n]) => `  ${name}: ${n}`),
+    `top tags: ${Object.entries(stats.articles.byTag).map(([t, n]) => `${t} ${n}`).join(', ') || 'none'}`,
+    `database: ${stats.database.file}, ${(stats.database.bytes / 1048576).toFixed(1)} MiB, schema ${stats.database.schemaVersion}`,
+    `last refresh: ${stats.lastRefresh ?? 'never'}`,
+  ];
+}
+
+export async function statsCommand(session: Session, { json }: { json: boolean }): Promise<number> {
+  const stats = await collectStats(session.config(), session.store(), session.paths.db);
+  if (json) session.print(JSON.stringify(stats, null, 2));
+  else for (const line of formatStats(stats)) session.print(line);
+  return 0;
+}

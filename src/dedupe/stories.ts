@@ -1,0 +1,82 @@
+// Stories: the same story from several sources is one story. For each article new to its source,
+// the first rule that finds another source's article decides: the same canonical URL, the same
+// content fingerprint, or a near duplicate found through the LSH index and confirmed (overlap of
+// word 3-shingles, titles, publication within the window). The store answers the lookups through
+// the StoryIndex interface, for a whole batch at a time, inside the ingest's transaction.
+import type { DedupeSettings } from '../config/schema.js';
+import { inWeek, weekOf } from '../lib/lsh-keys.js';
+import type { Entry, IngestPlan, StoryCandidate, StoryDecisions, StoryIndex, StoryMatch } from '../model.js';
+import { compare } from './fingerprint.js';
+
+const DAY = 86_400_000;
+
+/** The keys an entry is indexed under: its fingerprint's band keys, in the week it was published. */
+export function indexKeys(entry: Entry): number[] {
+  return inWeek(entry.fingerprint?.bands ?? [], weekOf(entry.published.getTime()));
+}
+
+/** The keys to look up for an entry: its band keys in each week that the dedupe window spans. */
+function lookupKeys(entry: Entry, window: number): number[] {
+  const t = entry.published.getTime();
+  const keys: number[] = [];
+  for (let week = weekOf(t - window); week <= weekOf(t + window); week += 1) keys.push(...inWeek(entry.fingerprint!.bands, week));
+  return keys;
+}
+
+const distinct = <T>(values: (T | undefined)[]) => [...new Set(values.filter((v): v is T => v !== undefined))];
+
+/** Rule 4: among the candidates an entry's keys found, the closest confirmed near duplicate. */
+function nearest(entry: Entry, candidates: Iterable<StoryCandidate>, settings: DedupeSettings): StoryMatch | undefined {
+  const window = settings.windowDays * DAY;
+  const own = { title: entry.title, shingles: entry.fingerprint!.shingles };
+  let best: StoryMatch | undefined;
+  for (const c of candidates) {
+    if (Math.abs(c.published.getTime() - entry.published.getTime()) > window) continue;
+    const result = compare(own, c, settings);
+    if (result.same && (!best || result.overlap > best.score)) best = { story: c.story, with: c.id, rule: 'near', score: result.overlap };
+  }
+  return best;
+}
+
+/** The story each entry joins (undefined: it starts its own), rule by rule, for the whole batch at once. */
+async function matchStories(entries: readonly Entry[], source: string, index: StoryIndex, settings: DedupeSettings): Promise<(StoryMatch | undefined)[]> {
+  const found: (StoryMatch | undefined)[] = new Array(entries.length).fill(undefined);
+  const open = () => entries.flatMap((e, i) => (found[i] ? [] : [i]));
+
+  const byLink = await index.findByLinks(distinct(entries.map((e) => e.link)), source);
+  entries.forEach((e, i) => {
+    const c = e.link ? byLink.get(e.link) : undefined;
+    if (c) found[i] = { story: c.story, with: c.id, rule: 'url', score: 1 };
+  });
+
+  const unmatched = open().filter((i) => entries[i]!.fingerprint);
+  const byFingerprint = await index.findByFingerprints(distinct(unmatched.map((i) => entries[i]!.fingerprint!.exact)), source);
+  for (const i of unmatched) {
+    const c = byFingerprint.get(entries[i]!.fingerprint!.exact);
+    if (c) found[i] = { story: c.story, with: c.id, rule: 'fingerprint', score: 1 };
+  }
+
+  const window = settings.windowDays * DAY;
+  const near = open().filter((i) => {
+    const fp = entries[i]!.fingerprint;
+    return fp && fp.bands.length > 0 && fp.shingles.length >= settings.minShingles;
+  });
+  const keys = near.map((i) => lookupKeys(entries[i]!, window));
+  const byKey = await index.findByKeys(distinct(keys.flat()), source);
+  near.forEach((i, n) => {
+    const candidates = new Set<StoryCandidate>();
+    for (const key of keys[n]!) for (const c of byKey.get(key) ?? []) candidates.add(c);
+    found[i] = nearest(entries[i]!, candidates, settings);
+  });
+  return found;
+}
+
+/**
+ * What dedupe decides for an ingest plan: the story each new entry joins, and the index keys of
+ * every new and edited entry. With cross-source dedupe off, nothing is matched or indexed.
+ */
+export async function assignStories(plan: IngestPlan, index: StoryIndex, settings: DedupeSettings | undefined): Promise<StoryDecisions> {
+  if (!settings?.crossSource) return { fresh: plan.fresh.map(() => ({ keys: [] })), edited: plan.edited.map(() => []) };
+  const matches = await matchStories(plan.fresh, plan.source, index, settings);
+  return { fresh: plan.fresh.map((entry, i) => ({ match: matches[i], keys: indexKeys(entry) })), edited: plan.edited.map(indexKeys) };
+}

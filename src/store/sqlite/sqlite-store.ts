@@ -1,0 +1,517 @@
+// The embedded store: SQLite through better-sqlite3. Its calls are synchronous underneath; the
+// Store interface is asynchronous so that other stores can stand behind it. Writes are serialized
+// in this process (one connection, one transaction at a time); the lease and SQLite's own locking
+// serialize them across processes.
+import { createHash } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import type { Article, Entry, FetchState, IngestCounts, IngestPlan, StoryDecisions, StoryLink, Tag } from '../../model.js';
+import type {
+  ArticleQuery,
+  DuplicateGroup,
+  FailureRecord,
+  IngestTransaction,
+  LeaseHolder,
+  SearchFilters,
+  SourceRow,
+  Store,
+  StoreStats,
+  SuccessRecord,
+  TagCount,
+} from '../store.js';
+import { FetchStates } from './fetch-states.js';
+import { keysBlob } from './key-filter.js';
+import { Leases } from './leases.js';
+import { openDatabase, SCHEMA_VERSION, type Db } from './open.js';
+import { SEARCH_BATCH, SearchIndex } from './search-index.js';
+import { SqliteStoryIndex } from './story-index.js';
+
+interface ArticleRow {
+  id: string;
+  source: string;
+  identity: string;
+  title: string;
+  link: string | null;
+  published: number;
+  updated: number;
+  author: string | null;
+  summary: string;
+  content: string;
+  enclosures: string;
+  language: string | null;
+  content_hash: string;
+  story: string;
+  is_canonical: number;
+  tags: string | null;
+}
+
+/** What the store found of an entry's identity when it planned the ingest. */
+interface Known {
+  rowid: number;
+  id: string;
+  first_seen: number;
+  bands: Buffer | null;
+}
+
+/** A plan as this store makes it: the edited entries' rows ride along. */
+interface SqlitePlan extends IngestPlan {
+  known: Known[];
+}
+
+/** Stable article id: the same source and identity give the same id on every machine. */
+export function articleId(source: string, identity: string): string {
+  return createHash('sha256').update(`${source}\0${identity}`).digest('hex').slice(0, 16);
+}
+
+const ARTICLE_COLUMNS = `a.id, a.source, a.identity, a.title, a.link, a.published, a.updated, a.author,
+  a.summary, a.content, a.enclosures, a.language, a.content_hash, a.story, a.is_canonical, (SELECT json_group_array(json_array(t.slug, t.label)) FROM
+  (SELECT tags.slug, tags.label FROM article_tags at JOIN tags ON tags.slug = at.tag
+   WHERE at.article_id = a.id ORDER BY at.position) t) AS tags`;
+
+function toArticle(row: ArticleRow): Article {
+  const tags = (JSON.parse(row.tags ?? '[]') as [string, string][]).map(([slug, label]) => ({ slug, label }));
+  return {
+    id: row.id,
+    source: row.source,
+    identity: row.identity,
+    title: row.title,
+    link: row.link ?? undefined,
+    published: new Date(row.published),
+    updated: new Date(row.updated),
+    author: row.author ?? undefined,
+    summary: row.summary,
+    content: row.content,
+    enclosures: JSON.parse(row.enclosures),
+    language: row.language ?? undefined,
+    contentHash: row.content_hash,
+    tags,
+  };
+}
+
+export class SqliteStore implements Store {
+  /** For tests that look inside; nothing outside store/ touches it. */
+  readonly db: Db;
+  private readonly states: FetchStates;
+  private readonly leases: Leases;
+  private readonly stories: SqliteStoryIndex;
+  private readonly searchIndex: SearchIndex;
+  private readonly stmt;
+  /** The tail of the queue of writes: each waits for the one before it. */
+  private writes: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly file: string,
+    db = openDatabase(file),
+  ) {
+    this.db = db;
+    this.states = new FetchStates(db);
+    this.leases = new Leases(db);
+    this.stories = new SqliteStoryIndex(db);
+    this.searchIndex = new SearchIndex(db);
+    this.stmt = {
+      // A changed configured location starts the fetch state afresh.
+      upsertSource: db.prepare(
+        `INSERT INTO sources (name, type, location, created_at, position) VALUES (@name, @type, @location, @now, @position)
+         ON CONFLICT (name) DO UPDATE SET type = excluded.type, location = excluded.location, position = excluded.position,
+           url = CASE WHEN location = excluded.location THEN url END,
+           etag = CASE WHEN location = excluded.location THEN etag END,
+           last_modified = CASE WHEN location = excluded.location THEN last_modified END,
+           gone = CASE WHEN location = excluded.location THEN gone ELSE 0 END`,
+      ),
+      setRawHash: db.prepare('UPDATE articles SET raw_hash = @hash WHERE rowid = @rowid AND raw_hash IS NOT @hash'),
+      rawHashes: db.prepare('SELECT identity, raw_hash FROM articles WHERE source = ? AND raw_hash IS NOT NULL').raw(),
+      findHash: db.prepare('SELECT rowid, id, content_hash, first_seen, bands FROM articles WHERE source = ? AND identity = ?'),
+      tombstoned: db.prepare('SELECT 1 FROM tombstones WHERE (source = ? AND identity = ?) OR fingerprint = ? LIMIT 1'),
+      insert: db.prepare(
+        `INSERT INTO articles (id, source, identity, title, link, published, updated, first_seen, author, summary,
+           content, enclosures, language, content_hash, story, dedupe_rule, dedupe_of, dedupe_score, fingerprint, shingles, bands, raw_hash)
+         VALUES (@id, @source, @identity, @title, @link, @published, @updated, @first_seen, @author, @summary,
+           @content, @enclosures, @language, @content_hash, @story, @rule, @of, @score, @fingerprint, @shingles, @bands, @raw_hash)`,
+      ),
+      update: db.prepare(
+        `UPDATE articles SET title = @title, link = @link, published = @published, updated = @updated,
+           author = @author, summary = @summary, content = @content, enclosures = @enclosures,
+           language = @language, content_hash = @content_hash, fingerprint = @fingerprint, shingles = @shingles,
+           bands = CASE WHEN bands IS NULL THEN NULL ELSE @bands END, raw_hash = @raw_hash WHERE id = @id`,
+      ),
+      upsertTag: db.prepare('INSERT INTO tags (slug, label) VALUES (?, ?) ON CONFLICT (slug) DO NOTHING'),
+      clearTags: db.prepare('DELETE FROM article_tags WHERE article_id = ? RETURNING tag, label'),
+      addTag: db.prepare('INSERT INTO article_tags (article_id, tag, position, published, label) VALUES (?, ?, ?, ?, ?)'),
+      // The label of a tag is its most frequent spelling: counted per spelling, switched when overtaken.
+      spell: db.prepare('INSERT INTO tag_spellings (tag, label, n) VALUES (?, ?, ?) ON CONFLICT (tag, label) DO UPDATE SET n = n + excluded.n RETURNING n'),
+      relabel: db.prepare(
+        `UPDATE tags SET label = @label WHERE slug = @tag AND label <> @label
+           AND @n > coalesce((SELECT n FROM tag_spellings WHERE tag = @tag AND label = tags.label), 0)`,
+      ),
+      article: db.prepare(`SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE a.id = ?`),
+      tagCounts: db.prepare(
+        `SELECT tags.slug, tags.label, count(*) AS count FROM article_tags at JOIN tags ON tags.slug = at.tag
+         GROUP BY tags.slug ORDER BY count DESC, tags.slug`,
+      ),
+      tag: db.prepare('SELECT slug, label FROM tags WHERE slug = ?'),
+      tagPage: db.prepare(
+        `SELECT ${ARTICLE_COLUMNS}, (a.is_canonical = 1 OR EXISTS (SELECT 1 FROM articles c JOIN article_tags ct ON ct.article_id = c.id
+           AND ct.tag = x.tag WHERE c.story = a.story AND c.is_canonical = 1)) AS canon_has_tag
+         FROM article_tags x JOIN articles a ON a.id = x.article_id WHERE x.tag = ?
+         ORDER BY x.published DESC, a.id LIMIT ? OFFSET ?`,
+      ),
+      carriers: db.prepare(`SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE a.story = (SELECT story FROM articles WHERE id = ?) ORDER BY a.published, a.id`),
+      storyMembers: db.prepare(`SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE a.story = ? ORDER BY a.is_canonical DESC, a.published, a.id`),
+      duplicateStories: db.prepare('SELECT story FROM articles GROUP BY story HAVING count(*) > 1 ORDER BY max(published) DESC').pluck(),
+      storyCounts: db.prepare('SELECT coalesce(sum(is_canonical), 0) AS stories, count(*) - coalesce(sum(is_canonical), 0) AS merged FROM articles'),
+      changedSources: db.prepare('SELECT DISTINCT source FROM articles WHERE first_seen >= ? OR updated >= ?').pluck(),
+      changedTags: db.prepare('SELECT DISTINCT at.tag FROM article_tags at JOIN articles a ON a.id = at.article_id WHERE a.first_seen >= ? OR a.updated >= ?').pluck(),
+      findForDelete: db.prepare('SELECT rowid, id, source, identity, fingerprint, story FROM articles WHERE id = ?'),
+      tombstone: db.prepare(
+        'INSERT INTO tombstones (source, identity, fingerprint, deleted_at) VALUES (?, ?, ?, ?) ON CONFLICT (source, identity) DO UPDATE SET deleted_at = excluded.deleted_at',
+      ),
+      deleteArticle: db.prepare('DELETE FROM articles WHERE rowid = ?'),
+      dropUnusedTags: db.prepare('DELETE FROM tags WHERE NOT EXISTS (SELECT 1 FROM article_tags WHERE tag = tags.slug)'),
+      olderThan: db.prepare('SELECT id FROM articles WHERE published < ?').pluck(),
+      beyondNewest: db.prepare('SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY source ORDER BY published DESC, id) AS n FROM articles) WHERE n > ?').pluck(),
+    };
+  }
+
+  /** Runs `fn` once every write queued before it has finished: one transaction at a time. */
+  private exclusive<T>(fn: () => T | Promise<T>): Promise<T> {
+    const run = this.writes.then(fn, fn);
+    this.writes = run.catch(() => undefined);
+    return run;
+  }
+
+  async upsertSource(source: SourceRow, now: Date, position: number): Promise<void> {
+    await this.exclusive(() => this.stmt.upsertSource.run({ ...source, now: now.getTime(), position }));
+  }
+
+  async fetchState(name: string): Promise<FetchState | undefined> {
+    return this.states.get(name);
+  }
+
+  async fetchStates(): Promise<FetchState[]> {
+    return this.states.list();
+  }
+
+  recordSuccess(name: string, now: Date, record: SuccessRecord): Promise<void> {
+    return this.exclusive(() => this.states.recordSuccess(name, now, record));
+  }
+
+  recordFailure(name: string, now: Date, record: FailureRecord): Promise<void> {
+    return this.exclusive(() => this.states.recordFailure(name, now, record));
+  }
+
+  enableSource(name: string): Promise<boolean> {
+    return this.exclusive(() => this.states.enable(name));
+  }
+
+  acquireLease(name: string, holder: string, ttlMs: number, now: Date): Promise<boolean> {
+    return this.exclusive(() => this.leases.acquire(name, holder, ttlMs, now));
+  }
+
+  renewLease(name: string, holder: string, ttlMs: number, now: Date): Promise<boolean> {
+    return this.exclusive(() => this.leases.renew(name, holder, ttlMs, now));
+  }
+
+  releaseLease(name: string, holder: string): Promise<void> {
+    return this.exclusive(() => this.leases.release(name, holder));
+  }
+
+  async leaseHolder(name: string, now: Date): Promise<LeaseHolder | undefined> {
+    return this.leases.holderOf(name, now);
+  }
+
+  async rawHashes(source: string): Promise<Record<string, string>> {
+    return Object.fromEntries(this.stmt.rawHashes.all(source) as [string, string][]);
+  }
+
+  ingest<T>(work: (tx: IngestTransaction) => Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
+      this.db.exec('BEGIN IMMEDIATE');
+      let result: T;
+      try {
+        result = await work(this.transaction);
+        this.db.exec('COMMIT');
+      } catch (err) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw err;
+      }
+      if (this.searchIndex.size >= SEARCH_BATCH) this.searchIndex.flush();
+      return result;
+    });
+  }
+
+  /** What an ingest sees: the plan, the story lookups and the write, all on this connection. */
+  private readonly transaction: IngestTransaction = {
+    plan: async (source, entries) => this.plan(source, entries),
+    write: async (plan, stories, now) => this.write(plan as SqlitePlan, stories, now),
+    findByLinks: async (links, except) => this.stories.findByLinks(links, except),
+    findByFingerprints: async (fingerprints, except) => this.stories.findByFingerprints(fingerprints, except),
+    findByKeys: async (keys, except) => this.stories.findByKeys(keys, except),
+  };
+
+  private plan(source: string, entries: readonly Entry[]): SqlitePlan {
+    const plan: SqlitePlan = { source, fresh: [], edited: [], unchanged: 0, keptOut: 0, known: [] };
+    // One entry per identity: the last one given wins.
+    const last = new Map(entries.map((e) => [e.identity, e]));
+    for (const entry of last.values()) {
+      const known = this.stmt.findHash.get(source, entry.identity) as (Known & { content_hash: string }) | undefined;
+      if (known?.content_hash === entry.contentHash) {
+        if (entry.rawHash) this.stmt.setRawHash.run({ hash: entry.rawHash, rowid: known.rowid });
+        plan.unchanged += 1;
+      } else if (known) {
+        plan.edited.push(entry);
+        plan.known.push(known);
+      } else if (this.stmt.tombstoned.get(source, entry.identity, entry.fingerprint?.exact ?? null)) {
+        // Deleted and purged articles stay deleted.
+        plan.keptOut += 1;
+      } else {
+        plan.fresh.push(entry);
+      }
+    }
+    return plan;
+  }
+
+  private write(plan: SqlitePlan, stories: StoryDecisions, now: Date): IngestCounts {
+    plan.fresh.forEach((entry, i) => this.insertArticle(plan.source, entry, stories.fresh[i]!, now));
+    plan.edited.forEach((entry, i) => this.updateArticle(plan.source, entry, plan.known[i]!, stories.edited[i]!, now));
+    return { new: plan.fresh.length, updated: plan.edited.length, unchanged: plan.unchanged + plan.keptOut };
+  }
+
+  private row(source: string, entry: Entry, id: string) {
+    const fp = entry.fingerprint;
+    return {
+      id,
+      source,
+      identity: entry.identity,
+      title: entry.title,
+      link: entry.link ?? null,
+      published: entry.published.getTime(),
+      author: entry.author ?? null,
+      summary: entry.summary,
+      content: entry.content,
+      enclosures: JSON.stringify(entry.enclosures),
+      language: entry.language ?? null,
+      content_hash: entry.contentHash,
+      fingerprint: fp?.exact ?? null,
+      shingles: fp ? Buffer.from(fp.shingles.buffer, fp.shingles.byteOffset, fp.shingles.byteLength) : null,
+      raw_hash: entry.rawHash ?? null,
+    };
+  }
+
+  private insertArticle(source: string, entry: Entry, story: StoryDecisions['fresh'][number], now: Date): void {
+    const id = articleId(source, entry.identity);
+    const { match, keys } = story;
+    const row = {
+      ...this.row(source, entry, id),
+      updated: (entry.updated ?? entry.published).getTime(),
+      first_seen: now.getTime(),
+      story: match?.story ?? id,
+      rule: match?.rule ?? null,
+      of: match?.with ?? null,
+      score: match?.score ?? null,
+      bands: keysBlob(keys),
+    };
+    const rowid = Number(this.stmt.insert.run(row).lastInsertRowid);
+    this.searchIndex.queue(rowid, false, entry.title, entry.text, entry.summary);
+    this.addTags(id, entry.tags, row.published);
+    if (match) this.stories.settleCanonical(match, rowid);
+    this.stories.index(rowid, keys);
+  }
+
+  private updateArticle(source: string, entry: Entry, known: Known, keys: number[], now: Date): void {
+    const row = { ...this.row(source, entry, known.id), updated: now.getTime(), bands: keysBlob(keys) };
+    this.stmt.update.run(row);
+    for (const old of this.stmt.clearTags.all(known.id) as { tag: string; label: string }[]) this.spell(old.tag, old.label, -1);
+    this.searchIndex.queue(known.rowid, true, entry.title, entry.text, entry.summary);
+    this.addTags(known.id, entry.tags, row.published);
+    // The article's index keys follow its new text (an article left out of the index stays out).
+    if (known.bands) {
+      this.stories.removeKeys(known.rowid, known.bands);
+      this.stories.index(known.rowid, keys);
+    }
+  }
+
+  private addTags(id: string, tags: Tag[], published: number): void {
+    tags.forEach((tag, position) => {
+      this.stmt.upsertTag.run(tag.slug, tag.label);
+      this.stmt.addTag.run(id, tag.slug, position, published, tag.label);
+      this.spell(tag.slug, tag.label, 1);
+    });
+  }
+
+  private spell(tag: string, label: string, delta: number): void {
+    const { n } = this.stmt.spell.get(tag, label, delta) as { n: number };
+    if (delta > 0) this.stmt.relabel.run({ tag, label, n });
+  }
+
+  flushSearch(): Promise<void> {
+    return this.exclusive(() => this.searchIndex.flush());
+  }
+
+  async article(id: string): Promise<Article | undefined> {
+    const row = this.stmt.article.get(id) as ArticleRow | undefined;
+    return row && toArticle(row);
+  }
+
+  async articles(query: ArticleQuery = {}): Promise<Article[]> {
+    if (query.tag && query.stories) return this.tagStories(query.tag, query.limit ?? -1);
+    const where: string[] = [];
+    const params: unknown[] = [];
+    let from = 'articles a';
+    let order = 'a.published DESC, a.id';
+    if (query.tag) {
+      // Walk the (tag, published) index, then join the articles.
+      from = 'article_tags x JOIN articles a ON a.id = x.article_id';
+      where.push('x.tag = ?');
+      params.push(query.tag);
+      order = 'x.published DESC, a.id';
+    }
+    if (query.source) {
+      where.push('a.source = ?');
+      params.push(query.source);
+    }
+    if (query.stories) where.push('a.is_canonical = 1');
+    const sql = `SELECT ${ARTICLE_COLUMNS} FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY ${order} LIMIT ?`;
+    const rows = this.db.prepare(sql).all(...params, query.limit ?? -1) as ArticleRow[];
+    return rows.map(toArticle);
+  }
+
+  /**
+   * A tag's stories, newest first, each once: its canonical article when that carries the tag,
+   * else the newest of its articles that does. Pages through the (tag, published) index.
+   */
+  private tagStories(tag: string, limit: number): Article[] {
+    const out: Article[] = [];
+    const seen = new Set<string>();
+    const want = limit < 0 ? Infinity : limit;
+    for (let offset = 0; out.length < want; ) {
+      const size = limit < 0 ? 500 : Math.max(50, want * 2);
+      const rows = this.stmt.tagPage.all(tag, size, offset) as (ArticleRow & { canon_has_tag: number })[];
+      for (const row of rows) {
+        if (seen.has(row.story) || (row.canon_has_tag && !row.is_canonical)) continue;
+        seen.add(row.story);
+        out.push(toArticle(row));
+        if (out.length >= want) break;
+      }
+      if (rows.length < size) break;
+      offset += size;
+    }
+    return out;
+  }
+
+  async search(query: string, filters: SearchFilters = {}): Promise<Article[]> {
+    await this.flushSearch();
+    const where = ['articles_fts MATCH ?'];
+    const params: unknown[] = [query];
+    if (filters.tag) {
+      where.push('EXISTS (SELECT 1 FROM article_tags x WHERE x.article_id = a.id AND x.tag = ?)');
+      params.push(filters.tag);
+    }
+    if (filters.source) {
+      where.push('a.source = ?');
+      params.push(filters.source);
+    }
+    if (filters.since) {
+      where.push('a.published >= ?');
+      params.push(filters.since.getTime());
+    }
+    // bm25 with titles weighing four times the text.
+    const sql = `SELECT ${ARTICLE_COLUMNS} FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid
+      WHERE ${where.join(' AND ')} ORDER BY bm25(articles_fts, 4.0, 1.0), a.published DESC LIMIT ?`;
+    return (this.db.prepare(sql).all(...params, filters.limit ?? 20) as ArticleRow[]).map(toArticle);
+  }
+
+  async carriersOf(id: string): Promise<Article[]> {
+    return (this.stmt.carriers.all(id) as ArticleRow[]).map(toArticle);
+  }
+
+  async storyLink(id: string): Promise<StoryLink | undefined> {
+    return this.stories.linkOf(id);
+  }
+
+  async duplicateGroups(): Promise<DuplicateGroup[]> {
+    return (this.stmt.duplicateStories.all() as string[]).map((story) => ({
+      story,
+      members: (this.stmt.storyMembers.all(story) as ArticleRow[]).map((r) => ({ article: toArticle(r), link: this.stories.linkOf(r.id)! })),
+    }));
+  }
+
+  async tag(slug: string): Promise<Tag | undefined> {
+    return this.stmt.tag.get(slug) as Tag | undefined;
+  }
+
+  async tagCounts(): Promise<TagCount[]> {
+    return this.stmt.tagCounts.all() as TagCount[];
+  }
+
+  async changedSince(since: Date): Promise<{ sources: string[]; tags: string[] }> {
+    const t = since.getTime();
+    return { sources: this.stmt.changedSources.all(t, t) as string[], tags: this.stmt.changedTags.all(t, t) as string[] };
+  }
+
+  async count(what: 'articles' | 'tags' | 'sources'): Promise<number> {
+    return this.db.prepare(`SELECT count(*) FROM ${what}`).pluck().get() as number;
+  }
+
+  async stats(): Promise<StoreStats> {
+    const { stories, merged } = this.stmt.storyCounts.get() as { stories: number; merged: number };
+    const size = (f: string) => (existsSync(f) ? statSync(f).size : 0);
+    return {
+      articles: await this.count('articles'),
+      stories,
+      mergedDuplicates: merged,
+      bytes: this.file === ':memory:' ? 0 : size(this.file) + size(`${this.file}-wal`),
+      schemaVersion: SCHEMA_VERSION,
+    };
+  }
+
+  async expiredArticles(retention: { maxAgeDays: number; maxPerSource: number }, now: Date): Promise<string[]> {
+    const ids = new Set<string>();
+    if (retention.maxAgeDays > 0) for (const id of this.stmt.olderThan.all(now.getTime() - retention.maxAgeDays * 86_400_000) as string[]) ids.add(id);
+    if (retention.maxPerSource > 0) for (const id of this.stmt.beyondNewest.all(retention.maxPerSource) as string[]) ids.add(id);
+    return [...ids];
+  }
+
+  deleteArticles(ids: string[], now: Date): Promise<number> {
+    return this.exclusive(() => {
+      let deleted = 0;
+      this.db.transaction(() => {
+        const stories = new Set<string>();
+        for (const id of ids) {
+          const row = this.stmt.findForDelete.get(id) as { rowid: number; id: string; source: string; identity: string; fingerprint: string | null; story: string } | undefined;
+          if (!row) continue;
+          this.stmt.tombstone.run(row.source, row.identity, row.fingerprint, now.getTime());
+          for (const old of this.stmt.clearTags.all(row.id) as { tag: string; label: string }[]) this.spell(old.tag, old.label, -1);
+          this.stories.unindex(row.rowid);
+          this.searchIndex.remove(row.rowid);
+          this.stmt.deleteArticle.run(row.rowid);
+          stories.add(row.story);
+          deleted += 1;
+        }
+        // Stories that lost their canonical article get a new one.
+        for (const story of stories) this.stories.recomputeCanonical(story);
+        this.stmt.dropUnusedTags.run();
+      }).immediate();
+      return deleted;
+    });
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      return this.db.prepare('SELECT 1').pluck().get() === 1;
+    } catch {
+      return false;
+    }
+  }
+
+  async integrityCheck(): Promise<string> {
+    return String(this.db.pragma('integrity_check', { simple: true }));
+  }
+
+  close(): Promise<void> {
+    return this.exclusive(() => {
+      if (!this.db.open) return;
+      if (this.searchIndex.size) this.searchIndex.flush();
+      this.db.close();
+    });
+  }
+}

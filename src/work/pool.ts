@@ -1,0 +1,149 @@
+// Where stages run: a few worker threads (so that a huge or hostile document never blocks the
+// main thread, which serves HTTP and writes the store, and a runaway job can be stopped), or this
+// thread. Each job goes to the least busy worker, with a time limit.
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { fromWire, ParseError, type WireError } from '../errors.js';
+import { runStages, type StageCall } from './stages.js';
+import type { Job } from './worker.js';
+
+export interface Work {
+  /** Runs the stages in order on `input`; `transfer` lists buffers handed over rather than copied. */
+  run<T>(stages: StageCall[], input: unknown, transfer?: ArrayBuffer[]): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** The stages run on this thread: for callers that need no isolation. */
+export function inThread(): Work {
+  return {
+    run: async <T>(stages: StageCall[], input: unknown) => (await runStages(stages, input)) as T,
+    close: async () => undefined,
+  };
+}
+
+/** A buffer that may be handed to a worker: one that owns its whole ArrayBuffer (not a slice of Node's pool). */
+export function transferable(bytes: Uint8Array): ArrayBuffer[] {
+  const buffer = bytes.buffer;
+  return buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength ? [buffer] : [];
+}
+
+// The built JavaScript runs dist/work/worker.js. Tests run the TypeScript sources, and so does the
+// worker: it loads src/work/worker.ts through tsx (a devDependency), never a stale build.
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+
+function startWorker(): Worker {
+  if (!FROM_SOURCE) return new Worker(new URL('./worker.js', import.meta.url));
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const entry = new URL('./worker.ts', import.meta.url).href;
+  return new Worker(`import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`, { eval: true });
+}
+
+interface Pending {
+  worker: Worker;
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+type Reply = { ready: true } | { id: number; ok: true; value: unknown } | { id: number; ok: false; error: WireError };
+
+export class WorkerPool implements Work {
+  private readonly workers: (Worker | undefined)[];
+  private readonly busy = new Map<Worker, number>();
+  /** Resolves once a worker has loaded its code: a job's time limit starts then, not at start-up. */
+  private readonly ready = new Map<Worker, Promise<void>>();
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+
+  constructor(
+    private readonly timeLimitMs = 30_000,
+    size = Math.max(1, Math.min(4, availableParallelism())),
+  ) {
+    this.workers = new Array(size).fill(undefined);
+  }
+
+  private start(slot: number): Worker {
+    const worker = startWorker();
+    let loaded!: () => void;
+    this.ready.set(worker, new Promise<void>((ok) => (loaded = ok)));
+    worker.on('message', (msg: Reply) => {
+      if ('ready' in msg) return loaded();
+      const p = this.pending.get(msg.id);
+      if (!p) return;
+      this.settle(msg.id);
+      if (msg.ok) p.resolve(msg.value);
+      else p.reject(fromWire(msg.error));
+    });
+    worker.on('error', (err) => this.failAll(worker, new ParseError(`worker crashed: ${err.message}`)));
+    worker.on('exit', () => {
+      if (this.workers[slot] === worker) this.workers[slot] = undefined;
+      this.failAll(worker, new ParseError('worker stopped'));
+      this.ready.delete(worker);
+      loaded();
+    });
+    this.workers[slot] = worker;
+    this.busy.set(worker, 0);
+    worker.unref(); // an idle worker never keeps the process alive
+    return worker;
+  }
+
+  /** The least busy worker, started on first use. */
+  private pick(): Worker {
+    let best: Worker | undefined;
+    for (let slot = 0; slot < this.workers.length; slot += 1) {
+      const worker = this.workers[slot] ?? this.start(slot);
+      if (!best || this.busy.get(worker)! < this.busy.get(best)!) best = worker;
+    }
+    return best!;
+  }
+
+  private settle(id: number): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    clearTimeout(p.timer);
+    this.pending.delete(id);
+    const left = (this.busy.get(p.worker) ?? 1) - 1;
+    this.busy.set(p.worker, left);
+    if (left === 0) p.worker.unref();
+  }
+
+  /** Fails what was sent to one worker (a stopped worker's replacement keeps its own jobs). */
+  private failAll(worker: Worker, err: Error): void {
+    for (const [id, p] of this.pending) {
+      if (p.worker !== worker) continue;
+      this.settle(id);
+      p.reject(err);
+    }
+  }
+
+  async run<T>(stages: StageCall[], input: unknown, transfer: ArrayBuffer[] = []): Promise<T> {
+    const worker = this.pick();
+    worker.ref();
+    this.busy.set(worker, this.busy.get(worker)! + 1);
+    const id = this.nextId++;
+    await this.ready.get(worker);
+    if (!this.workers.includes(worker)) throw new ParseError('worker stopped before it started');
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        // A busy main thread can run this timer before it reads a reply that is already waiting:
+        // look again after the poll phase has delivered the messages.
+        setImmediate(() => {
+          if (!this.pending.has(id)) return;
+          // A job that takes this long is hostile or broken: stop its worker; a new one starts.
+          this.failAll(worker, new ParseError(`parsing took longer than ${this.timeLimitMs / 1000} s; gave up`));
+          const slot = this.workers.indexOf(worker);
+          if (slot >= 0) this.workers[slot] = undefined;
+          void worker.terminate();
+        });
+      }, this.timeLimitMs);
+      this.pending.set(id, { worker, resolve: resolve as (v: unknown) => void, reject, timer });
+      const job: Job = { id, stages, input };
+      worker.postMessage(job, transfer);
+    });
+  }
+
+  async close(): Promise<void> {
+    const workers = this.workers.splice(0, this.workers.length, ...new Array(this.workers.length).fill(undefined));
+    await Promise.all(workers.map((w) => w?.terminate()));
+  }
+}

@@ -1,0 +1,68 @@
+// The stages that may run off the main thread, by name. A job is a list of stages, chosen by the
+// orchestrator (refresh.ts); each stage takes the output of the one before it.
+import { fingerprintEntries } from '../dedupe/fingerprint.js';
+import { readSeedFolder, type SeedFolder } from '../ingest/seeds.js';
+import { identifyEntries, type IdentifiedEntry, type IdentifyOptions } from '../normalize/identity.js';
+import { normalizeEntries, skipUnchanged, type NormalizeOptions } from '../normalize/normalize-entry.js';
+import { parseFeed, type FeedDocument } from '../parse/parse-feed.js';
+import { parseSeeds, type SeedOptions } from '../parse/seed.js';
+import type { Entry } from '../model.js';
+import type { RawFeed } from '../parse/types.js';
+
+/** A feed without its entries: what the orchestrator keeps of it once the entries are identified. */
+export type FeedMeta = Omit<RawFeed, 'entries'>;
+
+/** A feed's entries on their way through the stages: those still to normalize, and those done. */
+export interface Batch {
+  feed: FeedMeta;
+  todo: IdentifiedEntry[];
+  done: Entry[];
+  /** How many entries were dropped as stored unchanged. */
+  unchanged: number;
+}
+
+export const STAGES = {
+  /** ingest: every seed document of a folder. */
+  readSeeds: (input: { dir: string; maxBytes: number }): SeedFolder => readSeedFolder(input.dir, input.maxBytes),
+  /** parse: seed documents as one feed; files the reader refused stay refused. */
+  parseSeeds: (folder: SeedFolder, options: SeedOptions): RawFeed => {
+    const feed = parseSeeds(folder.files, options);
+    return { ...feed, refused: [...folder.refused, ...feed.refused] };
+  },
+  /** parse: feed bytes. */
+  parseFeed: (input: { bytes: Uint8Array; doc: FeedDocument }): Promise<RawFeed> => parseFeed(input.bytes, input.doc),
+  /** normalize: which entries are kept, and who each is. */
+  identify: ({ entries, ...feed }: RawFeed, options: IdentifyOptions): Batch => ({ feed, todo: identifyEntries({ ...feed, entries }, options), done: [], unchanged: 0 }),
+  /** normalize: entries stored exactly so already go no further. */
+  skipUnchanged: (batch: Batch, options: NormalizeOptions): Batch => {
+    const { entries, unchanged } = skipUnchanged(batch.todo, options);
+    return { ...batch, todo: entries, unchanged: batch.unchanged + unchanged };
+  },
+  /** normalize: entries as readers will see them; at most `limit` of them, the rest stay to do. */
+  normalize: (batch: Batch, options: NormalizeOptions & { limit?: number }): Batch => {
+    const now = options.limit === undefined ? batch.todo : batch.todo.slice(0, options.limit);
+    return { ...batch, todo: batch.todo.slice(now.length), done: [...batch.done, ...normalizeEntries(now, options)] };
+  },
+  /** dedupe: each normalized entry's fingerprint. */
+  fingerprint: (batch: Batch): Batch => ({ ...batch, done: fingerprintEntries(batch.done) }),
+};
+
+export type StageName = keyof typeof STAGES;
+type Stage<N extends StageName> = (typeof STAGES)[N];
+
+export interface StageCall {
+  name: StageName;
+  options?: unknown;
+}
+
+/** A stage with its options, for a job. */
+export function stage<N extends StageName>(name: N, ...options: Parameters<Stage<N>> extends [unknown, infer O] ? [O] : []): StageCall {
+  return { name, options: options[0] };
+}
+
+/** Runs a job's stages in order, here. */
+export async function runStages(stages: readonly StageCall[], input: unknown): Promise<unknown> {
+  let value = input;
+  for (const { name, options } of stages) value = await (STAGES[name] as (input: unknown, options: unknown) => unknown)(value, options);
+  return value;
+}

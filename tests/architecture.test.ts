@@ -1,0 +1,96 @@
+// The shape of src/: each stage in its own room, imports pointing one way. This reads every import
+// of every source file and fails on one that breaks the rules, naming the file and the import.
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const SRC = resolve(__dirname, '../src');
+
+/** Which rooms each room may import from (besides itself). */
+const LEAVES = ['lib', 'model', 'errors', 'version', 'log'];
+const STAGES = ['config', 'ingest', 'parse', 'normalize', 'dedupe', 'store', 'publish', 'serve', 'work'];
+const ORCHESTRATORS = ['refresh', 'scheduler', 'due', 'site'];
+const ALLOWED: Record<string, string[]> = {
+  lib: [],
+  model: [],
+  errors: [],
+  version: [],
+  log: [],
+  config: ['lib', 'model', 'errors'],
+  ingest: ['lib', 'model', 'errors', 'version', 'config'],
+  parse: ['lib', 'model', 'errors'],
+  normalize: ['lib', 'model', 'errors', 'parse'],
+  dedupe: ['lib', 'model', 'errors', 'config'],
+  store: ['lib', 'model', 'errors', 'config'],
+  publish: [...LEAVES, 'config'],
+  serve: [...LEAVES, 'config', 'publish'],
+  // The worker runs the stages it is handed: it knows them by name, and nothing after them.
+  work: ['lib', 'model', 'errors', 'ingest', 'parse', 'normalize', 'dedupe'],
+  // The orchestrators call the stages (refresh the write side, site the read side).
+  refresh: [...LEAVES, ...STAGES, 'due'],
+  scheduler: [...LEAVES, ...STAGES, 'refresh', 'due'],
+  due: [...LEAVES, 'config'],
+  site: [...LEAVES, ...STAGES],
+  daemon: [...LEAVES, ...STAGES, ...ORCHESTRATORS],
+  commands: [...LEAVES, ...STAGES, ...ORCHESTRATORS, 'daemon'],
+  cli: [...LEAVES, 'commands'],
+  main: ['cli'],
+};
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+    .map((e) => join(e.parentPath, e.name));
+}
+
+/** The room of a file: its folder under src/, or its own name for the files at the top. */
+function roomOf(file: string): string {
+  const [first, ...rest] = relative(SRC, file).split(sep);
+  return rest.length ? first! : first!.replace(/\.ts$/, '');
+}
+
+const files = sourceFiles(SRC);
+const imports = files.flatMap((file) => {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s+'([^']+)'|\bimport\(\s*'([^']+)'\s*\)/g)].map((m) => ({ file, spec: (m[1] ?? m[2])! }));
+});
+const local = imports.filter((i) => i.spec.startsWith('.')).map((i) => ({ ...i, target: resolve(dirname(i.file), i.spec.replace(/\.js$/, '.ts')) }));
+
+describe('src/ reads in one direction', () => {
+  it('finds the source files and their imports', () => {
+    expect(files.length).toBeGreaterThan(50);
+    expect(local.length).toBeGreaterThan(150);
+    for (const file of files) expect(ALLOWED[roomOf(file)], `${relative(SRC, file)} is in no known room`).toBeDefined();
+  });
+
+  it('every import points to a room its own room may use', () => {
+    const broken = local
+      .filter(({ file, target }) => {
+        const from = roomOf(file);
+        const to = roomOf(target);
+        return from !== to && !ALLOWED[from]!.includes(to);
+      })
+      .map(({ file, spec }) => `${relative(SRC, file)} imports ${spec}`);
+    expect(broken).toEqual([]);
+  });
+
+  it('parse never imports normalize, the store or ingest', () => {
+    const parse = local.filter(({ file }) => roomOf(file) === 'parse').map(({ spec }) => spec);
+    expect(parse.filter((spec) => /\/(normalize|store|ingest)\//.test(spec))).toEqual([]);
+  });
+
+  it('only the store opens the database, and only config reads the environment', () => {
+    const outside = (room: string) => files.filter((f) => roomOf(f) !== room).map((f) => ({ f, text: readFileSync(f, 'utf8') }));
+    const database = outside('store').filter(({ text }) => /from 'better-sqlite3'|from 'pg'|\bdb\.(prepare|pragma|exec|transaction)\(/.test(text));
+    expect(database.map(({ f }) => relative(SRC, f))).toEqual([]);
+    const environment = outside('config').filter(({ text }) => /process\.env\b/.test(text));
+    expect(environment.map(({ f }) => relative(SRC, f))).toEqual([]);
+  });
+
+  it('lib and the model import nothing of ours outside themselves', () => {
+    for (const { file, target } of local) {
+      const from = roomOf(file);
+      if (from === 'lib' || from === 'model' || from === 'errors') expect(roomOf(target), relative(SRC, file)).toBe(from);
+    }
+  });
+});
