@@ -1,0 +1,43 @@
+// Identities within a source: the fallback chain, and one entry per identity.
+import { describe, expect, it } from 'vitest';
+import { identifyEntries } from '../../src/normalize/identity.js';
+import type { RawEntry, RawFeed } from '../../src/parse/types.js';
+
+const feed = (entries: Partial<RawEntry>[]): RawFeed => ({
+  format: 'rss',
+  version: '2.0',
+  skipHours: [],
+  skipDays: [],
+  warnings: [],
+  refused: [],
+  entries: entries.map((e) => ({ tags: [], enclosures: [], ...e })),
+});
+const text = (value: string) => ({ type: 'text' as const, value });
+
+describe('identifyEntries', () => {
+  it('guid; guid and link where the guid repeats; link; else a hash', () => {
+    const ids = identifyEntries(
+      feed([
+        { id: 'g1', link: 'https://a.example/1' },
+        { id: 'dup', link: 'https://a.example/2' },
+        { id: 'dup', link: 'https://a.example/3?utm_source=x' },
+        { link: 'https://a.example/4' },
+        { title: text('No id, no link') },
+      ]),
+      {},
+    ).map((e) => e.identity);
+    expect(ids.slice(0, 4)).toEqual(['g1', 'dup\nhttps://a.example/2', 'dup\nhttps://a.example/3', 'https://a.example/4']);
+    expect(ids[4]).toMatch(/^sha256:[0-9a-f]{32}$/);
+  });
+
+  it('keeps the last of two entries with one identity: the same one at every fetch of the same feed', () => {
+    const a = { id: 'same', link: 'https://a.example/x', title: text('First') };
+    const b = { id: 'same', link: 'https://a.example/x', title: text('Second') };
+    expect(identifyEntries(feed([a, b]), {}).map((e) => e.raw.title?.value)).toEqual(['Second']);
+    expect(identifyEntries(feed([b, a]), {}).map((e) => e.raw.title?.value)).toEqual(['First']);
+  });
+
+  it('keeps the first maxItems entries', () => {
+    expect(identifyEntries(feed([{ id: '1' }, { id: '2' }, { id: '3' }]), { maxItems: 2 }).map((e) => e.identity)).toEqual(['1', '2']);
+  });
+});
