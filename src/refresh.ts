@@ -2,11 +2,10 @@
 // read or fetch → parse → normalize → match stories → store; then the outcome is recorded on the
 // source. Parsing, normalizing and fingerprinting run where `work` says (worker threads).
 import { sourceLocation, sourcePath } from './config/load-config.js';
-import type { Config, DedupeSettings, FeedSource, FileSource, Source } from './config/schema.js';
+import type { Config, DedupeSettings, FeedSource, Source } from './config/schema.js';
 import { assignStories } from './dedupe/stories.js';
 import { BusyError, errorMessage, FetchError, InputError } from './errors.js';
 import { documentOf, fetchDepsOf, fetchFeed, type FetchDeps } from './ingest/fetch.js';
-import { readFeedFile } from './ingest/files.js';
 import type { Logger } from './log.js';
 import type { Entry, IngestCounts, RefreshResult } from './model.js';
 import type { NormalizeOptions } from './normalize/normalize-entry.js';
@@ -35,7 +34,8 @@ const BATCH = 250;
 /** What reading or fetching a source gave: something to parse, or the reason there is nothing. */
 type Input =
   | { kind: 'seeds'; dir: string }
-  | { kind: 'document'; bytes: Uint8Array; doc: FeedDocument; success?: SuccessRecord }
+  | { kind: 'file'; path: string; doc: FeedDocument }
+  | { kind: 'document'; bytes: Uint8Array; doc: FeedDocument; success: SuccessRecord }
   | { kind: 'not modified'; success: SuccessRecord }
   | { kind: 'skipped'; reason: string };
 
@@ -44,11 +44,6 @@ function cacheUntil(headers: Record<string, string | undefined>, now: Date): Dat
   if (maxAge) return new Date(now.getTime() + Number(maxAge[1]) * 1000);
   const expires = headers.expires ? Date.parse(headers.expires) : NaN;
   return Number.isFinite(expires) ? new Date(expires) : undefined;
-}
-
-async function readLocalFeed(source: FileSource, deps: RefreshDeps): Promise<Input> {
-  const bytes = await readFeedFile(sourcePath(deps.config, source.path), deps.config.fetch.maxBodySize);
-  return { kind: 'document', bytes, doc: { timezone: source.timezone } };
 }
 
 async function fetchRemote(source: FeedSource, deps: RefreshDeps, now: Date): Promise<Input> {
@@ -71,10 +66,13 @@ async function fetchRemote(source: FeedSource, deps: RefreshDeps, now: Date): Pr
   return { kind: 'document', bytes: response.body!, doc: { ...documentOf(response), timezone: source.timezone }, success };
 }
 
-/** Read or fetch: a seed folder, a feed file, or a remote feed (politely, with its validators). */
+/**
+ * Read or fetch: a remote feed is fetched here (politely, with its validators); a seed folder or a
+ * feed file is read by the worker that parses it, off this thread.
+ */
 function readSource(source: Source, deps: RefreshDeps, now: Date): Promise<Input> {
   if (source.type === 'seeds') return Promise.resolve({ kind: 'seeds', dir: sourcePath(deps.config, source.path) });
-  if (source.type === 'file') return readLocalFeed(source, deps);
+  if (source.type === 'file') return Promise.resolve({ kind: 'file', path: sourcePath(deps.config, source.path), doc: { timezone: source.timezone } });
   return fetchRemote(source, deps, now);
 }
 
@@ -89,7 +87,7 @@ function normalizeOptions(source: Source, deps: RefreshDeps, now: Date): Normali
  * the source stored exactly so already go no further, and the same job normalizes the first batch
  * of the others (a small feed is done in one job).
  */
-async function parse(input: Extract<Input, { kind: 'seeds' | 'document' }>, source: Source, deps: RefreshDeps, options: NormalizeOptions): Promise<Batch> {
+async function parse(input: Extract<Input, { kind: 'seeds' | 'file' | 'document' }>, source: Source, deps: RefreshDeps, options: NormalizeOptions): Promise<Batch> {
   const known = await deps.store.rawHashes(source.name);
   const then = [stage('identify', options), stage('skipUnchanged', { ...options, known }), stage('normalize', { ...options, limit: BATCH }), stage('fingerprint')];
   if (input.kind === 'seeds') {
@@ -97,10 +95,11 @@ async function parse(input: Extract<Input, { kind: 'seeds' | 'document' }>, sour
     return deps.work.run([stage('readSeeds'), stage('parseSeeds', seeds), ...then], { dir: input.dir, maxBytes: MAX_SEED_BYTES });
   }
   try {
+    if (input.kind === 'file') return await deps.work.run([stage('readFeedFile'), stage('parseFeed'), ...then], { path: input.path, maxBytes: deps.config.fetch.maxBodySize, doc: input.doc });
     return await deps.work.run([stage('parseFeed'), ...then], { bytes: input.bytes, doc: input.doc }, transferable(input.bytes));
   } catch (err) {
-    // A feed file's errors name the file.
-    if (source.type === 'file') throw new InputError(`${sourcePath(deps.config, source.path)}: ${errorMessage(err)}`);
+    // A feed file's errors name the file (reading errors do already).
+    if (input.kind === 'file' && !(err instanceof InputError)) throw new InputError(`${input.path}: ${errorMessage(err)}`);
     throw err;
   }
 }
@@ -151,7 +150,7 @@ async function ingestSource(source: Source, deps: RefreshDeps, now: Date): Promi
   const { feed, unchanged } = parsed;
   const counts = await storeEntries(deps.store, source.name, entries, now, deps.config.dedupe);
   // Validators are recorded only once the entries are stored: a failed ingest is fetched again in full.
-  const success = input.kind === 'document' && input.success ? { ...input.success, ttlMinutes: feed.ttlMinutes, skipHours: feed.skipHours, skipDays: feed.skipDays } : {};
+  const success = input.kind === 'document' ? { ...input.success, ttlMinutes: feed.ttlMinutes, skipHours: feed.skipHours, skipDays: feed.skipDays } : {};
   await deps.store.recordSuccess(source.name, now, success);
   return { ...counts, unchanged: counts.unchanged + unchanged, refused: feed.refused, warnings: warningsOf(source, feed) };
 }

@@ -1,6 +1,7 @@
 // The stages that may run off the main thread, by name. A job is a list of stages, chosen by the
 // orchestrator (refresh.ts); each stage takes the output of the one before it.
 import { fingerprintEntries } from '../dedupe/fingerprint.js';
+import { readFeedFile } from '../ingest/files.js';
 import { readSeedFolder, type SeedFolder } from '../ingest/seeds.js';
 import { identifyEntries, type IdentifiedEntry, type IdentifyOptions } from '../normalize/identity.js';
 import { normalizeEntries, skipUnchanged, type NormalizeOptions } from '../normalize/normalize-entry.js';
@@ -22,6 +23,8 @@ export interface Batch {
 }
 
 export const STAGES = {
+  /** ingest: a local feed file, with the document's parse options. */
+  readFeedFile: async (input: { path: string; maxBytes: number; doc: FeedDocument }): Promise<{ bytes: Uint8Array; doc: FeedDocument }> => ({ bytes: await readFeedFile(input.path, input.maxBytes), doc: input.doc }),
   /** ingest: every seed document of a folder. */
   readSeeds: (input: { dir: string; maxBytes: number }): SeedFolder => readSeedFolder(input.dir, input.maxBytes),
   /** parse: seed documents as one feed; files the reader refused stay refused. */
