@@ -19,6 +19,7 @@ import { startCommand } from './commands/start.js';
 import { statsCommand } from './commands/stats.js';
 import { ConfigError, UsageError, errorMessage } from './errors.js';
 import { parseFeedDate } from './lib/dates.js';
+import type { StopSignals } from './lib/signals.js';
 import { VERSION } from './version.js';
 
 function positiveInt(value: string): number {
@@ -66,6 +67,7 @@ function program(session: Session, setCode: (code: number) => void): Command {
     async (...values: unknown[]) => {
       const cmd = values.at(-1) as Command;
       Object.assign(session.options, cmd.optsWithGlobals());
+      if (command !== (serveCommand as unknown)) session.signals?.release();
       setCode(await command(session, args(...(values.slice(0, -1) as never[]))));
     };
 
@@ -180,9 +182,13 @@ function program(session: Session, setCode: (code: number) => void): Command {
   return cli;
 }
 
-/** Runs the CLI and returns the exit code: 0 ok, 1 something failed, 2 usage or configuration error. */
-export async function main(argv: string[], io: Io = { out: process.stdout, err: process.stderr }): Promise<number> {
-  const session = new Session({}, io);
+/**
+ * Runs the CLI and returns the exit code: 0 ok, 1 something failed, 2 usage or configuration error.
+ * `signals` are the stop signals caught since the process started: the daemon takes them, and
+ * every other command lets them end the process.
+ */
+export async function main(argv: string[], io: Io = { out: process.stdout, err: process.stderr }, signals?: StopSignals): Promise<number> {
+  const session = new Session({}, io, signals);
   let code = 0;
   try {
     await program(session, (c) => (code = c)).parseAsync(argv, { from: 'user' });

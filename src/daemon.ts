@@ -1,20 +1,26 @@
-// `tidings serve`: wiring only. loadConfig → openStore → HTTP server + scheduler; signals.
+// `tidings serve`: wiring only. loadConfig → openStore → HTTP server + scheduler; signals. The
+// store is what every process agrees on: the daemon follows its change sequence (whoever wrote),
+// and its own configuration file (whoever edited it).
+import { stat } from 'node:fs/promises';
 import pino from 'pino';
 import pretty from 'pino-pretty';
 import { colourWanted, loadConfig, serverAddress, type Paths } from './config/load-config.js';
 import type { Config } from './config/schema.js';
 import { cronInterval } from './due.js';
-import { errorMessage } from './errors.js';
+import { errorMessage, UsageError } from './errors.js';
+import { thisProcess } from './lib/process.js';
+import type { StopSignals } from './lib/signals.js';
 import type { Logger } from './log.js';
-import type { RefreshResult } from './model.js';
+import type { Changes, RefreshResult } from './model.js';
 import { FEED_FORMATS } from './publish/feeds.js';
 import { pingHubs } from './publish/websub.js';
 import { Scheduler } from './scheduler.js';
 import { Metrics } from './serve/metrics.js';
-import { createHandler, listen, type LastRefresh } from './serve/server.js';
+import { createHandler, listen, type LastRefresh, type Listening } from './serve/server.js';
 import { SiteCache } from './serve/site-cache.js';
 import { renderPath } from './site.js';
 import { openStore } from './store/open-store.js';
+import type { Store } from './store/store.js';
 import { WorkerPool } from './work/pool.js';
 
 export interface DaemonOptions {
@@ -23,7 +29,17 @@ export interface DaemonOptions {
   port?: number;
   /** Where the listening address is announced. */
   out?: NodeJS.WritableStream;
+  /** Stop signals caught since the process started; without them, this installs its own handlers. */
+  signals?: StopSignals;
 }
+
+/** The lease a running daemon holds, so that other processes can say that it will see their changes. */
+export const DAEMON_LEASE = 'daemon';
+const PRESENCE_TTL = 60_000;
+/** How often the change sequence and the configuration file are looked at. */
+const WATCH_EVERY = 250;
+/** Shutdown gives up waiting and exits after this. */
+const SHUTDOWN_LIMIT = 9_000;
 
 function newLogger() {
   // JSON lines for log collectors; readable lines on a terminal.
@@ -36,89 +52,174 @@ function shortestInterval(config: Config): number {
   return Math.max(60, Math.min(...schedules.map((s) => cronInterval(s))));
 }
 
+/** The pages that show sources' fetch status: what a recorded fetch outcome changes. */
+const showsStatus = (path: string) => path === 'index.html' || (path.startsWith('sources/') && path.endsWith('.html'));
+
+async function listenOrExplain(handler: ReturnType<typeof createHandler>, host: string, port: number): Promise<Listening> {
+  try {
+    return await listen(handler, host, port);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new UsageError(`cannot listen on ${host}:${port}: the port is in use (another tidings serve?); pass --port N or set PORT, or server.port in the configuration`);
+    if (code === 'EACCES') throw new UsageError(`cannot listen on ${host}:${port}: not allowed (ports below 1024 need privileges); pass --port N or set PORT`);
+    throw err;
+  }
+}
+
 /** Runs until SIGTERM or SIGINT; resolves with the exit code. */
 export async function runDaemon(options: DaemonOptions): Promise<number> {
-  const log: Logger = newLogger();
-  let config = loadConfig(options.paths.config);
-  const store = openStore(options.paths.db);
-  const work = new WorkerPool();
-  const metrics = new Metrics();
-  metrics.articles.set(await store.count('articles'));
-  const render = () => (path: string, limit?: number) => renderPath({ config, store, log }, path, limit);
-  const cache = new SiteCache(render());
-  let maxAge = shortestInterval(config);
-  let lastRefresh: LastRefresh | undefined;
-  const controller = new AbortController();
+  // Signals first: one that comes while the daemon starts stops it as surely as one that comes later.
+  let exit!: (code: number) => void;
+  const exited = new Promise<number>((ok) => (exit = ok));
+  let stopping = false;
+  const parts: { store?: Store; work?: WorkerPool; scheduler?: Scheduler; server?: Listening; timers: NodeJS.Timeout[]; controller: AbortController; log?: Logger } = {
+    timers: [],
+    controller: new AbortController(),
+  };
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    const log = parts.log;
+    log?.info({ signal }, `${signal}: shutting down`);
+    const force = setTimeout(() => {
+      log?.error({}, `shutdown took longer than ${SHUTDOWN_LIMIT / 1000} s; exiting`);
+      process.exit(1);
+    }, SHUTDOWN_LIMIT);
+    force.unref();
+    try {
+      for (const t of parts.timers) clearInterval(t);
+      await parts.scheduler?.stop();
+      parts.controller.abort();
+      // Workers in flight are stopped (their sources fail, and are fetched again next time); the
+      // refresh then unwinds, the commit under way included, and the store closes last.
+      await Promise.all([parts.server?.close(), parts.work?.close()]);
+      await parts.scheduler?.idle();
+      await parts.store?.releaseLease(DAEMON_LEASE, parts.scheduler?.holder.name ?? '');
+      await parts.store?.close();
+      log?.info({}, 'stopped');
+    } catch (err) {
+      log?.error({}, `shutdown: ${errorMessage(err)}`);
+    }
+    clearTimeout(force);
+    exit(0);
+  };
+  if (options.signals) options.signals.handle((signal) => void shutdown(signal));
+  else for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void shutdown(signal));
 
-  const onRefreshed = async (results: RefreshResult[], seconds: number, started: Date) => {
-    const failed = results.filter((r) => !r.ok).length;
-    lastRefresh = { at: new Date(), ok: failed === 0, sources: results.length, failed };
-    metrics.recordRefresh(results, seconds, await store.count('articles'));
-    if (!results.some((r) => r.new || r.updated)) return;
-    cache.invalidate();
-    const hubs = config.websub?.hubs ?? [];
-    if (hubs.length) {
+  try {
+    await start();
+  } catch (err) {
+    // A signal during start-up closed what had been opened: that is a shutdown, not a failure.
+    if (stopping) return exited;
+    throw err;
+  }
+  return exited;
+
+  async function start(): Promise<void> {
+    const log: Logger = newLogger();
+    parts.log = log;
+    log.info({ config: options.paths.config, db: options.paths.db }, `starting (pid ${process.pid})`);
+    let config = loadConfig(options.paths.config);
+    const store = openStore(options.paths.db);
+    parts.store = store;
+    const work = new WorkerPool();
+    parts.work = work;
+    const metrics = new Metrics();
+    metrics.articles.set(await store.count('articles'));
+    const render = () => (path: string, limit?: number) => renderPath({ config, store, log }, path, limit);
+    const cache = new SiteCache(render(), config.server.cacheSize);
+    let maxAge = shortestInterval(config);
+    let lastRefresh: LastRefresh | undefined;
+
+    // The change sequence, whoever moved it: this daemon's ingest, a CLI refresh, a purge, an enable.
+    let seen: Changes = await store.changes();
+    let looking = false;
+    const follow = async () => {
+      if (looking || stopping) return;
+      looking = true;
+      try {
+        const now = await store.changes();
+        if (now.seq !== seen.seq) cache.invalidate();
+        else if (now.checked !== seen.checked) cache.invalidate(showsStatus);
+        seen = now;
+      } catch (err) {
+        log.error({}, `cannot read the change sequence: ${errorMessage(err)}`);
+      } finally {
+        looking = false;
+      }
+    };
+
+    const onRefreshed = async (results: RefreshResult[], seconds: number, started: Date) => {
+      const failed = results.filter((r) => !r.ok).length;
+      lastRefresh = { at: new Date(), ok: failed === 0, sources: results.length, failed };
+      metrics.recordRefresh(results, seconds, await store.count('articles'));
+      const hubs = config.websub?.hubs ?? [];
+      if (!hubs.length || !results.some((r) => r.new || r.updated)) return;
       const changed = await store.changedSince(started);
       const paths = ['all', ...changed.tags.map((t) => `tags/${t}`), ...changed.sources.map((s) => `sources/${s}`)];
-      const urls = paths.flatMap((p) => FEED_FORMATS.map((f) => `${config.site.baseUrl}/${encodeURI(p)}.${f}`));
-      void pingHubs(hubs, urls, log);
-    }
-  };
-
-  const purge = async () => {
-    const now = new Date();
-    const purged = await store.deleteArticles(await store.expiredArticles(config.retention, now), now);
-    if (!purged) return;
-    log.info({ purged }, `retention: purged ${purged} articles`);
-    cache.invalidate();
-  };
-  const scheduler = new Scheduler({ config: () => config, store, work, log, signal: controller.signal, onRefreshed, daily: purge });
-  const handler = createHandler({ cache, metrics, log, maxAge: () => maxAge, databaseOk: () => store.ping(), lastRefresh: () => lastRefresh });
-  const { host, port } = serverAddress(config, { host: options.host, port: options.port });
-  const server = await listen(handler, host, port);
-  (options.out ?? process.stdout).write(`Tidings is serving ${server.url}/ (site feeds: ${server.url}/all.rss, ${server.url}/all.atom, ${server.url}/all.json)\n`);
-
-  scheduler.start();
-  if (config.refreshOnStart) void scheduler.tick('startup').catch((err) => log.error({}, `refresh failed: ${errorMessage(err)}`));
-
-  const reload = async () => {
-    try {
-      const next = loadConfig(options.paths.config);
-      config = next;
-      maxAge = shortestInterval(config);
-      cache.invalidate(render());
-      await scheduler.restart();
-      log.info({ config: options.paths.config }, 'configuration reloaded');
-    } catch (err) {
-      log.error({ config: options.paths.config }, `configuration not reloaded, the old one keeps running: ${errorMessage(err)}`);
-    }
-  };
-
-  return new Promise((resolveExit) => {
-    let stopping = false;
-    const shutdown = async (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      log.info({ signal }, `${signal}: shutting down`);
-      const force = setTimeout(() => {
-        log.error({}, 'shutdown took longer than 9 s; exiting');
-        resolveExit(1);
-      }, 9_000);
-      force.unref();
-      await scheduler.stop();
-      controller.abort();
-      await server.close();
-      await scheduler.idle();
-      await work.close();
-      await store.close();
-      clearTimeout(force);
-      process.off('SIGHUP', onHup);
-      log.info({}, 'stopped');
-      resolveExit(0);
+      void pingHubs(hubs, paths.flatMap((p) => FEED_FORMATS.map((f) => `${config.site.baseUrl}/${encodeURI(p)}.${f}`)), log);
     };
-    const onHup = () => void reload();
+
+    const purge = async () => {
+      const now = new Date();
+      const purged = await store.deleteArticles(await store.expiredArticles(config.retention, now), now);
+      if (purged) log.info({ purged }, `retention: purged ${purged} articles`);
+    };
+    const scheduler = new Scheduler({
+      config: () => config,
+      store,
+      work,
+      log,
+      signal: parts.controller.signal,
+      // Each source's changes are served as soon as it has committed them, not at the end of the tick.
+      onResult: (r) => void (r.new || r.updated ? follow() : undefined),
+      onRefreshed,
+      daily: purge,
+    });
+    parts.scheduler = scheduler;
+    const handler = createHandler({ cache, metrics, log, maxAge: () => maxAge, feedSize: () => config.site.itemsPerFeed, databaseOk: () => store.ping(), lastRefresh: () => lastRefresh });
+    const { host, port } = serverAddress(config, { host: options.host, port: options.port });
+    if (stopping) return;
+    const server = await listenOrExplain(handler, host, port);
+    parts.server = server;
+    (options.out ?? process.stdout).write(`Tidings is serving ${server.url}/ (site feeds: ${server.url}/all.rss, ${server.url}/all.atom, ${server.url}/all.json)\n`);
+
+    const presence = { name: scheduler.holder.name, ...thisProcess() };
+    const present = () => store.acquireLease(DAEMON_LEASE, presence, PRESENCE_TTL, new Date()).catch(() => false);
+    await present();
+
+    // The configuration file, whoever edited it (sources add, import, a text editor). A file that
+    // does not load is refused and logged, and the one running goes on.
+    const configMtime = async () => (await stat(options.paths.config).catch(() => undefined))?.mtimeMs;
+    let mtime = await configMtime();
+    const reload = async (why: string) => {
+      try {
+        config = loadConfig(options.paths.config);
+        maxAge = shortestInterval(config);
+        cache.invalidate(undefined, render());
+        await scheduler.restart();
+        await store.noteChange();
+        log.info({ config: options.paths.config, sources: config.sources.length }, `configuration reloaded (${why}): ${config.sources.length} sources`);
+      } catch (err) {
+        log.error({ config: options.paths.config }, `configuration not reloaded, the old one keeps running: ${errorMessage(err)}`);
+      }
+    };
+    const watchConfig = async () => {
+      const now = await configMtime();
+      if (now === undefined || now === mtime) return;
+      mtime = now;
+      await reload('the file changed');
+    };
+    parts.timers.push(
+      setInterval(() => void follow().then(watchConfig), WATCH_EVERY),
+      setInterval(() => void present(), PRESENCE_TTL / 3),
+    );
+    const onHup = () => void reload('SIGHUP');
     process.on('SIGHUP', onHup);
-    process.once('SIGTERM', () => void shutdown('SIGTERM'));
-    process.once('SIGINT', () => void shutdown('SIGINT'));
-  });
+    void exited.then(() => process.off('SIGHUP', onHup));
+
+    if (stopping) return;
+    scheduler.start();
+    if (config.refreshOnStart) void scheduler.tick('startup').catch((err) => log.error({}, `refresh failed: ${errorMessage(err)}`));
+  }
 }

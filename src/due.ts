@@ -1,7 +1,10 @@
 // When is a source due? Pure functions of the clock, the configuration and the source's fetch state.
+// node-cron parses and validates the expressions (five fields, or six with seconds); the times they
+// name are computed here, so that nothing waits on a timer set from the wall clock.
 import cron from 'node-cron';
 import type { FetchState } from './model.js';
 
+const SECOND = 1_000;
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 const DAY_NAMES = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
@@ -15,9 +18,8 @@ function fieldsOf(expression: string): Fields {
   return f;
 }
 
-/** Does the cron expression fire in this minute (local time, as node-cron runs it)? */
-export function cronMatches(expression: string, date: Date): boolean {
-  const f = fieldsOf(expression);
+/** Does the cron expression fire in this minute, at some second of it (local time, as node-cron reads it)? */
+function minuteMatches(f: Fields, date: Date): boolean {
   return (
     f.minute.includes(date.getMinutes()) &&
     f.hour.includes(date.getHours()) &&
@@ -27,10 +29,16 @@ export function cronMatches(expression: string, date: Date): boolean {
   );
 }
 
-/** The first minute after `after` at which the expression fires, looking at most `horizon` ahead. */
+/** The first second after `after` at which the expression fires, looking at most `horizon` ahead. */
 export function nextRun(expression: string, after: Date, horizon = 8 * DAY): Date | undefined {
-  const start = Math.floor(after.getTime() / MINUTE) * MINUTE + MINUTE;
-  for (let t = start; t <= after.getTime() + horizon; t += MINUTE) if (cronMatches(expression, new Date(t))) return new Date(t);
+  const f = fieldsOf(expression);
+  const seconds = [...f.second].sort((a, b) => a - b);
+  const from = Math.floor(after.getTime() / SECOND) * SECOND + SECOND;
+  for (let minute = Math.floor(from / MINUTE) * MINUTE; minute <= after.getTime() + horizon; minute += MINUTE) {
+    if (!minuteMatches(f, new Date(minute))) continue;
+    const second = seconds.find((s) => minute + s * SECOND >= from);
+    if (second !== undefined) return new Date(minute + second * SECOND);
+  }
   return undefined;
 }
 

@@ -150,6 +150,33 @@ export interface FetchState {
   articles: number;
 }
 
+/** A process that holds a lease: what messages call it, and what tells a live one from a dead one. */
+export interface Holder {
+  /** "daemon:1234", "cli:5678". */
+  name: string;
+  host: string;
+  pid: number;
+  /** The process's start time (0 where it cannot be read), so that a reused pid is not taken for it. */
+  started: number;
+}
+
+/** A seed document as last read: an unchanged one (same size and time) is skipped unread. */
+export interface DocumentStamp {
+  /** Its path inside the source's folder: the article's identity. */
+  identity: string;
+  size: number;
+  /** Modification time, in milliseconds. */
+  mtime: number;
+  /** sha256 of its bytes: a touched file with the same bytes is not parsed again. */
+  hash: string;
+}
+
+/** The store's change sequence: `seq` moves when what the site shows changes, `checked` when a fetch's outcome is recorded. */
+export interface Changes {
+  seq: number;
+  checked: number;
+}
+
 export interface Refusal {
   file: string;
   reason: string;

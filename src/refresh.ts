@@ -1,16 +1,19 @@
 // refreshSource: the one place that runs every stage, in pipeline order, for one source:
 // read or fetch → parse → normalize → match stories → store; then the outcome is recorded on the
 // source. Parsing, normalizing and fingerprinting run where `work` says (worker threads).
+import { createHash } from 'node:crypto';
 import { sourceLocation, sourcePath } from './config/load-config.js';
 import type { Config, DedupeSettings, FeedSource, Source } from './config/schema.js';
 import { assignStories } from './dedupe/stories.js';
 import { BusyError, errorMessage, FetchError, InputError } from './errors.js';
+import { isGone } from './lib/process.js';
 import { documentOf, fetchDepsOf, fetchFeed, type FetchDeps } from './ingest/fetch.js';
 import type { Logger } from './log.js';
-import type { Entry, IngestCounts, RefreshResult } from './model.js';
+import type { DocumentStamp, Entry, Holder, IngestCounts, RefreshResult } from './model.js';
 import type { NormalizeOptions } from './normalize/normalize-entry.js';
 import type { FeedDocument } from './parse/parse-feed.js';
 import { MAX_SEED_BYTES } from './parse/seed.js';
+import { VERSION } from './version.js';
 import type { Store, SuccessRecord } from './store/store.js';
 import { transferable, type Work } from './work/pool.js';
 import { stage, type Batch, type FeedMeta } from './work/stages.js';
@@ -22,6 +25,8 @@ export interface RefreshDeps {
   /** Where parsing and normalizing run. */
   work: Work;
   now?: () => Date;
+  /** Waits `ms` (the spread of a tick's fetches); setTimeout by default. */
+  wait?: (ms: number) => Promise<void>;
   /** Injectable DNS and limits for the HTTP client. */
   fetch?: Partial<Omit<FetchDeps, 'userAgent'>>;
   /** Stops starting sources and aborts fetches in flight (shutdown). */
@@ -30,10 +35,12 @@ export interface RefreshDeps {
 
 /** Entries are normalized in batches of this many, spread over the workers. */
 const BATCH = 250;
+/** A source's entries are stored this many at a time, the event loop running in between. */
+const STORE_CHUNK = 200;
 
 /** What reading or fetching a source gave: something to parse, or the reason there is nothing. */
 type Input =
-  | { kind: 'seeds'; dir: string }
+  | { kind: 'seeds'; dir: string; stampKey: string }
   | { kind: 'file'; path: string; doc: FeedDocument }
   | { kind: 'document'; bytes: Uint8Array; doc: FeedDocument; success: SuccessRecord }
   | { kind: 'not modified'; success: SuccessRecord }
@@ -71,7 +78,7 @@ async function fetchRemote(source: FeedSource, deps: RefreshDeps, now: Date): Pr
  * feed file is read by the worker that parses it, off this thread.
  */
 function readSource(source: Source, deps: RefreshDeps, now: Date): Promise<Input> {
-  if (source.type === 'seeds') return Promise.resolve({ kind: 'seeds', dir: sourcePath(deps.config, source.path) });
+  if (source.type === 'seeds') return Promise.resolve({ kind: 'seeds', dir: sourcePath(deps.config, source.path), stampKey: stampKey(source, deps) });
   if (source.type === 'file') return Promise.resolve({ kind: 'file', path: sourcePath(deps.config, source.path), doc: { timezone: source.timezone } });
   return fetchRemote(source, deps, now);
 }
@@ -92,7 +99,8 @@ async function parse(input: Extract<Input, { kind: 'seeds' | 'file' | 'document'
   const then = [stage('identify', options), stage('skipUnchanged', { ...options, known }), stage('normalize', { ...options, limit: BATCH }), stage('fingerprint')];
   if (input.kind === 'seeds') {
     const seeds = { timezone: source.timezone, titleFrom: source.type === 'seeds' ? source.titleFrom : 'hashtags' } as const;
-    return deps.work.run([stage('readSeeds'), stage('parseSeeds', seeds), ...then], { dir: input.dir, maxBytes: MAX_SEED_BYTES });
+    const stamps = await deps.store.documentStamps(source.name, input.stampKey);
+    return deps.work.run([stage('readSeeds'), stage('parseSeeds', seeds), ...then], { dir: input.dir, maxBytes: MAX_SEED_BYTES, known: stamps });
   }
   try {
     if (input.kind === 'file') return await deps.work.run([stage('readFeedFile'), stage('parseFeed'), ...then], { path: input.path, maxBytes: deps.config.fetch.maxBodySize, doc: input.doc });
@@ -116,14 +124,37 @@ async function normalize(parsed: Batch, deps: RefreshDeps, options: NormalizeOpt
 }
 
 /**
- * Match stories, then store: in one transaction, the store plans what is new, edited or unchanged,
- * dedupe decides the story of each new entry, and the store writes it all.
+ * What a seed document was read with: an unchanged document is skipped unread only if these are
+ * the same too (a new Tidings, a new time zone or new source tags read every document again).
  */
-export function storeEntries(store: Store, source: string, entries: Entry[], now: Date, dedupe?: DedupeSettings): Promise<IngestCounts> {
+function stampKey(source: Source, deps: RefreshDeps): string {
+  const { tagAliases, trackingParams } = deps.config;
+  return createHash('sha256').update(JSON.stringify([VERSION, source.timezone, source.type === 'seeds' && source.titleFrom, source.tags, tagAliases, trackingParams])).digest('hex').slice(0, 32);
+}
+
+/** Seed documents read for an ingest, to remember with it. */
+export interface Documents {
+  stamps: DocumentStamp[];
+  key: string;
+}
+
+/**
+ * Match stories, then store: in one transaction, the store plans what is new, edited or unchanged,
+ * dedupe decides the story of each new entry, and the store writes it all. A few hundred entries
+ * at a time, the event loop running in between, so that a large ingest never stalls the server.
+ */
+export function storeEntries(store: Store, source: string, entries: Entry[], now: Date, dedupe?: DedupeSettings, documents?: Documents): Promise<IngestCounts> {
   return store.ingest(async (tx) => {
-    const plan = await tx.plan(source, entries);
-    const stories = await assignStories(plan, tx, dedupe);
-    return tx.write(plan, stories, now);
+    const counts: IngestCounts = { new: 0, updated: 0, unchanged: 0 };
+    for (let at = 0; at === 0 || at < entries.length; at += STORE_CHUNK) {
+      if (at) await tx.pause();
+      const plan = await tx.plan(source, entries.slice(at, at + STORE_CHUNK));
+      const stories = await assignStories(plan, tx, dedupe);
+      const done = await tx.write(plan, stories, now);
+      for (const k of ['new', 'updated', 'unchanged'] as const) counts[k] += done[k];
+    }
+    if (documents?.stamps.length) await tx.recordDocuments(source, documents.stamps, documents.key);
+    return counts;
   });
 }
 
@@ -148,7 +179,8 @@ async function ingestSource(source: Source, deps: RefreshDeps, now: Date): Promi
   const parsed = await parse(input, source, deps, options);
   const entries = await normalize(parsed, deps, options);
   const { feed, unchanged } = parsed;
-  const counts = await storeEntries(deps.store, source.name, entries, now, deps.config.dedupe);
+  const documents = input.kind === 'seeds' && feed.documents ? { stamps: feed.documents.stamps, key: input.stampKey } : undefined;
+  const counts = await storeEntries(deps.store, source.name, entries, now, deps.config.dedupe, documents);
   // Validators are recorded only once the entries are stored: a failed ingest is fetched again in full.
   const success = input.kind === 'document' ? { ...input.success, ttlMinutes: feed.ttlMinutes, skipHours: feed.skipHours, skipDays: feed.skipDays } : {};
   await deps.store.recordSuccess(source.name, now, success);
@@ -217,7 +249,7 @@ export async function refreshAll(deps: RefreshDeps, options: RefreshAllOptions =
         running += 1;
         busy.set(job.host, (busy.get(job.host) ?? 0) + 1);
         const delay = startDelay?.(job.source) ?? 0;
-        const wait = delay > 0 ? new Promise<void>((ok) => setTimeout(ok, delay)) : Promise.resolve();
+        const wait = delay <= 0 ? Promise.resolve() : deps.wait ? deps.wait(delay) : new Promise<void>((ok) => setTimeout(ok, delay));
         void wait.then(() => refreshSource(job.source, deps)).then((r) => {
           results[job.index] = r;
           onResult?.(r);
@@ -238,24 +270,28 @@ const LEASE_TTL = 60_000;
 
 /**
  * refreshAll under the refresh lease, so that the daemon and `tidings refresh` never ingest at the
- * same time. Waits up to `waitMs` for the lease, then throws BusyError naming who holds it.
+ * same time. A lease whose holder ran on this host and is gone (killed) is taken over at once;
+ * otherwise this waits up to `waitMs` for it, then throws BusyError naming who holds it.
  */
-export async function refreshWithLease(deps: RefreshDeps, holder: string, waitMs: number, options: RefreshAllOptions = {}): Promise<RefreshResult[]> {
+export async function refreshWithLease(deps: RefreshDeps, holder: Holder, waitMs: number, options: RefreshAllOptions = {}): Promise<RefreshResult[]> {
   const { store } = deps;
   const clock = () => deps.now?.() ?? new Date();
   const deadline = Date.now() + waitMs;
   while (!(await store.acquireLease(LEASE, holder, LEASE_TTL, clock()))) {
-    if (Date.now() >= deadline) {
-      const other = await store.leaseHolder(LEASE, clock());
-      throw new BusyError(`another refresh is running (${other?.holder ?? 'unknown'}, pid ${other?.pid ?? '?'}); try again later or pass --wait SECONDS`);
+    const other = await store.leaseHolder(LEASE, clock());
+    if (other && isGone(other)) {
+      deps.log.warn({ holder: other.name }, `the refresh lease was held by ${other.name} (pid ${other.pid}), which is gone: taking it over`);
+      await store.breakLease(LEASE, other.name);
+      continue;
     }
+    if (Date.now() >= deadline) throw new BusyError(`another refresh is running (${other?.name ?? 'unknown'}, pid ${other?.pid ?? '?'}); try again later or pass --wait SECONDS`);
     await new Promise((ok) => setTimeout(ok, 200));
   }
-  const renew = setInterval(() => void store.renewLease(LEASE, holder, LEASE_TTL, clock()), LEASE_TTL / 3);
+  const renew = setInterval(() => void store.renewLease(LEASE, holder.name, LEASE_TTL, clock()), LEASE_TTL / 3);
   try {
     return await refreshAll(deps, options);
   } finally {
     clearInterval(renew);
-    await store.releaseLease(LEASE, holder);
+    await store.releaseLease(LEASE, holder.name);
   }
 }

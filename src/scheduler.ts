@@ -1,11 +1,17 @@
-// The daemon's clock: node-cron ticks, due sources only, no overlap, the refresh lease, spreading.
-import cron, { type ScheduledTask } from 'node-cron';
+// The daemon's clock: ticks at the schedule's times, due sources only, no overlap, the refresh
+// lease, fetches spread over the interval. The waits run on the monotonic clock, never longer than
+// one interval, and the schedule is looked up afresh at each wake-up: a wall clock that steps (back
+// or forward) delays a tick by one interval at most. A step is noticed (the wall clock moved more,
+// or less, than the monotonic one) and every recorded time in the store is shifted by it, so that a
+// step forward does not make every source due at once, nor a step back none of them for a day.
 import { createHash } from 'node:crypto';
 import type { Config, Source } from './config/schema.js';
+import { cronInterval, isDue, nextRun } from './due.js';
+import { BusyError, errorMessage } from './errors.js';
+import { systemClock, type Clock, type Timer } from './lib/clock.js';
+import { thisProcess } from './lib/process.js';
 import type { Logger } from './log.js';
-import type { RefreshResult } from './model.js';
-import { cronInterval, isDue } from './due.js';
-import { BusyError } from './errors.js';
+import type { Holder, RefreshResult } from './model.js';
 import { refreshWithLease, type RefreshDeps } from './refresh.js';
 import type { Store } from './store/store.js';
 import type { Work } from './work/pool.js';
@@ -15,9 +21,11 @@ export interface SchedulerDeps {
   store: Store;
   work: Work;
   log: Logger;
-  now?: () => Date;
+  clock?: Clock;
   signal?: AbortSignal;
   fetch?: RefreshDeps['fetch'];
+  /** After each source's refresh, as soon as it is stored. */
+  onResult?: (result: RefreshResult) => void;
   /** After each refresh that ran, with how long it took. */
   onRefreshed?: (results: RefreshResult[], seconds: number, started: Date) => void | Promise<void>;
   /** Daily jobs (retention). */
@@ -33,22 +41,38 @@ function phase(name: string): number {
 
 const isLocal = (s: Source) => s.type !== 'feed';
 
-export class Scheduler {
-  private tasks: ScheduledTask[] = [];
-  private running?: Promise<TickOutcome>;
-  readonly holder = `daemon:${process.pid}`;
+/** The daily jobs run at 03:17 local time. */
+const DAILY = '0 17 3 * * *';
+/** The two clocks may drift apart by this much between wake-ups before it counts as a step. */
+const STEP_TOLERANCE = 5_000;
+/** Never wake up sooner than this, whatever the schedule says. */
+const MIN_WAIT = 250;
 
-  constructor(private readonly deps: SchedulerDeps) {}
+export class Scheduler {
+  private timer?: Timer;
+  private running?: Promise<TickOutcome>;
+  /** Both clocks at the last wake-up, to tell a step of the wall clock from time passing. */
+  private last?: { wall: number; mono: number };
+  private nextDaily?: number;
+  readonly holder: Holder;
+  private readonly clock: Clock;
+
+  constructor(private readonly deps: SchedulerDeps) {
+    this.clock = deps.clock ?? systemClock;
+    this.holder = { name: `daemon:${process.pid}`, ...thisProcess() };
+  }
 
   start(): void {
-    const config = this.deps.config();
-    this.tasks.push(cron.schedule(config.schedule, () => void this.tick('scheduled'), { name: 'tidings-refresh' }));
-    if (this.deps.daily) this.tasks.push(cron.schedule('17 3 * * *', () => void this.deps.daily!(), { name: 'tidings-daily' }));
+    const now = this.clock.now();
+    this.last = { wall: now.getTime(), mono: this.clock.monotonic() };
+    this.nextDaily = nextRun(DAILY, now)?.getTime();
+    this.arm();
   }
 
   async stop(): Promise<void> {
-    for (const task of this.tasks) await task.destroy();
-    this.tasks = [];
+    this.timer?.cancel();
+    this.timer = undefined;
+    this.last = undefined;
   }
 
   /** After a configuration reload: the schedule may have changed. */
@@ -60,6 +84,52 @@ export class Scheduler {
   /** Resolves when no refresh is running. */
   async idle(): Promise<void> {
     await this.running?.catch(() => undefined);
+  }
+
+  /** Until the schedule's next time, but never more than one interval and never less than MIN_WAIT. */
+  private arm(): void {
+    const schedule = this.deps.config().schedule;
+    const now = this.clock.now();
+    const next = nextRun(schedule, now)?.getTime() ?? now.getTime() + 86_400_000;
+    const wait = Math.min(Math.max(next - now.getTime(), MIN_WAIT), cronInterval(schedule, now) * 1000);
+    this.timer = this.clock.setTimer(() => void this.wake(), wait);
+  }
+
+  private async wake(): Promise<void> {
+    if (!this.last) return; // stopped
+    const wall = this.clock.now().getTime();
+    const mono = this.clock.monotonic();
+    const step = wall - this.last.wall - (mono - this.last.mono);
+    const fired = (nextRun(this.deps.config().schedule, new Date(this.last.wall - 1))?.getTime() ?? Infinity) <= wall;
+    this.last = { wall, mono };
+    this.arm();
+    try {
+      if (Math.abs(step) > STEP_TOLERANCE) await this.stepped(step);
+      if (fired || Math.abs(step) > STEP_TOLERANCE) void this.tick('scheduled').catch((err) => this.deps.log.error({}, `refresh failed: ${errorMessage(err)}`));
+      if (this.deps.daily && this.nextDaily !== undefined && wall >= this.nextDaily) {
+        this.nextDaily = nextRun(DAILY, new Date(wall))?.getTime();
+        await this.deps.daily();
+      }
+    } catch (err) {
+      this.deps.log.error({}, `scheduler: ${errorMessage(err)}`);
+    }
+  }
+
+  /** The wall clock stepped by `ms`: the recorded times follow it, so that what was due stays due and what was not stays not. */
+  private async stepped(ms: number): Promise<void> {
+    const days = (ms / 86_400_000).toFixed(ms % 86_400_000 === 0 ? 0 : 3);
+    this.deps.log.warn({ stepMs: ms }, `the wall clock stepped ${ms > 0 ? 'forward' : 'back'} by ${Math.abs(ms / 1000).toFixed(0)} s (${days} days); fetch times shifted with it`);
+    await this.deps.store.shiftTimes(ms);
+    if (this.nextDaily !== undefined) this.nextDaily += ms;
+  }
+
+  /**
+   * A check recorded after now: the wall clock stepped back while no daemon ran to shift the times
+   * with it (a restart after a step). They move back so that the latest check is now.
+   */
+  private async catchUp(now: Date): Promise<void> {
+    const latest = Math.max(0, ...(await this.deps.store.fetchStates()).map((s) => s.lastCheck?.getTime() ?? 0));
+    if (latest - now.getTime() > STEP_TOLERANCE) await this.stepped(now.getTime() - latest);
   }
 
   /** Sources due now: local ones always (reading them is cheap), remote ones by isDue. */
@@ -84,7 +154,8 @@ export class Scheduler {
 
   private async run(kind: 'scheduled' | 'startup'): Promise<TickOutcome> {
     const config = this.deps.config();
-    const now = this.deps.now?.() ?? new Date();
+    const now = this.clock.now();
+    await this.catchUp(now);
     const due = await this.dueSources(now);
     if (!due.length) return 'idle';
     // Spread a scheduled tick's fetches over a third of the interval (at most two minutes).
@@ -92,10 +163,10 @@ export class Scheduler {
     const started = performance.now();
     try {
       const results = await refreshWithLease(
-        { config, store: this.deps.store, work: this.deps.work, log: this.deps.log, now: this.deps.now, signal: this.deps.signal, fetch: this.deps.fetch },
+        { config, store: this.deps.store, work: this.deps.work, log: this.deps.log, now: () => this.clock.now(), wait: (ms) => new Promise((ok) => this.clock.setTimer(ok, ms)), signal: this.deps.signal, fetch: this.deps.fetch },
         this.holder,
         0,
-        { names: due.map((s) => s.name), startDelay: (s) => (window && !isLocal(s) ? phase(s.name) * window : 0) },
+        { names: due.map((s) => s.name), startDelay: (s) => (window && !isLocal(s) ? phase(s.name) * window : 0), onResult: this.deps.onResult },
       );
       const seconds = (performance.now() - started) / 1000;
       const failed = results.filter((r) => !r.ok).length;

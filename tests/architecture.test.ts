@@ -34,7 +34,7 @@ const ALLOWED: Record<string, string[]> = {
   daemon: [...LEAVES, ...STAGES, ...ORCHESTRATORS],
   commands: [...LEAVES, ...STAGES, ...ORCHESTRATORS, 'daemon'],
   cli: [...LEAVES, 'commands'],
-  main: ['cli'],
+  main: ['cli', 'lib'],
 };
 
 function sourceFiles(dir: string): string[] {

@@ -1,4 +1,5 @@
 // When sources are due, overlap, and the refresh lease, all with an injected clock.
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load-config.js';
@@ -8,6 +9,7 @@ import { BusyError } from '../src/errors.js';
 import { refreshWithLease } from '../src/refresh.js';
 import { Scheduler } from '../src/scheduler.js';
 import type { FetchState } from '../src/model.js';
+import { thisProcess } from '../src/lib/process.js';
 import { openStore } from '../src/store/open-store.js';
 import { WorkerPool } from '../src/work/pool.js';
 import { recorder, tempDir, writeTree } from './helpers.js';
@@ -17,6 +19,9 @@ const work = new WorkerPool();
 afterAll(() => work.close());
 
 const T0 = new Date('2030-01-01T12:00:00Z');
+/** A lease holder: this process under another name, or a process on another host. */
+const me = (name: string) => ({ name, ...thisProcess() });
+const elsewhere = (name: string) => ({ name, host: 'elsewhere.example', pid: 1, started: 1 });
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 const settings = { schedule: '*/15 * * * *', minInterval: 300, maxInterval: 86_400 };
 
@@ -93,13 +98,13 @@ describe('Scheduler and the lease', () => {
     const daemon = openStore(db);
     const cli = openStore(db);
     try {
-      expect(await daemon.acquireLease('refresh', 'daemon:1', 60_000, new Date())).toBe(true);
+      expect(await daemon.acquireLease('refresh', me('daemon:1'), 60_000, new Date())).toBe(true);
       // Busy, and no waiting: a clear refusal naming the holder.
-      await expect(refreshWithLease({ config, store: cli, work, log: silentLogger }, 'cli:2', 0)).rejects.toThrow(BusyError);
-      await expect(refreshWithLease({ config, store: cli, work, log: silentLogger }, 'cli:2', 0)).rejects.toThrow(/another refresh is running \(daemon:1, pid \d+\)/);
+      await expect(refreshWithLease({ config, store: cli, work, log: silentLogger }, me('cli:2'), 0)).rejects.toThrow(BusyError);
+      await expect(refreshWithLease({ config, store: cli, work, log: silentLogger }, me('cli:2'), 0)).rejects.toThrow(/another refresh is running \(daemon:1, pid \d+\)/);
       // Waiting: the CLI gets the lease once the daemon lets go.
-      const waiting = refreshWithLease({ config, store: cli, work, log: silentLogger }, 'cli:2', 5_000);
-      const daemonRun = refreshWithLease({ config, store: daemon, work, log: silentLogger }, 'daemon:1', 0);
+      const waiting = refreshWithLease({ config, store: cli, work, log: silentLogger }, me('cli:2'), 5_000);
+      const daemonRun = refreshWithLease({ config, store: daemon, work, log: silentLogger }, me('daemon:1'), 0);
       const [a] = await daemonRun;
       await daemon.releaseLease('refresh', 'daemon:1');
       const [b] = await waiting;
@@ -111,12 +116,156 @@ describe('Scheduler and the lease', () => {
     }
   });
 
+  it('a lease whose holder on this host is gone is taken over at once; another host\'s is waited for', async () => {
+    const dir = tempDir();
+    writeTree(dir, { 'seeds/a.txt': 'One.\n2024-01-01 00:00:00\n#a\n' });
+    const config = parseConfig('sources:\n  - {name: s, type: seeds, path: seeds}\n', join(dir, 't.yaml'));
+    const store = openStore(join(dir, 't.db'));
+    const log = recorder();
+    const deps = { config, store, work, log };
+    try {
+      // A process that ran here and exited: its pid is free (or another process's, started later).
+      const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+      const dead = { ...thisProcess(), name: 'cli:dead', pid: Number(child.stdout) };
+      expect(await store.acquireLease('refresh', dead, 60_000, new Date())).toBe(true);
+      const started = Date.now();
+      const [result] = await refreshWithLease(deps, me('cli:next'), 0);
+      expect(result!.new).toBe(1);
+      expect(Date.now() - started).toBeLessThan(1000);
+      expect(log.lines).toContain(`the refresh lease was held by cli:dead (pid ${dead.pid}), which is gone: taking it over`);
+      // A live pid with another start time: the pid was reused by a process that is not the holder.
+      expect(await store.acquireLease('refresh', { ...me('cli:reused'), started: thisProcess().started + 1 }, 60_000, new Date())).toBe(true);
+      await expect(refreshWithLease(deps, me('cli:after'), 0)).resolves.toHaveLength(1);
+      // On another host, nothing can be known of the holder: its lease is waited for.
+      expect(await store.acquireLease('refresh', elsewhere('daemon:far'), 60_000, new Date())).toBe(true);
+      await expect(refreshWithLease(deps, me('cli:last'), 0)).rejects.toThrow(/another refresh is running \(daemon:far, pid 1\)/);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('a lease left by a killed process expires by itself', async () => {
     const store = openStore(':memory:');
     const now = new Date('2030-01-01T00:00:00Z');
-    expect(await store.acquireLease('refresh', 'dead:1', 60_000, now)).toBe(true);
-    expect(await store.acquireLease('refresh', 'new:2', 60_000, new Date(now.getTime() + 30_000))).toBe(false);
-    expect(await store.acquireLease('refresh', 'new:2', 60_000, new Date(now.getTime() + 61_000))).toBe(true);
+    expect(await store.acquireLease('refresh', elsewhere('dead:1'), 60_000, now)).toBe(true);
+    expect(await store.acquireLease('refresh', elsewhere('new:2'), 60_000, new Date(now.getTime() + 30_000))).toBe(false);
+    expect(await store.acquireLease('refresh', elsewhere('new:2'), 60_000, new Date(now.getTime() + 61_000))).toBe(true);
     await store.close();
+  });
+});
+
+describe('schedules to the second', () => {
+  it('honours a six-field expression with seconds', () => {
+    const t = new Date(2030, 0, 1, 12, 0, 3, 500);
+    expect(nextRun('*/5 * * * * *', t)).toEqual(new Date(2030, 0, 1, 12, 0, 5));
+    expect(nextRun('*/5 * * * * *', new Date(2030, 0, 1, 12, 0, 55))).toEqual(new Date(2030, 0, 1, 12, 1, 0));
+    expect(cronInterval('*/5 * * * * *', T0)).toBe(5);
+    expect(nextRun('0 * * * *', new Date(2030, 0, 1, 12, 0, 0))).toEqual(new Date(2030, 0, 1, 13, 0));
+  });
+
+});
+
+/** A clock whose wall time the test sets and steps, with timers that run when the test says time passed. */
+function fakeClock(start: Date) {
+  let wall = start.getTime();
+  let mono = 0;
+  const timers: { at: number; fn: () => void }[] = [];
+  return {
+    now: () => new Date(wall),
+    monotonic: () => mono,
+    setTimer(fn: () => void, ms: number) {
+      const t = { at: mono + ms, fn };
+      timers.push(t);
+      return { cancel: () => timers.splice(timers.indexOf(t), 1) };
+    },
+    /** Time passes (both clocks), and the timers due by then run. */
+    async pass(ms: number) {
+      const end = mono + ms;
+      for (;;) {
+        timers.sort((a, b) => a.at - b.at);
+        const next = timers[0];
+        if (!next || next.at > end) break;
+        timers.shift();
+        wall += next.at - mono;
+        mono = next.at;
+        next.fn();
+        await new Promise((ok) => setTimeout(ok, 20)); // let the tick it started run
+      }
+      wall += end - mono;
+      mono = end;
+    },
+    /** The wall clock alone moves. */
+    step(ms: number) {
+      wall += ms;
+    },
+  };
+}
+
+describe('the scheduler across wall-clock steps', () => {
+  async function setup(ttl = '') {
+    let hits = 0;
+    const server = await startServer({ '/f.xml': (_req, res) => (hits++, res.writeHead(200).end(`<rss><channel>${ttl}<item><title>x</title><guid>1</guid></item></channel></rss>`)) });
+    const dir = tempDir();
+    writeTree(dir, { 'seeds/a.txt': 'One.\n2024-01-01 00:00:00\n#a\n' });
+    const config = parseConfig(`schedule: "*/15 * * * *"\nfetch: {allowPrivateNetworks: true}\nsources:\n  - {name: remote, type: feed, url: "${server.origin}/f.xml"}\n  - {name: s, type: seeds, path: seeds}\n`, join(dir, 't.yaml'));
+    const store = openStore(join(dir, 't.db'));
+    const clock = fakeClock(new Date('2030-01-01T12:00:00Z'));
+    const log = recorder();
+    const ticks: number[] = [];
+    const scheduler = new Scheduler({ config: () => config, store, work, log, clock, onRefreshed: (results) => void ticks.push(results.length) });
+    await scheduler.tick('startup'); // both sources fetched at 12:00
+    expect(hits).toBe(1);
+    scheduler.start();
+    return { scheduler, store, clock, log, ticks, hits: () => hits, close: async () => (await scheduler.stop(), await store.close(), await server.close()) };
+  }
+
+  it('a step back of a day: the next tick comes within one interval, and the schedule goes on', async () => {
+    const t = await setup();
+    try {
+      t.clock.step(-86_400_000);
+      await t.clock.pass(15 * 60_000);
+      expect(t.ticks.length).toBeGreaterThanOrEqual(1);
+      expect(t.log.lines.some((l) => /stepped back by 86400 s/.test(l))).toBe(true);
+      // The remote source was checked a quarter of an hour ago, as far as the schedule is concerned:
+      // it is fetched again at its next interval, not a day later.
+      const before = t.hits();
+      await t.clock.pass(15 * 60_000);
+      expect(t.hits()).toBe(before + 1);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('a start after a step back (checks recorded in the future) moves them back to now', async () => {
+    const t = await setup();
+    try {
+      await t.scheduler.stop();
+      // Recorded a day ahead: as if the clock had been a day fast when the remote was last fetched.
+      await t.store.recordSuccess('remote', new Date(t.clock.now().getTime() + 86_400_000), {});
+      await t.scheduler.tick('scheduled');
+      const state = (await t.store.fetchState('remote'))!;
+      expect(Math.abs(state.lastCheck!.getTime() - t.clock.now().getTime())).toBeLessThan(1000);
+      expect(t.log.lines.some((l) => /stepped back by 86400 s/.test(l))).toBe(true);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('a step forward of a day does not refetch what was fetched a moment ago', async () => {
+    // The feed asks to be polled hourly: without the shift, a day would seem to have passed.
+    const t = await setup('<ttl>60</ttl>');
+    try {
+      await t.clock.pass(60_000);
+      t.clock.step(86_400_000);
+      await t.clock.pass(30 * 60_000 - 60_000);
+      expect(t.log.lines.some((l) => /stepped forward by 86400 s/.test(l))).toBe(true);
+      expect(t.ticks.length).toBeGreaterThanOrEqual(2);
+      expect(t.hits()).toBe(1);
+      // An hour of real time after the fetch, it is due again (its fetch spread over up to two minutes).
+      await t.clock.pass(33 * 60_000);
+      expect(t.hits()).toBe(2);
+    } finally {
+      await t.close();
+    }
   });
 });

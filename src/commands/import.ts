@@ -5,6 +5,7 @@ import { errorMessage, InputError } from '../errors.js';
 import { parseOpml } from '../parse/opml.js';
 import type { Session } from './session.js';
 import { freeName } from './source-name.js';
+import { tellDaemon } from './tell-daemon.js';
 
 export async function importCommand(session: Session, { file }: { file: string }): Promise<number> {
   const config = session.config();
@@ -39,5 +40,6 @@ export async function importCommand(session: Session, { file }: { file: string }
   session.print(`${file}: ${subscriptions.length} feeds; added ${added.length}, skipped ${skipped.length}`);
   for (const a of added) session.print(`  added ${a.name}: ${a.url}${(a.tags as string[] | undefined)?.length ? ` [${(a.tags as string[]).join(', ')}]` : ''}`);
   for (const s of skipped) session.print(`  skipped ${s}`);
+  if (added.length) await tellDaemon(session);
   return 0;
 }

@@ -1,5 +1,6 @@
 // tidings refresh [SOURCE…]: ingest now, under the refresh lease; live progress on a terminal.
 import { UsageError } from '../errors.js';
+import { thisProcess } from '../lib/process.js';
 import type { RefreshResult } from '../model.js';
 import { refreshWithLease } from '../refresh.js';
 import type { Session } from './session.js';
@@ -31,7 +32,7 @@ export async function refreshCommand(session: Session, { names, wait, json }: Re
   const progress = () => session.io.out.write(`\r\x1b[Krefreshing: ${done}/${total} sources, ${added} new, ${failed} failed`);
   if (live) progress();
   const deps = { config, store: session.store(), work: session.work(), log: session.log };
-  const results = await refreshWithLease(deps, `cli:${process.pid}`, wait * 1000, {
+  const results = await refreshWithLease(deps, { name: `cli:${process.pid}`, ...thisProcess() }, wait * 1000, {
     names: names.length ? names : undefined,
     onResult: (r) => {
       done += 1;

@@ -3,6 +3,7 @@
 import { colourWanted, loadConfig, parseConfig, resolvePaths, type Paths } from '../config/load-config.js';
 import type { Config } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
+import type { StopSignals } from '../lib/signals.js';
 import { stderrLogger, type Logger } from '../log.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
@@ -31,6 +32,8 @@ export class Session {
   constructor(
     readonly options: GlobalOptions,
     readonly io: Io,
+    /** The process's stop signals, when this session is the process's (not in tests). */
+    readonly signals?: StopSignals,
   ) {
     this.log = stderrLogger(io.err);
   }

@@ -11,6 +11,7 @@ import type { RawFeed } from '../parse/types.js';
 import { fetchAndParse, isUrl, parseDocument } from './read-feed.js';
 import type { Session } from './session.js';
 import { freeName } from './source-name.js';
+import { tellDaemon } from './tell-daemon.js';
 
 export interface AddArgs {
   target: string;
@@ -61,5 +62,6 @@ export async function sourcesAddCommand(session: Session, { target, name, tag }:
   const source = { name: chosen, ...(title ? { title } : {}), ...entry, ...(tag?.length ? { tags: tag } : {}) };
   addSources(config.file, [source]);
   session.print(`added ${chosen}: ${sourceLocation(source as Source)} (${feed.format} ${feed.version}, ${feed.entries.length} entries) to ${config.file}`);
+  await tellDaemon(session);
   return 0;
 }

@@ -2,6 +2,7 @@
 import { removeSource } from '../config/edit-config.js';
 import { UsageError } from '../errors.js';
 import type { Session } from './session.js';
+import { tellDaemon } from './tell-daemon.js';
 
 export async function sourcesRemoveCommand(session: Session, { name, purge }: { name: string; purge: boolean }): Promise<number> {
   const config = session.config();
@@ -13,5 +14,6 @@ export async function sourcesRemoveCommand(session: Session, { name, purge }: { 
     const ids = (await store.articles({ source: name })).map((a) => a.id);
     session.print(`purged ${await store.deleteArticles(ids, new Date())} articles of ${name}`);
   }
+  await tellDaemon(session);
   return 0;
 }

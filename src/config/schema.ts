@@ -109,6 +109,13 @@ const siteSchema = z.strictObject({
   itemsPerFeed: z.number().int().min(1).max(1000).default(50),
 });
 
+const serverSchema = z.strictObject({
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.number().int().min(0).max(65535).default(8080),
+  /** Bytes of rendered feeds and pages kept in memory, least recently used out first. */
+  cacheSize: size.default(64 * 1024 * 1024),
+});
+
 const dedupeSchema = z.strictObject({
   /** Merge the same story from several sources (rules 2–4). */
   crossSource: z.boolean().default(true),
@@ -136,9 +143,7 @@ export const configSchema = z
     site: siteSchema.default(siteSchema.parse({})),
     schedule: schedule.default('*/15 * * * *'),
     refreshOnStart: z.boolean().default(true),
-    server: z
-      .strictObject({ host: z.string().min(1).default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(8080) })
-      .default({ host: '127.0.0.1', port: 8080 }),
+    server: serverSchema.default(serverSchema.parse({})),
     websub: z.strictObject({ hubs: z.array(z.url({ protocol: /^https?$/ })).default([]) }).optional(),
     fetch: fetchSchema.default(DEFAULT_FETCH),
     sources: z.array(sourceSchema).default([]),

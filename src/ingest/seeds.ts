@@ -1,8 +1,10 @@
-// Reading a folder of local seed documents: every *.txt below it, in name order.
+// Reading a folder of local seed documents: every *.txt below it, in name order. A document whose
+// size and modification time are those it had when it was last read costs a stat.
+import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { errorMessage, InputError } from '../errors.js';
-import type { Refusal } from '../model.js';
+import type { DocumentStamp, Refusal } from '../model.js';
 
 export interface SeedFile {
   /** The path that messages name. */
@@ -14,8 +16,13 @@ export interface SeedFile {
 }
 
 export interface SeedFolder {
+  /** The documents to parse: new, or changed since they were last read. */
   files: SeedFile[];
   refused: Refusal[];
+  /** How many were skipped: the same as when they were last read. */
+  unchanged: number;
+  /** Each document read now (parsed or not), to skip it next time. */
+  stamps: DocumentStamp[];
 }
 
 /** Every `*.txt` below `dir`, as paths relative to it with "/" separators, in name order. */
@@ -27,21 +34,34 @@ export function listSeedFiles(dir: string): string[] {
     .sort();
 }
 
-/** Reads every seed document of a folder; a file that cannot be read, or over `maxBytes`, is refused alone. */
-export function readSeedFolder(dir: string, maxBytes: number): SeedFolder {
+/**
+ * Reads the seed documents of a folder that are not as `known` has them (same size and time, or
+ * the same bytes); a file that cannot be read, or over `maxBytes`, is refused alone.
+ */
+export function readSeedFolder(dir: string, maxBytes: number, known: Readonly<Record<string, DocumentStamp>> = {}): SeedFolder {
   let names: string[];
   try {
     names = listSeedFiles(dir);
   } catch (err) {
     throw new InputError(`${dir}: cannot read the seed folder (${(err as NodeJS.ErrnoException).code ?? errorMessage(err)})`);
   }
-  const folder: SeedFolder = { files: [], refused: [] };
+  const folder: SeedFolder = { files: [], refused: [], unchanged: 0, stamps: [] };
   for (const identity of names) {
     const file = join(dir, identity);
     try {
       const stat = statSync(file);
+      const before = known[identity];
+      if (before && before.size === stat.size && before.mtime === Math.floor(stat.mtimeMs)) {
+        folder.unchanged += 1;
+        continue;
+      }
       if (stat.size > maxBytes) throw new Error(`larger than ${maxBytes / 1048576} MiB (${stat.size} bytes)`);
-      folder.files.push({ file, identity, bytes: readFileSync(file), mtime: stat.mtime });
+      const bytes = readFileSync(file);
+      const stamp = { identity, size: stat.size, mtime: Math.floor(stat.mtimeMs), hash: createHash('sha256').update(bytes).digest('hex') };
+      folder.stamps.push(stamp);
+      // Touched, not changed: the bytes are those parsed last time.
+      if (before?.hash === stamp.hash) folder.unchanged += 1;
+      else folder.files.push({ file, identity, bytes, mtime: stat.mtime });
     } catch (err) {
       folder.refused.push({ file, reason: (err as NodeJS.ErrnoException).code ? `cannot read it (${(err as NodeJS.ErrnoException).code})` : errorMessage(err) });
     }

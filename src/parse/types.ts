@@ -1,5 +1,5 @@
 // What the parse layer hands to normalize: one shape for every format.
-import type { Enclosure, Refusal } from '../model.js';
+import type { DocumentStamp, Enclosure, Refusal } from '../model.js';
 
 /** A text construct. XHTML is serialized to HTML by the parser; `base` resolves its relative URLs. */
 export interface Text {
@@ -50,6 +50,8 @@ export interface RawFeed {
   warnings: string[];
   /** Entries (or seed documents) that could not be read, each with its place and the reason. */
   refused: Refusal[];
+  /** Seed folders: each document read, and how many were skipped unread (unchanged since last read). */
+  documents?: { stamps: DocumentStamp[]; unchanged: number };
 }
 
 export interface ParseOptions {

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from './metrics.js';
-import type { CachedFile, SiteCache } from './site-cache.js';
+import type { CachedFile, Encoding, SiteCache } from './site-cache.js';
 
 export interface LastRefresh {
   at: Date;
@@ -21,6 +21,8 @@ export interface ServerDeps {
   log: Logger;
   /** Seconds a client may reuse a response: the shortest refresh interval. */
   maxAge: () => number;
+  /** The items a feed holds without ?limit=: that limit is the feed itself. */
+  feedSize: () => number;
   /** A round trip to the database. */
   databaseOk: () => Promise<boolean>;
   lastRefresh: () => LastRefresh | undefined;
@@ -31,12 +33,12 @@ const MAX_URL = 2048;
 const CODING = /(?:^|,)\s*(br|gzip)\s*(?:;\s*q\s*=\s*([\d.]+))?\s*(?=,|$)/gi;
 
 /** The best of br and gzip that Accept-Encoding allows (q > 0), br first on a tie. */
-export function pickEncoding(accept: string | undefined): 'br' | 'gzip' | undefined {
+export function pickEncoding(accept: string | undefined): Encoding | undefined {
   if (!accept) return undefined;
-  let best: 'br' | 'gzip' | undefined;
+  let best: Encoding | undefined;
   let bestQ = 0;
   for (const m of accept.matchAll(CODING)) {
-    const name = m[1]!.toLowerCase() as 'br' | 'gzip';
+    const name = m[1]!.toLowerCase() as Encoding;
     const q = m[2] === undefined ? 1 : Number(m[2]);
     if (q > bestQ || (q === bestQ && q > 0 && name === 'br')) [best, bestQ] = [name, q];
   }
@@ -52,7 +54,8 @@ function matchesEtag(header: string, etag: string): boolean {
 export interface Answer {
   status: 200 | 304;
   headers: Record<string, string | number>;
-  body?: Buffer;
+  /** The encoding of the body to send (none: the body as it is). */
+  encoding?: Encoding;
 }
 
 /** The answer to a GET or HEAD for a cached file: 304 when the client's copy is current. */
@@ -72,9 +75,7 @@ export function answer(requestHeaders: IncomingHttpHeaders, file: CachedFile, ca
   };
   const encoding = pickEncoding(requestHeaders['accept-encoding']);
   if (encoding) headers['content-encoding'] = encoding;
-  const body = encoding ? file[encoding] : file.body;
-  headers['content-length'] = body.length;
-  return { status: 200, headers, body };
+  return { status: 200, headers, encoding };
 }
 
 /** URL path (decoded) → the site path it shows, as `tidings build` names files. */
@@ -144,14 +145,21 @@ export function createHandler(deps: ServerDeps): Handler {
     return hit;
   };
 
-  const send = (req: IncomingMessage, res: ServerResponse, sitePath: string, file: CachedFile | undefined): Outcome => {
+  const send = (req: IncomingMessage, res: ServerResponse, sitePath: string, file: CachedFile | undefined): Outcome | Promise<Outcome> => {
+    const route = routeOf(sitePath);
     if (!file) {
       sendText(res, req.method === 'HEAD', 404, `not found: ${sitePath}\n`);
-      return [routeOf(sitePath), 404];
+      return [route, 404];
     }
-    const { status, headers, body } = answer(req.headers, file, cacheControl());
-    res.writeHead(status, headers).end(req.method === 'HEAD' ? undefined : body);
-    return [routeOf(sitePath), status];
+    const { status, headers, encoding } = answer(req.headers, file, cacheControl());
+    const write = (body?: Buffer): Outcome => {
+      if (body) headers['content-length'] = body.length;
+      res.writeHead(status, headers).end(req.method === 'HEAD' ? undefined : body);
+      return [route, status];
+    };
+    if (status === 304) return write();
+    const body = encoding ? deps.cache.encode(file, encoding) : file.body;
+    return Buffer.isBuffer(body) ? write(body) : body.then(write);
   };
 
   /**
@@ -183,7 +191,7 @@ export function createHandler(deps: ServerDeps): Handler {
       sendText(res, head, 400, 'limit must be a whole number from 1 to 200\n');
       return [routeOf(sitePath), 400];
     }
-    const feedLimit = FEED_EXT.test(sitePath) ? limit : undefined;
+    const feedLimit = FEED_EXT.test(sitePath) && limit !== deps.feedSize() ? limit : undefined;
     const cached = deps.cache.cached(sitePath, feedLimit);
     if (cached) return send(req, res, sitePath, cached);
     return deps.cache.get(sitePath, feedLimit).then((file) => send(req, res, sitePath, file));

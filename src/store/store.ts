@@ -1,7 +1,7 @@
 // The store: the one place every process agrees on. This is its interface; store/sqlite/ is the
 // embedded implementation. It takes finished rows and returns articles: it knows nothing of
 // fetching, parsing, normalizing or the story rules (it answers their lookups, as a StoryIndex).
-import type { Article, FetchState, IngestCounts, IngestPlan, StoryDecisions, StoryIndex, StoryLink, Tag, Entry } from '../model.js';
+import type { Article, Changes, DocumentStamp, Entry, FetchState, Holder, IngestCounts, IngestPlan, StoryDecisions, StoryIndex, StoryLink, Tag } from '../model.js';
 
 export interface SourceRow {
   name: string;
@@ -47,9 +47,7 @@ export interface FailureRecord {
   gone?: boolean;
 }
 
-export interface LeaseHolder {
-  holder: string;
-  pid: number;
+export interface LeaseHolder extends Holder {
   expires: Date;
 }
 
@@ -73,6 +71,10 @@ export interface IngestTransaction extends StoryIndex {
   plan(source: string, entries: readonly Entry[]): Promise<IngestPlan>;
   /** Writes a plan with what dedupe decided for it. */
   write(plan: IngestPlan, stories: StoryDecisions, now: Date): Promise<IngestCounts>;
+  /** Remembers the seed documents read, with the options they were read with. */
+  recordDocuments(source: string, stamps: readonly DocumentStamp[], options: string): Promise<void>;
+  /** Lets the event loop run (requests are served) before the transaction goes on. */
+  pause(): Promise<void>;
 }
 
 export interface Store {
@@ -84,9 +86,23 @@ export interface Store {
   recordFailure(name: string, now: Date, record: FailureRecord): Promise<void>;
   /** Lets a gone or backed-off source be fetched again; false when there is no such source. */
   enableSource(name: string): Promise<boolean>;
+  /** The seed documents of a source as last read with these options, by identity. */
+  documentStamps(source: string, options: string): Promise<Record<string, DocumentStamp>>;
+
+  /**
+   * The change sequence: every committed ingest, purge and enable moves `seq`, and so does
+   * noteChange (a new configuration); every recorded fetch moves `checked`. Checking costs little
+   * enough to do often.
+   */
+  changes(): Promise<Changes>;
+  noteChange(): Promise<void>;
+  /** After the wall clock stepped by `ms`: every recorded fetch time and lease keeps its distance from now. */
+  shiftTimes(ms: number): Promise<void>;
 
   /** Takes the lease when it is free, expired or already ours. */
-  acquireLease(name: string, holder: string, ttlMs: number, now: Date): Promise<boolean>;
+  acquireLease(name: string, holder: Holder, ttlMs: number, now: Date): Promise<boolean>;
+  /** Removes a lease if `holder` still holds it: its process is gone. */
+  breakLease(name: string, holder: string): Promise<boolean>;
   /** Extends our lease; false when it is no longer ours. */
   renewLease(name: string, holder: string, ttlMs: number, now: Date): Promise<boolean>;
   releaseLease(name: string, holder: string): Promise<void>;

@@ -7,7 +7,7 @@ import { identifyEntries, type IdentifiedEntry, type IdentifyOptions } from '../
 import { normalizeEntries, skipUnchanged, type NormalizeOptions } from '../normalize/normalize-entry.js';
 import { parseFeed, type FeedDocument } from '../parse/parse-feed.js';
 import { parseSeeds, type SeedOptions } from '../parse/seed.js';
-import type { Entry } from '../model.js';
+import type { DocumentStamp, Entry } from '../model.js';
 import type { RawFeed } from '../parse/types.js';
 
 /** A feed without its entries: what the orchestrator keeps of it once the entries are identified. */
@@ -25,17 +25,20 @@ export interface Batch {
 export const STAGES = {
   /** ingest: a local feed file, with the document's parse options. */
   readFeedFile: async (input: { path: string; maxBytes: number; doc: FeedDocument }): Promise<{ bytes: Uint8Array; doc: FeedDocument }> => ({ bytes: await readFeedFile(input.path, input.maxBytes), doc: input.doc }),
-  /** ingest: every seed document of a folder. */
-  readSeeds: (input: { dir: string; maxBytes: number }): SeedFolder => readSeedFolder(input.dir, input.maxBytes),
+  /** ingest: the seed documents of a folder that changed since they were last read. */
+  readSeeds: (input: { dir: string; maxBytes: number; known: Record<string, DocumentStamp> }): SeedFolder => readSeedFolder(input.dir, input.maxBytes, input.known),
   /** parse: seed documents as one feed; files the reader refused stay refused. */
   parseSeeds: (folder: SeedFolder, options: SeedOptions): RawFeed => {
     const feed = parseSeeds(folder.files, options);
-    return { ...feed, refused: [...folder.refused, ...feed.refused] };
+    // A document refused now is read again next time, and refused again: its error stays in view.
+    const refused = new Set(feed.refused.map((r) => folder.files.find((f) => f.file === r.file)?.identity));
+    const stamps = folder.stamps.filter((s) => !refused.has(s.identity));
+    return { ...feed, refused: [...folder.refused, ...feed.refused], documents: { stamps, unchanged: folder.unchanged } };
   },
   /** parse: feed bytes. */
   parseFeed: (input: { bytes: Uint8Array; doc: FeedDocument }): Promise<RawFeed> => parseFeed(input.bytes, input.doc),
   /** normalize: which entries are kept, and who each is. */
-  identify: ({ entries, ...feed }: RawFeed, options: IdentifyOptions): Batch => ({ feed, todo: identifyEntries({ ...feed, entries }, options), done: [], unchanged: 0 }),
+  identify: ({ entries, ...feed }: RawFeed, options: IdentifyOptions): Batch => ({ feed, todo: identifyEntries({ ...feed, entries }, options), done: [], unchanged: feed.documents?.unchanged ?? 0 }),
   /** normalize: entries stored exactly so already go no further. */
   skipUnchanged: (batch: Batch, options: NormalizeOptions): Batch => {
     const { entries, unchanged } = skipUnchanged(batch.todo, options);

@@ -51,6 +51,7 @@ beforeAll(async () => {
     metrics: new Metrics(),
     log: silentLogger,
     maxAge: () => 900,
+    feedSize: () => config.site.itemsPerFeed,
     databaseOk: async () => true,
     lastRefresh: () => ({ at: new Date('2024-02-01T00:00:00Z'), ok: true, sources: 2, failed: 0 }),
   });

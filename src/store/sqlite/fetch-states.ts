@@ -54,10 +54,10 @@ const SELECT = `SELECT s.*, (SELECT count(*) FROM articles a WHERE a.source = s.
 export class FetchStates {
   private readonly stmt;
 
-  constructor(db: Db) {
+  constructor(db: Db, reader: Db) {
     this.stmt = {
-      one: db.prepare(`${SELECT} WHERE s.name = ?`),
-      all: db.prepare(`${SELECT} ORDER BY s.name`),
+      one: reader.prepare(`${SELECT} WHERE s.name = ?`),
+      all: reader.prepare(`${SELECT} ORDER BY s.name`),
       success: db.prepare(
         `UPDATE sources SET last_check = @now, last_success = @now, last_status = @status, last_error = NULL,
            consecutive_errors = 0, next_fetch = NULL,
@@ -75,6 +75,10 @@ export class FetchStates {
          WHERE name = @name`,
       ),
       enable: db.prepare('UPDATE sources SET gone = 0, consecutive_errors = 0, next_fetch = NULL, last_error = NULL WHERE name = ?'),
+      shift: db.prepare(
+        `UPDATE sources SET last_check = last_check + @ms, last_success = last_success + @ms, next_fetch = next_fetch + @ms,
+           cache_until = cache_until + @ms`,
+      ),
     };
   }
 
@@ -111,6 +115,11 @@ export class FetchStates {
       retryAfter: r.retryAfter?.getTime() ?? null,
       gone: r.gone ? 1 : 0,
     });
+  }
+
+  /** After the wall clock stepped by `ms`: every recorded time keeps its distance from now. */
+  shift(ms: number): void {
+    this.stmt.shift.run({ ms });
   }
 
   /** Lets a gone or backed-off source be fetched again. */

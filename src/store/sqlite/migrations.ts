@@ -131,4 +131,23 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (key, article)
   ) WITHOUT ROWID;
   `,
+  // 8: processes agree through the store. A change sequence that every committed change bumps
+  // (seq: what the site shows; checked: fetch outcomes), leases that name their holder's host and
+  // start time, and the size, time and hash of each seed document read, so that an unchanged one
+  // costs a stat.
+  `
+  CREATE TABLE changes (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL, checked INTEGER NOT NULL);
+  INSERT INTO changes VALUES (1, 0, 0);
+  ALTER TABLE leases ADD COLUMN host TEXT NOT NULL DEFAULT '';
+  ALTER TABLE leases ADD COLUMN started INTEGER NOT NULL DEFAULT 0;
+  CREATE TABLE documents (
+    source TEXT NOT NULL REFERENCES sources(name) ON DELETE CASCADE,
+    identity TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mtime INTEGER NOT NULL,
+    hash TEXT NOT NULL,
+    options TEXT NOT NULL,
+    PRIMARY KEY (source, identity)
+  ) WITHOUT ROWID;
+  `,
 ];

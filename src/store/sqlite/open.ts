@@ -38,6 +38,17 @@ export function openDatabase(file: string): Db {
   }
 }
 
+/**
+ * A second connection to an open database, for reads only: in WAL mode it sees what was committed,
+ * never what a write transaction of this process has not committed yet.
+ */
+export function openReader(file: string): Db {
+  const db = new Database(file);
+  db.pragma('busy_timeout = 5000');
+  db.pragma('cache_size = -16384');
+  return db;
+}
+
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 function migrate(db: Db, file: string): void {

@@ -1,10 +1,11 @@
 // The embedded store: SQLite through better-sqlite3. Its calls are synchronous underneath; the
-// Store interface is asynchronous so that other stores can stand behind it. Writes are serialized
-// in this process (one connection, one transaction at a time); the lease and SQLite's own locking
-// serialize them across processes.
+// Store interface is asynchronous so that other stores can stand behind it. Writes go through one
+// connection, one transaction at a time in this process (the lease and SQLite's own locking
+// serialize them across processes); reads go through a second one, which sees only what was
+// committed, so that nothing rendered in the middle of an ingest shows half of it.
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import type { Article, Entry, FetchState, IngestCounts, IngestPlan, StoryDecisions, StoryLink, Tag } from '../../model.js';
+import type { Article, Changes, DocumentStamp, Entry, FetchState, Holder, IngestCounts, IngestPlan, StoryDecisions, StoryLink, Tag } from '../../model.js';
 import type {
   ArticleQuery,
   DuplicateGroup,
@@ -21,7 +22,7 @@ import type {
 import { FetchStates } from './fetch-states.js';
 import { keysBlob } from './key-filter.js';
 import { Leases } from './leases.js';
-import { openDatabase, SCHEMA_VERSION, type Db } from './open.js';
+import { openDatabase, openReader, SCHEMA_VERSION, type Db } from './open.js';
 import { SEARCH_BATCH, SearchIndex } from './search-index.js';
 import { SqliteStoryIndex } from './story-index.js';
 
@@ -90,6 +91,7 @@ function toArticle(row: ArticleRow): Article {
 export class SqliteStore implements Store {
   /** For tests that look inside; nothing outside store/ touches it. */
   readonly db: Db;
+  private readonly reader: Db;
   private readonly states: FetchStates;
   private readonly leases: Leases;
   private readonly stories: SqliteStoryIndex;
@@ -97,15 +99,21 @@ export class SqliteStore implements Store {
   private readonly stmt;
   /** The tail of the queue of writes: each waits for the one before it. */
   private writes: Promise<unknown> = Promise.resolve();
+  /** The open transaction changed what the site shows. */
+  private changed = false;
+  /** The change sequence as last read, and the reader's data_version it was read at. */
+  private seen?: { version: number; changes: Changes };
 
   constructor(
     private readonly file: string,
     db = openDatabase(file),
   ) {
     this.db = db;
-    this.states = new FetchStates(db);
-    this.leases = new Leases(db);
-    this.stories = new SqliteStoryIndex(db);
+    const reader = file === ':memory:' ? db : openReader(file);
+    this.reader = reader;
+    this.states = new FetchStates(db, reader);
+    this.leases = new Leases(db, reader);
+    this.stories = new SqliteStoryIndex(db, reader);
     this.searchIndex = new SearchIndex(db);
     this.stmt = {
       // A changed configured location starts the fetch state afresh.
@@ -118,7 +126,14 @@ export class SqliteStore implements Store {
            gone = CASE WHEN location = excluded.location THEN gone ELSE 0 END`,
       ),
       setRawHash: db.prepare('UPDATE articles SET raw_hash = @hash WHERE rowid = @rowid AND raw_hash IS NOT @hash'),
-      rawHashes: db.prepare('SELECT identity, raw_hash FROM articles WHERE source = ? AND raw_hash IS NOT NULL').raw(),
+      rawHashes: reader.prepare('SELECT identity, raw_hash FROM articles WHERE source = ? AND raw_hash IS NOT NULL').raw(),
+      bump: db.prepare('UPDATE changes SET seq = seq + @seq, checked = checked + @checked'),
+      changes: reader.prepare('SELECT seq, checked FROM changes'),
+      stamps: reader.prepare('SELECT identity, size, mtime, hash FROM documents WHERE source = ? AND options = ?'),
+      stamp: db.prepare(
+        `INSERT INTO documents (source, identity, size, mtime, hash, options) VALUES (@source, @identity, @size, @mtime, @hash, @options)
+         ON CONFLICT (source, identity) DO UPDATE SET size = excluded.size, mtime = excluded.mtime, hash = excluded.hash, options = excluded.options`,
+      ),
       findHash: db.prepare('SELECT rowid, id, content_hash, first_seen, bands FROM articles WHERE source = ? AND identity = ?'),
       tombstoned: db.prepare('SELECT 1 FROM tombstones WHERE (source = ? AND identity = ?) OR fingerprint = ? LIMIT 1'),
       insert: db.prepare(
@@ -142,32 +157,32 @@ export class SqliteStore implements Store {
         `UPDATE tags SET label = @label WHERE slug = @tag AND label <> @label
            AND @n > coalesce((SELECT n FROM tag_spellings WHERE tag = @tag AND label = tags.label), 0)`,
       ),
-      article: db.prepare(`SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE a.id = ?`),
-      tagCounts: db.prepare(
+      article: reader.prepare(`SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE a.id = ?`),
+      tagCounts: reader.prepare(
         `SELECT tags.slug, tags.label, count(*) AS count FROM article_tags at JOIN tags ON tags.slug = at.tag
          GROUP BY tags.slug ORDER BY count DESC, tags.slug`,
       ),
-      tag: db.prepare('SELECT slug, label FROM tags WHERE slug = ?'),
-      tagPage: db.prepare(
+      tag: reader.prepare('SELECT slug, label FROM tags WHERE slug = ?'),
+      tagPage: reader.prepare(
         `SELECT ${ARTICLE_COLUMNS}, (a.is_canonical = 1 OR EXISTS (SELECT 1 FROM articles c JOIN article_tags ct ON ct.article_id = c.id
            AND ct.tag = x.tag WHERE c.story = a.story AND c.is_canonical = 1)) AS canon_has_tag
          FROM article_tags x JOIN articles a ON a.id = x.article_id WHERE x.tag = ?
          ORDER BY x.published DESC, a.id LIMIT ? OFFSET ?`,
       ),
-      carriers: db.prepare(`SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE a.story = (SELECT story FROM articles WHERE id = ?) ORDER BY a.published, a.id`),
-      storyMembers: db.prepare(`SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE a.story = ? ORDER BY a.is_canonical DESC, a.published, a.id`),
-      duplicateStories: db.prepare('SELECT story FROM articles GROUP BY story HAVING count(*) > 1 ORDER BY max(published) DESC').pluck(),
-      storyCounts: db.prepare('SELECT coalesce(sum(is_canonical), 0) AS stories, count(*) - coalesce(sum(is_canonical), 0) AS merged FROM articles'),
-      changedSources: db.prepare('SELECT DISTINCT source FROM articles WHERE first_seen >= ? OR updated >= ?').pluck(),
-      changedTags: db.prepare('SELECT DISTINCT at.tag FROM article_tags at JOIN articles a ON a.id = at.article_id WHERE a.first_seen >= ? OR a.updated >= ?').pluck(),
+      carriers: reader.prepare(`SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE a.story = (SELECT story FROM articles WHERE id = ?) ORDER BY a.published, a.id`),
+      storyMembers: reader.prepare(`SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE a.story = ? ORDER BY a.is_canonical DESC, a.published, a.id`),
+      duplicateStories: reader.prepare('SELECT story FROM articles GROUP BY story HAVING count(*) > 1 ORDER BY max(published) DESC').pluck(),
+      storyCounts: reader.prepare('SELECT coalesce(sum(is_canonical), 0) AS stories, count(*) - coalesce(sum(is_canonical), 0) AS merged FROM articles'),
+      changedSources: reader.prepare('SELECT DISTINCT source FROM articles WHERE first_seen >= ? OR updated >= ?').pluck(),
+      changedTags: reader.prepare('SELECT DISTINCT at.tag FROM article_tags at JOIN articles a ON a.id = at.article_id WHERE a.first_seen >= ? OR a.updated >= ?').pluck(),
       findForDelete: db.prepare('SELECT rowid, id, source, identity, fingerprint, story FROM articles WHERE id = ?'),
       tombstone: db.prepare(
         'INSERT INTO tombstones (source, identity, fingerprint, deleted_at) VALUES (?, ?, ?, ?) ON CONFLICT (source, identity) DO UPDATE SET deleted_at = excluded.deleted_at',
       ),
       deleteArticle: db.prepare('DELETE FROM articles WHERE rowid = ?'),
       dropUnusedTags: db.prepare('DELETE FROM tags WHERE NOT EXISTS (SELECT 1 FROM article_tags WHERE tag = tags.slug)'),
-      olderThan: db.prepare('SELECT id FROM articles WHERE published < ?').pluck(),
-      beyondNewest: db.prepare('SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY source ORDER BY published DESC, id) AS n FROM articles) WHERE n > ?').pluck(),
+      olderThan: reader.prepare('SELECT id FROM articles WHERE published < ?').pluck(),
+      beyondNewest: reader.prepare('SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY source ORDER BY published DESC, id) AS n FROM articles) WHERE n > ?').pluck(),
     };
   }
 
@@ -178,7 +193,7 @@ export class SqliteStore implements Store {
     return run;
   }
 
-  async upsertSource(source: SourceRow, now: Date, position: number): Promise<void> {
+  async upsertSource(source: SourceRow, now: Date, position = 0): Promise<void> {
     await this.exclusive(() => this.stmt.upsertSource.run({ ...source, now: now.getTime(), position }));
   }
 
@@ -191,19 +206,56 @@ export class SqliteStore implements Store {
   }
 
   recordSuccess(name: string, now: Date, record: SuccessRecord): Promise<void> {
-    return this.exclusive(() => this.states.recordSuccess(name, now, record));
+    return this.exclusive(() => this.db.transaction(() => {
+      this.states.recordSuccess(name, now, record);
+      this.stmt.bump.run({ seq: 0, checked: 1 });
+    }).immediate());
   }
 
   recordFailure(name: string, now: Date, record: FailureRecord): Promise<void> {
-    return this.exclusive(() => this.states.recordFailure(name, now, record));
+    return this.exclusive(() => this.db.transaction(() => {
+      this.states.recordFailure(name, now, record);
+      this.stmt.bump.run({ seq: 0, checked: 1 });
+    }).immediate());
   }
 
   enableSource(name: string): Promise<boolean> {
-    return this.exclusive(() => this.states.enable(name));
+    return this.exclusive(() => this.db.transaction(() => {
+      const enabled = this.states.enable(name);
+      if (enabled) this.stmt.bump.run({ seq: 1, checked: 0 });
+      return enabled;
+    }).immediate());
   }
 
-  acquireLease(name: string, holder: string, ttlMs: number, now: Date): Promise<boolean> {
-    return this.exclusive(() => this.leases.acquire(name, holder, ttlMs, now));
+  noteChange(): Promise<void> {
+    return this.exclusive(() => void this.stmt.bump.run({ seq: 1, checked: 0 }));
+  }
+
+  async changes(): Promise<Changes> {
+    // data_version moves when another connection commits (this process's writer included): until
+    // it does, the sequence read last is still right, and checking costs one pragma.
+    const version = this.reader.pragma('data_version', { simple: true }) as number;
+    if (this.seen?.version !== version || this.reader === this.db) this.seen = { version, changes: this.stmt.changes.get() as Changes };
+    return this.seen.changes;
+  }
+
+  shiftTimes(ms: number): Promise<void> {
+    return this.exclusive(() => this.db.transaction(() => {
+      this.states.shift(ms);
+      this.leases.shift(ms);
+    }).immediate());
+  }
+
+  async documentStamps(source: string, options: string): Promise<Record<string, DocumentStamp>> {
+    return Object.fromEntries((this.stmt.stamps.all(source, options) as DocumentStamp[]).map((d) => [d.identity, d]));
+  }
+
+  acquireLease(name: string, holder: Holder, ttlMs: number, now: Date): Promise<boolean> {
+    return this.exclusive(() => this.db.transaction(() => this.leases.acquire(name, holder, ttlMs, now)).immediate());
+  }
+
+  breakLease(name: string, holder: string): Promise<boolean> {
+    return this.exclusive(() => this.leases.release(name, holder));
   }
 
   renewLease(name: string, holder: string, ttlMs: number, now: Date): Promise<boolean> {
@@ -211,7 +263,7 @@ export class SqliteStore implements Store {
   }
 
   releaseLease(name: string, holder: string): Promise<void> {
-    return this.exclusive(() => this.leases.release(name, holder));
+    return this.exclusive(() => void this.leases.release(name, holder));
   }
 
   async leaseHolder(name: string, now: Date): Promise<LeaseHolder | undefined> {
@@ -225,9 +277,11 @@ export class SqliteStore implements Store {
   ingest<T>(work: (tx: IngestTransaction) => Promise<T>): Promise<T> {
     return this.exclusive(async () => {
       this.db.exec('BEGIN IMMEDIATE');
+      this.changed = false;
       let result: T;
       try {
         result = await work(this.transaction);
+        if (this.changed) this.stmt.bump.run({ seq: 1, checked: 0 });
         this.db.exec('COMMIT');
       } catch (err) {
         if (this.db.inTransaction) this.db.exec('ROLLBACK');
@@ -245,6 +299,10 @@ export class SqliteStore implements Store {
     findByLinks: async (links, except) => this.stories.findByLinks(links, except),
     findByFingerprints: async (fingerprints, except) => this.stories.findByFingerprints(fingerprints, except),
     findByKeys: async (keys, except) => this.stories.findByKeys(keys, except),
+    recordDocuments: async (source, stamps, options) => {
+      for (const d of stamps) this.stmt.stamp.run({ source, ...d, options });
+    },
+    pause: () => new Promise<void>((ok) => setImmediate(ok)),
   };
 
   private plan(source: string, entries: readonly Entry[]): SqlitePlan {
@@ -270,6 +328,7 @@ export class SqliteStore implements Store {
   }
 
   private write(plan: SqlitePlan, stories: StoryDecisions, now: Date): IngestCounts {
+    if (plan.fresh.length || plan.edited.length) this.changed = true;
     plan.fresh.forEach((entry, i) => this.insertArticle(plan.source, entry, stories.fresh[i]!, now));
     plan.edited.forEach((entry, i) => this.updateArticle(plan.source, entry, plan.known[i]!, stories.edited[i]!, now));
     return { new: plan.fresh.length, updated: plan.edited.length, unchanged: plan.unchanged + plan.keptOut };
@@ -371,7 +430,7 @@ export class SqliteStore implements Store {
     if (query.stories) where.push('a.is_canonical = 1');
     const sql = `SELECT ${ARTICLE_COLUMNS} FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY ${order} LIMIT ?`;
-    const rows = this.db.prepare(sql).all(...params, query.limit ?? -1) as ArticleRow[];
+    const rows = this.reader.prepare(sql).all(...params, query.limit ?? -1) as ArticleRow[];
     return rows.map(toArticle);
   }
 
@@ -417,7 +476,7 @@ export class SqliteStore implements Store {
     // bm25 with titles weighing four times the text.
     const sql = `SELECT ${ARTICLE_COLUMNS} FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid
       WHERE ${where.join(' AND ')} ORDER BY bm25(articles_fts, 4.0, 1.0), a.published DESC LIMIT ?`;
-    return (this.db.prepare(sql).all(...params, filters.limit ?? 20) as ArticleRow[]).map(toArticle);
+    return (this.reader.prepare(sql).all(...params, filters.limit ?? 20) as ArticleRow[]).map(toArticle);
   }
 
   async carriersOf(id: string): Promise<Article[]> {
@@ -449,7 +508,7 @@ export class SqliteStore implements Store {
   }
 
   async count(what: 'articles' | 'tags' | 'sources'): Promise<number> {
-    return this.db.prepare(`SELECT count(*) FROM ${what}`).pluck().get() as number;
+    return this.reader.prepare(`SELECT count(*) FROM ${what}`).pluck().get() as number;
   }
 
   async stats(): Promise<StoreStats> {
@@ -490,6 +549,7 @@ export class SqliteStore implements Store {
         // Stories that lost their canonical article get a new one.
         for (const story of stories) this.stories.recomputeCanonical(story);
         this.stmt.dropUnusedTags.run();
+        if (deleted) this.stmt.bump.run({ seq: 1, checked: 0 });
       }).immediate();
       return deleted;
     });
@@ -497,7 +557,7 @@ export class SqliteStore implements Store {
 
   async ping(): Promise<boolean> {
     try {
-      return this.db.prepare('SELECT 1').pluck().get() === 1;
+      return this.reader.prepare('SELECT 1').pluck().get() === 1;
     } catch {
       return false;
     }
@@ -511,6 +571,7 @@ export class SqliteStore implements Store {
     return this.exclusive(() => {
       if (!this.db.open) return;
       if (this.searchIndex.size) this.searchIndex.flush();
+      if (this.reader !== this.db) this.reader.close();
       this.db.close();
     });
   }

@@ -28,7 +28,10 @@ export class SqliteStoryIndex {
   /** Rows in lsh_recent, as far as this connection knows (read on first use). */
   private recent: number | undefined;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    reader: Db,
+  ) {
     this.filter = new KeyFilter(db);
     this.stmt = {
       byLink: db.prepare('SELECT id, story FROM articles WHERE link = ? AND source <> ? ORDER BY published LIMIT 1'),
@@ -42,7 +45,7 @@ export class SqliteStoryIndex {
         `UPDATE articles SET is_canonical = (id = (SELECT a.id FROM articles a JOIN sources s ON s.name = a.source
            WHERE a.story = @story ORDER BY a.published, s.position, a.id LIMIT 1)) WHERE story = @story`,
       ),
-      link: db.prepare('SELECT story, is_canonical, dedupe_rule, dedupe_of, dedupe_score FROM articles WHERE id = ?'),
+      link: reader.prepare('SELECT story, is_canonical, dedupe_rule, dedupe_of, dedupe_score FROM articles WHERE id = ?'),
       canonicalOf: db.prepare(
         `SELECT a.rowid AS rowid, a.published AS published, s.position AS position, a.id AS id FROM articles a JOIN sources s ON s.name = a.source
          WHERE a.story = ? AND a.is_canonical = 1 AND a.rowid <> ?`,

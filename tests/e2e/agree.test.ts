@@ -1,0 +1,120 @@
+// The daemon, the CLI and a feed reader agree: whatever process changes the store or the
+// configuration, `tidings serve` shows it within two seconds, with no signal.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FIXTURES, runCli, tempDir, writeTree } from '../helpers.js';
+import { startDaemon, spawnTidings, type Daemon } from '../helpers-daemon.js';
+import { startServer } from '../helpers-http.js';
+
+let daemon: Daemon | undefined;
+afterEach(async () => {
+  await daemon?.stop('SIGKILL');
+  daemon = undefined;
+});
+
+/** Polls until `check` is true; returns how long it took, or fails after `ms`. */
+async function within(ms: number, check: () => Promise<boolean>): Promise<number> {
+  const started = Date.now();
+  while (!(await check())) {
+    if (Date.now() - started > ms) throw new Error(`not within ${ms} ms`);
+    await new Promise((ok) => setTimeout(ok, 25));
+  }
+  return Date.now() - started;
+}
+
+const seed = (text: string, stamp: string, tags: string) => `${text}\n${stamp}\n${tags}\n`;
+
+describe('tidings serve and the CLI on one store', () => {
+  it('a manual refresh reaches subscribers within 2 s, with a new ETag', async () => {
+    const dir = tempDir();
+    // The daemon ticks once a year: only the CLI refreshes after its first refresh.
+    writeTree(dir, {
+      'tidings.yaml': 'schedule: "0 0 1 1 *"\nsources:\n  - {name: s, type: seeds, path: seeds}\n',
+      'seeds/a.txt': seed('A first story.', '2024-01-01 00:00:00', '#first'),
+    });
+    const args = ['--config', join(dir, 'tidings.yaml'), '--db', join(dir, 't.db')];
+    daemon = await startDaemon(args);
+    await daemon.waitFor(/refreshed 1 sources/);
+    const first = await fetch(`${daemon.url}/all.rss`);
+    const etag = first.headers.get('etag');
+    expect(await first.text()).toContain('<title><![CDATA[first]]></title>');
+
+    writeTree(dir, { 'seeds/b.txt': seed('A second story.', '2024-01-02 00:00:00', '#second') });
+    const refresh = await runCli(['refresh', ...args]);
+    expect(refresh.out).toBe('s: 1 new, 0 updated, 1 unchanged\n');
+    const ms = await within(2000, async () => (await fetch(`${daemon!.url}/all.rss`)).headers.get('etag') !== etag);
+    const body = await (await fetch(`${daemon.url}/all.rss`)).text();
+    expect(body).toContain('<title><![CDATA[second]]></title>');
+    console.log(`a CLI refresh was visible on /all.rss ${ms} ms after it ended`);
+  });
+
+  it('sources add and a hand edit take effect without a signal; a broken edit is refused and the old one runs on', async () => {
+    const dir = tempDir();
+    const config = 'schedule: "0 0 1 1 *"\nsources:\n  - {name: s, type: seeds, path: seeds}\n';
+    writeTree(dir, { 'tidings.yaml': config, 'seeds/a.txt': seed('A story.', '2024-01-01 00:00:00', '#a') });
+    const args = ['--config', join(dir, 'tidings.yaml'), '--db', join(dir, 't.db')];
+    daemon = await startDaemon(args);
+    await daemon.waitFor(/refreshed 1 sources/);
+    expect((await fetch(`${daemon.url}/sources/extra`)).status).toBe(404);
+
+    const add = await runCli(['sources', 'add', join(FIXTURES, 'feeds/rss2.xml'), '--name', 'extra', ...args]);
+    expect(add.code).toBe(0);
+    expect(add.out).toMatch(/tidings serve \(daemon:\d+\) sees this within a second; it fetches new sources at its next tick/);
+    const ms = await within(2000, async () => (await fetch(`${daemon!.url}/sources/extra`)).status === 200);
+    expect(await (await fetch(`${daemon.url}/`)).text()).toContain('/sources/extra');
+    console.log(`sources add was visible on the site ${ms} ms after it ended`);
+
+    writeFileSync(join(dir, 'tidings.yaml'), `${config}  - {name: bad, type: nope}\n`);
+    await daemon.waitFor(/configuration not reloaded, the old one keeps running/, 3000);
+    expect((await fetch(`${daemon.url}/sources/s.rss`)).status).toBe(200);
+  });
+
+  it('a slow feed does not hold back what the other sources of the tick stored', async () => {
+    const dir = tempDir();
+    let answer!: () => void;
+    const server = await startServer({ '/slow.xml': (_req, res) => void new Promise<void>((ok) => (answer = ok)).then(() => res.writeHead(200).end('<rss><channel><item><title>late</title><guid>1</guid></item></channel></rss>')) });
+    writeTree(dir, {
+      'tidings.yaml': `schedule: "0 0 1 1 *"\nfetch: {allowPrivateNetworks: true}\nsources:\n  - {name: slow, type: feed, url: "${server.origin}/slow.xml"}\n  - {name: s, type: seeds, path: seeds}\n`,
+      'seeds/a.txt': seed('A quick story.', '2024-01-01 00:00:00', '#quick'),
+    });
+    try {
+      daemon = await startDaemon(['--config', join(dir, 'tidings.yaml'), '--db', join(dir, 't.db')]);
+      await within(2000, async () => (await (await fetch(`${daemon!.url}/all.rss`)).text()).includes('quick'));
+      expect(daemon.output()).not.toMatch(/refreshed \d+ sources/); // the tick is still waiting for the slow feed
+      answer();
+      await daemon.waitFor(/refreshed 2 sources/);
+      await within(2000, async () => (await (await fetch(`${daemon!.url}/all.rss`)).text()).includes('late'));
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a refresh killed with SIGKILL leaves a lease that the next refresh takes over at once', async () => {
+    const dir = tempDir();
+    let asked!: () => void;
+    const request = new Promise<void>((ok) => (asked = ok));
+    const server = await startServer({ '/slow.xml': () => asked() }); // never answers
+    writeTree(dir, {
+      'slow.yaml': `fetch: {allowPrivateNetworks: true}\nsources:\n  - {name: slow, type: feed, url: "${server.origin}/slow.xml"}\n`,
+      'fast.yaml': 'sources:\n  - {name: s, type: seeds, path: seeds}\n',
+      'seeds/a.txt': seed('A story.', '2024-01-01 00:00:00', '#a'),
+    });
+    const db = join(dir, 't.db');
+    try {
+      const stuck = spawnTidings(['refresh', '--config', join(dir, 'slow.yaml'), '--db', db]);
+      await request; // it holds the lease and waits for the slow feed
+      stuck.child.kill('SIGKILL');
+      await stuck.exited;
+      const started = Date.now();
+      const next = await runCli(['refresh', '--wait', '5', '--config', join(dir, 'fast.yaml'), '--db', db]);
+      const ms = Date.now() - started;
+      expect(next.out).toBe('s: 1 new, 0 updated, 0 unchanged\n');
+      expect(next.err).toMatch(/the refresh lease was held by cli:\d+ \(pid \d+\), which is gone: taking it over/);
+      expect(ms).toBeLessThan(2000);
+      console.log(`after kill -9, the next refresh ran to its end in ${ms} ms`);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -1,0 +1,62 @@
+// `tidings serve` as a real process (from the TypeScript source), for end-to-end tests.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { CLI } from './helpers.js';
+
+export interface Daemon {
+  child: ChildProcess;
+  url: string;
+  /** Everything it printed so far (stdout and stderr). */
+  output(): string;
+  /** Resolves once the output matches, from the start; fails after `ms`. */
+  waitFor(pattern: RegExp, ms?: number): Promise<RegExpMatchArray>;
+  /** How many times the output matches. */
+  count(pattern: RegExp): number;
+  /** SIGTERM; resolves with the exit code and how long it took. */
+  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; ms: number }>;
+}
+
+export function spawnTidings(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(CLI[0]!, [...CLI.slice(1), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d));
+  child.stderr!.on('data', (d: Buffer) => (out += d));
+  const exited = new Promise<number | null>((ok) => child.on('exit', (code) => ok(code)));
+  return { child, output: () => out, exited };
+}
+
+export async function startDaemon(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Daemon> {
+  const { child, output, exited } = spawnTidings(['serve', '--port', '0', ...args], env);
+  const waitFor = (pattern: RegExp, ms = 20_000) =>
+    new Promise<RegExpMatchArray>((ok, fail) => {
+      const started = Date.now();
+      const look = () => {
+        const m = output().match(pattern);
+        if (m) return ok(m);
+        if (child.exitCode !== null) return fail(new Error(`tidings serve exited (${child.exitCode}) before ${pattern}:\n${output()}`));
+        if (Date.now() - started > ms) return fail(new Error(`timed out waiting for ${pattern}; got:\n${output()}`));
+        setTimeout(look, 20);
+      };
+      look();
+    });
+  const [, url] = await waitFor(/serving (http:\/\/127\.0\.0\.1:\d+)\//);
+  return {
+    child,
+    url: url!,
+    output,
+    waitFor,
+    count: (pattern) => (output().match(new RegExp(pattern.source, 'g')) ?? []).length,
+    async stop(signal = 'SIGTERM') {
+      const started = Date.now();
+      if (child.exitCode === null) child.kill(signal);
+      const code = await exited;
+      return { code, ms: Date.now() - started };
+    },
+  };
+}
+
+/** Reads a number from /proc/PID/status (VmRSS, in kB). */
+export async function residentKb(pid: number): Promise<number> {
+  const { readFile } = await import('node:fs/promises');
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]);
+}
