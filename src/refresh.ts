@@ -5,8 +5,7 @@ import { createHash } from 'node:crypto';
 import { sourceLocation, sourcePath } from './config/load-config.js';
 import type { Config, DedupeSettings, FeedSource, Source } from './config/schema.js';
 import { assignStories } from './dedupe/stories.js';
-import { BusyError, errorMessage, FetchError, InputError } from './errors.js';
-import { isGone } from './lib/process.js';
+import { errorMessage, FetchError, InputError } from './errors.js';
 import { documentOf, fetchDepsOf, fetchFeed, type FetchDeps } from './ingest/fetch.js';
 import type { Logger } from './log.js';
 import type { DocumentStamp, Entry, Holder, IngestCounts, RefreshResult } from './model.js';
@@ -31,6 +30,8 @@ export interface RefreshDeps {
   fetch?: Partial<Omit<FetchDeps, 'userAgent'>>;
   /** Stops starting sources and aborts fetches in flight (shutdown). */
   signal?: AbortSignal;
+  /** The process refreshing: with it, fetches from one host are limited across processes too. */
+  holder?: Holder;
 }
 
 /** Entries are normalized in batches of this many, spread over the workers. */
@@ -53,13 +54,36 @@ function cacheUntil(headers: Record<string, string | undefined>, now: Date): Dat
   return Number.isFinite(expires) ? new Date(expires) : undefined;
 }
 
+let fetches = 0;
+
+/**
+ * Runs a fetch in one of the host's `fetch.perHost` places, shared by every process on the store
+ * (many workers are as polite as one); waits for a place while all are taken.
+ */
+async function withHostSlot<T>(url: string, deps: RefreshDeps, fetch: () => Promise<T>): Promise<T> {
+  if (!deps.holder) return fetch();
+  const host = new URL(url).host;
+  const key = `${deps.holder.name}#${(fetches += 1)}`;
+  const clock = () => deps.now?.() ?? new Date();
+  const limit = (deps.config.fetch.timeout + 10) * 1000;
+  let slot: number | undefined;
+  while ((slot = await deps.store.takeHostSlot(host, deps.config.fetch.perHost, key, new Date(clock().getTime() + limit), clock())) === undefined) {
+    if (deps.signal?.aborted) throw new FetchError(`fetch: ${url}: stopped (shutting down)`);
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+  try {
+    return await fetch();
+  } finally {
+    await deps.store.releaseHostSlot(host, slot, key);
+  }
+}
+
 async function fetchRemote(source: FeedSource, deps: RefreshDeps, now: Date): Promise<Input> {
   const state = (await deps.store.fetchState(source.name))!;
   if (state.gone) return { kind: 'skipped', reason: `gone: the server answered 410 at ${state.lastCheck?.toISOString() ?? 'the last check'}; run "tidings sources enable ${source.name}" to fetch it again` };
   if (state.nextFetch && state.nextFetch > now) return { kind: 'skipped', reason: `the server asked to wait until ${state.nextFetch.toISOString()}` };
-  const response = await fetchFeed(
-    { url: state.url, etag: state.etag, lastModified: state.lastModified },
-    { ...fetchDepsOf(deps.config), now: deps.now, signal: deps.signal, ...deps.fetch },
+  const response = await withHostSlot(state.url, deps, () =>
+    fetchFeed({ url: state.url, etag: state.etag, lastModified: state.lastModified }, { ...fetchDepsOf(deps.config), now: deps.now, signal: deps.signal, ...deps.fetch }),
   );
   if (response.movedTo) deps.log.info({ source: source.name, url: response.movedTo }, `${source.name}: moved permanently to ${response.movedTo}`);
   const success: SuccessRecord = {
@@ -204,94 +228,4 @@ export async function refreshSource(source: Source, deps: RefreshDeps): Promise<
   for (const w of result.warnings) deps.log.warn({ source: source.name }, w);
   for (const r of result.refused) deps.log.warn({ source: source.name, file: r.file }, `${r.file}: refused: ${r.reason}`);
   return { ...result, durationMs: performance.now() - started };
-}
-
-/** The host a source is fetched from, for the per-host limit; local sources each count alone. */
-function hostOf(source: Source): string {
-  if (source.type !== 'feed') return `local:${source.name}`;
-  try {
-    return new URL(source.url).host;
-  } catch {
-    return source.url;
-  }
-}
-
-export interface RefreshAllOptions {
-  names?: string[];
-  onResult?: (r: RefreshResult) => void;
-  /** Milliseconds to wait before starting a source, to spread fetches over time. */
-  startDelay?: (source: Source) => number;
-}
-
-/**
- * Refreshes every source (or the named ones), `fetch.concurrency` at once and `fetch.perHost` per
- * host. One failure never stops the others. Results come back in configuration order.
- */
-export async function refreshAll(deps: RefreshDeps, options: RefreshAllOptions = {}): Promise<RefreshResult[]> {
-  const { names, onResult, startDelay } = options;
-  const sources = names ? deps.config.sources.filter((s) => names.includes(s.name)) : deps.config.sources;
-  const { concurrency, perHost } = deps.config.fetch;
-  const results: RefreshResult[] = [];
-  const busy = new Map<string, number>();
-  let running = 0;
-  const waiting = sources.map((source, index) => ({ source, index, host: hostOf(source) }));
-  await new Promise<void>((done) => {
-    const pump = () => {
-      if (deps.signal?.aborted) waiting.length = 0;
-      if (!waiting.length && running === 0) return done();
-      for (let i = 0; i < waiting.length && running < concurrency; ) {
-        const job = waiting[i]!;
-        if ((busy.get(job.host) ?? 0) >= perHost) {
-          i += 1;
-          continue;
-        }
-        waiting.splice(i, 1);
-        running += 1;
-        busy.set(job.host, (busy.get(job.host) ?? 0) + 1);
-        const delay = startDelay?.(job.source) ?? 0;
-        const wait = delay <= 0 ? Promise.resolve() : deps.wait ? deps.wait(delay) : new Promise<void>((ok) => setTimeout(ok, delay));
-        void wait.then(() => refreshSource(job.source, deps)).then((r) => {
-          results[job.index] = r;
-          onResult?.(r);
-          running -= 1;
-          busy.set(job.host, busy.get(job.host)! - 1);
-          pump();
-        });
-      }
-    };
-    pump();
-  });
-  await deps.store.flushSearch();
-  return results.filter(Boolean);
-}
-
-const LEASE = 'refresh';
-const LEASE_TTL = 60_000;
-
-/**
- * refreshAll under the refresh lease, so that the daemon and `tidings refresh` never ingest at the
- * same time. A lease whose holder ran on this host and is gone (killed) is taken over at once;
- * otherwise this waits up to `waitMs` for it, then throws BusyError naming who holds it.
- */
-export async function refreshWithLease(deps: RefreshDeps, holder: Holder, waitMs: number, options: RefreshAllOptions = {}): Promise<RefreshResult[]> {
-  const { store } = deps;
-  const clock = () => deps.now?.() ?? new Date();
-  const deadline = Date.now() + waitMs;
-  while (!(await store.acquireLease(LEASE, holder, LEASE_TTL, clock()))) {
-    const other = await store.leaseHolder(LEASE, clock());
-    if (other && isGone(other)) {
-      deps.log.warn({ holder: other.name }, `the refresh lease was held by ${other.name} (pid ${other.pid}), which is gone: taking it over`);
-      await store.breakLease(LEASE, other.name);
-      continue;
-    }
-    if (Date.now() >= deadline) throw new BusyError(`another refresh is running (${other?.name ?? 'unknown'}, pid ${other?.pid ?? '?'}); try again later or pass --wait SECONDS`);
-    await new Promise((ok) => setTimeout(ok, 200));
-  }
-  const renew = setInterval(() => void store.renewLease(LEASE, holder.name, LEASE_TTL, clock()), LEASE_TTL / 3);
-  try {
-    return await refreshAll(deps, options);
-  } finally {
-    clearInterval(renew);
-    await store.releaseLease(LEASE, holder.name);
-  }
 }

@@ -7,12 +7,13 @@
 import { createHash } from 'node:crypto';
 import type { Config, Source } from './config/schema.js';
 import { cronInterval, isDue, nextRun } from './due.js';
-import { BusyError, errorMessage } from './errors.js';
+import { errorMessage } from './errors.js';
 import { systemClock, type Clock, type Timer } from './lib/clock.js';
 import { thisProcess } from './lib/process.js';
 import type { Logger } from './log.js';
 import type { Holder, RefreshResult } from './model.js';
-import { refreshWithLease, type RefreshDeps } from './refresh.js';
+import { refreshDue } from './refresh-all.js';
+import type { RefreshDeps } from './refresh.js';
 import type { Store } from './store/store.js';
 import type { Work } from './work/pool.js';
 
@@ -99,7 +100,7 @@ export class Scheduler {
     if (!this.last) return; // stopped
     const wall = this.clock.now().getTime();
     const mono = this.clock.monotonic();
-    const step = wall - this.last.wall - (mono - this.last.mono);
+    const step = Math.round(wall - this.last.wall - (mono - this.last.mono));
     const fired = (nextRun(this.deps.config().schedule, new Date(this.last.wall - 1))?.getTime() ?? Infinity) <= wall;
     this.last = { wall, mono };
     this.arm();
@@ -132,12 +133,13 @@ export class Scheduler {
     if (latest - now.getTime() > STEP_TOLERANCE) await this.stepped(now.getTime() - latest);
   }
 
-  /** Sources due now: local ones always (reading them is cheap), remote ones by isDue. */
-  async dueSources(now: Date): Promise<Source[]> {
+  /** Sources due now, with their last checks: local ones always (reading them is cheap), remote ones by isDue. */
+  async dueSources(now: Date): Promise<Map<string, Date | null>> {
     const config = this.deps.config();
     const settings = { schedule: config.schedule, minInterval: config.fetch.minInterval, maxInterval: config.fetch.maxInterval };
     const states = new Map((await this.deps.store.fetchStates()).map((s) => [s.name, s]));
-    return config.sources.filter((s) => isLocal(s) || isDue(states.get(s.name), s.schedule, settings, now).due);
+    const due = config.sources.filter((s) => isLocal(s) || isDue(states.get(s.name), s.schedule, settings, now).due);
+    return new Map(due.map((s) => [s.name, states.get(s.name)?.lastCheck ?? null]));
   }
 
   tick(kind: 'scheduled' | 'startup'): Promise<TickOutcome> {
@@ -157,28 +159,21 @@ export class Scheduler {
     const now = this.clock.now();
     await this.catchUp(now);
     const due = await this.dueSources(now);
-    if (!due.length) return 'idle';
+    if (!due.size) return 'idle';
     // Spread a scheduled tick's fetches over a third of the interval (at most two minutes).
     const window = kind === 'scheduled' ? Math.min((cronInterval(config.schedule, now) * 1000) / 3, 120_000) : 0;
     const started = performance.now();
-    try {
-      const results = await refreshWithLease(
-        { config, store: this.deps.store, work: this.deps.work, log: this.deps.log, now: () => this.clock.now(), wait: (ms) => new Promise((ok) => this.clock.setTimer(ok, ms)), signal: this.deps.signal, fetch: this.deps.fetch },
-        this.holder,
-        0,
-        { names: due.map((s) => s.name), startDelay: (s) => (window && !isLocal(s) ? phase(s.name) * window : 0), onResult: this.deps.onResult },
-      );
-      const seconds = (performance.now() - started) / 1000;
-      const failed = results.filter((r) => !r.ok).length;
-      this.deps.log.info({ tick: kind, sources: results.length, failed, seconds }, `refreshed ${results.length} sources (${failed} failed) in ${seconds.toFixed(1)} s`);
-      await this.deps.onRefreshed?.(results, seconds, now);
-      return results;
-    } catch (err) {
-      if (err instanceof BusyError) {
-        this.deps.log.warn({ tick: kind }, `refresh skipped: ${err.message}`);
-        return 'busy';
-      }
-      throw err;
-    }
+    const results = await refreshDue(
+      { config, store: this.deps.store, work: this.deps.work, log: this.deps.log, holder: this.holder, now: () => this.clock.now(), wait: (ms) => new Promise((ok) => this.clock.setTimer(ok, ms)), signal: this.deps.signal, fetch: this.deps.fetch },
+      due,
+      { startDelay: (s) => (window && !isLocal(s) ? phase(s.name) * window : 0), onResult: this.deps.onResult },
+    );
+    // Sources another process holds, or fetched meanwhile, are its to report.
+    if (!results.length) return 'busy';
+    const seconds = (performance.now() - started) / 1000;
+    const failed = results.filter((r) => !r.ok).length;
+    this.deps.log.info({ tick: kind, sources: results.length, failed, seconds }, `refreshed ${results.length} sources (${failed} failed) in ${seconds.toFixed(1)} s`);
+    await this.deps.onRefreshed?.(results, seconds, now);
+    return results;
   }
 }

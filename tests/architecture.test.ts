@@ -9,7 +9,7 @@ const SRC = resolve(__dirname, '../src');
 /** Which rooms each room may import from (besides itself). */
 const LEAVES = ['lib', 'model', 'errors', 'version', 'log'];
 const STAGES = ['config', 'ingest', 'parse', 'normalize', 'dedupe', 'store', 'publish', 'serve', 'work'];
-const ORCHESTRATORS = ['refresh', 'scheduler', 'due', 'site'];
+const ORCHESTRATORS = ['refresh', 'refresh-all', 'scheduler', 'due', 'site'];
 const ALLOWED: Record<string, string[]> = {
   lib: [],
   model: [],
@@ -28,7 +28,8 @@ const ALLOWED: Record<string, string[]> = {
   work: ['lib', 'model', 'errors', 'ingest', 'parse', 'normalize', 'dedupe'],
   // The orchestrators call the stages (refresh the write side, site the read side).
   refresh: [...LEAVES, ...STAGES, 'due'],
-  scheduler: [...LEAVES, ...STAGES, 'refresh', 'due'],
+  'refresh-all': [...LEAVES, ...STAGES, 'refresh'],
+  scheduler: [...LEAVES, ...STAGES, 'refresh', 'refresh-all', 'due'],
   due: [...LEAVES, 'config'],
   site: [...LEAVES, ...STAGES],
   daemon: [...LEAVES, ...STAGES, ...ORCHESTRATORS],

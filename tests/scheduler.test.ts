@@ -6,7 +6,7 @@ import { parseConfig } from '../src/config/load-config.js';
 import { silentLogger } from '../src/log.js';
 import { cronInterval, isDue, nextRun } from '../src/due.js';
 import { BusyError } from '../src/errors.js';
-import { refreshWithLease } from '../src/refresh.js';
+import { refreshDue, refreshNow } from '../src/refresh-all.js';
 import { Scheduler } from '../src/scheduler.js';
 import type { FetchState } from '../src/model.js';
 import { thisProcess } from '../src/lib/process.js';
@@ -90,23 +90,23 @@ describe('Scheduler and the lease', () => {
     }
   });
 
-  it('two refreshes contending for the lease: one waits, no row is ingested twice', async () => {
+  it('two refreshes contending for a source: one waits, no row is ingested twice', async () => {
     const dir = tempDir();
     writeTree(dir, { 'seeds/a.txt': 'One.\n2024-01-01 00:00:00\n#a\n', 'seeds/b.txt': 'Two.\n2024-01-02 00:00:00\n#b\n' });
     const config = parseConfig('sources:\n  - {name: s, type: seeds, path: seeds}\n', join(dir, 't.yaml'));
     const db = join(dir, 't.db');
     const daemon = openStore(db);
     const cli = openStore(db);
+    const soon = () => new Date(Date.now() + 60_000);
     try {
-      expect(await daemon.acquireLease('refresh', me('daemon:1'), 60_000, new Date())).toBe(true);
+      await daemon.upsertSource({ name: 's', type: 'seeds', location: 'seeds' }, new Date(), 0);
+      expect(await daemon.claimSources(me('daemon:1'), [{ name: 's' }], 1, soon(), new Date())).toEqual(['s']);
       // Busy, and no waiting: a clear refusal naming the holder.
-      await expect(refreshWithLease({ config, store: cli, work, log: silentLogger }, me('cli:2'), 0)).rejects.toThrow(BusyError);
-      await expect(refreshWithLease({ config, store: cli, work, log: silentLogger }, me('cli:2'), 0)).rejects.toThrow(/another refresh is running \(daemon:1, pid \d+\)/);
-      // Waiting: the CLI gets the lease once the daemon lets go.
-      const waiting = refreshWithLease({ config, store: cli, work, log: silentLogger }, me('cli:2'), 5_000);
-      const daemonRun = refreshWithLease({ config, store: daemon, work, log: silentLogger }, me('daemon:1'), 0);
-      const [a] = await daemonRun;
-      await daemon.releaseLease('refresh', 'daemon:1');
+      await expect(refreshNow({ config, store: cli, work, log: silentLogger, holder: me('cli:2') }, 0)).rejects.toThrow(BusyError);
+      await expect(refreshNow({ config, store: cli, work, log: silentLogger, holder: me('cli:2') }, 0)).rejects.toThrow(/another refresh is running \(daemon:1, pid \d+\)/);
+      // Waiting: the CLI claims the source once the daemon has refreshed it and let go.
+      const waiting = refreshNow({ config, store: cli, work, log: silentLogger, holder: me('cli:2') }, 5_000);
+      const [a] = await refreshNow({ config, store: daemon, work, log: silentLogger, holder: me('daemon:1') }, 0);
       const [b] = await waiting;
       expect([a!.new, b!.new, b!.unchanged]).toEqual([2, 0, 2]);
       expect(await daemon.count('articles')).toBe(2);
@@ -116,29 +116,48 @@ describe('Scheduler and the lease', () => {
     }
   });
 
-  it('a lease whose holder on this host is gone is taken over at once; another host\'s is waited for', async () => {
+  it('a claim whose holder on this host is gone is taken over at once; another host\'s is waited for', async () => {
     const dir = tempDir();
     writeTree(dir, { 'seeds/a.txt': 'One.\n2024-01-01 00:00:00\n#a\n' });
     const config = parseConfig('sources:\n  - {name: s, type: seeds, path: seeds}\n', join(dir, 't.yaml'));
     const store = openStore(join(dir, 't.db'));
     const log = recorder();
-    const deps = { config, store, work, log };
+    const deps = (name: string) => ({ config, store, work, log, holder: me(name) });
+    const hold = (holder: ReturnType<typeof me>) => store.claimSources(holder, [{ name: 's' }], 1, new Date(Date.now() + 60_000), new Date());
     try {
+      await store.upsertSource({ name: 's', type: 'seeds', location: 'seeds' }, new Date(), 0);
       // A process that ran here and exited: its pid is free (or another process's, started later).
       const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
       const dead = { ...thisProcess(), name: 'cli:dead', pid: Number(child.stdout) };
-      expect(await store.acquireLease('refresh', dead, 60_000, new Date())).toBe(true);
+      expect(await hold(dead)).toEqual(['s']);
       const started = Date.now();
-      const [result] = await refreshWithLease(deps, me('cli:next'), 0);
+      const [result] = await refreshNow(deps('cli:next'), 0);
       expect(result!.new).toBe(1);
       expect(Date.now() - started).toBeLessThan(1000);
-      expect(log.lines).toContain(`the refresh lease was held by cli:dead (pid ${dead.pid}), which is gone: taking it over`);
+      expect(log.lines).toContain(`s was claimed by cli:dead (pid ${dead.pid}), which is gone: taking it over`);
       // A live pid with another start time: the pid was reused by a process that is not the holder.
-      expect(await store.acquireLease('refresh', { ...me('cli:reused'), started: thisProcess().started + 1 }, 60_000, new Date())).toBe(true);
-      await expect(refreshWithLease(deps, me('cli:after'), 0)).resolves.toHaveLength(1);
-      // On another host, nothing can be known of the holder: its lease is waited for.
-      expect(await store.acquireLease('refresh', elsewhere('daemon:far'), 60_000, new Date())).toBe(true);
-      await expect(refreshWithLease(deps, me('cli:last'), 0)).rejects.toThrow(/another refresh is running \(daemon:far, pid 1\)/);
+      expect(await hold({ ...me('cli:reused'), started: thisProcess().started + 1 })).toEqual(['s']);
+      await expect(refreshNow(deps('cli:after'), 0)).resolves.toHaveLength(1);
+      // On another host, nothing can be known of the holder: its claim is waited for.
+      expect(await hold(elsewhere('daemon:far'))).toEqual(['s']);
+      await expect(refreshNow(deps('cli:last'), 0)).rejects.toThrow(/another refresh is running \(daemon:far, pid 1\)/);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a source fetched by another worker since it was found due is not fetched again', async () => {
+    const dir = tempDir();
+    writeTree(dir, { 'seeds/a.txt': 'One.\n2024-01-01 00:00:00\n#a\n' });
+    const config = parseConfig('sources:\n  - {name: s, type: seeds, path: seeds}\n', join(dir, 't.yaml'));
+    const store = openStore(join(dir, 't.db'));
+    try {
+      await store.upsertSource({ name: 's', type: 'seeds', location: 'seeds' }, new Date(), 0);
+      const seen = new Map([['s', null]]); // never checked, as this worker saw it
+      await store.recordSuccess('s', new Date(), {}); // ...and then another worker fetched it
+      expect(await refreshDue({ config, store, work, log: silentLogger, holder: me('w:1') }, seen)).toEqual([]);
+      const now = (await store.fetchState('s'))!.lastCheck!;
+      expect(await refreshDue({ config, store, work, log: silentLogger, holder: me('w:1') }, new Map([['s', now]]))).toHaveLength(1);
     } finally {
       await store.close();
     }

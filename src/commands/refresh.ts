@@ -2,7 +2,7 @@
 import { UsageError } from '../errors.js';
 import { thisProcess } from '../lib/process.js';
 import type { RefreshResult } from '../model.js';
-import { refreshWithLease } from '../refresh.js';
+import { refreshNow } from '../refresh-all.js';
 import type { Session } from './session.js';
 
 export interface RefreshArgs {
@@ -31,8 +31,8 @@ export async function refreshCommand(session: Session, { names, wait, json }: Re
   let failed = 0;
   const progress = () => session.io.out.write(`\r\x1b[Krefreshing: ${done}/${total} sources, ${added} new, ${failed} failed`);
   if (live) progress();
-  const deps = { config, store: session.store(), work: session.work(), log: session.log };
-  const results = await refreshWithLease(deps, { name: `cli:${process.pid}`, ...thisProcess() }, wait * 1000, {
+  const deps = { config, store: session.store(), work: session.work(), log: session.log, holder: { name: `cli:${process.pid}`, ...thisProcess() } };
+  const results = await refreshNow(deps, wait * 1000, {
     names: names.length ? names : undefined,
     onResult: (r) => {
       done += 1;

@@ -93,6 +93,8 @@ const fetchSchema = z.strictObject({
   perHost: z.number().int().min(1).max(16).default(2),
   minInterval: duration.default(300),
   maxInterval: duration.default(86400),
+  /** A source claimed by a worker that stops answering is free again after this. */
+  claimTimeout: duration.default(120),
 });
 
 /** The fetch settings when the configuration gives none. */

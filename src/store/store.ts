@@ -51,6 +51,20 @@ export interface LeaseHolder extends Holder {
   expires: Date;
 }
 
+/** A source claimed for refreshing: by whom, until when. */
+export interface Claim {
+  source: string;
+  holder: Holder;
+  until: Date;
+}
+
+/** A source to claim, with its last check as the claimer saw it when it found the source due. */
+export interface Wanted {
+  name: string;
+  /** undefined: claim it whenever it is free (a refresh asked for by hand); null: never checked. */
+  lastCheck?: Date | null;
+}
+
 export interface DuplicateGroup {
   story: string;
   members: { article: Article; link: StoryLink }[];
@@ -99,10 +113,29 @@ export interface Store {
   /** After the wall clock stepped by `ms`: every recorded fetch time and lease keeps its distance from now. */
   shiftTimes(ms: number): Promise<void>;
 
+  /**
+   * Claims sources for refreshing, at most `limit` of them, until `until`: of `wanted`, those no one
+   * else holds (or whose claim ran out) and, where a last check is given, whose last check is still
+   * that one, so that a source another process fetched meanwhile is not fetched again. Rows that
+   * another process is claiming right now are skipped, not waited for. Returns the names claimed.
+   */
+  claimSources(holder: Holder, wanted: readonly Wanted[], limit: number, until: Date, now: Date): Promise<string[]>;
+  /** Extends every claim `holder` has. */
+  renewClaims(holder: string, until: Date): Promise<void>;
+  releaseClaim(source: string, holder: string): Promise<void>;
+  /** The live claims on these sources. */
+  claimsOn(names: readonly string[], now: Date): Promise<Claim[]>;
+  /** Drops every claim of `holder` (its process is gone); returns how many. */
+  breakClaims(holder: string): Promise<number>;
+  /**
+   * One of `slots` places for fetching from `host` at once, across every process: its number, or
+   * undefined when all are taken. A place not released runs out at `until`.
+   */
+  takeHostSlot(host: string, slots: number, holder: string, until: Date, now: Date): Promise<number | undefined>;
+  releaseHostSlot(host: string, slot: number, holder: string): Promise<void>;
+
   /** Takes the lease when it is free, expired or already ours. */
   acquireLease(name: string, holder: Holder, ttlMs: number, now: Date): Promise<boolean>;
-  /** Removes a lease if `holder` still holds it: its process is gone. */
-  breakLease(name: string, holder: string): Promise<boolean>;
   /** Extends our lease; false when it is no longer ours. */
   renewLease(name: string, holder: string, ttlMs: number, now: Date): Promise<boolean>;
   releaseLease(name: string, holder: string): Promise<void>;

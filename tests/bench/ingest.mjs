@@ -64,7 +64,7 @@ function writeSources(dir) {
 // One variant in its own process: a fresh database and a clean peak-memory figure.
 async function child(dir, variant) {
   const { parseConfig } = await import(dist('config/load-config.js'));
-  const { refreshAll } = await import(dist('refresh.js'));
+  const { refreshAll } = await import(dist('refresh-all.js'));
   const { openStore } = await import(dist('store/open-store.js'));
   const { silentLogger } = await import(dist('log.js'));
   const { WorkerPool } = await import(dist('work/pool.js'));
@@ -113,7 +113,7 @@ async function feedPath() {
   const { WorkerPool } = await import(dist('work/pool.js'));
   const { openStore } = await import(dist('store/open-store.js'));
   const { parseConfig } = await import(dist('config/load-config.js'));
-  const { refreshAll } = await import(dist('refresh.js'));
+  const { refreshAll } = await import(dist('refresh-all.js'));
   const { silentLogger } = await import(dist('log.js'));
   const work = new WorkerPool();
   const parser = new Parser();

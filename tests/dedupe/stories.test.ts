@@ -5,7 +5,7 @@ import Parser from 'rss-parser';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
 import { silentLogger } from '../../src/log.js';
-import { refreshAll } from '../../src/refresh.js';
+import { refreshAll } from '../../src/refresh-all.js';
 import { renderPath } from '../../src/site.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { WorkerPool } from '../../src/work/pool.js';

@@ -90,27 +90,30 @@ describe('tidings serve and the CLI on one store', () => {
     }
   });
 
-  it('a refresh killed with SIGKILL leaves a lease that the next refresh takes over at once', async () => {
+  it('a refresh killed with SIGKILL leaves a claim that the next refresh takes over at once', async () => {
     const dir = tempDir();
     let asked!: () => void;
     const request = new Promise<void>((ok) => (asked = ok));
-    const server = await startServer({ '/slow.xml': () => asked() }); // never answers
-    writeTree(dir, {
-      'slow.yaml': `fetch: {allowPrivateNetworks: true}\nsources:\n  - {name: slow, type: feed, url: "${server.origin}/slow.xml"}\n`,
-      'fast.yaml': 'sources:\n  - {name: s, type: seeds, path: seeds}\n',
-      'seeds/a.txt': seed('A story.', '2024-01-01 00:00:00', '#a'),
+    let first = true;
+    // The first request is never answered: the refresh that made it holds its claim on the source.
+    const server = await startServer({
+      '/slow.xml': (_req, res) => {
+        if (first) return void ((first = false), asked());
+        res.writeHead(200).end('<rss><channel><item><title>at last</title><guid>1</guid></item></channel></rss>');
+      },
     });
-    const db = join(dir, 't.db');
+    writeTree(dir, { 'tidings.yaml': `fetch: {allowPrivateNetworks: true}\nsources:\n  - {name: slow, type: feed, url: "${server.origin}/slow.xml"}\n` });
+    const args = ['--config', join(dir, 'tidings.yaml'), '--db', join(dir, 't.db')];
     try {
-      const stuck = spawnTidings(['refresh', '--config', join(dir, 'slow.yaml'), '--db', db]);
-      await request; // it holds the lease and waits for the slow feed
+      const stuck = spawnTidings(['refresh', ...args]);
+      await request;
       stuck.child.kill('SIGKILL');
       await stuck.exited;
       const started = Date.now();
-      const next = await runCli(['refresh', '--wait', '5', '--config', join(dir, 'fast.yaml'), '--db', db]);
+      const next = await runCli(['refresh', '--wait', '5', ...args]);
       const ms = Date.now() - started;
-      expect(next.out).toBe('s: 1 new, 0 updated, 0 unchanged\n');
-      expect(next.err).toMatch(/the refresh lease was held by cli:\d+ \(pid \d+\), which is gone: taking it over/);
+      expect(next.out).toBe('slow: 1 new, 0 updated, 0 unchanged\n');
+      expect(next.err).toMatch(/slow was claimed by cli:\d+ \(pid \d+\), which is gone: taking it over/);
       expect(ms).toBeLessThan(2000);
       console.log(`after kill -9, the next refresh ran to its end in ${ms} ms`);
     } finally {

@@ -5,7 +5,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { parseConfig } from '../../src/config/load-config.js';
 import type { Config } from '../../src/config/schema.js';
 import { silentLogger } from '../../src/log.js';
-import { refreshAll, refreshSource } from '../../src/refresh.js';
+import { refreshAll } from '../../src/refresh-all.js';
+import { refreshSource } from '../../src/refresh.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import { WorkerPool } from '../../src/work/pool.js';

@@ -150,4 +150,21 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (source, identity)
   ) WITHOUT ROWID;
   `,
+  // 9: many workers. A source is claimed by the process that refreshes it, until the claim runs
+  // out (a killed worker's sources go to another); a host has a few places for fetches at once,
+  // shared by every process.
+  `
+  ALTER TABLE sources ADD COLUMN claimed_by TEXT;
+  ALTER TABLE sources ADD COLUMN claim_host TEXT;
+  ALTER TABLE sources ADD COLUMN claim_pid INTEGER;
+  ALTER TABLE sources ADD COLUMN claim_started INTEGER;
+  ALTER TABLE sources ADD COLUMN claimed_until INTEGER;
+  CREATE TABLE host_slots (
+    host TEXT NOT NULL,
+    slot INTEGER NOT NULL,
+    holder TEXT NOT NULL,
+    until INTEGER NOT NULL,
+    PRIMARY KEY (host, slot)
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -8,6 +8,7 @@ import { existsSync, statSync } from 'node:fs';
 import type { Article, Changes, DocumentStamp, Entry, FetchState, Holder, IngestCounts, IngestPlan, StoryDecisions, StoryLink, Tag } from '../../model.js';
 import type {
   ArticleQuery,
+  Claim,
   DuplicateGroup,
   FailureRecord,
   IngestTransaction,
@@ -18,7 +19,9 @@ import type {
   StoreStats,
   SuccessRecord,
   TagCount,
+  Wanted,
 } from '../store.js';
+import { Claims } from './claims.js';
 import { FetchStates } from './fetch-states.js';
 import { keysBlob } from './key-filter.js';
 import { Leases } from './leases.js';
@@ -94,6 +97,7 @@ export class SqliteStore implements Store {
   private readonly reader: Db;
   private readonly states: FetchStates;
   private readonly leases: Leases;
+  private readonly claims: Claims;
   private readonly stories: SqliteStoryIndex;
   private readonly searchIndex: SearchIndex;
   private readonly stmt;
@@ -113,6 +117,7 @@ export class SqliteStore implements Store {
     this.reader = reader;
     this.states = new FetchStates(db, reader);
     this.leases = new Leases(db, reader);
+    this.claims = new Claims(db, reader);
     this.stories = new SqliteStoryIndex(db, reader);
     this.searchIndex = new SearchIndex(db);
     this.stmt = {
@@ -243,7 +248,36 @@ export class SqliteStore implements Store {
     return this.exclusive(() => this.db.transaction(() => {
       this.states.shift(ms);
       this.leases.shift(ms);
+      this.claims.shift(ms);
     }).immediate());
+  }
+
+  claimSources(holder: Holder, wanted: readonly Wanted[], limit: number, until: Date, now: Date): Promise<string[]> {
+    return this.exclusive(() => this.claims.claim(holder, wanted, limit, until, now));
+  }
+
+  renewClaims(holder: string, until: Date): Promise<void> {
+    return this.exclusive(() => this.claims.renew(holder, until));
+  }
+
+  releaseClaim(source: string, holder: string): Promise<void> {
+    return this.exclusive(() => this.claims.release(source, holder));
+  }
+
+  async claimsOn(names: readonly string[], now: Date): Promise<Claim[]> {
+    return this.claims.on(names, now);
+  }
+
+  breakClaims(holder: string): Promise<number> {
+    return this.exclusive(() => this.claims.break(holder));
+  }
+
+  takeHostSlot(host: string, slots: number, holder: string, until: Date, now: Date): Promise<number | undefined> {
+    return this.exclusive(() => this.claims.takeSlot(host, slots, holder, until, now));
+  }
+
+  releaseHostSlot(host: string, slot: number, holder: string): Promise<void> {
+    return this.exclusive(() => this.claims.releaseSlot(host, slot, holder));
   }
 
   async documentStamps(source: string, options: string): Promise<Record<string, DocumentStamp>> {
@@ -252,10 +286,6 @@ export class SqliteStore implements Store {
 
   acquireLease(name: string, holder: Holder, ttlMs: number, now: Date): Promise<boolean> {
     return this.exclusive(() => this.db.transaction(() => this.leases.acquire(name, holder, ttlMs, now)).immediate());
-  }
-
-  breakLease(name: string, holder: string): Promise<boolean> {
-    return this.exclusive(() => this.leases.release(name, holder));
   }
 
   renewLease(name: string, holder: string, ttlMs: number, now: Date): Promise<boolean> {
