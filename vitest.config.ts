@@ -5,5 +5,7 @@ export default defineConfig({
     include: ['tests/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // A throwaway PostgreSQL 15 cluster for the run, when PostgreSQL is installed (tests/helpers-postgres.ts).
+    globalSetup: ['tests/postgres-cluster.ts'],
   },
 });
