@@ -56,7 +56,7 @@ function program(session: Session, setCode: (code: number) => void): Command {
     .description('Tidings: a feed aggregator and republisher.')
     .version(VERSION)
     .option('--config <file>', 'configuration file (env TIDINGS_CONFIG)', undefined)
-    .option('--db <file>', 'SQLite database (env TIDINGS_DB)')
+    .option('--db <file|url>', 'SQLite database file, or postgres://user:password@host:port/database (env TIDINGS_DB, or storage.url)')
     .option('--verbose', 'print stack traces with errors')
     .showHelpAfterError('(add --help for usage)')
     .exitOverride()
@@ -173,7 +173,13 @@ function program(session: Session, setCode: (code: number) => void): Command {
     .option('--host <host>', 'address to bind (default 127.0.0.1, or server.host)')
     .option('--port <port>', 'port (default 8080, env PORT, or server.port); 0 picks a free one', portNumber)
     .addHelpText('after', '\nExamples:\n  tidings serve\n  tidings serve --host 0.0.0.0 --port 8080\n  kill -HUP <pid>   # reload the configuration')
-    .action(action(serveCommand, (o: { host?: string; port?: number }) => o));
+    .option('--no-ingest', 'serve only: refresh nothing (workers do, from the same store)')
+    .action(action(serveCommand, (o: { host?: string; port?: number; ingest: boolean }) => ({ host: o.host, port: o.port, serve: true, ingest: o.ingest })));
+  cli
+    .command('worker')
+    .description('refresh the sources on schedule, without serving anything (with tidings serve --no-ingest on the same store)')
+    .addHelpText('after', '\nExample:\n  tidings worker --db postgres://tidings@db.example/tidings')
+    .action(action(serveCommand, () => ({ serve: false, ingest: true })));
   cli
     .command('start')
     .description('refresh every source, then build the site into a folder, once')

@@ -31,6 +31,10 @@ export interface DaemonOptions {
   out?: NodeJS.WritableStream;
   /** Stop signals caught since the process started; without them, this installs its own handlers. */
   signals?: StopSignals;
+  /** Serve the site over HTTP (tidings serve). */
+  serve: boolean;
+  /** Refresh the sources on schedule (tidings serve, tidings worker). */
+  ingest: boolean;
 }
 
 /** The lease a running daemon holds, so that other processes can say that it will see their changes. */
@@ -38,6 +42,8 @@ export const DAEMON_LEASE = 'daemon';
 const PRESENCE_TTL = 60_000;
 /** How often the change sequence and the configuration file are looked at. */
 const WATCH_EVERY = 250;
+/** How often the change sequence is looked at when the store also says when it moves. */
+const FALLBACK_EVERY = 2_000;
 /** Shutdown gives up waiting and exits after this. */
 const SHUTDOWN_LIMIT = 9_000;
 
@@ -66,15 +72,19 @@ async function listenOrExplain(handler: ReturnType<typeof createHandler>, host: 
   }
 }
 
-/** Runs until SIGTERM or SIGINT; resolves with the exit code. */
+/**
+ * Runs until SIGTERM or SIGINT; resolves with the exit code. Its roles: serving the site, refreshing
+ * the sources, or both; any number of each can share one store.
+ */
 export async function runDaemon(options: DaemonOptions): Promise<number> {
   // Signals first: one that comes while the daemon starts stops it as surely as one that comes later.
   let exit!: (code: number) => void;
   const exited = new Promise<number>((ok) => (exit = ok));
   let stopping = false;
-  const parts: { store?: Store; work?: WorkerPool; scheduler?: Scheduler; server?: Listening; timers: NodeJS.Timeout[]; controller: AbortController; log?: Logger } = {
+  const parts: { store?: Store; work?: WorkerPool; scheduler?: Scheduler; server?: Listening; timers: NodeJS.Timeout[]; controller: AbortController; log?: Logger; holder: string } = {
     timers: [],
     controller: new AbortController(),
+    holder: `${options.ingest ? 'daemon' : 'server'}:${process.pid}`,
   };
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -87,6 +97,8 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     }, SHUTDOWN_LIMIT);
     force.unref();
     try {
+      // What start-up is opening is closed too: wait for it to get there (it stops at the next step).
+      await Promise.race([startup?.catch(() => undefined), new Promise((ok) => setTimeout(ok, 3000).unref())]);
       for (const t of parts.timers) clearInterval(t);
       await parts.scheduler?.stop();
       parts.controller.abort();
@@ -94,7 +106,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
       // refresh then unwinds, the commit under way included, and the store closes last.
       await Promise.all([parts.server?.close(), parts.work?.close()]);
       await parts.scheduler?.idle();
-      await parts.store?.releaseLease(DAEMON_LEASE, parts.scheduler?.holder.name ?? '');
+      await parts.store?.releaseLease(DAEMON_LEASE, parts.holder);
       await parts.store?.close();
       log?.info({}, 'stopped');
     } catch (err) {
@@ -106,8 +118,10 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   if (options.signals) options.signals.handle((signal) => void shutdown(signal));
   else for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void shutdown(signal));
 
+  let startup: Promise<void> | undefined;
   try {
-    await start();
+    startup = start();
+    await startup;
   } catch (err) {
     // A signal during start-up closed what had been opened: that is a shutdown, not a failure.
     if (stopping) return exited;
@@ -118,12 +132,12 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   async function start(): Promise<void> {
     const log: Logger = newLogger();
     parts.log = log;
-    log.info({ config: options.paths.config, db: options.paths.db }, `starting (pid ${process.pid})`);
+    const role = options.ingest && options.serve ? 'serve' : options.ingest ? 'worker' : 'serve --no-ingest';
+    log.info({ config: options.paths.config, role }, `starting ${role} (pid ${process.pid})`);
     let config = loadConfig(options.paths.config);
-    const store = openStore(options.paths.db);
+    const store = await openStore(options.paths.db);
     parts.store = store;
-    const work = new WorkerPool();
-    parts.work = work;
+    if (stopping) return;
     const metrics = new Metrics();
     metrics.articles.set(await store.count('articles'));
     const render = () => (path: string, limit?: number) => renderPath({ config, store, log }, path, limit);
@@ -131,7 +145,8 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     let maxAge = shortestInterval(config);
     let lastRefresh: LastRefresh | undefined;
 
-    // The change sequence, whoever moved it: this daemon's ingest, a CLI refresh, a purge, an enable.
+    // The change sequence, whoever moved it: this process's ingest, a CLI refresh, another worker,
+    // a purge, an enable.
     let seen: Changes = await store.changes();
     let looking = false;
     const follow = async () => {
@@ -149,42 +164,49 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
       }
     };
 
-    const onRefreshed = async (results: RefreshResult[], seconds: number, started: Date) => {
-      const failed = results.filter((r) => !r.ok).length;
-      lastRefresh = { at: new Date(), ok: failed === 0, sources: results.length, failed };
-      metrics.recordRefresh(results, seconds, await store.count('articles'));
-      const hubs = config.websub?.hubs ?? [];
-      if (!hubs.length || !results.some((r) => r.new || r.updated)) return;
-      const changed = await store.changedSince(started);
-      const paths = ['all', ...changed.tags.map((t) => `tags/${t}`), ...changed.sources.map((s) => `sources/${s}`)];
-      void pingHubs(hubs, paths.flatMap((p) => FEED_FORMATS.map((f) => `${config.site.baseUrl}/${encodeURI(p)}.${f}`)), log);
-    };
+    let scheduler: Scheduler | undefined;
+    if (options.ingest) {
+      const work = new WorkerPool();
+      parts.work = work;
+      const onRefreshed = async (results: RefreshResult[], seconds: number, started: Date) => {
+        const failed = results.filter((r) => !r.ok).length;
+        lastRefresh = { at: new Date(), ok: failed === 0, sources: results.length, failed };
+        metrics.recordRefresh(results, seconds, await store.count('articles'));
+        const hubs = config.websub?.hubs ?? [];
+        if (!hubs.length || !results.some((r) => r.new || r.updated)) return;
+        const changed = await store.changedSince(started);
+        const paths = ['all', ...changed.tags.map((t) => `tags/${t}`), ...changed.sources.map((s) => `sources/${s}`)];
+        void pingHubs(hubs, paths.flatMap((p) => FEED_FORMATS.map((f) => `${config.site.baseUrl}/${encodeURI(p)}.${f}`)), log);
+      };
+      const purge = async () => {
+        const now = new Date();
+        const purged = await store.deleteArticles(await store.expiredArticles(config.retention, now), now);
+        if (purged) log.info({ purged }, `retention: purged ${purged} articles`);
+      };
+      scheduler = new Scheduler({
+        config: () => config,
+        store,
+        work,
+        log,
+        signal: parts.controller.signal,
+        // Each source's changes are served as soon as it has committed them, not at the end of the tick.
+        onResult: (r) => void (r.new || r.updated ? follow() : undefined),
+        onRefreshed,
+        daily: purge,
+      });
+      parts.scheduler = scheduler;
+    }
 
-    const purge = async () => {
-      const now = new Date();
-      const purged = await store.deleteArticles(await store.expiredArticles(config.retention, now), now);
-      if (purged) log.info({ purged }, `retention: purged ${purged} articles`);
-    };
-    const scheduler = new Scheduler({
-      config: () => config,
-      store,
-      work,
-      log,
-      signal: parts.controller.signal,
-      // Each source's changes are served as soon as it has committed them, not at the end of the tick.
-      onResult: (r) => void (r.new || r.updated ? follow() : undefined),
-      onRefreshed,
-      daily: purge,
-    });
-    parts.scheduler = scheduler;
-    const handler = createHandler({ cache, metrics, log, maxAge: () => maxAge, feedSize: () => config.site.itemsPerFeed, databaseOk: () => store.ping(), lastRefresh: () => lastRefresh });
-    const { host, port } = serverAddress(config, { host: options.host, port: options.port });
-    if (stopping) return;
-    const server = await listenOrExplain(handler, host, port);
-    parts.server = server;
-    (options.out ?? process.stdout).write(`Tidings is serving ${server.url}/ (site feeds: ${server.url}/all.rss, ${server.url}/all.atom, ${server.url}/all.json)\n`);
+    if (options.serve) {
+      const handler = createHandler({ cache, metrics, log, maxAge: () => maxAge, feedSize: () => config.site.itemsPerFeed, databaseOk: () => store.ping(), lastRefresh: () => lastRefresh });
+      const { host, port } = serverAddress(config, { host: options.host, port: options.port });
+      if (stopping) return;
+      const server = await listenOrExplain(handler, host, port);
+      parts.server = server;
+      (options.out ?? process.stdout).write(`Tidings is serving ${server.url}/ (site feeds: ${server.url}/all.rss, ${server.url}/all.atom, ${server.url}/all.json)\n`);
+    }
 
-    const presence = { name: scheduler.holder.name, ...thisProcess() };
+    const presence = { name: parts.holder, ...thisProcess() };
     const present = () => store.acquireLease(DAEMON_LEASE, presence, PRESENCE_TTL, new Date()).catch(() => false);
     await present();
 
@@ -197,7 +219,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
         config = loadConfig(options.paths.config);
         maxAge = shortestInterval(config);
         cache.invalidate(undefined, render());
-        await scheduler.restart();
+        await scheduler?.restart();
         await store.noteChange();
         log.info({ config: options.paths.config, sources: config.sources.length }, `configuration reloaded (${why}): ${config.sources.length} sources`);
       } catch (err) {
@@ -210,15 +232,19 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
       mtime = now;
       await reload('the file changed');
     };
+    // A store that says when others commit (PostgreSQL's LISTEN) is still looked at now and then,
+    // should a notification be lost with its connection.
+    if (options.serve && store.watchChanges) await store.watchChanges(() => void follow());
     parts.timers.push(
-      setInterval(() => void follow().then(watchConfig), WATCH_EVERY),
+      setInterval(() => void follow(), store.watchChanges ? FALLBACK_EVERY : WATCH_EVERY),
+      setInterval(() => void watchConfig(), WATCH_EVERY),
       setInterval(() => void present(), PRESENCE_TTL / 3),
     );
     const onHup = () => void reload('SIGHUP');
     process.on('SIGHUP', onHup);
     void exited.then(() => process.off('SIGHUP', onHup));
 
-    if (stopping) return;
+    if (stopping || !scheduler) return;
     scheduler.start();
     if (config.refreshOnStart) void scheduler.tick('startup').catch((err) => log.error({}, `refresh failed: ${errorMessage(err)}`));
   }

@@ -19,6 +19,9 @@ export class InputError extends TidingsError {}
 /** A database that cannot be opened or upgraded. */
 export class StoreError extends TidingsError {}
 
+/** A search query that cannot be read; the message says why, for the user. */
+export class SearchQueryError extends TidingsError {}
+
 /** Another process holds the refresh lease. */
 export class BusyError extends TidingsError {}
 

@@ -167,11 +167,13 @@ export interface Documents {
  * dedupe decides the story of each new entry, and the store writes it all. A few hundred entries
  * at a time, the event loop running in between, so that a large ingest never stalls the server.
  */
-export function storeEntries(store: Store, source: string, entries: Entry[], now: Date, dedupe?: DedupeSettings, documents?: Documents): Promise<IngestCounts> {
+export function storeEntries(store: Store, source: string, entries: Entry[], now: Date, dedupe?: DedupeSettings, documents?: Documents, signal?: AbortSignal): Promise<IngestCounts> {
   return store.ingest(async (tx) => {
     const counts: IngestCounts = { new: 0, updated: 0, unchanged: 0 };
     for (let at = 0; at === 0 || at < entries.length; at += STORE_CHUNK) {
       if (at) await tx.pause();
+      // Shutting down: the transaction rolls back, and the source is refreshed again next time.
+      if (signal?.aborted) throw new InputError(`${source}: stopped (shutting down)`);
       const plan = await tx.plan(source, entries.slice(at, at + STORE_CHUNK));
       const stories = await assignStories(plan, tx, dedupe);
       const done = await tx.write(plan, stories, now);
@@ -204,7 +206,7 @@ async function ingestSource(source: Source, deps: RefreshDeps, now: Date): Promi
   const entries = await normalize(parsed, deps, options);
   const { feed, unchanged } = parsed;
   const documents = input.kind === 'seeds' && feed.documents ? { stamps: feed.documents.stamps, key: input.stampKey } : undefined;
-  const counts = await storeEntries(deps.store, source.name, entries, now, deps.config.dedupe, documents);
+  const counts = await storeEntries(deps.store, source.name, entries, now, deps.config.dedupe, documents, deps.signal);
   // Validators are recorded only once the entries are stored: a failed ingest is fetched again in full.
   const success = input.kind === 'document' ? { ...input.success, ttlMinutes: feed.ttlMinutes, skipHours: feed.skipHours, skipDays: feed.skipDays } : {};
   await deps.store.recordSuccess(source.name, now, success);

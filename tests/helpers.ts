@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { main } from '../src/cli.js';
+import { fingerprint } from '../src/dedupe/fingerprint.js';
 import { textOfSanitized } from '../src/lib/html-text.js';
 import type { Logger } from '../src/log.js';
 import type { Entry } from '../src/model.js';
@@ -55,4 +56,22 @@ export function recorder(): Logger & { lines: string[] } {
   const lines: string[] = [];
   const push = (_f: object, m: string) => void lines.push(m);
   return { lines, info: push, warn: push, error: push };
+}
+
+/** Deterministic made-up words (mulberry32) from a seed: unrelated texts share almost no 3-shingles. */
+export function madeUpText(seed: number): (words: number) => string {
+  let state = seed;
+  const next = () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return (t ^ (t >>> 14)) >>> 0;
+  };
+  const word = () => next().toString(36).slice(0, 3 + (next() % 5));
+  return (words) => Array.from({ length: words }, word).join(' ');
+}
+
+/** An entry with its dedupe fingerprint, as normalize finishes one. */
+export function fingerprinted(identity: string, title: string, body: string, published: number): Entry {
+  return finished({ identity, title, published: new Date(published), summary: body.slice(0, 200), content: `<p>${body}</p>`, tags: [], enclosures: [], text: body, fingerprint: fingerprint(title, body) });
 }

@@ -11,6 +11,7 @@ import { Scheduler } from '../src/scheduler.js';
 import type { FetchState } from '../src/model.js';
 import { thisProcess } from '../src/lib/process.js';
 import { openStore } from '../src/store/open-store.js';
+import { forEachStore, freshStore } from './stores.js';
 import { WorkerPool } from '../src/work/pool.js';
 import { recorder, tempDir, writeTree } from './helpers.js';
 import { startServer } from './helpers-http.js';
@@ -66,110 +67,112 @@ describe('isDue', () => {
 });
 
 
-describe('Scheduler and the lease', () => {
-  it('skips a tick that finds the previous refresh still running', async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((ok) => (release = ok));
-    const server = await startServer({ '/f.xml': (_req, res) => void gate.then(() => res.writeHead(200).end('<rss><channel><item><title>x</title><guid>1</guid></item></channel></rss>')) });
-    const config = parseConfig(`fetch: {allowPrivateNetworks: true}\nsources:\n  - {name: slow, type: feed, url: "${server.origin}/f.xml"}\n`, join(tempDir(), 't.yaml'));
-    const store = openStore(':memory:');
-    const log = recorder();
-    const scheduler = new Scheduler({ config: () => config, store, work, log });
-    try {
-      const first = scheduler.tick('startup');
-      expect(await scheduler.tick('scheduled')).toBe('overlap');
-      expect(log.lines).toContain('refresh skipped: the previous refresh is still running');
-      release();
-      const results = await first;
-      expect(Array.isArray(results) && results[0]!.new).toBe(1);
-      // Checked a moment ago: nothing is due at the next tick.
-      expect(await scheduler.tick('scheduled')).toBe('idle');
-    } finally {
+forEachStore((kind) => {
+  describe('Scheduler and the lease', () => {
+    it('skips a tick that finds the previous refresh still running', async () => {
+      let release!: () => void;
+      const gate = new Promise<void>((ok) => (release = ok));
+      const server = await startServer({ '/f.xml': (_req, res) => void gate.then(() => res.writeHead(200).end('<rss><channel><item><title>x</title><guid>1</guid></item></channel></rss>')) });
+      const config = parseConfig(`fetch: {allowPrivateNetworks: true}\nsources:\n  - {name: slow, type: feed, url: "${server.origin}/f.xml"}\n`, join(tempDir(), 't.yaml'));
+      const store = await freshStore(kind);
+      const log = recorder();
+      const scheduler = new Scheduler({ config: () => config, store, work, log });
+      try {
+        const first = scheduler.tick('startup');
+        expect(await scheduler.tick('scheduled')).toBe('overlap');
+        expect(log.lines).toContain('refresh skipped: the previous refresh is still running');
+        release();
+        const results = await first;
+        expect(Array.isArray(results) && results[0]!.new).toBe(1);
+        // Checked a moment ago: nothing is due at the next tick.
+        expect(await scheduler.tick('scheduled')).toBe('idle');
+      } finally {
+        await store.close();
+        await server.close();
+      }
+    });
+
+    it('two refreshes contending for a source: one waits, no row is ingested twice', async () => {
+      const dir = tempDir();
+      writeTree(dir, { 'seeds/a.txt': 'One.\n2024-01-01 00:00:00\n#a\n', 'seeds/b.txt': 'Two.\n2024-01-02 00:00:00\n#b\n' });
+      const config = parseConfig('sources:\n  - {name: s, type: seeds, path: seeds}\n', join(dir, 't.yaml'));
+      const db = join(dir, 't.db');
+      const daemon = await openStore(db);
+      const cli = await openStore(db);
+      const soon = () => new Date(Date.now() + 60_000);
+      try {
+        await daemon.upsertSource({ name: 's', type: 'seeds', location: 'seeds' }, new Date(), 0);
+        expect(await daemon.claimSources(me('daemon:1'), [{ name: 's' }], 1, soon(), new Date())).toEqual(['s']);
+        // Busy, and no waiting: a clear refusal naming the holder.
+        await expect(refreshNow({ config, store: cli, work, log: silentLogger, holder: me('cli:2') }, 0)).rejects.toThrow(BusyError);
+        await expect(refreshNow({ config, store: cli, work, log: silentLogger, holder: me('cli:2') }, 0)).rejects.toThrow(/another refresh is running \(daemon:1, pid \d+\)/);
+        // Waiting: the CLI claims the source once the daemon has refreshed it and let go.
+        const waiting = refreshNow({ config, store: cli, work, log: silentLogger, holder: me('cli:2') }, 5_000);
+        const [a] = await refreshNow({ config, store: daemon, work, log: silentLogger, holder: me('daemon:1') }, 0);
+        const [b] = await waiting;
+        expect([a!.new, b!.new, b!.unchanged]).toEqual([2, 0, 2]);
+        expect(await daemon.count('articles')).toBe(2);
+      } finally {
+        await daemon.close();
+        await cli.close();
+      }
+    });
+
+    it('a claim whose holder on this host is gone is taken over at once; another host\'s is waited for', async () => {
+      const dir = tempDir();
+      writeTree(dir, { 'seeds/a.txt': 'One.\n2024-01-01 00:00:00\n#a\n' });
+      const config = parseConfig('sources:\n  - {name: s, type: seeds, path: seeds}\n', join(dir, 't.yaml'));
+      const store = await freshStore(kind);
+      const log = recorder();
+      const deps = (name: string) => ({ config, store, work, log, holder: me(name) });
+      const hold = (holder: ReturnType<typeof me>) => store.claimSources(holder, [{ name: 's' }], 1, new Date(Date.now() + 60_000), new Date());
+      try {
+        await store.upsertSource({ name: 's', type: 'seeds', location: 'seeds' }, new Date(), 0);
+        // A process that ran here and exited: its pid is free (or another process's, started later).
+        const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+        const dead = { ...thisProcess(), name: 'cli:dead', pid: Number(child.stdout) };
+        expect(await hold(dead)).toEqual(['s']);
+        const started = Date.now();
+        const [result] = await refreshNow(deps('cli:next'), 0);
+        expect(result!.new).toBe(1);
+        expect(Date.now() - started).toBeLessThan(1000);
+        expect(log.lines).toContain(`s was claimed by cli:dead (pid ${dead.pid}), which is gone: taking it over`);
+        // A live pid with another start time: the pid was reused by a process that is not the holder.
+        expect(await hold({ ...me('cli:reused'), started: thisProcess().started + 1 })).toEqual(['s']);
+        await expect(refreshNow(deps('cli:after'), 0)).resolves.toHaveLength(1);
+        // On another host, nothing can be known of the holder: its claim is waited for.
+        expect(await hold(elsewhere('daemon:far'))).toEqual(['s']);
+        await expect(refreshNow(deps('cli:last'), 0)).rejects.toThrow(/another refresh is running \(daemon:far, pid 1\)/);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('a source fetched by another worker since it was found due is not fetched again', async () => {
+      const dir = tempDir();
+      writeTree(dir, { 'seeds/a.txt': 'One.\n2024-01-01 00:00:00\n#a\n' });
+      const config = parseConfig('sources:\n  - {name: s, type: seeds, path: seeds}\n', join(dir, 't.yaml'));
+      const store = await freshStore(kind);
+      try {
+        await store.upsertSource({ name: 's', type: 'seeds', location: 'seeds' }, new Date(), 0);
+        const seen = new Map([['s', null]]); // never checked, as this worker saw it
+        await store.recordSuccess('s', new Date(), {}); // ...and then another worker fetched it
+        expect(await refreshDue({ config, store, work, log: silentLogger, holder: me('w:1') }, seen)).toEqual([]);
+        const now = (await store.fetchState('s'))!.lastCheck!;
+        expect(await refreshDue({ config, store, work, log: silentLogger, holder: me('w:1') }, new Map([['s', now]]))).toHaveLength(1);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('a lease left by a killed process expires by itself', async () => {
+      const store = await freshStore(kind);
+      const now = new Date('2030-01-01T00:00:00Z');
+      expect(await store.acquireLease('refresh', elsewhere('dead:1'), 60_000, now)).toBe(true);
+      expect(await store.acquireLease('refresh', elsewhere('new:2'), 60_000, new Date(now.getTime() + 30_000))).toBe(false);
+      expect(await store.acquireLease('refresh', elsewhere('new:2'), 60_000, new Date(now.getTime() + 61_000))).toBe(true);
       await store.close();
-      await server.close();
-    }
-  });
-
-  it('two refreshes contending for a source: one waits, no row is ingested twice', async () => {
-    const dir = tempDir();
-    writeTree(dir, { 'seeds/a.txt': 'One.\n2024-01-01 00:00:00\n#a\n', 'seeds/b.txt': 'Two.\n2024-01-02 00:00:00\n#b\n' });
-    const config = parseConfig('sources:\n  - {name: s, type: seeds, path: seeds}\n', join(dir, 't.yaml'));
-    const db = join(dir, 't.db');
-    const daemon = openStore(db);
-    const cli = openStore(db);
-    const soon = () => new Date(Date.now() + 60_000);
-    try {
-      await daemon.upsertSource({ name: 's', type: 'seeds', location: 'seeds' }, new Date(), 0);
-      expect(await daemon.claimSources(me('daemon:1'), [{ name: 's' }], 1, soon(), new Date())).toEqual(['s']);
-      // Busy, and no waiting: a clear refusal naming the holder.
-      await expect(refreshNow({ config, store: cli, work, log: silentLogger, holder: me('cli:2') }, 0)).rejects.toThrow(BusyError);
-      await expect(refreshNow({ config, store: cli, work, log: silentLogger, holder: me('cli:2') }, 0)).rejects.toThrow(/another refresh is running \(daemon:1, pid \d+\)/);
-      // Waiting: the CLI claims the source once the daemon has refreshed it and let go.
-      const waiting = refreshNow({ config, store: cli, work, log: silentLogger, holder: me('cli:2') }, 5_000);
-      const [a] = await refreshNow({ config, store: daemon, work, log: silentLogger, holder: me('daemon:1') }, 0);
-      const [b] = await waiting;
-      expect([a!.new, b!.new, b!.unchanged]).toEqual([2, 0, 2]);
-      expect(await daemon.count('articles')).toBe(2);
-    } finally {
-      await daemon.close();
-      await cli.close();
-    }
-  });
-
-  it('a claim whose holder on this host is gone is taken over at once; another host\'s is waited for', async () => {
-    const dir = tempDir();
-    writeTree(dir, { 'seeds/a.txt': 'One.\n2024-01-01 00:00:00\n#a\n' });
-    const config = parseConfig('sources:\n  - {name: s, type: seeds, path: seeds}\n', join(dir, 't.yaml'));
-    const store = openStore(join(dir, 't.db'));
-    const log = recorder();
-    const deps = (name: string) => ({ config, store, work, log, holder: me(name) });
-    const hold = (holder: ReturnType<typeof me>) => store.claimSources(holder, [{ name: 's' }], 1, new Date(Date.now() + 60_000), new Date());
-    try {
-      await store.upsertSource({ name: 's', type: 'seeds', location: 'seeds' }, new Date(), 0);
-      // A process that ran here and exited: its pid is free (or another process's, started later).
-      const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
-      const dead = { ...thisProcess(), name: 'cli:dead', pid: Number(child.stdout) };
-      expect(await hold(dead)).toEqual(['s']);
-      const started = Date.now();
-      const [result] = await refreshNow(deps('cli:next'), 0);
-      expect(result!.new).toBe(1);
-      expect(Date.now() - started).toBeLessThan(1000);
-      expect(log.lines).toContain(`s was claimed by cli:dead (pid ${dead.pid}), which is gone: taking it over`);
-      // A live pid with another start time: the pid was reused by a process that is not the holder.
-      expect(await hold({ ...me('cli:reused'), started: thisProcess().started + 1 })).toEqual(['s']);
-      await expect(refreshNow(deps('cli:after'), 0)).resolves.toHaveLength(1);
-      // On another host, nothing can be known of the holder: its claim is waited for.
-      expect(await hold(elsewhere('daemon:far'))).toEqual(['s']);
-      await expect(refreshNow(deps('cli:last'), 0)).rejects.toThrow(/another refresh is running \(daemon:far, pid 1\)/);
-    } finally {
-      await store.close();
-    }
-  });
-
-  it('a source fetched by another worker since it was found due is not fetched again', async () => {
-    const dir = tempDir();
-    writeTree(dir, { 'seeds/a.txt': 'One.\n2024-01-01 00:00:00\n#a\n' });
-    const config = parseConfig('sources:\n  - {name: s, type: seeds, path: seeds}\n', join(dir, 't.yaml'));
-    const store = openStore(join(dir, 't.db'));
-    try {
-      await store.upsertSource({ name: 's', type: 'seeds', location: 'seeds' }, new Date(), 0);
-      const seen = new Map([['s', null]]); // never checked, as this worker saw it
-      await store.recordSuccess('s', new Date(), {}); // ...and then another worker fetched it
-      expect(await refreshDue({ config, store, work, log: silentLogger, holder: me('w:1') }, seen)).toEqual([]);
-      const now = (await store.fetchState('s'))!.lastCheck!;
-      expect(await refreshDue({ config, store, work, log: silentLogger, holder: me('w:1') }, new Map([['s', now]]))).toHaveLength(1);
-    } finally {
-      await store.close();
-    }
-  });
-
-  it('a lease left by a killed process expires by itself', async () => {
-    const store = openStore(':memory:');
-    const now = new Date('2030-01-01T00:00:00Z');
-    expect(await store.acquireLease('refresh', elsewhere('dead:1'), 60_000, now)).toBe(true);
-    expect(await store.acquireLease('refresh', elsewhere('new:2'), 60_000, new Date(now.getTime() + 30_000))).toBe(false);
-    expect(await store.acquireLease('refresh', elsewhere('new:2'), 60_000, new Date(now.getTime() + 61_000))).toBe(true);
-    await store.close();
+    });
   });
 });
 
@@ -220,71 +223,73 @@ function fakeClock(start: Date) {
   };
 }
 
-describe('the scheduler across wall-clock steps', () => {
-  async function setup(ttl = '') {
-    let hits = 0;
-    const server = await startServer({ '/f.xml': (_req, res) => (hits++, res.writeHead(200).end(`<rss><channel>${ttl}<item><title>x</title><guid>1</guid></item></channel></rss>`)) });
-    const dir = tempDir();
-    writeTree(dir, { 'seeds/a.txt': 'One.\n2024-01-01 00:00:00\n#a\n' });
-    const config = parseConfig(`schedule: "*/15 * * * *"\nfetch: {allowPrivateNetworks: true}\nsources:\n  - {name: remote, type: feed, url: "${server.origin}/f.xml"}\n  - {name: s, type: seeds, path: seeds}\n`, join(dir, 't.yaml'));
-    const store = openStore(join(dir, 't.db'));
-    const clock = fakeClock(new Date('2030-01-01T12:00:00Z'));
-    const log = recorder();
-    const ticks: number[] = [];
-    const scheduler = new Scheduler({ config: () => config, store, work, log, clock, onRefreshed: (results) => void ticks.push(results.length) });
-    await scheduler.tick('startup'); // both sources fetched at 12:00
-    expect(hits).toBe(1);
-    scheduler.start();
-    return { scheduler, store, clock, log, ticks, hits: () => hits, close: async () => (await scheduler.stop(), await store.close(), await server.close()) };
-  }
-
-  it('a step back of a day: the next tick comes within one interval, and the schedule goes on', async () => {
-    const t = await setup();
-    try {
-      t.clock.step(-86_400_000);
-      await t.clock.pass(15 * 60_000);
-      expect(t.ticks.length).toBeGreaterThanOrEqual(1);
-      expect(t.log.lines.some((l) => /stepped back by 86400 s/.test(l))).toBe(true);
-      // The remote source was checked a quarter of an hour ago, as far as the schedule is concerned:
-      // it is fetched again at its next interval, not a day later.
-      const before = t.hits();
-      await t.clock.pass(15 * 60_000);
-      expect(t.hits()).toBe(before + 1);
-    } finally {
-      await t.close();
+forEachStore((kind) => {
+  describe('the scheduler across wall-clock steps', () => {
+    async function setup(ttl = '') {
+      let hits = 0;
+      const server = await startServer({ '/f.xml': (_req, res) => (hits++, res.writeHead(200).end(`<rss><channel>${ttl}<item><title>x</title><guid>1</guid></item></channel></rss>`)) });
+      const dir = tempDir();
+      writeTree(dir, { 'seeds/a.txt': 'One.\n2024-01-01 00:00:00\n#a\n' });
+      const config = parseConfig(`schedule: "*/15 * * * *"\nfetch: {allowPrivateNetworks: true}\nsources:\n  - {name: remote, type: feed, url: "${server.origin}/f.xml"}\n  - {name: s, type: seeds, path: seeds}\n`, join(dir, 't.yaml'));
+      const store = await freshStore(kind);
+      const clock = fakeClock(new Date('2030-01-01T12:00:00Z'));
+      const log = recorder();
+      const ticks: number[] = [];
+      const scheduler = new Scheduler({ config: () => config, store, work, log, clock, onRefreshed: (results) => void ticks.push(results.length) });
+      await scheduler.tick('startup'); // both sources fetched at 12:00
+      expect(hits).toBe(1);
+      scheduler.start();
+      return { scheduler, store, clock, log, ticks, hits: () => hits, close: async () => (await scheduler.stop(), await store.close(), await server.close()) };
     }
-  });
 
-  it('a start after a step back (checks recorded in the future) moves them back to now', async () => {
-    const t = await setup();
-    try {
-      await t.scheduler.stop();
-      // Recorded a day ahead: as if the clock had been a day fast when the remote was last fetched.
-      await t.store.recordSuccess('remote', new Date(t.clock.now().getTime() + 86_400_000), {});
-      await t.scheduler.tick('scheduled');
-      const state = (await t.store.fetchState('remote'))!;
-      expect(Math.abs(state.lastCheck!.getTime() - t.clock.now().getTime())).toBeLessThan(1000);
-      expect(t.log.lines.some((l) => /stepped back by 86400 s/.test(l))).toBe(true);
-    } finally {
-      await t.close();
-    }
-  });
+    it('a step back of a day: the next tick comes within one interval, and the schedule goes on', async () => {
+      const t = await setup();
+      try {
+        t.clock.step(-86_400_000);
+        await t.clock.pass(15 * 60_000);
+        expect(t.ticks.length).toBeGreaterThanOrEqual(1);
+        expect(t.log.lines.some((l) => /stepped back by 86400 s/.test(l))).toBe(true);
+        // The remote source was checked a quarter of an hour ago, as far as the schedule is concerned:
+        // it is fetched again at its next interval, not a day later.
+        const before = t.hits();
+        await t.clock.pass(15 * 60_000);
+        expect(t.hits()).toBe(before + 1);
+      } finally {
+        await t.close();
+      }
+    });
 
-  it('a step forward of a day does not refetch what was fetched a moment ago', async () => {
-    // The feed asks to be polled hourly: without the shift, a day would seem to have passed.
-    const t = await setup('<ttl>60</ttl>');
-    try {
-      await t.clock.pass(60_000);
-      t.clock.step(86_400_000);
-      await t.clock.pass(30 * 60_000 - 60_000);
-      expect(t.log.lines.some((l) => /stepped forward by 86400 s/.test(l))).toBe(true);
-      expect(t.ticks.length).toBeGreaterThanOrEqual(2);
-      expect(t.hits()).toBe(1);
-      // An hour of real time after the fetch, it is due again (its fetch spread over up to two minutes).
-      await t.clock.pass(33 * 60_000);
-      expect(t.hits()).toBe(2);
-    } finally {
-      await t.close();
-    }
+    it('a start after a step back (checks recorded in the future) moves them back to now', async () => {
+      const t = await setup();
+      try {
+        await t.scheduler.stop();
+        // Recorded a day ahead: as if the clock had been a day fast when the remote was last fetched.
+        await t.store.recordSuccess('remote', new Date(t.clock.now().getTime() + 86_400_000), {});
+        await t.scheduler.tick('scheduled');
+        const state = (await t.store.fetchState('remote'))!;
+        expect(Math.abs(state.lastCheck!.getTime() - t.clock.now().getTime())).toBeLessThan(1000);
+        expect(t.log.lines.some((l) => /stepped back by 86400 s/.test(l))).toBe(true);
+      } finally {
+        await t.close();
+      }
+    });
+
+    it('a step forward of a day does not refetch what was fetched a moment ago', async () => {
+      // The feed asks to be polled hourly: without the shift, a day would seem to have passed.
+      const t = await setup('<ttl>60</ttl>');
+      try {
+        await t.clock.pass(60_000);
+        t.clock.step(86_400_000);
+        await t.clock.pass(30 * 60_000 - 60_000);
+        expect(t.log.lines.some((l) => /stepped forward by 86400 s/.test(l))).toBe(true);
+        expect(t.ticks.length).toBeGreaterThanOrEqual(2);
+        expect(t.hits()).toBe(1);
+        // An hour of real time after the fetch, it is due again (its fetch spread over up to two minutes).
+        await t.clock.pass(33 * 60_000);
+        expect(t.hits()).toBe(2);
+      } finally {
+        await t.close();
+      }
+    });
   });
 });

@@ -16,7 +16,7 @@ export interface ArticlesArgs {
 export const articleLine = (a: Article) => `${a.published.toISOString().slice(0, 16).replace('T', ' ')}  ${a.id}  ${a.source}  ${a.title}`;
 
 async function duplicates(session: Session, json: boolean): Promise<number> {
-  const groups = await session.store().duplicateGroups();
+  const groups = await (await session.store()).duplicateGroups();
   if (json) {
     for (const g of groups)
       session.print(JSON.stringify({ story: g.story, members: g.members.map((m) => ({ id: m.article.id, source: m.article.source, title: m.article.title, published: m.article.published, ...m.link })) }));
@@ -37,7 +37,7 @@ async function duplicates(session: Session, json: boolean): Promise<number> {
 export async function articlesCommand(session: Session, opts: ArticlesArgs): Promise<number> {
   const config = session.config();
   if (opts.duplicates) return duplicates(session, Boolean(opts.json));
-  const store = session.store();
+  const store = await session.store();
   if (opts.source && !config.sources.some((s) => s.name === opts.source)) throw new UsageError(`unknown source: ${opts.source} (see ${config.file})`);
   let articles: Article[];
   if (opts.search !== undefined) {

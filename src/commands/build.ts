@@ -6,7 +6,7 @@ import type { Session } from './session.js';
 
 export async function buildCommand(session: Session, { out }: { out: string }): Promise<number> {
   const config = session.config();
-  const count = await writeFiles(resolve(out), renderSite({ config, store: session.store(), log: session.log }));
+  const count = await writeFiles(resolve(out), renderSite({ config, store: await session.store(), log: session.log }));
   session.print(`wrote ${count} files to ${resolve(out)}`);
   return 0;
 }

@@ -2,7 +2,7 @@
 // that every source path exists; each problem comes with its fix.
 import { accessSync, constants, existsSync, mkdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { loadConfig, sourcePath, type Paths } from '../config/load-config.js';
+import { describeDatabase, isPostgresUrl, loadConfig, sourcePath, type Paths } from '../config/load-config.js';
 import type { Config } from '../config/schema.js';
 import { errorMessage } from '../errors.js';
 import { openStore } from '../store/open-store.js';
@@ -25,6 +25,22 @@ async function diagnose(paths: Paths, report: (line: string) => void): Promise<P
     problems.push({ what: errorMessage(err), fix: `edit ${paths.config} (tidings --help lists the keys; README.md documents them)` });
   }
 
+  if (isPostgresUrl(paths.db)) {
+    const where = describeDatabase(paths.db);
+    try {
+      const store = await openStore(paths.db);
+      try {
+        const { schemaVersion } = await store.stats();
+        ok(`database ${where}: reachable, schema ${schemaVersion}`);
+      } finally {
+        await store.close();
+      }
+    } catch (err) {
+      problems.push({ what: errorMessage(err), fix: 'check the URL (host, port, user, password, database) in --db, TIDINGS_DB or storage.url, and that the server runs' });
+    }
+    return [...problems, ...sourceProblems(config, ok)];
+  }
+
   const folder = dirname(paths.db);
   try {
     mkdirSync(folder, { recursive: true });
@@ -39,7 +55,7 @@ async function diagnose(paths: Paths, report: (line: string) => void): Promise<P
 
   if (existsSync(paths.db)) {
     try {
-      const store = openStore(paths.db);
+      const store = await openStore(paths.db);
       try {
         const integrity = await store.integrityCheck();
         const { schemaVersion } = await store.stats();
@@ -54,7 +70,12 @@ async function diagnose(paths: Paths, report: (line: string) => void): Promise<P
   } else {
     ok(`database ${paths.db} does not exist yet; tidings refresh creates it`);
   }
+  return [...problems, ...sourceProblems(config, ok)];
+}
 
+/** Every local source's folder or file exists. */
+function sourceProblems(config: Config | undefined, ok: (line: string) => void): Problem[] {
+  const problems: Problem[] = [];
   for (const source of config?.sources ?? []) {
     if (source.type === 'feed') continue;
     const path = sourcePath(config!, source.path);

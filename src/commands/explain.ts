@@ -6,7 +6,7 @@ const RULES = { url: 'rule 2, the same canonical URL', fingerprint: 'rule 3, the
 
 export async function explainCommand(session: Session, { id }: { id: string }): Promise<number> {
   session.config();
-  const store = session.store();
+  const store = await session.store();
   const article = await store.article(id);
   const link = await store.storyLink(id);
   if (!article || !link) throw new UsageError(`no article with id ${id} (see tidings articles)`);

@@ -8,7 +8,7 @@ export async function purgeCommand(session: Session, { dryRun }: { dryRun: boole
     session.print(`nothing to purge: retention.maxAgeDays and retention.maxPerSource are 0 (keep everything) in ${config.file}`);
     return 0;
   }
-  const store = session.store();
+  const store = await session.store();
   const now = new Date();
   const ids = await store.expiredArticles(config.retention, now);
   if (dryRun) {

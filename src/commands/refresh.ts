@@ -31,7 +31,7 @@ export async function refreshCommand(session: Session, { names, wait, json }: Re
   let failed = 0;
   const progress = () => session.io.out.write(`\r\x1b[Krefreshing: ${done}/${total} sources, ${added} new, ${failed} failed`);
   if (live) progress();
-  const deps = { config, store: session.store(), work: session.work(), log: session.log, holder: { name: `cli:${process.pid}`, ...thisProcess() } };
+  const deps = { config, store: await session.store(), work: session.work(), log: session.log, holder: { name: `cli:${process.pid}`, ...thisProcess() } };
   const results = await refreshNow(deps, wait * 1000, {
     names: names.length ? names : undefined,
     onResult: (r) => {

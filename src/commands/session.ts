@@ -1,5 +1,6 @@
 // What every command is handed: its options, its output streams, and the configuration, store and
 // workers, each opened on first use and closed once the command is done.
+import { existsSync } from 'node:fs';
 import { colourWanted, loadConfig, parseConfig, resolvePaths, type Paths } from '../config/load-config.js';
 import type { Config } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
@@ -26,7 +27,7 @@ export type Command<A> = (session: Session, args: A) => Promise<number>;
 export class Session {
   readonly log: Logger;
   private loaded?: Config;
-  private opened?: Store;
+  private opened?: Promise<Store>;
   private pool?: Work;
 
   constructor(
@@ -38,12 +39,14 @@ export class Session {
     this.log = stderrLogger(io.err);
   }
 
+  /** The configuration file and the store: from the flags, the environment or the configuration. */
   get paths(): Paths {
-    return resolvePaths(this.options);
+    const { config } = resolvePaths(this.options);
+    return resolvePaths(this.options, undefined, this.loaded ?? (existsSync(config) ? this.configOrDefaults() : undefined));
   }
 
   config(): Config {
-    this.loaded ??= loadConfig(this.paths.config);
+    this.loaded ??= loadConfig(resolvePaths(this.options).config);
     return this.loaded;
   }
 
@@ -53,11 +56,11 @@ export class Session {
       return this.config();
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
-      return parseConfig('', this.paths.config);
+      return parseConfig('', resolvePaths(this.options).config);
     }
   }
 
-  store(): Store {
+  store(): Promise<Store> {
     this.opened ??= openStore(this.paths.db);
     return this.opened;
   }
@@ -83,6 +86,6 @@ export class Session {
 
   async close(): Promise<void> {
     await this.pool?.close();
-    await this.opened?.close();
+    await (await this.opened?.catch(() => undefined))?.close();
   }
 }

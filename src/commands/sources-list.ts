@@ -5,7 +5,7 @@ import { statusOf } from './source-status.js';
 
 export async function sourcesListCommand(session: Session, { json }: { json: boolean }): Promise<number> {
   const config = session.config();
-  const states = new Map((await session.store().fetchStates()).map((s) => [s.name, s]));
+  const states = new Map((await (await session.store()).fetchStates()).map((s) => [s.name, s]));
   const rows = config.sources.map((source) => {
     const state = states.get(source.name);
     return {

@@ -10,7 +10,7 @@ export async function sourcesRemoveCommand(session: Session, { name, purge }: { 
   removeSource(config.file, name);
   session.print(`removed ${name} from ${config.file}`);
   if (purge) {
-    const store = session.store();
+    const store = await session.store();
     const ids = (await store.articles({ source: name })).map((a) => a.id);
     session.print(`purged ${await store.deleteArticles(ids, new Date())} articles of ${name}`);
   }

@@ -5,7 +5,7 @@ import type { Store } from '../store/store.js';
 import type { Session } from './session.js';
 import { statusOf } from './source-status.js';
 
-async function collectStats(config: Config, store: Store, dbFile: string) {
+async function collectStats(config: Config, store: Store) {
   const states = await store.fetchStates();
   const byStatus: Record<string, number> = {};
   for (const source of config.sources) {
@@ -22,7 +22,7 @@ async function collectStats(config: Config, store: Store, dbFile: string) {
       byTag: Object.fromEntries((await store.tagCounts()).slice(0, 20).map((t) => [t.slug, t.count])),
     },
     stories: { total: stats.stories, mergedDuplicates: stats.mergedDuplicates },
-    database: { file: dbFile, bytes: stats.bytes, schemaVersion: stats.schemaVersion },
+    database: { file: stats.location, bytes: stats.bytes, schemaVersion: stats.schemaVersion },
     lastRefresh: lastCheck ? new Date(lastCheck).toISOString() : null,
   };
 }
@@ -39,7 +39,7 @@ function formatStats(stats: Awaited<ReturnType<typeof collectStats>>): string[] 
 }
 
 export async function statsCommand(session: Session, { json }: { json: boolean }): Promise<number> {
-  const stats = await collectStats(session.config(), session.store(), session.paths.db);
+  const stats = await collectStats(session.config(), await session.store());
   if (json) session.print(JSON.stringify(stats, null, 2));
   else for (const line of formatStats(stats)) session.print(line);
   return 0;

@@ -12,15 +12,43 @@ export const DEFAULT_DB = 'storage/tidings.db';
 
 export interface Paths {
   config: string;
+  /** A SQLite file, or a postgres:// URL. */
   db: string;
 }
 
-/** Only this module reads process.env. Flags win over the environment, which wins over defaults. */
-export function resolvePaths(flags: { config?: string; db?: string }, env = process.env): Paths {
+/** A PostgreSQL connection URL, rather than a SQLite file. */
+export const isPostgresUrl = (location: string) => /^postgres(?:ql)?:\/\//i.test(location);
+
+/**
+ * Only this module reads process.env. Flags win over the environment, which wins over the
+ * configuration's `storage.url` (a file path there is relative to the configuration's folder),
+ * which wins over the defaults.
+ */
+export function resolvePaths(flags: { config?: string; db?: string }, env = process.env, configured?: Pick<Config, 'storage' | 'file'>): Paths {
+  const location = (db: string, base = process.cwd()) => (isPostgresUrl(db) ? db : resolve(base, db));
+  const db = flags.db ?? env.TIDINGS_DB;
   return {
     config: resolve(flags.config ?? env.TIDINGS_CONFIG ?? DEFAULT_CONFIG),
-    db: resolve(flags.db ?? env.TIDINGS_DB ?? DEFAULT_DB),
+    db: db !== undefined ? location(db) : configured?.storage.url ? location(configured.storage.url, dirname(configured.file)) : resolve(DEFAULT_DB),
   };
+}
+
+/**
+ * A PostgreSQL URL as the connection will use it, user@host:port/database, the PG* variables
+ * filling in what it leaves out (as libpq does): what messages name. Never the password.
+ */
+export function describeDatabase(url: string, env = process.env): string {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // described from the environment alone
+  }
+  const user = decodeURIComponent(parsed?.username ?? '') || env.PGUSER || 'postgres';
+  const host = parsed?.hostname || env.PGHOST || 'localhost';
+  const port = parsed?.port || env.PGPORT || '5432';
+  const database = decodeURIComponent(parsed?.pathname.slice(1) ?? '') || env.PGDATABASE || user;
+  return `postgres://${user}@${host}:${port}/${database}`;
 }
 
 /** NO_COLOR (https://no-color.org) turns colour off everywhere. */

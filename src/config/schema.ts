@@ -153,6 +153,8 @@ export const configSchema = z
     tagAliases: z.record(z.string().min(1), z.string().min(1)).default({}),
     /** More query parameters to strip from article links (utm_*, fbclid… always go). */
     trackingParams: z.array(z.string().min(1)).default([]),
+    /** Where the store is: a SQLite file, or a postgres:// URL (--db and TIDINGS_DB win over it). */
+    storage: z.strictObject({ url: z.string().min(1).optional() }).default({}),
     dedupe: dedupeSchema.default(dedupeSchema.parse({})),
     retention: retentionSchema.default(retentionSchema.parse({})),
   })

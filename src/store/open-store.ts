@@ -1,7 +1,10 @@
-// Opens the store a location names. SQLite is the embedded default: a file path (or ":memory:").
+// Opens the store a location names: a postgres:// (or postgresql://) URL, or else a file path for
+// SQLite, the embedded default (":memory:" for a database that lives as long as the process).
+import { isPostgresUrl } from '../config/load-config.js';
+import { PostgresStore } from './postgres/postgres-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
 
-export function openStore(location: string): Store {
-  return new SqliteStore(location);
+export async function openStore(location: string): Promise<Store> {
+  return isPostgresUrl(location) ? PostgresStore.open(location) : new SqliteStore(location);
 }

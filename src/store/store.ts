@@ -71,6 +71,8 @@ export interface DuplicateGroup {
 }
 
 export interface StoreStats {
+  /** The database file, or user@host:port/database. */
+  location: string;
   articles: number;
   stories: number;
   mergedDuplicates: number;
@@ -110,6 +112,8 @@ export interface Store {
    */
   changes(): Promise<Changes>;
   noteChange(): Promise<void>;
+  /** Calls `listener` as soon as another process commits a change, where the store can tell (PostgreSQL's LISTEN). */
+  watchChanges?(listener: () => void): Promise<void>;
   /** After the wall clock stepped by `ms`: every recorded fetch time and lease keeps its distance from now. */
   shiftTimes(ms: number): Promise<void>;
 
@@ -162,7 +166,7 @@ export interface Store {
   tagCounts(): Promise<TagCount[]>;
   /** The sources and tags of articles added or edited since `since`: the feeds that changed. */
   changedSince(since: Date): Promise<{ sources: string[]; tags: string[] }>;
-  count(what: 'articles' | 'tags' | 'sources'): Promise<number>;
+  count(what: 'articles' | 'tags' | 'article_tags' | 'sources'): Promise<number>;
   stats(): Promise<StoreStats>;
 
   /** Articles that retention removes: older than `maxAgeDays`, or beyond the newest `maxPerSource` of a source. */

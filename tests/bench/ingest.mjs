@@ -72,7 +72,7 @@ async function child(dir, variant) {
   const config = parseConfig(readFileSync(file, 'utf8'), file);
   // A fresh database for every run.
   const db = join(dir, `${variant}-${process.pid}.db`);
-  const store = openStore(db);
+  const store = await openStore(db);
   const work = new WorkerPool();
   let done = 0;
   const marks = [];
@@ -151,7 +151,7 @@ async function feedPath() {
       const nextTexts = next.map((entries, d) => renderFeed(format, entries, start(d)));
       const run = async (bytes, again) => {
         const dir = mkdtempSync(join(tmpdir(), 'tidings-bench-path-'));
-        const store = openStore(join(dir, 't.db'));
+        const store = await openStore(join(dir, 't.db'));
         const ms = [await ours(store, dir, bytes)];
         if (again) ms.push(await ours(store, dir, again));
         await store.close();

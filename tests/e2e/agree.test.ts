@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FIXTURES, runCli, tempDir, writeTree } from '../helpers.js';
 import { startDaemon, spawnTidings, type Daemon } from '../helpers-daemon.js';
 import { startServer } from '../helpers-http.js';
+import { forEachStore } from '../stores.js';
 
 let daemon: Daemon | undefined;
 afterEach(async () => {
@@ -25,7 +26,7 @@ async function within(ms: number, check: () => Promise<boolean>): Promise<number
 
 const seed = (text: string, stamp: string, tags: string) => `${text}\n${stamp}\n${tags}\n`;
 
-describe('tidings serve and the CLI on one store', () => {
+forEachStore((kind) => describe('tidings serve and the CLI on one store', () => {
   it('a manual refresh reaches subscribers within 2 s, with a new ETag', async () => {
     const dir = tempDir();
     // The daemon ticks once a year: only the CLI refreshes after its first refresh.
@@ -33,7 +34,7 @@ describe('tidings serve and the CLI on one store', () => {
       'tidings.yaml': 'schedule: "0 0 1 1 *"\nsources:\n  - {name: s, type: seeds, path: seeds}\n',
       'seeds/a.txt': seed('A first story.', '2024-01-01 00:00:00', '#first'),
     });
-    const args = ['--config', join(dir, 'tidings.yaml'), '--db', join(dir, 't.db')];
+    const args = ['--config', join(dir, 'tidings.yaml'), '--db', await kind.location()];
     daemon = await startDaemon(args);
     await daemon.waitFor(/refreshed 1 sources/);
     const first = await fetch(`${daemon.url}/all.rss`);
@@ -53,7 +54,7 @@ describe('tidings serve and the CLI on one store', () => {
     const dir = tempDir();
     const config = 'schedule: "0 0 1 1 *"\nsources:\n  - {name: s, type: seeds, path: seeds}\n';
     writeTree(dir, { 'tidings.yaml': config, 'seeds/a.txt': seed('A story.', '2024-01-01 00:00:00', '#a') });
-    const args = ['--config', join(dir, 'tidings.yaml'), '--db', join(dir, 't.db')];
+    const args = ['--config', join(dir, 'tidings.yaml'), '--db', await kind.location()];
     daemon = await startDaemon(args);
     await daemon.waitFor(/refreshed 1 sources/);
     expect((await fetch(`${daemon.url}/sources/extra`)).status).toBe(404);
@@ -79,7 +80,7 @@ describe('tidings serve and the CLI on one store', () => {
       'seeds/a.txt': seed('A quick story.', '2024-01-01 00:00:00', '#quick'),
     });
     try {
-      daemon = await startDaemon(['--config', join(dir, 'tidings.yaml'), '--db', join(dir, 't.db')]);
+      daemon = await startDaemon(['--config', join(dir, 'tidings.yaml'), '--db', await kind.location()]);
       await within(2000, async () => (await (await fetch(`${daemon!.url}/all.rss`)).text()).includes('quick'));
       expect(daemon.output()).not.toMatch(/refreshed \d+ sources/); // the tick is still waiting for the slow feed
       answer();
@@ -103,7 +104,7 @@ describe('tidings serve and the CLI on one store', () => {
       },
     });
     writeTree(dir, { 'tidings.yaml': `fetch: {allowPrivateNetworks: true}\nsources:\n  - {name: slow, type: feed, url: "${server.origin}/slow.xml"}\n` });
-    const args = ['--config', join(dir, 'tidings.yaml'), '--db', join(dir, 't.db')];
+    const args = ['--config', join(dir, 'tidings.yaml'), '--db', await kind.location()];
     try {
       const stuck = spawnTidings(['refresh', ...args]);
       await request;
@@ -120,4 +121,4 @@ describe('tidings serve and the CLI on one store', () => {
       await server.close();
     }
   });
-});
+}));

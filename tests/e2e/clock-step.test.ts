@@ -4,13 +4,14 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir, writeTree } from '../helpers.js';
+import { forEachStore } from '../stores.js';
 import { startDaemon } from '../helpers-daemon.js';
 import { startServer } from '../helpers-http.js';
 
 const FAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
 const HAS_FAKETIME = existsSync(FAKETIME);
 
-describe.skipIf(!HAS_FAKETIME)(`wall clock steps ${HAS_FAKETIME ? '' : '(skipped: Debian package libfaketime is not installed)'}`, () => {
+forEachStore((kind) => describe.skipIf(!HAS_FAKETIME)(`wall clock steps ${HAS_FAKETIME ? '' : '(skipped: Debian package libfaketime is not installed)'}`, () => {
   it('a step of a day back, then forward, never stops the ticks or refetches everything', async () => {
     let hits = 0;
     const server = await startServer({ '/hourly.xml': (_req, res) => (hits++, res.writeHead(200).end('<rss version="2.0"><channel><title>h</title><ttl>60</ttl><item><title>x</title><guid>1</guid></item></channel></rss>')) });
@@ -21,7 +22,7 @@ describe.skipIf(!HAS_FAKETIME)(`wall clock steps ${HAS_FAKETIME ? '' : '(skipped
       'tidings.yaml': `schedule: "*/2 * * * * *"\nfetch: {allowPrivateNetworks: true}\nsources:\n  - {name: hourly, type: feed, url: "${server.origin}/hourly.xml"}\n  - {name: s, type: seeds, path: seeds}\n`,
       'seeds/a.txt': 'A.\n2024-01-01 00:00:00\n#a\n',
     });
-    const daemon = await startDaemon(['--config', join(dir, 'tidings.yaml'), '--db', join(dir, 't.db')], {
+    const daemon = await startDaemon(['--config', join(dir, 'tidings.yaml'), '--db', await kind.location()], {
       LD_PRELOAD: FAKETIME,
       FAKETIME_TIMESTAMP_FILE: offset,
       FAKETIME_NO_CACHE: '1',
@@ -53,4 +54,4 @@ describe.skipIf(!HAS_FAKETIME)(`wall clock steps ${HAS_FAKETIME ? '' : '(skipped
       await server.close();
     }
   }, 60_000);
-});
+}));

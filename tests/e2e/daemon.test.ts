@@ -2,10 +2,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import Parser from 'rss-parser';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/open-store.js';
 import { CLI, tempDir, writeTree } from '../helpers.js';
+import { forEachStore } from '../stores.js';
 import { startServer } from '../helpers-http.js';
 
 function waitFor(child: ChildProcess, stream: 'stdout' | 'stderr', pattern: RegExp, ms = 15_000): Promise<RegExpMatchArray> {
@@ -28,7 +29,7 @@ afterEach(() => {
   if (child && child.exitCode === null) child.kill('SIGKILL');
 });
 
-describe('tidings serve', () => {
+forEachStore((kind) => describe('tidings serve', () => {
   it('serves feeds, pings WebSub hubs, survives a bad reload, and exits 0 on SIGTERM', async () => {
     const pings: string[] = [];
     const hub = await startServer({
@@ -41,9 +42,10 @@ describe('tidings serve', () => {
       },
     });
     const dir = tempDir();
+    const db = await kind.location();
     const config = `site: {title: Daemon test, baseUrl: "https://feeds.example.org"}\nwebsub: {hubs: ["${hub.origin}/hub"]}\nsources:\n  - {name: s, type: seeds, path: seeds}\n`;
     writeTree(dir, { 'tidings.yaml': config, 'seeds/a.txt': 'A story.\n2024-01-01 00:00:00\n#alpha\n' });
-    child = spawn(CLI[0]!, [...CLI.slice(1), 'serve', '--port', '0', '--config', join(dir, 'tidings.yaml'), '--db', join(dir, 't.db')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(CLI[0]!, [...CLI.slice(1), 'serve', '--port', '0', '--config', join(dir, 'tidings.yaml'), '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
     const logs = waitFor(child, 'stdout', /refreshed 1 sources/);
     const [, url] = await waitFor(child, 'stdout', /serving (http:\/\/127\.0\.0\.1:\d+)\//);
     await logs;
@@ -72,9 +74,9 @@ describe('tidings serve', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(Date.now() - started).toBeLessThan(10_000);
-    const db = new Database(join(dir, 't.db'), { readonly: true });
-    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-    expect((db.prepare('SELECT count(*) AS n FROM articles').get() as { n: number }).n).toBe(1);
-    db.close();
+    const store = await openStore(db);
+    expect(await store.integrityCheck()).toBe('ok');
+    expect(await store.count('articles')).toBe(1);
+    await store.close();
   }, 30_000);
-});
+}));

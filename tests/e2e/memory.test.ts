@@ -4,6 +4,7 @@ import { request as httpRequest, Agent } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir, writeTree } from '../helpers.js';
+import { forEachStore } from '../stores.js';
 import { residentKb, startDaemon } from '../helpers-daemon.js';
 
 function get(url: string, agent: Agent): Promise<number> {
@@ -17,13 +18,13 @@ function get(url: string, agent: Agent): Promise<number> {
   });
 }
 
-describe('the daemon under 10,000 distinct query strings', () => {
+forEachStore((kind) => describe('the daemon under 10,000 distinct query strings', () => {
   it('grows by less than 64 MB', async () => {
     const dir = tempDir();
     const files: Record<string, string> = { 'tidings.yaml': 'schedule: "0 0 1 1 *"\nsources:\n  - {name: s, type: seeds, path: seeds}\n' };
     for (let i = 0; i < 50; i += 1) files[`seeds/${i}.txt`] = `${`Paragraph ${i} of a story that goes on for a while. `.repeat(40)}\n2024-01-01 00:${String(i).padStart(2, '0')}:00\n#story #topic${i % 10}\n`;
     writeTree(dir, files);
-    const daemon = await startDaemon(['--config', join(dir, 'tidings.yaml'), '--db', join(dir, 't.db')]);
+    const daemon = await startDaemon(['--config', join(dir, 'tidings.yaml'), '--db', await kind.location()]);
     try {
       await daemon.waitFor(/refreshed 1 sources/);
       const agent = new Agent({ keepAlive: true, maxSockets: 8 });
@@ -47,4 +48,4 @@ describe('the daemon under 10,000 distinct query strings', () => {
       await daemon.stop();
     }
   }, 120_000);
-});
+}));

@@ -1,10 +1,11 @@
 // Configuration and seeds → refresh → build, through the CLI, in a temporary folder.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import Parser from 'rss-parser';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/open-store.js';
 import { HAS_SEED, SEED, runCli, tempDir, writeTree } from '../helpers.js';
+import { forEachStore } from '../stores.js';
 
 const CONFIG = `site:
   title: Test site
@@ -21,28 +22,30 @@ sources:
 
 const doc = (text: string, stamp: string, tags: string) => `${text}\n${stamp}\n${tags}\n`;
 
-describe.skipIf(!HAS_SEED)(`end to end ${HAS_SEED ? '' : '(skipped: ../shared/seeds is absent)'}`, () => {
+forEachStore((kind) => describe.skipIf(!HAS_SEED)(`end to end ${HAS_SEED ? '' : '(skipped: ../shared/seeds is absent)'}`, () => {
   let dir: string;
+  let db: string;
   let args: string[];
   const cli = (...rest: string[]) => runCli([...rest, ...args]);
-  const rows = (table: string) => {
-    const db = new Database(join(dir, 'db/t.db'), { readonly: true });
+  const rows = async (table: 'articles' | 'article_tags') => {
+    const store = await openStore(db);
     try {
-      return (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+      return await store.count(table);
     } finally {
-      db.close();
+      await store.close();
     }
   };
 
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = tempDir();
+    db = kind.name === 'sqlite' ? join(dir, 'db/t.db') : await kind.location();
     writeTree(dir, {
       'tidings.yaml': CONFIG,
       'seeds/world/000_seed.txt': readFileSync(SEED),
       'seeds/world/sub/second.txt': doc('Another story from Pakistan about trade.', '2024-01-19 08:00:00', '#Pakistan #trade'),
       'seeds/more/a.txt': doc('A story about rain.', '2024-01-17 10:00:00', '#weather'),
     });
-    args = ['--config', join(dir, 'tidings.yaml'), '--db', join(dir, 'db/t.db')];
+    args = ['--config', join(dir, 'tidings.yaml'), '--db', db];
   });
 
   it('refreshes, builds, and every output parses back', async () => {
@@ -86,16 +89,16 @@ describe.skipIf(!HAS_SEED)(`end to end ${HAS_SEED ? '' : '(skipped: ../shared/se
 
   it('a second refresh changes nothing; an edited seed updates its article in place', async () => {
     await cli('refresh');
-    const before = { articles: rows('articles'), tags: rows('article_tags') };
+    const before = { articles: await rows('articles'), tags: await rows('article_tags') };
     const again = await cli('refresh');
     expect(again.out).toBe('world: 0 new, 0 updated, 2 unchanged\nmore: 0 new, 0 updated, 1 unchanged\n');
-    expect({ articles: rows('articles'), tags: rows('article_tags') }).toEqual(before);
+    expect({ articles: await rows('articles'), tags: await rows('article_tags') }).toEqual(before);
 
     const listed = JSON.parse((await cli('articles', '--source', 'more', '--json')).out.trim());
     writeFileSync(join(dir, 'seeds/more/a.txt'), doc('A story about rain and wind.', '2024-01-17 10:00:00', '#weather #wind'));
     const edited = await cli('refresh', 'more');
     expect(edited.out).toBe('more: 0 new, 1 updated, 0 unchanged\n');
-    expect(rows('articles')).toBe(before.articles);
+    expect(await rows('articles')).toBe(before.articles);
     const after = JSON.parse((await cli('articles', '--source', 'more', '--json')).out.trim());
     expect(after.id).toBe(listed.id);
     expect(after.title).toBe('weather wind');
@@ -112,7 +115,7 @@ describe.skipIf(!HAS_SEED)(`end to end ${HAS_SEED ? '' : '(skipped: ../shared/se
     expect(run.out).toContain('more: 1 new, 0 updated, 0 unchanged, 2 refused');
     expect(run.err).toMatch(/bad\.txt: refused: not a text file/);
     expect(run.err).toMatch(/empty\.txt: refused: empty file/);
-    expect(rows('articles')).toBe(3);
+    expect(await rows('articles')).toBe(3);
   });
 
   it('a missing seed folder fails that source alone and keeps what was stored', async () => {
@@ -122,7 +125,7 @@ describe.skipIf(!HAS_SEED)(`end to end ${HAS_SEED ? '' : '(skipped: ../shared/se
     expect(run.code).toBe(1);
     expect(run.out).toMatch(/more: failed: .*seeds\/gone: cannot read the seed folder \(ENOENT\)/);
     expect(run.out).toContain('world: 0 new, 0 updated, 2 unchanged');
-    expect(rows('articles')).toBe(3);
+    expect(await rows('articles')).toBe(3);
   });
 
   it('exits 2 with the file and key for a bad configuration, and for an unknown source', async () => {
@@ -136,4 +139,4 @@ describe.skipIf(!HAS_SEED)(`end to end ${HAS_SEED ? '' : '(skipped: ../shared/se
     expect(unknown.err).toMatch(/unknown source: nope/);
     expect((await runCli(['refresh', '--bogus'])).code).toBe(2);
   });
-});
+}));

@@ -44,7 +44,7 @@ describe('raw hashes in the store', () => {
   it('takes a new raw hash for an entry that normalizes to the same article (a Tidings upgrade, say)', async () => {
     const xml = readFileSync(join(FIXTURES, 'feeds/rss2.xml'), 'utf8');
     const { entries } = normalizeFeed(await parseFeed(Buffer.from(xml)), { now: new Date() });
-    const store = openStore(join(tempDir(), 't.db'));
+    const store = await openStore(join(tempDir(), 't.db'));
     await store.upsertSource({ name: 'f', type: 'file', location: 'f' }, new Date(), 0);
     expect(await storeEntries(store, 'f', entries, new Date())).toEqual({ new: 2, updated: 0, unchanged: 0 });
     const rehashed = entries.map((e) => ({ ...e, rawHash: `new-${e.rawHash}` }));

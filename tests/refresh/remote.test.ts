@@ -7,11 +7,11 @@ import type { Config } from '../../src/config/schema.js';
 import { silentLogger } from '../../src/log.js';
 import { refreshAll } from '../../src/refresh-all.js';
 import { refreshSource } from '../../src/refresh.js';
-import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import { WorkerPool } from '../../src/work/pool.js';
 import { FIXTURES, tempDir, writeTree } from '../helpers.js';
 import { startServer } from '../helpers-http.js';
+import { forEachStore, freshStore } from '../stores.js';
 
 const RSS = readFileSync(join(FIXTURES, 'feeds/rss2.xml'));
 const LAST_MODIFIED = 'Fri, 19 Jan 2024 08:00:00 GMT';
@@ -54,133 +54,135 @@ function configWith(sources: string, fetchExtra = ''): Config {
 }
 const feed = (name: string, path: string) => `  - {name: ${name}, type: feed, url: "${server.origin}${path}"}\n`;
 
-beforeEach(() => {
-  store = openStore(':memory:');
-  now = new Date('2030-01-01T00:00:00Z');
-});
-afterEach(() => store.close());
-
-const deps = (config: Config) => ({ config, store, work, log: silentLogger, now: () => now });
-
-describe('conditional GET', () => {
-  it.each([
-    ['ETag', '/etag.xml', 'if-none-match', '"abc"'],
-    ['Last-Modified', '/modified.xml', 'if-modified-since', LAST_MODIFIED],
-  ])('200 then 304 by %s', async (_what, path, header, value) => {
-    const config = configWith(feed('a', path));
-    const first = await refreshSource(config.sources[0]!, deps(config));
-    expect(first).toMatchObject({ ok: true, new: 2 });
-    now = new Date('2030-01-01T01:00:00Z');
-    const second = await refreshSource(config.sources[0]!, deps(config));
-    expect(second).toMatchObject({ ok: true, notModified: true, new: 0, updated: 0, unchanged: 0 });
-    expect(server.hits.get(path)!.at(-1)!.headers[header]).toBe(value);
-    const state = (await store.fetchState('a'))!;
-    expect(state.lastStatus).toBe(304);
-    expect(state.lastCheck).toEqual(now);
-    expect(state.ttlMinutes).toBe(60); // kept from the 200
-    expect(await store.count('articles')).toBe(2);
+forEachStore((kind) => {
+  beforeEach(async () => {
+    store = await freshStore(kind);
+    now = new Date('2030-01-01T00:00:00Z');
   });
+  afterEach(() => store.close());
 
-  it('normalizes what it stores: canonical links, sanitized content, tags, enclosures', async () => {
-    const config = configWith(feed('a', '/etag.xml'));
-    await refreshSource(config.sources[0]!, deps(config));
-    const [second, first] = (await store.articles({ source: 'a' }));
-    expect(first).toMatchObject({ identity: 'story-1', title: 'First story', link: 'https://news.example.org/1?id=1', summary: 'The first story.' });
-    expect(first!.tags.map((t) => t.label)).toEqual(['World', 'Politics']);
-    expect(second).toMatchObject({ identity: 'https://news.example.org/2', author: 'Jo Writer', content: '<p>The <b>second</b> story.</p>' });
-    expect(second!.enclosures).toEqual([{ url: 'https://news.example.org/2.mp3', type: 'audio/mpeg', length: 1234 }]);
-    expect((await store.fetchState('a'))!.cacheUntil).toEqual(new Date('2030-01-01T00:10:00Z'));
-  });
-});
+  const deps = (config: Config) => ({ config, store, work, log: silentLogger, now: () => now });
 
-describe('redirects', () => {
-  it('301 updates the stored URL; the next fetch goes straight there', async () => {
-    const config = configWith(feed('a', '/old'));
-    await refreshSource(config.sources[0]!, deps(config));
-    expect((await store.fetchState('a'))!.url).toBe(`${server.origin}/new.xml`);
-    const hits = server.hits.get('/old')!.length;
-    await refreshSource(config.sources[0]!, deps(config));
-    expect(server.hits.get('/old')!.length).toBe(hits);
-  });
-
-  it('302 does not', async () => {
-    const config = configWith(feed('a', '/elsewhere'));
-    await refreshSource(config.sources[0]!, deps(config));
-    expect((await store.fetchState('a'))!.url).toBe(`${server.origin}/elsewhere`);
-  });
-});
-
-describe('statuses', () => {
-  it('429 with Retry-After waits, and says so', async () => {
-    const config = configWith(feed('a', '/busy'));
-    const r = await refreshSource(config.sources[0]!, deps(config));
-    expect(r.ok).toBe(false);
-    expect(r.error).toMatch(/HTTP 429/);
-    expect((await store.fetchState('a'))).toMatchObject({ nextFetch: new Date('2030-01-01T01:00:00Z'), consecutiveErrors: 1, lastStatus: 429 });
-    const hits = server.hits.get('/busy')!.length;
-    const again = await refreshSource(config.sources[0]!, deps(config));
-    expect(again.skipped).toMatch(/asked to wait until 2030-01-01T01:00:00/);
-    expect(server.hits.get('/busy')!.length).toBe(hits);
-  });
-
-  it('410 marks the source gone until it is enabled again', async () => {
-    const config = configWith(feed('a', '/gone'));
-    await refreshSource(config.sources[0]!, deps(config));
-    expect((await store.fetchState('a'))!.gone).toBe(true);
-    expect((await refreshSource(config.sources[0]!, deps(config))).skipped).toMatch(/^gone/);
-    await store.enableSource('a');
-    expect((await refreshSource(config.sources[0]!, deps(config))).error).toMatch(/410/);
-  });
-
-  it('an HTML page is "not a feed" and names the feeds it links to', async () => {
-    const config = configWith(feed('a', '/page.html') + feed('b', '/plain.html'));
-    const [a, b] = await refreshAll(deps(config));
-    expect(a!.error).toBe(`not a feed: an HTML page that links to the feeds ${server.origin}/feed.atom, https://other.example/rss`);
-    expect(b!.error).toBe('not a feed: an HTML page without feed links');
-  });
-
-  it('the Content-Type charset wins over the XML declaration', async () => {
-    const config = configWith(feed('a', '/cp1251.xml'));
-    await refreshSource(config.sources[0]!, deps(config));
-    expect((await store.articles())[0]!.title).toBe('Привет');
-  });
-});
-
-describe('one bad source never stops the others', () => {
-  it('keeps stored articles and records the error on the failing source', async () => {
-    const dir = tempDir();
-    writeTree(dir, { 'news.xml': RSS });
-    const ok = configWith(feed('remote', '/etag.xml') + `  - {name: local, type: file, path: ${join(dir, 'news.xml')}}\n`);
-    await refreshAll(deps(ok));
-    expect(await store.count('articles')).toBe(4);
-    writeTree(dir, { 'news.xml': '<rss><channel><item><title>broken' });
-    const results = await refreshAll(deps(configWith(feed('remote', '/gone') + `  - {name: local, type: file, path: ${join(dir, 'news.xml')}}\n`)));
-    expect(results.map((r) => r.ok)).toEqual([false, true]);
-    expect(results[1]!.warnings[0]).toMatch(/ill-formed/);
-    expect(await store.count('articles')).toBe(5); // the remote's two stay; the repaired file adds "broken"
-    expect((await store.fetchState('remote'))).toMatchObject({ lastStatus: 410, consecutiveErrors: 1, lastError: expect.stringMatching(/410/) });
-  });
-
-  it('runs at most perHost fetches against one host at a time', async () => {
-    let active = 0;
-    let peak = 0;
-    const slow = await startServer({
-      '/f.xml': (_req, res) => {
-        active += 1;
-        peak = Math.max(peak, active);
-        setTimeout(() => {
-          active -= 1;
-          res.writeHead(200).end(RSS);
-        }, 50);
-      },
+  describe('conditional GET', () => {
+    it.each([
+      ['ETag', '/etag.xml', 'if-none-match', '"abc"'],
+      ['Last-Modified', '/modified.xml', 'if-modified-since', LAST_MODIFIED],
+    ])('200 then 304 by %s', async (_what, path, header, value) => {
+      const config = configWith(feed('a', path));
+      const first = await refreshSource(config.sources[0]!, deps(config));
+      expect(first).toMatchObject({ ok: true, new: 2 });
+      now = new Date('2030-01-01T01:00:00Z');
+      const second = await refreshSource(config.sources[0]!, deps(config));
+      expect(second).toMatchObject({ ok: true, notModified: true, new: 0, updated: 0, unchanged: 0 });
+      expect(server.hits.get(path)!.at(-1)!.headers[header]).toBe(value);
+      const state = (await store.fetchState('a'))!;
+      expect(state.lastStatus).toBe(304);
+      expect(state.lastCheck).toEqual(now);
+      expect(state.ttlMinutes).toBe(60); // kept from the 200
+      expect(await store.count('articles')).toBe(2);
     });
-    try {
-      const sources = [1, 2, 3, 4, 5].map((i) => `  - {name: s${i}, type: feed, url: "${slow.origin}/f.xml?${i}"}\n`).join('');
-      const results = await refreshAll(deps(configWith(sources, '  perHost: 2\n')));
-      expect(results.every((r) => r.ok)).toBe(true);
-      expect(peak).toBe(2);
-    } finally {
-      await slow.close();
-    }
+
+    it('normalizes what it stores: canonical links, sanitized content, tags, enclosures', async () => {
+      const config = configWith(feed('a', '/etag.xml'));
+      await refreshSource(config.sources[0]!, deps(config));
+      const [second, first] = (await store.articles({ source: 'a' }));
+      expect(first).toMatchObject({ identity: 'story-1', title: 'First story', link: 'https://news.example.org/1?id=1', summary: 'The first story.' });
+      expect(first!.tags.map((t) => t.label)).toEqual(['World', 'Politics']);
+      expect(second).toMatchObject({ identity: 'https://news.example.org/2', author: 'Jo Writer', content: '<p>The <b>second</b> story.</p>' });
+      expect(second!.enclosures).toEqual([{ url: 'https://news.example.org/2.mp3', type: 'audio/mpeg', length: 1234 }]);
+      expect((await store.fetchState('a'))!.cacheUntil).toEqual(new Date('2030-01-01T00:10:00Z'));
+    });
+  });
+
+  describe('redirects', () => {
+    it('301 updates the stored URL; the next fetch goes straight there', async () => {
+      const config = configWith(feed('a', '/old'));
+      await refreshSource(config.sources[0]!, deps(config));
+      expect((await store.fetchState('a'))!.url).toBe(`${server.origin}/new.xml`);
+      const hits = server.hits.get('/old')!.length;
+      await refreshSource(config.sources[0]!, deps(config));
+      expect(server.hits.get('/old')!.length).toBe(hits);
+    });
+
+    it('302 does not', async () => {
+      const config = configWith(feed('a', '/elsewhere'));
+      await refreshSource(config.sources[0]!, deps(config));
+      expect((await store.fetchState('a'))!.url).toBe(`${server.origin}/elsewhere`);
+    });
+  });
+
+  describe('statuses', () => {
+    it('429 with Retry-After waits, and says so', async () => {
+      const config = configWith(feed('a', '/busy'));
+      const r = await refreshSource(config.sources[0]!, deps(config));
+      expect(r.ok).toBe(false);
+      expect(r.error).toMatch(/HTTP 429/);
+      expect((await store.fetchState('a'))).toMatchObject({ nextFetch: new Date('2030-01-01T01:00:00Z'), consecutiveErrors: 1, lastStatus: 429 });
+      const hits = server.hits.get('/busy')!.length;
+      const again = await refreshSource(config.sources[0]!, deps(config));
+      expect(again.skipped).toMatch(/asked to wait until 2030-01-01T01:00:00/);
+      expect(server.hits.get('/busy')!.length).toBe(hits);
+    });
+
+    it('410 marks the source gone until it is enabled again', async () => {
+      const config = configWith(feed('a', '/gone'));
+      await refreshSource(config.sources[0]!, deps(config));
+      expect((await store.fetchState('a'))!.gone).toBe(true);
+      expect((await refreshSource(config.sources[0]!, deps(config))).skipped).toMatch(/^gone/);
+      await store.enableSource('a');
+      expect((await refreshSource(config.sources[0]!, deps(config))).error).toMatch(/410/);
+    });
+
+    it('an HTML page is "not a feed" and names the feeds it links to', async () => {
+      const config = configWith(feed('a', '/page.html') + feed('b', '/plain.html'));
+      const [a, b] = await refreshAll(deps(config));
+      expect(a!.error).toBe(`not a feed: an HTML page that links to the feeds ${server.origin}/feed.atom, https://other.example/rss`);
+      expect(b!.error).toBe('not a feed: an HTML page without feed links');
+    });
+
+    it('the Content-Type charset wins over the XML declaration', async () => {
+      const config = configWith(feed('a', '/cp1251.xml'));
+      await refreshSource(config.sources[0]!, deps(config));
+      expect((await store.articles())[0]!.title).toBe('Привет');
+    });
+  });
+
+  describe('one bad source never stops the others', () => {
+    it('keeps stored articles and records the error on the failing source', async () => {
+      const dir = tempDir();
+      writeTree(dir, { 'news.xml': RSS });
+      const ok = configWith(feed('remote', '/etag.xml') + `  - {name: local, type: file, path: ${join(dir, 'news.xml')}}\n`);
+      await refreshAll(deps(ok));
+      expect(await store.count('articles')).toBe(4);
+      writeTree(dir, { 'news.xml': '<rss><channel><item><title>broken' });
+      const results = await refreshAll(deps(configWith(feed('remote', '/gone') + `  - {name: local, type: file, path: ${join(dir, 'news.xml')}}\n`)));
+      expect(results.map((r) => r.ok)).toEqual([false, true]);
+      expect(results[1]!.warnings[0]).toMatch(/ill-formed/);
+      expect(await store.count('articles')).toBe(5); // the remote's two stay; the repaired file adds "broken"
+      expect((await store.fetchState('remote'))).toMatchObject({ lastStatus: 410, consecutiveErrors: 1, lastError: expect.stringMatching(/410/) });
+    });
+
+    it('runs at most perHost fetches against one host at a time', async () => {
+      let active = 0;
+      let peak = 0;
+      const slow = await startServer({
+        '/f.xml': (_req, res) => {
+          active += 1;
+          peak = Math.max(peak, active);
+          setTimeout(() => {
+            active -= 1;
+            res.writeHead(200).end(RSS);
+          }, 50);
+        },
+      });
+      try {
+        const sources = [1, 2, 3, 4, 5].map((i) => `  - {name: s${i}, type: feed, url: "${slow.origin}/f.xml?${i}"}\n`).join('');
+        const results = await refreshAll(deps(configWith(sources, '  perHost: 2\n')));
+        expect(results.every((r) => r.ok)).toBe(true);
+        expect(peak).toBe(2);
+      } finally {
+        await slow.close();
+      }
+    });
   });
 });

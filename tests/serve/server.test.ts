@@ -38,7 +38,7 @@ let renders = 0;
 let ids: string[];
 
 beforeAll(async () => {
-  store = openStore(':memory:');
+  store = await openStore(':memory:');
   await store.upsertSource({ name: 'world', type: 'seeds', location: 's' }, new Date(), 0);
   await storeEntries(store, 'world', [entry(1, ['Pakistan', 'Iran']), entry(2, ['Pakistan']), entry(3, ['São Paulo'])], new Date('2024-02-01T00:00:00Z'));
   ids = (await store.articles()).map((a) => a.id);

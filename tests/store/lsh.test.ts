@@ -3,29 +3,15 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
-import { fingerprint } from '../../src/dedupe/fingerprint.js';
-import type { Entry } from '../../src/model.js';
 import { storeEntries } from '../../src/refresh.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { finished, tempDir } from '../helpers.js';
+import { fingerprinted, madeUpText, tempDir } from '../helpers.js';
 
 const dedupe = parseConfig('', '/x.yaml').dedupe;
 const START = Date.UTC(2025, 0, 1);
 
-// Deterministic made-up words (mulberry32): unrelated articles share almost no 3-shingles.
-let state = 1;
-const next = () => {
-  state = (state + 0x6d2b79f5) | 0;
-  let t = Math.imul(state ^ (state >>> 15), 1 | state);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return (t ^ (t >>> 14)) >>> 0;
-};
-const word = () => next().toString(36).slice(0, 3 + (next() % 5));
-const text = (words: number) => Array.from({ length: words }, word).join(' ');
-
-function entry(identity: string, title: string, body: string, published: number): Entry {
-  return finished({ identity, title, published: new Date(published), summary: body.slice(0, 200), content: `<p>${body}</p>`, tags: [], enclosures: [], text: body, fingerprint: fingerprint(title, body) });
-}
+const text = madeUpText(1);
+const entry = fingerprinted;
 
 let store: SqliteStore;
 beforeEach(async () => {

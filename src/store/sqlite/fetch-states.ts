@@ -1,53 +1,8 @@
 // Per-source fetch state in SQLite: validators, outcomes, back-off and the feed's own polling hints.
 import type { FetchState } from '../../model.js';
 import type { FailureRecord, SuccessRecord } from '../store.js';
+import { toState, type StateRow } from '../rows.js';
 import type { Db } from './open.js';
-
-interface Row {
-  name: string;
-  type: string;
-  location: string;
-  url: string | null;
-  etag: string | null;
-  last_modified: string | null;
-  last_check: number | null;
-  last_success: number | null;
-  last_status: number | null;
-  last_error: string | null;
-  consecutive_errors: number;
-  next_fetch: number | null;
-  gone: number;
-  ttl_minutes: number | null;
-  cache_until: number | null;
-  skip_hours: string;
-  skip_days: string;
-  articles: number;
-}
-
-const date = (ms: number | null) => (ms == null ? undefined : new Date(ms));
-
-function toState(r: Row): FetchState {
-  return {
-    name: r.name,
-    type: r.type,
-    location: r.location,
-    url: r.url ?? r.location,
-    etag: r.etag ?? undefined,
-    lastModified: r.last_modified ?? undefined,
-    lastCheck: date(r.last_check),
-    lastSuccess: date(r.last_success),
-    lastStatus: r.last_status ?? undefined,
-    lastError: r.last_error ?? undefined,
-    consecutiveErrors: r.consecutive_errors,
-    nextFetch: date(r.next_fetch),
-    gone: r.gone === 1,
-    ttlMinutes: r.ttl_minutes ?? undefined,
-    cacheUntil: date(r.cache_until),
-    skipHours: JSON.parse(r.skip_hours),
-    skipDays: JSON.parse(r.skip_days),
-    articles: r.articles,
-  };
-}
 
 const SELECT = `SELECT s.*, (SELECT count(*) FROM articles a WHERE a.source = s.name) AS articles FROM sources s`;
 
@@ -83,12 +38,12 @@ export class FetchStates {
   }
 
   get(name: string): FetchState | undefined {
-    const row = this.stmt.one.get(name) as Row | undefined;
+    const row = this.stmt.one.get(name) as StateRow | undefined;
     return row && toState(row);
   }
 
   list(): FetchState[] {
-    return (this.stmt.all.all() as Row[]).map(toState);
+    return (this.stmt.all.all() as StateRow[]).map(toState);
   }
 
   recordSuccess(name: string, now: Date, r: SuccessRecord): void {

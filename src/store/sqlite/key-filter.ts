@@ -1,9 +1,6 @@
-// A bit filter in memory over the near-duplicate index's keys, and how a row keeps its keys.
+// A bit filter in memory over the near-duplicate index's keys.
+import { keysOf } from '../rows.js';
 import type { Db } from './open.js';
-
-/** The keys an article row keeps (so that they can be removed exactly), as a blob, and back. */
-export const keysBlob = (keys: readonly number[]): Buffer | null => (keys.length ? Buffer.from(Float64Array.from(keys).buffer) : null);
-export const keysOf = (blob: Buffer): Float64Array => new Float64Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength));
 
 // Which keys may be in the index, one bit per hashed key. Most keys a lookup asks for exist
 // nowhere (an article shares keys only with its near duplicates), and the filter answers for those

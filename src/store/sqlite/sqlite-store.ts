@@ -3,8 +3,8 @@
 // connection, one transaction at a time in this process (the lease and SQLite's own locking
 // serialize them across processes); reads go through a second one, which sees only what was
 // committed, so that nothing rendered in the middle of an ingest shows half of it.
-import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
+import { parseSearch, toFts5 } from '../search-query.js';
 import type { Article, Changes, DocumentStamp, Entry, FetchState, Holder, IngestCounts, IngestPlan, StoryDecisions, StoryLink, Tag } from '../../model.js';
 import type {
   ArticleQuery,
@@ -21,32 +21,13 @@ import type {
   TagCount,
   Wanted,
 } from '../store.js';
+import { articleId, keysBlob, toArticle, type ArticleRow } from '../rows.js';
 import { Claims } from './claims.js';
 import { FetchStates } from './fetch-states.js';
-import { keysBlob } from './key-filter.js';
 import { Leases } from './leases.js';
 import { openDatabase, openReader, SCHEMA_VERSION, type Db } from './open.js';
 import { SEARCH_BATCH, SearchIndex } from './search-index.js';
 import { SqliteStoryIndex } from './story-index.js';
-
-interface ArticleRow {
-  id: string;
-  source: string;
-  identity: string;
-  title: string;
-  link: string | null;
-  published: number;
-  updated: number;
-  author: string | null;
-  summary: string;
-  content: string;
-  enclosures: string;
-  language: string | null;
-  content_hash: string;
-  story: string;
-  is_canonical: number;
-  tags: string | null;
-}
 
 /** What the store found of an entry's identity when it planned the ingest. */
 interface Known {
@@ -61,35 +42,10 @@ interface SqlitePlan extends IngestPlan {
   known: Known[];
 }
 
-/** Stable article id: the same source and identity give the same id on every machine. */
-export function articleId(source: string, identity: string): string {
-  return createHash('sha256').update(`${source}\0${identity}`).digest('hex').slice(0, 16);
-}
-
 const ARTICLE_COLUMNS = `a.id, a.source, a.identity, a.title, a.link, a.published, a.updated, a.author,
   a.summary, a.content, a.enclosures, a.language, a.content_hash, a.story, a.is_canonical, (SELECT json_group_array(json_array(t.slug, t.label)) FROM
   (SELECT tags.slug, tags.label FROM article_tags at JOIN tags ON tags.slug = at.tag
    WHERE at.article_id = a.id ORDER BY at.position) t) AS tags`;
-
-function toArticle(row: ArticleRow): Article {
-  const tags = (JSON.parse(row.tags ?? '[]') as [string, string][]).map(([slug, label]) => ({ slug, label }));
-  return {
-    id: row.id,
-    source: row.source,
-    identity: row.identity,
-    title: row.title,
-    link: row.link ?? undefined,
-    published: new Date(row.published),
-    updated: new Date(row.updated),
-    author: row.author ?? undefined,
-    summary: row.summary,
-    content: row.content,
-    enclosures: JSON.parse(row.enclosures),
-    language: row.language ?? undefined,
-    contentHash: row.content_hash,
-    tags,
-  };
-}
 
 export class SqliteStore implements Store {
   /** For tests that look inside; nothing outside store/ touches it. */
@@ -490,7 +446,7 @@ export class SqliteStore implements Store {
   async search(query: string, filters: SearchFilters = {}): Promise<Article[]> {
     await this.flushSearch();
     const where = ['articles_fts MATCH ?'];
-    const params: unknown[] = [query];
+    const params: unknown[] = [toFts5(parseSearch(query))];
     if (filters.tag) {
       where.push('EXISTS (SELECT 1 FROM article_tags x WHERE x.article_id = a.id AND x.tag = ?)');
       params.push(filters.tag);
@@ -537,7 +493,7 @@ export class SqliteStore implements Store {
     return { sources: this.stmt.changedSources.all(t, t) as string[], tags: this.stmt.changedTags.all(t, t) as string[] };
   }
 
-  async count(what: 'articles' | 'tags' | 'sources'): Promise<number> {
+  async count(what: 'articles' | 'tags' | 'article_tags' | 'sources'): Promise<number> {
     return this.reader.prepare(`SELECT count(*) FROM ${what}`).pluck().get() as number;
   }
 
@@ -545,6 +501,7 @@ export class SqliteStore implements Store {
     const { stories, merged } = this.stmt.storyCounts.get() as { stories: number; merged: number };
     const size = (f: string) => (existsSync(f) ? statSync(f).size : 0);
     return {
+      location: this.file,
       articles: await this.count('articles'),
       stories,
       mergedDuplicates: merged,

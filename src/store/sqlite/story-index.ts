@@ -3,7 +3,8 @@
 // going to the source listed first in the configuration.
 import { BAND_SPACE, inWeek, weekOf } from '../../lib/lsh-keys.js';
 import type { StoryCandidate, StoryLink, StoryMatch, StoryRef } from '../../model.js';
-import { KeyFilter, keysBlob, keysOf } from './key-filter.js';
+import { keysBlob, keysOf, toShingles } from '../rows.js';
+import { KeyFilter } from './key-filter.js';
 import type { Db } from './open.js';
 
 // The LSH index is two tables, as in a log-structured merge: new keys go to lsh_recent, which stays
@@ -14,9 +15,6 @@ const RECENT_MAX = 16_384;
 
 /** Key lookups are padded to one of a few sizes, so that a handful of prepared statements serve all. */
 const LOOKUP_SIZES = [8, 32, 128, 512];
-
-const toShingles = (blob: Buffer | null): Uint32Array =>
-  blob ? new Uint32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength)) : new Uint32Array();
 
 type Rank = { rowid: number; published: number; position: number; id: string };
 

@@ -1,0 +1,159 @@
+// PostgreSQL's numbered schema migrations; tidings_schema records how many have run. Times are
+// milliseconds since the epoch (BIGINT), as in SQLite, so that both stores read the same rows.
+import type pg from 'pg';
+import { StoreError } from '../../errors.js';
+
+export const MIGRATIONS: readonly string[] = [
+  // 1: everything the SQLite store has after its ninth migration, at once.
+  `
+  CREATE TABLE sources (
+    name TEXT PRIMARY KEY,
+    type TEXT NOT NULL,
+    location TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    position INTEGER NOT NULL DEFAULT 0,
+    url TEXT,
+    etag TEXT,
+    last_modified TEXT,
+    last_check BIGINT,
+    last_success BIGINT,
+    last_status INTEGER,
+    last_error TEXT,
+    consecutive_errors INTEGER NOT NULL DEFAULT 0,
+    next_fetch BIGINT,
+    gone BOOLEAN NOT NULL DEFAULT false,
+    ttl_minutes DOUBLE PRECISION,
+    cache_until BIGINT,
+    skip_hours TEXT NOT NULL DEFAULT '[]',
+    skip_days TEXT NOT NULL DEFAULT '[]',
+    claimed_by TEXT,
+    claim_host TEXT,
+    claim_pid INTEGER,
+    claim_started BIGINT,
+    claimed_until BIGINT
+  );
+  CREATE TABLE articles (
+    rowid BIGSERIAL UNIQUE,
+    id TEXT PRIMARY KEY,
+    source TEXT NOT NULL REFERENCES sources(name) ON DELETE CASCADE,
+    identity TEXT NOT NULL,
+    title TEXT NOT NULL,
+    link TEXT,
+    published BIGINT NOT NULL,
+    updated BIGINT NOT NULL,
+    first_seen BIGINT NOT NULL,
+    author TEXT,
+    summary TEXT NOT NULL,
+    content TEXT NOT NULL,
+    enclosures TEXT NOT NULL DEFAULT '[]',
+    language TEXT,
+    content_hash TEXT NOT NULL,
+    story TEXT NOT NULL,
+    is_canonical BOOLEAN NOT NULL DEFAULT true,
+    fingerprint TEXT,
+    shingles BYTEA,
+    bands BYTEA,
+    dedupe_rule TEXT,
+    dedupe_of TEXT,
+    dedupe_score DOUBLE PRECISION,
+    raw_hash TEXT,
+    -- Titles weigh A, text B: ts_rank weighs them 1 and 0.25, as bm25 weighs them 4 and 1 in SQLite.
+    search TSVECTOR NOT NULL,
+    UNIQUE (source, identity)
+  );
+  CREATE INDEX articles_published ON articles (published DESC);
+  CREATE INDEX articles_source_published ON articles (source, published DESC);
+  CREATE INDEX articles_story ON articles (story, published);
+  CREATE INDEX articles_link ON articles (link) WHERE link IS NOT NULL;
+  CREATE INDEX articles_fingerprint ON articles (fingerprint) WHERE fingerprint IS NOT NULL;
+  CREATE INDEX articles_canonical_published ON articles (published DESC) WHERE is_canonical;
+  CREATE INDEX articles_search ON articles USING GIN (search);
+  CREATE TABLE tags (
+    slug TEXT PRIMARY KEY,
+    label TEXT NOT NULL
+  );
+  CREATE TABLE article_tags (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    tag TEXT NOT NULL REFERENCES tags(slug),
+    position INTEGER NOT NULL,
+    published BIGINT NOT NULL,
+    label TEXT,
+    PRIMARY KEY (article_id, tag)
+  );
+  CREATE INDEX article_tags_tag_published ON article_tags (tag, published DESC);
+  CREATE TABLE tag_spellings (
+    tag TEXT NOT NULL,
+    label TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (tag, label)
+  );
+  CREATE TABLE tombstones (
+    source TEXT NOT NULL,
+    identity TEXT NOT NULL,
+    fingerprint TEXT,
+    deleted_at BIGINT NOT NULL,
+    PRIMARY KEY (source, identity)
+  );
+  CREATE INDEX tombstones_fingerprint ON tombstones (fingerprint) WHERE fingerprint IS NOT NULL;
+  -- The near-duplicate index: band keys (with their week) → articles.
+  CREATE TABLE lsh (
+    key BIGINT NOT NULL,
+    article BIGINT NOT NULL REFERENCES articles(rowid) ON DELETE CASCADE,
+    PRIMARY KEY (key, article)
+  );
+  CREATE INDEX lsh_article ON lsh (article);
+  CREATE TABLE leases (
+    name TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    host TEXT NOT NULL DEFAULT '',
+    pid INTEGER NOT NULL,
+    started BIGINT NOT NULL DEFAULT 0,
+    expires BIGINT NOT NULL
+  );
+  CREATE TABLE changes (id INTEGER PRIMARY KEY CHECK (id = 1), seq BIGINT NOT NULL, checked BIGINT NOT NULL);
+  INSERT INTO changes VALUES (1, 0, 0);
+  CREATE TABLE documents (
+    source TEXT NOT NULL REFERENCES sources(name) ON DELETE CASCADE,
+    identity TEXT NOT NULL,
+    size BIGINT NOT NULL,
+    mtime BIGINT NOT NULL,
+    hash TEXT NOT NULL,
+    options TEXT NOT NULL,
+    PRIMARY KEY (source, identity)
+  );
+  CREATE TABLE host_slots (
+    host TEXT NOT NULL,
+    slot INTEGER NOT NULL,
+    holder TEXT NOT NULL,
+    until BIGINT NOT NULL,
+    PRIMARY KEY (host, slot)
+  );
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Two processes starting at once migrate one after the other. */
+const MIGRATION_LOCK = 0x7469646e; // "tidn"
+
+export async function migrate(pool: pg.Pool, where: string): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await client.query('CREATE TABLE IF NOT EXISTS tidings_schema (version INTEGER NOT NULL)');
+    const row = (await client.query<{ version: number }>('SELECT version FROM tidings_schema')).rows[0];
+    const version = row?.version ?? 0;
+    if (version > SCHEMA_VERSION)
+      throw new StoreError(`${where}: the database was written by a newer Tidings (schema ${version}, this one knows ${SCHEMA_VERSION}); upgrade Tidings or use another --db`);
+    for (let v = version; v < SCHEMA_VERSION; v += 1) await client.query(MIGRATIONS[v]!);
+    if (!row) await client.query('INSERT INTO tidings_schema VALUES ($1)', [SCHEMA_VERSION]);
+    else await client.query('UPDATE tidings_schema SET version = $1', [SCHEMA_VERSION]);
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,103 @@
+// Rows as both stores read them back: the same columns, turned into the model the same way. Where
+// the engines differ (SQLite's 0/1 for booleans, JSON text for a tag list), both forms are read.
+import { createHash } from 'node:crypto';
+import type { Article, FetchState } from '../model.js';
+
+/** Stable article id: the same source and identity give the same id on every machine and store. */
+export function articleId(source: string, identity: string): string {
+  return createHash('sha256').update(`${source}\0${identity}`).digest('hex').slice(0, 16);
+}
+
+export interface ArticleRow {
+  id: string;
+  source: string;
+  identity: string;
+  title: string;
+  link: string | null;
+  published: number;
+  updated: number;
+  author: string | null;
+  summary: string;
+  content: string;
+  enclosures: string;
+  language: string | null;
+  content_hash: string;
+  story: string;
+  is_canonical: number | boolean;
+  /** [slug, label] pairs, in their order: JSON text (SQLite) or already parsed (PostgreSQL). */
+  tags: string | [string, string][] | null;
+}
+
+export function toArticle(row: ArticleRow): Article {
+  const tags: [string, string][] = typeof row.tags === 'string' ? JSON.parse(row.tags) : (row.tags ?? []);
+  return {
+    id: row.id,
+    source: row.source,
+    identity: row.identity,
+    title: row.title,
+    link: row.link ?? undefined,
+    published: new Date(row.published),
+    updated: new Date(row.updated),
+    author: row.author ?? undefined,
+    summary: row.summary,
+    content: row.content,
+    enclosures: JSON.parse(row.enclosures),
+    language: row.language ?? undefined,
+    contentHash: row.content_hash,
+    tags: tags.map(([slug, label]) => ({ slug, label })),
+  };
+}
+
+export interface StateRow {
+  name: string;
+  type: string;
+  location: string;
+  url: string | null;
+  etag: string | null;
+  last_modified: string | null;
+  last_check: number | null;
+  last_success: number | null;
+  last_status: number | null;
+  last_error: string | null;
+  consecutive_errors: number;
+  next_fetch: number | null;
+  gone: number | boolean;
+  ttl_minutes: number | null;
+  cache_until: number | null;
+  skip_hours: string;
+  skip_days: string;
+  articles: number;
+}
+
+const date = (ms: number | null) => (ms == null ? undefined : new Date(ms));
+
+export function toState(r: StateRow): FetchState {
+  return {
+    name: r.name,
+    type: r.type,
+    location: r.location,
+    url: r.url ?? r.location,
+    etag: r.etag ?? undefined,
+    lastModified: r.last_modified ?? undefined,
+    lastCheck: date(r.last_check),
+    lastSuccess: date(r.last_success),
+    lastStatus: r.last_status ?? undefined,
+    lastError: r.last_error ?? undefined,
+    consecutiveErrors: r.consecutive_errors,
+    nextFetch: date(r.next_fetch),
+    gone: Boolean(r.gone),
+    ttlMinutes: r.ttl_minutes ?? undefined,
+    cacheUntil: date(r.cache_until),
+    skipHours: JSON.parse(r.skip_hours),
+    skipDays: JSON.parse(r.skip_days),
+    articles: r.articles,
+  };
+}
+
+/** An article's dedupe index keys as stored (float64s), and back. */
+export const keysBlob = (keys: readonly number[]): Buffer | null => (keys.length ? Buffer.from(Float64Array.from(keys).buffer) : null);
+export const keysOf = (blob: Buffer): Float64Array => new Float64Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength));
+
+/** An article's word shingles as stored (uint32s). */
+export const toShingles = (blob: Buffer | null): Uint32Array =>
+  blob ? new Uint32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength)) : new Uint32Array();

@@ -1,0 +1,277 @@
+// The search query language of `tidings articles --search`, read once and written out for each store:
+// toFts5 for SQLite's FTS5 MATCH, toTsquery for PostgreSQL's to_tsquery('simple', …). Both stores
+// accept exactly the queries parseSearch accepts, and every one of them means the same thing in both.
+//
+// The language:
+//   tram               a word. Case does not matter. A word is a run of Unicode letters and digits
+//                      (\p{L}\p{N}, with the combining marks that follow them, \p{M}), in any script:
+//                      São, Пакистан, हिन्दी. Text is NFC-normalised and lowercased.
+//   foo-bar  a:b       a run of other characters splits words: a bare term of several words is the
+//                      phrase of those words ("foo bar"); a term with no letter or digit at all
+//                      (`&`, `*`, a lone `-`, `""`) is dropped, as if it were not there.
+//   "foreign ministry" a phrase: its words, in that order, adjacent. Nothing inside quotes is an
+//                      operator or syntax ("AND", "(", "a:b*" are words or punctuation); a phrase of
+//                      one word is that word.
+//   iran*              a prefix: words starting with iran. Only on a bare single word; a `*` anywhere
+//                      else (inside quotes, after a phrase, inside a term) is punctuation.
+//   a b   a AND b      both (AND is implicit between terms).
+//   a OR b             either.
+//   NOT b   -b         without b. `-` is NOT only at the start of a term (`-bus`, `-"a b"`, `-(a b)`);
+//                      inside a term it splits words (foo-bar).
+//   ( … )              grouping.
+//   Operators are AND, OR and NOT in upper case only: `and`, `or`, `not` are words.
+//   Precedence: NOT binds tightest, then AND, then OR: `a OR b c -d` is `a OR (b AND (NOT d))`.
+//
+// A query must have something to search for: at least one positive term that every match contains.
+// So `NOT bus`, `-a -b` and an empty query are errors, and so is a NOT that excludes from everything,
+// as in `a OR NOT b` (SQLite cannot say "everything but b"): a NOT must sit in an AND beside a positive
+// term (`a -b`, `(a -b) OR c`). `NOT NOT a` is a, and `x -(-a -b)` is `x (a OR b)`.
+//
+// No column filters: `title:tram` is the phrase "title tram". Diacritics on Latin letters do not
+// matter (sao finds São): FTS5 folds them itself, and PostgreSQL indexes and queries searchForm's text.
+
+import { SearchQueryError } from '../errors.js';
+
+/** A parsed query. Words are lowercased; phrases have at least two words; ANDs and ORs are flat. */
+export type SearchNode =
+  | { kind: 'word'; text: string; prefix: boolean }
+  | { kind: 'phrase'; words: string[] }
+  | { kind: 'and' | 'or'; children: SearchNode[] }
+  | { kind: 'not'; child: SearchNode };
+
+type Token =
+  | { kind: 'term'; node: SearchNode }
+  | { kind: 'AND' | 'OR' | 'NOT' | '(' | ')' | 'end' };
+
+const WORDS = /[\p{L}\p{N}][\p{L}\p{N}\p{M}]*/gu;
+const PREFIX = /^([\p{L}\p{N}][\p{L}\p{N}\p{M}]*)\*+$/u;
+const MAX_DEPTH = 100;
+
+/** Reads a query; throws SearchQueryError when it cannot. */
+export function parseSearch(query: string): SearchNode {
+  const tokens = tokenize(query.normalize('NFC'));
+  let at = 0;
+  let depth = 0;
+  const peek = () => tokens[at]!;
+  const startsTerm = (t: Token) => t.kind === 'term' || t.kind === '(' || t.kind === 'NOT';
+
+  const parseOr = (): SearchNode => {
+    const children = [parseAnd()];
+    while (peek().kind === 'OR') {
+      at += 1;
+      children.push(parseAnd('OR'));
+    }
+    return group('or', children);
+  };
+
+  const parseAnd = (after?: 'OR'): SearchNode => {
+    const children = [parseUnary(after)];
+    for (;;) {
+      const t = peek();
+      if (t.kind === 'AND') {
+        at += 1;
+        children.push(parseUnary('AND'));
+      } else if (startsTerm(t)) children.push(parseUnary());
+      else return group('and', children);
+    }
+  };
+
+  // `after` is the operator before this term, to blame when there is no term.
+  const parseUnary = (after?: 'AND' | 'OR'): SearchNode => {
+    let nots = 0;
+    while (peek().kind === 'NOT') {
+      at += 1;
+      nots += 1;
+    }
+    const t = tokens[at++]!;
+    let node: SearchNode;
+    if (t.kind === 'term') node = t.node;
+    else if (t.kind === '(') {
+      if (peek().kind === ')') throw new SearchQueryError('empty parentheses');
+      if (peek().kind === 'end') throw new SearchQueryError('unbalanced parentheses');
+      if (++depth > MAX_DEPTH) throw new SearchQueryError('parentheses nested too deeply');
+      node = parseOr();
+      depth -= 1;
+      if (tokens[at++]!.kind !== ')') throw new SearchQueryError('unbalanced parentheses');
+    } else if (nots) throw new SearchQueryError('NOT needs a term after it');
+    else if (after) throw new SearchQueryError(`${after} needs a term on each side`);
+    else if (t.kind === 'AND' || t.kind === 'OR') throw new SearchQueryError(`${t.kind} needs a term on each side`);
+    else if (t.kind === ')') throw new SearchQueryError('unbalanced parentheses');
+    else throw nothingToSearch();
+    for (; nots > 0; nots -= 1) node = negate(node);
+    return node;
+  };
+
+  if (peek().kind === 'end') throw nothingToSearch();
+  const root = parseOr();
+  if (peek().kind !== 'end') throw new SearchQueryError('unbalanced parentheses'); // only `)` is left over
+  checkSearchable(root);
+  return root;
+}
+
+function tokenize(query: string): Token[] {
+  const tokens: Token[] = [];
+  const term = (words: string[], prefix = false) => {
+    if (words.length === 1) tokens.push({ kind: 'term', node: { kind: 'word', text: words[0]!, prefix } });
+    else if (words.length > 1) tokens.push({ kind: 'term', node: { kind: 'phrase', words } });
+  };
+  const wordsOf = (text: string) => (text.match(WORDS) ?? []).map((w) => w.toLowerCase());
+  for (let i = 0; i < query.length; ) {
+    const c = query[i]!;
+    if (/\s/u.test(c)) i += 1;
+    else if (c === '(' || c === ')') {
+      tokens.push({ kind: c });
+      i += 1;
+    } else if (c === '"') {
+      const close = query.indexOf('"', i + 1);
+      if (close < 0) throw new SearchQueryError('a quote is not closed');
+      term(wordsOf(query.slice(i + 1, close)));
+      i = close + 1;
+    } else if (c === '-' && i + 1 < query.length && !/[\s)]/u.test(query[i + 1]!)) {
+      tokens.push({ kind: 'NOT' });
+      i += 1;
+    } else {
+      let end = i + 1;
+      while (end < query.length && !/[\s()"]/u.test(query[end]!)) end += 1;
+      const chunk = query.slice(i, end);
+      i = end;
+      if (chunk === 'AND' || chunk === 'OR' || chunk === 'NOT') tokens.push({ kind: chunk });
+      else {
+        const prefix = PREFIX.exec(chunk);
+        if (prefix) term([prefix[1]!.toLowerCase()], true);
+        else term(wordsOf(chunk));
+      }
+    }
+  }
+  tokens.push({ kind: 'end' });
+  return tokens;
+}
+
+/** An AND or OR of `children`, flattening nested ones of the same kind. */
+function group(kind: 'and' | 'or', children: SearchNode[]): SearchNode {
+  if (children.length === 1) return children[0]!;
+  return { kind, children: children.flatMap((c) => (c.kind === kind ? c.children : [c])) };
+}
+
+/** NOT `node`, without a double negation: NOT NOT a is a, and NOT (NOT a AND NOT b) is a OR b. */
+function negate(node: SearchNode): SearchNode {
+  if (node.kind === 'not') return node.child;
+  if (node.kind === 'and' && node.children.every((c) => c.kind === 'not')) {
+    return group('or', node.children.map((c) => (c as { child: SearchNode }).child));
+  }
+  return { kind: 'not', child: node };
+}
+
+/** Whether every match must contain some positive term, i.e. the node is not "everything but …". */
+function bounded(node: SearchNode): boolean {
+  switch (node.kind) {
+    case 'word':
+    case 'phrase':
+      return true;
+    case 'not':
+      return false;
+    case 'and':
+      return node.children.some(bounded);
+    case 'or':
+      return node.children.every(bounded);
+  }
+}
+
+/**
+ * Throws unless the query can be written for both stores: it has something to search for, and each
+ * NOT sits in an AND beside a positive term (the only place FTS5's binary NOT can say it).
+ */
+function checkSearchable(node: SearchNode, top = true): void {
+  switch (node.kind) {
+    case 'word':
+    case 'phrase':
+      return;
+    case 'not':
+      if (top) throw nothingToSearch();
+      if (!bounded(node.child)) throw new SearchQueryError('NOT needs something to exclude from');
+      return checkSearchable(node.child, false);
+    case 'and':
+      if (!node.children.some(bounded)) throw top ? nothingToSearch() : new SearchQueryError('NOT needs something to exclude from');
+      for (const c of node.children) checkSearchable(c, false);
+      return;
+    case 'or':
+      if (!node.children.length) throw nothingToSearch();
+      for (const c of node.children) {
+        if (!bounded(c)) throw new SearchQueryError('NOT needs something to exclude from');
+        checkSearchable(c, false);
+      }
+  }
+}
+
+const nothingToSearch = () => new SearchQueryError('nothing to search for: give at least one word');
+
+const fts5String = (text: string) => `"${text.replaceAll('"', '""')}"`;
+
+/**
+ * An FTS5 MATCH expression for a parsed query. Every word and phrase is a quoted string, so nothing
+ * the user typed is read as FTS5 syntax; FTS5's binary NOT renders an AND with negations as
+ * `(positive parts) NOT (negated parts, OR-ed)`. Throws SearchQueryError for a tree parseSearch
+ * would not have produced (a NOT with nothing to exclude from).
+ */
+export function toFts5(node: SearchNode): string {
+  checkSearchable(node);
+  const atom = (n: SearchNode) => n.kind === 'word' || n.kind === 'phrase';
+  const grouped = (n: SearchNode): string => (atom(n) ? write(n) : `(${write(n)})`);
+  const write = (n: SearchNode): string => {
+    switch (n.kind) {
+      case 'word':
+        return fts5String(n.text) + (n.prefix ? '*' : '');
+      case 'phrase':
+        return fts5String(n.words.join(' '));
+      case 'or':
+        return n.children.map(grouped).join(' OR ');
+      case 'and': {
+        const positive = n.children.filter((c) => c.kind !== 'not');
+        const negative = n.children.flatMap((c) => (c.kind === 'not' ? [c.child] : []));
+        if (!negative.length) return positive.map(grouped).join(' AND ');
+        const kept = positive.length === 1 ? grouped(positive[0]!) : `(${positive.map(grouped).join(' AND ')})`;
+        const dropped = negative.length === 1 ? grouped(negative[0]!) : `(${negative.map(grouped).join(' OR ')})`;
+        return `${kept} NOT ${dropped}`;
+      }
+      case 'not':
+        throw new SearchQueryError('NOT needs something to exclude from'); // checkSearchable rules it out
+    }
+  };
+  return write(node);
+}
+
+/**
+ * Text as PostgreSQL indexes and queries it: lowercased in every script (a database with the C
+ * locale lowercases ASCII only), without the diacritics of Latin letters (São → sao), as FTS5's
+ * unicode61 tokenizer with remove_diacritics folds them.
+ */
+export function searchForm(text: string): string {
+  return text.toLowerCase().normalize('NFD').replace(/(\p{Script=Latin})\p{M}+/gu, '$1').normalize('NFC');
+}
+
+const lexeme = (text: string) => `'${searchForm(text).replace(/['\\]/g, (c) => c + c)}'`;
+
+/**
+ * Text for PostgreSQL's to_tsquery('simple', $1): lowercased quoted lexemes, `'word':*` for
+ * prefixes, `('a' <-> 'b')` for phrases, `&`, `|` and `!`, parentheses for grouping. Accepts the same
+ * trees as toFts5.
+ */
+export function toTsquery(node: SearchNode): string {
+  checkSearchable(node);
+  const grouped = (n: SearchNode): string => (n.kind === 'and' || n.kind === 'or' ? `(${write(n)})` : write(n));
+  const write = (n: SearchNode): string => {
+    switch (n.kind) {
+      case 'word':
+        return lexeme(n.text) + (n.prefix ? ':*' : '');
+      case 'phrase':
+        return `(${n.words.map(lexeme).join(' <-> ')})`;
+      case 'and':
+        return n.children.map(grouped).join(' & ');
+      case 'or':
+        return n.children.map(grouped).join(' | ');
+      case 'not':
+        return `!${grouped(n.child)}`;
+    }
+  };
+  return write(node);
+}
