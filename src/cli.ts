@@ -7,6 +7,7 @@ import { explainCommand } from './commands/explain.js';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
 import { parseCommand } from './commands/parse.js';
+import { migrateCommand } from './commands/migrate.js';
 import { purgeCommand } from './commands/purge.js';
 import { refreshCommand } from './commands/refresh.js';
 import { serveCommand } from './commands/serve.js';
@@ -117,6 +118,12 @@ function program(session: Session, setCode: (code: number) => void): Command {
     .option('--dry-run', 'only count what would go')
     .addHelpText('after', '\nExample:\n  tidings purge --dry-run')
     .action(action(purgeCommand, (o: { dryRun?: boolean }) => ({ dryRun: Boolean(o.dryRun) })));
+  cli
+    .command('migrate')
+    .description('copy the SQLite database (--db) into an empty PostgreSQL database, then compare the counts')
+    .requiredOption('--to <url>', 'the PostgreSQL database: postgres://user:password@host:port/database')
+    .addHelpText('after', '\nExample:\n  tidings migrate --db storage/tidings.db --to postgres://tidings:secret@db.example:5432/tidings')
+    .action(action(migrateCommand, (o: { to: string }) => ({ to: o.to })));
   const sources = cli.command('sources').description('list and manage sources');
   sources
     .command('list')
