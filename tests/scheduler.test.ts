@@ -148,6 +148,29 @@ forEachStore((kind) => {
       }
     });
 
+    it("a killed process's places for a host are freed with its claims: its sources are fetched at once", async () => {
+      const server = await startServer({ '/feed.xml': (_req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end('<rss version="2.0"><channel><title>f</title><item><title>A</title><guid>a</guid></item></channel></rss>') });
+      const config = parseConfig(`fetch: {allowPrivateNetworks: true, perHost: 2}\nsources:\n  - {name: f, type: feed, url: "${server.origin}/feed.xml"}\n`, join(tempDir(), 't.yaml'));
+      const store = await freshStore(kind);
+      try {
+        await store.upsertSource({ name: 'f', type: 'feed', location: `${server.origin}/feed.xml` }, new Date(), 0);
+        const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+        const dead = { ...thisProcess(), name: 'worker:dead', pid: Number(child.stdout) };
+        // It was killed mid-fetch: holding the source and both of the host's places for a minute more.
+        const later = new Date(Date.now() + 60_000);
+        expect(await store.claimSources(dead, [{ name: 'f' }], 1, later, new Date())).toEqual(['f']);
+        const host = new URL(server.origin).host;
+        for (const n of [1, 2]) expect(await store.takeHostSlot(host, 2, `worker:dead#${n}`, later, new Date())).toBe(n - 1);
+        const started = Date.now();
+        const [result] = await refreshNow({ config, store, work, log: silentLogger, holder: me('worker:next') }, 0);
+        expect(result).toMatchObject({ ok: true, new: 1 });
+        expect(Date.now() - started).toBeLessThan(1000);
+      } finally {
+        await store.close();
+        await server.close();
+      }
+    });
+
     it('a source fetched by another worker since it was found due is not fetched again', async () => {
       const dir = tempDir();
       writeTree(dir, { 'seeds/a.txt': 'One.\n2024-01-01 00:00:00\n#a\n' });

@@ -129,7 +129,7 @@ export interface Store {
   releaseClaim(source: string, holder: string): Promise<void>;
   /** The live claims on these sources. */
   claimsOn(names: readonly string[], now: Date): Promise<Claim[]>;
-  /** Drops every claim of `holder` (its process is gone); returns how many. */
+  /** Drops every claim of `holder` (its process is gone), and the host places its fetches held; returns how many claims. */
   breakClaims(holder: string): Promise<number>;
   /**
    * One of `slots` places for fetching from `host` at once, across every process: its number, or

@@ -242,8 +242,12 @@ export class PostgresStore implements Store {
   }
 
   async breakClaims(holder: string): Promise<number> {
-    const { rowCount } = await this.pool.query('UPDATE sources SET claimed_by = NULL, claim_host = NULL, claim_pid = NULL, claim_started = NULL, claimed_until = NULL WHERE claimed_by = $1', [holder]);
-    return rowCount ?? 0;
+    return this.transaction(async (db) => {
+      // A fetch's place is held as "holder#n" (refresh.ts).
+      await db.query("DELETE FROM host_slots WHERE left(holder, length($1) + 1) = $1 || '#'", [holder]);
+      const { rowCount } = await db.query('UPDATE sources SET claimed_by = NULL, claim_host = NULL, claim_pid = NULL, claim_started = NULL, claimed_until = NULL WHERE claimed_by = $1', [holder]);
+      return rowCount ?? 0;
+    });
   }
 
   async takeHostSlot(host: string, slots: number, holder: string, until: Date, now: Date): Promise<number | undefined> {

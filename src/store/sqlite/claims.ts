@@ -27,6 +27,8 @@ export class Claims {
       renew: db.prepare('UPDATE sources SET claimed_until = ? WHERE claimed_by = ?'),
       release: db.prepare('UPDATE sources SET claimed_by = NULL, claim_host = NULL, claim_pid = NULL, claim_started = NULL, claimed_until = NULL WHERE name = ? AND claimed_by = ?'),
       break: db.prepare('UPDATE sources SET claimed_by = NULL, claim_host = NULL, claim_pid = NULL, claim_started = NULL, claimed_until = NULL WHERE claimed_by = ?'),
+      // A fetch's place is held as "holder#n" (refresh.ts).
+      breakSlots: db.prepare("DELETE FROM host_slots WHERE substr(holder, 1, length(@holder) + 1) = @holder || '#'"),
       live: reader.prepare('SELECT name, claimed_by, claim_host, claim_pid, claim_started, claimed_until, last_check FROM sources WHERE claimed_by IS NOT NULL AND claimed_until > ?'),
       slot: db.prepare(
         `INSERT INTO host_slots (host, slot, holder, until) VALUES (@host, @slot, @holder, @until)
@@ -73,7 +75,10 @@ export class Claims {
   }
 
   break(holder: string): number {
-    return this.stmt.break.run(holder).changes;
+    return this.db.transaction(() => {
+      this.stmt.breakSlots.run({ holder });
+      return this.stmt.break.run(holder).changes;
+    })();
   }
 
   takeSlot(host: string, slots: number, holder: string, until: Date, now: Date): number | undefined {
