@@ -83,7 +83,11 @@ export async function refreshAll(deps: RefreshDeps, options: RefreshAllOptions =
         }
         const claimed = claim && batch.length ? await claim(batch.map((j) => j.source)).catch(() => new Set<string>()) : undefined;
         for (const job of batch) {
-          if (claimed && !claimed.has(job.source.name)) continue;
+          // Another process has it: left to that one, and its place goes to the next job.
+          if (claimed && !claimed.has(job.source.name)) {
+            again = true;
+            continue;
+          }
           running += 1;
           busy.set(job.host, (busy.get(job.host) ?? 0) + 1);
           void run(job).finally(() => finish(job));

@@ -171,6 +171,22 @@ forEachStore((kind) => {
       }
     });
 
+    it('goes on to the next sources when the first it would fetch are claimed by another process', async () => {
+      const dir = tempDir();
+      writeTree(dir, { 'a/a.txt': 'One.\n2024-01-01 00:00:00\n#a\n', 'b/b.txt': 'Two.\n2024-01-01 00:00:00\n#b\n' });
+      // One at a time: the first batch is source a alone, which another worker holds.
+      const config = parseConfig('fetch: {concurrency: 1}\nsources:\n  - {name: a, type: seeds, path: a}\n  - {name: b, type: seeds, path: b}\n', join(dir, 't.yaml'));
+      const store = await freshStore(kind);
+      try {
+        for (const [i, name] of ['a', 'b'].entries()) await store.upsertSource({ name, type: 'seeds', location: name }, new Date(), i);
+        expect(await store.claimSources(elsewhere('w:other'), [{ name: 'a' }], 1, new Date(Date.now() + 60_000), new Date())).toEqual(['a']);
+        const results = await refreshDue({ config, store, work, log: silentLogger, holder: me('w:1') }, new Map([['a', null], ['b', null]]));
+        expect(results.map((r) => [r.source, r.new])).toEqual([['b', 1]]);
+      } finally {
+        await store.close();
+      }
+    });
+
     it('a source fetched by another worker since it was found due is not fetched again', async () => {
       const dir = tempDir();
       writeTree(dir, { 'seeds/a.txt': 'One.\n2024-01-01 00:00:00\n#a\n' });
