@@ -5,9 +5,8 @@
 import { sourceLocation } from './config/load-config.js';
 import type { Source } from './config/schema.js';
 import { BusyError } from './errors.js';
-import { isGone } from './lib/process.js';
 import type { Holder, RefreshResult } from './model.js';
-import { refreshSource, type RefreshDeps } from './refresh.js';
+import { breakDeadClaims, refreshSource, type RefreshDeps } from './refresh.js';
 import type { Wanted } from './store/store.js';
 
 export interface RefreshAllOptions {
@@ -105,17 +104,6 @@ export async function refreshAll(deps: RefreshDeps, options: RefreshAllOptions =
 /** How long a claim lasts unless renewed (a killed worker's sources go to another after it). */
 const claimMs = (deps: RefreshDeps) => deps.config.fetch.claimTimeout * 1000;
 const clockOf = (deps: RefreshDeps) => () => deps.now?.() ?? new Date();
-
-/** Drops the claims of holders on this host whose process is gone (killed): their sources are free at once. */
-async function breakDeadClaims(deps: RefreshDeps, names: readonly string[]): Promise<number> {
-  let broken = 0;
-  for (const claim of await deps.store.claimsOn(names, clockOf(deps)())) {
-    if (claim.holder.name === deps.holder?.name || !isGone(claim.holder)) continue;
-    deps.log.warn({ holder: claim.holder.name }, `${claim.source} was claimed by ${claim.holder.name} (pid ${claim.holder.pid}), which is gone: taking it over`);
-    broken += await deps.store.breakClaims(claim.holder.name);
-  }
-  return broken;
-}
 
 /** The sources' rows, which claims are made on (a source added to the configuration has none yet). */
 function register(deps: RefreshDeps, sources: readonly Source[]): Promise<unknown> {

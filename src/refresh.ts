@@ -6,6 +6,7 @@ import { sourceLocation, sourcePath } from './config/load-config.js';
 import type { Config, DedupeSettings, FeedSource, Source } from './config/schema.js';
 import { assignStories } from './dedupe/stories.js';
 import { errorMessage, FetchError, InputError } from './errors.js';
+import { isGone } from './lib/process.js';
 import { documentOf, fetchDepsOf, fetchFeed, type FetchDeps } from './ingest/fetch.js';
 import type { Logger } from './log.js';
 import type { DocumentStamp, Entry, Holder, IngestCounts, RefreshResult } from './model.js';
@@ -54,6 +55,19 @@ function cacheUntil(headers: Record<string, string | undefined>, now: Date): Dat
   return Number.isFinite(expires) ? new Date(expires) : undefined;
 }
 
+/** Drops the claims of holders on this host whose process is gone (killed): their sources are free at once. */
+export async function breakDeadClaims(deps: RefreshDeps, names: readonly string[]): Promise<number> {
+  let broken = 0;
+  const seen = new Set<string>();
+  for (const claim of await deps.store.claimsOn(names, deps.now?.() ?? new Date())) {
+    if (seen.has(claim.holder.name) || claim.holder.name === deps.holder?.name || !isGone(claim.holder)) continue;
+    seen.add(claim.holder.name);
+    deps.log.warn({ holder: claim.holder.name }, `${claim.source} was claimed by ${claim.holder.name} (pid ${claim.holder.pid}), which is gone: taking it over`);
+    broken += await deps.store.breakClaims(claim.holder.name);
+  }
+  return broken;
+}
+
 let fetches = 0;
 
 /**
@@ -67,8 +81,10 @@ async function withHostSlot<T>(url: string, deps: RefreshDeps, fetch: () => Prom
   const clock = () => deps.now?.() ?? new Date();
   const limit = (deps.config.fetch.timeout + 10) * 1000;
   let slot: number | undefined;
-  while ((slot = await deps.store.takeHostSlot(host, deps.config.fetch.perHost, key, new Date(clock().getTime() + limit), clock())) === undefined) {
+  for (let waits = 0; (slot = await deps.store.takeHostSlot(host, deps.config.fetch.perHost, key, new Date(clock().getTime() + limit), clock())) === undefined; waits += 1) {
     if (deps.signal?.aborted) throw new FetchError(`fetch: ${url}: stopped (shutting down)`);
+    // Once a second: a process killed mid-fetch here holds places until it is found gone.
+    if (waits % 10 === 9) await breakDeadClaims(deps, deps.config.sources.map((s) => s.name));
     await new Promise((ok) => setTimeout(ok, 100));
   }
   try {

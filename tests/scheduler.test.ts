@@ -6,7 +6,7 @@ import { parseConfig } from '../src/config/load-config.js';
 import { silentLogger } from '../src/log.js';
 import { cronInterval, isDue, nextRun } from '../src/due.js';
 import { BusyError } from '../src/errors.js';
-import { refreshDue, refreshNow } from '../src/refresh-all.js';
+import { refreshAll, refreshDue, refreshNow } from '../src/refresh-all.js';
 import { Scheduler } from '../src/scheduler.js';
 import type { FetchState } from '../src/model.js';
 import { thisProcess } from '../src/lib/process.js';
@@ -165,6 +165,13 @@ forEachStore((kind) => {
         const [result] = await refreshNow({ config, store, work, log: silentLogger, holder: me('worker:next') }, 0);
         expect(result).toMatchObject({ ok: true, new: 1 });
         expect(Date.now() - started).toBeLessThan(1000);
+        // Killed while this refresh waits for a place: found gone within a second or two of waiting.
+        expect(await store.claimSources(dead, [{ name: 'f' }], 1, later, new Date())).toEqual(['f']);
+        for (const n of [3, 4]) expect(await store.takeHostSlot(host, 2, `worker:dead#${n}`, later, new Date())).toBeDefined();
+        const waiting = Date.now();
+        const [again] = await refreshAll({ config, store, work, log: silentLogger, holder: me('worker:next') });
+        expect(again).toMatchObject({ ok: true });
+        expect(Date.now() - waiting).toBeLessThan(3000);
       } finally {
         await store.close();
         await server.close();
