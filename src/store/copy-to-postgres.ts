@@ -9,7 +9,7 @@ import { ConfigError, StoreError, errorMessage } from '../errors.js';
 import { textOfSanitized } from '../lib/html-text.js';
 import { connect } from './postgres/connect.js';
 import { migrate } from './postgres/migrations.js';
-import { searchForm } from './search-query.js';
+import { toTsvector } from './search-query.js';
 import { openDatabase, type Db } from './sqlite/open.js';
 
 const BATCH = 1000;
@@ -20,9 +20,8 @@ interface Table {
   select: string;
   /** PostgreSQL's type of each column, for unnest. */
   types: string[];
-  /** The INSERT's column list and the SELECT over the unnested arrays (u.c0, u.c1…). */
+  /** The INSERT's column list. */
   columns: string;
-  values?: string;
   /** Converts one SQLite row (an array) in place before it is sent. */
   convert?: (row: unknown[]) => void;
 }
@@ -48,17 +47,13 @@ const TABLES: Table[] = [
   {
     name: 'articles',
     // Articles from before stories were recorded are each their own story.
-    select: `SELECT ${ARTICLE_COLUMNS.replace(' story,', ' coalesce(story, id),')}, '', '' FROM articles ORDER BY rowid`,
-    types: ['bigint', 'text', 'text', 'text', 'text', 'text', 'bigint', 'bigint', 'bigint', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'boolean', 'text', 'bytea', 'bytea', 'text', 'text', 'float8', 'text', 'text', 'text'],
+    select: `SELECT ${ARTICLE_COLUMNS.replace(' story,', ' coalesce(story, id),')}, '' FROM articles ORDER BY rowid`,
+    types: ['bigint', 'text', 'text', 'text', 'text', 'text', 'bigint', 'bigint', 'bigint', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'boolean', 'text', 'bytea', 'bytea', 'text', 'text', 'float8', 'text', 'tsvector'],
     columns: `${ARTICLE_COLUMNS}, search`,
-    // The full-text index is built as the PostgreSQL store builds it: the title (A), a gap, the text (B).
-    values: `${Array.from({ length: 24 }, (_, i) => `u.c${i}`).join(', ')},
-      setweight(to_tsvector('simple', u.c24), 'A') || '''~'':1'::tsvector || setweight(to_tsvector('simple', u.c25), 'B')`,
     convert: (row) => {
       bool(16)(row);
-      // Title and text for the index, in the form the PostgreSQL store indexes them (see search-query).
-      row[24] = searchForm(row[4] as string);
-      row[25] = searchForm(textOfSanitized(row[11] as string) || (row[10] as string));
+      // The full-text index, built as the PostgreSQL store builds it.
+      row[24] = toTsvector(row[4] as string, textOfSanitized(row[11] as string) || (row[10] as string));
     },
   },
   { name: 'article_tags', select: 'SELECT article_id, tag, position, published, label FROM article_tags', types: ['text', 'text', 'int', 'bigint', 'text'], columns: 'article_id, tag, position, published, label' },
@@ -139,9 +134,7 @@ export async function copyToPostgres(file: string, url: string, progress: CopyPr
 
 async function copyTable(sqlite: Db, client: pg.PoolClient, table: Table, total: number, progress: CopyProgress): Promise<void> {
   const casts = table.types.map((t, i) => `$${i + 1}::${t}[]`).join(', ');
-  const names = table.types.map((_, i) => `c${i}`).join(', ');
-  const values = table.values ?? table.types.map((_, i) => `u.c${i}`).join(', ');
-  const insert = `INSERT INTO ${table.name} (${table.columns}) SELECT ${values} FROM unnest(${casts}) AS u(${names})`;
+  const insert = `INSERT INTO ${table.name} (${table.columns}) SELECT * FROM unnest(${casts})`;
   let done = 0;
   let rows: unknown[][] = [];
   const flush = async () => {

@@ -28,7 +28,7 @@
 // term (`a -b`, `(a -b) OR c`). `NOT NOT a` is a, and `x -(-a -b)` is `x (a OR b)`.
 //
 // No column filters: `title:tram` is the phrase "title tram". Diacritics on Latin letters do not
-// matter (sao finds São): FTS5 folds them itself, and PostgreSQL indexes and queries searchForm's text.
+// matter (sao finds São): FTS5 folds them itself, and PostgreSQL indexes and queries in searchForm.
 
 import { SearchQueryError } from '../errors.js';
 
@@ -241,18 +241,53 @@ export function toFts5(node: SearchNode): string {
 }
 
 /**
- * Text as PostgreSQL indexes and queries it: lowercased in every script (a database with the C
- * locale lowercases ASCII only), without the diacritics of Latin letters (São → sao), as FTS5's
- * unicode61 tokenizer with remove_diacritics folds them.
+ * A word as PostgreSQL's index holds it: lowercased in every script (a database with the C locale
+ * lowercases ASCII only), without the diacritics of Latin letters (São → sao), as FTS5's unicode61
+ * tokenizer with remove_diacritics folds them.
  */
-export function searchForm(text: string): string {
+function searchForm(text: string): string {
   return text.toLowerCase().normalize('NFD').replace(/(\p{Script=Latin})\p{M}+/gu, '$1').normalize('NFC');
+}
+
+// What a tsvector can hold: positions up to 16383, 256 of them per word, words under 2 KB, 1 MB in all.
+const MAX_POSITION = 16383;
+const MAX_POSITIONS = 256;
+const MAX_WORD = 2046;
+const MAX_VECTOR = 512 * 1024;
+
+/**
+ * An article's tsvector, as text for `$1::tsvector`: the words of the title (weight A), then of the
+ * text (B), split as parseSearch splits a query and in searchForm, each with its positions. One
+ * position between the two parts is left empty, so a phrase never runs from the title into the
+ * text. Not PostgreSQL's to_tsvector: its parser splits words otherwise (foo-bar is three
+ * lexemes), and costs ten times as much.
+ */
+export function toTsvector(title: string, text: string): string {
+  const positions = new Map<string, string[]>();
+  let at = 0;
+  let size = 0;
+  const add = (part: string, weight: 'A' | 'B') => {
+    for (const [word] of searchForm(part).matchAll(WORDS)) {
+      at = Math.min(at + 1, MAX_POSITION);
+      let list = positions.get(word);
+      if (!list) {
+        if (word.length > MAX_WORD / 3 && Buffer.byteLength(word) > MAX_WORD) continue;
+        if ((size += word.length + 8) > MAX_VECTOR) continue;
+        positions.set(word, (list = []));
+      }
+      if (list.length < MAX_POSITIONS) list.push(`${at}${weight}`);
+    }
+  };
+  add(title, 'A');
+  at += 1;
+  add(text, 'B');
+  return Array.from(positions, ([word, at]) => `'${word}':${at.join(',')}`).join(' ');
 }
 
 const lexeme = (text: string) => `'${searchForm(text).replace(/['\\]/g, (c) => c + c)}'`;
 
 /**
- * Text for PostgreSQL's to_tsquery('simple', $1): lowercased quoted lexemes, `'word':*` for
+ * Text for PostgreSQL's `$1::tsquery` (taken as it is, as toTsvector's vectors are): quoted lexemes in searchForm, `'word':*` for
  * prefixes, `('a' <-> 'b')` for phrases, `&`, `|` and `!`, parentheses for grouping. Accepts the same
  * trees as toFts5.
  */

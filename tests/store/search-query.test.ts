@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SearchQueryError } from '../../src/errors.js';
-import { parseSearch, toFts5, toTsquery, type SearchNode } from '../../src/store/search-query.js';
+import { parseSearch, toFts5, toTsquery, toTsvector, type SearchNode } from '../../src/store/search-query.js';
 
 const w = (text: string, prefix = false): SearchNode => ({ kind: 'word', text, prefix });
 const ph = (...words: string[]): SearchNode => ({ kind: 'phrase', words });
@@ -276,5 +276,23 @@ describe('toFts5 against SQLite FTS5', () => {
       expect(() => toTsquery(tree), query).not.toThrow();
     }
     expect(accepted).toBeGreaterThan(200);
+  });
+});
+
+describe('toTsvector', () => {
+  it('gives the title weight A, the text B, with one empty position between them', () => {
+    expect(toTsvector('Tram line', 'The tram')).toBe("'tram':1A,5B 'line':2A 'the':4B");
+  });
+
+  it('splits and folds words as queries are split and folded', () => {
+    expect(toTsvector('São foo-bar', 'ПАКИСТАН')).toBe("'sao':1A 'foo':2A 'bar':3A 'пакистан':5B");
+    const query = toTsquery(parseSearch('"Sao foo-bar"'));
+    expect(query).toBe("('sao' <-> 'foo' <-> 'bar')");
+  });
+
+  it('keeps within what a tsvector holds: 256 positions a word, positions up to 16383', () => {
+    const vector = toTsvector('', `${'word '.repeat(300)}${'x '.repeat(20_000)}last`);
+    expect(vector.match(/'word':([^ ]+)/)![1]!.split(',')).toHaveLength(256);
+    expect(vector).toContain("'last':16383B");
   });
 });

@@ -3,7 +3,7 @@
 // ingest), claims skip the rows other workers are claiming (FOR UPDATE SKIP LOCKED), and servers
 // hear of changes through LISTEN/NOTIFY.
 import type pg from 'pg';
-import { searchForm, parseSearch, toTsquery } from '../search-query.js';
+import { parseSearch, toTsquery, toTsvector } from '../search-query.js';
 import type { Article, Changes, DocumentStamp, Entry, FetchState, Holder, IngestCounts, IngestPlan, StoryCandidate, StoryDecisions, StoryLink, StoryMatch, StoryRef, Tag } from '../../model.js';
 import type {
   ArticleQuery,
@@ -40,11 +40,6 @@ const STATE_SELECT = `SELECT s.*, (SELECT count(*)::int FROM articles a WHERE a.
 
 
 /** What the full-text index holds of an article: its title (weight A) and its text, else its summary (B). */
-// The title (A) and the text (B), with a position between them no query can match ('~'), so a phrase
-// never runs from the title's last word into the text's first. Both are given in searchForm.
-const SEARCH_VECTOR = (title: string, text: string) =>
-  `setweight(to_tsvector('simple', ${title}), 'A') || '''~'':1'::tsvector || setweight(to_tsvector('simple', ${text}), 'B')`;
-
 interface Known {
   rowid: number;
   id: string;
@@ -412,11 +407,11 @@ export class PostgresStore implements Store {
         `INSERT INTO articles (id, source, identity, title, link, published, updated, first_seen, author, summary, content, enclosures,
            language, content_hash, story, dedupe_rule, dedupe_of, dedupe_score, fingerprint, shingles, bands, raw_hash, search)
          SELECT id, $1, identity, title, link, published, updated, $2, author, summary, content, enclosures, language, content_hash,
-           story, rule, of, score, fingerprint, shingles, bands, raw_hash, ${SEARCH_VECTOR('search_title', 'search_text')}
+           story, rule, of, score, fingerprint, shingles, bands, raw_hash, search::tsvector
          FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::bigint[], $9::text[], $10::text[], $11::text[], $12::text[],
-           $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::float8[], $19::text[], $20::bytea[], $21::bytea[], $22::text[], $23::text[], $24::text[])
+           $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::float8[], $19::text[], $20::bytea[], $21::bytea[], $22::text[], $23::text[])
            AS t(id, identity, title, link, published, updated, author, summary, content, enclosures, language, content_hash, story, rule, of, score,
-                fingerprint, shingles, bands, raw_hash, search_text, search_title)
+                fingerprint, shingles, bands, raw_hash, search)
          RETURNING rowid, id`,
         [
           plan.source,
@@ -441,8 +436,7 @@ export class PostgresStore implements Store {
           e.map((x) => (x.fingerprint ? Buffer.from(x.fingerprint.shingles.buffer, x.fingerprint.shingles.byteOffset, x.fingerprint.shingles.byteLength) : null)),
           rows.map((r) => keysBlob(r.keys)),
           e.map((x) => x.rawHash ?? null),
-          e.map((x) => searchForm(x.text || x.summary)),
-          e.map((x) => searchForm(x.title)),
+          e.map((x) => toTsvector(x.title, x.text || x.summary)),
         ],
         db,
       );
@@ -466,7 +460,7 @@ export class PostgresStore implements Store {
       await db.query(
         `UPDATE articles SET title = $2, link = $3, published = $4, updated = $5, author = $6, summary = $7, content = $8,
            enclosures = $9, language = $10, content_hash = $11, fingerprint = $12, shingles = $13,
-           bands = CASE WHEN bands IS NULL THEN NULL ELSE $14::bytea END, raw_hash = $15, search = ${SEARCH_VECTOR('$17', '$16')}
+           bands = CASE WHEN bands IS NULL THEN NULL ELSE $14::bytea END, raw_hash = $15, search = $16::tsvector
          WHERE id = $1`,
         [
           known.id,
@@ -484,8 +478,7 @@ export class PostgresStore implements Store {
           entry.fingerprint ? Buffer.from(entry.fingerprint.shingles.buffer, entry.fingerprint.shingles.byteOffset, entry.fingerprint.shingles.byteLength) : null,
           keysBlob(keys),
           entry.rawHash ?? null,
-          searchForm(entry.text || entry.summary),
-          searchForm(entry.title),
+          toTsvector(entry.title, entry.text || entry.summary),
         ],
       );
       for (const old of await this.q<{ tag: string; label: string }>('DELETE FROM article_tags WHERE article_id = $1 RETURNING tag, label', [known.id], db)) spell(old.tag, old.label, -1);
@@ -587,7 +580,7 @@ export class PostgresStore implements Store {
 
   async search(query: string, filters: SearchFilters = {}): Promise<Article[]> {
     const params: unknown[] = [toTsquery(parseSearch(query))];
-    const where = ["a.search @@ to_tsquery('simple', $1)"];
+    const where = ['a.search @@ $1::tsquery'];
     if (filters.tag) {
       params.push(filters.tag);
       where.push(`EXISTS (SELECT 1 FROM article_tags x WHERE x.article_id = a.id AND x.tag = $${params.length})`);
@@ -604,7 +597,7 @@ export class PostgresStore implements Store {
     // Titles (A) weigh four times the text (B), as in SQLite's bm25, and (normalization 1) a long
     // text counts for less, as bm25 weighs length.
     const sql = `SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE ${where.join(' AND ')}
-      ORDER BY ts_rank('{0.1, 0.2, 0.25, 1.0}', a.search, to_tsquery('simple', $1), 1) DESC, a.published DESC LIMIT $${params.length}`;
+      ORDER BY ts_rank('{0.1, 0.2, 0.25, 1.0}', a.search, $1::tsquery, 1) DESC, a.published DESC LIMIT $${params.length}`;
     return (await this.q<ArticleRow>(sql, params)).map(toArticle);
   }
 
