@@ -65,13 +65,14 @@ export default async function setup(project: TestProject): Promise<Teardown | un
   };
 }
 
-interface Cluster {
+export interface Cluster {
   url: string;
   /** Stops the postmaster (immediate shutdown) and removes the folder; idempotent and synchronous. */
   stopSync: () => void;
 }
 
-async function startCluster(): Promise<Cluster> {
+/** Starts a cluster (as the postgres user when we are root); the benchmarks use it too. */
+export async function startCluster(): Promise<Cluster> {
   const asRoot = process.getuid?.() === 0;
   const owner = asRoot ? userIds('postgres') : undefined;
   const root = mkdtempSync(join(tmpdir(), 'tidings-pg-'));

@@ -6,10 +6,11 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const only = process.argv[2];
-for (const name of ['ingest', 'http']) {
+// postgres imports the test cluster's TypeScript (tests/postgres-cluster.ts): it runs under tsx.
+for (const name of ['ingest', 'http', 'postgres']) {
   const script = join(here, `${name}.mjs`);
   if ((only && only !== name) || !existsSync(script)) continue;
   console.log(`\n=== ${name} ===`);
-  const run = spawnSync(process.execPath, ['--expose-gc', script, ...process.argv.slice(3)], { stdio: 'inherit' });
+  const run = spawnSync(process.execPath, [...(name === 'postgres' ? ['--import', 'tsx'] : []), '--expose-gc', script, ...process.argv.slice(3)], { stdio: 'inherit' });
   if (run.status !== 0) process.exitCode = run.status ?? 1;
 }
