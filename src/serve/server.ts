@@ -7,6 +7,7 @@ import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from './metrics.js';
 import type { CachedFile, Encoding, SiteCache } from './site-cache.js';
+import { parseHttpDate } from './http-date.js';
 
 export interface LastRefresh {
   at: Date;
@@ -63,7 +64,7 @@ export function answer(requestHeaders: IncomingHttpHeaders, file: CachedFile, ca
   const inm = requestHeaders['if-none-match'];
   const ims = requestHeaders['if-modified-since'];
   // RFC 9110 §13.2.2: If-None-Match wins; If-Modified-Since counts only without it.
-  const fresh = inm !== undefined ? matchesEtag(inm, file.etag) : ims !== undefined && Date.parse(ims) >= file.lastModified.getTime();
+  const fresh = inm !== undefined ? matchesEtag(inm, file.etag) : ims !== undefined && (parseHttpDate(ims) ?? -Infinity) >= file.lastModified.getTime();
   // §15.4.5: a 304 carries the validators and caching fields, not the representation's metadata.
   if (fresh) return { status: 304, headers: { etag: file.etag, 'cache-control': cacheControl, vary: 'Accept-Encoding' } };
   const headers: Record<string, string | number> = {
@@ -148,7 +149,7 @@ export function createHandler(deps: ServerDeps): Handler {
   const send = (req: IncomingMessage, res: ServerResponse, sitePath: string, file: CachedFile | undefined): Outcome | Promise<Outcome> => {
     const route = routeOf(sitePath);
     if (!file) {
-      sendText(res, req.method === 'HEAD', 404, `not found: ${sitePath}\n`);
+      sendText(res, req.method === 'HEAD', 404, 'not found\n');
       return [route, 404];
     }
     const { status, headers, encoding } = answer(req.headers, file, cacheControl());
@@ -212,7 +213,7 @@ export function createHandler(deps: ServerDeps): Handler {
       res.writeHead(200, { 'content-type': deps.metrics.registry.contentType, 'content-length': body.length, 'cache-control': 'no-store' }).end(head ? undefined : body);
       return ['/metrics', 200];
     }
-    sendText(res, head, 404, `not found: ${url.slice(0, 200)}\n`);
+    sendText(res, head, 404, 'not found\n');
     return ['unmatched', 404];
   }
 

@@ -130,6 +130,15 @@ describe('caching', () => {
     expect((await get('/all.atom', { 'if-modified-since': lastModified })).statusCode).toBe(304);
     expect((await get('/all.atom', { 'if-modified-since': 'Tue, 02 Jan 2024 00:00:00 GMT' })).statusCode).toBe(200);
     expect((await get('/all.atom', { 'if-none-match': '"stale"', 'if-modified-since': lastModified })).statusCode).toBe(200);
+    // Only HTTP dates count (RFC 9110 §5.6.7), in each of the three forms; anything else is ignored.
+    for (const later of ['Thu, 01 Jan 2099 00:00:00 GMT', 'Wednesday, 01-Jan-70 00:00:00 GMT', 'Thu Jan  1 00:00:00 2099']) {
+      expect((await get('/all.atom', { 'if-modified-since': later })).statusCode, later).toBe(304);
+    }
+    // A two-digit year over 50 years ahead is the last century's: before the newest article.
+    expect((await get('/all.atom', { 'if-modified-since': 'Friday, 01-Jan-99 00:00:00 GMT' })).statusCode).toBe(200);
+    for (const junk of ['2031', 'tomorrow', '2099-01-01T00:00:00Z', 'Thu, 31 Feb 2099 00:00:00 GMT', 'Thu, 01 Jan 2099 00:00:00 +0000']) {
+      expect((await get('/all.atom', { 'if-modified-since': junk })).statusCode, junk).toBe(200);
+    }
     const notModified = await get('/all.atom', { 'if-none-match': etag });
     expect(notModified.body).toBe('');
     expect(notModified.headers.etag).toBe(etag);
@@ -184,7 +193,15 @@ describe('bad requests', () => {
     expect(res.body.length).toBeLessThan(400);
   });
 
-  it.each(['POST', 'PUT', 'DELETE', 'PATCH'] as const)('%s → 405 with Allow', async (method) => {
+  it('a 404 does not repeat the request back', async () => {
+    for (const url of ['/x%00y%3Cscript%3E', '/tags/%3Cb%3Enope.rss']) {
+      const res = await get(url);
+      expect(res.statusCode).toBe(404);
+      expect(res.body).toBe('not found\n');
+    }
+  });
+
+  it.each(['POST', 'PUT', 'DELETE', 'PATCH', 'TRACE'] as const)('%s → 405 with Allow', async (method) => {
     const res = await request(app.url, { method, url: '/all.rss' });
     expect(res.statusCode).toBe(405);
     expect(res.headers.allow).toBe('GET, HEAD');
