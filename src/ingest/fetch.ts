@@ -5,7 +5,7 @@ import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions } from '
 import http from 'node:http';
 import https from 'node:https';
 import { BlockList, isIP, type Socket } from 'node:net';
-import type { Readable } from 'node:stream';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import zlib from 'node:zlib';
 import type { Config, FetchSettings } from '../config/schema.js';
 import { DEFAULT_FETCH } from '../config/schema.js';
@@ -68,19 +68,33 @@ for (const [net, bits] of [
   ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
   ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
 ] as const) blocked.addSubnet(net, bits, 'ipv4');
-for (const [net, bits] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96], ['2002::', 16]] as const)
+// (Addresses that carry an IPv4 address are judged by it: see embeddedIpv4.)
+for (const [net, bits] of [['fc00::', 7], ['fe80::', 10], ['ff00::', 8]] as const)
   blocked.addSubnet(net, bits, 'ipv6');
 
-/** The IPv4 address inside an IPv4-mapped (::ffff:a.b.c.d), NAT64 or 6to4 IPv6 address. */
+/** An IPv6 address as its eight 16-bit words (a trailing dotted quad read as two), or undefined. */
+function ipv6Words(ip: string): number[] | undefined {
+  const quad = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(ip);
+  const text = quad ? ip.slice(0, quad.index) + [((+quad[1]! << 8) | +quad[2]!).toString(16), ((+quad[3]! << 8) | +quad[4]!).toString(16)].join(':') : ip;
+  const [head, tail, ...more] = text.split('::');
+  if (more.length) return undefined;
+  const words = (part: string | undefined) => (part ? part.split(':').map((w) => parseInt(w, 16)) : []);
+  const [a, b] = [words(head), words(tail)];
+  const all = tail === undefined ? a : [...a, ...new Array(8 - a.length - b.length).fill(0), ...b];
+  return all.length === 8 && all.every((w) => w >= 0 && w <= 0xffff) ? all : undefined;
+}
+
+/**
+ * The IPv4 address an IPv6 address carries: IPv4-compatible (::/96), IPv4-mapped (::ffff:0:0/96),
+ * IPv4-translated (::ffff:0:0:0/96), NAT64 (64:ff9b::/96) and 6to4 (2002::/16).
+ */
 function embeddedIpv4(ip: string): string | undefined {
-  const m = /^(?:::ffff:(?:0:)?|64:ff9b::)(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  if (m) return m[1];
-  const hex = /^(?:::ffff:(?:0:)?|64:ff9b::)([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(ip);
-  if (hex) {
-    const hi = parseInt(hex[1]!, 16);
-    const lo = parseInt(hex[2]!, 16);
-    return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
-  }
+  const w = ipv6Words(ip);
+  if (!w) return undefined;
+  const zero = (from: number, to: number) => w.slice(from, to).every((x) => x === 0);
+  const v4 = (hi: number, lo: number) => `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+  if (zero(0, 6) || (zero(0, 5) && w[5] === 0xffff) || (zero(0, 4) && w[4] === 0xffff && w[5] === 0) || (w[0] === 0x64 && w[1] === 0xff9b && zero(2, 6))) return v4(w[6]!, w[7]!);
+  if (w[0] === 0x2002) return v4(w[1]!, w[2]!);
   return undefined;
 }
 
@@ -106,13 +120,42 @@ function guardedLookup(base: Lookup, isBlocked: (ip: string) => boolean, url: st
   };
 }
 
-function decoder(encoding: string | undefined): zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress | undefined {
+/**
+ * Content-Encoding: deflate is zlib-wrapped deflate (RFC 9110 §8.4.1.2), but some servers send it
+ * raw: the first two bytes say which (a zlib header is CM 8 and a multiple of 31).
+ */
+class InflateEither extends Transform {
+  private inner?: zlib.Inflate | zlib.InflateRaw;
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    if (!this.inner) {
+      const zlibHeader = chunk.length >= 2 && (chunk[0]! & 0x0f) === 8 && ((chunk[0]! << 8) | chunk[1]!) % 31 === 0;
+      this.inner = zlibHeader ? zlib.createInflate() : zlib.createInflateRaw();
+      this.inner.on('data', (data: Buffer) => this.push(data));
+      this.inner.on('error', (err) => this.destroy(err));
+    }
+    this.inner.write(chunk, () => done());
+  }
+
+  override _flush(done: TransformCallback): void {
+    if (!this.inner) return done();
+    this.inner.once('end', () => done());
+    this.inner.end();
+  }
+
+  override _destroy(err: Error | null, done: (err: Error | null) => void): void {
+    this.inner?.destroy();
+    done(err);
+  }
+}
+
+function decoder(encoding: string | undefined): Transform | undefined {
   switch ((encoding ?? '').trim().toLowerCase()) {
     case 'gzip':
     case 'x-gzip':
       return zlib.createGunzip();
     case 'deflate':
-      return zlib.createInflate();
+      return new InflateEither();
     case 'br':
       return zlib.createBrotliDecompress();
     default:

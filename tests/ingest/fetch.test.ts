@@ -21,6 +21,8 @@ beforeAll(async () => {
     '/gzip.xml': (_req, res) => res.writeHead(200, { 'content-encoding': 'gzip' }).end(zlib.gzipSync(RSS)),
     '/br.xml': (_req, res) => res.writeHead(200, { 'content-encoding': 'br' }).end(zlib.brotliCompressSync(RSS)),
     '/deflate.xml': (_req, res) => res.writeHead(200, { 'content-encoding': 'deflate' }).end(zlib.deflateSync(RSS)),
+    // What some servers send as deflate: the raw stream, without the zlib header RFC 9110 asks for.
+    '/raw-deflate.xml': (_req, res) => res.writeHead(200, { 'content-encoding': 'deflate' }).end(zlib.deflateRawSync(RSS)),
     '/loop-a': (_req, res) => res.writeHead(302, { location: '/loop-b' }).end(),
     '/loop-b': (_req, res) => res.writeHead(302, { location: '/loop-a' }).end(),
     '/hop1': (_req, res) => res.writeHead(301, { location: '/hop2' }).end(),
@@ -65,7 +67,7 @@ describe('fetchFeed', () => {
     expect(req.headers['if-modified-since']).toBe('Thu, 18 Jan 2024 11:08:24 GMT');
   });
 
-  it.each(['gzip', 'br', 'deflate'])('decodes %s bodies', async (enc) => {
+  it.each(['gzip', 'br', 'deflate', 'raw-deflate'])('decodes %s bodies', async (enc) => {
     const res = await fetchFeed({ url: `${origin}/${enc}.xml` }, open);
     expect(res.body!.equals(RSS)).toBe(true);
   });
@@ -154,6 +156,9 @@ describe('private networks', () => {
     ['169.254.169.254', true], ['100.64.0.1', true], ['0.0.0.0', true], ['8.8.8.8', false], ['93.184.216.34', false],
     ['::1', true], ['::', true], ['fe80::1', true], ['fd00::1', true], ['fc00::1', true], ['2001:4860:4860::8888', false],
     ['::ffff:127.0.0.1', true], ['::ffff:7f00:1', true], ['::ffff:8.8.8.8', false], ['64:ff9b::10.0.0.1', true], ['[::1]', true],
+    // Every IPv6 form that carries an IPv4 address is judged by that address.
+    ['::127.0.0.1', true], ['[::127.0.0.1]', true], ['::7f00:1', true], ['::8.8.8.8', false], ['::ffff:0:10.0.0.1', true], ['::ffff:0:8.8.8.8', false],
+    ['64:ff9b::8.8.8.8', false], ['64:ff9b::c0a8:101', true], ['2002:7f00:1::', true], ['2002:a00:1::1', true], ['2002:808:808::1', false],
   ])('isPrivateAddress(%s) is %s', (ip, expected) => {
     expect(isPrivateAddress(ip)).toBe(expected);
   });
