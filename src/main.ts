@@ -3,5 +3,11 @@
 import { StopSignals } from './lib/signals.js';
 
 const signals = new StopSignals();
+// A reader that stops reading (tidings articles | head -1) ends the output quietly, not with a trace.
+for (const stream of [process.stdout, process.stderr])
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(0);
+  });
 const { main } = await import('./cli.js');
 process.exitCode = await main(process.argv.slice(2), undefined, signals);
