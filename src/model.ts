@@ -125,6 +125,8 @@ export interface IngestCounts {
   new: number;
   updated: number;
   unchanged: number;
+  /** Deleted or purged before: their tombstones keep them out. */
+  keptOut: number;
 }
 
 /** Per-source fetch state: validators, outcomes, back-off and the feed's own polling hints. */
@@ -188,6 +190,8 @@ export interface RefreshResult {
   new: number;
   updated: number;
   unchanged: number;
+  /** Entries deleted or purged before, which their tombstones keep out. */
+  keptOut?: number;
   refused: Refusal[];
   warnings: string[];
   error?: string;

@@ -185,7 +185,7 @@ export interface Documents {
  */
 export function storeEntries(store: Store, source: string, entries: Entry[], now: Date, dedupe?: DedupeSettings, documents?: Documents, signal?: AbortSignal): Promise<IngestCounts> {
   return store.ingest(async (tx) => {
-    const counts: IngestCounts = { new: 0, updated: 0, unchanged: 0 };
+    const counts: IngestCounts = { new: 0, updated: 0, unchanged: 0, keptOut: 0 };
     for (let at = 0; at === 0 || at < entries.length; at += STORE_CHUNK) {
       if (at) await tx.pause();
       // Shutting down: the transaction rolls back, and the source is refreshed again next time.
@@ -193,7 +193,7 @@ export function storeEntries(store: Store, source: string, entries: Entry[], now
       const plan = await tx.plan(source, entries.slice(at, at + STORE_CHUNK));
       const stories = await assignStories(plan, tx, dedupe);
       const done = await tx.write(plan, stories, now);
-      for (const k of ['new', 'updated', 'unchanged'] as const) counts[k] += done[k];
+      for (const k of ['new', 'updated', 'unchanged', 'keptOut'] as const) counts[k] += done[k];
     }
     if (documents?.stamps.length) await tx.recordDocuments(source, documents.stamps, documents.key);
     return counts;
@@ -206,7 +206,7 @@ function warningsOf(source: Source, feed: FeedMeta): string[] {
 }
 
 /** What one source's refresh did. */
-type Outcome = Pick<RefreshResult, 'new' | 'updated' | 'unchanged' | 'refused' | 'warnings' | 'notModified' | 'skipped'>;
+type Outcome = Pick<RefreshResult, 'new' | 'updated' | 'unchanged' | 'keptOut' | 'refused' | 'warnings' | 'notModified' | 'skipped'>;
 
 async function ingestSource(source: Source, deps: RefreshDeps, now: Date): Promise<Outcome> {
   const nothing = { new: 0, updated: 0, unchanged: 0, refused: [], warnings: [] };
@@ -221,6 +221,11 @@ async function ingestSource(source: Source, deps: RefreshDeps, now: Date): Promi
   const parsed = await parse(input, source, deps, options);
   const entries = await normalize(parsed, deps, options);
   const { feed, unchanged } = parsed;
+  // A folder whose every document was refused has not been read: a failure, not a success.
+  if (feed.refused.length && !entries.length && !unchanged) {
+    const [first] = feed.refused;
+    throw new InputError(`every one of its ${feed.refused.length} document${feed.refused.length === 1 ? ' was' : 's was'} refused (${first!.file}: ${first!.reason})`);
+  }
   const documents = input.kind === 'seeds' && feed.documents ? { stamps: feed.documents.stamps, key: input.stampKey } : undefined;
   const counts = await storeEntries(deps.store, source.name, entries, now, deps.config.dedupe, documents, deps.signal);
   // Validators are recorded only once the entries are stored: a failed ingest is fetched again in full.

@@ -1,6 +1,7 @@
 // tidings refresh [SOURCE…]: ingest now, under the refresh lease; live progress on a terminal.
 import { UsageError } from '../errors.js';
 import { thisProcess } from '../lib/process.js';
+import type { Logger } from '../log.js';
 import type { RefreshResult } from '../model.js';
 import { refreshNow } from '../refresh-all.js';
 import type { Session } from './session.js';
@@ -17,13 +18,18 @@ function summarize(r: RefreshResult): string {
   if (r.skipped) return `${r.source}: skipped: ${r.skipped}`;
   if (r.notModified) return `${r.source}: not modified`;
   const refused = r.refused.length ? `, ${r.refused.length} refused` : '';
-  return `${r.source}: ${r.new} new, ${r.updated} updated, ${r.unchanged} unchanged${refused}`;
+  const keptOut = r.keptOut ? `, ${r.keptOut} purged earlier and kept out` : '';
+  return `${r.source}: ${r.new} new, ${r.updated} updated, ${r.unchanged} unchanged${keptOut}${refused}`;
 }
 
 export async function refreshCommand(session: Session, { names, wait, json }: RefreshArgs): Promise<number> {
   const config = session.config();
   const unknown = names.filter((n) => !config.sources.some((s) => s.name === n));
   if (unknown.length) throw new UsageError(`unknown source: ${unknown.join(', ')} (see ${config.file})`);
+  if (!config.sources.length) {
+    session.print(`nothing to refresh: ${config.file} has no sources (add one with tidings sources add URL)`);
+    return 0;
+  }
   const total = names.length || config.sources.length;
   const live = session.isTerminal && !json;
   let done = 0;
@@ -31,7 +37,19 @@ export async function refreshCommand(session: Session, { names, wait, json }: Re
   let failed = 0;
   const progress = () => session.io.out.write(`\r\x1b[Krefreshing: ${done}/${total} sources, ${added} new, ${failed} failed`);
   if (live) progress();
-  const deps = { config, store: await session.store(), work: session.work(), log: session.log, holder: { name: `cli:${process.pid}`, ...thisProcess() } };
+  // A source's failure is on its summary line; the log would say it a second time. A warning gets a
+  // line of its own, with the live progress line drawn again under it.
+  const aside = (say: Logger['warn']) => (fields: object, message: string) => {
+    if (live) session.io.out.write('\r\x1b[K');
+    say(fields, message);
+    if (live) progress();
+  };
+  const log: Logger = {
+    info: () => {},
+    warn: aside(session.log.warn),
+    error: (fields, message) => ('source' in fields ? undefined : aside(session.log.error)(fields, message)),
+  };
+  const deps = { config, store: await session.store(), work: session.work(), log, holder: { name: `cli:${process.pid}`, ...thisProcess() } };
   const results = await refreshNow(deps, wait * 1000, {
     names: names.length ? names : undefined,
     onResult: (r) => {
@@ -43,8 +61,10 @@ export async function refreshCommand(session: Session, { names, wait, json }: Re
   });
   if (live) session.io.out.write('\r\x1b[K');
   if (json) {
-    const sum = (k: 'new' | 'updated' | 'unchanged') => results.reduce((n, r) => n + r[k], 0);
-    session.print(JSON.stringify({ ok: results.every((r) => r.ok), sources: results.length, failed: results.filter((r) => !r.ok).length, new: sum('new'), updated: sum('updated'), unchanged: sum('unchanged'), results }));
+    const sum = (k: 'new' | 'updated' | 'unchanged' | 'keptOut') => results.reduce((n, r) => n + (r[k] ?? 0), 0);
+    session.print(
+      JSON.stringify({ ok: results.every((r) => r.ok), sources: results.length, failed: results.filter((r) => !r.ok).length, new: sum('new'), updated: sum('updated'), unchanged: sum('unchanged'), keptOut: sum('keptOut'), results }),
+    );
   } else {
     for (const r of results) session.print(r.ok ? summarize(r) : session.colour('red', summarize(r)));
   }

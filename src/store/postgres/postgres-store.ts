@@ -502,7 +502,7 @@ export class PostgresStore implements Store {
       for (const r of tagRows) spell(r.tag.slug, r.tag.label, 1);
     }
     await this.respell(db, spellings);
-    return { new: plan.fresh.length, updated: plan.edited.length, unchanged: plan.unchanged + plan.keptOut };
+    return { new: plan.fresh.length, updated: plan.edited.length, unchanged: plan.unchanged, keptOut: plan.keptOut };
   }
 
   /** The label of a tag is its most frequent spelling: counted per spelling, switched when overtaken. */

@@ -317,7 +317,7 @@ export class SqliteStore implements Store {
     if (plan.fresh.length || plan.edited.length) this.changed = true;
     plan.fresh.forEach((entry, i) => this.insertArticle(plan.source, entry, stories.fresh[i]!, now));
     plan.edited.forEach((entry, i) => this.updateArticle(plan.source, entry, plan.known[i]!, stories.edited[i]!, now));
-    return { new: plan.fresh.length, updated: plan.edited.length, unchanged: plan.unchanged + plan.keptOut };
+    return { new: plan.fresh.length, updated: plan.edited.length, unchanged: plan.unchanged, keptOut: plan.keptOut };
   }
 
   private row(source: string, entry: Entry, id: string) {
