@@ -81,7 +81,7 @@ export function parseConfig(text: string, file: string): Readonly<Config> {
   }
   const raw = doc.toJS() ?? {};
   const result = configSchema.safeParse(raw);
-  if (!result.success) throw new ConfigError(formatIssues(file, result.error.issues));
+  if (!result.success) throw new ConfigError(formatIssues(file, result.error.issues, raw));
   return deepFreeze({ ...result.data, file: resolve(file) });
 }
 
@@ -96,15 +96,42 @@ export function sourcePath(config: Pick<Config, 'file'>, path: string): string {
 }
 
 
-function formatIssues(file: string, issues: z.core.$ZodIssue[]): string {
+function formatIssues(file: string, issues: z.core.$ZodIssue[], data: unknown): string {
   return issues
     .slice(0, 5)
     .flatMap((issue) => {
       if (issue.code === 'unrecognized_keys')
         return issue.keys.map((key) => `${file}: ${keyPath([...issue.path, key])}: unknown key`);
-      return [`${file}: ${keyPath(issue.path) || '(top level)'}: ${issue.message}`];
+      return [`${file}: ${keyPath(issue.path) || '(top level)'}: ${inWords(issue, issue.path.reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown> | undefined)?.[k], data))}`];
     })
     .join('\n');
+}
+
+const KINDS: Record<string, string> = {
+  array: 'a list such as [a, b]',
+  object: 'keys with values',
+  string: 'text',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+};
+
+/** What was expected and what was found, in words, where the schema library has its own wording. */
+function inWords(issue: z.core.$ZodIssue, value: unknown): string {
+  const found = value === undefined || value === null ? 'nothing' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'keys with values' : JSON.stringify(value).slice(0, 60);
+  switch (issue.code) {
+    case 'invalid_type':
+      return value === undefined ? `missing: expected ${KINDS[issue.expected] ?? issue.expected}` : `expected ${KINDS[issue.expected] ?? issue.expected}, not ${found}`;
+    case 'too_small':
+      if (issue.origin === 'string') return 'expected some text, not an empty one';
+          return `expected ${issue.origin === "array" || issue.inclusive ? "at least" : "more than"} ${issue.minimum}${issue.origin === "array" ? " items" : ""}, not ${found}`;
+    case 'too_big':
+      return `expected ${issue.inclusive ? 'at most' : 'less than'} ${issue.maximum}${issue.origin === 'array' ? ' items' : ''}, not ${found}`;
+    case 'invalid_value':
+      return `expected one of: ${issue.values.map(String).join(', ')}, not ${found}`;
+    default:
+      return issue.message;
+  }
 }
 
 function keyPath(path: PropertyKey[]): string {

@@ -19,31 +19,43 @@ function isTimeZone(name: string): boolean {
 
 const UNITS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400 };
 
-/** A duration in seconds: a number, or "500ms", "20s", "5m", "24h", "7d". */
-const duration = z.union([
-  z.number().nonnegative(),
-  z
-    .string()
-    .regex(/^\s*\d+(\.\d+)?\s*(ms|s|m|h|d)\s*$/, 'expected a duration such as 20s, 5m or 24h')
-    .transform((v) => {
-      const [, n, unit] = /^\s*([\d.]+)\s*(ms|s|m|h|d)/.exec(v)!;
-      return Number(n) * UNITS[unit!]!;
-    }),
-]);
+const DURATION = 'expected a duration of more than 0 such as 20s, 5m or 24h';
+
+/** A duration in seconds, more than none: a number, or "500ms", "20s", "5m", "24h", "7d". */
+const duration = z.union(
+  [
+    z.number().positive(),
+    z
+      .string()
+      .regex(/^\s*\d+(\.\d+)?\s*(ms|s|m|h|d)\s*$/)
+      .transform((v) => {
+        const [, n, unit] = /^\s*([\d.]+)\s*(ms|s|m|h|d)/.exec(v)!;
+        return Number(n) * UNITS[unit!]!;
+      })
+      .refine((seconds) => seconds > 0, DURATION),
+  ],
+  { error: DURATION },
+);
 
 const BYTE_UNITS: Record<string, number> = { b: 1, kb: 1e3, kib: 1024, mb: 1e6, mib: 1048576, gb: 1e9, gib: 1073741824 };
 
+const SIZE = 'expected a size of more than 0 such as 512KiB or 10MiB';
+
 /** A size in bytes: a number, or "512KiB", "10MiB". */
-const size = z.union([
-  z.number().int().positive(),
-  z
-    .string()
-    .regex(/^\s*\d+(\.\d+)?\s*(b|kb|kib|mb|mib|gb|gib)\s*$/i, 'expected a size such as 512KiB or 10MiB')
-    .transform((v) => {
-      const [, n, unit] = /^\s*([\d.]+)\s*(\w+)/.exec(v)!;
-      return Math.round(Number(n) * BYTE_UNITS[unit!.toLowerCase()]!);
-    }),
-]);
+const size = z.union(
+  [
+    z.number().int().positive(),
+    z
+      .string()
+      .regex(/^\s*\d+(\.\d+)?\s*(b|kb|kib|mb|mib|gb|gib)\s*$/i)
+      .transform((v) => {
+        const [, n, unit] = /^\s*([\d.]+)\s*(\w+)/.exec(v)!;
+        return Math.round(Number(n) * BYTE_UNITS[unit!.toLowerCase()]!);
+      })
+      .refine((bytes) => bytes > 0, SIZE),
+  ],
+  { error: SIZE },
+);
 
 const schedule = z.string().refine((v) => cron.validate(v), 'expected a cron expression such as "*/15 * * * *"');
 

@@ -23,14 +23,27 @@ describe('loadConfig', () => {
     ['sources:\n  - {name: a, type: seeds, path: p, timezone: Mars/Olympus}\n', 'sources[0].timezone: expected an IANA time zone'],
     ['sources:\n  - {name: A b, type: seeds, path: p}\n', 'sources[0].name: expected a slug'],
     ['sources:\n  - {name: a, type: gopher, path: p}\n', 'sources[0].type: expected type to be one of'],
-    ['sources:\n  - {name: a, type: seeds}\n', 'sources[0].path:'],
+    ['sources:\n  - {name: a, type: seeds}\n', 'sources[0].path: missing: expected text'],
     ['sources:\n  - {name: a, type: seeds, path: p}\n  - {name: a, type: seeds, path: q}\n', 'sources[1].name: duplicate source name "a"'],
-    ['site:\n  itemsPerFeed: many\n', 'site.itemsPerFeed:'],
+    ['site:\n  itemsPerFeed: many\n', 'site.itemsPerFeed: expected a number, not "many"'],
+    // Each message says what is expected, in words, never the schema library's own.
+    ['fetch: {timeout: 20 seconds}\n', 'fetch.timeout: expected a duration of more than 0 such as 20s, 5m or 24h'],
+    ['fetch: {timeout: 0}\n', 'fetch.timeout: expected more than 0, not 0'],
+    ['fetch: {maxInterval: 0s}\n', 'fetch.maxInterval: expected a duration of more than 0'],
+    ['fetch: {maxBodySize: 10 megs}\n', 'fetch.maxBodySize: expected a size of more than 0 such as 512KiB or 10MiB'],
+    ['sources:\n  - {name: a, type: seeds, path: p, tags: local}\n', 'sources[0].tags: expected a list such as [a, b], not "local"'],
+    ['fetch: {perHost: 100}\n', 'fetch.perHost: expected at most 16, not 100'],
+    ['fetch: {concurrency: 0}\n', 'fetch.concurrency: expected at least 1, not 0'],
+    ['refreshOnStart: yes please\n', 'refreshOnStart: expected true or false, not "yes please"'],
+    ['sources:\n  - {name: a, type: seeds, path: p, titleFrom: body}\n', 'sources[0].titleFrom: expected one of: hashtags, first-sentence, not "body"'],
+    ['site: {itemsPerFeed: 2.5}\n', 'site.itemsPerFeed: expected a whole number, not 2.5'],
+    ['sources: {a: 1}\n', 'sources: expected a list such as [a, b], not keys with values'],
     ['site:\n  baseUrl: ftp://x\n', 'site.baseUrl: expected an http(s) URL'],
     ['site: [unclosed\n', '/etc/tidings.yaml:2:1: invalid YAML'],
   ])('refuses %j', (yaml, message) => {
     expect(() => parse(yaml)).toThrow(ConfigError);
     expect(() => parse(yaml)).toThrow(message);
+    expect(() => parse(yaml)).not.toThrow(/Invalid input|Too (big|small)|received|Invalid option/);
   });
 
   it('resolves paths: flag, then environment, then default', () => {
