@@ -155,8 +155,9 @@ function program(session: Session, setCode: (code: number) => void): Command {
     .command('import')
     .description('add the feeds of an OPML file (OPML 1.0 or 2.0; folders and categories become tags; duplicates are skipped)')
     .argument('<file>', 'OPML file')
-    .addHelpText('after', '\nExample:\n  tidings import subscriptions.opml')
-    .action(action(importCommand, (file: string) => ({ file })));
+    .option('--check', 'fetch each feed first, and leave out those that fail')
+    .addHelpText('after', '\nExamples:\n  tidings import subscriptions.opml\n  tidings import --check subscriptions.opml')
+    .action(action(importCommand, (file: string, o: { check?: boolean }) => ({ file, check: Boolean(o.check) })));
   cli
     .command('export')
     .description('print the sources as OPML or YAML')

@@ -22,6 +22,7 @@ import { renderPath } from './site.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 import { WorkerPool } from './work/pool.js';
+import { plural } from './lib/plural.js';
 
 export interface DaemonOptions {
   paths: Paths;
@@ -181,7 +182,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
       const purge = async () => {
         const now = new Date();
         const purged = await store.deleteArticles(await store.expiredArticles(config.retention, now), now);
-        if (purged) log.info({ purged }, `retention: purged ${purged} articles`);
+        if (purged) log.info({ purged }, `retention: purged ${plural(purged, 'article')}`);
       };
       scheduler = new Scheduler({
         config: () => config,
@@ -221,7 +222,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
         cache.invalidate(undefined, render());
         await scheduler?.restart();
         await store.noteChange();
-        log.info({ config: options.paths.config, sources: config.sources.length }, `configuration reloaded (${why}): ${config.sources.length} sources`);
+        log.info({ config: options.paths.config, sources: config.sources.length }, `configuration reloaded (${why}): ${plural(config.sources.length, 'source')}`);
       } catch (err) {
         log.error({ config: options.paths.config }, `configuration not reloaded, the old one keeps running: ${errorMessage(err)}`);
       }

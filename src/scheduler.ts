@@ -16,6 +16,7 @@ import { refreshDue } from './refresh-all.js';
 import type { RefreshDeps } from './refresh.js';
 import type { Store } from './store/store.js';
 import type { Work } from './work/pool.js';
+import { plural } from './lib/plural.js';
 
 export interface SchedulerDeps {
   config: () => Config;
@@ -172,7 +173,7 @@ export class Scheduler {
     if (!results.length) return 'busy';
     const seconds = (performance.now() - started) / 1000;
     const failed = results.filter((r) => !r.ok).length;
-    this.deps.log.info({ tick: kind, sources: results.length, failed, seconds }, `refreshed ${results.length} sources (${failed} failed) in ${seconds.toFixed(1)} s`);
+    this.deps.log.info({ tick: kind, sources: results.length, failed, seconds }, `refreshed ${plural(results.length, 'source')} (${failed} failed) in ${seconds.toFixed(1)} s`);
     await this.deps.onRefreshed?.(results, seconds, now);
     return results;
   }

@@ -2,6 +2,7 @@
 import { errorMessage, UsageError } from '../errors.js';
 import type { Article } from '../model.js';
 import type { Session } from './session.js';
+import { plural } from '../lib/plural.js';
 
 export interface ArticlesArgs {
   tag?: string;
@@ -23,7 +24,7 @@ async function duplicates(session: Session, json: boolean): Promise<number> {
     return 0;
   }
   for (const g of groups) {
-    session.print(`story ${g.story} (${g.members.length} articles)`);
+    session.print(`story ${g.story} (${plural(g.members.length, 'article')})`);
     for (const { article, link } of g.members) {
       const rule = link.rule ? `${link.rule} match with ${link.matchedWith}${link.rule === 'near' ? `, overlap ${link.score?.toFixed(2)}` : ''}` : 'first seen';
       const how = `${link.canonical ? 'canonical, ' : ''}${rule}`;

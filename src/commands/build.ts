@@ -3,10 +3,11 @@ import { resolve } from 'node:path';
 import { writeFiles } from '../lib/write-files.js';
 import { renderSite } from '../site.js';
 import type { Session } from './session.js';
+import { plural } from '../lib/plural.js';
 
 export async function buildCommand(session: Session, { out }: { out: string }): Promise<number> {
   const config = session.config();
   const count = await writeFiles(resolve(out), renderSite({ config, store: await session.store(), log: session.log }));
-  session.print(`wrote ${count} files to ${resolve(out)}`);
+  session.print(`wrote ${plural(count, 'file')} to ${resolve(out)}`);
   return 0;
 }

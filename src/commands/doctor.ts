@@ -7,6 +7,7 @@ import type { Config } from '../config/schema.js';
 import { errorMessage } from '../errors.js';
 import { openStore } from '../store/open-store.js';
 import type { Session } from './session.js';
+import { plural } from '../lib/plural.js';
 
 interface Problem {
   what: string;
@@ -20,9 +21,9 @@ async function diagnose(paths: Paths, report: (line: string) => void): Promise<P
   let config: Config | undefined;
   try {
     config = loadConfig(paths.config);
-    ok(`configuration ${paths.config} (${config.sources.length} sources)`);
+    ok(`configuration ${paths.config} (${plural(config.sources.length, 'source')})`);
   } catch (err) {
-    problems.push({ what: errorMessage(err), fix: `edit ${paths.config} (tidings --help lists the keys; README.md documents them)` });
+    problems.push({ what: errorMessage(err), fix: `edit ${paths.config} (README.md's Configuration section shows every key)` });
   }
 
   if (isPostgresUrl(paths.db)) {

@@ -4,10 +4,12 @@ import { addSources } from '../config/edit-config.js';
 import { errorMessage, InputError } from '../errors.js';
 import { parseOpml } from '../parse/opml.js';
 import type { Session } from './session.js';
+import { fetchAndParse } from './read-feed.js';
 import { freeName } from './source-name.js';
 import { tellDaemon } from './tell-daemon.js';
+import { plural } from '../lib/plural.js';
 
-export async function importCommand(session: Session, { file }: { file: string }): Promise<number> {
+export async function importCommand(session: Session, { file, check }: { file: string; check: boolean }): Promise<number> {
   const config = session.config();
   let text: string;
   try {
@@ -34,10 +36,25 @@ export async function importCommand(session: Session, { file }: { file: string }
       continue;
     }
     known.add(url);
-    added.push({ name: freeName(sub.title, taken), title: sub.title, type: 'feed', url: sub.xmlUrl, ...(sub.tags.length ? { tags: sub.tags } : {}) });
+    added.push({ name: freeName(sub.title, new URL(url).hostname.replace(/^www\./, ''), taken), title: sub.title, type: 'feed', url: sub.xmlUrl, ...(sub.tags.length ? { tags: sub.tags } : {}) });
+  }
+  if (check) {
+    // A first fetch of each, a few at a time: a feed that fails it is left out, with its reason.
+    const failed = new Set<Record<string, unknown>>();
+    const queue = [...added];
+    const fetchOne = async (): Promise<void> => {
+      for (let source = queue.shift(); source; source = queue.shift()) {
+        await fetchAndParse(session, source.url as string).catch((err) => {
+          failed.add(source!);
+          skipped.push(`${source!.url}: failed a first fetch: ${errorMessage(err)}`);
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: config.fetch.concurrency }, fetchOne));
+    added.splice(0, added.length, ...added.filter((a) => !failed.has(a)));
   }
   if (added.length) addSources(config.file, added);
-  session.print(`${file}: ${subscriptions.length} feeds; added ${added.length}, skipped ${skipped.length}`);
+  session.print(`${file}: ${plural(subscriptions.length, 'feed')}; added ${added.length}, skipped ${skipped.length}${check ? '' : ' (not fetched: --check fetches each first)'}`);
   for (const a of added) session.print(`  added ${a.name}: ${a.url}${(a.tags as string[] | undefined)?.length ? ` [${(a.tags as string[]).join(', ')}]` : ''}`);
   for (const s of skipped) session.print(`  skipped ${s}`);
   if (added.length) await tellDaemon(session);

@@ -1,5 +1,6 @@
 // tidings purge [--dry-run]: apply retention; purged articles leave tombstones so they do not come back.
 import type { Session } from './session.js';
+import { plural } from '../lib/plural.js';
 
 export async function purgeCommand(session: Session, { dryRun }: { dryRun: boolean }): Promise<number> {
   const config = session.config();
@@ -12,9 +13,9 @@ export async function purgeCommand(session: Session, { dryRun }: { dryRun: boole
   const now = new Date();
   const ids = await store.expiredArticles(config.retention, now);
   if (dryRun) {
-    session.print(`${ids.length} articles would be purged`);
+    session.print(`${plural(ids.length, 'article')} would be purged`);
     return 0;
   }
-  session.print(`purged ${await store.deleteArticles(ids, now)} articles (maxAgeDays ${maxAgeDays}, maxPerSource ${maxPerSource})`);
+  session.print(`purged ${plural(await store.deleteArticles(ids, now), 'article')} (maxAgeDays ${maxAgeDays}, maxPerSource ${maxPerSource})`);
   return 0;
 }

@@ -5,6 +5,7 @@ import type { Logger } from '../log.js';
 import type { RefreshResult } from '../model.js';
 import { refreshNow } from '../refresh-all.js';
 import type { Session } from './session.js';
+import { plural } from '../lib/plural.js';
 
 export interface RefreshArgs {
   names: string[];
@@ -35,7 +36,7 @@ export async function refreshCommand(session: Session, { names, wait, json }: Re
   let done = 0;
   let added = 0;
   let failed = 0;
-  const progress = () => session.io.out.write(`\r\x1b[Krefreshing: ${done}/${total} sources, ${added} new, ${failed} failed`);
+  const progress = () => session.io.out.write(`\r\x1b[Krefreshing: ${done}/${plural(total, 'source')}, ${added} new, ${failed} failed`);
   if (live) progress();
   // A source's failure is on its summary line; the log would say it a second time. A warning gets a
   // line of its own, with the live progress line drawn again under it.

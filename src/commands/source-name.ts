@@ -1,9 +1,25 @@
-// A source name for a feed being added: a slug of its title, not taken yet.
+// A source name for a feed being added: a slug of its title, not taken yet. Source names are ASCII
+// slugs (they are paths of the site and keys of the configuration): a title in Latin letters with
+// diacritics keeps its letters (Ünïcødé Blog: unicode-blog); one that is mostly in another script
+// falls back to the feed's host or file name.
 import { slugify } from '../normalize/tags.js';
 
-/** "name", else "name-2", "name-3"…; `taken` learns the name. */
-export function freeName(wanted: string, taken: Set<string>): string {
-  const base = slugify(wanted).replace(/[^a-z0-9_-]/g, '').slice(0, 40) || 'feed';
+export const SOURCE_NAME = /^[a-z0-9][a-z0-9_-]*$/;
+
+// Latin letters that Unicode does not decompose into a letter and a mark.
+const LETTERS: Record<string, string> = { ø: 'o', æ: 'ae', œ: 'oe', ß: 'ss', đ: 'd', ł: 'l', þ: 'th', ð: 'd', ı: 'i', ħ: 'h' };
+
+function asciiSlug(text: string): string {
+  const folded = text.toLowerCase().replace(/\./g, ' ').normalize('NFD').replace(/\p{M}/gu, '').replace(/[øæœßđłþðıħ]/g, (c) => LETTERS[c]!);
+  return slugify(folded).replace(/[^a-z0-9_-]/g, '').replace(/^[-_]+|[-_]+$/g, '').slice(0, 40);
+}
+
+/** A slug of `title` (or of `fallback`, when the title keeps too few of its letters), unique in `taken`, which learns it. */
+export function freeName(title: string, fallback: string, taken: Set<string>): string {
+  const letters = (title.match(/[\p{L}\p{N}]/gu) ?? []).length;
+  const slug = asciiSlug(title);
+  const kept = (slug.match(/[a-z0-9]/g) ?? []).length;
+  const base = (kept >= Math.max(1, letters / 2) ? slug : asciiSlug(fallback)) || 'feed';
   let name = base;
   for (let i = 2; taken.has(name); i += 1) name = `${base}-${i}`;
   taken.add(name);

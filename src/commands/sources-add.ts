@@ -1,7 +1,7 @@
 // tidings sources add URL|PATH: check that it is a feed (an HTML page: through its autodiscovery
 // links), then add it to the configuration, keeping its comments and order.
 import { statSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { basename, dirname, relative, resolve } from 'node:path';
 import { addSources } from '../config/edit-config.js';
 import { sourceLocation } from '../config/load-config.js';
 import type { Source } from '../config/schema.js';
@@ -10,8 +10,9 @@ import { readFeedFile } from '../ingest/files.js';
 import type { RawFeed } from '../parse/types.js';
 import { fetchAndParse, isUrl, parseDocument } from './read-feed.js';
 import type { Session } from './session.js';
-import { freeName } from './source-name.js';
+import { freeName, SOURCE_NAME } from './source-name.js';
 import { tellDaemon } from './tell-daemon.js';
+import { plural } from '../lib/plural.js';
 
 export interface AddArgs {
   target: string;
@@ -54,14 +55,17 @@ async function fromFile(session: Session, target: string): Promise<{ feed: RawFe
 
 export async function sourcesAddCommand(session: Session, { target, name, tag }: AddArgs): Promise<number> {
   const config = session.config();
+  if (name !== undefined && !SOURCE_NAME.test(name)) throw new UsageError(`--name ${JSON.stringify(name)}: expected a slug: lowercase letters, digits, "-" and "_"`);
   if (name && config.sources.some((s) => s.name === name)) throw new UsageError(`a source named ${name} exists already in ${config.file}`);
+  // file:, ftp:, javascript:, data:… are not paths, and not feeds Tidings fetches.
+  if (!isUrl(target) && /^[a-z][a-z\d+.-]+:/i.test(target)) throw new UsageError(`${target}: only http and https URLs can be added, or the path of a feed file`);
   const { feed, entry } = isUrl(target) ? await fromUrl(session, target) : await fromFile(session, target);
   const taken = new Set(config.sources.map((s) => s.name));
   const title = feed.title?.value.replace(/<[^>]*>/g, '').trim();
-  const chosen = name ?? freeName(title || (isUrl(target) ? new URL(target).hostname : target), taken);
+  const chosen = name ?? freeName(title ?? '', isUrl(target) ? new URL(target).hostname.replace(/^www\./, '') : basename(target).replace(/\.\w+$/, ''), taken);
   const source = { name: chosen, ...(title ? { title } : {}), ...entry, ...(tag?.length ? { tags: tag } : {}) };
   addSources(config.file, [source]);
-  session.print(`added ${chosen}: ${sourceLocation(source as Source)} (${feed.format} ${feed.version}, ${feed.entries.length} entries) to ${config.file}`);
+  session.print(`added ${chosen}: ${sourceLocation(source as Source)} (${feed.format} ${feed.version}, ${plural(feed.entries.length, 'entry', 'entries')}) to ${config.file}`);
   await tellDaemon(session);
   return 0;
 }

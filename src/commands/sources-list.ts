@@ -1,13 +1,19 @@
 // tidings sources list [--json]: every source with its type, location, tags, status and counts.
 import { sourceLocation } from '../config/load-config.js';
+import { isDue } from '../due.js';
 import type { Session } from './session.js';
 import { statusOf } from './source-status.js';
+import { plural } from '../lib/plural.js';
 
 export async function sourcesListCommand(session: Session, { json }: { json: boolean }): Promise<number> {
   const config = session.config();
   const states = new Map((await (await session.store()).fetchStates()).map((s) => [s.name, s]));
+  const now = new Date();
+  const settings = { schedule: config.schedule, minInterval: config.fetch.minInterval, maxInterval: config.fetch.maxInterval };
   const rows = config.sources.map((source) => {
     const state = states.get(source.name);
+    // Local sources are read at every tick; a feed when nothing holds it back (see due.ts).
+    const due = source.type === 'feed' ? isDue(state, source.schedule, settings, now) : undefined;
     return {
       name: source.name,
       type: source.type,
@@ -19,7 +25,8 @@ export async function sourcesListCommand(session: Session, { json }: { json: boo
       lastStatus: state?.lastStatus ?? null,
       lastError: state?.lastError ?? null,
       consecutiveErrors: state?.consecutiveErrors ?? 0,
-      nextFetch: state?.nextFetch?.toISOString() ?? null,
+      nextFetch: due && !due.due ? (due.notBefore?.toISOString() ?? null) : null,
+      nextFetchWhy: due && !due.due ? due.reason : null,
       articles: state?.articles ?? 0,
     };
   });
@@ -28,8 +35,10 @@ export async function sourcesListCommand(session: Session, { json }: { json: boo
     return 0;
   }
   for (const r of rows) {
-    const errors = r.consecutiveErrors ? `, ${r.consecutiveErrors} errors in a row: ${r.lastError}` : '';
-    session.print(`${r.name}  ${r.type}  ${r.location}  [${r.tags.join(', ')}]  ${r.status}, ${r.articles} articles, last success ${r.lastSuccess ?? 'never'}${errors}`);
+    const errors = r.consecutiveErrors ? `, ${plural(r.consecutiveErrors, 'error')} in a row: ${r.lastError}` : '';
+    const http = r.lastStatus ? ` (HTTP ${r.lastStatus})` : '';
+    const next = r.type !== 'feed' ? '' : r.nextFetchWhy ? `, next fetch ${r.nextFetch ?? 'not planned'} (${r.nextFetchWhy})` : ', next fetch at the next tick';
+    session.print(`${r.name}  ${r.type}  ${r.location}  [${r.tags.join(', ')}]  ${r.status}, ${plural(r.articles, 'article')}, last success ${r.lastSuccess ?? 'never'}${http}${next}${errors}`);
   }
   return 0;
 }

@@ -3,6 +3,7 @@ import { removeSource } from '../config/edit-config.js';
 import { UsageError } from '../errors.js';
 import type { Session } from './session.js';
 import { tellDaemon } from './tell-daemon.js';
+import { plural } from '../lib/plural.js';
 
 export async function sourcesRemoveCommand(session: Session, { name, purge }: { name: string; purge: boolean }): Promise<number> {
   const config = session.config();
@@ -12,7 +13,7 @@ export async function sourcesRemoveCommand(session: Session, { name, purge }: { 
   if (purge) {
     const store = await session.store();
     const ids = (await store.articles({ source: name })).map((a) => a.id);
-    session.print(`purged ${await store.deleteArticles(ids, new Date())} articles of ${name}`);
+    session.print(`purged ${plural(await store.deleteArticles(ids, new Date()), 'article')} of ${name}`);
   }
   await tellDaemon(session);
   return 0;

@@ -4,6 +4,7 @@ import type { Config } from '../config/schema.js';
 import type { Store } from '../store/store.js';
 import type { Session } from './session.js';
 import { statusOf } from './source-status.js';
+import { plural } from '../lib/plural.js';
 
 async function collectStats(config: Config, store: Store) {
   const states = await store.fetchStates();
@@ -30,7 +31,7 @@ async function collectStats(config: Config, store: Store) {
 function formatStats(stats: Awaited<ReturnType<typeof collectStats>>): string[] {
   return [
     `sources: ${stats.sources.total} (${Object.entries(stats.sources.byStatus).map(([k, v]) => `${v} ${k}`).join(', ') || 'none'})`,
-    `articles: ${stats.articles.total} in ${stats.stories.total} stories (${stats.stories.mergedDuplicates} merged as duplicates)`,
+    `articles: ${stats.articles.total} in ${plural(stats.stories.total, 'story', 'stories')} (${stats.stories.mergedDuplicates} merged as duplicates)`,
     ...Object.entries(stats.articles.bySource).map(([name, n]) => `  ${name}: ${n}`),
     `top tags: ${Object.entries(stats.articles.byTag).map(([t, n]) => `${t} ${n}`).join(', ') || 'none'}`,
     `database: ${stats.database.file}, ${(stats.database.bytes / 1048576).toFixed(1)} MiB, schema ${stats.database.schemaVersion}`,

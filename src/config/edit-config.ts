@@ -17,7 +17,8 @@ function load(file: string): Document {
 
 /** Writes the document after checking that it is still a valid configuration. */
 function save(file: string, doc: Document): void {
-  const text = String(doc);
+  // `tags: [local]` stays as written, not `[ local ]`.
+  const text = doc.toString({ flowCollectionPadding: false });
   parseConfig(text, file);
   writeFileAtomic(file, text);
 }

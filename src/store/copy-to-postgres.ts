@@ -11,6 +11,7 @@ import { connect } from './postgres/connect.js';
 import { migrate } from './postgres/migrations.js';
 import { toTsvector } from './search-query.js';
 import { openDatabase, type Db } from './sqlite/open.js';
+import { plural } from '../lib/plural.js';
 
 const BATCH = 1000;
 
@@ -101,7 +102,7 @@ export async function copyToPostgres(file: string, url: string, progress: CopyPr
         'SELECT (SELECT count(*)::int FROM sources) AS sources, (SELECT count(*)::int FROM articles) AS articles',
       );
       const { sources, articles } = held.rows[0]!;
-      if (sources || articles) throw new ConfigError(`${where} is not empty (${sources} sources, ${articles} articles): migrate into a new, empty database`);
+      if (sources || articles) throw new ConfigError(`${where} is not empty (${plural(sources, 'source')}, ${plural(articles, 'article')}): migrate into a new, empty database`);
       const tables: CopyReport['tables'] = [];
       for (const table of TABLES) {
         const from = countOf(sqlite, table);
