@@ -27,6 +27,7 @@ export async function refreshCommand(session: Session, { names, wait, json }: Re
   const config = session.config();
   const unknown = names.filter((n) => !config.sources.some((s) => s.name === n));
   if (unknown.length) throw new UsageError(`unknown source: ${unknown.join(', ')} (see ${config.file})`);
+  const store = await session.store(); // a database this version cannot use is said first
   if (!config.sources.length) {
     session.print(`nothing to refresh: ${config.file} has no sources (add one with tidings sources add URL)`);
     return 0;
@@ -50,7 +51,7 @@ export async function refreshCommand(session: Session, { names, wait, json }: Re
     warn: aside(session.log.warn),
     error: (fields, message) => ('source' in fields ? undefined : aside(session.log.error)(fields, message)),
   };
-  const deps = { config, store: await session.store(), work: session.work(), log, holder: { name: `cli:${process.pid}`, ...thisProcess() } };
+  const deps = { config, store, work: session.work(), log, holder: { name: `cli:${process.pid}`, ...thisProcess() } };
   const results = await refreshNow(deps, wait * 1000, {
     names: names.length ? names : undefined,
     onResult: (r) => {

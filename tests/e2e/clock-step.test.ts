@@ -28,7 +28,7 @@ forEachStore((kind) => describe.skipIf(!HAS_FAKETIME)(`wall clock steps ${HAS_FA
       FAKETIME_NO_CACHE: '1',
       FAKETIME_DONT_FAKE_MONOTONIC: '1',
     });
-    const ticks = () => daemon.count(/refreshed \d+ sources/);
+    const ticks = () => daemon.count(/refreshed \d+ sources? /);
     try {
       await daemon.waitFor(/refreshed 2 sources/);
       expect(hits).toBe(1);

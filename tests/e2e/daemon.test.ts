@@ -46,7 +46,7 @@ forEachStore((kind) => describe('tidings serve', () => {
     const config = `site: {title: Daemon test, baseUrl: "https://feeds.example.org"}\nwebsub: {hubs: ["${hub.origin}/hub"]}\nsources:\n  - {name: s, type: seeds, path: seeds}\n`;
     writeTree(dir, { 'tidings.yaml': config, 'seeds/a.txt': 'A story.\n2024-01-01 00:00:00\n#alpha\n' });
     child = spawn(CLI[0]!, [...CLI.slice(1), 'serve', '--port', '0', '--config', join(dir, 'tidings.yaml'), '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const logs = waitFor(child, 'stdout', /refreshed 1 sources/);
+    const logs = waitFor(child, 'stdout', /refreshed 1 source /);
     const [, url] = await waitFor(child, 'stdout', /serving (http:\/\/127\.0\.0\.1:\d+)\//);
     await logs;
 

@@ -26,7 +26,7 @@ forEachStore((kind) => describe('the daemon under 10,000 distinct query strings'
     writeTree(dir, files);
     const daemon = await startDaemon(['--config', join(dir, 'tidings.yaml'), '--db', await kind.location()]);
     try {
-      await daemon.waitFor(/refreshed 1 sources/);
+      await daemon.waitFor(/refreshed 1 source /);
       const agent = new Agent({ keepAlive: true, maxSockets: 8 });
       const paths = ['/all.rss', '/all.atom', '/all.json', '/sources/s.rss', ...Array.from({ length: 10 }, (_, t) => `/tags/topic${t}.atom`)];
       for (const p of paths) await get(`${daemon.url}${p}`, agent); // warm: the feeds rendered once

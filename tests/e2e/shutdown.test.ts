@@ -43,7 +43,7 @@ forEachStore((kind) => describe('SIGTERM', () => {
     writeFileSync(join(dir, 'huge.xml'), `<rss version="2.0"><channel><title>t</title><item><title>x</title><description>${evil}</description></item></channel></rss>`);
     const daemon = await startDaemon(['--config', join(dir, 'tidings.yaml'), '--db', await kind.location()]);
     await new Promise((ok) => setTimeout(ok, 500));
-    expect(daemon.output()).not.toMatch(/refreshed 1 sources/); // still parsing
+    expect(daemon.output()).not.toMatch(/refreshed 1 source /); // still parsing
     const { code, ms } = await daemon.stop();
     expect(code).toBe(0);
     expect(ms).toBeLessThan(10_000);

@@ -46,9 +46,9 @@ describe('raw hashes in the store', () => {
     const { entries } = normalizeFeed(await parseFeed(Buffer.from(xml)), { now: new Date() });
     const store = await openStore(join(tempDir(), 't.db'));
     await store.upsertSource({ name: 'f', type: 'file', location: 'f' }, new Date(), 0);
-    expect(await storeEntries(store, 'f', entries, new Date())).toEqual({ new: 2, updated: 0, unchanged: 0 });
+    expect(await storeEntries(store, 'f', entries, new Date())).toEqual({ new: 2, updated: 0, unchanged: 0, keptOut: 0 });
     const rehashed = entries.map((e) => ({ ...e, rawHash: `new-${e.rawHash}` }));
-    expect(await storeEntries(store, 'f', rehashed, new Date())).toEqual({ new: 0, updated: 0, unchanged: 2 });
+    expect(await storeEntries(store, 'f', rehashed, new Date())).toEqual({ new: 0, updated: 0, unchanged: 2, keptOut: 0 });
     expect(Object.values(await store.rawHashes('f')).sort()).toEqual(rehashed.map((e) => e.rawHash).sort());
     await store.close();
   });
