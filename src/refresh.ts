@@ -9,7 +9,7 @@ import { errorMessage, FetchError, InputError } from './errors.js';
 import { isGone } from './lib/process.js';
 import { documentOf, fetchDepsOf, fetchFeed, type FetchDeps } from './ingest/fetch.js';
 import type { Logger } from './log.js';
-import type { DocumentStamp, Entry, Holder, IngestCounts, RefreshResult } from './model.js';
+import type { DocumentStamp, Entry, Holder, IngestCounts, Refusal, RefreshResult } from './model.js';
 import type { NormalizeOptions } from './normalize/normalize-entry.js';
 import type { FeedDocument } from './parse/parse-feed.js';
 import { MAX_SEED_BYTES } from './parse/seed.js';
@@ -153,14 +153,15 @@ async function parse(input: Extract<Input, { kind: 'seeds' | 'file' | 'document'
 }
 
 /**
- * Normalize and fingerprint the rest, in batches spread over the workers; what comes back is
- * oldest first, so that insertion order follows publication order.
+ * Normalize and fingerprint the rest, in batches spread over the workers; the entries come back
+ * oldest first, so that insertion order follows publication order, with every refusal.
  */
-async function normalize(parsed: Batch, deps: RefreshDeps, options: NormalizeOptions): Promise<Entry[]> {
+async function normalize(parsed: Batch, deps: RefreshDeps, options: NormalizeOptions): Promise<{ entries: Entry[]; refused: Refusal[] }> {
   const batches: Batch[] = [];
-  for (let at = 0; at < parsed.todo.length; at += BATCH) batches.push({ ...parsed, todo: parsed.todo.slice(at, at + BATCH), done: [] });
+  for (let at = 0; at < parsed.todo.length; at += BATCH) batches.push({ ...parsed, feed: { ...parsed.feed, refused: [] }, todo: parsed.todo.slice(at, at + BATCH), done: [] });
   const done = await Promise.all(batches.map((batch) => deps.work.run<Batch>([stage('normalize', options), stage('fingerprint')], batch)));
-  return [parsed.done, ...done.map((d) => d.done)].flat().sort((a, b) => a.published.getTime() - b.published.getTime());
+  const entries = [parsed.done, ...done.map((d) => d.done)].flat().sort((a, b) => a.published.getTime() - b.published.getTime());
+  return { entries, refused: [parsed.feed, ...done.map((d) => d.feed)].flatMap((f) => f.refused) };
 }
 
 /**
@@ -219,7 +220,7 @@ async function ingestSource(source: Source, deps: RefreshDeps, now: Date): Promi
   }
   const options = normalizeOptions(source, deps, now);
   const parsed = await parse(input, source, deps, options);
-  const entries = await normalize(parsed, deps, options);
+  const { entries, refused } = await normalize(parsed, deps, options);
   const { feed, unchanged } = parsed;
   // A folder whose every document was refused has not been read: a failure, not a success.
   if (feed.refused.length && !entries.length && !unchanged) {
@@ -231,7 +232,7 @@ async function ingestSource(source: Source, deps: RefreshDeps, now: Date): Promi
   // Validators are recorded only once the entries are stored: a failed ingest is fetched again in full.
   const success = input.kind === 'document' ? { ...input.success, ttlMinutes: feed.ttlMinutes, skipHours: feed.skipHours, skipDays: feed.skipDays } : {};
   await deps.store.recordSuccess(source.name, now, success);
-  return { ...counts, unchanged: counts.unchanged + unchanged, refused: feed.refused, warnings: warningsOf(source, feed) };
+  return { ...counts, unchanged: counts.unchanged + unchanged, refused, warnings: warningsOf(source, feed) };
 }
 
 export async function refreshSource(source: Source, deps: RefreshDeps): Promise<RefreshResult> {

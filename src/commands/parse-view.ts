@@ -1,5 +1,6 @@
-// The `tidings parse --json` view of a parsed feed: the neutral schema of the conformance corpus.
-// Text values keep their type: plain text as text, HTML sanitized with relative URLs resolved.
+// The `tidings parse --json` view of a document: the feed as parsed, in the neutral schema of the
+// conformance corpus (`feed`, `entries`: text keeps its type, HTML sanitized with relative URLs
+// resolved), and `articles`, what the store will get once the entries are normalized.
 import type { Entry } from '../model.js';
 import type { RawFeed, Text } from '../parse/types.js';
 import { fixMojibake } from '../lib/text.js';
@@ -12,12 +13,18 @@ function textValue(text: Text | undefined): string | null {
   return text.type === 'text' ? fixMojibake(text.value) : cleanHtmlAsWritten(text.value, text.base);
 }
 
-export function feedToJson(feed: RawFeed) {
+/** A normalized entry with what an Article shows (the store adds its id and source). */
+function articleOf({ text: _t, rawHash: _r, fingerprint: _f, ...article }: Entry) {
+  return article;
+}
+
+export function parseView(feed: RawFeed, articles: readonly Entry[] = []) {
   return {
     format: feed.format,
     version: feed.version,
     bozo: feed.bozo ?? false,
     warnings: feed.warnings,
+    refused: feed.refused,
     feed: {
       title: textValue(feed.title),
       link: feed.link ?? null,
@@ -38,28 +45,6 @@ export function feedToJson(feed: RawFeed) {
       enclosures: e.enclosures.map((x) => ({ url: x.url, type: x.type ?? null, length: x.length != null ? String(x.length) : null })),
       language: e.language ?? null,
     })),
-  };
-}
-
-/** The same view of one seed document. */
-export function entryToJson(entry: Entry, warnings: string[]) {
-  return {
-    format: 'seed',
-    warnings,
-    feed: { title: null, link: null, description: null, language: null, updated: null },
-    entries: [
-      {
-        id: entry.identity,
-        title: entry.title,
-        link: entry.link ?? null,
-        published: entry.published.toISOString(),
-        updated: (entry.updated ?? entry.published).toISOString(),
-        author: entry.author ?? null,
-        summary: entry.summary,
-        content: entry.content,
-        tags: entry.tags.map((t) => t.label),
-        enclosures: [],
-      },
-    ],
+    articles: articles.map(articleOf),
   };
 }

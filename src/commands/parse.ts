@@ -1,12 +1,15 @@
-// tidings parse [--json] INPUT…: seed documents, feed files or URLs, read without the database.
+// tidings parse [--json] INPUT…: seed documents, feed files or URLs, read without the database,
+// then normalized as a refresh normalizes them: what the store would get.
 import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { errorMessage } from '../errors.js';
 import { readFeedFile } from '../ingest/files.js';
 import { normalizeFeed } from '../normalize/normalize-entry.js';
+import { decodeFeed } from '../parse/decode.js';
 import { detectFormat } from '../parse/detect.js';
 import { parseSeed } from '../parse/seed.js';
-import { entryToJson, feedToJson } from './parse-view.js';
+import type { RawFeed } from '../parse/types.js';
+import { parseView } from './parse-view.js';
 import { fetchAndParse, isUrl, parseDocument } from './read-feed.js';
 import type { Session } from './session.js';
 
@@ -16,17 +19,25 @@ export interface ParseArgs {
   allowPrivateNetworks: boolean;
 }
 
-/** A file that is neither XML nor JSON is read as a seed document. */
-async function parseInput(session: Session, input: string, allowPrivateNetworks: boolean): Promise<object> {
-  if (isUrl(input)) return feedToJson(await fetchAndParse(session, input, { allowPrivateNetworks }));
+/** A file is a seed document unless its start, decoded as a feed is (UTF-16 included), is XML or JSON. */
+function isSeedDocument(bytes: Uint8Array): boolean {
+  const head = decodeFeed(bytes.subarray(0, 4096)).text;
+  return detectFormat(head).kind === 'unknown' && !/^\uFEFF?\s*</.test(head);
+}
+
+async function readInput(session: Session, input: string, allowPrivateNetworks: boolean): Promise<RawFeed> {
+  if (isUrl(input)) return fetchAndParse(session, input, { allowPrivateNetworks });
   const path = resolve(input);
   const bytes = await readFeedFile(path, session.configOrDefaults().fetch.maxBodySize);
-  if (detectFormat(new TextDecoder().decode(bytes.subarray(0, 4096))).kind === 'unknown' && !/^\s*</.test(bytes.subarray(0, 64).toString('latin1'))) {
-    const { entry, warnings } = parseSeed(bytes, input, basename(path), { timezone: 'UTC', titleFrom: 'hashtags' }, statSync(path).mtime);
-    const feed = { format: 'seeds' as const, version: '1', skipHours: [], skipDays: [], entries: [entry], warnings, refused: [] };
-    return entryToJson(normalizeFeed(feed, { now: new Date() }).entries[0]!, warnings);
-  }
-  return feedToJson(await parseDocument(session, bytes, {}));
+  if (!isSeedDocument(bytes)) return parseDocument(session, bytes, {});
+  const { entry, warnings } = parseSeed(bytes, input, basename(path), { timezone: 'UTC', titleFrom: 'hashtags' }, statSync(path).mtime);
+  return { format: 'seeds', version: '1', skipHours: [], skipDays: [], entries: [entry], warnings, refused: [] };
+}
+
+async function parseInput(session: Session, input: string, allowPrivateNetworks: boolean): Promise<object> {
+  const feed = await readInput(session, input, allowPrivateNetworks);
+  const { trackingParams, tagAliases } = session.configOrDefaults();
+  return parseView(feed, normalizeFeed(feed, { now: new Date(), trackingParams, tagAliases }).entries);
 }
 
 export async function parseCommand(session: Session, { inputs, json, allowPrivateNetworks }: ParseArgs): Promise<number> {

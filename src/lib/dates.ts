@@ -64,14 +64,27 @@ export function parseTimestamp(text: string, zone: string): Date | undefined {
   return new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, s!, frac) - offsetMin * 60_000);
 }
 
+// Month names by their first three letters, without accents: English, German, French, Spanish,
+// Portuguese, Italian and Dutch ("Dez", "févr.", "mars", "Mrt", "ago", "set", "out", "ott"…).
 const MONTHS: Record<string, number> = {
-  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12,
+  jan: 1, ene: 1, gen: 1, feb: 2, fev: 2, mar: 3, mrt: 3, apr: 4, abr: 4, avr: 4,
+  may: 5, mai: 5, mag: 5, mei: 5, jun: 6, giu: 6, jul: 7, lug: 7, aug: 8, ago: 8, aou: 8,
+  sep: 9, set: 9, oct: 10, okt: 10, out: 10, ott: 10, nov: 11, dec: 12, dez: 12, dic: 12,
 };
+
+/** A month's number from its name or abbreviation in any of those languages, any case, with or without a dot. */
+function monthOf(name: string): number | undefined {
+  const key = name.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+  // French "juin" and "juil." share their first three letters.
+  if (key.startsWith('jui')) return key.startsWith('juin') ? 6 : key.startsWith('juil') ? 7 : undefined;
+  return MONTHS[key.slice(0, 3)];
+}
 
 // RFC 822 §5.1 zones, US zones and military letters (J is not used; Z is UTC).
 const NAMED_ZONES: Record<string, number> = {
   UT: 0, UTC: 0, GMT: 0, Z: 0, EST: -5, EDT: -4, CST: -6, CDT: -5, MST: -7, MDT: -6, PST: -8, PDT: -7,
   AST: -4, ADT: -3, HST: -10, AKST: -9, AKDT: -8, CET: 1, CEST: 2, BST: 1, IST: 5.5, JST: 9, MET: 1, MEST: 2,
+  MEZ: 1, MESZ: 2,
 };
 
 function zoneMinutes(zone: string | undefined): number | undefined {
@@ -100,8 +113,9 @@ const fullYear = (y: string) => (y.length === 2 ? (Number(y) < 50 ? 2000 : 1900)
 
 // W3C-DTF and RFC 3339 / ISO 8601: 2003, 2003-12, 2003-12-31, 2003-12-31T10:14:55.123-08:00, 20031231T101455Z.
 const ISO = /^(\d{4})(?:-?(\d{2})(?:-?(\d{2})(?:[T\s]+(\d{2}):?(\d{2})(?::?(\d{2})(?:[.,]\d+)?)?)?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?|[A-Z]{2,5})?$/i;
-// RFC 822 and its real-world variants: weekday optional (and not checked), two-digit years, no seconds.
-const RFC822 = /^(?:[A-Za-z]+\.?,?\s*)?(\d{1,2})[\s-]+([A-Za-z]+)\.?[\s-]+(\d{2}|\d{4}),?(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*([A-Za-z]{1,5}|(?:GMT|UTC)?[+-]\d{1,2}:?\d{2})?$/;
+// RFC 822 and its real-world variants: weekday optional (and not checked), two-digit years, no
+// seconds, day and month names in other languages ("Seg, 24 Set 2018", "mar., 05 mars 2019").
+const RFC822 = /^(?:[\p{L}-]+\.?,?\s*)?(\d{1,2})\.?[\s-]+(\p{L}+)\.?[\s-]+(\d{2}|\d{4}),?(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*([A-Za-z]{1,5}|(?:GMT|UTC)?[+-]\d{1,2}:?\d{2})?$/u;
 // asctime and the JavaScript toString(): "Sun Jan  4 16:29:06 2004", "Jan 4 2004 16:29:06 GMT".
 const ASCTIME = /^(?:[A-Za-z]+,?\s+)?([A-Za-z]+)\s+(\d{1,2}),?\s+(?:(\d{1,2}):(\d{2})(?::(\d{2}))?\s+(\d{4})|(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?)\s*([A-Za-z]{1,5}|(?:GMT|UTC)?[+-]\d{1,2}:?\d{2})?(?:\s*\(.*\))?$/;
 
@@ -122,14 +136,14 @@ export function parseFeedDate(raw: string | undefined, zone = 'UTC'): Date | und
   }
   m = RFC822.exec(text);
   if (m) {
-    const month = MONTHS[m[2]!.slice(0, 3).toLowerCase()];
+    const month = monthOf(m[2]!);
     const offset = zoneMinutes(m[7]);
     if (!month || (m[7] && offset === undefined)) return undefined;
     return instant(fullYear(m[3]!), month, Number(m[1]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0), offset, zone);
   }
   m = ASCTIME.exec(text);
   if (m) {
-    const month = MONTHS[m[1]!.slice(0, 3).toLowerCase()];
+    const month = monthOf(m[1]!);
     const offset = zoneMinutes(m[11]);
     if (!month || (m[11] && offset === undefined)) return undefined;
     const [y, h, mi, s] = m[6] ? [m[6], m[3], m[4], m[5]] : [m[7], m[8], m[9], m[10]];

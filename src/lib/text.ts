@@ -1,4 +1,5 @@
 // Plain-text helpers shared by every stage: escaping, white space, sentences, truncation, mojibake.
+import { safeText } from './xml-chars.js';
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -61,7 +62,7 @@ export function fixMojibake(text: string): string {
     });
 }
 
-/** A tag label as a person reads it: NFC, "_" as a space, no markup characters. */
+/** A tag label as a person reads it: NFC, "_" as a space, no markup characters, only safe ones. */
 export function tagLabel(raw: string): string {
-  return raw.normalize('NFC').replace(/_/g, ' ').replace(/[<>]/g, '').replace(/\s+/g, ' ').trim();
+  return safeText(raw).normalize('NFC').replace(/_/g, ' ').replace(/[<>]/g, '').replace(/\s+/g, ' ').trim();
 }

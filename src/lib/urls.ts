@@ -14,6 +14,15 @@ export function resolveUrl(ref: string | undefined, base?: string): string | und
   }
 }
 
+/** A query parameter's name; as written when it is not valid percent-encoded UTF-8 ("%E0"), which decodeURIComponent throws on. */
+function decodeKey(key: string): string {
+  try {
+    return decodeURIComponent(key);
+  } catch {
+    return key;
+  }
+}
+
 const TRACKING = [/^utm_/i, /^(fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|ref_src|_hsenc|_hsmi|yclid)$/i];
 
 /**
@@ -37,7 +46,7 @@ export function canonicalUrl(ref: string | undefined, base?: string, extraTracki
       .slice(1)
       .split('&')
       .filter((pair) => {
-        const key = decodeURIComponent(pair.split('=')[0]!.replace(/\+/g, ' '));
+        const key = decodeKey(pair.split('=')[0]!.replace(/\+/g, ' '));
         return pair && !TRACKING.some((re) => re.test(key)) && !extra.has(key.toLowerCase());
       });
     url.search = kept.length ? `?${kept.join('&')}` : '';

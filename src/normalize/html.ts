@@ -3,6 +3,8 @@ import { Parser } from 'htmlparser2';
 import sanitizeHtml from 'sanitize-html';
 import { collapseWhitespace, fixMojibake } from '../lib/text.js';
 import { resolveUrl } from '../lib/urls.js';
+import { safeText } from '../lib/xml-chars.js';
+import { capNesting } from './nesting.js';
 
 const ALLOWED_TAGS = [
   'p', 'br', 'hr', 'div', 'span', 'a', 'img', 'figure', 'figcaption', 'picture', 'ul', 'ol', 'li', 'dl', 'dt', 'dd',
@@ -61,9 +63,12 @@ function build(base: string | undefined): sanitizeHtml.IOptions {
 
 const SERIALIZE_ONLY: sanitizeHtml.IOptions = { allowedTags: false, allowedAttributes: false, allowVulnerableTags: true, allowedSchemes: ['*' as string] };
 
-/** Safe HTML: the allowlist above, relative URLs resolved against `base`. */
+/**
+ * Safe HTML: the allowlist above, relative URLs resolved against `base`, no element nested deeper
+ * than 512, and only safe characters (a character reference may name any).
+ */
 export function cleanHtml(html: string, base?: string): string {
-  return sanitizeHtml(prepare(fixMojibake(html)), options(base));
+  return safeText(sanitizeHtml(prepare(fixMojibake(html)), options(base)));
 }
 
 /**
@@ -78,26 +83,30 @@ export function cleanHtmlAsWritten(html: string, base?: string): string {
 }
 
 /**
- * What an HTML parser would misread: a comment left open ends at the next ">" (as in SGML, so it
- * cannot swallow the rest), and "<!" that starts no comment, CDATA or real DOCTYPE is text.
+ * What an HTML parser would misread, or take too long over: a comment left open ends at the next
+ * ">" (as in SGML, so it cannot swallow the rest), "<!" that starts no comment, CDATA or real
+ * DOCTYPE is text, and deep nesting is flattened (see nesting.ts).
  */
 function prepare(html: string): string {
-  if (!html.includes('<!')) return html;
-  return html
-    .replace(/<!--[\s\S]*?-->/g, '')
-    .replace(/<!--[^>]*>?/g, '')
-    .replace(/<!(?!--|\[CDATA\[|doctype\s+[a-z])/gi, '&lt;!');
+  if (!html.includes('<!')) return capNesting(html);
+  return capNesting(
+    html
+      .replace(/<!--[\s\S]*?-->/g, '')
+      .replace(/<!--[^>]*>?/g, '')
+      .replace(/<!(?!--|\[CDATA\[|doctype\s+[a-z])/gi, '&lt;!'),
+  );
 }
 
 const BLOCKS = new Set(['p', 'div', 'br', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'tr', 'td', 'th', 'blockquote', 'pre', 'figure', 'figcaption', 'dt', 'dd', 'hr', 'table', 'ul', 'ol']);
 const HIDDEN = new Set(['script', 'style', 'textarea', 'option', 'noscript', 'title']);
 
 /**
- * Plain text: tags dropped (blocks become spaces), entities decoded, white space collapsed. With a
- * `limit`, reading stops once the text is longer than that: its first `limit` characters are right.
+ * Plain text: tags dropped (blocks become spaces), entities decoded, unsafe characters removed,
+ * white space collapsed. With a `limit`, reading stops once the text is longer than that: its
+ * first `limit` characters are right.
  */
 export function htmlToText(html: string, limit = Infinity): string {
-  if (!/[<&]/.test(html)) return collapseWhitespace(html);
+  if (!/[<&]/.test(html)) return collapseWhitespace(safeText(html));
   const out: string[] = [];
   let hidden = 0;
   const parser = new Parser(
@@ -111,15 +120,16 @@ export function htmlToText(html: string, limit = Infinity): string {
         if (BLOCKS.has(name)) out.push(' ');
       },
       ontext: (text) => {
-        if (!hidden) out.push(text);
+        if (!hidden) out.push(safeText(text));
       },
     },
     { decodeEntities: true },
   );
   const CHUNK = 1024;
-  for (let at = 0; at < html.length; at += CHUNK) {
-    parser.write(html.slice(at, at + CHUNK));
-    if (limit < Infinity && at + CHUNK < html.length && collapseWhitespace(out.join('')).length > limit + 1) break;
+  const flat = capNesting(html);
+  for (let at = 0; at < flat.length; at += CHUNK) {
+    parser.write(flat.slice(at, at + CHUNK));
+    if (limit < Infinity && at + CHUNK < flat.length && collapseWhitespace(out.join('')).length > limit + 1) break;
   }
   parser.end();
   return collapseWhitespace(out.join(''));

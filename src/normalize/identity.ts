@@ -2,13 +2,17 @@
 // within its source: guid; guid + link where the feed repeats a guid; link; a hash of title, date
 // and content.
 // It needs the whole feed (a repeated guid is only seen whole), so it runs before entries are
-// split into batches.
+// split into batches. Guids and links are made safe first (see lib/xml-chars), so that two entries
+// that differ only by a character no store keeps are one.
 import { createHash } from 'node:crypto';
 import { canonicalUrl } from '../lib/urls.js';
+import { safeText } from '../lib/xml-chars.js';
 import type { RawEntry, RawFeed } from '../parse/types.js';
 
 export interface IdentifiedEntry {
   raw: RawEntry;
+  /** Its place in the feed, from 1: how a refused entry is named. */
+  position: number;
   identity: string;
   /** The canonical link (tracking parameters removed), when there is one. */
   link?: string;
@@ -24,15 +28,16 @@ export interface IdentifyOptions {
 
 export function identifyEntries(feed: RawFeed, opts: IdentifyOptions): IdentifiedEntry[] {
   const entries = opts.maxItems ? feed.entries.slice(0, opts.maxItems) : feed.entries;
-  const links = entries.map((e) => canonicalUrl(e.link, e.base, opts.trackingParams));
+  const links = entries.map((e) => canonicalUrl(e.link && safeText(e.link), e.base, opts.trackingParams));
+  const ids = entries.map((e) => e.id && safeText(e.id));
   const counts = new Map<string, number>();
-  for (const e of entries) if (e.id) counts.set(e.id, (counts.get(e.id) ?? 0) + 1);
+  for (const id of ids) if (id) counts.set(id, (counts.get(id) ?? 0) + 1);
   const identified = entries.map((raw, i): IdentifiedEntry => {
-    const link = links[i];
-    if (raw.id) return { raw, link, identity: counts.get(raw.id)! > 1 && link ? `${raw.id}\n${link}` : raw.id };
-    if (link) return { raw, link, identity: link };
+    const [link, id, position] = [links[i], ids[i], i + 1];
+    if (id) return { raw, position, link, identity: counts.get(id)! > 1 && link ? `${id}\n${link}` : id };
+    if (link) return { raw, position, link, identity: link };
     const basis = JSON.stringify([raw.title?.value, raw.published?.getTime(), raw.content?.value ?? raw.summary?.value]);
-    return { raw, link, identity: `sha256:${createHash('sha256').update(basis).digest('hex').slice(0, 32)}` };
+    return { raw, position, link, identity: `sha256:${createHash('sha256').update(basis).digest('hex').slice(0, 32)}` };
   });
   // One entry per identity: where a feed repeats one (the same guid and link twice), the last
   // wins, at every fetch alike, so that the stored article does not flip between the two.

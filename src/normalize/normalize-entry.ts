@@ -1,11 +1,16 @@
 // Raw entries → canonical Entry objects: plain-text titles and summaries, sanitized content,
 // clamped dates, merged tags, the plain text and the content hash. Entries stored unchanged since
 // the last fetch are skipped before any of that.
+// Every string an entry is made of passes through safeText once, where it is made (here, and in
+// html.ts for HTML, whose character references may name any character): what is stored can be
+// written into any XML document and any database.
 import { createHash } from 'node:crypto';
+import { errorMessage } from '../errors.js';
 import { textOfSanitized } from '../lib/html-text.js';
 import { collapseWhitespace, escapeHtml, firstSentence, fixMojibake, truncateAtWord } from '../lib/text.js';
 import { resolveUrl } from '../lib/urls.js';
-import type { Entry } from '../model.js';
+import { safeText } from '../lib/xml-chars.js';
+import type { Enclosure, Entry, Refusal } from '../model.js';
 import type { RawEntry, RawFeed, Text } from '../parse/types.js';
 import { cleanHtml, htmlToText } from './html.js';
 import { identifyEntries, type IdentifiedEntry, type IdentifyOptions } from './identity.js';
@@ -28,12 +33,12 @@ export interface NormalizeOptions extends IdentifyOptions {
 /** Plain text; with a `limit`, only its first `limit` characters are sure to be right. */
 function plain(text: Text | undefined, limit = Infinity): string {
   if (!text) return '';
-  return text.type === 'html' ? htmlToText(fixMojibake(text.value), limit) : collapseWhitespace(fixMojibake(text.value));
+  return text.type === 'html' ? htmlToText(fixMojibake(text.value), limit) : collapseWhitespace(safeText(fixMojibake(text.value)));
 }
 
 function html(text: Text): string {
   if (text.type === 'html') return cleanHtml(text.value, text.base);
-  return fixMojibake(text.value)
+  return safeText(fixMojibake(text.value))
     .split(/\n\s*\n/)
     .map((p) => p.trim())
     .filter(Boolean)
@@ -43,6 +48,18 @@ function html(text: Text): string {
 
 function clamp(date: Date | undefined, now: Date): Date | undefined {
   return date && date.getTime() > now.getTime() + DAY ? now : date;
+}
+
+/** A short attribute (a MIME type, a language tag): safe, trimmed, undefined when nothing is left. */
+function word(value: string | undefined): string | undefined {
+  return value === undefined ? undefined : safeText(value).trim() || undefined;
+}
+
+/** http(s) enclosures, their URLs resolved; a length only when it is a byte count. */
+function enclosures(raw: RawEntry): Enclosure[] {
+  return raw.enclosures
+    .map((e) => ({ url: resolveUrl(safeText(e.url), raw.base) ?? '', type: word(e.type), length: Number.isSafeInteger(e.length) && e.length! >= 0 ? e.length : undefined }))
+    .filter((e) => /^https?:\/\//i.test(e.url));
 }
 
 export function normalizeEntry({ raw, identity, link }: IdentifiedEntry, opts: NormalizeOptions): Entry {
@@ -60,14 +77,12 @@ export function normalizeEntry({ raw, identity, link }: IdentifiedEntry, opts: N
     link,
     published,
     updated: updated && updated > published ? updated : undefined,
-    author: raw.author ? fixMojibake(raw.author).replace(/\s+/g, ' ').trim() || undefined : undefined,
+    author: plain(raw.author === undefined ? undefined : { type: 'text', value: raw.author }) || undefined,
     summary: truncateAtWord(summaryText, MAX_SUMMARY),
     content,
     tags: toTags([...raw.tags.map((t) => t.label || t.term), ...(opts.tags ?? [])], opts.tagAliases),
-    enclosures: raw.enclosures
-      .map((e) => ({ ...e, url: resolveUrl(e.url, raw.base) ?? e.url }))
-      .filter((e) => /^https?:\/\//i.test(e.url)),
-    language: raw.language,
+    enclosures: enclosures(raw),
+    language: word(raw.language),
     text,
   };
   return { ...entry, contentHash: contentHash(entry) };
@@ -98,6 +113,8 @@ function rawHash(raw: RawEntry, opts: NormalizeOptions): string {
 export interface NormalizedFeed {
   /** Entries to store. */
   entries: Entry[];
+  /** Entries that could not be normalized, each with its place in the feed and the reason. */
+  refused: Refusal[];
   /** Entries skipped because they are stored already exactly as parsed now. */
   unchanged: number;
 }
@@ -115,13 +132,25 @@ export function skipUnchanged(entries: readonly IdentifiedEntry[], opts: Normali
   return { entries: kept, unchanged: entries.length - kept.length };
 }
 
-/** Identified entries (a whole feed's, or a batch of them), as readers will see them. */
-export function normalizeEntries(entries: readonly IdentifiedEntry[], opts: NormalizeOptions): Entry[] {
-  return entries.map((e) => ({ ...normalizeEntry(e, opts), rawHash: e.rawHash ?? rawHash(e.raw, opts) }));
+/**
+ * Identified entries (a whole feed's, or a batch of them), as readers will see them. One that
+ * cannot be normalized is refused, with its place in the feed; the others go on.
+ */
+export function normalizeEntries(entries: readonly IdentifiedEntry[], opts: NormalizeOptions): { entries: Entry[]; refused: Refusal[] } {
+  const done: Entry[] = [];
+  const refused: Refusal[] = [];
+  for (const e of entries) {
+    try {
+      done.push({ ...normalizeEntry(e, opts), rawHash: e.rawHash ?? rawHash(e.raw, opts) });
+    } catch (err) {
+      refused.push({ file: `entry ${e.position}`, reason: `cannot be normalized: ${errorMessage(err)}` });
+    }
+  }
+  return { entries: done, refused };
 }
 
 /** Every entry of a feed, at most `maxItems` of them (the feed's first ones), but those stored unchanged. */
 export function normalizeFeed(feed: RawFeed, opts: NormalizeOptions): NormalizedFeed {
   const { entries, unchanged } = skipUnchanged(identifyEntries(feed, opts), opts);
-  return { entries: normalizeEntries(entries, opts), unchanged };
+  return { ...normalizeEntries(entries, opts), unchanged };
 }

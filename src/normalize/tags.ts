@@ -2,20 +2,21 @@
 import { tagLabel } from '../lib/text.js';
 import type { Tag } from '../model.js';
 
-/** Unicode NFC, lowercase, runs of white space as one hyphen: "São Paulo" → "são-paulo". */
+/**
+ * Letters (with their marks, which some scripts cannot do without) and digits of any script,
+ * lowercase NFC, every run of anything else as one hyphen, none at either end: "São Paulo" →
+ * "são-paulo", "Television & Radio" → "television-radio". It is a path of the site and a URL.
+ */
 export function slugify(label: string): string {
   return label
-    .normalize('NFC')
     .toLowerCase()
-    .trim()
-    .replace(/[\s_]+/g, '-')
-    .replace(/[/\\?#%<>"'`]+/g, '')
-    .replace(/-{2,}/g, '-')
+    .normalize('NFC')
+    .replace(/[^\p{L}\p{M}\p{N}]+/gu, '-')
     .replace(/^-|-$/g, '');
 }
 
 /**
- * Tags from raw labels: first spelling wins within one article, empty ones dropped. `aliases` maps
+ * Tags from raw labels: first spelling wins within one article, those without a slug dropped. `aliases` maps
  * slugs to the slug they stand for (iranian → iran); an aliased tag is labeled with its target.
  */
 export function toTags(labels: Iterable<string>, aliases: Readonly<Record<string, string>> = {}): Tag[] {

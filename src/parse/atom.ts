@@ -1,8 +1,9 @@
 // Atom 1.0 (RFC 4287) and Atom 0.3 → RawFeed.
-import type { Enclosure } from '../model.js';
+import type { Enclosure, Refusal } from '../model.js';
 import { resolveUrl } from '../lib/urls.js';
 import { feedDate } from './dates-in-feed.js';
-import { NS, adoptRootNamespace, all, attr, elements, first, serialize, textOf, valueOf } from './tree.js';
+import { readEntries } from './read-entries.js';
+import { NS, adoptRootNamespace, all, attr, elements, extensionAuthor, first, serialize, textOf, valueOf } from './tree.js';
 import type { ParseOptions, RawEntry, RawFeed, RawTag, Text } from './types.js';
 import type { XmlElement } from './xml-tree.js';
 
@@ -52,6 +53,11 @@ function personName(el: XmlElement | undefined): string | undefined {
   return valueOf(first(el, ATOM, 'name')) ?? (elements(el).length ? undefined : valueOf(el));
 }
 
+/** An entry's or a feed's own author: atom:author, else what the extension namespaces say. */
+function authorOf(el: XmlElement | undefined): string | undefined {
+  return el && (personName(first(el, ATOM, 'author')) ?? extensionAuthor(el));
+}
+
 function atomTags(entry: XmlElement): RawTag[] {
   const tags: RawTag[] = all(entry, ATOM, 'category')
     .map((c) => ({ term: attr(c, 'term') ?? valueOf(c) ?? '', label: attr(c, 'label') }))
@@ -71,7 +77,7 @@ function atomId(el: XmlElement | undefined): string | undefined {
   return /^[a-z][a-z0-9+.-]*:/i.test(id) ? id : resolveUrl(id, el!.base);
 }
 
-function atomEntry(entry: XmlElement, feed: XmlElement, opts: ParseOptions, warnings: string[]): RawEntry {
+function atomEntry(entry: XmlElement, feed: XmlElement, feedAuthor: string | undefined, opts: ParseOptions, warnings: string[]): RawEntry {
   const base = entry.base;
   // Like feedparser, a repeated date element counts with its last value.
   const date = (local: string, namespaces = ATOM) => feedDate(valueOf(all(entry, namespaces, local).at(-1)), `entry ${local}`, opts.timezone, warnings);
@@ -85,7 +91,8 @@ function atomEntry(entry: XmlElement, feed: XmlElement, opts: ParseOptions, warn
     link: alternate(entry, base),
     published: date('published') ?? date('issued') ?? date('created') ?? date('issued', DATES),
     updated: date('updated') ?? date('modified') ?? date('modified', DATES) ?? date('date', [NS.dc]),
-    author: personName(first(entry, ATOM, 'author')) ?? valueOf(first(entry, [NS.dc], 'creator')),
+    // RFC 4287 §4.2.1: without an author of its own, the entry's atom:source's, else the feed's.
+    author: authorOf(entry) ?? authorOf(first(entry, ATOM, 'source')) ?? feedAuthor,
     summary: atomText(first(entry, ATOM, 'summary')),
     content: attr(contentEl, 'src') ? undefined : atomText(contentEl),
     tags: atomTags(entry),
@@ -97,7 +104,9 @@ function atomEntry(entry: XmlElement, feed: XmlElement, opts: ParseOptions, warn
 
 export function parseAtom(root: XmlElement, opts: ParseOptions): RawFeed {
   const warnings: string[] = [];
+  const refused: Refusal[] = [];
   if (![NS.atom10, NS.atom03].includes(root.ns as never)) adoptRootNamespace(root, NS.atom03);
+  const author = authorOf(root);
   const base = root.base;
   const version = root.ns.toLowerCase().startsWith(NS.atom03.slice(0, 20)) || attr(root, 'version') === '0.3' ? '0.3' : '1.0';
   const feedDateOf = (local: string, namespaces: readonly string[] = ATOM) =>
@@ -112,8 +121,8 @@ export function parseAtom(root: XmlElement, opts: ParseOptions): RawFeed {
     updated: feedDateOf('updated') ?? feedDateOf('modified') ?? feedDateOf('modified', DATES) ?? feedDateOf('date', [NS.dc]),
     skipHours: [],
     skipDays: [],
-    entries: all(root, ATOM, 'entry').map((e) => atomEntry(e, root, opts, warnings)),
+    entries: readEntries(all(root, ATOM, 'entry'), (e) => atomEntry(e, root, author, opts, warnings), refused),
     warnings,
-    refused: [],
+    refused,
   };
 }

@@ -1,5 +1,6 @@
 // Feed bytes → text. Order: a byte order mark, else the Content-Type charset, else the XML
-// declaration's encoding, else UTF-8. Invalid bytes become U+FFFD; nothing here throws.
+// declaration's encoding, else UTF-8, else (bytes that are not UTF-8 and nothing declared)
+// windows-1252, as browsers read undeclared pages. Invalid bytes become U+FFFD; nothing here throws.
 
 export interface Decoded {
   text: string;
@@ -49,7 +50,11 @@ function declaredEncoding(b: Uint8Array): string | undefined {
 
 function decodeWith(encoding: string, bytes: Uint8Array, skip: number): string {
   if (encoding === 'utf-32le' || encoding === 'utf-32be') return utf32(bytes, encoding === 'utf-32le', skip);
-  return new TextDecoder(encoding, { ignoreBOM: true }).decode(bytes.subarray(skip));
+  const decoder = new TextDecoder(encoding, { ignoreBOM: true });
+  // Node 20's one-shot decode reads windows-1252 (and so iso-8859-1 and latin1, its WHATWG labels)
+  // as ISO-8859-1, losing “ ” € and the rest of 0x80–0x9F; a streaming decode takes ICU's path.
+  if (decoder.encoding === 'windows-1252') return decoder.decode(bytes.subarray(skip), { stream: true }) + decoder.decode();
+  return decoder.decode(bytes.subarray(skip));
 }
 
 function isKnown(encoding: string): boolean {
@@ -80,7 +85,6 @@ export function decodeFeed(bytes: Uint8Array, contentType?: string): Decoded {
     warning = `unknown encoding "${encoding}", read as UTF-8`;
   }
   const text = new TextDecoder('utf-8').decode(bytes);
-  if (!warning && text.includes('\uFFFD') && !Buffer.from(bytes).includes('\uFFFD'))
-    warning = 'invalid UTF-8 bytes replaced with U+FFFD';
-  return { text, encoding: 'utf-8', warning };
+  if (warning || !text.includes('\uFFFD') || Buffer.from(bytes).includes('\uFFFD')) return { text, encoding: 'utf-8', warning };
+  return { text: decodeWith('windows-1252', bytes, 0), encoding: 'windows-1252', warning: 'no encoding declared and the bytes are not UTF-8: read as windows-1252' };
 }

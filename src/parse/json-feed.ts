@@ -1,8 +1,9 @@
 // JSON Feed 1.0 and 1.1 (https://jsonfeed.org/version/1.1) → RawFeed.
 import { NotAFeedError, ParseError } from '../errors.js';
-import type { Enclosure } from '../model.js';
+import type { Enclosure, Refusal } from '../model.js';
 import { resolveUrl } from '../lib/urls.js';
 import { feedDate } from './dates-in-feed.js';
+import { readEntries } from './read-entries.js';
 import type { ParseOptions, RawEntry, RawFeed } from './types.js';
 
 type Json = Record<string, unknown>;
@@ -16,8 +17,7 @@ function authorOf(item: Json): string | undefined {
   return authors.map((a) => str(a.name)).find(Boolean);
 }
 
-function jsonItem(item: Json, feed: Json, opts: ParseOptions, warnings: string[]): RawEntry {
-  const base = opts.url;
+function jsonItem(item: Json, feed: Json, base: string | undefined, opts: ParseOptions, warnings: string[]): RawEntry {
   const html = str(item.content_html);
   const text = str(item.content_text);
   const attachments: Enclosure[] = list(item.attachments)
@@ -51,17 +51,21 @@ export function parseJsonFeed(text: string, opts: ParseOptions): RawFeed {
   const version = /^https?:\/\/jsonfeed\.org\/version\/(1(?:\.1)?)\/?$/.exec(str(feed.version) ?? '');
   if (!version) throw new NotAFeedError(`not a feed: JSON without a JSON Feed version (${JSON.stringify(feed.version ?? null)})`);
   const warnings: string[] = [];
+  const refused: Refusal[] = [];
+  // A document without a URL of its own (a local file) is based at its feed_url, as a reader that fetched it would be.
+  const feedUrl = str(feed.feed_url);
+  const base = opts.url ?? (feedUrl && /^https?:\/\//i.test(feedUrl) ? feedUrl : undefined);
   return {
     format: 'json',
     version: version[1]!,
     title: str(feed.title) ? { type: 'text', value: str(feed.title)! } : undefined,
-    link: resolveUrl(str(feed.home_page_url), opts.url),
+    link: resolveUrl(str(feed.home_page_url), base),
     description: str(feed.description) ? { type: 'text', value: str(feed.description)! } : undefined,
     language: str(feed.language) ?? opts.language,
     skipHours: [],
     skipDays: [],
-    entries: list(feed.items).filter(isObject).map((item) => jsonItem(item, feed as Json, opts, warnings)),
+    entries: readEntries(list(feed.items).filter(isObject), (item) => jsonItem(item, feed as Json, base, opts, warnings), refused),
     warnings,
-    refused: [],
+    refused,
   };
 }

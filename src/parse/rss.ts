@@ -1,9 +1,11 @@
 // RSS 0.90–0.94, 2.0 and RSS 1.0 (RDF) → RawFeed.
-import type { Enclosure } from '../model.js';
+import { decodeHTMLStrict } from 'entities';
+import type { Enclosure, Refusal } from '../model.js';
 import { resolveUrl } from '../lib/urls.js';
 import { atomText } from './atom.js';
 import { feedDate } from './dates-in-feed.js';
-import { NS, adoptRootNamespace, all, attr, elements, first, serialize, textOf, valueOf } from './tree.js';
+import { readEntries } from './read-entries.js';
+import { NS, adoptRootNamespace, all, attr, elements, extensionAuthor, first, serialize, textOf, valueOf } from './tree.js';
 import type { ParseOptions, RawEntry, RawFeed, RawTag, Text } from './types.js';
 import type { XmlElement } from './xml-tree.js';
 
@@ -12,19 +14,18 @@ const CORE: readonly string[] = ['', NS.rss10, NS.rss090, 'http://backend.userla
 const DC: readonly string[] = [NS.dc];
 const ATOM: readonly string[] = [NS.atom10, NS.atom03];
 
-/** Like feedparser: RSS text is HTML when it holds an end tag or an entity reference. */
-function looksLikeHtml(text: string): boolean {
-  return /<\/[A-Za-z][\w-]*\s*>|<[A-Za-z][\w-]*[^<>]*\/>|&(#\d+|#x[0-9a-f]+|[A-Za-z][\w]*);/i.test(text);
-}
-
-/** Element text as a text construct: naked XHTML children are serialized as HTML. */
-function rssText(el: XmlElement | undefined, html: 'html' | 'guess'): Text | undefined {
+/**
+ * Element text as a text construct: HTML for descriptions, plain text for titles; naked XHTML
+ * children are serialized as HTML either way. A title's escaped markup is text that shows as
+ * written (`&lt;script&gt;` is a title about a script tag); only entity references escaped twice
+ * (`&amp;amp;`, common in the wild) are read once more.
+ */
+function rssText(el: XmlElement | undefined, type: Text['type']): Text | undefined {
   if (!el) return undefined;
   if (ATOM.includes(el.ns)) return atomText(el);
-  const markup = elements(el).length > 0;
-  const value = (markup ? serialize(el.children) : textOf(el)).trim();
-  const type = markup || html === 'html' || looksLikeHtml(value) ? 'html' : 'text';
-  return { type, value, base: el.base };
+  if (elements(el).length > 0) return { type: 'html', value: serialize(el.children).trim(), base: el.base };
+  const value = textOf(el).trim();
+  return { type, value: type === 'text' ? decodeHTMLStrict(value) : value, base: el.base };
 }
 
 /** "jo@example.org (Jo Smith)", "Jo Smith <jo@example.org>", "Jo Smith (jo@example.org)" → "Jo Smith". */
@@ -60,7 +61,23 @@ function enclosuresOf(item: XmlElement): Enclosure[] {
   return out;
 }
 
-function rssEntry(item: XmlElement, feedLanguage: string | undefined, opts: ParseOptions, warnings: string[]): RawEntry {
+/** An RSS 1.0 item's rdf:about, whatever the prefix bound to RDF. */
+function rdfAbout(item: XmlElement): string | undefined {
+  const key = Object.keys(item.attrs).find((k) => k === 'rdf:about' || k.endsWith(':about'));
+  return key ? attr(item, key) : undefined;
+}
+
+function itemAuthor(item: XmlElement): string | undefined {
+  const atomAuthor = valueOf(first(first(item, ATOM, 'author') ?? item, ATOM, 'name'));
+  return authorName(valueOf(first(item, CORE, 'author')) ?? valueOf(first(item, DC, 'author')) ?? atomAuthor ?? extensionAuthor(item));
+}
+
+/** The channel's author, which an item without one of its own inherits. */
+function channelAuthor(channel: XmlElement): string | undefined {
+  return authorName(valueOf(first(channel, CORE, 'managingeditor')) ?? extensionAuthor(channel));
+}
+
+function rssEntry(item: XmlElement, channel: { language?: string; author?: string }, opts: ParseOptions, warnings: string[]): RawEntry {
   const base = item.base;
   const date = (namespaces: readonly string[], local: string) =>
     feedDate(valueOf(first(item, namespaces, local)), `item ${local}`, opts.timezone, warnings);
@@ -74,19 +91,17 @@ function rssEntry(item: XmlElement, feedLanguage: string | undefined, opts: Pars
     first(item, [NS.content], 'encoded') ?? first(item, [NS.xhtml], 'body') ?? first(item, [NS.xhtml], 'div') ??
     first(item, ATOM, 'content') ?? first(item, CORE, 'fullitem') ?? first(item, CORE, 'body');
   return {
-    id: guid ?? attr(item, 'rdf:about'),
-    title: rssText(first(item, CORE, 'title') ?? first(item, DC, 'title') ?? first(item, ATOM, 'title'), 'guess'),
+    id: guid ?? rdfAbout(item),
+    title: rssText(first(item, CORE, 'title') ?? first(item, DC, 'title') ?? first(item, ATOM, 'title'), 'text'),
     link: resolveUrl(link, base),
     published: date(CORE, 'pubdate') ?? date([NS.dcterms], 'issued') ?? date([NS.dcterms], 'created') ?? date(ATOM, 'published') ?? dcDate,
     updated: dcDate ?? date([NS.dcterms], 'modified') ?? date(ATOM, 'updated'),
-    author: authorName(
-      valueOf(first(item, CORE, 'author')) ?? valueOf(first(item, DC, 'creator')) ?? valueOf(first(item, DC, 'author')) ?? valueOf(first(first(item, ATOM, 'author') ?? item, ATOM, 'name')),
-    ),
+    author: itemAuthor(item) ?? channel.author,
     summary: rssText(first(item, CORE, 'description') ?? first(item, DC, 'description') ?? first(item, ATOM, 'summary'), 'html'),
     content: content && (content.ns === NS.content || content.local === 'fullitem' ? { type: 'html', value: textOf(content).trim(), base: content.base } : rssText(content, 'html')),
     tags: rssTags(item),
     enclosures: enclosuresOf(item),
-    language: valueOf(first(item, DC, 'language')) ?? item.lang ?? feedLanguage,
+    language: valueOf(first(item, DC, 'language')) ?? item.lang ?? channel.language,
     base,
   };
 }
@@ -108,6 +123,7 @@ function ttlMinutes(channel: XmlElement): number | undefined {
 
 export function parseRss(root: XmlElement, opts: ParseOptions): RawFeed {
   const warnings: string[] = [];
+  const refused: Refusal[] = [];
   const isRdf = root.local === 'rdf';
   if (!isRdf) adoptRootNamespace(root, '');
   const channel = first(root, CORE, 'channel') ?? root;
@@ -116,11 +132,12 @@ export function parseRss(root: XmlElement, opts: ParseOptions): RawFeed {
   const date = (namespaces: readonly string[], local: string) =>
     feedDate(valueOf(first(channel, namespaces, local)), `channel ${local}`, opts.timezone, warnings);
   const language = channelLanguage(channel, opts);
+  const author = channelAuthor(channel);
   const version = isRdf ? (root.children.some((c) => typeof c !== 'string' && c.ns === NS.rss090) ? '0.90' : '1.0') : (attr(root, 'version') ?? '2.0');
   return {
     format: isRdf ? 'rdf' : 'rss',
     version,
-    title: rssText(first(channel, CORE, 'title') ?? first(channel, DC, 'title'), 'guess'),
+    title: rssText(first(channel, CORE, 'title') ?? first(channel, DC, 'title'), 'text'),
     link: resolveUrl(valueOf(first(channel, CORE, 'link')) ?? attr(all(channel, ATOM, 'link').find((l) => (attr(l, 'rel') ?? 'alternate') === 'alternate'), 'href'), channel.base),
     description: rssText(first(channel, CORE, 'description') ?? first(channel, DC, 'description') ?? first(channel, ATOM, 'subtitle'), 'html'),
     language,
@@ -128,8 +145,8 @@ export function parseRss(root: XmlElement, opts: ParseOptions): RawFeed {
     ttlMinutes: ttlMinutes(channel),
     skipHours: all(first(channel, CORE, 'skiphours') ?? channel, CORE, 'hour').map((h) => Number(valueOf(h))).filter((h) => Number.isInteger(h) && h >= 0 && h <= 24),
     skipDays: all(first(channel, CORE, 'skipdays') ?? channel, CORE, 'day').map((d) => valueOf(d) ?? '').filter(Boolean),
-    entries: items.map((item) => rssEntry(item, language, opts, warnings)),
+    entries: readEntries(items, (item) => rssEntry(item, { language, author }, opts, warnings), refused),
     warnings,
-    refused: [],
+    refused,
   };
 }

@@ -1,4 +1,5 @@
 // Reading the XML tree: find children by namespace and name, take text, serialize inline XHTML.
+// Every walk keeps its own stack: the depth of a document never reaches the call stack.
 import { escapeHtml } from '../lib/text.js';
 import type { XmlChild, XmlElement } from './xml-tree.js';
 
@@ -14,6 +15,7 @@ export const NS = {
   xhtml: 'http://www.w3.org/1999/xhtml',
   media: 'http://search.yahoo.com/mrss/',
   sy: 'http://purl.org/rss/1.0/modules/syndication/',
+  itunes: 'http://www.itunes.com/dtds/podcast-1.0.dtd',
 } as const;
 
 const isElement = (c: XmlChild): c is XmlElement => typeof c !== 'string';
@@ -39,7 +41,15 @@ export function first(node: XmlElement, namespaces: readonly string[], local: st
 
 export function textOf(node: XmlElement | undefined): string {
   if (!node) return '';
-  return node.children.map((c) => (typeof c === 'string' ? c : textOf(c))).join('');
+  const [only] = node.children;
+  if (node.children.length === 1 && typeof only === 'string') return only;
+  const out: string[] = [];
+  const todo = [...node.children].reverse();
+  for (let c = todo.pop(); c !== undefined; c = todo.pop()) {
+    if (typeof c === 'string') out.push(c);
+    else for (let i = c.children.length - 1; i >= 0; i -= 1) todo.push(c.children[i]!);
+  }
+  return out.join('');
 }
 
 /** Trimmed text, or undefined when there is none. */
@@ -52,18 +62,28 @@ const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input'
 
 /** Inline XHTML back to an HTML string: local names, no namespace declarations. */
 export function serialize(children: XmlChild[]): string {
-  return children
-    .map((c) => {
-      if (typeof c === 'string') return escapeHtml(c).replace(/&#39;/g, "'").replace(/&quot;/g, '"');
+  const out: string[] = [];
+  const todo: (XmlChild | { end: string })[] = [...children].reverse();
+  for (let c = todo.pop(); c !== undefined; c = todo.pop()) {
+    if (typeof c === 'string') {
+      out.push(escapeHtml(c).replace(/&#39;/g, "'").replace(/&quot;/g, '"'));
+    } else if ('end' in c) {
+      out.push(c.end);
+    } else {
       const attrs = Object.entries(c.attrs)
         .filter(([k]) => k !== 'xmlns' && !k.startsWith('xmlns:') && !k.startsWith('xml:'))
         .map(([k, v]) => ` ${k.includes(':') ? k.slice(k.indexOf(':') + 1) : k}="${escapeHtml(v)}"`)
         .join('');
-      return VOID.has(c.local) && c.children.length === 0
-        ? `<${c.local}${attrs} />`
-        : `<${c.local}${attrs}>${serialize(c.children)}</${c.local}>`;
-    })
-    .join('');
+      if (VOID.has(c.local) && c.children.length === 0) {
+        out.push(`<${c.local}${attrs} />`);
+        continue;
+      }
+      out.push(`<${c.local}${attrs}>`);
+      todo.push({ end: `</${c.local}>` });
+      for (let i = c.children.length - 1; i >= 0; i -= 1) todo.push(c.children[i]!);
+    }
+  }
+  return out.join('');
 }
 
 export function attr(node: XmlElement | undefined, name: string): string | undefined {
@@ -75,9 +95,18 @@ export function attr(node: XmlElement | undefined, name: string): string | undef
 export function adoptRootNamespace(root: XmlElement, ns: string): void {
   const own = root.ns;
   if (!own || own === ns) return;
-  const walk = (el: XmlElement) => {
+  const todo = [root];
+  for (let el = todo.pop(); el; el = todo.pop()) {
     if (el.ns === own) el.ns = ns;
-    for (const c of el.children) if (typeof c !== 'string') walk(c);
-  };
-  walk(root);
+    for (const c of el.children) if (typeof c !== 'string') todo.push(c);
+  }
+}
+
+/**
+ * The author the extension namespaces name (dc:creator, itunes:author, media:credit), for an entry
+ * or a channel without one of its own format's.
+ */
+export function extensionAuthor(el: XmlElement): string | undefined {
+  const media = [el, ...all(el, [NS.media], 'group'), ...all(el, [NS.media], 'content')];
+  return valueOf(first(el, [NS.dc], 'creator')) ?? valueOf(first(el, [NS.itunes], 'author')) ?? media.map((m) => valueOf(first(m, [NS.media], 'credit'))).find(Boolean);
 }

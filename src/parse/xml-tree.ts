@@ -1,7 +1,9 @@
 // rss-parser as the XML front end. Its own builders flatten the document (losing xml:base, mixed
 // content and content types) and build a contentSnippet with a regular expression that is quadratic
 // on hostile input, so this subclass keeps rss-parser's parse and returns the raw, order-preserving
-// tree instead; extraction happens in atom.ts and rss.ts.
+// tree instead, which keeps xml:base, xml:lang, namespaces and mixed content; extraction happens in
+// atom.ts and rss.ts. Nothing here recurses: a document nested 100,000 deep costs its size, never
+// the stack.
 import Parser from 'rss-parser';
 import { decodeHTMLStrict } from 'entities';
 import { NotAFeedError, ParseError } from '../errors.js';
@@ -33,12 +35,16 @@ interface Xml2jsNode {
 }
 
 const lower = (name: string) => name.toLowerCase();
-// rss-parser dispatches on the root's key ("rss", "rdf:RDF", "feed"); give it those whatever the
-// prefix. Everything else is lowercased so that the lenient (case-folding) parser reads the same.
+// rss-parser dispatches on the root's key ("rss", "rdf:RDF", "feed"): the root gets that name
+// whatever its prefix (`<a:feed xmlns:a="…/Atom">` is Atom), and its own name back once parsed.
+// Every other name is lowercased, so that the lenient (case-folding) parser reads the same.
+const DISPATCH: [RegExp, string][] = [[/^(?:[^:]*:)?rdf$/i, 'rdf:RDF'], [/^(?:[^:]+:)?rss$/i, 'rss'], [/^(?:[^:]+:)?feed$/i, 'feed']];
+/** The root's own name, once the document being parsed has opened it (parsing is synchronous). */
+let rootName: string | undefined;
 const tagName = (name: string) => {
-  if (/^(?:[^:]*:)?rdf$/i.test(name)) return 'rdf:RDF';
-  if (/^[^:]+:rss$/i.test(name)) return 'rss';
-  return name.toLowerCase();
+  if (rootName !== undefined) return lower(name);
+  rootName = name;
+  return DISPATCH.find(([re]) => re.test(name))?.[1] ?? lower(name);
 };
 
 class TreeParser extends Parser {
@@ -76,14 +82,17 @@ const lenientParser = newParser(false);
 
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 
-function toElement(node: Xml2jsNode, scope: Map<string, string>, base: string | undefined, lang: string | undefined): XmlElement {
+type Scope = Map<string, string>;
+
+/** One element, without its children: its namespace from `scope`, its base and language inherited. */
+function elementOf(node: Xml2jsNode, scope: Scope, base: string | undefined, lang: string | undefined): { element: XmlElement; scope: Scope } {
   const attrs: Record<string, string> = {};
-  let local = scope;
+  let own = scope;
   for (const [key, value] of Object.entries(node.$ ?? {})) {
     attrs[key] = value;
     if (key === 'xmlns' || key.startsWith('xmlns:')) {
-      if (local === scope) local = new Map(scope);
-      local.set(key === 'xmlns' ? '' : key.slice(6), value);
+      if (own === scope) own = new Map(scope);
+      own.set(key === 'xmlns' ? '' : key.slice(6), value);
     }
   }
   const name = lower(node['#name']);
@@ -91,24 +100,32 @@ function toElement(node: Xml2jsNode, scope: Map<string, string>, base: string | 
   const prefix = colon > 0 ? name.slice(0, colon) : '';
   if (attrs['xml:base'] !== undefined) base = resolveUrl(attrs['xml:base'].trim(), base) ?? base;
   if (attrs['xml:lang'] !== undefined) lang = attrs['xml:lang'];
-  const element: XmlElement = {
-    name,
-    local: colon > 0 ? name.slice(colon + 1) : name,
-    ns: prefix === 'xml' ? XML_NS : (local.get(prefix) ?? ''),
-    attrs,
-    children: [],
-    base,
-    lang,
-  };
-  for (const child of node.$$ ?? []) {
-    if (child['#name'] === '__text__') element.children.push(child._ ?? '');
-    else element.children.push(toElement(child, local, base, lang));
-  }
-  return element;
+  const ns = prefix === 'xml' ? XML_NS : (own.get(prefix) ?? '');
+  return { element: { name, local: colon > 0 ? name.slice(colon + 1) : name, ns, attrs, children: [], base, lang }, scope: own };
 }
 
-async function parseWith(parser: TreeParser, text: string, base: string | undefined): Promise<XmlElement> {
+/** xml2js's nodes → the tree, with `base` as the document's URL; an explicit stack, not recursion. */
+function buildTree(top: Xml2jsNode, base: string | undefined): XmlElement {
+  const first = elementOf(top, new Map([['xml', XML_NS]]), base, undefined);
+  const todo = [{ node: top, ...first }];
+  for (let next = todo.pop(); next; next = todo.pop()) {
+    const { node, element, scope } = next;
+    for (const child of node.$$ ?? []) {
+      if (child['#name'] === '__text__') {
+        element.children.push(child._ ?? '');
+        continue;
+      }
+      const made = elementOf(child, scope, element.base, element.lang);
+      element.children.push(made.element);
+      todo.push({ node: child, ...made });
+    }
+  }
+  return first.element;
+}
+
+async function parseWith(parser: TreeParser, text: string): Promise<Xml2jsNode> {
   let result: Record<string, Xml2jsNode>;
+  rootName = undefined;
   try {
     result = (await parser.parseString(text)) as unknown as Record<string, Xml2jsNode>;
   } catch (err) {
@@ -117,7 +134,7 @@ async function parseWith(parser: TreeParser, text: string, base: string | undefi
     throw new ParseError(message);
   }
   const root = Object.values(result)[0]!;
-  return toElement(root, new Map([['xml', XML_NS]]), base, undefined);
+  return { ...root, '#name': rootName ?? root['#name'] };
 }
 
 const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
@@ -161,24 +178,47 @@ export interface ParsedXml {
   bozo?: string;
 }
 
-/**
- * Parses XML without ever expanding a DOCTYPE's entities or fetching anything: strictly first, then
- * after repairs, then with the lenient (non-strict) parser.
- */
-export async function parseXml(text: string, base?: string): Promise<ParsedXml> {
+/** The absolute href of the rel="self" link of the feed (Atom) or of its channel (RSS). */
+function selfLink(root: XmlElement): string | undefined {
+  const channels = root.children.filter((c): c is XmlElement => typeof c !== 'string' && c.local === 'channel');
+  for (const parent of [root, ...channels]) {
+    for (const c of parent.children) {
+      if (typeof c === 'string' || c.local !== 'link' || c.attrs.rel?.trim().toLowerCase() !== 'self') continue;
+      const href = c.attrs.href?.trim();
+      if (href && /^https?:\/\//i.test(href)) return href;
+    }
+  }
+  return undefined;
+}
+
+/** Strictly first, then after repairs, then with the lenient (non-strict) parser. */
+async function readXml(text: string): Promise<{ node: Xml2jsNode; bozo?: string }> {
   try {
-    return { root: await parseWith(strictParser, text, base) };
+    return { node: await parseWith(strictParser, text) };
   } catch (first) {
     if (first instanceof NotAFeedError) throw first;
+    const bozo = (first as Error).message;
     const repaired = closeOpenElements(repairXml(text));
     try {
-      return { root: await parseWith(strictParser, repaired, base), bozo: (first as Error).message };
+      return { node: await parseWith(strictParser, repaired), bozo };
     } catch {
       try {
-        return { root: await parseWith(lenientParser, repaired, base), bozo: (first as Error).message };
+        return { node: await parseWith(lenientParser, repaired), bozo };
       } catch {
-        throw new ParseError(`ill-formed XML: ${(first as Error).message}`);
+        throw new ParseError(`ill-formed XML: ${bozo}`);
       }
     }
   }
+}
+
+/**
+ * Parses XML without ever expanding a DOCTYPE's entities or fetching anything. Relative URLs are
+ * resolved against `url`, the document's own; a document without one (a local file) is read as a
+ * reader that fetched it would, from its rel="self" link.
+ */
+export async function parseXml(text: string, url?: string): Promise<ParsedXml> {
+  const { node, bozo } = await readXml(text);
+  const root = buildTree(node, url);
+  const self = url ? undefined : selfLink(root);
+  return { root: self ? buildTree(node, self) : root, bozo };
 }

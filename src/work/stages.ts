@@ -44,10 +44,12 @@ export const STAGES = {
     const { entries, unchanged } = skipUnchanged(batch.todo, options);
     return { ...batch, todo: entries, unchanged: batch.unchanged + unchanged };
   },
-  /** normalize: entries as readers will see them; at most `limit` of them, the rest stay to do. */
+  /** normalize: entries as readers will see them; at most `limit` of them, the rest stay to do. Refused ones join the feed's. */
   normalize: (batch: Batch, options: NormalizeOptions & { limit?: number }): Batch => {
     const now = options.limit === undefined ? batch.todo : batch.todo.slice(0, options.limit);
-    return { ...batch, todo: batch.todo.slice(now.length), done: [...batch.done, ...normalizeEntries(now, options)] };
+    const { entries, refused } = normalizeEntries(now, options);
+    const feed = refused.length ? { ...batch.feed, refused: [...batch.feed.refused, ...refused] } : batch.feed;
+    return { ...batch, feed, todo: batch.todo.slice(now.length), done: [...batch.done, ...entries] };
   },
   /** dedupe: each normalized entry's fingerprint. */
   fingerprint: (batch: Batch): Batch => ({ ...batch, done: fingerprintEntries(batch.done) }),

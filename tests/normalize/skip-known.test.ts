@@ -17,7 +17,7 @@ describe('normalizeFeed with known raw hashes', () => {
     const known = Object.fromEntries(first.entries.map((e) => [e.identity, e.rawHash!]));
 
     const again = normalizeFeed(await parseFeed(Buffer.from(xml)), { now: new Date(), known });
-    expect(again).toEqual({ entries: [], unchanged: 2 });
+    expect(again).toEqual({ entries: [], refused: [], unchanged: 2 });
 
     const edited = normalizeFeed(await parseFeed(Buffer.from(xml.replace('The <b>second</b> story.', 'The edited story.'))), { now: new Date(), known });
     expect(edited.unchanged).toBe(1);

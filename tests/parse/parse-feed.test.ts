@@ -3,13 +3,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NotAFeedError, ParseError } from '../../src/errors.js';
-import { feedToJson } from '../../src/commands/parse-view.js';
+import { parseView } from '../../src/commands/parse-view.js';
 import { normalizeFeed } from '../../src/normalize/normalize-entry.js';
-import { parseFeed } from '../../src/parse/parse-feed.js';
+import { parseFeed, type FeedDocument } from '../../src/parse/parse-feed.js';
+import { readEntries } from '../../src/parse/read-entries.js';
 import { FIXTURES } from '../helpers.js';
 
 const bytes = (name: string) => readFileSync(join(FIXTURES, name));
-const parse = async (name: string, doc = {}) => feedToJson(await parseFeed(bytes(`quirks/${name}`), doc));
+const parse = async (name: string, doc = {}) => parseView(await parseFeed(bytes(`quirks/${name}`), doc));
+/** What the store gets: the entries normalized as a refresh normalizes them. */
+const normalized = async (name: string, doc: FeedDocument = {}) => normalizeFeed(await parseFeed(bytes(`quirks/${name}`), doc), { now: new Date('2024-06-01T00:00:00Z') }).entries;
 
 describe('formats and fields', () => {
   it('Atom xml:base at feed, entry and element level', async () => {
@@ -79,13 +82,112 @@ describe('formats and fields', () => {
     expect(v10.entries[0]).toMatchObject({ content: 'Only text', author: 'Feed Author', published: '2024-01-18T11:08:24.000Z' });
   });
 
-  it('RSS titles with markup are HTML; plain ones are text', async () => {
-    const out = await parse('html-title.xml');
-    // Kept as written: "AT&T" is valid HTML text.
-    expect(out.feed.title).toBe('AT&T &amp; friends');
-    expect(out.entries[0]!.title).toBe('<b>Bold</b> news');
-    const [entry] = normalizeFeed(await parseFeed(bytes('quirks/html-title.xml')), { now: new Date() }).entries;
-    expect(entry!.title).toBe('Bold news');
+});
+
+describe('namespaces, not prefixes', () => {
+  it('an Atom feed whose elements all carry a prefix is Atom', async () => {
+    const out = await parse('atom-prefixed.xml');
+    expect(out).toMatchObject({ format: 'atom', version: '1.0', feed: { title: 'Prefixed Atom', link: 'https://prefixed.example.com/' } });
+    expect(out.entries.map((e) => [e.id, e.title, e.link, e.author])).toEqual([
+      ['urn:uuid:7a3d0c52-prefixed-1', 'First prefixed entry', 'https://prefixed.example.com/1', 'Pat Prefix'],
+      ['urn:uuid:7a3d0c52-prefixed-2', 'Second prefixed entry', 'https://prefixed.example.com/2', null],
+    ]);
+    expect(out.entries[0]!.content).toBe('<p>Hello <em>there</em></p>');
+  });
+
+  it('an RSS 1.0 document with RDF and RSS under prefixes of their own is RDF', async () => {
+    const out = await parse('rdf-prefixed.xml');
+    expect(out).toMatchObject({ format: 'rdf', version: '1.0', feed: { title: 'Prefixed RDF', link: 'https://rdf.example.net/' } });
+    expect(out.entries).toMatchObject([{ id: 'https://rdf.example.net/notes/1', title: 'A prefixed item', published: '2024-03-05T12:00:00.000Z' }]);
+  });
+});
+
+describe('relative links without xml:base', () => {
+  it('a file is read against its rel="self" link, as the reader who fetched it would', async () => {
+    const out = await parse('atom-relative-links.xml');
+    expect(out.feed.link).toBe('https://relative.example.org/');
+    expect(out.entries[0]!.link).toBe('https://relative.example.org/journal/2024/river-walk.html');
+    expect(out.entries[0]!.content).toBe('<p><img src="https://relative.example.org/media/river.jpg" alt="river" /> <a href="https://relative.example.org/journal/notes.html" rel="noopener noreferrer">notes</a></p>');
+  });
+
+  it('a fetched document is read against the URL it came from, whatever its self link says', async () => {
+    const out = await parse('atom-relative-links.xml', { url: 'https://mirror.example.net/copy/feed.atom' });
+    expect(out.entries[0]!.link).toBe('https://mirror.example.net/copy/2024/river-walk.html');
+  });
+
+  it('JSON Feed: its feed_url', async () => {
+    const out = await parse('jsonfeed-relative.json');
+    expect(out.feed.link).toBe('https://json.example.org/');
+    expect(out.entries[0]).toMatchObject({
+      link: 'https://json.example.org/posts/j1',
+      content: '<p><a href="https://json.example.org/about" rel="noopener noreferrer">about</a></p>',
+      enclosures: [{ url: 'https://json.example.org/feeds/media/j1.ogg' }],
+    });
+  });
+
+  it('RSS: the channel\'s atom:link rel="self", for links, descriptions and enclosures', async () => {
+    const out = await parse('rss-relative-links.xml');
+    expect(out.feed.link).toBe('https://news.example.com/');
+    expect(out.entries[0]).toMatchObject({
+      link: 'https://news.example.com/stories/council.html',
+      summary: '<a href="https://news.example.com/agenda.pdf" rel="noopener noreferrer">Agenda</a>',
+      enclosures: [{ url: 'https://news.example.com/rss/audio/council.mp3', type: 'audio/mpeg', length: '1200' }],
+    });
+  });
+});
+
+describe('authors', () => {
+  it('Atom: an entry without one takes its source\'s, else the feed\'s (RFC 4287 §4.2.1); dc:creator and itunes:author count as its own', async () => {
+    const out = await parse('atom-inherited-author.xml');
+    expect(out.entries.map((e) => e.author)).toEqual(['Entry Writer', 'Feed Owner', 'Source Author', 'Dee Creator', 'Ivy Host']);
+  });
+
+  it('RSS: itunes:author, media:credit and dc:creator, else the channel\'s managingEditor', async () => {
+    const out = await parse('rss-extension-authors.xml');
+    expect(out.entries.map((e) => e.author)).toEqual(['Jo Reporter', 'Ivy Host', 'Max Media', 'Dee Creator', 'The Desk']);
+  });
+});
+
+describe('RSS titles are plain text', () => {
+  it('escaped markup shows as written; entity references escaped twice are read once', async () => {
+    const out = await parse('rss-escaped-markup-title.xml');
+    expect(out.feed.title).toBe('Escaped <markup> & friends');
+    const [xss, bold] = await normalized('rss-escaped-markup-title.xml');
+    expect(xss!.title).toBe('<script>alert(1)</script> Title');
+    expect(bold!.title).toBe('<b>Bold</b> claims');
+  });
+
+  it('"]]>" in a title and in CDATA stays "]]>"', async () => {
+    const out = await parse('rss-escaped-markup-title.xml');
+    expect(out.entries[2]).toMatchObject({ title: 'a]]>b', summary: '<p>x]]&gt;y</p>' });
+    expect((await normalized('rss-escaped-markup-title.xml'))[2]).toMatchObject({ title: 'a]]>b', summary: 'x]]>y' });
+  });
+});
+
+describe('one bad entry never loses its feed', () => {
+  const deepFeed = (depth: number) =>
+    Buffer.from(`<feed xmlns="http://www.w3.org/2005/Atom"><title>Deep</title>
+      <entry><id>1</id><title>before</title></entry>
+      <entry><id>2</id><title>deep</title><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">${'<b>'.repeat(depth)}core${'</b>'.repeat(depth)}</div></content></entry>
+      <entry><id>3</id><title>after</title></entry></feed>`);
+
+  it('100,000 nested XHTML elements cost no stack: the entry is read, and its siblings too', async () => {
+    const started = performance.now();
+    const feed = await parseFeed(deepFeed(100_000));
+    expect(performance.now() - started).toBeLessThan(5000); // about half a second; generous for a loaded machine
+    expect(feed.entries.map((e) => e.title?.value)).toEqual(['before', 'deep', 'after']);
+    expect(feed.entries[1]!.content!.value).toBe(`${'<b>'.repeat(100_000)}core${'</b>'.repeat(100_000)}`);
+    expect(feed.refused).toEqual([]);
+  });
+
+  it('an entry that cannot be read is refused with its place, the others kept', () => {
+    const refused: { file: string; reason: string }[] = [];
+    const read = (title: string) => {
+      if (title === 'bad') throw new Error('unreadable');
+      return { title: { type: 'text' as const, value: title }, tags: [], enclosures: [] };
+    };
+    expect(readEntries(['one', 'bad', 'three'], read, refused).map((e) => e.title?.value)).toEqual(['one', 'three']);
+    expect(refused).toEqual([{ file: 'entry 2', reason: 'unreadable' }]);
   });
 });
 
@@ -138,15 +240,26 @@ describe('decoding', () => {
     ['utf-16be-bom.xml', 'UTF-16 ✓ Ünïcödé'],
     ['utf-16be-nobom.xml', 'UTF-16 ✓ Ünïcödé'],
     ['utf-8-bom.xml', 'BOM ✓'],
-    ['invalid-utf8.xml', 'bad \uFFFD\uFFFD byte'],
   ])('%s', async (name, title) => {
-    expect(feedToJson(await parseFeed(bytes(`encodings/${name}`))).feed.title).toBe(title);
+    expect(parseView(await parseFeed(bytes(`encodings/${name}`))).feed.title).toBe(title);
+  });
+
+  it('bytes that are not UTF-8, with no encoding declared anywhere, are windows-1252, with a warning', async () => {
+    const feed = await parseFeed(bytes('quirks/latin1-undeclared.xml'));
+    expect(feed.title?.value).toBe('Café “Crème” € 5');
+    expect(feed.entries[0]!.title?.value).toBe('Déjà vu');
+    expect(feed.warnings).toContain('no encoding declared and the bytes are not UTF-8: read as windows-1252');
+  });
+
+  it('bytes that are not what a declared UTF-8 says become U+FFFD', async () => {
+    const feed = await parseFeed(bytes('encodings/invalid-utf8.xml'), { contentType: 'application/rss+xml; charset=utf-8' });
+    expect(feed.title?.value).toBe('bad \uFFFD\uFFFD byte');
   });
 
   it('the Content-Type charset beats the declaration; a BOM beats both', async () => {
     const cp1251 = bytes('encodings/windows-1251.xml');
     const relabeled = Buffer.from(cp1251.toString('latin1').replace('windows-1251', 'utf-8'), 'latin1');
-    expect(feedToJson(await parseFeed(relabeled, { contentType: 'text/xml; charset=windows-1251' })).feed.title).toBe('Привет, мир');
-    expect(feedToJson(await parseFeed(bytes('encodings/utf-8-bom.xml'), { contentType: 'text/xml; charset=koi8-r' })).feed.title).toBe('BOM ✓');
+    expect(parseView(await parseFeed(relabeled, { contentType: 'text/xml; charset=windows-1251' })).feed.title).toBe('Привет, мир');
+    expect(parseView(await parseFeed(bytes('encodings/utf-8-bom.xml'), { contentType: 'text/xml; charset=koi8-r' })).feed.title).toBe('BOM ✓');
   });
 });
