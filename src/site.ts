@@ -7,6 +7,7 @@ import type { Article } from './model.js';
 import type { FeedSpec } from './publish/feeds.js';
 import { FEED_FORMATS } from './publish/feeds.js';
 import { articleFile, feedFile, indexFile, listFile, opmlFile, parseSitePath, siteSpec, sourceSpec, sourceTitle, tagSpec, type SiteFile, type SitePath } from './publish/site.js';
+import { isPublishedTag } from './publish/urls.js';
 import type { Store } from './store/store.js';
 
 export interface SiteContext {
@@ -18,7 +19,8 @@ export interface SiteContext {
 /** Every feed Tidings publishes, site first, then tags by size, then sources in configuration order. */
 export async function allSpecs(ctx: SiteContext): Promise<FeedSpec[]> {
   const { config, store } = ctx;
-  return [siteSpec(config), ...(await store.tagCounts()).map((t) => tagSpec(config, t)), ...config.sources.map((s) => sourceSpec(config, s))];
+  const tags = (await store.tagCounts()).filter(isPublishedTag);
+  return [siteSpec(config), ...tags.map((t) => tagSpec(config, t)), ...config.sources.map((s) => sourceSpec(config, s))];
 }
 
 /** A feed's (or its page's) spec and articles; undefined for a tag or source that does not exist. */
@@ -28,7 +30,8 @@ async function listAt(ctx: SiteContext, target: Extract<SitePath, { kind: 'feed'
   if (target.list === 'all') return { spec: siteSpec(config), articles: await store.articles({ limit, stories: true }) };
   if (target.list === 'tags') {
     const tag = await store.tag(target.key);
-    return tag && { spec: tagSpec(config, tag), articles: await store.articles({ tag: tag.slug, limit, stories: true }) };
+    if (!tag || !isPublishedTag(tag)) return undefined;
+    return { spec: tagSpec(config, tag), articles: await store.articles({ tag: tag.slug, limit, stories: true }) };
   }
   const source = config.sources.find((s) => s.name === target.key);
   return source && { spec: sourceSpec(config, source), articles: await store.articles({ source: source.name, limit }) };
@@ -69,6 +72,9 @@ export async function renderPath(ctx: SiteContext, path: string, limit = ctx.con
 /** Every path of the site, for `tidings build`: the feeds, their pages and each article they show. */
 export async function sitePaths(ctx: SiteContext): Promise<string[]> {
   const paths = ['index.html', 'subscriptions.opml'];
+  for (const tag of (await ctx.store.tagCounts()).filter((t) => !isPublishedTag(t))) {
+    ctx.log.warn({ tag: tag.slug }, `tag ${JSON.stringify(tag.slug)}: no file or URL can carry this slug, so it gets no feeds or page`);
+  }
   const articles = new Set<string>();
   for (const spec of await allSpecs(ctx)) {
     for (const format of FEED_FORMATS) paths.push(`${spec.path}.${format}`);

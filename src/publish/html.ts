@@ -1,7 +1,12 @@
 // HTML pages: the index of every feed, tag and source pages, article pages. Everything printed is escaped.
+import { escapeHtml } from '../lib/text.js';
+import { safeText } from '../lib/xml-chars.js';
 import type { Article } from '../model.js';
-import { escapeHtml as e } from '../lib/text.js';
-import { FEED_FORMATS, articleUrl, type FeedSpec, type SiteInfo } from './feeds.js';
+import { FEED_FORMATS, type FeedSpec, type SiteInfo } from './feeds.js';
+import { displayTitle } from './item.js';
+import { absoluteLinks, articleUrl, isPublishedTag, siteUrl, webUrl } from './urls.js';
+
+const e = (text: string) => escapeHtml(safeText(text));
 
 export interface Listing {
   spec: FeedSpec;
@@ -44,17 +49,17 @@ ${body}
 
 export function autodiscovery(spec: FeedSpec, site: SiteInfo): string {
   return FEED_FORMATS.map(
-    (f) => `<link rel="alternate" type="${FORMAT_TYPES[f]}" title="${e(spec.title)} (${FORMAT_NAMES[f]})" href="${e(`${site.baseUrl}/${spec.path}.${f}`)}">\n`,
+    (f) => `<link rel="alternate" type="${FORMAT_TYPES[f]}" title="${e(spec.title)} (${FORMAT_NAMES[f]})" href="${e(siteUrl(site, `${spec.path}.${f}`))}">\n`,
   ).join('');
 }
 
 function feedLinks(spec: FeedSpec, site: SiteInfo): string {
-  return FEED_FORMATS.map((f) => `<a href="${e(`${site.baseUrl}/${spec.path}.${f}`)}">${FORMAT_NAMES[f]}</a>`).join(' ');
+  return FEED_FORMATS.map((f) => `<a href="${e(siteUrl(site, `${spec.path}.${f}`))}">${FORMAT_NAMES[f]}</a>`).join(' ');
 }
 
 function listing(item: Listing, site: SiteInfo, label: string): string {
   const status = item.status ? ` <span class="meta">${e(item.status)}</span>` : '';
-  return `<li><a href="${e(`${site.baseUrl}/${item.spec.page}`)}">${e(label)}</a> <span class="meta">(${item.count})</span>${status} <span class="links">${feedLinks(item.spec, site)}</span></li>`;
+  return `<li><a href="${e(siteUrl(site, item.spec.page))}">${e(label)}</a> <span class="meta">(${item.count})</span>${status} <span class="links">${feedLinks(item.spec, site)}</span></li>`;
 }
 
 export function renderIndex(page: IndexPage, site: SiteInfo): string {
@@ -71,17 +76,20 @@ ${page.tags.map((t) => listing(t, site, label(t))).join('\n')}
 <ul class="feeds">
 ${page.sources.map((s) => listing(s, site, label(s))).join('\n')}
 </ul>
-<p class="meta"><a href="${e(`${site.baseUrl}/subscriptions.opml`)}">OPML of every feed</a></p>`;
+<p class="meta"><a href="${e(siteUrl(site, 'subscriptions.opml'))}">OPML of every feed</a></p>`;
   return layout(page.title, site, autodiscovery(page.site.spec, site), body);
 }
 
 function articleItem(article: Article, site: SiteInfo): string {
-  return `<li><a href="${e(articleUrl(site, article.id))}">${e(article.title)}</a> <span class="meta">${e(article.published.toISOString().slice(0, 10))}</span></li>`;
+  return `<li><a href="${e(articleUrl(site, article.id))}">${e(displayTitle(article))}</a> <span class="meta">${e(isoTime(article.published).slice(0, 10))}</span></li>`;
 }
 
+/** A stored date that is not one shows as nothing rather than stopping the page. */
+const isoTime = (date: Date) => (Number.isNaN(date.getTime()) ? '' : date.toISOString());
+
 /** A tag's or a source's page: its latest articles. */
-export function renderListPage(spec: FeedSpec, articles: Article[], site: SiteInfo, siteTitle: string): string {
-  const body = `<p><a href="${e(`${site.baseUrl}/`)}">${e(siteTitle)}</a></p>
+export function renderListPage(spec: FeedSpec, articles: Article[], site: SiteInfo): string {
+  const body = `<p><a href="${e(siteUrl(site, ''))}">${e(site.title)}</a></p>
 <h1>${e(spec.title)}</h1>
 <p class="links">${feedLinks(spec, site)}</p>
 <ul>
@@ -96,25 +104,31 @@ export interface Carrier {
   link?: string;
 }
 
-/** One article. Its content was sanitized when it was stored. */
-export function renderArticlePage(article: Article, carriers: Carrier[], site: SiteInfo, siteTitle: string): string {
+/** One article. Its content was sanitized when it was stored; its relative links are made absolute against the original. */
+export function renderArticlePage(article: Article, carriers: Carrier[], site: SiteInfo): string {
+  const title = displayTitle(article);
+  const original = webUrl(article.link);
   const tags = article.tags
-    .map((t) => `<a href="${e(`${site.baseUrl}/tags/${encodeURIComponent(t.slug)}`)}">${e(t.label)}</a>`)
+    .map((t) => (isPublishedTag(t) ? `<a href="${e(siteUrl(site, `tags/${t.slug}`))}">${e(t.label)}</a>` : e(t.label)))
     .join(', ');
   const sources = carriers
-    .map((c) => `<li><a href="${e(`${site.baseUrl}/sources/${encodeURIComponent(c.source)}`)}">${e(c.title)}</a>${c.link ? ` · <a href="${e(c.link)}">original</a>` : ''}</li>`)
+    .map((c) => {
+      const link = webUrl(c.link);
+      return `<li><a href="${e(siteUrl(site, `sources/${c.source}`))}">${e(c.title)}</a>${link ? ` · <a href="${e(link)}">original</a>` : ''}</li>`;
+    })
     .join('\n');
-  const body = `<p><a href="${e(`${site.baseUrl}/`)}">${e(siteTitle)}</a></p>
+  const published = isoTime(article.published);
+  const body = `<p><a href="${e(siteUrl(site, ''))}">${e(site.title)}</a></p>
 <article>
-<h1>${e(article.title)}</h1>
-<p class="meta"><time datetime="${article.published.toISOString()}">${e(article.published.toISOString().replace('T', ' ').slice(0, 16))} UTC</time>${article.author ? ` · ${e(article.author)}` : ''}</p>
-${article.content}
+<h1>${e(title)}</h1>
+<p class="meta"><time datetime="${published}">${e(published.replace('T', ' ').slice(0, 16))} UTC</time>${article.author ? ` · ${e(article.author)}` : ''}</p>
+${safeText(absoluteLinks(article.content, original ?? articleUrl(site, article.id)))}
 </article>
 ${tags ? `<p class="meta">Tags: ${tags}</p>` : ''}
 <h2>Sources</h2>
 <ul>
 ${sources}
 </ul>
-${article.link ? `<p><a href="${e(article.link)}">Read the original</a></p>` : ''}`;
-  return layout(article.title, site, '', body);
+${original ? `<p><a href="${e(original)}">Read the original</a></p>` : ''}`;
+  return layout(title, site, '', body);
 }

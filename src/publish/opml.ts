@@ -1,6 +1,7 @@
 // OPML 2.0 subscription lists: every feed Tidings publishes, or the sources it reads.
-import { escapeHtml as e } from '../lib/text.js';
 import type { FeedSpec, SiteInfo } from './feeds.js';
+import { siteUrl } from './urls.js';
+import { element, xmlText } from './xml-safe.js';
 
 export interface Outline {
   title: string;
@@ -11,13 +12,12 @@ export interface Outline {
 
 export function renderOpml(title: string, outlines: readonly Outline[]): string {
   const lines = outlines.map(
-    (o) =>
-      `    <outline type="rss" text="${e(o.title)}" title="${e(o.title)}" xmlUrl="${e(o.xmlUrl)}"${o.htmlUrl ? ` htmlUrl="${e(o.htmlUrl)}"` : ''}${o.categories?.length ? ` category="${e(o.categories.join(','))}"` : ''}/>`,
+    (o) => `    ${element('outline', { type: 'rss', text: o.title, title: o.title, xmlUrl: o.xmlUrl, htmlUrl: o.htmlUrl, category: o.categories?.length ? o.categories.join(',') : undefined })}`,
   );
   return `<?xml version="1.0" encoding="utf-8"?>
 <opml version="2.0">
   <head>
-    <title>${e(title)}</title>
+    <title>${xmlText(title)}</title>
   </head>
   <body>
 ${lines.join('\n')}
@@ -28,5 +28,5 @@ ${lines.join('\n')}
 
 /** The outlines of published feeds: each one's RSS feed and its page. */
 export function feedOutlines(specs: readonly FeedSpec[], site: SiteInfo): Outline[] {
-  return specs.map((s) => ({ title: s.title, xmlUrl: `${site.baseUrl}/${s.path}.rss`, htmlUrl: `${site.baseUrl}/${s.page}` }));
+  return specs.map((s) => ({ title: s.title, xmlUrl: siteUrl(site, `${s.path}.rss`), htmlUrl: siteUrl(site, s.page) }));
 }

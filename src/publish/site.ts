@@ -6,6 +6,7 @@ import type { Article, FetchState, Tag } from '../model.js';
 import { CONTENT_TYPES, FEED_FORMATS, renderFeed, type FeedFormat, type FeedSpec, type SiteInfo } from './feeds.js';
 import { renderArticlePage, renderIndex, renderListPage, type Carrier, type Listing } from './html.js';
 import { feedOutlines, renderOpml } from './opml.js';
+import { isPublishedTag } from './urls.js';
 
 export interface SiteFile {
   type: string;
@@ -15,7 +16,7 @@ export interface SiteFile {
 }
 
 export function siteInfo(config: Config): SiteInfo {
-  return { baseUrl: config.site.baseUrl, language: config.site.language, hubs: config.websub?.hubs };
+  return { baseUrl: config.site.baseUrl, title: config.site.title, language: config.site.language, hubs: config.websub?.hubs };
 }
 
 export function sourceTitle(source: Source): string {
@@ -26,7 +27,7 @@ export const siteSpec = (config: Config): FeedSpec => ({ path: 'all', page: '', 
 
 export const tagSpec = (config: Config, tag: Tag): FeedSpec => ({
   path: `tags/${tag.slug}`,
-  page: `tags/${encodeURIComponent(tag.slug)}`,
+  page: `tags/${tag.slug}`,
   title: `${config.site.title} · ${tag.label}`,
   description: `Articles tagged ${tag.label}`,
 });
@@ -66,18 +67,18 @@ export function parseSitePath(path: string): SitePath | undefined {
   return { kind: format === 'html' ? 'page' : 'feed', list, key, format };
 }
 
-const newest = (articles: Article[]) => new Date(articles.reduce((max, a) => Math.max(max, a.updated.getTime()), 0));
+const newest = (articles: Article[]) => new Date(articles.reduce((max, a) => Math.max(max, a.updated.getTime() || 0), 0));
 
 export function feedFile(format: FeedFormat, spec: FeedSpec, articles: Article[], config: Config, log: Logger): SiteFile {
   return { type: CONTENT_TYPES[format], body: renderFeed(format, spec, articles, siteInfo(config), log), modified: newest(articles) };
 }
 
 export function listFile(spec: FeedSpec, articles: Article[], config: Config): SiteFile {
-  return { type: CONTENT_TYPES.html, body: renderListPage(spec, articles, siteInfo(config), config.site.title), modified: newest(articles) };
+  return { type: CONTENT_TYPES.html, body: renderListPage(spec, articles, siteInfo(config)), modified: newest(articles) };
 }
 
 export function articleFile(article: Article, carriers: Carrier[], config: Config): SiteFile {
-  return { type: CONTENT_TYPES.html, body: renderArticlePage(article, carriers, siteInfo(config), config.site.title), modified: article.updated };
+  return { type: CONTENT_TYPES.html, body: renderArticlePage(article, carriers, siteInfo(config)), modified: article.updated };
 }
 
 export interface IndexFacts {
@@ -89,7 +90,7 @@ export interface IndexFacts {
 
 export function indexFile(facts: IndexFacts, config: Config): SiteFile {
   const states = new Map(facts.states.map((s) => [s.name, s]));
-  const tags: Listing[] = facts.tags.map((t) => ({ spec: tagSpec(config, t), count: t.count }));
+  const tags: Listing[] = facts.tags.filter(isPublishedTag).map((t) => ({ spec: tagSpec(config, t), count: t.count }));
   const sources: Listing[] = config.sources.map((s) => ({ spec: sourceSpec(config, s), count: states.get(s.name)?.articles ?? 0, status: sourceStatus(states.get(s.name)) }));
   const site: Listing = { spec: siteSpec(config), count: facts.articleCount };
   return {
