@@ -17,11 +17,11 @@ export async function importCommand(session: Session, { file, check }: { file: s
   } catch (err) {
     throw new InputError(`${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? errorMessage(err)})`);
   }
-  const subscriptions = await parseOpml(text, file);
+  const { subscriptions, ignored } = await parseOpml(text, file);
   const known = new Set(config.sources.flatMap((s) => (s.type === 'feed' ? [s.url] : [])));
   const taken = new Set(config.sources.map((s) => s.name));
   const added: Record<string, unknown>[] = [];
-  const skipped: string[] = [];
+  const skipped: string[] = [...ignored];
   for (const sub of subscriptions) {
     let url: string;
     try {
@@ -54,7 +54,7 @@ export async function importCommand(session: Session, { file, check }: { file: s
     added.splice(0, added.length, ...added.filter((a) => !failed.has(a)));
   }
   if (added.length) addSources(config.file, added);
-  session.print(`${file}: ${plural(subscriptions.length, 'feed')}; added ${added.length}, skipped ${skipped.length}${check ? '' : ' (not fetched: --check fetches each first)'}`);
+  session.print(`${file}: ${plural(subscriptions.length, 'feed')}${ignored.length ? ` and ${plural(ignored.length, 'outline')} without one` : ''}; added ${added.length}, skipped ${skipped.length}${check ? '' : ' (not fetched: --check fetches each first)'}`);
   for (const a of added) session.print(`  added ${a.name}: ${a.url}${(a.tags as string[] | undefined)?.length ? ` [${(a.tags as string[]).join(', ')}]` : ''}`);
   for (const s of skipped) session.print(`  skipped ${s}`);
   if (added.length) await tellDaemon(session);

@@ -1,5 +1,6 @@
 // A feed at a URL or in a file, fetched with the configuration's limits and parsed by the workers:
 // the same fetch and parse stages a refresh runs, for the commands that look at a feed first.
+import { FetchError } from '../errors.js';
 import { documentOf, fetchDepsOf, fetchFeed } from '../ingest/fetch.js';
 import type { RawFeed } from '../parse/types.js';
 import { transferable } from '../work/pool.js';
@@ -16,5 +17,7 @@ export async function fetchAndParse(session: Session, url: string, options: { al
   const deps = fetchDepsOf(session.configOrDefaults());
   if (options.allowPrivateNetworks) deps.limits = { ...deps.limits, allowPrivateNetworks: true };
   const response = await fetchFeed({ url }, deps);
-  return parseDocument(session, response.body!, documentOf(response));
+  // Nothing was asked conditionally, so a 304 has no document to show.
+  if (!response.body) throw new FetchError(`fetch: HTTP ${response.status} from ${response.url} with no feed (Not Modified, to a request that named no version)`, { status: response.status });
+  return parseDocument(session, response.body, documentOf(response));
 }

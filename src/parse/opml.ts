@@ -25,7 +25,13 @@ function categories(value: string | undefined): string[] {
   return (value ?? '').split(/[,/]/).map((c) => c.trim()).filter(Boolean);
 }
 
-export async function parseOpml(text: string, file: string): Promise<Subscription[]> {
+export interface Opml {
+  subscriptions: Subscription[];
+  /** Outlines that are neither a feed nor a folder, each in words ("outline "Blog": no xmlUrl"). */
+  ignored: string[];
+}
+
+export async function parseOpml(text: string, file: string): Promise<Opml> {
   let doc: { opml?: { body?: { outline?: Outline[] }[] } };
   try {
     doc = await new Parser({ strict: true, explicitArray: true }).parseStringPromise(text);
@@ -36,16 +42,21 @@ export async function parseOpml(text: string, file: string): Promise<Subscriptio
   const body = doc?.opml?.body?.[0];
   if (!body) throw new InputError(`${file}: not OPML: no <opml><body> element`);
   const out: Subscription[] = [];
+  const ignored: string[] = [];
   const walk = (outlines: Outline[] | undefined, folders: string[]) => {
     for (const o of outlines ?? []) {
       const title = attr(o, 'title') ?? attr(o, 'text') ?? '';
       const xmlUrl = attr(o, 'xmlUrl');
       const tags = [...folders, ...categories(attr(o, 'category'))];
       if (xmlUrl) out.push({ title: title || xmlUrl, xmlUrl, htmlUrl: attr(o, 'htmlUrl'), tags: [...new Set(tags)] });
+      else if (!o.outline?.length) {
+        const named = title || attr(o, 'url') || attr(o, 'htmlUrl');
+        ignored.push(`${named ? `outline ${JSON.stringify(named)}` : 'an outline'}: no xmlUrl, so no feed to add`);
+      }
       // An outline without a feed URL is a folder: its title tags everything inside it.
       walk(o.outline, xmlUrl || !title ? folders : [...folders, title]);
     }
   };
   walk(body.outline, []);
-  return out;
+  return { subscriptions: out, ignored };
 }

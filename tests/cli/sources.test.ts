@@ -84,6 +84,23 @@ it('lists the HTTP status and the next fetch of each feed, and speaks in the sin
   expect((await cli('sources', 'remove', 'one', '--purge')).out).toContain('purged 1 article of one\n');
 });
 
+it('import names each outline it cannot add: one without an xmlUrl is no feed, nor a folder', async () => {
+  writeTree(dir, {
+    'subs.opml': `<opml version="2.0"><body>
+      <outline text="One" xmlUrl="${server.origin}/one.xml"/>
+      <outline text="A link" type="link" url="https://example.org/page"/>
+      <outline/>
+      <outline text="Folder"><outline text="Inside" xmlUrl="${server.origin}/unicode.xml"/></outline>
+    </body></opml>`,
+  });
+  const run = await cli('import', join(dir, 'subs.opml'));
+  expect(run.code).toBe(0);
+  expect(run.out).toContain('2 feeds and 2 outlines without one; added 2, skipped 2');
+  expect(run.out).toContain('  skipped outline "A link": no xmlUrl, so no feed to add\n');
+  expect(run.out).toContain('  skipped an outline: no xmlUrl, so no feed to add\n');
+  expect(configText()).toContain('tags:\n      - Folder');
+});
+
 it("doctor's fix for a bad configuration points where the keys are documented", async () => {
   writeTree(dir, { 'tidings.yaml': 'sites: {}\n' });
   const run = await cli('doctor');

@@ -1,7 +1,10 @@
 // `tidings parse`: what a document is, and what the store will get from it.
+import { truncateSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES, runCli, tempDir } from '../helpers.js';
+import { FIXTURES, runCli, tempDir, writeTree } from '../helpers.js';
 
 /** `tidings parse --json` on fixtures, without a configuration: one record per input. */
 async function parseJson(...files: string[]) {
@@ -40,5 +43,31 @@ describe('tidings parse', () => {
     });
     const [authors] = await parseJson('quirks/atom-inherited-author.xml');
     expect(authors.articles.map((a: { author?: string }) => a.author)).toEqual(['Entry Writer', 'Feed Owner', 'Source Author', 'Dee Creator', 'Ivy Host']);
+  });
+});
+
+describe('tidings parse refuses what it cannot show, in one line', () => {
+  it('a 304 answer to a plain request', async () => {
+    const server = createServer((_req, res) => res.writeHead(304).end());
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/feed.xml`;
+    try {
+      const run = await runCli(['--config', join(tempDir(), 'none.yaml'), 'parse', '--allow-private-networks', url]);
+      expect(run.code).toBe(1);
+      expect(run.err.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^error: ${url}: fetch: HTTP 304 .*no feed`))]);
+    } finally {
+      server.close();
+    }
+  });
+
+  it.each([['parse'], ['sources add']])('%s: a 1 GB file, by its size, before reading it', async (command) => {
+    const dir = tempDir();
+    const big = join(dir, 'big.xml');
+    writeFileSync(big, '');
+    truncateSync(big, 1024 ** 3); // sparse: nothing is written
+    writeTree(dir, { 'tidings.yaml': 'sources: []\n' });
+    const run = await runCli(['--config', join(dir, 'tidings.yaml'), ...command.split(' '), big]);
+    expect(run.code).toBe(1);
+    expect(run.err.trim()).toMatch(/big\.xml: larger than the \d+ byte limit$/);
   });
 });
