@@ -16,7 +16,7 @@ import { MAX_SEED_BYTES } from './parse/seed.js';
 import { VERSION } from './version.js';
 import type { Store, SuccessRecord } from './store/store.js';
 import { transferable, type Work } from './work/pool.js';
-import { stage, type Batch, type FeedMeta } from './work/stages.js';
+import { stage, WHOLE_DOCUMENT, type Batch, type FeedMeta } from './work/stages.js';
 
 export interface RefreshDeps {
   config: Config;
@@ -43,8 +43,8 @@ const STORE_CHUNK = 200;
 /** What reading or fetching a source gave: something to parse, or the reason there is nothing. */
 type Input =
   | { kind: 'seeds'; dir: string; stampKey: string }
-  | { kind: 'file'; path: string; doc: FeedDocument }
-  | { kind: 'document'; bytes: Uint8Array; doc: FeedDocument; success: SuccessRecord }
+  | { kind: 'file'; path: string; doc: FeedDocument; stampKey: string }
+  | { kind: 'document'; bytes: Uint8Array; doc: FeedDocument; success: SuccessRecord; stampKey: string }
   | { kind: 'not modified'; success: SuccessRecord }
   | { kind: 'skipped'; reason: string };
 
@@ -110,7 +110,7 @@ async function fetchRemote(source: FeedSource, deps: RefreshDeps, now: Date): Pr
     cacheUntil: cacheUntil(response.headers, now),
   };
   if (response.status === 304) return { kind: 'not modified', success };
-  return { kind: 'document', bytes: response.body!, doc: { ...documentOf(response), timezone: source.timezone }, success };
+  return { kind: 'document', bytes: response.body!, doc: { ...documentOf(response), timezone: source.timezone }, success, stampKey: stampKey(source, deps) };
 }
 
 /**
@@ -119,7 +119,7 @@ async function fetchRemote(source: FeedSource, deps: RefreshDeps, now: Date): Pr
  */
 function readSource(source: Source, deps: RefreshDeps, now: Date): Promise<Input> {
   if (source.type === 'seeds') return Promise.resolve({ kind: 'seeds', dir: sourcePath(deps.config, source.path), stampKey: stampKey(source, deps) });
-  if (source.type === 'file') return Promise.resolve({ kind: 'file', path: sourcePath(deps.config, source.path), doc: { timezone: source.timezone } });
+  if (source.type === 'file') return Promise.resolve({ kind: 'file', path: sourcePath(deps.config, source.path), doc: { timezone: source.timezone }, stampKey: stampKey(source, deps) });
   return fetchRemote(source, deps, now);
 }
 
@@ -135,16 +135,16 @@ function normalizeOptions(source: Source, deps: RefreshDeps, now: Date): Normali
  * of the others (a small feed is done in one job).
  */
 async function parse(input: Extract<Input, { kind: 'seeds' | 'file' | 'document' }>, source: Source, deps: RefreshDeps, options: NormalizeOptions): Promise<Batch> {
-  const known = await deps.store.rawHashes(source.name);
+  const [known, stamps] = await Promise.all([deps.store.rawHashes(source.name), deps.store.documentStamps(source.name, input.stampKey)]);
   const then = [stage('identify', options), stage('skipUnchanged', { ...options, known }), stage('normalize', { ...options, limit: BATCH }), stage('fingerprint')];
   if (input.kind === 'seeds') {
     const seeds = { timezone: source.timezone, titleFrom: source.type === 'seeds' ? source.titleFrom : 'hashtags' } as const;
-    const stamps = await deps.store.documentStamps(source.name, input.stampKey);
     return deps.work.run([stage('readSeeds'), stage('parseSeeds', seeds), ...then], { dir: input.dir, maxBytes: MAX_SEED_BYTES, known: stamps });
   }
+  const last = stamps[WHOLE_DOCUMENT]?.hash;
   try {
-    if (input.kind === 'file') return await deps.work.run([stage('readFeedFile'), stage('parseFeed'), ...then], { path: input.path, maxBytes: deps.config.fetch.maxBodySize, doc: input.doc });
-    return await deps.work.run([stage('parseFeed'), ...then], { bytes: input.bytes, doc: input.doc }, transferable(input.bytes));
+    if (input.kind === 'file') return await deps.work.run([stage('readFeedFile'), stage('parseFeed'), ...then], { path: input.path, maxBytes: deps.config.fetch.maxBodySize, doc: input.doc, known: last });
+    return await deps.work.run([stage('parseFeed'), ...then], { bytes: input.bytes, doc: input.doc, known: last }, transferable(input.bytes));
   } catch (err) {
     // A feed file's errors name the file (reading errors do already).
     if (input.kind === 'file' && !(err instanceof InputError)) throw new InputError(`${input.path}: ${errorMessage(err)}`);
@@ -165,12 +165,13 @@ async function normalize(parsed: Batch, deps: RefreshDeps, options: NormalizeOpt
 }
 
 /**
- * What a seed document was read with: an unchanged document is skipped unread only if these are
- * the same too (a new Tidings, a new time zone or new source tags read every document again).
+ * What a document was read with: an unchanged document is skipped unparsed only if these are the
+ * same too (a new Tidings, a new time zone, new source tags or a new maxItems read it again).
  */
 function stampKey(source: Source, deps: RefreshDeps): string {
   const { tagAliases, trackingParams } = deps.config;
-  return createHash('sha256').update(JSON.stringify([VERSION, source.timezone, source.type === 'seeds' && source.titleFrom, source.tags, tagAliases, trackingParams])).digest('hex').slice(0, 32);
+  const own = source.type === 'seeds' ? source.titleFrom : source.maxItems;
+  return createHash('sha256').update(JSON.stringify([VERSION, source.timezone, own, source.tags, tagAliases, trackingParams])).digest('hex').slice(0, 32);
 }
 
 /** Seed documents read for an ingest, to remember with it. */
@@ -222,12 +223,16 @@ async function ingestSource(source: Source, deps: RefreshDeps, now: Date): Promi
   const parsed = await parse(input, source, deps, options);
   const { entries, refused } = await normalize(parsed, deps, options);
   const { feed, unchanged } = parsed;
+  if (feed.sameDocument) {
+    await deps.store.recordSuccess(source.name, now, input.kind === 'document' ? input.success : {});
+    return { ...nothing, notModified: true };
+  }
   // A folder whose every document was refused has not been read: a failure, not a success.
   if (feed.refused.length && !entries.length && !unchanged) {
     const [first] = feed.refused;
     throw new InputError(`every one of its ${feed.refused.length} document${feed.refused.length === 1 ? ' was' : 's was'} refused (${first!.file}: ${first!.reason})`);
   }
-  const documents = input.kind === 'seeds' && feed.documents ? { stamps: feed.documents.stamps, key: input.stampKey } : undefined;
+  const documents = feed.documents && { stamps: feed.documents.stamps, key: input.stampKey };
   const counts = await storeEntries(deps.store, source.name, entries, now, deps.config.dedupe, documents, deps.signal);
   // Validators are recorded only once the entries are stored: a failed ingest is fetched again in full.
   const success = input.kind === 'document' ? { ...input.success, ttlMinutes: feed.ttlMinutes, skipHours: feed.skipHours, skipDays: feed.skipDays } : {};

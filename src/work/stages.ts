@@ -1,5 +1,6 @@
 // The stages that may run off the main thread, by name. A job is a list of stages, chosen by the
 // orchestrator (refresh.ts); each stage takes the output of the one before it.
+import { createHash } from 'node:crypto';
 import { fingerprintEntries } from '../dedupe/fingerprint.js';
 import { readFeedFile } from '../ingest/files.js';
 import { readSeedFolder, type SeedFolder } from '../ingest/seeds.js';
@@ -22,9 +23,19 @@ export interface Batch {
   unchanged: number;
 }
 
+/** A feed document's bytes, and the sha256 of the bytes its source last stored (when it stored any). */
+export interface FeedBytes {
+  bytes: Uint8Array;
+  doc: FeedDocument;
+  known?: string;
+}
+
+/** The stamp of a whole feed document, beside the seed documents' stamps (which are named by path, never ""). */
+export const WHOLE_DOCUMENT = '';
+
 export const STAGES = {
   /** ingest: a local feed file, with the document's parse options. */
-  readFeedFile: async (input: { path: string; maxBytes: number; doc: FeedDocument }): Promise<{ bytes: Uint8Array; doc: FeedDocument }> => ({ bytes: await readFeedFile(input.path, input.maxBytes), doc: input.doc }),
+  readFeedFile: async ({ path, maxBytes, ...rest }: Omit<FeedBytes, 'bytes'> & { path: string; maxBytes: number }): Promise<FeedBytes> => ({ bytes: await readFeedFile(path, maxBytes), ...rest }),
   /** ingest: the seed documents of a folder that changed since they were last read. */
   readSeeds: (input: { dir: string; maxBytes: number; known: Record<string, DocumentStamp> }): SeedFolder => readSeedFolder(input.dir, input.maxBytes, input.known),
   /** parse: seed documents as one feed; files the reader refused stay refused. */
@@ -35,8 +46,15 @@ export const STAGES = {
     const stamps = folder.stamps.filter((s) => !refused.has(s.identity));
     return { ...feed, refused: [...folder.refused, ...feed.refused], documents: { stamps, unchanged: folder.unchanged } };
   },
-  /** parse: feed bytes. */
-  parseFeed: (input: { bytes: Uint8Array; doc: FeedDocument }): Promise<RawFeed> => parseFeed(input.bytes, input.doc),
+  /**
+   * parse: feed bytes, with their stamp. The very bytes the source last stored are not parsed
+   * again: the feed comes back without entries, as `sameDocument` (most polls bring nothing new).
+   */
+  parseFeed: async ({ bytes, doc, known }: FeedBytes): Promise<RawFeed> => {
+    const stamp: DocumentStamp = { identity: WHOLE_DOCUMENT, size: bytes.byteLength, mtime: 0, hash: createHash('sha256').update(bytes).digest('hex') };
+    if (stamp.hash === known) return { format: 'rss', version: '', skipHours: [], skipDays: [], entries: [], warnings: [], refused: [], sameDocument: true };
+    return { ...(await parseFeed(bytes, doc)), documents: { stamps: [stamp], unchanged: 0 } };
+  },
   /** normalize: which entries are kept, and who each is. */
   identify: ({ entries, ...feed }: RawFeed, options: IdentifyOptions): Batch => ({ feed, todo: identifyEntries({ ...feed, entries }, options), done: [], unchanged: feed.documents?.unchanged ?? 0 }),
   /** normalize: entries stored exactly so already go no further. */

@@ -21,6 +21,7 @@ const CP1251 = Buffer.from(
     .map((c) => (c.charCodeAt(0) < 128 ? c.charCodeAt(0) : 0xc0 + 'АБВГДЕЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯабвгдежзийклмнопрстуфхцчшщъыьэюя'.indexOf(c))),
 );
 
+let changing = RSS;
 let server: Awaited<ReturnType<typeof startServer>>;
 let store: Store;
 const work = new WorkerPool();
@@ -34,6 +35,8 @@ beforeAll(async () => {
       req.headers['if-modified-since'] === LAST_MODIFIED ? res.writeHead(304).end() : res.writeHead(200, { 'last-modified': LAST_MODIFIED }).end(RSS),
     '/old': (_req, res) => res.writeHead(301, { location: '/new.xml' }).end(),
     '/new.xml': (_req, res) => res.writeHead(200).end(RSS),
+    // No validators: the same bytes at every fetch, until `changing` changes.
+    '/changing.xml': (_req, res) => res.writeHead(200).end(changing),
     '/elsewhere': (_req, res) => res.writeHead(302, { location: '/new.xml' }).end(),
     '/busy': (_req, res) => res.writeHead(429, { 'retry-after': '3600' }).end(),
     '/gone': (_req, res) => res.writeHead(410).end(),
@@ -91,6 +94,23 @@ forEachStore((kind) => {
       expect(second).toMatchObject({ identity: 'https://news.example.org/2', author: 'Jo Writer', content: '<p>The <b>second</b> story.</p>' });
       expect(second!.enclosures).toEqual([{ url: 'https://news.example.org/2.mp3', type: 'audio/mpeg', length: 1234 }]);
       expect((await store.fetchState('a'))!.cacheUntil).toEqual(new Date('2030-01-01T00:10:00Z'));
+    });
+  });
+
+  describe('the same bytes again', () => {
+    it('are not parsed again, without validators too; new bytes, or new source settings, are', async () => {
+      changing = RSS;
+      const config = configWith(feed('a', '/changing.xml'));
+      expect(await refreshSource(config.sources[0]!, deps(config))).toMatchObject({ ok: true, new: 2 });
+      const again = await refreshSource(config.sources[0]!, deps(config));
+      expect(again).toMatchObject({ ok: true, notModified: true, new: 0, updated: 0, unchanged: 0 });
+      expect((await store.fetchState('a'))!.ttlMinutes).toBe(60); // the feed's <ttl>, kept though not read again
+      // Other tags for the source: its entries are read again (and found unchanged).
+      const tagged = configWith(`  - {name: a, type: feed, url: "${server.origin}/changing.xml", tags: [extra]}\n`);
+      expect(await refreshSource(tagged.sources[0]!, deps(tagged))).toMatchObject({ ok: true, updated: 2 });
+      changing = Buffer.from(RSS.toString().replace('First story', 'First story, corrected'));
+      expect(await refreshSource(tagged.sources[0]!, deps(tagged))).toMatchObject({ ok: true, updated: 1, unchanged: 1 });
+      expect(await refreshSource(tagged.sources[0]!, deps(tagged))).toMatchObject({ ok: true, notModified: true });
     });
   });
 

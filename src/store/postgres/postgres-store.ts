@@ -127,7 +127,7 @@ export class PostgresStore implements Store {
            etag = CASE WHEN $3 = 304 THEN etag ELSE $4 END,
            last_modified = CASE WHEN $3 = 304 THEN last_modified ELSE $5 END,
            url = COALESCE($6, url),
-           ttl_minutes = CASE WHEN $3 = 304 THEN ttl_minutes ELSE $7 END,
+           ttl_minutes = COALESCE($7, ttl_minutes),
            cache_until = $8,
            skip_hours = COALESCE($9, skip_hours), skip_days = COALESCE($10, skip_days)
          WHERE name = $1`,

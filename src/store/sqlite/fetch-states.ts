@@ -19,7 +19,7 @@ export class FetchStates {
            etag = CASE WHEN @status = 304 THEN etag ELSE @etag END,
            last_modified = CASE WHEN @status = 304 THEN last_modified ELSE @lastModified END,
            url = COALESCE(@movedTo, url),
-           ttl_minutes = CASE WHEN @status = 304 THEN ttl_minutes ELSE @ttlMinutes END,
+           ttl_minutes = COALESCE(@ttlMinutes, ttl_minutes),
            cache_until = @cacheUntil,
            skip_hours = COALESCE(@skipHours, skip_hours), skip_days = COALESCE(@skipDays, skip_days)
          WHERE name = @name`,
