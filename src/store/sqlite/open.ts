@@ -16,6 +16,10 @@ export function openDatabase(file: string): Db {
     throw new StoreError(`${file}: cannot open the database (${errorMessage(err)})`, { cause: err });
   }
   try {
+    // A new database gives the pages a purge frees back to the file system (sqlite-store.ts runs
+    // incremental_vacuum after each). It takes effect only in a file that has no table yet, and
+    // before WAL mode writes the file's header; in an older database it changes nothing.
+    db.pragma('auto_vacuum = INCREMENTAL');
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');

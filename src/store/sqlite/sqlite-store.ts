@@ -538,6 +538,8 @@ export class SqliteStore implements Store {
         this.stmt.dropUnusedTags.run();
         if (deleted) this.stmt.bump.run({ seq: 1, checked: 0 });
       }).immediate();
+      // The freed pages go back to the file system (a no-op in a database made before auto_vacuum).
+      if (deleted) this.db.pragma('incremental_vacuum');
       return deleted;
     });
   }
