@@ -1,23 +1,6 @@
 // argv → commands: the commander table. Each command lives in commands/, with one signature.
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { articlesCommand } from './commands/articles.js';
-import { buildCommand } from './commands/build.js';
-import { doctorCommand } from './commands/doctor.js';
-import { explainCommand } from './commands/explain.js';
-import { exportCommand } from './commands/export.js';
-import { importCommand } from './commands/import.js';
-import { parseCommand } from './commands/parse.js';
-import { migrateCommand } from './commands/migrate.js';
-import { purgeCommand } from './commands/purge.js';
-import { refreshCommand } from './commands/refresh.js';
-import { serveCommand } from './commands/serve.js';
 import { Session, type Command as Run, type Io } from './commands/session.js';
-import { sourcesAddCommand } from './commands/sources-add.js';
-import { sourcesEnableCommand } from './commands/sources-enable.js';
-import { sourcesListCommand } from './commands/sources-list.js';
-import { sourcesRemoveCommand } from './commands/sources-remove.js';
-import { startCommand } from './commands/start.js';
-import { statsCommand } from './commands/stats.js';
 import { ConfigError, UsageError, errorMessage } from './errors.js';
 import { parseFeedDate } from './lib/dates.js';
 import type { StopSignals } from './lib/signals.js';
@@ -62,13 +45,18 @@ function program(session: Session, setCode: (code: number) => void): Command {
     .showHelpAfterError('(add --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => session.io.out.write(s), writeErr: (s) => session.io.err.write(s) });
-  /** The action of a command: global options first, then the command with its arguments. */
+  /**
+   * The action of a command: global options first, then the command with its arguments. Its module
+   * is loaded only then, so that `tidings articles` never loads the parsers or the HTTP server.
+   * A daemon keeps the process's stop signals; every other command lets them go.
+   */
   const action =
-    <A,>(command: Run<A>, args: (...values: never[]) => A) =>
+    <A,>(load: () => Promise<Run<A>>, args: (...values: never[]) => A, daemon = false) =>
     async (...values: unknown[]) => {
       const cmd = values.at(-1) as Command;
       Object.assign(session.options, cmd.optsWithGlobals());
-      if (command !== (serveCommand as unknown)) session.signals?.release();
+      if (!daemon) session.signals?.release();
+      const command = await load();
       setCode(await command(session, args(...(values.slice(0, -1) as never[]))));
     };
 
@@ -79,13 +67,13 @@ function program(session: Session, setCode: (code: number) => void): Command {
     .option('--wait <seconds>', 'how long to wait while another refresh (the daemon) holds the lease', nonNegative, 60)
     .option('--json', 'a machine-readable summary')
     .addHelpText('after', '\nExamples:\n  tidings refresh\n  tidings refresh world-news --config feeds/tidings.yaml\n  tidings refresh --wait 0 --json')
-    .action(action(refreshCommand, (names: string[], o: { wait: number; json?: boolean }) => ({ names, wait: o.wait, json: Boolean(o.json) })));
+    .action(action(() => import('./commands/refresh.js').then((m) => m.refreshCommand), (names: string[], o: { wait: number; json?: boolean }) => ({ names, wait: o.wait, json: Boolean(o.json) })));
   cli
     .command('build')
     .description('write every feed and page to a folder')
     .requiredOption('--out <dir>', 'output folder')
     .addHelpText('after', '\nExample:\n  tidings build --out public')
-    .action(action(buildCommand, (o: { out: string }) => o));
+    .action(action(() => import('./commands/build.js').then((m) => m.buildCommand), (o: { out: string }) => o));
   cli
     .command('parse')
     .description('parse inputs without touching the database and print the normalized result')
@@ -93,7 +81,7 @@ function program(session: Session, setCode: (code: number) => void): Command {
     .option('--json', 'one JSON object per input, one per line')
     .option('--allow-private-networks', 'let URLs reach loopback and private addresses')
     .addHelpText('after', '\nExamples:\n  tidings parse --json feeds/seeds/*.txt\n  tidings parse --json https://example.org/feed.xml')
-    .action(action(parseCommand, (inputs: string[], o: { json?: boolean; allowPrivateNetworks?: boolean }) => ({ inputs, json: Boolean(o.json), allowPrivateNetworks: Boolean(o.allowPrivateNetworks) })));
+    .action(action(() => import('./commands/parse.js').then((m) => m.parseCommand), (inputs: string[], o: { json?: boolean; allowPrivateNetworks?: boolean }) => ({ inputs, json: Boolean(o.json), allowPrivateNetworks: Boolean(o.allowPrivateNetworks) })));
   cli
     .command('articles')
     .description('list stored articles, newest first')
@@ -105,32 +93,32 @@ function program(session: Session, setCode: (code: number) => void): Command {
     .option('--search <query>', 'full-text search of titles and text: words, "phrases", prefix*, AND, OR, NOT')
     .option('--since <date>', 'only articles published on or after this date (2024-01-18 or ISO 8601)', dateOption)
     .addHelpText('after', '\nExamples:\n  tidings articles --tag pakistan\n  tidings articles --source sample --limit 5 --json\n  tidings articles --search \'"foreign ministry" AND iran*\' --since 2024-01-01\n  tidings articles --duplicates')
-    .action(action(articlesCommand, (o: object) => o));
+    .action(action(() => import('./commands/articles.js').then((m) => m.articlesCommand), (o: object) => o));
   cli
     .command('explain')
     .description('say which rule merged an article into its story, and at what distance')
     .argument('<id>', 'article id (see tidings articles)')
     .addHelpText('after', '\nExample:\n  tidings explain 0d0b8a3a742474e1')
-    .action(action(explainCommand, (id: string) => ({ id })));
+    .action(action(() => import('./commands/explain.js').then((m) => m.explainCommand), (id: string) => ({ id })));
   cli
     .command('purge')
     .description('apply retention: delete old articles (leaving tombstones so they do not come back)')
     .option('--dry-run', 'only count what would go')
     .addHelpText('after', '\nExample:\n  tidings purge --dry-run')
-    .action(action(purgeCommand, (o: { dryRun?: boolean }) => ({ dryRun: Boolean(o.dryRun) })));
+    .action(action(() => import('./commands/purge.js').then((m) => m.purgeCommand), (o: { dryRun?: boolean }) => ({ dryRun: Boolean(o.dryRun) })));
   cli
     .command('migrate')
     .description('copy the SQLite database (--db) into an empty PostgreSQL database, then compare the counts')
     .requiredOption('--to <url>', 'the PostgreSQL database: postgres://user:password@host:port/database')
     .addHelpText('after', '\nExample:\n  tidings migrate --db storage/tidings.db --to postgres://tidings:secret@db.example:5432/tidings')
-    .action(action(migrateCommand, (o: { to: string }) => ({ to: o.to })));
+    .action(action(() => import('./commands/migrate.js').then((m) => m.migrateCommand), (o: { to: string }) => ({ to: o.to })));
   const sources = cli.command('sources').description('list and manage sources');
   sources
     .command('list')
     .description('every source with its status, last success, errors and article count')
     .option('--json', 'machine-readable')
     .addHelpText('after', '\nExample:\n  tidings sources list --json')
-    .action(action(sourcesListCommand, (o: { json?: boolean }) => ({ json: Boolean(o.json) })));
+    .action(action(() => import('./commands/sources-list.js').then((m) => m.sourcesListCommand), (o: { json?: boolean }) => ({ json: Boolean(o.json) })));
   sources
     .command('add')
     .description('check that a URL or file is a feed (an HTML page: through its autodiscovery links), then add it to the configuration')
@@ -138,43 +126,43 @@ function program(session: Session, setCode: (code: number) => void): Command {
     .option('--name <name>', 'source name (default: from the feed title)')
     .option('--tag <tag...>', 'tags added to every article of the source')
     .addHelpText('after', '\nExamples:\n  tidings sources add https://example.org/blog/ --tag tech\n  tidings sources add feeds/files/digest.xml --name digest')
-    .action(action(sourcesAddCommand, (target: string, o: { name?: string; tag?: string[] }) => ({ target, ...o })));
+    .action(action(() => import('./commands/sources-add.js').then((m) => m.sourcesAddCommand), (target: string, o: { name?: string; tag?: string[] }) => ({ target, ...o })));
   sources
     .command('remove')
     .description('remove a source from the configuration (comments and order are kept)')
     .argument('<name>', 'source name')
     .option('--purge', 'also delete its stored articles')
     .addHelpText('after', '\nExample:\n  tidings sources remove old-blog --purge')
-    .action(action(sourcesRemoveCommand, (name: string, o: { purge?: boolean }) => ({ name, purge: Boolean(o.purge) })));
+    .action(action(() => import('./commands/sources-remove.js').then((m) => m.sourcesRemoveCommand), (name: string, o: { purge?: boolean }) => ({ name, purge: Boolean(o.purge) })));
   sources
     .command('enable')
     .description('fetch a source again after HTTP 410 or a Retry-After')
     .argument('<name>', 'source name')
-    .action(action(sourcesEnableCommand, (name: string) => ({ name })));
+    .action(action(() => import('./commands/sources-enable.js').then((m) => m.sourcesEnableCommand), (name: string) => ({ name })));
   cli
     .command('import')
     .description('add the feeds of an OPML file (OPML 1.0 or 2.0; folders and categories become tags; duplicates are skipped)')
     .argument('<file>', 'OPML file')
     .option('--check', 'fetch each feed first, and leave out those that fail')
     .addHelpText('after', '\nExamples:\n  tidings import subscriptions.opml\n  tidings import --check subscriptions.opml')
-    .action(action(importCommand, (file: string, o: { check?: boolean }) => ({ file, check: Boolean(o.check) })));
+    .action(action(() => import('./commands/import.js').then((m) => m.importCommand), (file: string, o: { check?: boolean }) => ({ file, check: Boolean(o.check) })));
   cli
     .command('export')
     .description('print the sources as OPML or YAML')
     .option('--format <format>', 'opml or yaml', format, 'opml')
     .addHelpText('after', '\nExamples:\n  tidings export > subscriptions.opml\n  tidings export --format yaml')
-    .action(action(exportCommand, (o: { format: 'opml' | 'yaml' }) => o));
+    .action(action(() => import('./commands/export.js').then((m) => m.exportCommand), (o: { format: 'opml' | 'yaml' }) => o));
   cli
     .command('stats')
     .description('sources by status, articles by source and tag, merged duplicates, database size, last refresh')
     .option('--json', 'machine-readable')
     .addHelpText('after', '\nExample:\n  tidings stats --json')
-    .action(action(statsCommand, (o: { json?: boolean }) => ({ json: Boolean(o.json) })));
+    .action(action(() => import('./commands/stats.js').then((m) => m.statsCommand), (o: { json?: boolean }) => ({ json: Boolean(o.json) })));
   cli
     .command('doctor')
     .description('check the configuration, the database, the storage folder and every source path; say how to fix each problem')
     .addHelpText('after', '\nExample:\n  tidings doctor --config feeds/tidings.yaml')
-    .action(action(doctorCommand, () => ({})));
+    .action(action(() => import('./commands/doctor.js').then((m) => m.doctorCommand), () => ({})));
   cli
     .command('serve')
     .description('run the daemon: refresh on schedule and serve every feed over HTTP (what npm start runs)')
@@ -182,17 +170,17 @@ function program(session: Session, setCode: (code: number) => void): Command {
     .option('--port <port>', 'port (default 8080, env PORT, or server.port); 0 picks a free one', portNumber)
     .addHelpText('after', '\nExamples:\n  tidings serve\n  tidings serve --host 0.0.0.0 --port 8080\n  kill -HUP <pid>   # reload the configuration')
     .option('--no-ingest', 'serve only: refresh nothing (workers do, from the same store)')
-    .action(action(serveCommand, (o: { host?: string; port?: number; ingest: boolean }) => ({ host: o.host, port: o.port, serve: true, ingest: o.ingest })));
+    .action(action(() => import('./commands/serve.js').then((m) => m.serveCommand), (o: { host?: string; port?: number; ingest: boolean }) => ({ host: o.host, port: o.port, serve: true, ingest: o.ingest }), true));
   cli
     .command('worker')
     .description('refresh the sources on schedule, without serving anything (with tidings serve --no-ingest on the same store)')
     .addHelpText('after', '\nExample:\n  tidings worker --db postgres://tidings@db.example/tidings')
-    .action(action(serveCommand, () => ({ serve: false, ingest: true })));
+    .action(action(() => import('./commands/serve.js').then((m) => m.serveCommand), () => ({ serve: false, ingest: true }), true));
   cli
     .command('start')
     .description('refresh every source, then build the site into a folder, once')
     .option('--out <dir>', 'output folder', 'public')
-    .action(action(startCommand, (o: { out: string }) => o));
+    .action(action(() => import('./commands/start.js').then((m) => m.startCommand), (o: { out: string }) => o));
   return cli;
 }
 

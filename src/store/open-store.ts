@@ -1,10 +1,10 @@
 // Opens the store a location names: a postgres:// (or postgresql://) URL, or else a file path for
 // SQLite, the embedded default (":memory:" for a database that lives as long as the process).
+// Each store's module is loaded when it is opened: a SQLite user never loads pg, nor the reverse.
 import { isPostgresUrl } from '../config/load-config.js';
-import { PostgresStore } from './postgres/postgres-store.js';
-import { SqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
 
 export async function openStore(location: string): Promise<Store> {
-  return isPostgresUrl(location) ? PostgresStore.open(location) : new SqliteStore(location);
+  if (isPostgresUrl(location)) return (await import('./postgres/postgres-store.js')).PostgresStore.open(location);
+  return new (await import('./sqlite/sqlite-store.js')).SqliteStore(location);
 }

@@ -4,7 +4,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { fromWire, ParseError, type WireError } from '../errors.js';
-import { runStages, type StageCall } from './stages.js';
+import type { StageCall } from './stages.js';
 import type { Job } from './worker.js';
 
 export interface Work {
@@ -13,10 +13,10 @@ export interface Work {
   close(): Promise<void>;
 }
 
-/** The stages run on this thread: for callers that need no isolation. */
+/** The stages run on this thread: for callers that need no isolation. They are loaded on first use. */
 export function inThread(): Work {
   return {
-    run: async <T>(stages: StageCall[], input: unknown) => (await runStages(stages, input)) as T,
+    run: async <T>(stages: StageCall[], input: unknown) => (await (await import('./stages.js')).runStages(stages, input)) as T,
     close: async () => undefined,
   };
 }
