@@ -45,8 +45,12 @@ export interface Fingerprint {
   exact: string;
   /** Sorted, unique hashes of the text's word 3-shingles. */
   shingles: Uint32Array;
-  /** Locality-sensitive (MinHash band) keys. */
+  /** A byte per shingle: its paragraph (low 7 bits) and 0x80 when it is quotation. */
+  marks: Uint8Array;
+  /** The near-duplicate index's keys for this text: MinHash bands and passage keys. */
   bands: number[];
+  /** Keys looked up besides the bands (never indexed): every passage probe of the text. */
+  probes: number[];
 }
 
 /** A stored entry. */
@@ -63,7 +67,7 @@ export interface StoryLink {
   rule?: 'url' | 'fingerprint' | 'near';
   /** The article it was matched with. */
   matchedWith?: string;
-  /** Overlap coefficient for near duplicates; 1 for exact rules. */
+  /** Containment of the shorter text for near duplicates; 1 for exact rules. */
   score?: number;
 }
 
@@ -87,6 +91,7 @@ export interface StoryCandidate extends StoryRef {
   title: string;
   published: Date;
   shingles: Uint32Array;
+  marks: Uint8Array;
 }
 
 /**

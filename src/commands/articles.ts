@@ -1,6 +1,9 @@
 // tidings articles: stored articles, newest first; --search over the full-text index; --duplicates.
 import { errorMessage, UsageError } from '../errors.js';
 import type { Article } from '../model.js';
+import type { DuplicateGroup } from '../store/store.js';
+import { describeFigures } from '../dedupe/near-rule.js';
+import { describeRule, figuresOf } from './explain.js';
 import type { Session } from './session.js';
 import { plural } from '../lib/plural.js';
 
@@ -17,16 +20,26 @@ export interface ArticlesArgs {
 export const articleLine = (a: Article) => `${a.published.toISOString().slice(0, 16).replace('T', ' ')}  ${a.id}  ${a.source}  ${a.title}`;
 
 async function duplicates(session: Session, json: boolean): Promise<number> {
-  const groups = await (await session.store()).duplicateGroups();
+  const { dedupe } = session.config();
+  const store = await session.store();
+  const groups = await store.duplicateGroups();
+  // Near duplicates carry the figures that merged them, measured again on the stored shingles.
+  const figures = async (m: DuplicateGroup['members'][number]) =>
+    m.link.rule === 'near' && m.link.matchedWith ? await figuresOf(store, m.article.id, m.link.matchedWith, dedupe) : undefined;
   if (json) {
-    for (const g of groups)
-      session.print(JSON.stringify({ story: g.story, members: g.members.map((m) => ({ id: m.article.id, source: m.article.source, title: m.article.title, published: m.article.published, ...m.link })) }));
+    for (const g of groups) {
+      const members = await Promise.all(g.members.map(async (m) => ({ id: m.article.id, source: m.article.source, title: m.article.title, published: m.article.published, ...m.link, figures: await figures(m) })));
+      session.print(JSON.stringify({ story: g.story, members }));
+    }
     return 0;
   }
+  if (groups.length) session.print(`near duplicates: ${describeRule(dedupe)}`);
   for (const g of groups) {
     session.print(`story ${g.story} (${plural(g.members.length, 'article')})`);
-    for (const { article, link } of g.members) {
-      const rule = link.rule ? `${link.rule} match with ${link.matchedWith}${link.rule === 'near' ? `, overlap ${link.score?.toFixed(2)}` : ''}` : 'first seen';
+    for (const m of g.members) {
+      const { article, link } = m;
+      const f = await figures(m);
+      const rule = link.rule ? `${link.rule} match with ${link.matchedWith}${link.rule === 'near' ? `, ${f ? describeFigures(f) : `containment ${link.score?.toFixed(2)}`}` : ''}` : 'first seen';
       const how = `${link.canonical ? 'canonical, ' : ''}${rule}`;
       session.print(`  ${article.id}  ${article.source}  ${article.published.toISOString().slice(0, 16).replace('T', ' ')}  ${article.title}  [${how}]`);
     }

@@ -135,14 +135,14 @@ const dedupeSchema = z.strictObject({
   crossSource: z.boolean().default(true),
   /** Near duplicates must be published within this many days of each other. */
   windowDays: z.number().positive().default(3),
-  /** Texts shorter than this many distinct word 3-shingles never merge as near duplicates. */
-  minShingles: z.number().int().min(1).default(25),
-  /** Overlap coefficient (shared shingles / the shorter text's) that, with similar titles, merges. */
-  overlap: z.number().min(0).max(1).default(0.5),
-  /** Title word similarity (Jaccard) needed at that overlap. */
-  titleSimilarity: z.number().min(0).max(1).default(0.2),
-  /** Overlap that merges whatever the titles say. */
-  strongOverlap: z.number().min(0).max(1).default(0.8),
+  /** Near duplicates share at least this many word 3-shingles (quotation counted at quoteWeight). */
+  minShared: z.number().positive().default(30),
+  /** …at least this share of the shorter text's shingles (its containment in the longer one)… */
+  containment: z.number().min(0).max(1).default(0.5),
+  /** …spread over at least this share of its paragraphs (each carrying a third of its text or more). */
+  spread: z.number().min(0).max(1).default(0.67),
+  /** What a shingle of quotation (text between quotation marks) counts for. */
+  quoteWeight: z.number().min(0).max(1).default(0.25),
 });
 
 const retentionSchema = z.strictObject({

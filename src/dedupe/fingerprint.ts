@@ -1,18 +1,41 @@
-// Fingerprints for dedupe: an exact content fingerprint, word 3-shingles, and MinHash band keys
-// for a locality-sensitive index (the whole text, and its lead for excerpts).
+// Fingerprints for dedupe: an exact content fingerprint, word 3-shingles marked with their
+// paragraph and whether they are quotation, and the keys of the near-duplicate index (MinHash bands
+// of the whole text and its lead, and passage keys that find a text inside a longer one).
 import { createHash } from 'node:crypto';
+import { paragraphsOfSanitized } from '../lib/html-text.js';
 import type { Entry, Fingerprint } from '../model.js';
 
 export const LEAD_SHINGLES = 40;
 const FULL_BANDS = 10;
 const LEAD_BANDS = 4;
 const ROWS = 2;
+/** Passage keys live in their own band, whatever the position of the passage in the text. */
+const PASSAGE_BAND = 15;
+/** A 5-word window is a probe when its hash is 0 modulo this: content decides, not position. */
+const PROBE_EVERY = 4;
+/** Each run of this many windows of a paragraph indexes its smallest probe. */
+const CHUNK = 24;
 
-/** Lowercase words, NFKC, letters and digits only: markup, punctuation and case do not count. */
+/** A shingle's mark: its paragraph (0–127, the last one standing for the rest), and this bit for quotation. */
+export const QUOTED = 0x80;
+const MAX_PARAGRAPH = 0x7f;
+
+/**
+ * Text as dedupe reads it: NFKC, curly quotes and apostrophes straight, guillemets as quotes, every
+ * dash a hyphen. "Trump’s" and "Trump's" are one word.
+ */
+export function foldText(text: string): string {
+  if (!/[^\x00-\x7f]/.test(text)) return text;
+  return text
+    .normalize('NFKC')
+    .replace(/[‘’‚‛]/g, "'")
+    .replace(/[“”„‟«»]/g, '"')
+    .replace(/[‐‑‒–—―−]/g, '-');
+}
+
+/** Lowercase words of folded text, letters and digits only: markup, punctuation and case do not count. */
 export function words(text: string): string[] {
-  // Plain ASCII (most English feeds) takes the cheap path; the result is the same.
-  if (!/[^\x00-\x7f]/.test(text)) return text.toLowerCase().match(/[a-z0-9]+(?:'[a-z]+)?/g) ?? [];
-  return text.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu) ?? [];
+  return foldText(text).toLowerCase().match(/[\p{L}\p{N}]+(?:'\p{L}+)?/gu) ?? [];
 }
 
 // FNV-1a, 32 bits: fast and good enough to spread words.
@@ -39,17 +62,45 @@ const isLetter = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
 const isWordChar = (c: number) => isLetter(c) || (c >= 48 && c <= 57);
 const step = (h: number, c: number) => Math.imul(h ^ (c >= 65 && c <= 90 ? c + 32 : c), 0x01000193);
 
+/** Each word's hash, and its mark: the paragraph it is in (one a line) and whether it is between quotation marks. */
+export interface Tokens {
+  hashes: Uint32Array;
+  marks: Uint8Array;
+}
+
 /**
- * FNV-1a hashes of the words of `text`, as `words` finds them. Plain ASCII (most English feeds) is
- * scanned in place, without making a string per word; the hashes are the same.
+ * The words of `text`, as `words` finds them, hashed and marked. A quotation opened and not closed
+ * ends with its paragraph (news style opens each paragraph of a long quotation again). Plain ASCII
+ * (most English feeds) is scanned in place, without making a string per word; the result is the same.
  */
-export function wordHashes(text: string): Uint32Array {
-  if (/[^\x00-\x7f]/.test(text)) return Uint32Array.from(words(text), fnv1a);
-  const out = new Uint32Array((text.length >> 1) + 1);
+export function tokens(raw: string): Tokens {
+  const text = foldText(raw);
+  const hashes = new Uint32Array((text.length >> 1) + 1);
+  const marks = new Uint8Array(hashes.length);
   let n = 0;
+  let paragraph = 0;
+  let quoted = 0;
+  const punctuation = (c: number) => {
+    if (c === 34) quoted ^= QUOTED;
+    else if (c === 10) {
+      paragraph = Math.min(MAX_PARAGRAPH, paragraph + 1);
+      quoted = 0;
+    }
+  };
+  if (/[^\x00-\x7f]/.test(text)) {
+    for (const m of text.toLowerCase().matchAll(/[\p{L}\p{N}]+(?:'\p{L}+)?|["\n]/gu)) {
+      if (m[0] === '"' || m[0] === '\n') punctuation(m[0].charCodeAt(0));
+      else {
+        hashes[n] = fnv1a(m[0]);
+        marks[n++] = paragraph | quoted;
+      }
+    }
+    return { hashes: hashes.slice(0, n), marks: marks.slice(0, n) };
+  }
   for (let i = 0; i < text.length; ) {
     let c = text.charCodeAt(i);
     if (!isWordChar(c)) {
+      punctuation(c);
       i += 1;
       continue;
     }
@@ -60,9 +111,10 @@ export function wordHashes(text: string): Uint32Array {
       h = step(h, c);
       for (i += 1; i < text.length && isLetter((c = text.charCodeAt(i))); i += 1) h = step(h, c);
     }
-    out[n++] = h >>> 0;
+    hashes[n] = h >>> 0;
+    marks[n++] = paragraph | quoted;
   }
-  return out.subarray(0, n);
+  return { hashes: hashes.slice(0, n), marks: marks.slice(0, n) };
 }
 
 /** A hash per word 3-shingle, from the words' own hashes: each word is hashed once. */
@@ -72,12 +124,27 @@ export function shingleHashes(wh: Uint32Array): Uint32Array {
   return out;
 }
 
-/** The distinct values, sorted: a sorted copy with repeats squeezed out (no Set, which costs 3×). */
-function distinctSorted(values: Uint32Array): Uint32Array {
-  const sorted = values.slice().sort();
+/**
+ * The distinct shingles, sorted, each with its mark: a shingle's middle word says whether it is
+ * quotation; a shingle seen more than once keeps its first paragraph, unquoted if it ever is.
+ */
+function markedShingles(all: Uint32Array, wordMarks: Uint8Array): { shingles: Uint32Array; marks: Uint8Array } {
+  // hash × 256 + mark is exact in a float64, and sorting those sorts by hash, then by mark.
+  const packed = new Float64Array(all.length);
+  for (let i = 0; i < all.length; i += 1) packed[i] = all[i]! * 256 + wordMarks[i + 1]!;
+  packed.sort();
+  const shingles = new Uint32Array(all.length);
+  const marks = new Uint8Array(all.length);
   let n = 0;
-  for (let i = 0; i < sorted.length; i += 1) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[n++] = sorted[i]!;
-  return sorted.slice(0, n);
+  let last = -1;
+  for (const p of packed) {
+    const hash = Math.floor(p / 256);
+    if (hash === last) continue;
+    last = hash;
+    shingles[n] = hash;
+    marks[n++] = p - hash * 256;
+  }
+  return { shingles: shingles.slice(0, n), marks: marks.slice(0, n) };
 }
 
 // MinHash: K hash functions h_k(x) = mix(x XOR seed_k), seeds fixed so that every process agrees.
@@ -119,54 +186,56 @@ function bandKeys(signature: Uint32Array, firstBand: number): number[] {
   return keys;
 }
 
+/**
+ * Passage keys. A window is 5 words (two 3-shingles, two apart); the windows whose hash is 0
+ * modulo PROBE_EVERY are probes, chosen by their words alone. A text is indexed under the smallest
+ * probe of each run of CHUNK windows of each paragraph, and looks up every probe it has. So a run
+ * of one text found word for word anywhere in another (whatever comes before it, whatever the
+ * paragraphs) is found: its smallest probe is among the other's probes.
+ */
+function passageKeys(all: Uint32Array, wordMarks: Uint8Array): { index: number[]; probes: number[] } {
+  const index = new Set<number>();
+  const probes = new Set<number>();
+  let chunkStart = 0;
+  let paragraph = -1;
+  let smallest = Infinity;
+  const close = () => smallest < Infinity && index.add(PASSAGE_BAND * 2 ** 32 + smallest);
+  for (let i = 0; i + 2 < all.length; i += 1) {
+    if (wordMarks[i]! % QUOTED !== paragraph || i - chunkStart >= CHUNK) {
+      close();
+      smallest = Infinity;
+      chunkStart = i;
+      paragraph = wordMarks[i]! % QUOTED;
+    }
+    const w = mix(Math.imul(all[i]!, 0x9e3779b1) ^ all[i + 2]!);
+    if (w % PROBE_EVERY !== 0) continue;
+    probes.add(PASSAGE_BAND * 2 ** 32 + w);
+    if (w < smallest) smallest = w;
+  }
+  close();
+  return { index: [...index], probes: [...probes] };
+}
+
 const SEPARATOR = new Uint8Array([0xff, 0xff, 0xff, 0xff, 0]);
 
+/** The fingerprint of a title and a plain text with one paragraph a line. */
 export function fingerprint(title: string, text: string): Fingerprint {
-  const textWords = wordHashes(text);
-  const all = shingleHashes(textWords);
+  const body = tokens(text);
+  const all = shingleHashes(body.hashes);
   // The word sequences, as hashes: a different word in the same place is a different hash.
-  const exact = createHash('sha256').update(wordHashes(title)).update(SEPARATOR).update(textWords).digest('hex').slice(0, 32);
-  const shingles = distinctSorted(all);
-  if (!all.length) return { exact, shingles, bands: [] };
+  const exact = createHash('sha256').update(tokens(title).hashes).update(SEPARATOR).update(body.hashes).digest('hex').slice(0, 32);
+  const { shingles, marks } = markedShingles(all, body.marks);
+  if (!all.length) return { exact, shingles, marks, bands: [], probes: [] };
   const full = oneHashMinhash(all, FULL_BANDS * ROWS);
   const lead = minhash(all.subarray(0, LEAD_SHINGLES), FULL_BANDS * ROWS, LEAD_BANDS * ROWS);
-  return { exact, shingles, bands: [...bandKeys(full, 0), ...bandKeys(lead, FULL_BANDS)] };
+  const passages = passageKeys(all, body.marks);
+  return { exact, shingles, marks, bands: [...bandKeys(full, 0), ...bandKeys(lead, FULL_BANDS), ...passages.index], probes: passages.probes };
 }
 
-/** The dedupe stage's first step, run with normalizing off the main thread: each entry's fingerprint. */
+/** The dedupe stage's first step, run with normalizing off the main thread: each entry's fingerprint, paragraph by paragraph. */
 export function fingerprintEntries(entries: Entry[]): Entry[] {
-  for (const entry of entries) entry.fingerprint = fingerprint(entry.title, entry.text);
+  for (const entry of entries) entry.fingerprint = fingerprint(entry.title, entry.content ? paragraphsOfSanitized(entry.content) : entry.text);
   return entries;
-}
-
-/** |A ∩ B| of two sorted sets. */
-export function intersection(a: Uint32Array, b: Uint32Array): number {
-  let i = 0;
-  let j = 0;
-  let n = 0;
-  while (i < a.length && j < b.length) {
-    if (a[i]! < b[j]!) i += 1;
-    else if (a[i]! > b[j]!) j += 1;
-    else {
-      n += 1;
-      i += 1;
-      j += 1;
-    }
-  }
-  return n;
-}
-
-/** Overlap coefficient: |A ∩ B| / min(|A|, |B|): 1 when one text is an excerpt of the other. */
-export function overlap(a: Uint32Array, b: Uint32Array): number {
-  const smaller = Math.min(a.length, b.length);
-  return smaller ? intersection(a, b) / smaller : 0;
-}
-
-/** Jaccard similarity of two sorted sets. */
-export function jaccard(a: Uint32Array, b: Uint32Array): number {
-  const inter = intersection(a, b);
-  const union = a.length + b.length - inter;
-  return union ? inter / union : 0;
 }
 
 /** Jaccard similarity of the titles' word sets. */
@@ -177,31 +246,4 @@ export function titleSimilarity(a: string, b: string): number {
   for (const w of wa) if (wb.has(w)) inter += 1;
   const union = wa.size + wb.size - inter;
   return union ? inter / union : 0;
-}
-
-export interface NearThresholds {
-  /** Both texts need at least this many distinct shingles: short boilerplate never merges. */
-  minShingles: number;
-  /** Overlap coefficient that, with similar titles, makes one story. */
-  overlap: number;
-  /** Title similarity needed at that overlap. */
-  titleSimilarity: number;
-  /** Overlap that makes one story whatever the titles say. */
-  strongOverlap: number;
-}
-
-export const DEFAULT_NEAR: NearThresholds = { minShingles: 25, overlap: 0.5, titleSimilarity: 0.2, strongOverlap: 0.8 };
-
-export interface Comparison {
-  overlap: number;
-  title: number;
-  same: boolean;
-}
-
-/** The near-duplicate rule's confirmation of one candidate pair. */
-export function compare(a: { title: string; shingles: Uint32Array }, b: { title: string; shingles: Uint32Array }, t: NearThresholds = DEFAULT_NEAR): Comparison {
-  const o = overlap(a.shingles, b.shingles);
-  const title = titleSimilarity(a.title, b.title);
-  const long = a.shingles.length >= t.minShingles && b.shingles.length >= t.minShingles;
-  return { overlap: o, title, same: long && (o >= t.strongOverlap || (o >= t.overlap && title >= t.titleSimilarity)) };
 }

@@ -1,12 +1,12 @@
 // Stories: the same story from several sources is one story. For each article new to its source,
 // the first rule that finds another source's article decides: the same canonical URL, the same
-// content fingerprint, or a near duplicate found through the LSH index and confirmed (overlap of
-// word 3-shingles, titles, publication within the window). The store answers the lookups through
+// content fingerprint, or a near duplicate found through the index (MinHash bands and passage
+// keys) and confirmed by the near-duplicate rule (near-rule.ts). The store answers the lookups through
 // the StoryIndex interface, for a whole batch at a time, inside the ingest's transaction.
 import type { DedupeSettings } from '../config/schema.js';
 import { inWeek, weekOf } from '../lib/lsh-keys.js';
 import type { Entry, IngestPlan, StoryCandidate, StoryDecisions, StoryIndex, StoryMatch } from '../model.js';
-import { compare } from './fingerprint.js';
+import { measure, stopOf } from './near-rule.js';
 
 const DAY = 86_400_000;
 
@@ -15,11 +15,12 @@ export function indexKeys(entry: Entry): number[] {
   return inWeek(entry.fingerprint?.bands ?? [], weekOf(entry.published.getTime()));
 }
 
-/** The keys to look up for an entry: its band keys in each week that the dedupe window spans. */
+/** The keys to look up for an entry: its band keys and passage probes in each week that the dedupe window spans. */
 function lookupKeys(entry: Entry, window: number): number[] {
   const t = entry.published.getTime();
+  const own = [...new Set([...entry.fingerprint!.bands, ...entry.fingerprint!.probes])];
   const keys: number[] = [];
-  for (let week = weekOf(t - window); week <= weekOf(t + window); week += 1) keys.push(...inWeek(entry.fingerprint!.bands, week));
+  for (let week = weekOf(t - window); week <= weekOf(t + window); week += 1) keys.push(...inWeek(own, week));
   return keys;
 }
 
@@ -27,13 +28,11 @@ const distinct = <T>(values: (T | undefined)[]) => [...new Set(values.filter((v)
 
 /** Rule 4: among the candidates an entry's keys found, the closest confirmed near duplicate. */
 function nearest(entry: Entry, candidates: Iterable<StoryCandidate>, settings: DedupeSettings): StoryMatch | undefined {
-  const window = settings.windowDays * DAY;
-  const own = { title: entry.title, shingles: entry.fingerprint!.shingles };
+  const own = { title: entry.title, shingles: entry.fingerprint!.shingles, marks: entry.fingerprint!.marks, published: entry.published };
   let best: StoryMatch | undefined;
   for (const c of candidates) {
-    if (Math.abs(c.published.getTime() - entry.published.getTime()) > window) continue;
-    const result = compare(own, c, settings);
-    if (result.same && (!best || result.overlap > best.score)) best = { story: c.story, with: c.id, rule: 'near', score: result.overlap };
+    const figures = measure(own, c, settings.quoteWeight);
+    if (!stopOf(figures, settings) && (!best || figures.containment > best.score)) best = { story: c.story, with: c.id, rule: 'near', score: figures.containment };
   }
   return best;
 }
@@ -59,7 +58,7 @@ async function matchStories(entries: readonly Entry[], source: string, index: St
   const window = settings.windowDays * DAY;
   const near = open().filter((i) => {
     const fp = entries[i]!.fingerprint;
-    return fp && fp.bands.length > 0 && fp.shingles.length >= settings.minShingles;
+    return fp && fp.bands.length > 0 && fp.shingles.length >= settings.minShared;
   });
   const keys = near.map((i) => lookupKeys(entries[i]!, window));
   const byKey = await index.findByKeys(distinct(keys.flat()), source);

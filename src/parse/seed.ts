@@ -28,12 +28,21 @@ export interface ParsedSeed {
   warnings: string[];
 }
 
-const HASHTAG = /^#[\p{L}\p{N}][\p{L}\p{N}\p{M}_-]*$/u;
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
-function isHashtagLine(line: string): boolean {
-  const words = line.split(/\s+/);
-  return words.length > 0 && words.every((w) => HASHTAG.test(w));
+/**
+ * The tags of the last line when it is the hashtag line: every word starts with "#", or it follows
+ * the timestamp line and some word does. A tag that is not a clean hashtag (`#R._Kelly`) is kept as
+ * the text of the tag ("R. Kelly"); a word without "#" is skipped with a warning naming the line.
+ */
+function readHashtags(line: { text: string; line: number }, afterTimestamp: boolean, file: string, warnings: string[]): string[] | undefined {
+  const words = line.text.split(/\s+/);
+  const tags = words.filter((w) => w.startsWith('#'));
+  if (!tags.length || (tags.length < words.length && !afterTimestamp)) return undefined;
+  const skipped = [...words.filter((w) => !w.startsWith('#')), ...tags.filter((t) => !/[\p{L}\p{N}]/u.test(t))];
+  if (skipped.length)
+    warnings.push(`${file}:${line.line}: hashtag line: ${skipped.map((w) => `"${w}"`).join(', ')} skipped (each tag is "#" and a word, spaces written as _)`);
+  return tags.filter((t) => /[\p{L}\p{N}]/u.test(t)).map((t) => t.slice(1));
 }
 
 /** Bytes → text, refusing what is not UTF-8 text. The BOM is dropped by the decoder. */
@@ -58,21 +67,29 @@ export function parseSeed(bytes: Uint8Array, file: string, identity: string, opt
   const warnings: string[] = [];
 
   const last = () => numbered.at(-1)?.text ?? '';
-  const hashtags = isHashtagLine(last()) ? numbered.pop()!.text.split(/\s+/).map((w) => w.slice(1)) : [];
+  const afterTimestamp = numbered.length > 1 && looksLikeTimestamp(numbered.at(-2)!.text);
+  const hashtags = readHashtags(numbered.at(-1)!, afterTimestamp, file, warnings);
+  // Below the timestamp, a line without one hashtag is still read, as the last paragraph.
+  let below: { text: string; line: number } | undefined;
+  if (hashtags) numbered.pop();
+  else if (afterTimestamp) {
+    below = numbered.pop()!;
+    warnings.push(`${file}:${below.line}: the line after the timestamp is not a hashtag line (no word starts with "#"); read as a paragraph`);
+  }
   let published: Date | undefined;
   if (looksLikeTimestamp(last())) {
     const { text, line } = numbered.pop()!;
     published = parseTimestamp(text, options.timezone);
     if (!published) throw new InputError(`${file}:${line}: "${text}" is not a real date and time`);
   }
-  const paragraphs = numbered.map((l) => l.text);
+  const paragraphs = [...numbered, ...(below ? [below] : [])].map((l) => l.text);
   if (paragraphs.length === 0) throw new InputError(`${file}: no paragraph`);
   if (!published) {
     published = mtime ?? new Date();
     warnings.push(`${file}: no timestamp line; using the file's modification time ${published.toISOString()}`);
   }
   // The hashtags, joined, read as a headline ("Pakistan expels Iranian ambassador").
-  const title = options.titleFrom === 'hashtags' && hashtags.length ? hashtags.map(tagLabel).join(' ') : firstSentence(paragraphs[0]!);
+  const title = options.titleFrom === 'hashtags' && hashtags?.length ? hashtags.map(tagLabel).join(' ') : firstSentence(paragraphs[0]!);
   return {
     entry: {
       id: identity,
@@ -81,7 +98,7 @@ export function parseSeed(bytes: Uint8Array, file: string, identity: string, opt
       summary: { type: 'text', value: paragraphs[0]! },
       // Plain text, a blank line between paragraphs: normalize makes each one a <p>.
       content: { type: 'text', value: paragraphs.join('\n\n') },
-      tags: hashtags.map((term) => ({ term })),
+      tags: (hashtags ?? []).map((term) => ({ term })),
       enclosures: [],
     },
     warnings,

@@ -32,7 +32,7 @@ const bool = (at: number) => (row: unknown[]) => void (row[at] = row[at] === nul
 const SOURCE_COLUMNS = `name, type, location, created_at, position, url, etag, last_modified, last_check, last_success, last_status,
   last_error, consecutive_errors, next_fetch, gone, ttl_minutes, cache_until, skip_hours, skip_days`;
 const ARTICLE_COLUMNS = `rowid, id, source, identity, title, link, published, updated, first_seen, author, summary, content,
-  enclosures, language, content_hash, story, is_canonical, fingerprint, shingles, bands, dedupe_rule, dedupe_of, dedupe_score, raw_hash`;
+  enclosures, language, content_hash, story, is_canonical, fingerprint, shingles, bands, dedupe_rule, dedupe_of, dedupe_score, raw_hash, shingle_marks`;
 
 /** In the order foreign keys need. */
 const TABLES: Table[] = [
@@ -49,12 +49,12 @@ const TABLES: Table[] = [
     name: 'articles',
     // Articles from before stories were recorded are each their own story.
     select: `SELECT ${ARTICLE_COLUMNS.replace(' story,', ' coalesce(story, id),')}, '' FROM articles ORDER BY rowid`,
-    types: ['bigint', 'text', 'text', 'text', 'text', 'text', 'bigint', 'bigint', 'bigint', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'boolean', 'text', 'bytea', 'bytea', 'text', 'text', 'float8', 'text', 'tsvector'],
+    types: ['bigint', 'text', 'text', 'text', 'text', 'text', 'bigint', 'bigint', 'bigint', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'boolean', 'text', 'bytea', 'bytea', 'text', 'text', 'float8', 'text', 'bytea', 'tsvector'],
     columns: `${ARTICLE_COLUMNS}, search`,
     convert: (row) => {
       bool(16)(row);
       // The full-text index, built as the PostgreSQL store builds it.
-      row[24] = toTsvector(row[4] as string, textOfSanitized(row[11] as string) || (row[10] as string));
+      row[25] = toTsvector(row[4] as string, textOfSanitized(row[11] as string) || (row[10] as string));
     },
   },
   { name: 'article_tags', select: 'SELECT article_id, tag, position, published, label FROM article_tags', types: ['text', 'text', 'int', 'bigint', 'text'], columns: 'article_id, tag, position, published, label' },

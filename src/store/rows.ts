@@ -1,7 +1,7 @@
 // Rows as both stores read them back: the same columns, turned into the model the same way. Where
 // the engines differ (SQLite's 0/1 for booleans, JSON text for a tag list), both forms are read.
 import { createHash } from 'node:crypto';
-import type { Article, FetchState } from '../model.js';
+import type { Article, FetchState, StoryCandidate } from '../model.js';
 
 /** Stable article id: the same source and identity give the same id on every machine and store. */
 export function articleId(source: string, identity: string): string {
@@ -98,6 +98,28 @@ export function toState(r: StateRow): FetchState {
 export const keysBlob = (keys: readonly number[]): Buffer | null => (keys.length ? Buffer.from(Float64Array.from(keys).buffer) : null);
 export const keysOf = (blob: Buffer): Float64Array => new Float64Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength));
 
+/** A fingerprint's shingles and their marks, as stored. */
+export const shinglesBlob = (fp: { shingles: Uint32Array } | undefined): Buffer | null => (fp ? Buffer.from(fp.shingles.buffer, fp.shingles.byteOffset, fp.shingles.byteLength) : null);
+export const marksBlob = (fp: { marks: Uint8Array } | undefined): Buffer | null => (fp ? Buffer.from(fp.marks.buffer, fp.marks.byteOffset, fp.marks.byteLength) : null);
+
+/** The marks of `count` shingles as stored; rows from before marks were kept read as zeros. */
+export const toMarks = (blob: Buffer | null, count: number): Uint8Array => (blob && blob.byteLength === count ? new Uint8Array(blob) : new Uint8Array(count));
+
 /** An article's word shingles as stored (uint32s). */
 export const toShingles = (blob: Buffer | null): Uint32Array =>
   blob ? new Uint32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength)) : new Uint32Array();
+
+/** Another source's article as the near-duplicate rule reads it. */
+export interface CandidateRow {
+  id: string;
+  story: string;
+  title: string;
+  published: number;
+  shingles: Buffer | null;
+  shingle_marks: Buffer | null;
+}
+
+export function toCandidate(row: CandidateRow): StoryCandidate {
+  const shingles = toShingles(row.shingles);
+  return { id: row.id, story: row.story, title: row.title, published: new Date(row.published), shingles, marks: toMarks(row.shingle_marks, shingles.length) };
+}

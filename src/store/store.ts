@@ -1,7 +1,7 @@
 // The store: the one place every process agrees on. This is its interface; store/sqlite/ is the
 // embedded implementation. It takes finished rows and returns articles: it knows nothing of
 // fetching, parsing, normalizing or the story rules (it answers their lookups, as a StoryIndex).
-import type { Article, Changes, DocumentStamp, Entry, FetchState, Holder, IngestCounts, IngestPlan, StoryDecisions, StoryIndex, StoryLink, Tag } from '../model.js';
+import type { Article, Changes, DocumentStamp, Entry, FetchState, Holder, IngestCounts, IngestPlan, StoryCandidate, StoryDecisions, StoryIndex, StoryLink, Tag } from '../model.js';
 
 export interface SourceRow {
   name: string;
@@ -162,6 +162,10 @@ export interface Store {
   storyLink(id: string): Promise<StoryLink | undefined>;
   /** Stories carried by more than one article, with their members (canonical first). */
   duplicateGroups(): Promise<DuplicateGroup[]>;
+  /** Articles as the near-duplicate rule compares them (title, date, shingles and their marks), by id. */
+  comparables(ids: readonly string[]): Promise<StoryCandidate[]>;
+  /** Other sources' articles published within `windowMs` of this one, as the rule compares them. */
+  comparablesNear(id: string, windowMs: number): Promise<StoryCandidate[]>;
   tag(slug: string): Promise<Tag | undefined>;
   tagCounts(): Promise<TagCount[]>;
   /** The sources and tags of articles added or edited since `since`: the feeds that changed. */

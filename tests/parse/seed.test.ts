@@ -81,6 +81,41 @@ describe('tolerated layouts', () => {
     expect(entry.tags.map((t) => t.slug)).toEqual(['undated']);
   });
 
+  describe('keeps its date when the hashtag line is not clean', () => {
+    const doc = (tags: string) => text(`First paragraph.\nSecond paragraph.\n2024-01-18 11:08:24\n${tags}\n`);
+    const read = (tags: string) => parseSeed(doc(tags), 'x.txt', 'x.txt', utc, new Date('2030-01-01T00:00:00Z'));
+
+    it('keeps a tag that is not a clean hashtag as its text: #R._Kelly is "R. Kelly"', () => {
+      const { entry, warnings } = read('#R._Kelly #trial');
+      expect(entry.published.toISOString()).toBe('2024-01-18T11:08:24.000Z');
+      expect(entry.tags.map((t) => t.label)).toEqual(['R. Kelly', 'trial']);
+      expect(entry.title).toBe('R. Kelly trial');
+      expect(entry.content).toBe('<p>First paragraph.</p>\n<p>Second paragraph.</p>');
+      expect(warnings).toEqual([]);
+    });
+
+    it('skips the words of the hashtag line without "#", saying which, on which line', () => {
+      const { entry, warnings } = read('#Pakistan expels #Iranian ambassador #');
+      expect(entry.published.toISOString()).toBe('2024-01-18T11:08:24.000Z');
+      expect(entry.tags.map((t) => t.label)).toEqual(['Pakistan', 'Iranian']);
+      expect(warnings).toEqual(['x.txt:4: hashtag line: "expels", "ambassador", "#" skipped (each tag is "#" and a word, spaces written as _)']);
+    });
+
+    it('keeps the timestamp above a last line that is not hashtags, and says what is wrong with it', () => {
+      const { entry, warnings } = read('Pakistan expels Iranian ambassador');
+      expect(entry.published.toISOString()).toBe('2024-01-18T11:08:24.000Z');
+      expect(entry.tags).toEqual([]);
+      expect(entry.content).toBe('<p>First paragraph.</p>\n<p>Second paragraph.</p>\n<p>Pakistan expels Iranian ambassador</p>');
+      expect(warnings).toEqual(['x.txt:4: the line after the timestamp is not a hashtag line (no word starts with "#"); read as a paragraph']);
+    });
+
+    it('reads a paragraph that mentions a #hashtag as a paragraph, without a timestamp above it', () => {
+      const { entry } = parseSeed(text('Follow #news for more.\n'), 'x.txt', 'x.txt', utc, new Date(0));
+      expect(entry.content).toBe('<p>Follow #news for more.</p>');
+      expect(entry.tags).toEqual([]);
+    });
+  });
+
   it('titles a document without hashtags with its first sentence', () => {
     const { entry } = parseFixture('no-hashtags.txt');
     expect(entry.title).toBe('No hashtags here.');

@@ -137,6 +137,11 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (host, slot)
   );
   `,
+  // 2: each shingle's mark (its paragraph, and whether it is quotation), for the near-duplicate
+  // rule; rows stored before read as one paragraph without quotation.
+  `
+  ALTER TABLE articles ADD COLUMN shingle_marks BYTEA;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -21,7 +21,7 @@ import type {
   Wanted,
 } from '../store.js';
 import { describeDatabase } from '../../config/load-config.js';
-import { articleId, keysBlob, toArticle, toShingles, toState, type ArticleRow, type StateRow } from '../rows.js';
+import { articleId, keysBlob, marksBlob, shinglesBlob, toArticle, toCandidate, toState, type ArticleRow, type CandidateRow, type StateRow } from '../rows.js';
 import { connect } from './connect.js';
 import { migrate, SCHEMA_VERSION } from './migrations.js';
 
@@ -374,8 +374,8 @@ export class PostgresStore implements Store {
   private async findByKeys(db: Db, keys: readonly number[], except: string): Promise<Map<number, StoryCandidate[]>> {
     const found = new Map<number, StoryCandidate[]>();
     if (!keys.length) return found;
-    const rows = await this.q<{ key: number; rowid: number; id: string; story: string; title: string; published: number; shingles: Buffer | null }>(
-      `SELECT l.key, a.rowid, a.id, a.story, a.title, a.published, a.shingles FROM lsh l JOIN articles a ON a.rowid = l.article
+    const rows = await this.q<CandidateRow & { key: number; rowid: number }>(
+      `SELECT l.key, a.rowid, a.id, a.story, a.title, a.published, a.shingles, a.shingle_marks FROM lsh l JOIN articles a ON a.rowid = l.article
        WHERE l.key = ANY($1::bigint[]) AND a.source <> $2`,
       [keys, except],
       db,
@@ -383,7 +383,7 @@ export class PostgresStore implements Store {
     const candidates = new Map<number, StoryCandidate>();
     for (const r of rows) {
       let c = candidates.get(r.rowid);
-      if (!c) candidates.set(r.rowid, (c = { id: r.id, story: r.story, title: r.title, published: new Date(r.published), shingles: toShingles(r.shingles) }));
+      if (!c) candidates.set(r.rowid, (c = toCandidate(r)));
       const list = found.get(r.key);
       if (list) list.push(c);
       else found.set(r.key, [c]);
@@ -405,13 +405,13 @@ export class PostgresStore implements Store {
       const e = rows.map((r) => r.entry);
       const inserted = await this.q<{ rowid: number; id: string }>(
         `INSERT INTO articles (id, source, identity, title, link, published, updated, first_seen, author, summary, content, enclosures,
-           language, content_hash, story, dedupe_rule, dedupe_of, dedupe_score, fingerprint, shingles, bands, raw_hash, search)
+           language, content_hash, story, dedupe_rule, dedupe_of, dedupe_score, fingerprint, shingles, shingle_marks, bands, raw_hash, search)
          SELECT id, $1, identity, title, link, published, updated, $2, author, summary, content, enclosures, language, content_hash,
-           story, rule, of, score, fingerprint, shingles, bands, raw_hash, search::tsvector
+           story, rule, of, score, fingerprint, shingles, marks, bands, raw_hash, search::tsvector
          FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::bigint[], $9::text[], $10::text[], $11::text[], $12::text[],
-           $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::float8[], $19::text[], $20::bytea[], $21::bytea[], $22::text[], $23::text[])
+           $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::float8[], $19::text[], $20::bytea[], $21::bytea[], $22::text[], $23::text[], $24::bytea[])
            AS t(id, identity, title, link, published, updated, author, summary, content, enclosures, language, content_hash, story, rule, of, score,
-                fingerprint, shingles, bands, raw_hash, search)
+                fingerprint, shingles, bands, raw_hash, search, marks)
          RETURNING rowid, id`,
         [
           plan.source,
@@ -433,10 +433,11 @@ export class PostgresStore implements Store {
           rows.map((r) => r.match?.with ?? null),
           rows.map((r) => r.match?.score ?? null),
           e.map((x) => x.fingerprint?.exact ?? null),
-          e.map((x) => (x.fingerprint ? Buffer.from(x.fingerprint.shingles.buffer, x.fingerprint.shingles.byteOffset, x.fingerprint.shingles.byteLength) : null)),
+          e.map((x) => shinglesBlob(x.fingerprint)),
           rows.map((r) => keysBlob(r.keys)),
           e.map((x) => x.rawHash ?? null),
           e.map((x) => toTsvector(x.title, x.text || x.summary)),
+          e.map((x) => marksBlob(x.fingerprint)),
         ],
         db,
       );
@@ -460,7 +461,7 @@ export class PostgresStore implements Store {
       await db.query(
         `UPDATE articles SET title = $2, link = $3, published = $4, updated = $5, author = $6, summary = $7, content = $8,
            enclosures = $9, language = $10, content_hash = $11, fingerprint = $12, shingles = $13,
-           bands = CASE WHEN bands IS NULL THEN NULL ELSE $14::bytea END, raw_hash = $15, search = $16::tsvector
+           bands = CASE WHEN bands IS NULL THEN NULL ELSE $14::bytea END, raw_hash = $15, search = $16::tsvector, shingle_marks = $17
          WHERE id = $1`,
         [
           known.id,
@@ -475,10 +476,11 @@ export class PostgresStore implements Store {
           entry.language ?? null,
           entry.contentHash,
           entry.fingerprint?.exact ?? null,
-          entry.fingerprint ? Buffer.from(entry.fingerprint.shingles.buffer, entry.fingerprint.shingles.byteOffset, entry.fingerprint.shingles.byteLength) : null,
+          shinglesBlob(entry.fingerprint),
           keysBlob(keys),
           entry.rawHash ?? null,
           toTsvector(entry.title, entry.text || entry.summary),
+          marksBlob(entry.fingerprint),
         ],
       );
       for (const old of await this.q<{ tag: string; label: string }>('DELETE FROM article_tags WHERE article_id = $1 RETURNING tag, label', [known.id], db)) spell(old.tag, old.label, -1);
@@ -611,6 +613,21 @@ export class PostgresStore implements Store {
       [id],
     );
     return row && { story: row.story, canonical: row.is_canonical, rule: row.dedupe_rule ?? undefined, matchedWith: row.dedupe_of ?? undefined, score: row.dedupe_score ?? undefined };
+  }
+
+  async comparables(ids: readonly string[]): Promise<StoryCandidate[]> {
+    const rows = await this.q<CandidateRow>('SELECT id, story, title, published, shingles, shingle_marks FROM articles WHERE id = ANY($1::text[])', [ids]);
+    return ids.flatMap((id) => rows.filter((r) => r.id === id).map(toCandidate));
+  }
+
+  async comparablesNear(id: string, windowMs: number): Promise<StoryCandidate[]> {
+    const rows = await this.q<CandidateRow>(
+      `SELECT b.id, b.story, b.title, b.published, b.shingles, b.shingle_marks FROM articles a JOIN articles b
+         ON b.published BETWEEN a.published - $2 AND a.published + $2 AND b.source <> a.source AND b.shingles IS NOT NULL
+       WHERE a.id = $1`,
+      [id, windowMs],
+    );
+    return rows.map(toCandidate);
   }
 
   async duplicateGroups(): Promise<DuplicateGroup[]> {

@@ -167,4 +167,9 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (host, slot)
   ) WITHOUT ROWID;
   `,
+  // 10: each shingle's mark (its paragraph, and whether it is quotation), for the near-duplicate
+  // rule; rows stored before read as one paragraph without quotation.
+  `
+  ALTER TABLE articles ADD COLUMN shingle_marks BLOB;
+  `,
 ];

@@ -5,7 +5,7 @@
 // committed, so that nothing rendered in the middle of an ingest shows half of it.
 import { existsSync, statSync } from 'node:fs';
 import { parseSearch, toFts5 } from '../search-query.js';
-import type { Article, Changes, DocumentStamp, Entry, FetchState, Holder, IngestCounts, IngestPlan, StoryDecisions, StoryLink, Tag } from '../../model.js';
+import type { Article, Changes, DocumentStamp, Entry, FetchState, Holder, IngestCounts, IngestPlan, StoryCandidate, StoryDecisions, StoryLink, Tag } from '../../model.js';
 import type {
   ArticleQuery,
   Claim,
@@ -21,7 +21,7 @@ import type {
   TagCount,
   Wanted,
 } from '../store.js';
-import { articleId, keysBlob, toArticle, type ArticleRow } from '../rows.js';
+import { articleId, keysBlob, marksBlob, shinglesBlob, toArticle, type ArticleRow } from '../rows.js';
 import { Claims } from './claims.js';
 import { FetchStates } from './fetch-states.js';
 import { Leases } from './leases.js';
@@ -99,14 +99,14 @@ export class SqliteStore implements Store {
       tombstoned: db.prepare('SELECT 1 FROM tombstones WHERE (source = ? AND identity = ?) OR fingerprint = ? LIMIT 1'),
       insert: db.prepare(
         `INSERT INTO articles (id, source, identity, title, link, published, updated, first_seen, author, summary,
-           content, enclosures, language, content_hash, story, dedupe_rule, dedupe_of, dedupe_score, fingerprint, shingles, bands, raw_hash)
+           content, enclosures, language, content_hash, story, dedupe_rule, dedupe_of, dedupe_score, fingerprint, shingles, shingle_marks, bands, raw_hash)
          VALUES (@id, @source, @identity, @title, @link, @published, @updated, @first_seen, @author, @summary,
-           @content, @enclosures, @language, @content_hash, @story, @rule, @of, @score, @fingerprint, @shingles, @bands, @raw_hash)`,
+           @content, @enclosures, @language, @content_hash, @story, @rule, @of, @score, @fingerprint, @shingles, @shingle_marks, @bands, @raw_hash)`,
       ),
       update: db.prepare(
         `UPDATE articles SET title = @title, link = @link, published = @published, updated = @updated,
            author = @author, summary = @summary, content = @content, enclosures = @enclosures,
-           language = @language, content_hash = @content_hash, fingerprint = @fingerprint, shingles = @shingles,
+           language = @language, content_hash = @content_hash, fingerprint = @fingerprint, shingles = @shingles, shingle_marks = @shingle_marks,
            bands = CASE WHEN bands IS NULL THEN NULL ELSE @bands END, raw_hash = @raw_hash WHERE id = @id`,
       ),
       upsertTag: db.prepare('INSERT INTO tags (slug, label) VALUES (?, ?) ON CONFLICT (slug) DO NOTHING'),
@@ -336,7 +336,8 @@ export class SqliteStore implements Store {
       language: entry.language ?? null,
       content_hash: entry.contentHash,
       fingerprint: fp?.exact ?? null,
-      shingles: fp ? Buffer.from(fp.shingles.buffer, fp.shingles.byteOffset, fp.shingles.byteLength) : null,
+      shingles: shinglesBlob(fp),
+      shingle_marks: marksBlob(fp),
       raw_hash: entry.rawHash ?? null,
     };
   }
@@ -471,6 +472,14 @@ export class SqliteStore implements Store {
 
   async storyLink(id: string): Promise<StoryLink | undefined> {
     return this.stories.linkOf(id);
+  }
+
+  async comparables(ids: readonly string[]): Promise<StoryCandidate[]> {
+    return this.stories.comparables(ids);
+  }
+
+  async comparablesNear(id: string, windowMs: number): Promise<StoryCandidate[]> {
+    return this.stories.comparablesNear(id, windowMs);
   }
 
   async duplicateGroups(): Promise<DuplicateGroup[]> {

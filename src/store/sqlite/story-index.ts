@@ -3,7 +3,7 @@
 // going to the source listed first in the configuration.
 import { BAND_SPACE, inWeek, weekOf } from '../../lib/lsh-keys.js';
 import type { StoryCandidate, StoryLink, StoryMatch, StoryRef } from '../../model.js';
-import { keysBlob, keysOf, toShingles } from '../rows.js';
+import { keysBlob, keysOf, toCandidate, type CandidateRow } from '../rows.js';
 import { KeyFilter } from './key-filter.js';
 import type { Db } from './open.js';
 
@@ -34,7 +34,7 @@ export class SqliteStoryIndex {
     this.stmt = {
       byLink: db.prepare('SELECT id, story FROM articles WHERE link = ? AND source <> ? ORDER BY published LIMIT 1'),
       byFingerprint: db.prepare('SELECT id, story FROM articles WHERE fingerprint = ? AND source <> ? ORDER BY published LIMIT 1'),
-      candidate: db.prepare('SELECT id, story, title, published, shingles FROM articles WHERE rowid = ? AND source <> ?'),
+      candidate: db.prepare('SELECT id, story, title, published, shingles, shingle_marks FROM articles WHERE rowid = ? AND source <> ?'),
       unindex: db.prepare('DELETE FROM lsh WHERE key = ? AND article = ?'),
       unindexRecent: db.prepare('DELETE FROM lsh_recent WHERE key = ? AND article = ?'),
       recentCount: db.prepare('SELECT count(*) FROM lsh_recent').pluck(),
@@ -42,6 +42,12 @@ export class SqliteStoryIndex {
       canonical: db.prepare(
         `UPDATE articles SET is_canonical = (id = (SELECT a.id FROM articles a JOIN sources s ON s.name = a.source
            WHERE a.story = @story ORDER BY a.published, s.position, a.id LIMIT 1)) WHERE story = @story`,
+      ),
+      comparable: reader.prepare('SELECT id, story, title, published, shingles, shingle_marks FROM articles WHERE id = ?'),
+      comparableNear: reader.prepare(
+        `SELECT b.id, b.story, b.title, b.published, b.shingles, b.shingle_marks FROM articles a JOIN articles b
+           ON b.published BETWEEN a.published - @window AND a.published + @window AND b.source <> a.source AND b.shingles IS NOT NULL
+         WHERE a.id = @id`,
       ),
       link: reader.prepare('SELECT story, is_canonical, dedupe_rule, dedupe_of, dedupe_score FROM articles WHERE id = ?'),
       canonicalOf: db.prepare(
@@ -119,8 +125,8 @@ export class SqliteStoryIndex {
     for (const [key, rowid] of this.keyRows(present)) {
       let c = candidates.get(rowid);
       if (c === undefined) {
-        const row = this.stmt.candidate.get(rowid, exceptSource) as { id: string; story: string; title: string; published: number; shingles: Buffer | null } | undefined;
-        c = row ? { id: row.id, story: row.story, title: row.title, published: new Date(row.published), shingles: toShingles(row.shingles) } : null;
+        const row = this.stmt.candidate.get(rowid, exceptSource) as CandidateRow | undefined;
+        c = row ? toCandidate(row) : null;
         candidates.set(rowid, c);
       }
       if (!c) continue;
@@ -173,6 +179,17 @@ export class SqliteStoryIndex {
 
   recomputeCanonical(story: string): void {
     this.stmt.canonical.run({ story });
+  }
+
+  comparables(ids: readonly string[]): StoryCandidate[] {
+    return ids.flatMap((id) => {
+      const row = this.stmt.comparable.get(id) as CandidateRow | undefined;
+      return row ? [toCandidate(row)] : [];
+    });
+  }
+
+  comparablesNear(id: string, window: number): StoryCandidate[] {
+    return (this.stmt.comparableNear.all({ id, window }) as CandidateRow[]).map(toCandidate);
   }
 
   linkOf(id: string): StoryLink | undefined {

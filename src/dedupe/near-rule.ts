@@ -1,0 +1,132 @@
+// Rule 4, near duplicates: two texts are one story when the text they share is substantial in
+// absolute terms and relative to the shorter one, and spread over most of its paragraphs (a
+// follow-up that repeats three paragraphs of background shares them whole, and nothing else).
+// Quotation counts for less: two reports that quote one statement share it without being one story.
+// README.md ("The near-duplicate rule") gives the reasoning and the figures of the labeled set.
+import { QUOTED, titleSimilarity } from './fingerprint.js';
+
+export interface NearRule {
+  /** Shared shingles needed, quotation counted at quoteWeight: short boilerplate never merges. */
+  minShared: number;
+  /** Share of the shorter text's shingles (weighted the same way) that the longer one has. */
+  containment: number;
+  /** Share of the shorter text's paragraphs that must carry shared text (a third of the paragraph or more). */
+  spread: number;
+  /** What a shingle of quotation (in either text) counts for. */
+  quoteWeight: number;
+  /** Days apart at most. */
+  windowDays: number;
+}
+
+export const DEFAULT_RULE: NearRule = { minShared: 30, containment: 0.5, spread: 0.67, quoteWeight: 0.25, windowDays: 3 };
+
+/** One side of a comparison, as fingerprints and stored rows give it. */
+export interface Side {
+  title: string;
+  shingles: Uint32Array;
+  /** A mark per shingle (paragraph, QUOTED); rows stored before marks read as zeros. */
+  marks: Uint8Array;
+  published?: Date;
+}
+
+export interface Figures {
+  /** Distinct 3-shingles both texts have. */
+  shared: number;
+  /** Of them, quotation in either text. */
+  quoted: number;
+  /** shared, quotation counted at the rule's weight. */
+  weight: number;
+  /** weight / the shorter text's weight. */
+  containment: number;
+  /** The shorter text's paragraphs that carry shared text (a third of each or more), and how many it has. */
+  paragraphs: number;
+  ofParagraphs: number;
+  /** Jaccard similarity of the titles' words: shown, not used. */
+  title: number;
+  daysApart: number;
+}
+
+/** The part of the rule that keeps a pair apart. */
+export type Stop = 'window' | 'shared' | 'containment' | 'paragraphs';
+
+const PARAGRAPHS = QUOTED;
+const DAY = 86_400_000;
+
+/** The weight of each paragraph of a side, and the total. */
+function weights(side: Side, quoteWeight: number): { total: number; byParagraph: Float64Array } {
+  const byParagraph = new Float64Array(PARAGRAPHS);
+  let total = 0;
+  for (let i = 0; i < side.shingles.length; i += 1) {
+    const mark = side.marks[i] ?? 0;
+    const w = mark & QUOTED ? quoteWeight : 1;
+    byParagraph[mark % QUOTED] += w;
+    total += w;
+  }
+  return { total, byParagraph };
+}
+
+export function measure(a: Side, b: Side, quoteWeight = DEFAULT_RULE.quoteWeight): Figures {
+  const wa = weights(a, quoteWeight);
+  const wb = weights(b, quoteWeight);
+  const sharedA = new Float64Array(PARAGRAPHS);
+  const sharedB = new Float64Array(PARAGRAPHS);
+  let shared = 0;
+  let quoted = 0;
+  let weight = 0;
+  for (let i = 0, j = 0; i < a.shingles.length && j < b.shingles.length; ) {
+    if (a.shingles[i]! < b.shingles[j]!) i += 1;
+    else if (a.shingles[i]! > b.shingles[j]!) j += 1;
+    else {
+      const ma = a.marks[i] ?? 0;
+      const mb = b.marks[j] ?? 0;
+      const isQuoted = (ma | mb) & QUOTED;
+      const w = isQuoted ? quoteWeight : 1;
+      shared += 1;
+      if (isQuoted) quoted += 1;
+      weight += w;
+      sharedA[ma % QUOTED] += w;
+      sharedB[mb % QUOTED] += w;
+      i += 1;
+      j += 1;
+    }
+  }
+  const [short, sharedShort] = wa.total <= wb.total ? [wa, sharedA] : [wb, sharedB];
+  let paragraphs = 0;
+  let ofParagraphs = 0;
+  for (let p = 0; p < PARAGRAPHS; p += 1) {
+    if (!short.byParagraph[p]) continue;
+    ofParagraphs += 1;
+    if (sharedShort[p]! >= short.byParagraph[p]! / 3) paragraphs += 1;
+  }
+  const daysApart = a.published && b.published ? Math.abs(a.published.getTime() - b.published.getTime()) / DAY : 0;
+  return { shared, quoted, weight, containment: short.total ? weight / short.total : 0, paragraphs, ofParagraphs, title: titleSimilarity(a.title, b.title), daysApart };
+}
+
+/** What keeps the pair apart, in the rule's order; undefined when it is one story. */
+export function stopOf(f: Figures, rule: NearRule): Stop | undefined {
+  if (f.daysApart > rule.windowDays) return 'window';
+  if (f.weight < rule.minShared) return 'shared';
+  if (f.containment < rule.containment) return 'containment';
+  if (f.paragraphs < rule.spread * f.ofParagraphs) return 'paragraphs';
+  return undefined;
+}
+
+/** The figures in words, for tidings explain and articles --duplicates. */
+export function describeFigures(f: Figures): string {
+  const quotation = f.quoted ? ` (${f.quoted} of them quotation)` : '';
+  return `${f.shared} shingles shared${quotation}, containment ${f.containment.toFixed(2)}, ${f.paragraphs} of ${f.ofParagraphs} paragraphs, title similarity ${f.title.toFixed(2)}, ${f.daysApart.toFixed(1)} days apart`;
+}
+
+/** Which part of the rule stopped a pair, in words. */
+export function describeStop(stop: Stop, f: Figures, rule: NearRule): string {
+  switch (stop) {
+    case 'window':
+      return `more than ${rule.windowDays} days apart`;
+    case 'shared':
+      return `too little shared text (${f.weight.toFixed(0)} weighted shingles, at least ${rule.minShared} needed)`;
+    case 'containment':
+      return `the shorter text is not mostly contained (${f.containment.toFixed(2)}, at least ${rule.containment} needed)`;
+    case 'paragraphs':
+      return `shared text in too few of the shorter text's paragraphs (${f.paragraphs} of ${f.ofParagraphs}, at least ${Math.ceil(rule.spread * f.ofParagraphs)} needed)`;
+  }
+}
