@@ -143,6 +143,12 @@ const dedupeSchema = z.strictObject({
   spread: z.number().min(0).max(1).default(0.67),
   /** What a shingle of quotation (text between quotation marks) counts for. */
   quoteWeight: z.number().min(0).max(1).default(0.25),
+  // The keys of the rule before 0.2 (shingle overlap and title similarity), still read so that an
+  // older configuration keeps working; they change nothing now.
+  minShingles: z.number().optional(),
+  overlap: z.number().optional(),
+  titleSimilarity: z.number().optional(),
+  strongOverlap: z.number().optional(),
 });
 
 const retentionSchema = z.strictObject({

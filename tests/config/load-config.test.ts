@@ -46,6 +46,11 @@ describe('loadConfig', () => {
     expect(() => parse(yaml)).not.toThrow(/Invalid input|Too (big|small)|received|Invalid option/);
   });
 
+  it('still reads a configuration with the dedupe keys of the rule before 0.2, with the new rule', () => {
+    const config = parseConfig('dedupe:\n  minShingles: 25\n  overlap: 0.6\n  titleSimilarity: 0.3\n  strongOverlap: 0.8\nsources: []\n', '/x/tidings.yaml');
+    expect(config.dedupe).toMatchObject({ minShared: 30, containment: 0.5, spread: 0.67, quoteWeight: 0.25 });
+  });
+
   it('resolves paths: flag, then environment, then default', () => {
     expect(resolvePaths({ db: '/a.db' }, { TIDINGS_DB: '/b.db' }).db).toBe('/a.db');
     expect(resolvePaths({}, { TIDINGS_DB: '/b.db', TIDINGS_CONFIG: '/c.yaml' })).toEqual({ db: '/b.db', config: '/c.yaml' });
