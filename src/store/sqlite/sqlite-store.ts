@@ -119,9 +119,11 @@ export class SqliteStore implements Store {
            AND @n > coalesce((SELECT n FROM tag_spellings WHERE tag = @tag AND label = tags.label), 0)`,
       ),
       article: reader.prepare(`SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE a.id = ?`),
+      // A tag's spellings count its articles (each tag of an article is one spelling of it): summed
+      // over a few rows per tag rather than counted over every article's tags.
       tagCounts: reader.prepare(
-        `SELECT tags.slug, tags.label, count(*) AS count FROM article_tags at JOIN tags ON tags.slug = at.tag
-         GROUP BY tags.slug ORDER BY count DESC, tags.slug`,
+        `SELECT tags.slug, tags.label, sum(s.n) AS count FROM tag_spellings s JOIN tags ON tags.slug = s.tag
+         GROUP BY tags.slug HAVING count > 0 ORDER BY count DESC, tags.slug`,
       ),
       tag: reader.prepare('SELECT slug, label FROM tags WHERE slug = ?'),
       tagPage: reader.prepare(
@@ -315,8 +317,14 @@ export class SqliteStore implements Store {
 
   private write(plan: SqlitePlan, stories: StoryDecisions, now: Date): IngestCounts {
     if (plan.fresh.length || plan.edited.length) this.changed = true;
-    plan.fresh.forEach((entry, i) => this.insertArticle(plan.source, entry, stories.fresh[i]!, now));
-    plan.edited.forEach((entry, i) => this.updateArticle(plan.source, entry, plan.known[i]!, stories.edited[i]!, now));
+    this.spellings = new Map();
+    try {
+      plan.fresh.forEach((entry, i) => this.insertArticle(plan.source, entry, stories.fresh[i]!, now));
+      plan.edited.forEach((entry, i) => this.updateArticle(plan.source, entry, plan.known[i]!, stories.edited[i]!, now));
+      this.settleSpellings();
+    } finally {
+      this.spellings = undefined;
+    }
     return { new: plan.fresh.length, updated: plan.edited.length, unchanged: plan.unchanged, keptOut: plan.keptOut };
   }
 
@@ -377,13 +385,31 @@ export class SqliteStore implements Store {
 
   private addTags(id: string, tags: Tag[], published: number): void {
     tags.forEach((tag, position) => {
-      this.stmt.upsertTag.run(tag.slug, tag.label);
+      if (!this.spellings?.has(tag.slug)) this.stmt.upsertTag.run(tag.slug, tag.label);
       this.stmt.addTag.run(id, tag.slug, position, published, tag.label);
       this.spell(tag.slug, tag.label, 1);
     });
   }
 
+  /**
+   * While a write runs, the spellings it adds and removes are summed, and counted once per tag
+   * and spelling when it ends (settleSpellings): a chunk of a feed repeats the same few tags.
+   */
+  private spellings?: Map<string, Map<string, number>>;
+
   private spell(tag: string, label: string, delta: number): void {
+    if (!this.spellings) return this.countSpelling(tag, label, delta);
+    const labels = this.spellings.get(tag) ?? new Map<string, number>();
+    this.spellings.set(tag, labels.set(label, (labels.get(label) ?? 0) + delta));
+  }
+
+  private settleSpellings(): void {
+    const spellings = this.spellings!;
+    this.spellings = undefined;
+    for (const [tag, labels] of spellings) for (const [label, delta] of labels) if (delta) this.countSpelling(tag, label, delta);
+  }
+
+  private countSpelling(tag: string, label: string, delta: number): void {
     const { n } = this.stmt.spell.get(tag, label, delta) as { n: number };
     if (delta > 0) this.stmt.relabel.run({ tag, label, n });
   }
