@@ -12,11 +12,13 @@ import type { Logger } from './log.js';
 import type { DocumentStamp, Entry, Holder, IngestCounts, Refusal, RefreshResult } from './model.js';
 import type { NormalizeOptions } from './normalize/normalize-entry.js';
 import type { FeedDocument } from './parse/parse-feed.js';
+import { readFeedFile } from './ingest/files.js';
 import { MAX_SEED_BYTES } from './parse/seed.js';
 import { VERSION } from './version.js';
 import type { Store, SuccessRecord } from './store/store.js';
 import { transferable, type Work } from './work/pool.js';
-import { stage, WHOLE_DOCUMENT, type Batch, type FeedMeta } from './work/stages.js';
+import { stage } from './work/stage-call.js';
+import type { Batch, FeedMeta } from './work/stages.js';
 
 export interface RefreshDeps {
   config: Config;
@@ -129,22 +131,34 @@ function normalizeOptions(source: Source, deps: RefreshDeps, now: Date): Normali
   return { now, tags: source.tags, trackingParams, tagAliases, maxItems: source.type === 'seeds' ? undefined : source.maxItems };
 }
 
+/** The stamp of a whole feed document, beside the seed documents' stamps (named by path, never ""). */
+const WHOLE_DOCUMENT = '';
+
 /**
  * Parse, in a worker: the feed's own fields and its entries, each with its identity. The entries
  * the source stored exactly so already go no further, and the same job normalizes the first batch
- * of the others (a small feed is done in one job).
+ * of the others (a small feed is done in one job). A feed document with the very bytes its source
+ * last stored is not parsed at all ('same bytes'): most polls of most feeds bring nothing new. Its
+ * hash is taken off this thread (WebCrypto digests in the thread pool).
  */
-async function parse(input: Extract<Input, { kind: 'seeds' | 'file' | 'document' }>, source: Source, deps: RefreshDeps, options: NormalizeOptions): Promise<Batch> {
-  const [known, stamps] = await Promise.all([deps.store.rawHashes(source.name), deps.store.documentStamps(source.name, input.stampKey)]);
+async function parse(input: Extract<Input, { kind: 'seeds' | 'file' | 'document' }>, source: Source, deps: RefreshDeps, options: NormalizeOptions): Promise<Batch | 'same bytes'> {
+  const stamps = await deps.store.documentStamps(source.name, input.stampKey);
+  let stamp: DocumentStamp | undefined;
+  let bytes: Uint8Array | undefined;
+  if (input.kind !== 'seeds') {
+    bytes = input.kind === 'file' ? await readFeedFile(input.path, deps.config.fetch.maxBodySize) : input.bytes;
+    const hash = Buffer.from(await crypto.subtle.digest('SHA-256', bytes)).toString('hex');
+    if (stamps[WHOLE_DOCUMENT]?.hash === hash) return 'same bytes';
+    stamp = { identity: WHOLE_DOCUMENT, size: bytes.byteLength, mtime: 0, hash };
+  }
+  const known = await deps.store.rawHashes(source.name);
   const then = [stage('identify', options), stage('skipUnchanged', { ...options, known }), stage('normalize', { ...options, limit: BATCH }), stage('fingerprint')];
   if (input.kind === 'seeds') {
     const seeds = { timezone: source.timezone, titleFrom: source.type === 'seeds' ? source.titleFrom : 'hashtags' } as const;
     return deps.work.run([stage('readSeeds'), stage('parseSeeds', seeds), ...then], { dir: input.dir, maxBytes: MAX_SEED_BYTES, known: stamps });
   }
-  const last = stamps[WHOLE_DOCUMENT]?.hash;
   try {
-    if (input.kind === 'file') return await deps.work.run([stage('readFeedFile'), stage('parseFeed'), ...then], { path: input.path, maxBytes: deps.config.fetch.maxBodySize, doc: input.doc, known: last });
-    return await deps.work.run([stage('parseFeed'), ...then], { bytes: input.bytes, doc: input.doc, known: last }, transferable(input.bytes));
+    return await deps.work.run([stage('parseFeed'), ...then], { bytes, doc: input.doc, stamp }, transferable(bytes!));
   } catch (err) {
     // A feed file's errors name the file (reading errors do already).
     if (input.kind === 'file' && !(err instanceof InputError)) throw new InputError(`${input.path}: ${errorMessage(err)}`);
@@ -221,12 +235,12 @@ async function ingestSource(source: Source, deps: RefreshDeps, now: Date): Promi
   }
   const options = normalizeOptions(source, deps, now);
   const parsed = await parse(input, source, deps, options);
-  const { entries, refused } = await normalize(parsed, deps, options);
-  const { feed, unchanged } = parsed;
-  if (feed.sameDocument) {
+  if (parsed === 'same bytes') {
     await deps.store.recordSuccess(source.name, now, input.kind === 'document' ? input.success : {});
     return { ...nothing, notModified: true };
   }
+  const { entries, refused } = await normalize(parsed, deps, options);
+  const { feed, unchanged } = parsed;
   // A folder whose every document was refused has not been read: a failure, not a success.
   if (feed.refused.length && !entries.length && !unchanged) {
     const [first] = feed.refused;

@@ -4,7 +4,7 @@ import { FetchError } from '../errors.js';
 import { documentOf, fetchDepsOf, fetchFeed } from '../ingest/fetch.js';
 import type { RawFeed } from '../parse/types.js';
 import { transferable } from '../work/pool.js';
-import { stage } from '../work/stages.js';
+import { stage } from '../work/stage-call.js';
 import type { Session } from './session.js';
 
 export const isUrl = (target: string) => /^https?:\/\//i.test(target);

@@ -52,8 +52,6 @@ export interface RawFeed {
   refused: Refusal[];
   /** Seed folders: each document read, and how many were skipped unread (unchanged since last read). */
   documents?: { stamps: DocumentStamp[]; unchanged: number };
-  /** The bytes were those the source last stored, so nothing was parsed. */
-  sameDocument?: boolean;
 }
 
 export interface ParseOptions {

@@ -4,7 +4,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { fromWire, ParseError, type WireError } from '../errors.js';
-import type { StageCall } from './stages.js';
+import type { StageCall } from './stage-call.js';
 import type { Job } from './worker.js';
 
 export interface Work {

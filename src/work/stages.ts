@@ -1,8 +1,6 @@
 // The stages that may run off the main thread, by name. A job is a list of stages, chosen by the
 // orchestrator (refresh.ts); each stage takes the output of the one before it.
-import { createHash } from 'node:crypto';
 import { fingerprintEntries } from '../dedupe/fingerprint.js';
-import { readFeedFile } from '../ingest/files.js';
 import { readSeedFolder, type SeedFolder } from '../ingest/seeds.js';
 import { identifyEntries, type IdentifiedEntry, type IdentifyOptions } from '../normalize/identity.js';
 import { normalizeEntries, skipUnchanged, type NormalizeOptions } from '../normalize/normalize-entry.js';
@@ -23,19 +21,7 @@ export interface Batch {
   unchanged: number;
 }
 
-/** A feed document's bytes, and the sha256 of the bytes its source last stored (when it stored any). */
-export interface FeedBytes {
-  bytes: Uint8Array;
-  doc: FeedDocument;
-  known?: string;
-}
-
-/** The stamp of a whole feed document, beside the seed documents' stamps (which are named by path, never ""). */
-export const WHOLE_DOCUMENT = '';
-
 export const STAGES = {
-  /** ingest: a local feed file, with the document's parse options. */
-  readFeedFile: async ({ path, maxBytes, ...rest }: Omit<FeedBytes, 'bytes'> & { path: string; maxBytes: number }): Promise<FeedBytes> => ({ bytes: await readFeedFile(path, maxBytes), ...rest }),
   /** ingest: the seed documents of a folder that changed since they were last read. */
   readSeeds: (input: { dir: string; maxBytes: number; known: Record<string, DocumentStamp> }): SeedFolder => readSeedFolder(input.dir, input.maxBytes, input.known),
   /** parse: seed documents as one feed; files the reader refused stay refused. */
@@ -46,14 +32,10 @@ export const STAGES = {
     const stamps = folder.stamps.filter((s) => !refused.has(s.identity));
     return { ...feed, refused: [...folder.refused, ...feed.refused], documents: { stamps, unchanged: folder.unchanged } };
   },
-  /**
-   * parse: feed bytes, with their stamp. The very bytes the source last stored are not parsed
-   * again: the feed comes back without entries, as `sameDocument` (most polls bring nothing new).
-   */
-  parseFeed: async ({ bytes, doc, known }: FeedBytes): Promise<RawFeed> => {
-    const stamp: DocumentStamp = { identity: WHOLE_DOCUMENT, size: bytes.byteLength, mtime: 0, hash: createHash('sha256').update(bytes).digest('hex') };
-    if (stamp.hash === known) return { format: 'rss', version: '', skipHours: [], skipDays: [], entries: [], warnings: [], refused: [], sameDocument: true };
-    return { ...(await parseFeed(bytes, doc)), documents: { stamps: [stamp], unchanged: 0 } };
+  /** parse: feed bytes; with the document's stamp, to be stored with its entries. */
+  parseFeed: async ({ bytes, doc, stamp }: { bytes: Uint8Array; doc: FeedDocument; stamp?: DocumentStamp }): Promise<RawFeed> => {
+    const feed = await parseFeed(bytes, doc);
+    return stamp ? { ...feed, documents: { stamps: [stamp], unchanged: 0 } } : feed;
   },
   /** normalize: which entries are kept, and who each is. */
   identify: ({ entries, ...feed }: RawFeed, options: IdentifyOptions): Batch => ({ feed, todo: identifyEntries({ ...feed, entries }, options), done: [], unchanged: feed.documents?.unchanged ?? 0 }),
@@ -73,18 +55,7 @@ export const STAGES = {
   fingerprint: (batch: Batch): Batch => ({ ...batch, done: fingerprintEntries(batch.done) }),
 };
 
-export type StageName = keyof typeof STAGES;
-type Stage<N extends StageName> = (typeof STAGES)[N];
-
-export interface StageCall {
-  name: StageName;
-  options?: unknown;
-}
-
-/** A stage with its options, for a job. */
-export function stage<N extends StageName>(name: N, ...options: Parameters<Stage<N>> extends [unknown, infer O] ? [O] : []): StageCall {
-  return { name, options: options[0] };
-}
+import type { StageCall } from './stage-call.js';
 
 /** Runs a job's stages in order, here. */
 export async function runStages(stages: readonly StageCall[], input: unknown): Promise<unknown> {

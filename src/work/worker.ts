@@ -2,7 +2,8 @@
 // the error. It never decides which stages run; the orchestrator does.
 import { parentPort } from 'node:worker_threads';
 import { toWire } from '../errors.js';
-import { runStages, type StageCall } from './stages.js';
+import type { StageCall } from './stage-call.js';
+import { runStages } from './stages.js';
 
 export interface Job {
   id: number;

@@ -2,7 +2,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Entry } from '../../src/model.js';
 import { WorkerPool } from '../../src/work/pool.js';
-import { stage, type Batch } from '../../src/work/stages.js';
+import { stage } from '../../src/work/stage-call.js';
+import type { Batch } from '../../src/work/stages.js';
 
 /** Parse, then normalize, in one job. */
 async function parseAndNormalize(pool: WorkerPool, bytes: Buffer): Promise<{ entries: Entry[] }> {
