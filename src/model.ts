@@ -47,10 +47,8 @@ export interface Fingerprint {
   shingles: Uint32Array;
   /** A byte per shingle: its paragraph (low 7 bits) and 0x80 when it is quotation. */
   marks: Uint8Array;
-  /** The near-duplicate index's keys for this text: MinHash bands and passage keys. */
+  /** The near-duplicate index's keys for this text, indexed and looked up: MinHash bands and passage keys. */
   bands: number[];
-  /** Keys looked up besides the bands (never indexed): every passage probe of the text. */
-  probes: number[];
 }
 
 /** A stored entry. */

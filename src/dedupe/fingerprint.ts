@@ -11,10 +11,8 @@ const LEAD_BANDS = 4;
 const ROWS = 2;
 /** Passage keys live in their own band, whatever the position of the passage in the text. */
 const PASSAGE_BAND = 15;
-/** A 5-word window is a probe when its hash is 0 modulo this: content decides, not position. */
-const PROBE_EVERY = 4;
-/** Each run of this many windows of a paragraph indexes its smallest probe. */
-const CHUNK = 24;
+/** Every run of this many 5-word windows has its smallest window hash among the passage keys. */
+const WINNOW = 32;
 
 /** A shingle's mark: its paragraph (0–127, the last one standing for the rest), and this bit for quotation. */
 export const QUOTED = 0x80;
@@ -187,33 +185,28 @@ function bandKeys(signature: Uint32Array, firstBand: number): number[] {
 }
 
 /**
- * Passage keys. A window is 5 words (two 3-shingles, two apart); the windows whose hash is 0
- * modulo PROBE_EVERY are probes, chosen by their words alone. A text is indexed under the smallest
- * probe of each run of CHUNK windows of each paragraph, and looks up every probe it has. So a run
- * of one text found word for word anywhere in another (whatever comes before it, whatever the
- * paragraphs) is found: its smallest probe is among the other's probes.
+ * Passage keys, by winnowing (Schleimer, Wilkerson and Aiken, 2003). A window is 5 words (two
+ * 3-shingles, two apart); of every run of WINNOW consecutive windows, the smallest hash is a key
+ * (the rightmost, on a tie). Two texts that share WINNOW windows word for word (36 words) share a
+ * key, whatever comes before or after and however the paragraphs fall, and a text looks up only
+ * its own keys: about one window in sixteen, on either side.
  */
-function passageKeys(all: Uint32Array, wordMarks: Uint8Array): { index: number[]; probes: number[] } {
-  const index = new Set<number>();
-  const probes = new Set<number>();
-  let chunkStart = 0;
-  let paragraph = -1;
-  let smallest = Infinity;
-  const close = () => smallest < Infinity && index.add(PASSAGE_BAND * 2 ** 32 + smallest);
-  for (let i = 0; i + 2 < all.length; i += 1) {
-    if (wordMarks[i]! % QUOTED !== paragraph || i - chunkStart >= CHUNK) {
-      close();
-      smallest = Infinity;
-      chunkStart = i;
-      paragraph = wordMarks[i]! % QUOTED;
-    }
-    const w = mix(Math.imul(all[i]!, 0x9e3779b1) ^ all[i + 2]!);
-    if (w % PROBE_EVERY !== 0) continue;
-    probes.add(PASSAGE_BAND * 2 ** 32 + w);
-    if (w < smallest) smallest = w;
+function passageKeys(all: Uint32Array): number[] {
+  const windows = Math.max(0, all.length - 2);
+  const hash = new Float64Array(windows);
+  for (let i = 0; i < windows; i += 1) hash[i] = mix(Math.imul(all[i]!, 0x9e3779b1) ^ all[i + 2]!);
+  const keys = new Set<number>();
+  // The windows of the current run, their hashes increasing: the first is the run's smallest.
+  const queue = new Int32Array(windows);
+  let head = 0;
+  let tail = 0;
+  for (let i = 0; i < windows; i += 1) {
+    while (tail > head && hash[queue[tail - 1]!]! >= hash[i]!) tail -= 1;
+    queue[tail++] = i;
+    if (queue[head]! <= i - WINNOW) head += 1;
+    if (i >= WINNOW - 1 || i === windows - 1) keys.add(PASSAGE_BAND * 2 ** 32 + hash[queue[head]!]!);
   }
-  close();
-  return { index: [...index], probes: [...probes] };
+  return [...keys];
 }
 
 const SEPARATOR = new Uint8Array([0xff, 0xff, 0xff, 0xff, 0]);
@@ -225,11 +218,10 @@ export function fingerprint(title: string, text: string): Fingerprint {
   // The word sequences, as hashes: a different word in the same place is a different hash.
   const exact = createHash('sha256').update(tokens(title).hashes).update(SEPARATOR).update(body.hashes).digest('hex').slice(0, 32);
   const { shingles, marks } = markedShingles(all, body.marks);
-  if (!all.length) return { exact, shingles, marks, bands: [], probes: [] };
+  if (!all.length) return { exact, shingles, marks, bands: [] };
   const full = oneHashMinhash(all, FULL_BANDS * ROWS);
   const lead = minhash(all.subarray(0, LEAD_SHINGLES), FULL_BANDS * ROWS, LEAD_BANDS * ROWS);
-  const passages = passageKeys(all, body.marks);
-  return { exact, shingles, marks, bands: [...bandKeys(full, 0), ...bandKeys(lead, FULL_BANDS), ...passages.index], probes: passages.probes };
+  return { exact, shingles, marks, bands: [...bandKeys(full, 0), ...bandKeys(lead, FULL_BANDS), ...passageKeys(all)] };
 }
 
 /** The dedupe stage's first step, run with normalizing off the main thread: each entry's fingerprint, paragraph by paragraph. */

@@ -15,10 +15,10 @@ export function indexKeys(entry: Entry): number[] {
   return inWeek(entry.fingerprint?.bands ?? [], weekOf(entry.published.getTime()));
 }
 
-/** The keys to look up for an entry: its band keys and passage probes in each week that the dedupe window spans. */
+/** The keys to look up for an entry: its own keys in each week that the dedupe window spans. */
 function lookupKeys(entry: Entry, window: number): number[] {
   const t = entry.published.getTime();
-  const own = [...new Set([...entry.fingerprint!.bands, ...entry.fingerprint!.probes])];
+  const own = entry.fingerprint!.bands;
   const keys: number[] = [];
   for (let week = weekOf(t - window); week <= weekOf(t + window); week += 1) keys.push(...inWeek(own, week));
   return keys;
@@ -61,7 +61,7 @@ async function matchStories(entries: readonly Entry[], source: string, index: St
     return fp && fp.bands.length > 0 && fp.shingles.length >= settings.minShared;
   });
   const keys = near.map((i) => lookupKeys(entries[i]!, window));
-  const byKey = await index.findByKeys(distinct(keys.flat()), source);
+  const byKey = await index.findByKeys([...new Set(keys.flat())], source);
   near.forEach((i, n) => {
     const candidates = new Set<StoryCandidate>();
     for (const key of keys[n]!) for (const c of byKey.get(key) ?? []) candidates.add(c);

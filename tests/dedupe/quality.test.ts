@@ -60,7 +60,7 @@ const shared = (indexed: number[], looked: number[]) => looked.some((k) => index
 function judgePair(a: { title: string; text: string }, b: { title: string; text: string }) {
   const fa: Fingerprint = fingerprint(a.title, a.text);
   const fb: Fingerprint = fingerprint(b.title, b.text);
-  const proposed = shared(fa.bands, [...fb.bands, ...fb.probes]) && shared(fb.bands, [...fa.bands, ...fa.probes]);
+  const proposed = shared(fa.bands, fb.bands);
   const figures: Figures = measure({ title: a.title, ...fa }, { title: b.title, ...fb });
   const stop = stopOf(figures, DEFAULT_RULE);
   return { proposed, accepted: !stop, stop, figures };
