@@ -31,11 +31,19 @@ export function transferable(bytes: Uint8Array): ArrayBuffer[] {
 // worker: it loads src/work/worker.ts through tsx (a devDependency), never a stale build.
 const FROM_SOURCE = import.meta.url.endsWith('.ts');
 
-function startWorker(): Worker {
-  if (!FROM_SOURCE) return new Worker(new URL('./worker.js', import.meta.url));
+/**
+ * The heap a worker may use (MB). A hostile or huge document fails its own job, with that said,
+ * instead of taking the process's memory: the tree of a 10 MiB feed (the default maxBodySize)
+ * needs about 300 MB.
+ */
+export const WORKER_HEAP_MB = 1024;
+
+function startWorker(heapMb: number): Worker {
+  const resourceLimits = { maxOldGenerationSizeMb: heapMb };
+  if (!FROM_SOURCE) return new Worker(new URL('./worker.js', import.meta.url), { resourceLimits });
   const tsx = import.meta.resolve('tsx/esm/api');
   const entry = new URL('./worker.ts', import.meta.url).href;
-  return new Worker(`import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`, { eval: true });
+  return new Worker(`import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`, { eval: true, resourceLimits });
 }
 
 interface Pending {
@@ -58,12 +66,13 @@ export class WorkerPool implements Work {
   constructor(
     private readonly timeLimitMs = 30_000,
     size = Math.max(1, Math.min(4, availableParallelism())),
+    private readonly heapMb = WORKER_HEAP_MB,
   ) {
     this.workers = new Array(size).fill(undefined);
   }
 
   private start(slot: number): Worker {
-    const worker = startWorker();
+    const worker = startWorker(this.heapMb);
     let loaded!: () => void;
     this.ready.set(worker, new Promise<void>((ok) => (loaded = ok)));
     worker.on('message', (msg: Reply) => {
@@ -74,7 +83,10 @@ export class WorkerPool implements Work {
       if (msg.ok) p.resolve(msg.value);
       else p.reject(fromWire(msg.error));
     });
-    worker.on('error', (err) => this.failAll(worker, new ParseError(`worker crashed: ${err.message}`)));
+    worker.on('error', (err) => {
+      const outOfMemory = (err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
+      this.failAll(worker, new ParseError(outOfMemory ? `the document needs more than the ${this.heapMb} MB a parse may use; gave up` : `worker crashed: ${err.message}`));
+    });
     worker.on('exit', () => {
       if (this.workers[slot] === worker) this.workers[slot] = undefined;
       this.failAll(worker, new ParseError('worker stopped'));

@@ -52,4 +52,16 @@ describe('hostile input', () => {
       await strict.close();
     }
   });
+
+  it('fails a document whose parse outgrows the heap a worker may use, says so, then parses the next', async () => {
+    const small = new WorkerPool(60_000, 1, 64);
+    const items = Array.from({ length: 60_000 }, (_, i) => `<item><title>Item ${i}</title><guid>g${i}</guid><description>Words of item ${i}.</description></item>`).join('');
+    try {
+      await expect(parseAndNormalize(small, Buffer.from(`<rss version="2.0"><channel><title>t</title>${items}</channel></rss>`))).rejects.toThrow(/needs more than the 64 MB a parse may use/);
+      const { entries } = await parseAndNormalize(small, Buffer.from('<rss><channel><item><title>ok</title></item></channel></rss>'));
+      expect(entries[0]!.title).toBe('ok');
+    } finally {
+      await small.close();
+    }
+  });
 });
