@@ -5,7 +5,7 @@ import { stat } from 'node:fs/promises';
 import pino from 'pino';
 import pretty from 'pino-pretty';
 import { colourWanted, loadConfig, serverAddress, type Paths } from './config/load-config.js';
-import type { Config } from './config/schema.js';
+import { siteBaseUrl, type Config } from './config/schema.js';
 import { cronInterval } from './due.js';
 import { errorMessage, UsageError } from './errors.js';
 import { thisProcess } from './lib/process.js';
@@ -60,7 +60,24 @@ function shortestInterval(config: Config): number {
 }
 
 /** The pages that show sources' fetch status: what a recorded fetch outcome changes. */
-const showsStatus = (path: string) => path === 'index.html' || (path.startsWith('sources/') && path.endsWith('.html'));
+const showsStatus = (path: string) => path === 'sources.html' || (path.startsWith('sources/') && path.endsWith('.html'));
+
+/** The address a reader reaches a listening server at: a wildcard address is this machine's name for itself. */
+function readerUrl(url: string): string {
+  return url.replace(/^http:\/\/(?:0\.0\.0\.0|\[::\])(?=:)/, 'http://localhost');
+}
+
+/**
+ * Whether a configured baseUrl is somewhere else than where this daemon listens: feeds then link
+ * there, which is right behind a proxy and wrong when the port was changed and the file was not.
+ */
+export function baseUrlDiffers(baseUrl: string, listening: string): boolean {
+  const loopback = (host: string) => host === 'localhost' || host === '[::1]' || /^127\./.test(host);
+  const a = new URL(baseUrl);
+  const b = new URL(listening);
+  const sameHost = a.hostname === b.hostname || (loopback(a.hostname) && loopback(b.hostname));
+  return !(sameHost && a.protocol === b.protocol && (a.port || '80') === (b.port || '80') && (a.pathname === '/' || a.pathname === ''));
+}
 
 async function listenOrExplain(handler: ReturnType<typeof createHandler>, host: string, port: number): Promise<Listening> {
   try {
@@ -141,7 +158,9 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     if (stopping) return;
     const metrics = new Metrics();
     metrics.articles.set(await store.count('articles'));
-    const render = () => (path: string, limit?: number) => renderPath({ config, store, log }, path, limit);
+    // Feeds link to site.baseUrl or, without one, to where this daemon listens (known once it does).
+    let listening: string | undefined;
+    const render = () => (path: string, limit?: number) => renderPath({ config, store, log, listening, search: true }, path, limit);
     const cache = new SiteCache(render(), config.server.cacheSize);
     let maxAge = shortestInterval(config);
     let lastRefresh: LastRefresh | undefined;
@@ -177,7 +196,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
         if (!hubs.length || !results.some((r) => r.new || r.updated)) return;
         const changed = await store.changedSince(started);
         const paths = ['all', ...changed.tags.map((t) => `tags/${t}`), ...changed.sources.map((s) => `sources/${s}`)];
-        void pingHubs(hubs, paths.flatMap((p) => FEED_FORMATS.map((f) => `${config.site.baseUrl}/${encodeURI(p)}.${f}`)), log);
+        void pingHubs(hubs, paths.flatMap((p) => FEED_FORMATS.map((f) => `${siteBaseUrl(config.site, listening)}/${encodeURI(p)}.${f}`)), log);
       };
       const purge = async () => {
         const now = new Date();
@@ -204,7 +223,14 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
       if (stopping) return;
       const server = await listenOrExplain(handler, host, port);
       parts.server = server;
-      (options.out ?? process.stdout).write(`Tidings is serving ${server.url}/ (site feeds: ${server.url}/all.rss, ${server.url}/all.atom, ${server.url}/all.json)\n`);
+      listening = readerUrl(server.url);
+      cache.invalidate();
+      const out = options.out ?? process.stdout;
+      out.write(`Tidings is serving ${listening}/ (site feeds: ${listening}/all.rss, ${listening}/all.atom, ${listening}/all.json)\n`);
+      const configured = config.site.baseUrl;
+      if (configured && baseUrlDiffers(configured, listening)) {
+        out.write(`Note: site.baseUrl is ${configured}, so feeds and OPML link there, not to ${listening}; remove it from ${options.paths.config} to follow the address the daemon listens on\n`);
+      }
     }
 
     const presence = { name: parts.holder, ...thisProcess() };

@@ -1,20 +1,50 @@
 // The read side's orchestrator: a site path → what the store holds for it → publish renders it.
 // `tidings build` writes every path to a folder; `tidings serve` renders a path on first request
-// and keeps it until something changes. The same paths in both.
-import type { Config } from './config/schema.js';
+// and keeps it until something changes. The same paths in both (the daemon adds searches).
+import type { Config, Source } from './config/schema.js';
+import { isDue, nextRun } from './due.js';
+import { SearchQueryError } from './errors.js';
 import type { Logger } from './log.js';
-import type { Article } from './model.js';
+import type { Article, FetchState } from './model.js';
 import type { FeedSpec } from './publish/feeds.js';
 import { FEED_FORMATS } from './publish/feeds.js';
-import { articleFile, feedFile, indexFile, listFile, opmlFile, parseSitePath, siteSpec, sourceSpec, sourceTitle, tagSpec, type SiteFile, type SitePath } from './publish/site.js';
+import type { Carrier, SourceRef, Story } from './publish/html.js';
+import type { RiverPage, SourceState } from './publish/pages.js';
+import {
+  articleFile,
+  assetFile,
+  describeQuery,
+  feedFile,
+  opmlFile,
+  pagePath,
+  parseSitePath,
+  queryString,
+  riverFile,
+  searchSpec,
+  siteSpec,
+  sourceSpec,
+  sourcesFile,
+  sourceStatus,
+  sourceTitle,
+  tagsFile,
+  tagSpec,
+  type RenderOptions,
+  type SiteFile,
+  type SitePath,
+  type SiteQuery,
+} from './publish/site.js';
 import { isPublishedTag } from './publish/urls.js';
-import type { Store } from './store/store.js';
+import type { ArticleFilter, Store } from './store/store.js';
 
-export interface SiteContext {
+export interface SiteContext extends RenderOptions {
   config: Config;
   store: Store;
   log: Logger;
+  /** The time source pages say the next fetch is from. */
+  now?: () => Date;
 }
+
+type ListTarget = Extract<SitePath, { kind: 'feed' | 'page' }>;
 
 /** Every feed Tidings publishes, site first, then tags by size, then sources in configuration order. */
 export async function allSpecs(ctx: SiteContext): Promise<FeedSpec[]> {
@@ -23,71 +53,192 @@ export async function allSpecs(ctx: SiteContext): Promise<FeedSpec[]> {
   return [siteSpec(config), ...tags.map((t) => tagSpec(config, t)), ...config.sources.map((s) => sourceSpec(config, s))];
 }
 
-/** A feed's (or its page's) spec and articles; undefined for a tag or source that does not exist. */
-async function listAt(ctx: SiteContext, target: Extract<SitePath, { kind: 'feed' | 'page' }>, limit: number): Promise<{ spec: FeedSpec; articles: Article[] } | undefined> {
+const sourceRef = (ctx: SiteContext, name: string): SourceRef => {
+  const source = ctx.config.sources.find((s) => s.name === name);
+  return { name, title: source ? sourceTitle(source) : name, linked: Boolean(source) };
+};
+
+/**
+ * Articles as stories: each with the other articles of its story ("also in"). With `once`, a story
+ * met a second time (search results carry every article) is left out.
+ */
+async function toStories(ctx: SiteContext, articles: Article[], once = false): Promise<Story[]> {
+  const carriers = await ctx.store.storyCarriers(articles.map((a) => a.id));
+  const seen = new Set<string>();
+  const stories: Story[] = [];
+  for (const article of articles) {
+    const all = carriers.get(article.id) ?? [];
+    if (once && seen.has(article.id)) continue;
+    for (const c of all) seen.add(c.id);
+    const also: Carrier[] = all.filter((c) => c.id !== article.id).map((c) => ({ ...sourceRef(ctx, c.source), id: c.id, link: c.link }));
+    stories.push({ article, source: sourceRef(ctx, article.source), also });
+  }
+  return stories;
+}
+
+/** A query's filter within a list: a tag's or a source's feed narrowed further, or a search. */
+function filterOf(target: ListTarget, query: SiteQuery | undefined): ArticleFilter | undefined {
+  const source = target.list === 'sources' ? target.key : query?.source;
+  if (target.list === 'sources' && query?.source && query.source !== target.key) return undefined;
+  return { query: query?.q, tag: target.list === 'tags' ? target.key : undefined, tags: query?.tags, source, not: query?.not };
+}
+
+/** The spec of a list; undefined for a tag or source that does not exist. */
+async function specOf(ctx: SiteContext, target: ListTarget): Promise<FeedSpec | undefined> {
   const { config, store } = ctx;
-  // The site and tag feeds show each story once; a source's feed shows all of its own articles.
-  if (target.list === 'all') return { spec: siteSpec(config), articles: await store.articles({ limit, stories: true }) };
+  if (target.list === 'all') return siteSpec(config);
+  if (target.list === 'search') return searchSpec(config, target.query);
   if (target.list === 'tags') {
     const tag = await store.tag(target.key);
-    if (!tag || !isPublishedTag(tag)) return undefined;
-    return { spec: tagSpec(config, tag), articles: await store.articles({ tag: tag.slug, limit, stories: true }) };
+    return tag && isPublishedTag(tag) ? tagSpec(config, tag) : undefined;
   }
   const source = config.sources.find((s) => s.name === target.key);
-  return source && { spec: sourceSpec(config, source), articles: await store.articles({ source: source.name, limit }) };
+  return source && sourceSpec(config, source);
+}
+
+/** `limit` articles of a list from `offset`: each story once on the site and tags, every article of a source. */
+async function articlesOf(ctx: SiteContext, target: ListTarget, limit: number, offset: number, order: 'rank' | 'newest'): Promise<Article[]> {
+  const { store } = ctx;
+  const query = target.query;
+  if (target.list === 'search' || query) {
+    const filter = filterOf(target, query);
+    return filter ? store.filterArticles({ ...filter, order, limit, offset }) : [];
+  }
+  if (target.list === 'all') return store.articles({ limit, offset, stories: true });
+  if (target.list === 'tags') return store.articles({ tag: target.key, limit, offset, stories: true });
+  return store.articles({ source: target.key, limit, offset });
+}
+
+async function feedAt(ctx: SiteContext, target: Extract<SitePath, { kind: 'feed' }>, limit: number): Promise<SiteFile | undefined> {
+  const spec = await specOf(ctx, target);
+  if (!spec) return undefined;
+  const filtered = target.list === 'search' || target.query !== undefined;
+  let articles = await articlesOf(ctx, target, limit, 0, 'newest');
+  // A filtered list carries every matching article: each story once, as on the site's feed.
+  if (filtered && target.list !== 'sources') articles = (await toStories(ctx, articles, true)).map((s) => s.article);
+  return feedFile(target.format, spec, articles, ctx.config, ctx.log, ctx, queryString(target.query, undefined));
+}
+
+export function sourceState(ctx: SiteContext, source: Source, state: FetchState | undefined): SourceState {
+  const { config } = ctx;
+  const now = ctx.now?.() ?? new Date();
+  let nextFetch: Date | undefined;
+  let nextFetchWhy: string | undefined;
+  if (source.type === 'feed') {
+    const due = isDue(state, source.schedule, { schedule: config.schedule, minInterval: config.fetch.minInterval, maxInterval: config.fetch.maxInterval }, now);
+    [nextFetch, nextFetchWhy] = due.due ? [nextRun(config.schedule, now), 'due at the next tick'] : [due.notBefore, due.reason];
+  } else [nextFetch, nextFetchWhy] = [nextRun(config.schedule, now), 'local sources are read at every tick'];
+  return {
+    status: sourceStatus(state),
+    lastCheck: state?.lastCheck,
+    lastSuccess: state?.lastSuccess,
+    httpStatus: state?.lastStatus,
+    lastError: state?.consecutiveErrors || state?.gone ? state.lastError : undefined,
+    consecutiveErrors: state?.consecutiveErrors ?? 0,
+    nextFetch: state?.gone ? undefined : nextFetch,
+    nextFetchWhy: state?.gone ? 'never: the feed is gone (tidings sources enable fetches it again)' : nextFetchWhy,
+    articles: state?.articles ?? 0,
+  };
+}
+
+async function pageAt(ctx: SiteContext, target: Extract<SitePath, { kind: 'page' }>): Promise<SiteFile | undefined> {
+  const { config } = ctx;
+  const spec = await specOf(ctx, target);
+  if (!spec) return undefined;
+  const per = config.site.itemsPerPage;
+  const isSearch = target.list === 'search';
+  let found: Article[] = [];
+  let notice: string | undefined;
+  if (!isSearch || target.query) {
+    try {
+      found = await articlesOf(ctx, target, per + 1, (target.page - 1) * per, 'rank');
+    } catch (err) {
+      if (!(err instanceof SearchQueryError)) throw err;
+      notice = `Tidings cannot read the search ${JSON.stringify(target.query?.q ?? '')}: ${err.message}. Try words, "a phrase", prefix*, AND, OR, NOT or -word, and ( ).`;
+    }
+  }
+  if (target.page > 1 && !found.length) return undefined;
+  const stories = await toStories(ctx, found.slice(0, per), isSearch);
+  const at = (page: number) => ({ path: pagePath(target.list, target.key, page), query: isSearch ? queryString(target.query, page) : undefined });
+  const path = pagePath(target.list, target.key, target.page);
+  const page: RiverPage = {
+    heading: isSearch ? (target.query ? `Search: ${describeQuery(target.query)}` : 'Search') : target.list === 'all' ? config.site.title : spec.title.split(' · ').at(-1)!,
+    intro: target.list === 'all' ? config.site.description : isSearch ? undefined : spec.description,
+    feed: spec,
+    feedQuery: isSearch ? queryString(target.query, undefined) : undefined,
+    stories,
+    pages: { prev: target.page > 1 ? at(target.page - 1) : undefined, next: found.length > per ? at(target.page + 1) : undefined },
+    empty: isSearch ? (target.query ? 'Nothing matches.' : 'Type a few words to search every article.') : 'No articles yet.',
+    notice,
+    grouped: !isSearch,
+  };
+  if (target.list === 'sources') {
+    const source = config.sources.find((s) => s.name === target.key)!;
+    page.state = sourceState(ctx, source, await ctx.store.fetchState(source.name));
+  }
+  const title = target.list === 'all' ? config.site.title : `${page.heading} · ${config.site.title}`;
+  return riverFile(path, page, target.page > 1 ? `${title} (page ${target.page})` : title, config, ctx, found.length > per && !isSearch ? at(target.page + 1).path : undefined, target.query?.q);
 }
 
 async function articleAt(ctx: SiteContext, id: string): Promise<SiteFile | undefined> {
   const article = await ctx.store.article(id);
   if (!article) return undefined;
-  const carriers = (await ctx.store.carriersOf(article.id)).map((a) => {
-    const source = ctx.config.sources.find((s) => s.name === a.source);
-    return { source: a.source, title: source ? sourceTitle(source) : a.source, link: a.link };
-  });
-  return articleFile(article, carriers, ctx.config);
+  const [story] = await toStories(ctx, [article]);
+  return articleFile(story!, ctx.config, ctx);
 }
 
-/** Renders one path of the site; undefined when there is no such thing. */
+/** Renders one path of the site (a query after "?" for searches and filtered feeds); undefined when there is no such thing. */
 export async function renderPath(ctx: SiteContext, path: string, limit = ctx.config.site.itemsPerFeed): Promise<SiteFile | undefined> {
   const { config, store } = ctx;
   const target = parseSitePath(path);
   if (!target) return undefined;
   switch (target.kind) {
-    case 'index': {
-      const [tags, states, articleCount, latest] = await Promise.all([store.tagCounts(), store.fetchStates(), store.count('articles'), store.articles({ limit: 1 })]);
-      return indexFile({ tags, states, articleCount, latest }, config);
-    }
+    case 'asset':
+      return assetFile(target.name);
     case 'opml':
-      return opmlFile(await allSpecs(ctx), await store.articles({ limit: 1 }), config);
+      return opmlFile(await allSpecs(ctx), await store.articles({ limit: 1 }), config, ctx);
+    case 'tags':
+      return tagsFile((await store.tagCounts()).filter(isPublishedTag), await store.articles({ limit: 1 }), config, ctx);
+    case 'sources': {
+      const states = new Map((await store.fetchStates()).map((s) => [s.name, s]));
+      const sources = config.sources.map((s) => ({ name: s.name, title: sourceTitle(s), linked: true, state: sourceState(ctx, s, states.get(s.name)) }));
+      return sourcesFile(sources, await store.articles({ limit: 1 }), config, ctx);
+    }
     case 'article':
       return articleAt(ctx, target.id);
-    default: {
-      const list = await listAt(ctx, target, limit);
-      if (!list) return undefined;
-      return target.format === 'html' ? listFile(list.spec, list.articles, config) : feedFile(target.format, list.spec, list.articles, config, ctx.log);
-    }
+    case 'feed':
+      return feedAt(ctx, target, limit);
+    case 'page':
+      return pageAt(ctx, target);
   }
 }
 
-/** Every path of the site, for `tidings build`: the feeds, their pages and each article they show. */
+/** The fixed paths of the site, for `tidings build`: the feeds and lists; pages and articles follow. */
 export async function sitePaths(ctx: SiteContext): Promise<string[]> {
-  const paths = ['index.html', 'subscriptions.opml'];
+  const paths = ['style.css', 'favicon.svg', 'subscriptions.opml', 'tags.html', 'sources.html'];
   for (const tag of (await ctx.store.tagCounts()).filter((t) => !isPublishedTag(t))) {
     ctx.log.warn({ tag: tag.slug }, `tag ${JSON.stringify(tag.slug)}: no file or URL can carry this slug, so it gets no feeds or page`);
   }
-  const articles = new Set<string>();
-  for (const spec of await allSpecs(ctx)) {
-    for (const format of FEED_FORMATS) paths.push(`${spec.path}.${format}`);
-    if (spec.path !== 'all') paths.push(`${spec.path}.html`);
-    const target = parseSitePath(`${spec.path}.rss`) as Extract<SitePath, { kind: 'feed' }>;
-    for (const a of (await listAt(ctx, target, ctx.config.site.itemsPerFeed))?.articles ?? []) articles.add(a.id);
-  }
-  for (const id of articles) paths.push(`articles/${id}.html`);
+  for (const spec of await allSpecs(ctx)) for (const format of FEED_FORMATS) paths.push(`${spec.path}.${format}`);
   return paths;
 }
 
+/** Every file of the site: the fixed paths, every page of every river, and every article's page. */
 export async function* renderSite(ctx: SiteContext): AsyncGenerator<[string, SiteFile]> {
   for (const path of await sitePaths(ctx)) {
+    const file = await renderPath(ctx, path);
+    if (file) yield [path, file];
+  }
+  for (const spec of await allSpecs(ctx)) {
+    for (let path: string | undefined = spec.path === 'all' ? 'index.html' : `${spec.path}.html`; path; ) {
+      const file = await renderPath(ctx, path);
+      if (!file) break;
+      yield [path, file];
+      path = file.next;
+    }
+  }
+  for (const article of await ctx.store.articles()) {
+    const path = `articles/${article.id}.html`;
     const file = await renderPath(ctx, path);
     if (file) yield [path, file];
   }

@@ -31,7 +31,8 @@ const ALLOWED: Record<string, string[]> = {
   'refresh-all': [...LEAVES, ...STAGES, 'refresh'],
   scheduler: [...LEAVES, ...STAGES, 'refresh', 'refresh-all', 'due'],
   due: [...LEAVES, 'config'],
-  site: [...LEAVES, ...STAGES],
+  // A source's page says when it is fetched next, as `sources list` does (due.ts reads no store).
+  site: [...LEAVES, ...STAGES, 'due'],
   daemon: [...LEAVES, ...STAGES, ...ORCHESTRATORS],
   commands: [...LEAVES, ...STAGES, ...ORCHESTRATORS, 'daemon'],
   cli: [...LEAVES, 'commands'],

@@ -116,12 +116,23 @@ const siteSchema = z.strictObject({
   title: z.string().min(1).default('Tidings'),
   description: z.string().default('Articles gathered by Tidings'),
   language: z.string().min(2).default('en'),
+  /** Where the site is read from. Without it, the address the daemon listens on (see siteBaseUrl). */
   baseUrl: z
     .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
-    .default('http://localhost:8080')
-    .transform((url) => url.replace(/\/+$/, '')),
+    .transform((url) => url.replace(/\/+$/, ''))
+    .optional(),
   itemsPerFeed: z.number().int().min(1).max(1000).default(50),
+  /** Stories on one page of the river (the front page, a tag's, a source's, a search's). */
+  itemsPerPage: z.number().int().min(1).max(200).default(20),
 });
+
+/** The base URL of a site whose configuration names none and that no daemon serves (tidings build). */
+export const DEFAULT_BASE_URL = 'http://localhost:8080';
+
+/** The address feeds and OPML link to: the configured one, else where the daemon listens, else the default. */
+export function siteBaseUrl(site: { baseUrl?: string }, listening?: string): string {
+  return site.baseUrl ?? listening?.replace(/\/+$/, '') ?? DEFAULT_BASE_URL;
+}
 
 const serverSchema = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),

@@ -8,7 +8,7 @@ import { BlockList, isIP, type Socket } from 'node:net';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import zlib from 'node:zlib';
 import type { Config, FetchSettings } from '../config/schema.js';
-import { DEFAULT_FETCH } from '../config/schema.js';
+import { DEFAULT_FETCH, siteBaseUrl } from '../config/schema.js';
 import { FetchError } from '../errors.js';
 import { VERSION } from '../version.js';
 
@@ -29,7 +29,7 @@ const DEFAULT_LIMITS = fetchLimits(DEFAULT_FETCH);
 
 /** What every fetch of a configuration uses: its User-Agent and its limits. */
 export function fetchDepsOf(config: Pick<Config, 'site' | 'fetch'>): FetchDeps {
-  return { userAgent: `Tidings/${VERSION} (+${config.site.baseUrl})`, limits: fetchLimits(config.fetch) };
+  return { userAgent: `Tidings/${VERSION} (+${siteBaseUrl(config.site)})`, limits: fetchLimits(config.fetch) };
 }
 
 export type Lookup = (hostname: string, options: LookupAllOptions, callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;

@@ -36,6 +36,8 @@ export interface SiteInfo {
   title: string;
   language: string;
   hubs?: readonly string[];
+  /** Pages have a search box: the daemon answers /search (a folder of files cannot). */
+  search?: boolean;
 }
 
 /** What the writers say about the feed itself. */
@@ -55,8 +57,12 @@ export interface FeedHead {
 
 const WRITERS: Record<FeedFormat, (head: FeedHead, items: FeedItem[]) => string> = { rss: renderRss, atom: renderAtom, json: renderJsonFeed };
 
-/** Never throws: an article no format can carry is logged and left out. */
-export function renderFeed(format: FeedFormat, spec: FeedSpec, articles: Article[], site: SiteInfo, log: Logger): string {
+/**
+ * Never throws: an article no format can carry is logged and left out. `query` ("?q=tram") makes
+ * it the feed of a search or a filter: its addresses carry the query, and its id too, so that each
+ * query is a feed of its own.
+ */
+export function renderFeed(format: FeedFormat, spec: FeedSpec, articles: Article[], site: SiteInfo, log: Logger, query = ''): string {
   const items = articles.flatMap((article) => {
     try {
       return [toFeedItem(article, site)];
@@ -67,11 +73,11 @@ export function renderFeed(format: FeedFormat, spec: FeedSpec, articles: Article
   });
   const title = safeText(spec.title).trim() || 'Tidings';
   const head: FeedHead = {
-    id: feedId(spec.path),
+    id: feedId(query ? `${spec.path}/${query.slice(1)}` : spec.path),
     title,
     description: safeText(spec.description).trim() || title,
-    link: siteUrl(site, spec.page),
-    urls: { rss: siteUrl(site, `${spec.path}.rss`), atom: siteUrl(site, `${spec.path}.atom`), json: siteUrl(site, `${spec.path}.json`) },
+    link: siteUrl(site, spec.page) + (spec.page ? query : ''),
+    urls: { rss: siteUrl(site, `${spec.path}.rss`) + query, atom: siteUrl(site, `${spec.path}.atom`) + query, json: siteUrl(site, `${spec.path}.json`) + query },
     author: safeText(site.title).trim() || 'Tidings',
     language: site.language,
     hubs: site.hubs ?? [],

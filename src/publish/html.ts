@@ -1,134 +1,177 @@
-// HTML pages: the index of every feed, tag and source pages, article pages. Everything printed is escaped.
-import { escapeHtml } from '../lib/text.js';
+// HTML pages: the river (the front page, a tag's, a source's, a search's), the lists of tags and
+// sources, and article pages. Everything printed is escaped; every link is relative (urls.ts), so
+// the site works wherever it is put. No JavaScript: the pages are documents.
+import { escapeHtml, truncateAtWord } from '../lib/text.js';
 import { safeText } from '../lib/xml-chars.js';
-import type { Article } from '../model.js';
+import type { Article, Tag } from '../model.js';
 import { FEED_FORMATS, type FeedSpec, type SiteInfo } from './feeds.js';
 import { displayTitle } from './item.js';
-import { absoluteLinks, articleUrl, isPublishedTag, siteUrl, webUrl } from './urls.js';
+import { THEME_COLOURS } from './style.js';
+import { absoluteLinks, articleUrl, isPublishedTag, relativeHref, webUrl } from './urls.js';
 
-const e = (text: string) => escapeHtml(safeText(text));
-
-export interface Listing {
-  spec: FeedSpec;
-  count: number;
-  /** A short status line, for sources. */
-  status?: string;
-}
-
-export interface IndexPage {
-  title: string;
-  description: string;
-  site: Listing;
-  tags: Listing[];
-  sources: Listing[];
-}
+export const e = (text: string) => escapeHtml(safeText(text));
 
 const FORMAT_NAMES = { rss: 'RSS', atom: 'Atom', json: 'JSON Feed' } as const;
 const FORMAT_TYPES = { rss: 'application/rss+xml', atom: 'application/atom+xml', json: 'application/feed+json' } as const;
 
-function layout(title: string, site: SiteInfo, head: string, body: string): string {
+/** Where a page is and what it links to: its own site path, and a query for the feeds of a search. */
+export interface Here {
+  /** This page's site path ("index.html", "tags/x/page/2.html", "search.html"): links are relative to it. */
+  path: string;
+  site: SiteInfo;
+  /** The search on this page, for the search box. */
+  query?: string;
+}
+
+const href = (here: Here, to: string, query = '') => e(relativeHref(here.path, to, query));
+
+/** A source as pages name it: linked to its page when it has one. */
+export interface SourceRef {
+  name: string;
+  title: string;
+  /** It has a page (it is configured). */
+  linked: boolean;
+}
+
+/** Another article of the same story. */
+export interface Carrier extends SourceRef {
+  /** The article's id, for its page here. */
+  id: string;
+  link?: string;
+}
+
+/** One entry of the river: a story, told by its article, with the others that carry it. */
+export interface Story {
+  article: Article;
+  source: SourceRef;
+  also: Carrier[];
+}
+
+export interface Pager {
+  /** Site paths (with a query for searches) of the pages before and after. */
+  prev?: { path: string; query?: string };
+  next?: { path: string; query?: string };
+}
+
+export function layout(here: Here, title: string, head: string, main: string): string {
+  const { site } = here;
+  const search = site.search
+    ? `<form action="${href(here, 'search')}" method="get" role="search"><input type="search" name="q" value="${e(here.query ?? '')}" placeholder="Search" aria-label="Search"><button>Search</button></form>`
+    : '';
   return `<!doctype html>
 <html lang="${e(site.language)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${e(title)}</title>
-${head}<style>
-body{font:16px/1.5 system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem;color:#222}
-a{color:#0645ad}ul.feeds{list-style:none;padding:0}ul.feeds li{margin:.3rem 0}
-.links a{font-size:.85em;margin-left:.5em}.meta{color:#666;font-size:.9em}
-article img{max-width:100%;height:auto}
-</style>
-</head>
+<meta name="theme-color" content="${THEME_COLOURS.light}" media="(prefers-color-scheme: light)">
+<meta name="theme-color" content="${THEME_COLOURS.dark}" media="(prefers-color-scheme: dark)">
+<link rel="icon" href="${href(here, 'favicon.svg')}" type="image/svg+xml">
+<link rel="stylesheet" href="${href(here, 'style.css')}">
+${head}</head>
 <body>
-${body}
+<header><a class="site" href="${href(here, 'index.html')}">${e(site.title)}</a><nav><a href="${href(here, 'tags.html')}">Tags</a><a href="${href(here, 'sources.html')}">Sources</a><a href="${href(here, 'all.rss')}">Feed</a></nav>${search}</header>
+<main>
+${main}
+</main>
+<footer><p class="meta">Gathered by Tidings. <a href="${href(here, 'subscriptions.opml')}">Every feed (OPML)</a></p></footer>
 </body>
 </html>
 `;
 }
 
-export function autodiscovery(spec: FeedSpec, site: SiteInfo): string {
-  return FEED_FORMATS.map(
-    (f) => `<link rel="alternate" type="${FORMAT_TYPES[f]}" title="${e(spec.title)} (${FORMAT_NAMES[f]})" href="${e(siteUrl(site, `${spec.path}.${f}`))}">\n`,
-  ).join('');
+export function autodiscovery(here: Here, spec: FeedSpec, query = ''): string {
+  return FEED_FORMATS.map((f) => `<link rel="alternate" type="${FORMAT_TYPES[f]}" title="${e(spec.title)} (${FORMAT_NAMES[f]})" href="${href(here, `${spec.path}.${f}`, query)}">\n`).join('');
 }
 
-function feedLinks(spec: FeedSpec, site: SiteInfo): string {
-  return FEED_FORMATS.map((f) => `<a href="${e(siteUrl(site, `${spec.path}.${f}`))}">${FORMAT_NAMES[f]}</a>`).join(' ');
-}
-
-function listing(item: Listing, site: SiteInfo, label: string): string {
-  const status = item.status ? ` <span class="meta">${e(item.status)}</span>` : '';
-  return `<li><a href="${e(siteUrl(site, item.spec.page))}">${e(label)}</a> <span class="meta">(${item.count})</span>${status} <span class="links">${feedLinks(item.spec, site)}</span></li>`;
-}
-
-export function renderIndex(page: IndexPage, site: SiteInfo): string {
-  const label = (l: Listing) => l.spec.title.split(' · ').at(-1) ?? l.spec.title;
-  const body = `<h1>${e(page.title)}</h1>
-<p>${e(page.description)}</p>
-<h2>All articles</h2>
-<ul class="feeds">${listing(page.site, site, 'Everything')}</ul>
-<h2>Tags</h2>
-<ul class="feeds">
-${page.tags.map((t) => listing(t, site, label(t))).join('\n')}
-</ul>
-<h2>Sources</h2>
-<ul class="feeds">
-${page.sources.map((s) => listing(s, site, label(s))).join('\n')}
-</ul>
-<p class="meta"><a href="${e(siteUrl(site, 'subscriptions.opml'))}">OPML of every feed</a></p>`;
-  return layout(page.title, site, autodiscovery(page.site.spec, site), body);
-}
-
-function articleItem(article: Article, site: SiteInfo): string {
-  return `<li><a href="${e(articleUrl(site, article.id))}">${e(displayTitle(article))}</a> <span class="meta">${e(isoTime(article.published).slice(0, 10))}</span></li>`;
+export function feedLinks(here: Here, spec: FeedSpec, query = ''): string {
+  return `<p class="feeds">${FEED_FORMATS.map((f) => `<a href="${href(here, `${spec.path}.${f}`, query)}">${FORMAT_NAMES[f]}</a>`).join('')}</p>`;
 }
 
 /** A stored date that is not one shows as nothing rather than stopping the page. */
 const isoTime = (date: Date) => (Number.isNaN(date.getTime()) ? '' : date.toISOString());
 
-/** A tag's or a source's page: its latest articles. */
-export function renderListPage(spec: FeedSpec, articles: Article[], site: SiteInfo): string {
-  const body = `<p><a href="${e(siteUrl(site, ''))}">${e(site.title)}</a></p>
-<h1>${e(spec.title)}</h1>
-<p class="links">${feedLinks(spec, site)}</p>
-<ul>
-${articles.map((a) => articleItem(a, site)).join('\n')}
-</ul>`;
-  return layout(spec.title, site, autodiscovery(spec, site), body);
+function dayFormat(language: string): Intl.DateTimeFormat {
+  const options = { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' } as const;
+  try {
+    return new Intl.DateTimeFormat(language, options);
+  } catch {
+    return new Intl.DateTimeFormat('en', options);
+  }
 }
 
-export interface Carrier {
-  source: string;
-  title: string;
-  link?: string;
+function sourceLink(here: Here, source: SourceRef): string {
+  return source.linked ? `<a href="${href(here, `sources/${source.name}.html`)}">${e(source.title)}</a>` : e(source.title);
 }
 
-/** One article. Its content was sanitized when it was stored; its relative links are made absolute against the original. */
-export function renderArticlePage(article: Article, carriers: Carrier[], site: SiteInfo): string {
+/** A tag no URL can carry (isPublishedTag) is named without a link. */
+export function tagLinks(here: Here, tags: Tag[]): string {
+  const shown = tags.filter((t) => safeText(t.label).trim());
+  const chip = (t: Tag) => (isPublishedTag(t) ? `<a href="${href(here, `tags/${t.slug}.html`)}">${e(t.label)}</a>` : `<span>${e(t.label)}</span>`);
+  return shown.length ? `<p class="chips">${shown.map(chip).join('')}</p>` : '';
+}
+
+// A summary is a teaser: a long first paragraph would make the front page heavy.
+const SUMMARY_MAX = 280;
+
+function storyEntry(here: Here, story: Story, withDate: boolean): string {
+  const { article } = story;
+  const time = isoTime(article.published);
+  const shown = withDate ? time.slice(0, 16).replace('T', ' ') : time.slice(11, 16);
+  const also = story.also.length ? ` · also in ${story.also.map((c) => `<a href="${href(here, `articles/${c.id}.html`)}">${e(c.title)}</a>`).join(', ')}` : '';
+  const summary = truncateAtWord(safeText(article.summary).trim(), SUMMARY_MAX);
+  return `<article class="story"><h3><a href="${href(here, `articles/${article.id}.html`)}">${e(displayTitle(article))}</a></h3>
+<p class="meta">${sourceLink(here, story.source)} · <time datetime="${time}">${shown}</time>${also}</p>
+${summary ? `<p>${e(summary)}</p>\n` : ''}${tagLinks(here, article.tags)}</article>`;
+}
+
+/** Stories newest first, under a heading for each day (UTC); or, not grouped, each with its date. */
+export function river(here: Here, stories: Story[], grouped = true): string {
+  if (!grouped) return stories.map((s) => storyEntry(here, s, true)).join('\n');
+  const days = dayFormat(here.site.language);
+  let day = '';
+  const parts: string[] = [];
+  for (const story of stories) {
+    const date = story.article.published;
+    const key = isoTime(date).slice(0, 10);
+    if (key !== day) {
+      day = key;
+      parts.push(`<h2 class="day">${key ? `<time datetime="${key}">${e(days.format(date))}</time>` : 'Undated'}</h2>`);
+    }
+    parts.push(storyEntry(here, story, false));
+  }
+  return parts.join('\n');
+}
+
+export function pager(here: Here, pages: Pager): string {
+  if (!pages.prev && !pages.next) return '';
+  const link = (rel: 'prev' | 'next', label: string) => {
+    const to = pages[rel];
+    return to ? `<a rel="${rel}" href="${href(here, to.path, to.query)}">${label}</a>` : '';
+  };
+  return `<nav class="pager" aria-label="Pages">${link('prev', '← Newer')}${link('next', 'Older →')}</nav>`;
+}
+
+/** rel="prev"/"next" in the head too, for the agents that read them there. */
+export function pagerHead(here: Here, pages: Pager): string {
+  return (['prev', 'next'] as const).map((rel) => (pages[rel] ? `<link rel="${rel}" href="${href(here, pages[rel].path, pages[rel].query)}">\n` : '')).join('');
+}
+
+/** One article: a reading view of its sanitized content, the original once, and the story's other carriers. */
+export function renderArticlePage(here: Here, story: Story): string {
+  const { article } = story;
   const title = displayTitle(article);
   const original = webUrl(article.link);
-  const tags = article.tags
-    .map((t) => (isPublishedTag(t) ? `<a href="${e(siteUrl(site, `tags/${t.slug}`))}">${e(t.label)}</a>` : e(t.label)))
-    .join(', ');
-  const sources = carriers
-    .map((c) => {
-      const link = webUrl(c.link);
-      return `<li><a href="${e(siteUrl(site, `sources/${c.source}`))}">${e(c.title)}</a>${link ? ` · <a href="${e(link)}">original</a>` : ''}</li>`;
-    })
-    .join('\n');
   const published = isoTime(article.published);
-  const body = `<p><a href="${e(siteUrl(site, ''))}">${e(site.title)}</a></p>
-<article>
+  const others = story.also.length
+    ? `<h2>Also in</h2>\n<ul class="list">\n${story.also.map((c) => `<li><a href="${href(here, `articles/${c.id}.html`)}">${e(c.title)}</a></li>`).join('\n')}\n</ul>`
+    : '';
+  const main = `<article>
 <h1>${e(title)}</h1>
-<p class="meta"><time datetime="${published}">${e(published.replace('T', ' ').slice(0, 16))} UTC</time>${article.author ? ` · ${e(article.author)}` : ''}</p>
-${safeText(absoluteLinks(article.content, original ?? articleUrl(site, article.id)))}
+<p class="meta">${sourceLink(here, story.source)} · <time datetime="${published}">${e(published.replace('T', ' ').slice(0, 16))} UTC</time>${article.author ? ` · ${e(article.author)}` : ''}</p>
+${safeText(absoluteLinks(article.content, original ?? articleUrl(here.site, article.id)))}
 </article>
-${tags ? `<p class="meta">Tags: ${tags}</p>` : ''}
-<h2>Sources</h2>
-<ul>
-${sources}
-</ul>
-${original ? `<p><a href="${e(original)}">Read the original</a></p>` : ''}`;
-  return layout(title, site, '', body);
+${original ? `<p><a class="more" href="${e(original)}">Read the original at ${e(new URL(original).host)}</a></p>\n` : ''}${tagLinks(here, article.tags)}
+${others}`;
+  return layout(here, title, '', main);
 }

@@ -1,22 +1,32 @@
-// The published site's parts: which feeds there are (site, tags, sources), what a path names, and
-// each file rendered from the articles and facts it is handed. It never reads the store.
-import type { Config, Source } from '../config/schema.js';
+// The published site's parts: which feeds there are (site, tags, sources, searches), what a path
+// names, and each file rendered from the articles and facts it is handed. It never reads the store.
+import { siteBaseUrl, type Config, type Source } from '../config/schema.js';
 import type { Logger } from '../log.js';
-import type { Article, FetchState, Tag } from '../model.js';
+import type { Article, FetchState } from '../model.js';
 import { CONTENT_TYPES, FEED_FORMATS, renderFeed, type FeedFormat, type FeedSpec, type SiteInfo } from './feeds.js';
-import { renderArticlePage, renderIndex, renderListPage, type Carrier, type Listing } from './html.js';
+import { renderArticlePage, type Here, type Story } from './html.js';
 import { feedOutlines, renderOpml } from './opml.js';
-import { isPublishedTag } from './urls.js';
+import { renderRiverPage, renderSourcesPage, renderTagsPage, type RiverPage, type SourceListing, type TagListing } from './pages.js';
+import { FAVICON, STYLESHEET } from './style.js';
 
 export interface SiteFile {
   type: string;
   body: string;
   /** The newest article in it, for Last-Modified. */
   modified: Date;
+  /** A page of a river with older stories after it: the next page's site path. */
+  next?: string;
 }
 
-export function siteInfo(config: Config): SiteInfo {
-  return { baseUrl: config.site.baseUrl, title: config.site.title, language: config.site.language, hubs: config.websub?.hubs };
+/** How the site is rendered: where feeds point (baseUrl), and whether pages offer a search (the daemon's do). */
+export interface RenderOptions {
+  /** The address the daemon listens on, which baseUrl follows when the configuration names none. */
+  listening?: string;
+  search?: boolean;
+}
+
+export function siteInfo(config: Config, options: RenderOptions = {}): SiteInfo {
+  return { baseUrl: siteBaseUrl(config.site, options.listening), title: config.site.title, language: config.site.language, hubs: config.websub?.hubs, search: options.search };
 }
 
 export function sourceTitle(source: Source): string {
@@ -25,81 +35,170 @@ export function sourceTitle(source: Source): string {
 
 export const siteSpec = (config: Config): FeedSpec => ({ path: 'all', page: '', title: config.site.title, description: config.site.description });
 
-export const tagSpec = (config: Config, tag: Tag): FeedSpec => ({
+export const tagSpec = (config: Config, tag: { slug: string; label: string }): FeedSpec => ({
   path: `tags/${tag.slug}`,
-  page: `tags/${tag.slug}`,
+  page: `tags/${tag.slug}.html`,
   title: `${config.site.title} · ${tag.label}`,
   description: `Articles tagged ${tag.label}`,
 });
 
 export const sourceSpec = (config: Config, source: Source): FeedSpec => ({
   path: `sources/${source.name}`,
-  page: `sources/${source.name}`,
+  page: `sources/${source.name}.html`,
   title: `${config.site.title} · ${sourceTitle(source)}`,
   description: `Articles from ${sourceTitle(source)}`,
 });
 
+/** A search's feeds: /search.rss?q=… (the query makes it one feed among many). */
+export const searchSpec = (config: Config, query: SiteQuery | undefined): FeedSpec => {
+  const words = describeQuery(query);
+  return { path: 'search', page: 'search.html', title: `${config.site.title} · ${words || 'search'}`, description: words ? `Articles matching ${words}` : `Every article of ${config.site.title}` };
+};
+
 export function sourceStatus(state: FetchState | undefined): string {
   if (!state?.lastCheck) return 'not fetched yet';
   if (state.gone) return 'gone (HTTP 410)';
-  if (state.consecutiveErrors) return `failing: ${state.lastError ?? 'error'}`;
-  return `ok, checked ${state.lastCheck.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  if (state.consecutiveErrors) return 'failing';
+  return 'ok';
 }
 
-/** What a site path ("all.rss", "tags/iran.atom", "sources/x.html", "articles/ID.html", "index.html") names. */
+/** A query on a list: ?q=…&tag=a,b&source=x&not=word (and &page=N on a search page). */
+export interface SiteQuery {
+  q?: string;
+  tags: string[];
+  source?: string;
+  not: string[];
+  page?: number;
+}
+
+const MAX_TERMS = 20;
+const listOf = (params: URLSearchParams, key: string) =>
+  params
+    .getAll(key)
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean)
+    .slice(0, MAX_TERMS);
+
+/** The query of a URL, in one canonical form; undefined when it names nothing; 'bad' for a page that is not one. */
+export function parseQuery(search: string): SiteQuery | undefined | 'bad' {
+  const params = new URLSearchParams(search);
+  const q = params.get('q')?.trim() || undefined;
+  const source = params.get('source')?.trim() || undefined;
+  const page = params.get('page');
+  if (page !== null && !/^[1-9]\d{0,5}$/.test(page)) return 'bad';
+  const query: SiteQuery = { q, tags: [...new Set(listOf(params, 'tag'))].sort(), source, not: [...new Set(listOf(params, 'not'))].sort(), page: page && page !== '1' ? Number(page) : undefined };
+  return query.q || query.tags.length || query.source || query.not.length || query.page ? query : undefined;
+}
+
+/** The canonical query string ("?q=tram&tag=a,b"), without the page unless asked: one cache entry per query. */
+export function queryString(query: SiteQuery | undefined, page = query?.page): string {
+  if (!query) return page && page > 1 ? `?page=${page}` : '';
+  const params = new URLSearchParams();
+  if (query.q) params.set('q', query.q);
+  if (query.tags.length) params.set('tag', query.tags.join(','));
+  if (query.source) params.set('source', query.source);
+  if (query.not.length) params.set('not', query.not.join(','));
+  if (page && page > 1) params.set('page', String(page));
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+export function describeQuery(query: SiteQuery | undefined): string {
+  if (!query) return '';
+  return [query.q && `“${query.q}”`, query.tags.length && `tagged ${query.tags.join(' or ')}`, query.source && `from ${query.source}`, query.not.length && `without ${query.not.join(', ')}`].filter(Boolean).join(' ');
+}
+
+/**
+ * What a site path names: "index.html", "page/2.html", "tags.html", "tags/x.html",
+ * "tags/x/page/2.html", "sources/…", "all.rss", "tags/x.atom", "search.json?q=…",
+ * "search.html?q=…", "articles/ID.html", "subscriptions.opml", "style.css", "favicon.svg".
+ */
 export type SitePath =
-  | { kind: 'index' }
-  | { kind: 'opml' }
+  | { kind: 'opml' | 'tags' | 'sources' }
+  | { kind: 'asset'; name: 'style.css' | 'favicon.svg' }
   | { kind: 'article'; id: string }
-  | { kind: 'feed' | 'page'; list: 'all' | 'tags' | 'sources'; key: string; format: FeedFormat | 'html' };
+  | { kind: 'page'; list: 'all' | 'tags' | 'sources' | 'search'; key: string; page: number; query?: SiteQuery }
+  | { kind: 'feed'; list: 'all' | 'tags' | 'sources' | 'search'; key: string; format: FeedFormat; query?: SiteQuery };
+
+const PAGE = /^(.*?)(?:^|\/)page\/([1-9]\d{0,5})$/;
 
 export function parseSitePath(path: string): SitePath | undefined {
-  if (path === 'index.html') return { kind: 'index' };
+  const mark = path.indexOf('?');
+  const [bare, search] = mark < 0 ? [path, ''] : [path.slice(0, mark), path.slice(mark + 1)];
+  const query = parseQuery(search);
+  if (query === 'bad') return undefined;
+  const target = parseBare(bare);
+  if (!target) return undefined;
+  // Only searches and feeds take a query; a page of a river is a path of its own.
+  if (query && target.kind === 'feed') return { ...target, query: { ...query, page: undefined } };
+  if (target.kind === 'page' && target.list === 'search') return { ...target, page: query?.page ?? 1, query };
+  return query ? undefined : target;
+}
+
+function parseBare(path: string): SitePath | undefined {
   if (path === 'subscriptions.opml') return { kind: 'opml' };
+  if (path === 'style.css' || path === 'favicon.svg') return { kind: 'asset', name: path };
+  if (path === 'tags.html' || path === 'sources.html') return { kind: path === 'tags.html' ? 'tags' : 'sources' };
+  if (path === 'index.html') return { kind: 'page', list: 'all', key: '', page: 1 };
   const dot = path.lastIndexOf('.');
   const [base, ext] = dot > 0 ? [path.slice(0, dot), path.slice(dot + 1)] : [path, ''];
-  if (base.startsWith('articles/')) return ext === 'html' && !base.slice(9).includes('/') ? { kind: 'article', id: base.slice(9) } : undefined;
-  const format = ext === 'html' ? 'html' : (FEED_FORMATS as readonly string[]).includes(ext) ? (ext as FeedFormat) : undefined;
-  if (!format) return undefined;
-  if (base === 'all') return format === 'html' ? undefined : { kind: 'feed', list: 'all', key: '', format };
-  const [list, key, ...rest] = base.split('/');
-  if ((list !== 'tags' && list !== 'sources') || !key || rest.length) return undefined;
-  return { kind: format === 'html' ? 'page' : 'feed', list, key, format };
+  if (base.startsWith('articles/')) return ext === 'html' && !base.slice(9).includes('/') && base.length > 9 ? { kind: 'article', id: base.slice(9) } : undefined;
+  const format = (FEED_FORMATS as readonly string[]).includes(ext) ? (ext as FeedFormat) : undefined;
+  if (format) {
+    if (base === 'all' || base === 'search') return { kind: 'feed', list: base, key: '', format };
+    const [list, key, ...rest] = base.split('/');
+    return (list === 'tags' || list === 'sources') && key && !rest.length ? { kind: 'feed', list, key, format } : undefined;
+  }
+  if (ext !== 'html') return undefined;
+  if (base === 'search') return { kind: 'page', list: 'search', key: '', page: 1 };
+  const paged = PAGE.exec(base);
+  // page/1.html is index.html, tags/x/page/1.html is tags/x.html: one address for each page.
+  if (paged && paged[2] === '1') return undefined;
+  const [head, page] = paged ? [paged[1]!, Number(paged[2])] : [base, 1];
+  if (head === '' && paged) return { kind: 'page', list: 'all', key: '', page };
+  const [list, key, ...rest] = head.split('/');
+  return (list === 'tags' || list === 'sources') && key && !rest.length ? { kind: 'page', list, key, page } : undefined;
+}
+
+/** The site path of page `page` of a list ("index.html", "page/2.html", "tags/x/page/3.html"). */
+export function pagePath(list: 'all' | 'tags' | 'sources' | 'search', key: string, page: number): string {
+  if (list === 'search') return 'search.html';
+  if (list === 'all') return page === 1 ? 'index.html' : `page/${page}.html`;
+  return page === 1 ? `${list}/${key}.html` : `${list}/${key}/page/${page}.html`;
 }
 
 const newest = (articles: Article[]) => new Date(articles.reduce((max, a) => Math.max(max, a.updated.getTime() || 0), 0));
 
-export function feedFile(format: FeedFormat, spec: FeedSpec, articles: Article[], config: Config, log: Logger): SiteFile {
-  return { type: CONTENT_TYPES[format], body: renderFeed(format, spec, articles, siteInfo(config), log), modified: newest(articles) };
+export function feedFile(format: FeedFormat, spec: FeedSpec, articles: Article[], config: Config, log: Logger, options?: RenderOptions, query = ''): SiteFile {
+  return { type: CONTENT_TYPES[format], body: renderFeed(format, spec, articles, siteInfo(config, options), log, query), modified: newest(articles) };
 }
 
-export function listFile(spec: FeedSpec, articles: Article[], config: Config): SiteFile {
-  return { type: CONTENT_TYPES.html, body: renderListPage(spec, articles, siteInfo(config)), modified: newest(articles) };
+export function riverFile(path: string, page: RiverPage, title: string, config: Config, options?: RenderOptions, next?: string, query?: string): SiteFile {
+  const here: Here = { path, site: siteInfo(config, options), query };
+  return { type: CONTENT_TYPES.html, body: renderRiverPage(here, page, title), modified: newest(page.stories.map((s) => s.article)), next };
 }
 
-export function articleFile(article: Article, carriers: Carrier[], config: Config): SiteFile {
-  return { type: CONTENT_TYPES.html, body: renderArticlePage(article, carriers, siteInfo(config)), modified: article.updated };
+export function articleFile(story: Story, config: Config, options?: RenderOptions): SiteFile {
+  const here: Here = { path: `articles/${story.article.id}.html`, site: siteInfo(config, options) };
+  return { type: CONTENT_TYPES.html, body: renderArticlePage(here, story), modified: story.article.updated };
 }
 
-export interface IndexFacts {
-  tags: (Tag & { count: number })[];
-  states: FetchState[];
-  articleCount: number;
-  latest: Article[];
+export function tagsFile(tags: TagListing[], latest: Article[], config: Config, options?: RenderOptions): SiteFile {
+  return { type: CONTENT_TYPES.html, body: renderTagsPage({ path: 'tags.html', site: siteInfo(config, options) }, tags), modified: newest(latest) };
 }
 
-export function indexFile(facts: IndexFacts, config: Config): SiteFile {
-  const states = new Map(facts.states.map((s) => [s.name, s]));
-  const tags: Listing[] = facts.tags.filter(isPublishedTag).map((t) => ({ spec: tagSpec(config, t), count: t.count }));
-  const sources: Listing[] = config.sources.map((s) => ({ spec: sourceSpec(config, s), count: states.get(s.name)?.articles ?? 0, status: sourceStatus(states.get(s.name)) }));
-  const site: Listing = { spec: siteSpec(config), count: facts.articleCount };
-  return {
-    type: CONTENT_TYPES.html,
-    body: renderIndex({ title: config.site.title, description: config.site.description, site, tags, sources }, siteInfo(config)),
-    modified: newest(facts.latest),
-  };
+export function sourcesFile(sources: SourceListing[], latest: Article[], config: Config, options?: RenderOptions): SiteFile {
+  return { type: CONTENT_TYPES.html, body: renderSourcesPage({ path: 'sources.html', site: siteInfo(config, options) }, sources), modified: newest(latest) };
 }
 
-export function opmlFile(specs: FeedSpec[], latest: Article[], config: Config): SiteFile {
-  return { type: CONTENT_TYPES.opml, body: renderOpml(config.site.title, feedOutlines(specs, siteInfo(config))), modified: newest(latest) };
+// The assets never change with the articles: one fixed date, so their validators stay put.
+const ASSETS = { 'style.css': { type: 'text/css; charset=utf-8', body: STYLESHEET }, 'favicon.svg': { type: 'image/svg+xml', body: FAVICON } };
+
+export function assetFile(name: keyof typeof ASSETS): SiteFile {
+  return { ...ASSETS[name], modified: new Date(0) };
+}
+
+export function opmlFile(specs: FeedSpec[], latest: Article[], config: Config, options?: RenderOptions): SiteFile {
+  return { type: CONTENT_TYPES.opml, body: renderOpml(config.site.title, feedOutlines(specs, siteInfo(config, options))), modified: newest(latest) };
 }

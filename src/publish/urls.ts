@@ -7,10 +7,24 @@ import type { Tag } from '../model.js';
 
 /** A URL of the site: `path` ("tags/são-paulo.rss", "" for the home page) with each segment percent-encoded. */
 export function siteUrl(site: { baseUrl: string }, path: string): string {
-  return `${site.baseUrl}/${path.split('/').map((segment) => encodeURIComponent(safeText(segment))).join('/')}`;
+  return `${site.baseUrl}/${encodePath(path)}`;
 }
 
-export const articleUrl = (site: { baseUrl: string }, id: string) => siteUrl(site, `articles/${id}`);
+/** An article's page as feeds link to it: the file `tidings build` writes, so any web server has it. */
+export const articleUrl = (site: { baseUrl: string }, id: string) => siteUrl(site, `articles/${id}.html`);
+
+const encodePath = (path: string) => path.split('/').map((segment) => encodeURIComponent(safeText(segment))).join('/');
+
+/**
+ * A link from one page of the site to another, relative: `from` and `to` are site paths
+ * ("tags/x/page/2.html", "index.html"), `query` a query string ("?q=tram") for the daemon's own
+ * pages. Relative links work from any web server, under any sub-path and opened from disk, which
+ * is why every HTML page links to files by their names (index.html, not "./").
+ */
+export function relativeHref(from: string, to: string, query = ''): string {
+  const depth = from.split('?')[0]!.split('/').length - 1;
+  return `${'../'.repeat(depth)}${encodePath(to)}${query}`;
+}
 
 /** A guid that survives a change of baseUrl. Never change it: readers know articles by it. */
 export const articleGuid = (id: string) => `urn:tidings:article:${id}`;

@@ -3,7 +3,8 @@
 // same path through `handle`, so what tests send over a socket is what readers get.
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { errorMessage } from '../errors.js';
+import { errorMessage, SearchQueryError } from '../errors.js';
+import { parseQuery, queryString } from '../publish/site.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from './metrics.js';
 import type { CachedFile, Encoding, SiteCache } from './site-cache.js';
@@ -30,6 +31,8 @@ export interface ServerDeps {
 }
 
 const MAX_URL = 2048;
+
+const FEED_EXT = /\.(rss|atom|json)$/;
 
 const CODING = /(?:^|,)\s*(br|gzip)\s*(?:;\s*q\s*=\s*([\d.]+))?\s*(?=,|$)/gi;
 
@@ -79,20 +82,30 @@ export function answer(requestHeaders: IncomingHttpHeaders, file: CachedFile, ca
   return { status: 200, headers, encoding };
 }
 
-/** URL path (decoded) → the site path it shows, as `tidings build` names files. */
+/**
+ * URL path (decoded) → the site path it shows, as `tidings build` names files: with or without
+ * ".html", and the short forms people type (/page/2, /tags, /search, /favicon.ico).
+ */
 export function sitePathOf(path: string): string | undefined {
-  const p = path.length > 1 ? path.replace(/\/+$/, '') : path;
-  if (p === '/' || p === '/index.html') return 'index.html';
-  if (p === '/subscriptions.opml') return 'subscriptions.opml';
-  const m = /^\/(?:(all)\.(rss|atom|json)|(tags|sources)\/([^/]+?)(?:\.(rss|atom|json|html))?|(articles)\/([0-9a-f]{1,64})(?:\.html)?)$/.exec(p);
+  if (path === '/' || path === '/index.html') return 'index.html';
+  if (path === '/subscriptions.opml' || path === '/style.css' || path === '/favicon.svg') return path.slice(1);
+  // Browsers ask for /favicon.ico whatever a page says: the same icon.
+  if (path === '/favicon.ico') return 'favicon.svg';
+  const m =
+    /^\/(?:(all|search)\.(rss|atom|json)|(tags|sources|search)(?:\.html)?|(?:(tags|sources)\/([^/]+?)\/)?page\/([1-9]\d{0,5})(?:\.html)?|(tags|sources)\/([^/]+?)(?:\.(rss|atom|json|html))?|articles\/([0-9a-f]{1,64})(?:\.html)?)$/.exec(path);
   if (!m) return undefined;
-  if (m[1]) return `all.${m[2]}`;
-  if (m[3]) return `${m[3]}/${m[4]}.${m[5] ?? 'html'}`;
-  return `articles/${m[7]}.html`;
+  if (m[1]) return `${m[1]}.${m[2]}`;
+  if (m[3]) return `${m[3]}.html`;
+  if (m[6]) return m[6] === '1' ? undefined : m[4] ? `${m[4]}/${m[5]}/page/${m[6]}.html` : `page/${m[6]}.html`;
+  if (m[7]) return `${m[7]}/${m[8]}.${m[9] ?? 'html'}`;
+  return `articles/${m[10]}.html`;
 }
 
+/** Feeds and the search page take a query (?q=…&tag=a,b&source=x&not=word); other pages ignore theirs. */
+const takesQuery = (sitePath: string) => FEED_EXT.test(sitePath) || sitePath === 'search.html';
+
 /** The metrics label of a site path: its kind, never the slug. */
-const routeOf = (sitePath: string) => (sitePath.includes('/') ? `/${sitePath.split('/')[0]}` : `/${sitePath}`);
+const routeOf = (sitePath: string) => (sitePath.includes('/') ? `/${sitePath.split('/')[0]}` : `/${sitePath.split('?')[0]}`);
 
 function safeDecode(part: string): string {
   try {
@@ -110,7 +123,6 @@ function parseLimit(query: string): number | undefined | 'bad' {
   return values.length === 1 && /^\d+$/.test(raw) && Number(raw) >= 1 && Number(raw) <= 200 ? Number(raw) : 'bad';
 }
 
-const FEED_EXT = /\.(rss|atom|json)$/;
 
 function sendText(res: ServerResponse, head: boolean, status: number, text: string, headers: Record<string, string> = {}): void {
   const body = Buffer.from(text);
@@ -186,16 +198,40 @@ export function createHandler(deps: ServerDeps): Handler {
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
     const sitePath = sitePathAt(path);
-    if (!sitePath) return special(req, res, path.replace(/(.)\/+$/, '$1'), url);
-    const limit = q < 0 ? undefined : parseLimit(url.slice(q + 1));
+    if (!sitePath) {
+      // /tags/x/ is /tags/x: the pages' relative links count from the folder the address names.
+      const bare = path.replace(/\/+$/, '');
+      if (bare.startsWith('/') && !bare.startsWith('//') && bare !== path && sitePathAt(bare)) {
+        res.writeHead(301, { location: `${bare}${q < 0 ? '' : url.slice(q)}`, 'content-length': 0 }).end();
+        return [routeOf(sitePathAt(bare)!), 301];
+      }
+      return special(req, res, path.replace(/(.)\/+$/, '$1'), url);
+    }
+    const search = q < 0 ? '' : url.slice(q + 1);
+    const limit = q < 0 ? undefined : parseLimit(search);
     if (limit === 'bad') {
       sendText(res, head, 400, 'limit must be a whole number from 1 to 200\n');
       return [routeOf(sitePath), 400];
     }
+    const query = q >= 0 && takesQuery(sitePath) ? parseQuery(search) : undefined;
+    if (query === 'bad') {
+      sendText(res, head, 400, 'page must be a whole number from 1\n');
+      return [routeOf(sitePath), 400];
+    }
+    // One cache entry per query, however its URL spells it (order, repeats, spaces).
+    const key = query ? `${sitePath}${queryString(query, sitePath.endsWith('.html') ? query.page : undefined)}` : sitePath;
     const feedLimit = FEED_EXT.test(sitePath) && limit !== deps.feedSize() ? limit : undefined;
-    const cached = deps.cache.cached(sitePath, feedLimit);
-    if (cached) return send(req, res, sitePath, cached);
-    return deps.cache.get(sitePath, feedLimit).then((file) => send(req, res, sitePath, file));
+    const cached = deps.cache.cached(key, feedLimit);
+    if (cached) return send(req, res, key, cached);
+    return deps.cache.get(key, feedLimit).then(
+      (file) => send(req, res, key, file),
+      (err: unknown) => {
+        // A feed of a search that cannot be read (the search page says so in its own words).
+        if (!(err instanceof SearchQueryError)) throw err;
+        sendText(res, head, 400, `bad search query: ${err.message} (words, "phrases", prefix*, AND, OR, NOT or -word, ( ))\n`);
+        return [routeOf(sitePath), 400] as Outcome;
+      },
+    );
   }
 
   /** The paths that are not part of the site: /healthz, /metrics, and the rest (404). */

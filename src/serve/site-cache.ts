@@ -43,12 +43,20 @@ export function toCached(file: SiteFile): CachedFile {
   };
 }
 
+/**
+ * Files of queries (searches, filtered feeds: a "?" in the key) kept at most: anyone can ask for
+ * new ones, so they must not push the site's own files out of the byte budget.
+ */
+export const MAX_QUERY_FILES = 256;
+const isQuery = (key: string) => key.includes('?');
+
 const sizeOf = (f: CachedFile) => f.body.length + (f.encoded.gzip?.length ?? 0) + (f.encoded.br?.length ?? 0);
 
 export class SiteCache {
   /** Insertion order is recency: a hit moves its file to the end, eviction takes from the front. */
   private files = new Map<string, CachedFile>();
   private bytes = 0;
+  private queries = 0;
   /** Renders and compressions under way, so that concurrent requests do each once. */
   private rendering = new Map<string, Promise<CachedFile | undefined>>();
   private compressing = new Map<string, Promise<Buffer>>();
@@ -82,11 +90,30 @@ export class SiteCache {
 
   private keep(grown: number): void {
     this.bytes += grown;
-    while (this.bytes > this.maxBytes && this.files.size) {
-      const [oldest, f] = this.files.entries().next().value!;
-      this.files.delete(oldest);
-      this.bytes -= sizeOf(f);
+    while (this.bytes > this.maxBytes && this.files.size) this.drop(this.files.keys().next().value!);
+  }
+
+  private drop(key: string): void {
+    const file = this.files.get(key);
+    if (!file) return;
+    this.files.delete(key);
+    this.bytes -= sizeOf(file);
+    if (isQuery(key)) this.queries -= 1;
+  }
+
+  /** Files of queries held now. */
+  get queryFiles(): number {
+    return this.queries;
+  }
+
+  private store(key: string, file: CachedFile): void {
+    if (isQuery(key)) {
+      // The least recently used query goes first.
+      if (this.queries >= MAX_QUERY_FILES) for (const k of this.files.keys()) if (isQuery(k)) { this.drop(k); break; }
+      this.queries += 1;
     }
+    this.files.set(key, file);
+    this.keep(sizeOf(file));
   }
 
   /**
@@ -104,10 +131,7 @@ export class SiteCache {
       pending = this.render(path, limit).then((file) => {
         if (!file) return undefined;
         const cached = toCached(file);
-        if (limit === undefined && epoch === this.epoch && !this.files.has(key)) {
-          this.files.set(key, cached);
-          this.keep(sizeOf(cached));
-        }
+        if (limit === undefined && epoch === this.epoch && !this.files.has(key)) this.store(key, cached);
         return cached;
       });
       const rendering = this.rendering;
@@ -144,12 +168,9 @@ export class SiteCache {
     if (!which) {
       this.files = new Map();
       this.bytes = 0;
+      this.queries = 0;
       return;
     }
-    for (const [key, file] of this.files) {
-      if (!which(key.split('?')[0]!)) continue;
-      this.files.delete(key);
-      this.bytes -= sizeOf(file);
-    }
+    for (const key of [...this.files.keys()]) if (which(key.split('?')[0]!)) this.drop(key);
   }
 }

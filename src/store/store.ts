@@ -13,8 +13,27 @@ export interface ArticleQuery {
   tag?: string;
   source?: string;
   limit?: number;
+  /** Skip this many first (pages of the river). */
+  offset?: number;
   /** Each story once (its canonical article): the site and tag feeds. */
   stories?: boolean;
+}
+
+/** Any query as a list: /search?q=…, and the filters ?tag=a,b&source=x&not=word on feeds. */
+export interface ArticleFilter {
+  /** A search query (search-query.ts's language); none: every article. */
+  query?: string;
+  /** Articles with this tag (a tag's own feed, filtered). */
+  tag?: string;
+  /** Articles with any of these tags. */
+  tags?: readonly string[];
+  source?: string;
+  /** Queries whose matches are left out. */
+  not?: readonly string[];
+  /** Best match first (with a query), else newest first. */
+  order?: 'rank' | 'newest';
+  limit?: number;
+  offset?: number;
 }
 
 export interface SearchFilters {
@@ -157,8 +176,12 @@ export interface Store {
   articles(query?: ArticleQuery): Promise<Article[]>;
   /** Full-text search (words, "phrases", prefix*, AND, OR, NOT), best match first. */
   search(query: string, filters?: SearchFilters): Promise<Article[]>;
+  /** Articles that match a filter; a bad query (or `not` query) throws SearchQueryError. */
+  filterArticles(filter: ArticleFilter): Promise<Article[]>;
   /** Every stored article of the story this article belongs to (itself included), earliest first. */
   carriersOf(id: string): Promise<Article[]>;
+  /** carriersOf for many articles at once: id → its story's articles, earliest first. */
+  storyCarriers(ids: readonly string[]): Promise<Map<string, Article[]>>;
   storyLink(id: string): Promise<StoryLink | undefined>;
   /** Stories carried by more than one article, with their members (canonical first). */
   duplicateGroups(): Promise<DuplicateGroup[]>;

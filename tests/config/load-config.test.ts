@@ -11,8 +11,9 @@ describe('loadConfig', () => {
       title: 'Tidings',
       description: 'Articles gathered by Tidings',
       language: 'en',
-      baseUrl: 'http://localhost:8080',
+      // No baseUrl: the daemon's feeds follow the address it listens on (siteBaseUrl).
       itemsPerFeed: 50,
+      itemsPerPage: 20,
     });
     expect(config.sources[0]).toMatchObject({ timezone: 'UTC', titleFrom: 'hashtags', tags: [] });
     expect(Object.isFrozen(config.sources[0])).toBe(true);

@@ -88,9 +88,12 @@ sources:
       expect(await titles('all.rss')).toHaveLength(4);
       expect(await titles('tags/riverside.rss')).toEqual(['Riverside football', 'riverside Wend']);
       expect(await titles('sources/wire.rss')).toEqual(['Riverside flood']);
-      const page = (await renderPath(ctx, `articles/${(await store.articles({ source: 'wire' }))[0]!.id}.html`))!.body;
-      expect(page).toContain('/sources/wire"');
-      expect(page).toContain('/sources/local"');
+      const wire = (await store.articles({ source: 'wire' }))[0]!;
+      const local = (await store.carriersOf(wire.id)).find((a) => a.source === 'local')!;
+      const page = (await renderPath(ctx, `articles/${wire.id}.html`))!.body;
+      // Its source, and the other carrier of its story, as relative links.
+      expect(page).toContain('href="../sources/wire.html"');
+      expect(page).toContain(`href="../articles/${local.id}.html"`);
     });
 
     it('breaks a tie of publication times by the order of the sources in the configuration', async () => {

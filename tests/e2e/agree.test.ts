@@ -63,7 +63,7 @@ forEachStore((kind) => describe('tidings serve and the CLI on one store', () => 
     expect(add.code).toBe(0);
     expect(add.out).toMatch(/tidings serve \(daemon:\d+\) sees this within a second; it fetches new sources at its next tick/);
     const ms = await within(2000, async () => (await fetch(`${daemon!.url}/sources/extra`)).status === 200);
-    expect(await (await fetch(`${daemon.url}/`)).text()).toContain('/sources/extra');
+    expect(await (await fetch(`${daemon.url}/sources`)).text()).toContain('href="sources/extra.html"');
     console.log(`sources add was visible on the site ${ms} ms after it ended`);
 
     writeFileSync(join(dir, 'tidings.yaml'), `${config}  - {name: bad, type: nope}\n`);

@@ -73,7 +73,7 @@ forEachStore((kind) => describe.skipIf(!HAS_SEED)(`end to end ${HAS_SEED ? '' : 
     const seed = json.items.find((i: { title: string }) => i.title === 'Pakistan expels Iranian ambassador');
     expect(seed.date_published).toBe('2024-01-18T11:08:24.000Z');
     expect(seed.tags).toEqual(['Pakistan', 'expels', 'Iranian', 'ambassador', 'World']);
-    expect(seed.url).toMatch(/^https:\/\/news\.example\.org\/articles\/[0-9a-f]{16}$/);
+    expect(seed.url).toMatch(/^https:\/\/news\.example\.org\/articles\/[0-9a-f]{16}\.html$/); // the file the build wrote
     expect(seed.id).toMatch(/^urn:tidings:article:[0-9a-f]{16}$/);
     expect(seed.content_html).toContain('<p>Iran defended its attacks.</p>');
     expect(json.items.map((i: { title: string }) => i.title)).toEqual(['Pakistan trade', 'Pakistan expels Iranian ambassador', 'weather']);
@@ -84,7 +84,10 @@ forEachStore((kind) => describe.skipIf(!HAS_SEED)(`end to end ${HAS_SEED ? '' : 
     const rss = await parser.parseString(read('sources/more.rss'));
     expect(rss.items.map((i) => i.title)).toEqual(['weather']);
     expect(read('index.html')).toContain('<link rel="alternate" type="application/rss+xml"');
-    expect(read('index.html')).toContain('https://news.example.org/tags/pakistan.atom');
+    // Pages link relatively; the feeds they name are there.
+    expect(read('tags.html')).toContain('href="tags/pakistan.rss"');
+    expect(read('tags/pakistan.html')).toContain('href="../tags/pakistan.atom"');
+    expect(read('index.html')).toContain('Pakistan expels Iranian ambassador</a>');
   });
 
   it('a second refresh changes nothing; an edited seed updates its article in place', async () => {

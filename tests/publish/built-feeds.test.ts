@@ -3,15 +3,19 @@
 // RSS or Atom file, every JSON Feed is JSON Feed 1.1 as Tidings writes it, and no file holds a
 // character no feed may carry. The sites: the bundled samples, every document of the feedparser
 // corpus, every hostile fixture under tests/fixtures, and values no normalizer lets through today
-// stored straight into the database (as older versions stored them).
+// stored straight into the database (as older versions stored them), and the feeds of searches and
+// filters the daemon renders on request (/search.rss?q=…, /all.atom?tag=a,b&not=word).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { z } from 'zod';
 import type { Entry } from '../../src/model.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import { silentLogger } from '../../src/log.js';
 import { storeEntries } from '../../src/refresh.js';
+import { renderPath } from '../../src/site.js';
 import { openStore } from '../../src/store/open-store.js';
 import { FIXTURES, finished, runCli, SHARED, tempDir } from '../helpers.js';
 
@@ -108,8 +112,35 @@ async function storedSite(): Promise<string> {
   return out;
 }
 
+const QUERIES = ['search?q=tram', 'search?q=flood&tag=riverside', 'all?tag=local,transit&not=bus', 'all?not=glacier', 'tags/riverside?q=barrier', 'sources/wire?q=glacier OR tram', 'search?q=otters'];
+
+/** The bundled samples' feeds of searches and filters, as the daemon renders them, each written to a file. */
+async function querySite(): Promise<string> {
+  const db = join(folder(), 'site.db');
+  await buildSite(SAMPLES, db);
+  const out = join(folder(), 'out');
+  mkdirSync(out);
+  const store = await openStore(db);
+  try {
+    const ctx = { config: loadConfig(SAMPLES), store, log: silentLogger, search: true };
+    for (const [i, query] of QUERIES.entries()) {
+      for (const format of ['rss', 'atom', 'json']) {
+        const path = query.replace('?', `.${format}?`);
+        const file = await renderPath(ctx, path);
+        expect(file, path).toBeDefined();
+        expect(file!.body, `${path} finds nothing`).toMatch(/<item>|<entry>|"items": \[\n/);
+        writeFileSync(join(out, `query-${i}.${format}`), file!.body);
+      }
+    }
+  } finally {
+    await store.close();
+  }
+  return out;
+}
+
 const SITES = [
   { name: 'the bundled samples', build: () => buildSite(SAMPLES) },
+  { name: 'searches and filters on the bundled samples', build: querySite },
   { name: 'the hostile fixtures', build: () => buildSite(configOf('Hostile fixtures', FIXTURES)) },
   { name: 'stored values no normalizer writes today', build: storedSite },
   ...(HAS_CORPUS ? [{ name: 'the feedparser corpus', build: () => buildSite(configOf('Corpus', CORPUS)) }] : []),

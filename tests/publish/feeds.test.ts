@@ -91,7 +91,7 @@ describe('renderFeed stays well formed whatever the input', () => {
     expect(json.language).toBe('en');
     expect(json.items[0]).toMatchObject({
       id: 'urn:tidings:article:aaaaaaaaaaaaaaaa',
-      url: 'https://example.org/articles/aaaaaaaaaaaaaaaa',
+      url: 'https://example.org/articles/aaaaaaaaaaaaaaaa.html',
       title: 'A title',
       summary: 'Summary',
       content_html: '<p>Body</p>',
@@ -116,8 +116,9 @@ describe('renderFeed stays well formed whatever the input', () => {
   it.each(['rss', 'atom', 'json'] as const)('%s: a link no reader could follow gives way to the article page; the guid stays', async (format) => {
     const items = await readBack(format, [article({ link: 'not a url' }), article({ id: 'cccccccccccccccc', link: 'javascript:alert(1)' })]);
     expect(items.map((i) => [i.link, i.guid])).toEqual([
-      ['https://example.org/articles/aaaaaaaaaaaaaaaa', 'urn:tidings:article:aaaaaaaaaaaaaaaa'],
-      ['https://example.org/articles/cccccccccccccccc', 'urn:tidings:article:cccccccccccccccc'],
+      // The article's page as tidings build names it, so that a plain web server has it too.
+      ['https://example.org/articles/aaaaaaaaaaaaaaaa.html', 'urn:tidings:article:aaaaaaaaaaaaaaaa'],
+      ['https://example.org/articles/cccccccccccccccc.html', 'urn:tidings:article:cccccccccccccccc'],
     ]);
   });
 
@@ -220,11 +221,15 @@ describe('URLs and ids, whatever a slug holds', () => {
 
   it('an article page links tags percent-encoded, names a tag no URL can carry without a link, and makes links absolute', () => {
     const page = renderArticlePage(
-      article({ link: 'https://news.example.org/a/b.html', content: '<p><a href="c.html">c</a></p>', tags: [{ slug: 'television-&-radio', label: 'television & radio' }, { slug: 'a\u0000b', label: 'a\u0000b' }] }),
-      [],
-      site,
+      { path: 'articles/aaaaaaaaaaaaaaaa.html', site },
+      {
+        article: article({ link: 'https://news.example.org/a/b.html', content: '<p><a href="c.html">c</a></p>', tags: [{ slug: 'television-&-radio', label: 'television & radio' }, { slug: 'a\u0000b', label: 'a\u0000b' }] }),
+        source: { name: 's', title: 'S', linked: true },
+        also: [],
+      },
     );
-    expect(page).toContain('<a href="https://example.org/tags/television-%26-radio">television &amp; radio</a>, ab</p>');
+    // Relative to the page, as every link of an HTML page is.
+    expect(page).toContain('<a href="../tags/television-%26-radio.html">television &amp; radio</a><span>ab</span></p>');
     expect(page).toContain('<a href="https://news.example.org/a/c.html">c</a>');
     expect(page).not.toMatch(UNWRITABLE);
   });

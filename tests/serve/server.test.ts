@@ -16,7 +16,7 @@ import { finished } from '../helpers.js';
 import { request } from '../helpers-http.js';
 
 const config = parseConfig(
-  `site: {title: Test, baseUrl: "https://feeds.example.org"}\nsources:\n  - {name: world, type: seeds, path: s, title: World desk}\n  - {name: empty, type: seeds, path: e}\n`,
+  `site: {title: Test, baseUrl: "https://feeds.example.org", itemsPerPage: 2}\nsources:\n  - {name: world, type: seeds, path: s, title: World desk}\n  - {name: empty, type: seeds, path: e}\n`,
   '/tmp/tidings.yaml',
 );
 
@@ -44,7 +44,7 @@ beforeAll(async () => {
   ids = (await store.articles()).map((a) => a.id);
   const cache = new SiteCache((path, limit) => {
     renders += 1;
-    return renderPath({ config, store, log: silentLogger }, path, limit);
+    return renderPath({ config, store, log: silentLogger, search: true }, path, limit);
   });
   const handler = createHandler({
     cache,
@@ -75,7 +75,15 @@ describe('routes', () => {
     ['/sources/empty.rss', 'application/rss+xml; charset=utf-8', '<channel>'],
     ['/', 'text/html; charset=utf-8', '<link rel="alternate" type="application/rss+xml"'],
     ['/tags/pakistan', 'text/html; charset=utf-8', 'Story &lt;2&gt; &amp; co'],
-    ['/sources/world', 'text/html; charset=utf-8', 'href="https://feeds.example.org/sources/world.atom"'],
+    ['/sources/world', 'text/html; charset=utf-8', 'href="../sources/world.atom"'],
+    ['/page/2', 'text/html; charset=utf-8', 'Story &lt;1&gt; &amp; co'],
+    ['/page/2.html', 'text/html; charset=utf-8', 'rel="prev" href="../index.html"'],
+    ['/tags', 'text/html; charset=utf-8', 'href="tags/pakistan.html"'],
+    ['/sources.html', 'text/html; charset=utf-8', 'World desk'],
+    ['/search?q=story', 'text/html; charset=utf-8', 'Story &lt;2&gt; &amp; co'],
+    ['/search.rss?q=story&tag=iran', 'application/rss+xml; charset=utf-8', 'https://feeds.example.org/search.rss?q=story&amp;tag=iran'],
+    ['/style.css', 'text/css; charset=utf-8', 'prefers-color-scheme:dark'],
+    ['/favicon.ico', 'image/svg+xml', '<svg'],
     ['/subscriptions.opml', 'text/x-opml; charset=utf-8', 'xmlUrl="https://feeds.example.org/tags/pakistan.rss"'],
   ])('GET %s', async (url, type, snippet) => {
     const res = await get(url);
@@ -85,11 +93,54 @@ describe('routes', () => {
     expect(res.headers['cache-control']).toBe('public, max-age=900');
   });
 
-  it('the index lists every tag with its count and every source with its status', async () => {
+  it('the front page is the river: the newest stories, itemsPerPage of them, and a link to older ones', async () => {
     const body = (await get('/')).body;
-    expect(body).toMatch(/Pakistan<\/a> <span class="meta">\(2\)<\/span>/);
-    expect(body).toContain('World desk');
-    expect(body).toContain('not fetched yet');
+    expect([...body.matchAll(/<h3><a href="articles\/(\w+)\.html">/g)].map((m) => m[1])).toEqual(ids.slice(0, 2));
+    expect(body).toContain('<link rel="next" href="page/2.html">');
+    expect(body).toContain('<a href="sources/world.html">World desk</a>');
+    expect(body).toContain('<a href="tags/s%C3%A3o-paulo.html">São Paulo</a>');
+    expect((await get('/page/3')).statusCode).toBe(404);
+  });
+
+  it('/tags counts each tag; /sources says each source\'s status', async () => {
+    expect((await get('/tags')).body).toMatch(/Pakistan<\/a> <span class="meta">2 · /);
+    expect((await get('/sources')).body).toMatch(/World desk<\/a> <span class="meta">3 · not fetched yet/);
+  });
+
+  it('feeds take filters: ?tag=a,b (any), ?source, ?not, with or without q', async () => {
+    const titles = async (url: string) => (await new Parser().parseString((await get(url)).body)).items.map((i) => i.title);
+    expect(await titles('/all.rss?tag=iran,s%C3%A3o-paulo')).toEqual(['Story <3> & co', 'Story <1> & co']);
+    expect(await titles('/search.rss?q=story&not=2')).toEqual(['Story <3> & co', 'Story <1> & co']);
+    expect(await titles('/tags/pakistan.rss?not=1')).toEqual(['Story <2> & co']);
+    expect(await titles('/sources/world.rss?source=empty')).toEqual([]);
+    expect(await titles('/search.rss?source=world&tag=pakistan')).toEqual(['Story <2> & co', 'Story <1> & co']);
+  });
+
+  it('a search it cannot read: a friendly page, and a 400 for its feed', async () => {
+    const page = await get('/search?q=%28tram');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Tidings cannot read the search');
+    const feed = await get('/search.rss?q=NOT%20tram');
+    expect(feed.statusCode).toBe(400);
+    expect(feed.body).toMatch(/^bad search query: /);
+  });
+
+  it('a search is paginated, and one query is one cached file however it is spelled', async () => {
+    const first = await get('/search?q=story');
+    expect(first.body).toContain('<form action="search" method="get" role="search"><input type="search" name="q" value="story"');
+    expect(first.body).toContain('rel="next" href="search.html?q=story&amp;page=2"');
+    expect((await get('/search?q=story&page=2')).body).toContain('rel="prev" href="search.html?q=story"');
+    const before = renders;
+    await get('/search.rss?tag=pakistan,iran&q=story');
+    await get('/search.rss?q=story&tag=iran&tag=pakistan&utm_source=x');
+    expect(renders - before).toBe(1);
+  });
+
+  it('an address ending in / is sent to the one without, where relative links hold', async () => {
+    const res = await get('/tags/pakistan/?x=1');
+    expect(res.statusCode).toBe(301);
+    expect(res.headers.location).toBe('/tags/pakistan?x=1');
+    expect((await get('//evil.example/')).statusCode).toBe(404);
   });
 
   it('an article page: escaped title, content, tags, sources, no script', async () => {
@@ -97,7 +148,7 @@ describe('routes', () => {
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('<h1>Story &lt;3&gt; &amp; co</h1>');
     expect(res.body).toContain('<p>Story 3</p>');
-    expect(res.body).toContain('href="https://feeds.example.org/sources/world">World desk</a>');
+    expect(res.body).toContain('href="../sources/world.html">World desk</a>');
     expect(res.body).not.toContain('<script');
   });
 

@@ -1,7 +1,7 @@
 // The render cache: within a byte budget, least recently used out first; compressed once per encoding asked for.
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { SiteCache } from '../../src/serve/site-cache.js';
+import { MAX_QUERY_FILES, SiteCache } from '../../src/serve/site-cache.js';
 
 const renderer = () => {
   const renders: string[] = [];
@@ -22,6 +22,24 @@ describe('SiteCache', () => {
     expect(cache.cached('x')).toBe(a);
     expect(renders).toEqual(['x']);
     expect(await cache.get('missing')).toBeUndefined();
+  });
+
+  it('keeps at most MAX_QUERY_FILES searches, the least recently used out first, and the site\'s own files stay', async () => {
+    const { render } = renderer();
+    const cache = new SiteCache(render);
+    await cache.get('all.rss');
+    await cache.get('search.rss?q=first');
+    for (let i = 0; i < MAX_QUERY_FILES; i += 1) {
+      await cache.get(`search.rss?q=w${i}`);
+      if (i === 0) cache.cached('search.rss?q=first'); // used again: not the oldest any more
+    }
+    expect(cache.queryFiles).toBe(MAX_QUERY_FILES);
+    expect(cache.cached('search.rss?q=w0')).toBeUndefined();
+    expect(cache.cached('search.rss?q=first')).toBeDefined();
+    expect(cache.cached('all.rss')).toBeDefined();
+    cache.invalidate((path) => path === 'search.rss');
+    expect(cache.queryFiles).toBe(0);
+    expect(cache.cached('all.rss')).toBeDefined();
   });
 
   it('keeps no more than its byte budget, dropping the least recently used first', async () => {

@@ -49,7 +49,7 @@ describe.skipIf(!POSTGRES_URL)(`tidings migrate ${POSTGRES_SKIP_REASON}`.trim(),
     expect(migrated.err).toMatch(/copying .*tidings\.db into postgres:\/\/tidings@127\.0\.0\.1:\d+\/t_\w+/);
     expect(migrated.err).toMatch(/articles: \d+ of \d+/);
     expect(migrated.err).not.toContain('tidings-test@');
-    for (const table of ['sources: 3 → 3', 'tombstones: 1 → 1', 'articles: 10 → 10', 'stories: 9 → 9']) expect(migrated.out).toContain(table);
+    for (const table of ['sources: 4 → 4', 'tombstones: 1 → 1', 'articles: 18 → 18', 'stories: 14 → 14']) expect(migrated.out).toContain(table);
     expect(migrated.out).toMatch(/done: every count matches/);
     expect(migrated.out).not.toContain('MISMATCH');
   });
@@ -87,9 +87,9 @@ describe.skipIf(!POSTGRES_URL)(`tidings migrate ${POSTGRES_SKIP_REASON}`.trim(),
   it('refuses a database that is not empty, and leaves it as it was', async () => {
     const again = await cli(sqlite, 'migrate', '--to', url);
     expect(again.code).toBe(2);
-    expect(again.err.trim().split('\n').at(-1)).toMatch(/^error: postgres:\/\/tidings@.* is not empty \(3 sources, 10 articles\): migrate into a new, empty database$/);
+    expect(again.err.trim().split('\n').at(-1)).toMatch(/^error: postgres:\/\/tidings@.* is not empty \(4 sources, 18 articles\): migrate into a new, empty database$/);
     const store = await openStore(url);
-    expect(await store.count('articles')).toBe(10);
+    expect(await store.count('articles')).toBe(18);
     await store.close();
   });
 

@@ -13,6 +13,7 @@ import type {
   IngestTransaction,
   LeaseHolder,
   SearchFilters,
+  ArticleFilter,
   SourceRow,
   Store,
   StoreStats,
@@ -546,7 +547,7 @@ export class PostgresStore implements Store {
   }
 
   async articles(query: ArticleQuery = {}): Promise<Article[]> {
-    if (query.tag && query.stories) return this.tagStories(query.tag, query.limit);
+    if (query.tag && query.stories) return this.tagStories(query.tag, query.limit, query.offset);
     const where: string[] = [];
     const params: unknown[] = [];
     let from = 'articles a';
@@ -562,20 +563,20 @@ export class PostgresStore implements Store {
       where.push(`a.source = $${params.length}`);
     }
     if (query.stories) where.push('a.is_canonical');
-    params.push(query.limit ?? null);
-    const sql = `SELECT ${ARTICLE_COLUMNS} FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT $${params.length}`;
+    params.push(query.limit ?? null, query.offset ?? 0);
+    const sql = `SELECT ${ARTICLE_COLUMNS} FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT $${params.length - 1} OFFSET $${params.length}`;
     return (await this.q<ArticleRow>(sql, params)).map(toArticle);
   }
 
   /** A tag's stories, newest first, each once: its canonical article when that carries the tag, else the newest of its articles that does. */
-  private async tagStories(tag: string, limit?: number): Promise<Article[]> {
+  private async tagStories(tag: string, limit?: number, offset = 0): Promise<Article[]> {
     const rows = await this.q<ArticleRow>(
       `SELECT * FROM (
          SELECT DISTINCT ON (a.story) ${ARTICLE_COLUMNS}, x.published AS at
          FROM article_tags x JOIN articles a ON a.id = x.article_id WHERE x.tag = $1
          ORDER BY a.story, a.is_canonical DESC, x.published DESC, a.id) s
-       ORDER BY s.at DESC, s.id LIMIT $2`,
-      [tag, limit ?? null],
+       ORDER BY s.at DESC, s.id LIMIT $2 OFFSET $3`,
+      [tag, limit ?? null, offset],
     );
     return rows.map(toArticle);
   }
@@ -601,6 +602,49 @@ export class PostgresStore implements Store {
     const sql = `SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE ${where.join(' AND ')}
       ORDER BY ts_rank('{0.1, 0.2, 0.25, 1.0}', a.search, $1::tsquery, 1) DESC, a.published DESC LIMIT $${params.length}`;
     return (await this.q<ArticleRow>(sql, params)).map(toArticle);
+  }
+
+  async filterArticles(filter: ArticleFilter): Promise<Article[]> {
+    const params: unknown[] = [];
+    const where: string[] = [];
+    const match = filter.query === undefined ? undefined : toTsquery(parseSearch(filter.query));
+    const not = (filter.not ?? []).map((q) => toTsquery(parseSearch(q)));
+    if (match !== undefined) {
+      params.push(match);
+      where.push('a.search @@ $1::tsquery');
+    }
+    if (filter.tag !== undefined) {
+      params.push(filter.tag);
+      where.push(`EXISTS (SELECT 1 FROM article_tags x WHERE x.article_id = a.id AND x.tag = $${params.length})`);
+    }
+    if (filter.tags?.length) {
+      params.push([...filter.tags]);
+      where.push(`EXISTS (SELECT 1 FROM article_tags x WHERE x.article_id = a.id AND x.tag = ANY($${params.length}::text[]))`);
+    }
+    if (filter.source !== undefined) {
+      params.push(filter.source);
+      where.push(`a.source = $${params.length}`);
+    }
+    for (const q of not) {
+      params.push(q);
+      where.push(`NOT (a.search @@ $${params.length}::tsquery)`);
+    }
+    // The same ranking as search().
+    const order = match !== undefined && filter.order !== 'newest' ? `ts_rank('{0.1, 0.2, 0.25, 1.0}', a.search, $1::tsquery, 1) DESC, a.published DESC, a.id` : 'a.published DESC, a.id';
+    params.push(filter.limit ?? null, filter.offset ?? 0);
+    const sql = `SELECT ${ARTICLE_COLUMNS} FROM articles a ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT $${params.length - 1} OFFSET $${params.length}`;
+    return (await this.q<ArticleRow>(sql, params)).map(toArticle);
+  }
+
+  async storyCarriers(ids: readonly string[]): Promise<Map<string, Article[]>> {
+    const out = new Map<string, Article[]>(ids.map((id) => [id, []]));
+    if (!ids.length) return out;
+    const rows = await this.q<ArticleRow & { of: string }>(
+      `SELECT r.id AS of, ${ARTICLE_COLUMNS} FROM articles r JOIN articles a ON a.story = r.story WHERE r.id = ANY($1::text[]) ORDER BY a.published, a.id`,
+      [[...ids]],
+    );
+    for (const row of rows) out.get(row.of)!.push(toArticle(row));
+    return out;
   }
 
   async carriersOf(id: string): Promise<Article[]> {

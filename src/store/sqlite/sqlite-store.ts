@@ -14,6 +14,7 @@ import type {
   IngestTransaction,
   LeaseHolder,
   SearchFilters,
+  ArticleFilter,
   SourceRow,
   Store,
   StoreStats,
@@ -424,7 +425,8 @@ export class SqliteStore implements Store {
   }
 
   async articles(query: ArticleQuery = {}): Promise<Article[]> {
-    if (query.tag && query.stories) return this.tagStories(query.tag, query.limit ?? -1);
+    const offset = query.offset ?? 0;
+    if (query.tag && query.stories) return this.tagStories(query.tag, query.limit === undefined ? -1 : query.limit + offset).slice(offset);
     const where: string[] = [];
     const params: unknown[] = [];
     let from = 'articles a';
@@ -442,8 +444,8 @@ export class SqliteStore implements Store {
     }
     if (query.stories) where.push('a.is_canonical = 1');
     const sql = `SELECT ${ARTICLE_COLUMNS} FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY ${order} LIMIT ?`;
-    const rows = this.reader.prepare(sql).all(...params, query.limit ?? -1) as ArticleRow[];
+      ORDER BY ${order} LIMIT ? OFFSET ?`;
+    const rows = this.reader.prepare(sql).all(...params, query.limit ?? -1, offset) as ArticleRow[];
     return rows.map(toArticle);
   }
 
@@ -492,8 +494,51 @@ export class SqliteStore implements Store {
     return (this.reader.prepare(sql).all(...params, filters.limit ?? 20) as ArticleRow[]).map(toArticle);
   }
 
+  async filterArticles(filter: ArticleFilter): Promise<Article[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const match = filter.query === undefined ? undefined : toFts5(parseSearch(filter.query));
+    const not = (filter.not ?? []).map((q) => toFts5(parseSearch(q)));
+    if (match !== undefined || not.length) await this.flushSearch();
+    let from = 'articles a';
+    if (match !== undefined) {
+      from = 'articles_fts JOIN articles a ON a.rowid = articles_fts.rowid';
+      where.push('articles_fts MATCH ?');
+      params.push(match);
+    }
+    if (filter.tag !== undefined) {
+      where.push('EXISTS (SELECT 1 FROM article_tags x WHERE x.article_id = a.id AND x.tag = ?)');
+      params.push(filter.tag);
+    }
+    if (filter.tags?.length) {
+      where.push(`EXISTS (SELECT 1 FROM article_tags x WHERE x.article_id = a.id AND x.tag IN (${filter.tags.map(() => '?').join(', ')}))`);
+      params.push(...filter.tags);
+    }
+    if (filter.source !== undefined) {
+      where.push('a.source = ?');
+      params.push(filter.source);
+    }
+    for (const q of not) {
+      where.push('a.rowid NOT IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)');
+      params.push(q);
+    }
+    const order = match !== undefined && filter.order !== 'newest' ? 'bm25(articles_fts, 4.0, 1.0), a.published DESC, a.id' : 'a.published DESC, a.id';
+    const sql = `SELECT ${ARTICLE_COLUMNS} FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ? OFFSET ?`;
+    return (this.reader.prepare(sql).all(...params, filter.limit ?? -1, filter.offset ?? 0) as ArticleRow[]).map(toArticle);
+  }
+
   async carriersOf(id: string): Promise<Article[]> {
     return (this.stmt.carriers.all(id) as ArticleRow[]).map(toArticle);
+  }
+
+  async storyCarriers(ids: readonly string[]): Promise<Map<string, Article[]>> {
+    const out = new Map<string, Article[]>(ids.map((id) => [id, []]));
+    if (!ids.length) return out;
+    const rows = this.reader
+      .prepare(`SELECT r.id AS of, ${ARTICLE_COLUMNS} FROM articles r JOIN articles a ON a.story = r.story WHERE r.id IN (SELECT value FROM json_each(?)) ORDER BY a.published, a.id`)
+      .all(JSON.stringify(ids)) as (ArticleRow & { of: string })[];
+    for (const row of rows) out.get(row.of)!.push(toArticle(row));
+    return out;
   }
 
   async storyLink(id: string): Promise<StoryLink | undefined> {
