@@ -9,7 +9,8 @@ import type { Logger } from '../src/log.js';
 import type { Entry } from '../src/model.js';
 import { contentHash } from '../src/normalize/normalize-entry.js';
 
-export const SHARED = resolve(__dirname, '../../shared');
+/** ../shared beside the project (TIDINGS_TEST_SHARED points elsewhere: CI also runs the tests that read it without it). */
+export const SHARED = process.env.TIDINGS_TEST_SHARED ?? resolve(__dirname, '../../shared');
 export const SEED = join(SHARED, 'seeds/000_c94895f7a58074dd.txt');
 export const HAS_SEED = existsSync(SEED);
 export const FIXTURES = resolve(__dirname, 'fixtures');
