@@ -696,7 +696,10 @@ export class PostgresStore implements Store {
   }
 
   async tagCounts(): Promise<TagCount[]> {
-    return this.q<TagCount>('SELECT t.slug, t.label, count(*)::int AS count FROM article_tags at JOIN tags t ON t.slug = at.tag GROUP BY t.slug, t.label ORDER BY count DESC, t.slug');
+    // A tag's spellings count its articles: summed over a few rows per tag, not every article's tags.
+    return this.q<TagCount>(
+      'SELECT t.slug, t.label, sum(s.n)::int AS count FROM tag_spellings s JOIN tags t ON t.slug = s.tag GROUP BY t.slug, t.label HAVING sum(s.n) > 0 ORDER BY count DESC, t.slug',
+    );
   }
 
   async changedSince(since: Date): Promise<{ sources: string[]; tags: string[] }> {
