@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { paragraphsOfSanitized } from '../lib/html-text.js';
 import type { Entry, Fingerprint } from '../model.js';
 
-export const LEAD_SHINGLES = 40;
+const LEAD_SHINGLES = 40;
 const FULL_BANDS = 10;
 const LEAD_BANDS = 4;
 const ROWS = 2;

@@ -2,10 +2,6 @@
 // (C0 controls, U+FFFE, U+FFFF, lone surrogates) may appear nowhere in a document.
 export const FORBIDDEN_XML_CHARS = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
-export function stripForbiddenXmlChars(text: string): string {
-  return text.replace(FORBIDDEN_XML_CHARS, '');
-}
-
 // What a stored text may hold: XML 1.0 Char less the characters §2.2 discourages, the controls
 // U+007F–U+009F and the noncharacters (U+FDD0–U+FDEF, the last two code points of every plane),
 // which validators flag and some readers refuse.

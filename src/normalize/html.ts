@@ -88,13 +88,13 @@ export function cleanHtmlAsWritten(html: string, base?: string): string {
  * DOCTYPE is text, and deep nesting is flattened (see nesting.ts).
  */
 function prepare(html: string): string {
-  if (!html.includes('<!')) return capNesting(html);
-  return capNesting(
-    html
-      .replace(/<!--[\s\S]*?-->/g, '')
-      .replace(/<!--[^>]*>?/g, '')
-      .replace(/<!(?!--|\[CDATA\[|doctype\s+[a-z])/gi, '&lt;!'),
-  );
+  const mended = html.includes('<!')
+    ? html
+        .replace(/<!--[\s\S]*?-->/g, '')
+        .replace(/<!--[^>]*>?/g, '')
+        .replace(/<!(?!--|\[CDATA\[|doctype\s+[a-z])/gi, '&lt;!')
+    : html;
+  return capNesting(mended);
 }
 
 const BLOCKS = new Set(['p', 'div', 'br', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'tr', 'td', 'th', 'blockquote', 'pre', 'figure', 'figcaption', 'dt', 'dd', 'hr', 'table', 'ul', 'ol']);

@@ -36,7 +36,7 @@ const FROM_SOURCE = import.meta.url.endsWith('.ts');
  * instead of taking the process's memory: the tree of a 10 MiB feed (the default maxBodySize)
  * needs about 300 MB.
  */
-export const WORKER_HEAP_MB = 1024;
+const WORKER_HEAP_MB = 1024;
 
 function startWorker(heapMb: number): Worker {
   const resourceLimits = { maxOldGenerationSizeMb: heapMb };
