@@ -1,7 +1,7 @@
 // Rows as both stores read them back: the same columns, turned into the model the same way. Where
 // the engines differ (SQLite's 0/1 for booleans, JSON text for a tag list), both forms are read.
 import { createHash } from 'node:crypto';
-import type { Article, FetchState, StoryCandidate } from '../model.js';
+import type { Article, FetchState, StoryCandidate, StoryLink } from '../model.js';
 
 /** Stable article id: the same source and identity give the same id on every machine and store. */
 export function articleId(source: string, identity: string): string {
@@ -110,6 +110,8 @@ export const toShingles = (blob: Buffer | null): Uint32Array =>
   blob ? new Uint32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength)) : new Uint32Array();
 
 /** Another source's article as the near-duplicate rule reads it. */
+export const CANDIDATE_COLUMNS = 'a.id, a.story, a.title, a.published, a.shingles, a.shingle_marks';
+
 export interface CandidateRow {
   id: string;
   story: string;
@@ -122,4 +124,19 @@ export interface CandidateRow {
 export function toCandidate(row: CandidateRow): StoryCandidate {
   const shingles = toShingles(row.shingles);
   return { id: row.id, story: row.story, title: row.title, published: new Date(row.published), shingles, marks: toMarks(row.shingle_marks, shingles.length) };
+}
+
+/** How an article joined its story, as stored. */
+export interface LinkRow {
+  story: string;
+  is_canonical: number | boolean;
+  dedupe_rule: StoryLink['rule'] | null;
+  dedupe_of: string | null;
+  dedupe_score: number | null;
+}
+
+export const LINK_COLUMNS = 'a.story, a.is_canonical, a.dedupe_rule, a.dedupe_of, a.dedupe_score';
+
+export function toStoryLink(row: LinkRow): StoryLink {
+  return { story: row.story, canonical: Boolean(row.is_canonical), rule: row.dedupe_rule ?? undefined, matchedWith: row.dedupe_of ?? undefined, score: row.dedupe_score ?? undefined };
 }

@@ -1,0 +1,157 @@
+// An ingest's writes in PostgreSQL, in two steps so that as little as possible runs while ingests
+// wait for each other (see postgres-store.ts): planning writes each new article's row as a story
+// of its own, with its tags, search vector and near-duplicate keys, in batches; writing then only
+// records what dedupe decided (the story each new article joined, its canonical place) and the
+// edits. Row values come from article-rows.ts, as SQLite's do.
+import type pg from 'pg';
+import type { DocumentStamp, Entry, IngestCounts, StoryDecisions } from '../../model.js';
+import { ENTRY_COLUMNS, EDIT_SETS, INSERT_COLUMNS, STORY_COLUMNS, editValues, entryValues, insertValues, storyValues, type ColumnType } from '../article-rows.js';
+import { settleCanonicalIn } from '../canonical.js';
+import { distinctEntries, planIngest, type KnownArticle, type StorePlan } from '../plan-ingest.js';
+import { articleId } from '../rows.js';
+import { toTsvector } from '../search-query.js';
+import { Spellings } from '../spellings.js';
+import { numbered } from '../sql.js';
+import { sqlOn } from './database.js';
+import { indexKeys, unindex } from './story-index.js';
+
+type Db = pg.Pool | pg.PoolClient;
+
+/** The search vector: the title (weight A) and the text, else the summary (B). */
+const searchOf = (e: Entry) => toTsvector(e.title, e.text || e.summary);
+
+/** `INSERT … SELECT FROM unnest(…)`: one statement for a batch of rows. */
+function unnestInsert(columns: readonly { name: string; type: ColumnType }[]): string {
+  const names = columns.map((c) => c.name);
+  const arrays = columns.map((c, i) => `$${i + 1}::${c.type}[]`);
+  return `INSERT INTO articles (${names.join(', ')}, search) SELECT ${names.join(', ')}, search::tsvector
+    FROM unnest(${arrays.join(', ')}, $${columns.length + 1}::text[]) AS t(${names.join(', ')}, search)`;
+}
+const INSERT = unnestInsert(INSERT_COLUMNS);
+const UPDATE = numbered(`UPDATE articles SET ${[...ENTRY_COLUMNS.map((c) => `${c.name} = ?`), ...EDIT_SETS, 'search = ?::tsvector'].join(', ')} WHERE id = ?`);
+
+/** Rows as columns: unnest's arrays. */
+const transpose = (rows: unknown[][], width: number): unknown[][] => Array.from({ length: width }, (_, i) => rows.map((r) => r[i]));
+
+/** Writes each new entry as its own story (dedupe may move it to another in `recordStories`); returns the plan. */
+export async function planAndStore(db: Db, source: string, entries: readonly Entry[], now: Date): Promise<StorePlan> {
+  const last = distinctEntries(entries);
+  const identities = last.map((e) => e.identity);
+  const { rows: known } = await db.query<KnownArticle & { identity: string }>(
+    'SELECT rowid, id, identity, content_hash, bands FROM articles WHERE source = $1 AND identity = ANY($2::text[])',
+    [source, identities],
+  );
+  const fingerprints = last.flatMap((e) => (e.fingerprint ? [e.fingerprint.exact] : []));
+  const { rows: dead } = await db.query<{ identity: string | null; fingerprint: string | null }>(
+    'SELECT identity, NULL AS fingerprint FROM tombstones WHERE source = $1 AND identity = ANY($2::text[]) UNION ALL SELECT NULL, fingerprint FROM tombstones WHERE fingerprint = ANY($3::text[])',
+    [source, identities, fingerprints],
+  );
+  const knownBy = new Map(known.map((r) => [r.identity, r]));
+  const deadIds = new Set(dead.map((d) => d.identity));
+  const deadPrints = new Set(dead.map((d) => d.fingerprint));
+  const { plan, rehash } = planIngest(source, last, {
+    known: (identity) => knownBy.get(identity),
+    isTombstoned: (e) => deadIds.has(e.identity) || (e.fingerprint !== undefined && deadPrints.has(e.fingerprint.exact)),
+  });
+  if (rehash.length)
+    await db.query('UPDATE articles a SET raw_hash = v.h FROM unnest($1::bigint[], $2::text[]) v(r, h) WHERE a.rowid = v.r AND a.raw_hash IS DISTINCT FROM v.h', [
+      rehash.map((r) => r[0]),
+      rehash.map((r) => r[1]),
+    ]);
+  if (plan.fresh.length) await insertFresh(db, source, plan.fresh, now);
+  return plan;
+}
+
+async function insertFresh(db: Db, source: string, fresh: readonly Entry[], now: Date): Promise<void> {
+  // Keys are given when dedupe decides; the row starts out a story of its own, with no keys.
+  const rows = fresh.map((entry) => insertValues({ source, entry, story: { keys: [] }, now }));
+  await db.query(INSERT, [...transpose(rows, INSERT_COLUMNS.length), fresh.map(searchOf)]);
+  await addTags(db, fresh.map((e) => articleId(source, e.identity)), fresh);
+}
+
+/** New tags are made in their own short transaction, so that ingests of one new tag do not wait for each other's commit. */
+export async function makeTags(pool: pg.Pool, entries: readonly Entry[]): Promise<void> {
+  const tags = new Map(entries.flatMap((e) => e.tags.map((t) => [t.slug, t.label] as const)));
+  if (tags.size) await pool.query('INSERT INTO tags (slug, label) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (slug) DO NOTHING', [[...tags.keys()], [...tags.values()]]);
+}
+
+async function addTags(db: Db, ids: readonly string[], entries: readonly Entry[]): Promise<void> {
+  const rows = entries.flatMap((e, i) => e.tags.map((tag, position) => [ids[i], tag.slug, position, e.published.getTime(), tag.label]));
+  if (!rows.length) return;
+  await db.query('INSERT INTO article_tags (article_id, tag, position, published, label) SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::text[])', transpose(rows, 5));
+  const spellings = new Spellings();
+  for (const r of rows) spellings.add(r[1] as string, r[4] as string, 1);
+  await countSpellings(db, spellings);
+}
+
+/**
+ * Spelling counts are kept as changes, one row per ingest and spelling, summed when read: no row
+ * is updated by every ingest of a common tag, so ingests never wait for each other on a count.
+ */
+async function countSpellings(db: Db, spellings: Spellings): Promise<void> {
+  const changes = spellings.changes();
+  if (changes.length) await db.query('INSERT INTO tag_spellings (tag, label, n) SELECT * FROM unnest($1::text[], $2::text[], $3::int[])', transpose(changes, 3));
+}
+
+/** The label of a tag is its most frequent spelling: switched when overtaken (run at the end of an ingest: it updates tags' rows). */
+export async function relabel(db: Db, tags: readonly string[]): Promise<void> {
+  if (!tags.length) return;
+  await db.query(
+    `UPDATE tags t SET label = best.label FROM (
+       SELECT DISTINCT ON (tag) tag, label, n FROM (SELECT tag, label, sum(n) AS n FROM tag_spellings WHERE tag = ANY($1::text[]) GROUP BY tag, label) s
+       ORDER BY tag, n DESC) best
+     WHERE t.slug = best.tag AND t.label <> best.label
+       AND best.n > coalesce((SELECT sum(n) FROM tag_spellings s WHERE s.tag = t.slug AND s.label = t.label), 0)`,
+    [[...new Set(tags)]],
+  );
+}
+
+/** Records what dedupe decided: the new articles' stories and index keys, and the edits. */
+export async function recordStories(db: Db, plan: StorePlan, stories: StoryDecisions, now: Date): Promise<IngestCounts> {
+  if (plan.fresh.length) {
+    const fresh = plan.fresh.map((entry, i) => ({ source: plan.source, entry, story: stories.fresh[i]!, now }));
+    const ids = fresh.map((f) => articleId(f.source, f.entry.identity));
+    const names = STORY_COLUMNS.map((c) => c.name);
+    const { rows } = await db.query<{ rowid: number; id: string }>(
+      `UPDATE articles a SET ${names.map((n) => `${n} = t.${n}`).join(', ')}
+       FROM unnest($1::text[], ${STORY_COLUMNS.map((c, i) => `$${i + 2}::${c.type}[]`).join(', ')}) AS t(id, ${names.join(', ')})
+       WHERE a.id = t.id RETURNING a.rowid, a.id`,
+      [ids, ...transpose(fresh.map(storyValues), STORY_COLUMNS.length)],
+    );
+    const rowids = new Map(rows.map((r) => [r.id, r.rowid]));
+    const sql = sqlOn(db);
+    for (const [i, f] of fresh.entries()) if (f.story.match) await settleCanonicalIn(sql, f.story.match.story, rowids.get(ids[i]!)!);
+    const keyed = fresh.flatMap((f, i) => f.story.keys.map((key) => [key, rowids.get(ids[i]!)!] as const));
+    await indexKeys(db, keyed.map((k) => k[0]), keyed.map((k) => k[1]));
+  }
+  await recordEdits(db, plan, stories.edited, now);
+  await relabel(db, [...plan.fresh, ...plan.edited].flatMap((e) => e.tags.map((t) => t.slug)));
+  return { new: plan.fresh.length, updated: plan.edited.length, unchanged: plan.unchanged, keptOut: plan.keptOut };
+}
+
+async function recordEdits(db: Db, plan: StorePlan, keys: readonly number[][], now: Date): Promise<void> {
+  const spellings = new Spellings();
+  for (const [i, entry] of plan.edited.entries()) {
+    const known = plan.known[i]!;
+    await db.query(UPDATE, [...entryValues(entry), ...editValues(keys[i]!, now), searchOf(entry), known.id]);
+    const { rows: old } = await db.query<{ tag: string; label: string }>('DELETE FROM article_tags WHERE article_id = $1 RETURNING tag, label', [known.id]);
+    for (const o of old) spellings.add(o.tag, o.label, -1);
+    // The article's index keys follow its new text (an article left out of the index stays out).
+    if (known.bands) {
+      await unindex(db, known.rowid);
+      await indexKeys(db, keys[i]!, keys[i]!.map(() => known.rowid));
+    }
+  }
+  await countSpellings(db, spellings);
+  await addTags(db, plan.known.map((k) => k.id), plan.edited);
+}
+
+export async function recordDocuments(db: Db, source: string, stamps: readonly DocumentStamp[], options: string): Promise<void> {
+  if (!stamps.length) return;
+  await db.query(
+    `INSERT INTO documents (source, identity, size, mtime, hash, options)
+     SELECT $1, i, s, m, h, $6 FROM unnest($2::text[], $3::bigint[], $4::bigint[], $5::text[]) AS t(i, s, m, h)
+     ON CONFLICT (source, identity) DO UPDATE SET size = excluded.size, mtime = excluded.mtime, hash = excluded.hash, options = excluded.options`,
+    [source, stamps.map((s) => s.identity), stamps.map((s) => s.size), stamps.map((s) => s.mtime), stamps.map((s) => s.hash), options],
+  );
+}
