@@ -64,7 +64,7 @@ function program(session: Session, setCode: (code: number) => void): Command {
     .command('refresh')
     .description('ingest every source, or the named ones, now')
     .argument('[sources...]', 'source names from the configuration')
-    .option('--wait <seconds>', 'how long to wait while another refresh (the daemon) holds the lease', nonNegative, 60)
+    .option('--wait <seconds>', 'how long to wait for sources another process (the daemon) is refreshing', nonNegative, 60)
     .option('--json', 'a machine-readable summary')
     .addHelpText('after', '\nExamples:\n  tidings refresh\n  tidings refresh world-news --config feeds/tidings.yaml\n  tidings refresh --wait 0 --json')
     .action(action(() => import('./commands/refresh.js').then((m) => m.refreshCommand), (names: string[], o: { wait: number; json?: boolean }) => ({ names, wait: o.wait, json: Boolean(o.json) })));

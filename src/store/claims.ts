@@ -2,7 +2,7 @@
 // host at once, shared by every process. The rules are here once; a dialect only says how it
 // locks the rows a claimer considers (PostgreSQL skips rows another worker is claiming).
 import type { Holder } from '../model.js';
-import type { Database, Dialect, Sql } from './sql.js';
+import type { Database, Dialect } from './sql.js';
 import type { Claim, Wanted } from './store.js';
 
 interface ClaimRow {
@@ -12,17 +12,10 @@ interface ClaimRow {
   claim_pid: number | null;
   claim_started: number | null;
   claimed_until: number | null;
-  last_check: number | null;
 }
 
-const CLAIM_COLUMNS = 'name, claimed_by, claim_host, claim_pid, claim_started, claimed_until, last_check';
+const CLAIM_COLUMNS = 'name, claimed_by, claim_host, claim_pid, claim_started, claimed_until';
 const UNCLAIM = 'UPDATE sources SET claimed_by = NULL, claim_host = NULL, claim_pid = NULL, claim_started = NULL, claimed_until = NULL';
-
-/** A source `holder` may claim: no one else holds it (or their claim ran out), and it was not checked since the claimer looked. */
-export function isClaimable(row: ClaimRow, wanted: Wanted, holder: string, now: Date): boolean {
-  if (row.claimed_by && row.claimed_by !== holder && (row.claimed_until ?? 0) > now.getTime()) return false;
-  return wanted.lastCheck === undefined || row.last_check === (wanted.lastCheck?.getTime() ?? null);
-}
 
 const toClaim = (r: ClaimRow): Claim => ({
   source: r.name,
@@ -36,28 +29,26 @@ export class Claims {
     private readonly dialect: Dialect,
   ) {}
 
-  /** See Store.claimSources. */
-  claim(holder: Holder, wanted: readonly Wanted[], limit: number, until: Date, now: Date): Promise<string[]> {
-    if (!wanted.length || limit < 1) return Promise.resolve([]);
-    return this.db.transaction(async (sql) => {
-      const rows = await sql.all<ClaimRow>(
-        `SELECT ${CLAIM_COLUMNS} FROM sources WHERE ${this.dialect.inList('name')}
-           AND (claimed_by IS NULL OR claimed_by = ? OR claimed_until <= ?)${this.dialect.skipLocked}`,
-        [this.dialect.list(wanted.map((w) => w.name)), holder.name, now.getTime()],
-      );
-      const byName = new Map(rows.map((r) => [r.name, r]));
-      const chosen = wanted.filter((w) => byName.has(w.name) && isClaimable(byName.get(w.name)!, w, holder.name, now)).slice(0, limit);
-      for (const w of chosen)
-        await sql.run('UPDATE sources SET claimed_by = ?, claim_host = ?, claim_pid = ?, claim_started = ?, claimed_until = ? WHERE name = ?', [
-          holder.name,
-          holder.host,
-          holder.pid,
-          holder.started,
-          until.getTime(),
-          w.name,
-        ]);
-      return chosen.map((w) => w.name);
-    });
+  /**
+   * See Store.claimSources. One statement: of the wanted sources, in their order, those no one else
+   * holds (or whose claim ran out) and, where the claimer gave a last check, still checked last
+   * then; rows another process is claiming are skipped where the dialect can (PostgreSQL).
+   */
+  async claim(holder: Holder, wanted: readonly Wanted[], limit: number, until: Date, now: Date): Promise<string[]> {
+    if (!wanted.length || limit < 1) return [];
+    const rows = await this.db.write<{ name: string }>(
+      `WITH wanted AS (${this.dialect.wanted.table}),
+       chosen AS (
+         SELECT s.name FROM sources s JOIN wanted w ON w.name = s.name
+         WHERE (s.claimed_by IS NULL OR s.claimed_by = ? OR s.claimed_until <= ?)
+           AND (NOT w.check_due OR s.last_check IS NOT DISTINCT FROM w.last_check)
+         ORDER BY w.n LIMIT ?${this.dialect.skipLocked})
+       UPDATE sources SET claimed_by = ?, claim_host = ?, claim_pid = ?, claim_started = ?, claimed_until = ?
+       WHERE name IN (SELECT name FROM chosen) RETURNING name`,
+      [...this.dialect.wanted.params(wanted), holder.name, now.getTime(), limit, holder.name, holder.host, holder.pid, holder.started, until.getTime()],
+    );
+    const claimed = new Set(rows.map((r) => r.name));
+    return wanted.map((w) => w.name).filter((n) => claimed.has(n));
   }
 
   async renew(holder: string, until: Date): Promise<void> {

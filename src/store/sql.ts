@@ -3,6 +3,7 @@
 // Each dialect adapts its driver to this (sqlite/database.ts, postgres/database.ts); everything
 // that decides lives above it, in store/, written once.
 import type { SearchNode } from './search-query.js';
+import type { Wanted } from './store.js';
 
 export interface Sql {
   all<R>(sql: string, params?: readonly unknown[]): Promise<R[]>;
@@ -12,6 +13,8 @@ export interface Sql {
 }
 
 export interface Database extends Sql {
+  /** A statement that changes rows and returns some (RETURNING), on the connection that writes. */
+  write<R>(sql: string, params?: readonly unknown[]): Promise<R[]>;
   /** Runs `work` in one transaction: all of it or, on failure, none. */
   transaction<T>(work: (sql: Sql) => Promise<T>): Promise<T>;
 }
@@ -27,8 +30,10 @@ export interface Dialect {
   isTrue: string;
   /** LIMIT's value for "no limit". */
   noLimit: number | null;
-  /** Row locks a claimer takes on the sources it considers, skipping rows another is claiming ('' where the whole database is locked). */
+  /** Row locks a claimer takes on the sources it chooses, skipping rows another is claiming ('' where the whole database is locked). */
   skipLocked: string;
+  /** The sources a claimer wants, as a table (name, last_check, check_due, n: their order) made of `params`. */
+  wanted: { table: string; params(wanted: readonly Wanted[]): unknown[] };
   fullText: FullText;
 }
 

@@ -42,6 +42,10 @@ export class PgDatabase implements Database {
     return this.sql.run(sql, params);
   }
 
+  write<R>(sql: string, params?: readonly unknown[]): Promise<R[]> {
+    return this.sql.all<R>(sql, params);
+  }
+
   transaction<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
     return this.onClient((client) => work(sqlOn(client)));
   }
@@ -75,7 +79,11 @@ export const pgDialect: Dialect = {
   isTrue: '',
   noLimit: null,
   // The candidates are locked as they are chosen; rows another worker is choosing are skipped.
-  skipLocked: ' FOR UPDATE SKIP LOCKED',
+  skipLocked: ' FOR UPDATE OF s SKIP LOCKED',
+  wanted: {
+    table: 'SELECT * FROM unnest(?::text[], ?::bigint[], ?::boolean[]) WITH ORDINALITY AS w(name, last_check, check_due, n)',
+    params: (wanted) => [wanted.map((w) => w.name), wanted.map((w) => w.lastCheck?.getTime() ?? null), wanted.map((w) => w.lastCheck !== undefined)],
+  },
   fullText: {
     // The index is written with each article: nothing waits.
     flush: async () => undefined,

@@ -33,8 +33,8 @@ const UPDATE = numbered(`UPDATE articles SET ${[...ENTRY_COLUMNS.map((c) => `${c
 /** Rows as columns: unnest's arrays. */
 const transpose = (rows: unknown[][], width: number): unknown[][] => Array.from({ length: width }, (_, i) => rows.map((r) => r[i]));
 
-/** Writes each new entry as its own story (dedupe may move it to another in `recordStories`); returns the plan. */
-export async function planAndStore(db: Db, source: string, entries: readonly Entry[], now: Date): Promise<StorePlan> {
+/** Plans, and writes each new entry as its own story (dedupe may move it to another in `recordStories`), its tags made first by `makeTags`. */
+export async function planAndStore(db: Db, source: string, entries: readonly Entry[], now: Date, makeTags: (entries: Entry[]) => Promise<void>): Promise<StorePlan> {
   const last = distinctEntries(entries);
   const identities = last.map((e) => e.identity);
   const { rows: known } = await db.query<KnownArticle & { identity: string }>(
@@ -58,6 +58,7 @@ export async function planAndStore(db: Db, source: string, entries: readonly Ent
       rehash.map((r) => r[0]),
       rehash.map((r) => r[1]),
     ]);
+  await makeTags([...plan.fresh, ...plan.edited]);
   if (plan.fresh.length) await insertFresh(db, source, plan.fresh, now);
   return plan;
 }

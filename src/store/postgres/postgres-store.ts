@@ -96,18 +96,17 @@ export class PostgresStore extends BaseStore {
           locked = performance.now();
         };
         const tx: IngestTransaction = {
-          plan: async (source, entries, now) => {
-            await makeTags(this.pool, entries);
-            return planAndStore(db, source, entries, now);
-          },
+          plan: (source, entries, now) => planAndStore(db, source, entries, now, (news) => makeTags(this.pool, news)),
           write: async (plan, stories, now) => {
-            if (plan.fresh.length || plan.edited.length) changed = true;
-            await lock();
+            if (plan.fresh.length || plan.edited.length) {
+              changed = true;
+              await lock();
+            }
             return recordStories(db, plan as StorePlan, stories, now);
           },
-          findByLinks: async (links, except) => (await lock(), earliest(db, 'link', links, except)),
-          findByFingerprints: async (fingerprints, except) => (await lock(), earliest(db, 'fingerprint', fingerprints, except)),
-          findByKeys: async (keys, except) => (await lock(), findByKeys(db, keys, except)),
+          findByLinks: async (links, except) => (links.length && (await lock()), earliest(db, 'link', links, except)),
+          findByFingerprints: async (fingerprints, except) => (fingerprints.length && (await lock()), earliest(db, 'fingerprint', fingerprints, except)),
+          findByKeys: async (keys, except) => (keys.length && (await lock()), findByKeys(db, keys, except)),
           recordDocuments: (source, stamps, options) => recordDocuments(db, source, stamps, options),
           pause: async () => undefined,
         };

@@ -9,6 +9,9 @@ import type { Db } from './open.js';
 
 type Statement = Database.Statement<unknown[]>;
 
+/** How long a write waits for another connection's (open.ts's busy_timeout). */
+const BUSY_MS = 5000;
+
 /** One connection's statements, prepared once per text. */
 function statements(db: Db): Sql & { stmt(sql: string): Statement } {
   const cache = new Map<string, Statement>();
@@ -54,6 +57,10 @@ export class SqliteDatabase implements SharedDatabase {
     return this.reader.get<R>(sql, params);
   }
 
+  write<R>(sql: string, params?: readonly unknown[]): Promise<R[]> {
+    return this.exclusive(() => this.writer.all<R>(sql, params));
+  }
+
   run(sql: string, params?: readonly unknown[]): Promise<number> {
     return this.exclusive(() => this.writer.run(sql, params));
   }
@@ -62,9 +69,30 @@ export class SqliteDatabase implements SharedDatabase {
     return this.exclusive(() => this.inTransaction(() => work(this.writer)));
   }
 
+  /**
+   * Takes the write lock without blocking the event loop: another connection in this process that
+   * holds it (tests run two stores on one file) must be able to go on while this one waits, which
+   * a busy_timeout spent inside SQLite would not let it do. So the wait is a loop of short timers.
+   */
+  private async begin(): Promise<void> {
+    const deadline = Date.now() + BUSY_MS;
+    for (let wait = 1; ; wait = Math.min(wait * 2, 25)) {
+      this.db.pragma('busy_timeout = 0');
+      try {
+        this.db.exec('BEGIN IMMEDIATE');
+        return;
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw err;
+      } finally {
+        this.db.pragma(`busy_timeout = ${BUSY_MS}`);
+      }
+      await new Promise((ok) => setTimeout(ok, wait));
+    }
+  }
+
   /** BEGIN IMMEDIATE … COMMIT around `work`, on the writer (the caller holds the queue). */
   async inTransaction<T>(work: () => Promise<T>): Promise<T> {
-    this.db.exec('BEGIN IMMEDIATE');
+    await this.begin();
     try {
       const result = await work();
       this.db.exec('COMMIT');
@@ -87,6 +115,10 @@ export function sqliteDialect(flush: () => Promise<void>): Dialect {
     isTrue: ' = 1',
     noLimit: -1,
     skipLocked: '',
+    wanted: {
+      table: "SELECT value ->> '$[0]' AS name, value ->> '$[1]' AS last_check, value ->> '$[2]' AS check_due, key AS n FROM json_each(?)",
+      params: (wanted) => [JSON.stringify(wanted.map((w) => [w.name, w.lastCheck?.getTime() ?? null, w.lastCheck === undefined ? 0 : 1]))],
+    },
     fullText: {
       flush,
       query: toFts5,
