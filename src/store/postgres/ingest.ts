@@ -4,6 +4,7 @@
 // records what dedupe decided (the story each new article joined, its canonical place) and the
 // edits. Row values come from article-rows.ts, as SQLite's do.
 import type pg from 'pg';
+import { inWeek, weekOf } from '../../lib/lsh-keys.js';
 import type { DocumentStamp, Entry, IngestCounts, StoryDecisions } from '../../model.js';
 import { ENTRY_COLUMNS, EDIT_SETS, INSERT_COLUMNS, STORY_COLUMNS, editValues, entryValues, insertValues, storyValues, type ColumnType } from '../article-rows.js';
 import { settleCanonicalIn } from '../canonical.js';
@@ -25,7 +26,7 @@ function unnestInsert(columns: readonly { name: string; type: ColumnType }[]): s
   const names = columns.map((c) => c.name);
   const arrays = columns.map((c, i) => `$${i + 1}::${c.type}[]`);
   return `INSERT INTO articles (${names.join(', ')}, search) SELECT ${names.join(', ')}, search::tsvector
-    FROM unnest(${arrays.join(', ')}, $${columns.length + 1}::text[]) AS t(${names.join(', ')}, search)`;
+    FROM unnest(${arrays.join(', ')}, $${columns.length + 1}::text[]) AS t(${names.join(', ')}, search) RETURNING rowid, id`;
 }
 const INSERT = unnestInsert(INSERT_COLUMNS);
 const UPDATE = numbered(`UPDATE articles SET ${[...ENTRY_COLUMNS.map((c) => `${c.name} = ?`), ...EDIT_SETS, 'search = ?::tsvector'].join(', ')} WHERE id = ?`);
@@ -63,10 +64,20 @@ export async function planAndStore(db: Db, source: string, entries: readonly Ent
   return plan;
 }
 
+/**
+ * The index keys a new entry most likely gets (dedupe's indexKeys: its bands in the week of its
+ * publication), written with its row before the lock; recordStories corrects the few that dedupe
+ * decides otherwise (cross-source dedupe off: none).
+ */
+const likelyKeys = (e: Entry): number[] => inWeek(e.fingerprint?.bands ?? [], weekOf(e.published.getTime()));
+
 async function insertFresh(db: Db, source: string, fresh: readonly Entry[], now: Date): Promise<void> {
-  // Keys are given when dedupe decides; the row starts out a story of its own, with no keys.
-  const rows = fresh.map((entry) => insertValues({ source, entry, story: { keys: [] }, now }));
-  await db.query(INSERT, [...transpose(rows, INSERT_COLUMNS.length), fresh.map(searchOf)]);
+  // Each row starts out a story of its own; dedupe may move it to another under the lock.
+  const rows = fresh.map((entry) => insertValues({ source, entry, story: { keys: likelyKeys(entry) }, now }));
+  const { rows: inserted } = await db.query<{ rowid: number; id: string }>(INSERT, [...transpose(rows, INSERT_COLUMNS.length), fresh.map(searchOf)]);
+  const rowids = new Map(inserted.map((r) => [r.id, r.rowid]));
+  const keyed = fresh.flatMap((e) => likelyKeys(e).map((key) => [key, rowids.get(articleId(source, e.identity))!] as const));
+  await indexKeys(db, keyed.map((k) => k[0]), keyed.map((k) => k[1]));
   await addTags(db, fresh.map((e) => articleId(source, e.identity)), fresh);
 }
 
@@ -109,20 +120,24 @@ export async function relabel(db: Db, tags: readonly string[]): Promise<void> {
 
 /** Records what dedupe decided: the new articles' stories and index keys, and the edits. */
 export async function recordStories(db: Db, plan: StorePlan, stories: StoryDecisions, now: Date): Promise<IngestCounts> {
-  if (plan.fresh.length) {
-    const fresh = plan.fresh.map((entry, i) => ({ source: plan.source, entry, story: stories.fresh[i]!, now }));
-    const ids = fresh.map((f) => articleId(f.source, f.entry.identity));
+  // Only the rows dedupe moved to another story, or gave other keys than their likely ones, change.
+  const fresh = plan.fresh.map((entry, i) => ({ source: plan.source, entry, story: stories.fresh[i]!, now }));
+  const moved = fresh.filter((f) => f.story.match || f.story.keys.join() !== likelyKeys(f.entry).join());
+  if (moved.length) {
+    const ids = moved.map((f) => articleId(f.source, f.entry.identity));
     const names = STORY_COLUMNS.map((c) => c.name);
     const { rows } = await db.query<{ rowid: number; id: string }>(
       `UPDATE articles a SET ${names.map((n) => `${n} = t.${n}`).join(', ')}
        FROM unnest($1::text[], ${STORY_COLUMNS.map((c, i) => `$${i + 2}::${c.type}[]`).join(', ')}) AS t(id, ${names.join(', ')})
        WHERE a.id = t.id RETURNING a.rowid, a.id`,
-      [ids, ...transpose(fresh.map(storyValues), STORY_COLUMNS.length)],
+      [ids, ...transpose(moved.map(storyValues), STORY_COLUMNS.length)],
     );
     const rowids = new Map(rows.map((r) => [r.id, r.rowid]));
     const sql = sqlOn(db);
-    for (const [i, f] of fresh.entries()) if (f.story.match) await settleCanonicalIn(sql, f.story.match.story, rowids.get(ids[i]!)!);
-    const keyed = fresh.flatMap((f, i) => f.story.keys.map((key) => [key, rowids.get(ids[i]!)!] as const));
+    for (const [i, f] of moved.entries()) if (f.story.match) await settleCanonicalIn(sql, f.story.match.story, rowids.get(ids[i]!)!);
+    const rekeyed = moved.filter((f) => f.story.keys.join() !== likelyKeys(f.entry).join()).map((f) => rowids.get(articleId(f.source, f.entry.identity))!);
+    if (rekeyed.length) await db.query('DELETE FROM lsh WHERE article = ANY($1::bigint[])', [rekeyed]);
+    const keyed = moved.flatMap((f, i) => (rekeyed.includes(rowids.get(ids[i]!)!) ? f.story.keys.map((key) => [key, rowids.get(ids[i]!)!] as const) : []));
     await indexKeys(db, keyed.map((k) => k[0]), keyed.map((k) => k[1]));
   }
   await recordEdits(db, plan, stories.edited, now);
