@@ -67,7 +67,7 @@ export class PgDatabase implements Database {
   }
 }
 
-export const ARTICLE_COLUMNS = `a.id, a.source, a.identity, a.title, a.link, a.published, a.updated, a.author, a.summary, a.content,
+const ARTICLE_COLUMNS = `a.id, a.source, a.identity, a.title, a.link, a.published, a.updated, a.author, a.summary, a.content,
   a.enclosures, a.language, a.content_hash, a.story, a.is_canonical,
   (SELECT json_agg(json_build_array(t.slug, t.label) ORDER BY at.position) FROM article_tags at JOIN tags t ON t.slug = at.tag
    WHERE at.article_id = a.id) AS tags`;

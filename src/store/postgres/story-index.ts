@@ -1,39 +1,10 @@
-// Stories in PostgreSQL: the lookups the story rules ask for (dedupe/stories.ts decides), the
-// near-duplicate (LSH) index, and the locks that keep two workers from splitting one story.
-//
-// Two ingests at once could each miss the other's uncommitted articles and start one story twice.
-// Instead of one lock around every ingest, an ingest locks the keys by which its new articles can
-// meet another's (their links, exact fingerprints and LSH band values) before it looks them up:
-// two articles that would join one story share one of these keys, so the second waits for the
-// first to commit, and then finds it. Ingests of unrelated articles go on side by side. The keys
-// are locked in a fixed order (sorted hashes); a story's canonical article is settled under a lock
-// on the story, taken later, so a deadlock is possible, and the ingest is then run again.
+// Stories in PostgreSQL: the lookups the story rules ask for (dedupe/stories.ts decides) and the
+// near-duplicate (LSH) index. postgres-store.ts says which lock they run under.
 import type pg from 'pg';
-import type { Entry, StoryCandidate, StoryRef } from '../../model.js';
+import type { StoryCandidate, StoryRef } from '../../model.js';
 import { CANDIDATE_COLUMNS, toCandidate, type CandidateRow } from '../rows.js';
 
 type Db = pg.Pool | pg.PoolClient;
-
-/** Locks these keys (text, hashed to 64 bits) until the transaction ends, in the order of their hashes. */
-export async function lockKeys(db: Db, keys: Iterable<string>): Promise<void> {
-  const list = [...new Set(keys)];
-  if (!list.length) return;
-  await db.query('SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT DISTINCT hashtextextended(x, 0) AS k FROM unnest($1::text[]) x ORDER BY k) s', [list]);
-}
-
-/** The keys by which a new entry can meet another source's article in a story. */
-export function meetingKeys(entry: Entry): string[] {
-  const keys: string[] = [];
-  if (entry.link) keys.push(`link ${entry.link}`);
-  const fp = entry.fingerprint;
-  if (fp) {
-    keys.push(`fingerprint ${fp.exact}`);
-    for (const band of fp.bands) keys.push(`band ${band}`);
-  }
-  return keys;
-}
-
-export const storyKey = (story: string): string => `story ${story}`;
 
 /** For each value of the column, the earliest published article of another source that has it. */
 export async function earliest(db: Db, column: 'link' | 'fingerprint', values: readonly string[], except: string): Promise<Map<string, StoryRef>> {
