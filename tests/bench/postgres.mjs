@@ -8,8 +8,10 @@
 //     killed one ran on another (a UTS namespace with another host name: after fetch.claimTimeout).
 //  3. Two `tidings serve --no-ingest` on one database: time from a commit to the new ETag on both
 //     (the bar: 2 s), and whether both give the same ETag.
-//  4. Ingest of 5 feeds × 1,000 items (about 7 KB) into PostgreSQL beside SQLite, interleaved,
-//     median of 3.
+//  4. The first refresh of 5 feeds × 1,000 items (about 7 KB) as a whole `tidings refresh` process,
+//     into PostgreSQL beside SQLite, interleaved, median of 3 (no feed fetched twice, no article
+//     twice, one canonical article a story); then, from one process, the share of ingest time spent
+//     holding a lock that other ingests wait for, and the worker count Amdahl's law gives for it.
 //   node --import tsx tests/bench/postgres.mjs [--feeds 2000] [--workers 1,2,4] [--only workers|kill|servers|ingest]
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
