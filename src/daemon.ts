@@ -19,6 +19,7 @@ import { Metrics } from './serve/metrics.js';
 import { createHandler, listen, type LastRefresh, type Listening } from './serve/server.js';
 import { SiteCache } from './serve/site-cache.js';
 import { renderPath } from './site.js';
+import { followConfiguration, purgeRemovedSources } from './removed-sources.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 import { WorkerPool } from './work/pool.js';
@@ -155,6 +156,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     let config = loadConfig(options.paths.config);
     const store = await openStore(options.paths.db);
     parts.store = store;
+    await followConfiguration(config, store, new Date());
     if (stopping) return;
     const metrics = new Metrics();
     metrics.articles.set(await store.count('articles'));
@@ -202,6 +204,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
         const now = new Date();
         const purged = await store.deleteArticles(await store.expiredArticles(config.retention, now), now);
         if (purged) log.info({ purged }, `retention: purged ${plural(purged, 'article')}`);
+        for (const [source, n] of await purgeRemovedSources(config, store, now)) log.info({ source, purged: n }, `removed source ${source}: purged ${plural(n, 'article')}`);
       };
       scheduler = new Scheduler({
         config: () => config,
@@ -247,6 +250,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
         maxAge = shortestInterval(config);
         cache.invalidate(undefined, render());
         await scheduler?.restart();
+        await followConfiguration(config, store, new Date());
         await store.noteChange();
         log.info({ config: options.paths.config, sources: config.sources.length }, `configuration reloaded (${why}): ${plural(config.sources.length, 'source')}`);
       } catch (err) {

@@ -195,6 +195,8 @@ export interface RefreshResult {
   unchanged: number;
   /** Entries deleted or purged before, which their tombstones keep out. */
   keptOut?: number;
+  /** Articles whose seed document was deleted from the folder, deleted with it. */
+  deleted?: number;
   refused: Refusal[];
   warnings: string[];
   error?: string;

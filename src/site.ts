@@ -53,6 +53,9 @@ export async function allSpecs(ctx: SiteContext): Promise<FeedSpec[]> {
   return [siteSpec(config), ...tags.map((t) => tagSpec(config, t)), ...config.sources.map((s) => sourceSpec(config, s))];
 }
 
+/** A source the configuration names: a removed one's articles are not published (removed-sources.ts). */
+const isConfigured = (ctx: SiteContext, name: string) => ctx.config.sources.some((s) => s.name === name);
+
 const sourceRef = (ctx: SiteContext, name: string): SourceRef => {
   const source = ctx.config.sources.find((s) => s.name === name);
   return { name, title: source ? sourceTitle(source) : name, linked: Boolean(source) };
@@ -70,7 +73,7 @@ async function toStories(ctx: SiteContext, articles: Article[], once = false): P
     const all = carriers.get(article.id) ?? [];
     if (once && seen.has(article.id)) continue;
     for (const c of all) seen.add(c.id);
-    const also: Carrier[] = all.filter((c) => c.id !== article.id).map((c) => ({ ...sourceRef(ctx, c.source), id: c.id, link: c.link }));
+    const also: Carrier[] = all.filter((c) => c.id !== article.id && isConfigured(ctx, c.source)).map((c) => ({ ...sourceRef(ctx, c.source), id: c.id, link: c.link }));
     stories.push({ article, source: sourceRef(ctx, article.source), also });
   }
   return stories;
@@ -182,7 +185,7 @@ async function pageAt(ctx: SiteContext, target: Extract<SitePath, { kind: 'page'
 
 async function articleAt(ctx: SiteContext, id: string): Promise<SiteFile | undefined> {
   const article = await ctx.store.article(id);
-  if (!article) return undefined;
+  if (!article || !isConfigured(ctx, article.source)) return undefined;
   const [story] = await toStories(ctx, [article]);
   return articleFile(story!, ctx.config, ctx);
 }

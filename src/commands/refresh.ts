@@ -20,7 +20,8 @@ function summarize(r: RefreshResult): string {
   if (r.notModified) return `${r.source}: not modified`;
   const refused = r.refused.length ? `, ${r.refused.length} refused` : '';
   const keptOut = r.keptOut ? `, ${r.keptOut} purged earlier and kept out` : '';
-  return `${r.source}: ${r.new} new, ${r.updated} updated, ${r.unchanged} unchanged${keptOut}${refused}`;
+  const deleted = r.deleted ? `, ${r.deleted} deleted with their seed documents` : '';
+  return `${r.source}: ${r.new} new, ${r.updated} updated, ${r.unchanged} unchanged${keptOut}${deleted}${refused}`;
 }
 
 export async function refreshCommand(session: Session, { names, wait, json }: RefreshArgs): Promise<number> {

@@ -30,7 +30,7 @@ export const STAGES = {
     // A document refused now is read again next time, and refused again: its error stays in view.
     const refused = new Set(feed.refused.map((r) => folder.files.find((f) => f.file === r.file)?.identity));
     const stamps = folder.stamps.filter((s) => !refused.has(s.identity));
-    return { ...feed, refused: [...folder.refused, ...feed.refused], documents: { stamps, unchanged: folder.unchanged } };
+    return { ...feed, refused: [...folder.refused, ...feed.refused], documents: { stamps, unchanged: folder.unchanged, present: folder.present } };
   },
   /** parse: feed bytes; with the document's stamp, to be stored with its entries. */
   parseFeed: async ({ bytes, doc, stamp }: { bytes: Uint8Array; doc: FeedDocument; stamp?: DocumentStamp }): Promise<RawFeed> => {
