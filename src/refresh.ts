@@ -225,7 +225,14 @@ function warningsOf(source: Source, feed: FeedMeta): string[] {
 }
 
 /** What one source's refresh did. */
-type Outcome = Pick<RefreshResult, 'new' | 'updated' | 'unchanged' | 'keptOut' | 'deleted' | 'refused' | 'warnings' | 'notModified' | 'skipped'>;
+type Outcome = Pick<RefreshResult, 'new' | 'updated' | 'unchanged' | 'keptOut' | 'deleted' | 'undated' | 'refused' | 'warnings' | 'notModified' | 'skipped'>;
+
+/** One warning per refresh of a source that brought entries without a date, saying what date they got. */
+function undatedWarning(source: Source, feed: FeedMeta, undated: number): string[] {
+  if (!undated) return [];
+  const by = feed.updated ? `the feed's own date (${feed.updated.toISOString()})` : 'the time they were first seen (the feed has no date either)';
+  return [`${source.name}: ${undated} ${undated === 1 ? 'entry has' : 'entries have'} no date: dated by ${by}, a second apart in the feed's order`];
+}
 
 /**
  * A seed document deleted from its folder takes its article with it (no tombstone: a file put back
@@ -265,7 +272,8 @@ async function ingestSource(source: Source, deps: RefreshDeps, now: Date): Promi
   const success = input.kind === 'document' ? { ...input.success, ttlMinutes: feed.ttlMinutes, skipHours: feed.skipHours, skipDays: feed.skipDays } : {};
   await deps.store.recordSuccess(source.name, now, success);
   const deleted = feed.documents?.present ? await deleteVanishedSeeds(source, feed.documents.present, deps, now) : 0;
-  return { ...counts, ...(deleted ? { deleted } : {}), unchanged: counts.unchanged + unchanged, refused, warnings: warningsOf(source, feed) };
+  const undated = entries.filter((e) => e.undated).length;
+  return { ...counts, ...(deleted ? { deleted } : {}), ...(undated ? { undated } : {}), unchanged: counts.unchanged + unchanged, refused, warnings: [...warningsOf(source, feed), ...undatedWarning(source, feed, undated)] };
 }
 
 export async function refreshSource(source: Source, deps: RefreshDeps): Promise<RefreshResult> {

@@ -21,7 +21,8 @@ function summarize(r: RefreshResult): string {
   const refused = r.refused.length ? `, ${r.refused.length} refused` : '';
   const keptOut = r.keptOut ? `, ${r.keptOut} purged earlier and kept out` : '';
   const deleted = r.deleted ? `, ${r.deleted} deleted with their seed documents` : '';
-  return `${r.source}: ${r.new} new, ${r.updated} updated, ${r.unchanged} unchanged${keptOut}${deleted}${refused}`;
+  const undated = r.undated ? ` (${r.undated} undated, dated by the feed)` : '';
+  return `${r.source}: ${r.new} new, ${r.updated} updated, ${r.unchanged} unchanged${keptOut}${deleted}${refused}${undated}`;
 }
 
 export async function refreshCommand(session: Session, { names, wait, json }: RefreshArgs): Promise<number> {
