@@ -39,9 +39,9 @@ export const STAGES = {
     return stamp ? { ...feed, documents: { stamps: [stamp], unchanged: 0 } } : feed;
   },
   /** normalize: which entries are kept, and who each is. */
-  identify: ({ entries, ...feed }: RawFeed, options: IdentifyOptions & { now: Date }): Batch => ({
+  identify: ({ entries, ...feed }: RawFeed, options: IdentifyOptions & { now?: Date }): Batch => ({
     feed,
-    todo: dateUndated(identifyEntries({ ...feed, entries }, options), feed, options.now),
+    todo: dateUndated(identifyEntries({ ...feed, entries }, options), feed, options.now ?? new Date()),
     done: [],
     unchanged: feed.documents?.unchanged ?? 0,
   }),
