@@ -221,7 +221,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     }
 
     if (options.serve) {
-      const handler = createHandler({ cache, metrics, log, maxAge: () => maxAge, feedSize: () => config.site.itemsPerFeed, databaseOk: () => store.ping(), lastRefresh: () => lastRefresh });
+      const handler = createHandler({ cache, metrics, log, maxAge: () => maxAge, feedSize: () => config.site.itemsPerFeed, databaseOk: () => store.ping(), lastRefresh: () => lastRefresh, refreshing: () => scheduler?.current() });
       const { host, port } = serverAddress(config, { host: options.host, port: options.port });
       if (stopping) return;
       const server = await listenOrExplain(handler, host, port);

@@ -210,3 +210,11 @@ export interface RefreshResult {
   skipped?: string;
   durationMs?: number;
 }
+
+/** A daemon's refresh under way: how many of its sources are done (/healthz says it). */
+export interface TickProgress {
+  started: Date;
+  done: number;
+  total: number;
+  failed: number;
+}

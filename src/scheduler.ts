@@ -11,7 +11,7 @@ import { errorMessage } from './errors.js';
 import { systemClock, type Clock, type Timer } from './lib/clock.js';
 import { thisProcess } from './lib/process.js';
 import type { Logger } from './log.js';
-import type { Holder, RefreshResult } from './model.js';
+import type { Holder, RefreshResult, TickProgress } from './model.js';
 import { refreshDue } from './refresh-all.js';
 import type { RefreshDeps } from './refresh.js';
 import type { Store } from './store/store.js';
@@ -50,8 +50,12 @@ const STEP_TOLERANCE = 5_000;
 /** Never wake up sooner than this, whatever the schedule says. */
 const MIN_WAIT = 250;
 
+/** A long tick says how far it is at most this often. */
+const PROGRESS_EVERY = 30_000;
+
 export class Scheduler {
   private timer?: Timer;
+  private progress?: TickProgress;
   private running?: Promise<TickOutcome>;
   /** Both clocks at the last wake-up, to tell a step of the wall clock from time passing. */
   private last?: { wall: number; mono: number };
@@ -81,6 +85,11 @@ export class Scheduler {
   async restart(): Promise<void> {
     await this.stop();
     this.start();
+  }
+
+  /** The tick under way, if any (for /healthz). */
+  current(): TickProgress | undefined {
+    return this.progress && { ...this.progress };
   }
 
   /** Resolves when no refresh is running. */
@@ -164,11 +173,22 @@ export class Scheduler {
     // Spread a scheduled tick's fetches over a third of the interval (at most two minutes).
     const window = kind === 'scheduled' ? Math.min((cronInterval(config.schedule, now) * 1000) / 3, 120_000) : 0;
     const started = performance.now();
+    const progress: TickProgress = (this.progress = { started: now, done: 0, total: due.size, failed: 0 });
+    let said = this.clock.monotonic();
+    const onResult = (r: RefreshResult) => {
+      progress.done += 1;
+      if (!r.ok) progress.failed += 1;
+      this.deps.onResult?.(r);
+      if (this.clock.monotonic() - said < PROGRESS_EVERY || progress.done === progress.total) return;
+      said = this.clock.monotonic();
+      const seconds = (performance.now() - started) / 1000;
+      this.deps.log.info({ tick: kind, ...progress, started: undefined, seconds }, `refreshing: ${progress.done} of ${plural(progress.total, 'source')} done (${progress.failed} failed) after ${seconds.toFixed(0)} s`);
+    };
     const results = await refreshDue(
       { config, store: this.deps.store, work: this.deps.work, log: this.deps.log, holder: this.holder, now: () => this.clock.now(), wait: (ms) => new Promise((ok) => this.clock.setTimer(ok, ms)), signal: this.deps.signal, fetch: this.deps.fetch },
       due,
-      { startDelay: (s) => (window && !isLocal(s) ? phase(s.name) * window : 0), onResult: this.deps.onResult },
-    );
+      { startDelay: (s) => (window && !isLocal(s) ? phase(s.name) * window : 0), onResult },
+    ).finally(() => (this.progress = undefined));
     // Sources another process holds, or fetched meanwhile, are its to report.
     if (!results.length) return 'busy';
     const seconds = (performance.now() - started) / 1000;
