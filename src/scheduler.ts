@@ -92,6 +92,20 @@ export class Scheduler {
     return this.progress && { ...this.progress };
   }
 
+  /**
+   * Waits `ms` on the monotonic clock (a source's place in the spread); a shutdown cancels the wait,
+   * so that no timer of a spread up to two minutes long keeps the process alive after it stopped.
+   */
+  private wait(ms: number): Promise<void> {
+    const { signal } = this.deps;
+    if (signal?.aborted) return Promise.resolve();
+    return new Promise((ok) => {
+      const stop = () => (timer.cancel(), ok());
+      const timer = this.clock.setTimer(() => (signal?.removeEventListener('abort', stop), ok()), ms);
+      signal?.addEventListener('abort', stop, { once: true });
+    });
+  }
+
   /** Resolves when no refresh is running. */
   async idle(): Promise<void> {
     await this.running?.catch(() => undefined);
@@ -185,7 +199,7 @@ export class Scheduler {
       this.deps.log.info({ tick: kind, ...progress, started: undefined, seconds }, `refreshing: ${progress.done} of ${plural(progress.total, 'source')} done (${progress.failed} failed) after ${seconds.toFixed(0)} s`);
     };
     const results = await refreshDue(
-      { config, store: this.deps.store, work: this.deps.work, log: this.deps.log, holder: this.holder, now: () => this.clock.now(), wait: (ms) => new Promise((ok) => this.clock.setTimer(ok, ms)), signal: this.deps.signal, fetch: this.deps.fetch },
+      { config, store: this.deps.store, work: this.deps.work, log: this.deps.log, holder: this.holder, now: () => this.clock.now(), wait: (ms) => this.wait(ms), signal: this.deps.signal, fetch: this.deps.fetch },
       due,
       { startDelay: (s) => (window && !isLocal(s) ? phase(s.name) * window : 0), onResult },
     ).finally(() => (this.progress = undefined));

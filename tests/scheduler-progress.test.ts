@@ -53,3 +53,41 @@ it('a long tick logs its progress and reports it, until it ends', async () => {
     await server.close();
   }
 });
+
+// Issue 20, point 4: SIGTERM during a tick took 29.7 s to exit, "stopped" logged after 8.2 s: the
+// sources still sleeping their place in the spread (up to two minutes) held the tick, and their
+// timers the process. A shutdown now ends the tick at once and cancels every such timer.
+it('a shutdown during a scheduled tick ends it at once: fetches in flight aborted, spread waits cancelled', async () => {
+  let asked!: () => void;
+  const hanging = new Promise<void>((ok) => (asked = ok));
+  const server = await startServer({ '/f.xml': () => asked() });
+  const sources = ['a', 'b', 'c', 'd', 'e', 'f'].map((n) => `  - {name: ${n}, type: feed, url: "${server.origin}/f.xml?s=${n}"}\n`).join('');
+  const config = parseConfig(`schedule: "0 * * * *"\nfetch: {allowPrivateNetworks: true, timeout: 60s}\nsources:\n${sources}`, join(tempDir(), 't.yaml'));
+  const store = await freshStore(STORE_KINDS[0]!);
+  const timers = new Set<number>();
+  let ids = 0;
+  // The first source's turn comes at once; the others' never by themselves: only a cancelled timer goes away.
+  const clock: Clock = {
+    ...systemClock,
+    setTimer: (fn) => {
+      const id = (ids += 1);
+      if (id === 1) return void setImmediate(fn), { cancel: () => undefined };
+      timers.add(id);
+      return { cancel: () => void timers.delete(id) };
+    },
+  };
+  const controller = new AbortController();
+  const scheduler = new Scheduler({ config: () => config, store, work, log: recorder(), clock, signal: controller.signal });
+  try {
+    const tick = scheduler.tick('scheduled');
+    await hanging; // one source is being fetched; the five others wait their turn in the spread
+    expect(timers.size).toBe(5);
+    controller.abort();
+    const results = await tick;
+    expect(Array.isArray(results) ? results.every((r) => !r.ok) : results).toBe(true);
+    expect(timers.size).toBe(0);
+  } finally {
+    await store.close();
+    await server.close();
+  }
+});
