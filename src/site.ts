@@ -2,7 +2,7 @@
 // `tidings build` writes every path to a folder; `tidings serve` renders a path on first request
 // and keeps it until something changes. The same paths in both (the daemon adds searches).
 import type { Config, Source } from './config/schema.js';
-import { isDue, nextRun } from './due.js';
+import { nextFetch as nextFetchOf, nextRun } from './due.js';
 import { SearchQueryError } from './errors.js';
 import type { Logger } from './log.js';
 import type { Article, FetchState } from './model.js';
@@ -128,8 +128,8 @@ export function sourceState(ctx: SiteContext, source: Source, state: FetchState 
   let nextFetch: Date | undefined;
   let nextFetchWhy: string | undefined;
   if (source.type === 'feed') {
-    const due = isDue(state, source.schedule, { schedule: config.schedule, minInterval: config.fetch.minInterval, maxInterval: config.fetch.maxInterval }, now);
-    [nextFetch, nextFetchWhy] = due.due ? [nextRun(config.schedule, now), 'due at the next tick'] : [due.notBefore, due.reason];
+    const next = nextFetchOf(state, source.schedule, { schedule: config.schedule, minInterval: config.fetch.minInterval, maxInterval: config.fetch.maxInterval }, now);
+    [nextFetch, nextFetchWhy] = [next.at, next.why];
   } else [nextFetch, nextFetchWhy] = [nextRun(config.schedule, now), 'local sources are read at every tick'];
   return {
     status: sourceStatus(state),
