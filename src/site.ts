@@ -34,6 +34,7 @@ import {
   type SiteQuery,
 } from './publish/site.js';
 import { isPublishedTag } from './publish/urls.js';
+import { redactUrls } from './lib/urls.js';
 import type { ArticleFilter, Store } from './store/store.js';
 
 export interface SiteContext extends RenderOptions {
@@ -136,7 +137,8 @@ export function sourceState(ctx: SiteContext, source: Source, state: FetchState 
     lastCheck: state?.lastCheck,
     lastSuccess: state?.lastSuccess,
     httpStatus: state?.lastStatus,
-    lastError: state?.consecutiveErrors || state?.gone ? state.lastError : undefined,
+    // Public: a private feed's key in its URL (or a password) must not reach the page with an error.
+    lastError: state?.consecutiveErrors || state?.gone ? state.lastError && redactUrls(state.lastError) : undefined,
     consecutiveErrors: state?.consecutiveErrors ?? 0,
     nextFetch: state?.gone ? undefined : nextFetch,
     nextFetchWhy: state?.gone ? 'never: the feed is gone (tidings sources enable fetches it again)' : nextFetchWhy,
