@@ -112,12 +112,9 @@ export async function refreshAll(deps: RefreshDeps, options: RefreshAllOptions =
   return results.filter(Boolean);
 }
 
-/** Waits `ms` on the deps' clock; a shutdown ends the wait at once. */
+/** Waits `ms` on the deps' clock (a shutdown drops the sleepers at once: see refreshAll). */
 function sleep(deps: RefreshDeps, ms: number): Promise<void> {
-  const waited = deps.wait ? deps.wait(ms) : new Promise<void>((ok) => setTimeout(ok, ms).unref());
-  const { signal } = deps;
-  if (!signal) return waited;
-  return Promise.race([waited, new Promise<void>((ok) => (signal.aborted ? ok() : signal.addEventListener('abort', () => ok(), { once: true })))]);
+  return deps.wait ? deps.wait(ms) : new Promise<void>((ok) => setTimeout(ok, ms).unref());
 }
 
 /** How long a claim lasts unless renewed (a killed worker's sources go to another after it). */

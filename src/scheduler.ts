@@ -59,6 +59,8 @@ const PROGRESS_EVERY = 30_000;
 export class Scheduler {
   private timer?: Timer;
   private progress?: TickProgress;
+  /** The spread's waits under way, each with what stops it. */
+  private readonly waits = new Set<() => void>();
   private running?: Promise<TickOutcome>;
   /** Both clocks at the last wake-up, to tell a step of the wall clock from time passing. */
   private last?: { wall: number; mono: number };
@@ -68,6 +70,8 @@ export class Scheduler {
 
   constructor(private readonly deps: SchedulerDeps) {
     this.clock = deps.clock ?? systemClock;
+    // One listener for every wait of the spread (a listener each made Node warn at 11 of 77).
+    deps.signal?.addEventListener('abort', () => [...this.waits].forEach((stop) => stop()), { once: true });
     this.holder = { name: `daemon:${process.pid}`, ...thisProcess() };
   }
 
@@ -100,12 +104,11 @@ export class Scheduler {
    * so that no timer of a spread up to two minutes long keeps the process alive after it stopped.
    */
   private wait(ms: number): Promise<void> {
-    const { signal } = this.deps;
-    if (signal?.aborted) return Promise.resolve();
+    if (this.deps.signal?.aborted) return Promise.resolve();
     return new Promise((ok) => {
-      const stop = () => (timer.cancel(), ok());
-      const timer = this.clock.setTimer(() => (signal?.removeEventListener('abort', stop), ok()), ms);
-      signal?.addEventListener('abort', stop, { once: true });
+      const stop = () => (this.waits.delete(stop), timer.cancel(), ok());
+      const timer = this.clock.setTimer(() => (this.waits.delete(stop), ok()), ms);
+      this.waits.add(stop);
     });
   }
 

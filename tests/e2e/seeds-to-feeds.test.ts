@@ -51,7 +51,7 @@ forEachStore((kind) => describe.skipIf(!HAS_SEED)(`end to end ${HAS_SEED ? '' : 
   it('refreshes, builds, and every output parses back', async () => {
     const refresh = await cli('refresh');
     expect(refresh.err).toBe('');
-    expect(refresh.out).toBe('world: 2 new, 0 updated, 0 unchanged\nmore: 1 new, 0 updated, 0 unchanged\n');
+    expect(refresh.out).toBe('world: 2 new, 0 updated, 0 unchanged\nmore: 1 new, 0 updated, 0 unchanged\ntotal: 2 sources, 3 new, 0 updated, 0 unchanged; 0 failed\n');
     expect(refresh.code).toBe(0);
     const build = await cli('build', '--out', join(dir, 'out'));
     expect(build.code).toBe(0);
