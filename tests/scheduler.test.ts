@@ -351,14 +351,37 @@ describe("a source's own schedule", () => {
       join(tempDir(), 't.yaml'),
     );
     const store = await freshStore(STORE_KINDS[0]!);
-    const clock = fakeClock(new Date('2030-01-01T12:00:00Z'));
+    // A clock driven by events: the daemon's wake-ups run one at a time, each tick awaited; the
+    // waits of a tick's spread (set while it runs) end at once.
+    let wall = new Date('2030-01-01T12:00:00Z').getTime();
+    let mono = 0;
+    let ticking = false;
+    const timers: { at: number; fn: () => void }[] = [];
+    const clock = {
+      now: () => new Date(wall),
+      monotonic: () => mono,
+      setTimer(fn: () => void, ms: number) {
+        if (ticking) return setImmediate(fn), { cancel: () => undefined };
+        const t = { at: mono + ms, fn };
+        timers.push(t);
+        return { cancel: () => void timers.splice(timers.indexOf(t), 1) };
+      },
+    };
     const scheduler = new Scheduler({ config: () => config, store, work, log: recorder(), clock });
     try {
       await scheduler.tick('startup');
       scheduler.start();
-      await clock.pass(10 * 60_000);
-      // 12:01 to 12:09 at least (12:10's may still be waiting its turn in the spread); slow waits for 12:15.
-      expect(hits.fast).toBeGreaterThanOrEqual(10);
+      while (mono < 10 * 60_000) {
+        const next = timers.sort((x, y) => x.at - y.at).shift()!;
+        wall += next.at - mono;
+        mono = next.at;
+        next.fn();
+        ticking = true;
+        await scheduler.idle();
+        ticking = false;
+      }
+      // At 12:00 and at each minute to 12:10; slow waits for the global 12:15.
+      expect(hits.fast).toBe(11);
       expect(hits.slow).toBe(1);
       const settings = { schedule: config.schedule, minInterval: config.fetch.minInterval, maxInterval: config.fetch.maxInterval };
       const fast = nextFetch(await store.fetchState('fast'), '* * * * *', settings, clock.now());
