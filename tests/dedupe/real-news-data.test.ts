@@ -1,50 +1,17 @@
 // The labeled real-news sets of tests/fixtures/real-news (issue 22): their shape and counts, so the copies
 // and events rules are measured on what the README promises. Skips when the folder is absent.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES } from '../helpers.js';
+import { HAS_REAL_NEWS, loadRealNews, type RealArticle } from './real-news.js';
 
-const DIR = join(FIXTURES, 'real-news');
-const PRESENT = existsSync(join(DIR, 'articles.jsonl'));
-
-interface Article {
-  id: string;
-  outlet: string;
-  url: string;
-  title: string;
-  published: string;
-  paragraphs: string[];
-  origin: string;
-  derivedFrom?: string;
-}
-interface CopyPair {
-  a: string;
-  b: string;
-  same: boolean;
-  kind: string;
-}
-interface Event {
-  id: string;
-  articles: string[];
-  copies: string[];
-  distractors: string[];
-  distractorEvents: { event: string; relation: string }[];
-}
-
-const read = <T>(name: string): T[] =>
-  readFileSync(join(DIR, name), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as T);
+const PRESENT = HAS_REAL_NEWS;
+const EMPTY = { articles: [], pairs: [], events: [], byId: new Map<string, RealArticle>(), eventOf: new Map<string, string>() };
 
 const TITLE = PRESENT
   ? 'real-news labeled sets (tests/fixtures/real-news)'
   : 'real-news labeled sets: skipped, tests/fixtures/real-news is absent';
 
 describe.skipIf(!PRESENT)(TITLE, () => {
-  const articles = PRESENT ? read<Article>('articles.jsonl') : [];
-  const pairs = PRESENT ? read<CopyPair>('copies.jsonl') : [];
-  const events = PRESENT ? read<Event>('events.jsonl') : [];
-  const byId = new Map(articles.map((a) => [a.id, a]));
-  const eventOf = new Map(events.flatMap((e) => [...e.articles, ...e.copies].map((id) => [id, e.id])));
+  const { articles, pairs, events, byId, eventOf } = PRESENT ? loadRealNews() : EMPTY;
 
   it('every article has an id, outlet, url, title, ISO time and text, and ids are unique', () => {
     expect(byId.size).toBe(articles.length);
