@@ -1,7 +1,7 @@
 // The labeled real-news sets of tests/fixtures/real-news (issue 22): their shape and counts, so the copies
 // and events rules are measured on what the README promises. Skips when the folder is absent.
 import { describe, expect, it } from 'vitest';
-import { HAS_REAL_NEWS, loadRealNews, type RealArticle } from './real-news.js';
+import { HAS_REAL_NEWS, loadRealNews, scoreCopies, scoreEvents, type RealArticle } from './real-news.js';
 
 const PRESENT = HAS_REAL_NEWS;
 const EMPTY = { articles: [], pairs: [], events: [], byId: new Map<string, RealArticle>(), eventOf: new Map<string, string>() };
@@ -77,5 +77,25 @@ describe.skipIf(!PRESENT)(TITLE, () => {
     const seen = events.flatMap((e) => [...e.articles, ...e.copies]);
     expect(new Set(seen).size).toBe(seen.length);
     expect(seen.length).toBe(articles.length);
+  });
+
+  it('the scorers: the labels score themselves perfectly, and every article alone finds nothing', () => {
+    const goldEvent = (id: string) => eventOf.get(id);
+    // The labels' own stories: an original with its derived copies, and each real page story with its copyOf.
+    const storyOf = (id: string) => {
+      const a = byId.get(id);
+      if (!a) return undefined;
+      if (a.copyOf) return a.copyOf;
+      return a.derivedFrom ?? (a.story ? `page:${a.story}` : a.id);
+    };
+    const copies = scoreCopies(pairs, storyOf);
+    expect([copies.precision, copies.recall]).toEqual([1, 1]);
+    expect(scoreCopies(pairs, () => undefined).recall).toBe(0);
+    expect(scoreEvents(events, goldEvent)).toEqual({ precision: 1, recall: 1, f1: 1 });
+    const alone = scoreEvents(events, () => undefined);
+    expect([alone.precision, alone.recall]).toEqual([1, 0]);
+    const oneBigEvent = scoreEvents(events, () => 'all');
+    expect(oneBigEvent.recall).toBe(1);
+    expect(oneBigEvent.precision).toBeLessThan(0.05);
   });
 });
