@@ -1,6 +1,9 @@
 // The labeled real-news sets of tests/fixtures/real-news (issue 22): their shape and counts, so the copies
 // and events rules are measured on what the README promises. Skips when the folder is absent.
 import { describe, expect, it } from 'vitest';
+import { parseSeed } from '../../src/parse/seed.js';
+// @ts-expect-error: a plain ES module of the fixture folder, without types
+import { seedDocument } from '../fixtures/real-news/seeds.mjs';
 import { HAS_REAL_NEWS, loadRealNews, scoreCopies, scoreEvents, type RealArticle } from './real-news.js';
 
 const PRESENT = HAS_REAL_NEWS;
@@ -104,5 +107,17 @@ describe.skipIf(!PRESENT)(TITLE, () => {
     const oneBigEvent = scoreEvents(events, () => 'all');
     expect(oneBigEvent.recall).toBe(1);
     expect(oneBigEvent.precision).toBeLessThan(0.05);
+  });
+
+  it('every article exported as a seed document reads back whole: time, paragraphs, headline, no warning', () => {
+    const words = (text: string) => text.toLowerCase().replace(/[^\p{L}\p{N}\s]/gu, '').split(/\s+/).filter(Boolean);
+    for (const a of articles) {
+      const bytes = new TextEncoder().encode(seedDocument(a) as string);
+      const { entry, warnings } = parseSeed(bytes, `${a.id}.txt`, `${a.id}.txt`, { timezone: 'UTC', titleFrom: 'hashtags' });
+      expect(warnings, a.id).toEqual([]);
+      expect(entry.published?.toISOString().slice(0, 19), a.id).toBe(a.published.slice(0, 19));
+      expect(entry.content?.value.split('\n\n').length, a.id).toBe(a.paragraphs.length);
+      expect(words(entry.title?.value ?? ''), a.id).toEqual(words(a.title));
+    }
   });
 });
