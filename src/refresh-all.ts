@@ -60,7 +60,9 @@ export async function refreshAll(deps: RefreshDeps, options: RefreshAllOptions =
         void pump();
       });
     }
-    deps.signal?.addEventListener('abort', () => (sleeping.clear(), void pump()), { once: true });
+    // A shutdown drops the sleepers at once; the listener goes with this refresh (the signal outlives it).
+    const dropSleepers = () => (sleeping.clear(), void pump());
+    deps.signal?.addEventListener('abort', dropSleepers, { once: true });
     const run = async (job: (typeof waiting)[number]) => {
       const r = await refreshSource(job.source, deps);
       await release?.(job.source).catch(() => undefined);
@@ -78,7 +80,7 @@ export async function refreshAll(deps: RefreshDeps, options: RefreshAllOptions =
       pumping = true;
       do {
         again = false;
-        if (deps.signal?.aborted) waiting.length = 0;
+        if (deps.signal?.aborted) (waiting.length = 0), sleeping.clear();
         const batch: (typeof waiting)[number][] = [];
         const planned = new Map(busy);
         for (let i = 0; i < waiting.length && running + batch.length < concurrency; ) {
@@ -104,7 +106,9 @@ export async function refreshAll(deps: RefreshDeps, options: RefreshAllOptions =
         }
       } while (again);
       pumping = false;
-      if (!waiting.length && !sleeping.size && running === 0) done();
+      if (waiting.length || sleeping.size || running) return;
+      deps.signal?.removeEventListener('abort', dropSleepers);
+      done();
     };
     void pump();
   });

@@ -1,6 +1,7 @@
 // Issue 20, point 3: 24 sources on one host that each answered 304 in about 10 ms took 720 s,
 // because each slept its spread delay while holding one of the host's fetch.perHost places. The
 // delay is now slept before a place is taken: a sleeping source never holds up another.
+import { getEventListeners } from 'node:events';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
@@ -45,8 +46,9 @@ it('a source sleeping its spread delay holds no place of its host: the others ar
     setTimeout(ok, 5_000).unref();
   });
   const wait = (ms: number) => (ms === 60_000 ? s1Slept : Promise.resolve());
+  const signal = new AbortController().signal;
   const all = await refreshAll(
-    { config, store, work, log: silentLogger, wait },
+    { config, store, work, log: silentLogger, wait, signal },
     {
       startDelay: (s) => (s.name === 's1' ? 60_000 : 0),
       onResult: (r) => {
@@ -60,4 +62,6 @@ it('a source sleeping its spread delay holds no place of its host: the others ar
   expect(results.at(-1)).toBe('s1');
   // Results still come back in configuration order.
   expect(all.map((r) => r.source)).toEqual(names);
+  // The daemon's signal outlives every tick: a tick leaves no listener on it.
+  expect(getEventListeners(signal, 'abort')).toHaveLength(0);
 });
