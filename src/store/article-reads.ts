@@ -3,14 +3,14 @@
 // fragments that differ (full text, list parameters, the tag list's aggregate).
 import type { Article, StoryCandidate, StoryLink, Tag } from '../model.js';
 import { parseSearch } from './search-query.js';
-import { CANDIDATE_COLUMNS, LINK_COLUMNS, toArticle, toCandidate, toStoryLink, type ArticleRow, type CandidateRow, type LinkRow } from './rows.js';
+import { CANDIDATE_COLUMNS, LINK_COLUMNS, LIVE_ARTICLE, liveTagCounts, REMOVED_TAG_COUNTS, toArticle, toCandidate, toStoryLink, type ArticleRow, type CandidateRow, type LinkRow } from './rows.js';
 import type { Database, Dialect } from './sql.js';
 import type { ArticleFilter, ArticleQuery, DuplicateGroup, TagCount } from './store.js';
 
 /** A tag's articles newest first, each with whether its story's canonical article carries the tag too. */
-const tagPage = (isTrue: string) => `, (a.is_canonical${isTrue} OR EXISTS (SELECT 1 FROM articles c JOIN article_tags ct ON ct.article_id = c.id
+const tagPage = (isTrue: string): string => `, (a.is_canonical${isTrue} OR EXISTS (SELECT 1 FROM articles c JOIN article_tags ct ON ct.article_id = c.id
     AND ct.tag = x.tag WHERE c.story = a.story AND c.is_canonical${isTrue})) AS canon_has_tag
-  FROM article_tags x JOIN articles a ON a.id = x.article_id WHERE x.tag = ?
+  FROM article_tags x JOIN articles a ON a.id = x.article_id WHERE x.tag = ? AND ${LIVE_ARTICLE}
   ORDER BY x.published DESC, a.id LIMIT ? OFFSET ?`;
 
 export class ArticleReads {
@@ -47,10 +47,11 @@ export class ArticleReads {
       params.push(query.tag);
       order = 'x.published DESC, a.id';
     }
+    // A removed source's articles are out of every list but its own.
     if (query.source) {
       where.push('a.source = ?');
       params.push(query.source);
-    }
+    } else where.push(LIVE_ARTICLE);
     if (query.stories) where.push(`a.is_canonical${this.dialect.isTrue}`);
     const sql = `SELECT ${this.columns} FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ? OFFSET ?`;
     return this.list(sql, [...params, query.limit ?? this.dialect.noLimit, offset]);
@@ -82,7 +83,7 @@ export class ArticleReads {
   /** See Store.filterArticles: search, tags, source and `not` queries composed in one statement. */
   async filter(filter: ArticleFilter): Promise<Article[]> {
     const text = this.dialect.fullText;
-    const where: string[] = [];
+    const where: string[] = [LIVE_ARTICLE];
     const params: unknown[] = [];
     const match = filter.query === undefined ? undefined : text.query(parseSearch(filter.query));
     const not = (filter.not ?? []).map((q) => text.query(parseSearch(q)));
@@ -114,7 +115,7 @@ export class ArticleReads {
     const ranked = match !== undefined && filter.order !== 'newest';
     const order = ranked ? `${text.rank}, a.published DESC, a.id` : 'a.published DESC, a.id';
     if (ranked) params.push(...new Array(text.rank.split('?').length - 1).fill(match));
-    const sql = `SELECT ${this.columns} FROM ${match !== undefined ? text.from : 'articles a'} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    const sql = `SELECT ${this.columns} FROM ${match !== undefined ? text.from : 'articles a'} WHERE ${where.join(' AND ')}
       ORDER BY ${order} LIMIT ? OFFSET ?`;
     return this.list(sql, [...params, filter.limit ?? this.dialect.noLimit, filter.offset ?? 0]);
   }
@@ -173,11 +174,12 @@ export class ArticleReads {
     return this.db.get<Tag>('SELECT slug, label FROM tags WHERE slug = ?', [slug]);
   }
 
-  /** A tag's spellings count its articles: summed over a few rows per tag, not every article's tags. */
-  tagCounts(): Promise<TagCount[]> {
-    return this.db.all<TagCount>(
+  /** A tag's spellings count its articles: summed over a few rows per tag, not every article's tags; less a removed source's. */
+  async tagCounts(): Promise<TagCount[]> {
+    const counts = await this.db.all<TagCount>(
       'SELECT t.slug, t.label, sum(s.n) AS count FROM tag_spellings s JOIN tags t ON t.slug = s.tag GROUP BY t.slug, t.label HAVING sum(s.n) > 0 ORDER BY count DESC, t.slug',
     );
+    return liveTagCounts(counts, await this.db.all<{ tag: string; n: number }>(REMOVED_TAG_COUNTS));
   }
 
   /** The sources and tags of articles added or edited since `since`: the feeds that changed. */
@@ -186,6 +188,14 @@ export class ArticleReads {
     const sources = await this.db.all<{ source: string }>('SELECT DISTINCT source FROM articles WHERE first_seen >= ? OR updated >= ?', [t, t]);
     const tags = await this.db.all<{ tag: string }>('SELECT DISTINCT at.tag FROM article_tags at JOIN articles a ON a.id = at.article_id WHERE a.first_seen >= ? OR a.updated >= ?', [t, t]);
     return { sources: sources.map((r) => r.source), tags: tags.map((r) => r.tag) };
+  }
+
+  /** The configured sources' articles and stories (a removed source's are out of every count). */
+  async storyCounts(): Promise<{ articles: number; stories: number }> {
+    const row = await this.db.get<{ articles: number; stories: number }>(
+      `SELECT count(*) AS articles, coalesce(sum(CASE WHEN a.is_canonical THEN 1 ELSE 0 END), 0) AS stories FROM articles a WHERE ${LIVE_ARTICLE}`,
+    );
+    return { articles: Number(row!.articles), stories: Number(row!.stories) };
   }
 
   async count(what: 'articles' | 'tags' | 'article_tags' | 'sources'): Promise<number> {

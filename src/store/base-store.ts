@@ -15,6 +15,7 @@ import type {
   FailureRecord,
   IngestTransaction,
   LeaseHolder,
+  RemovedSource,
   SourceRow,
   Store,
   StoreStats,
@@ -33,7 +34,7 @@ export abstract class BaseStore implements Store {
     protected readonly database: Database,
     dialect: Dialect,
   ) {
-    this.sources = new Sources(database);
+    this.sources = new Sources(database, dialect);
     this.claims = new Claims(database, dialect);
     this.leases = new Leases(database);
     this.reads = new ArticleReads(database, dialect);
@@ -43,7 +44,7 @@ export abstract class BaseStore implements Store {
   protected abstract bump(sql: Sql, seq: number, checked: number): Promise<void>;
   abstract changes(): Promise<Changes>;
   abstract ingest<T>(work: (tx: IngestTransaction) => Promise<T>): Promise<T>;
-  abstract deleteArticles(ids: string[], now: Date): Promise<number>;
+  abstract deleteArticles(ids: string[], now: Date, keepOut?: boolean): Promise<number>;
   abstract flushSearch(): Promise<void>;
   abstract stats(): Promise<StoreStats>;
   abstract integrityCheck(): Promise<string>;
@@ -133,6 +134,21 @@ export abstract class BaseStore implements Store {
 
   leaseHolder(name: string, now: Date): Promise<LeaseHolder | undefined> {
     return this.leases.holderOf(name, now);
+  }
+
+  retireSources(configured: readonly string[], now: Date): Promise<void> {
+    return this.database.transaction(async (sql) => {
+      if ((await this.sources.retire(sql, configured, now)).length) await this.bump(sql, 1, 0);
+    });
+  }
+
+  removedSources(): Promise<RemovedSource[]> {
+    return this.sources.removed();
+  }
+
+  /** The configured sources' articles and stories, for stats. */
+  protected storyCounts(): Promise<{ articles: number; stories: number }> {
+    return this.reads.storyCounts();
   }
 
   rawHashes(source: string): Promise<Record<string, string>> {

@@ -1,20 +1,25 @@
-// Each story's canonical article: the earliest published, ties going to the source listed first in
-// the configuration, then to the smaller id. Both stores rank by this rule, in SQL and in code.
+// Each story's canonical article: the earliest published of a source still configured, ties going
+// to the source listed first in the configuration, then to the smaller id; a removed source's
+// article only when the story has no other. Both stores rank by this rule, in SQL and in code.
 import type { Sql } from './sql.js';
 
 export interface Rank {
   rowid: number;
+  /** Its source was removed from the configuration (1/true). */
+  removed: number | boolean;
   published: number;
   position: number;
   id: string;
 }
 
 /** The rule as SQL: `ORDER BY` this, first is canonical (articles as `b`, their sources as `s`). */
-const CANONICAL_ORDER = 'b.published, s.position, b.id';
-const RANK = 'SELECT b.rowid AS rowid, b.published AS published, s.position AS position, b.id AS id FROM articles b JOIN sources s ON s.name = b.source';
+const CANONICAL_ORDER = 's.removed_at IS NOT NULL, b.published, s.position, b.id';
+const RANK = `SELECT b.rowid AS rowid, s.removed_at IS NOT NULL AS removed, b.published AS published, s.position AS position, b.id AS id
+  FROM articles b JOIN sources s ON s.name = b.source`;
 
 /** The rule in code: `a` comes before `b`. */
 export function ranksBefore(a: Rank, b: Rank): boolean {
+  if (Boolean(a.removed) !== Boolean(b.removed)) return !a.removed;
   if (a.published !== b.published) return a.published < b.published;
   if (a.position !== b.position) return a.position < b.position;
   return a.id < b.id;

@@ -2,8 +2,9 @@
 // written once for both dialects (booleans are bound as 0/1, which PostgreSQL reads as booleans).
 import type { DocumentStamp, FetchState } from '../model.js';
 import { toState, type StateRow } from './rows.js';
-import type { Database, Sql } from './sql.js';
-import type { FailureRecord, SourceRow, SuccessRecord } from './store.js';
+import { CANONICAL_SQL } from './canonical.js';
+import type { Database, Dialect, Sql } from './sql.js';
+import type { FailureRecord, RemovedSource, SourceRow, SuccessRecord } from './store.js';
 
 const SELECT_STATE = 'SELECT s.*, (SELECT count(*) FROM articles a WHERE a.source = s.name) AS articles FROM sources s';
 
@@ -11,7 +12,10 @@ const SELECT_STATE = 'SELECT s.*, (SELECT count(*) FROM articles a WHERE a.sourc
 export const errorLine = (error: string): string => error.split('\n')[0]!.slice(0, 500);
 
 export class Sources {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly dialect: Dialect,
+  ) {}
 
   /** A changed configured location starts the fetch state afresh. */
   async upsert(source: SourceRow, now: Date, position: number): Promise<void> {
@@ -88,6 +92,28 @@ export class Sources {
     );
     await sql.run('UPDATE leases SET expires = expires + ?', [ms]);
     await sql.run('UPDATE host_slots SET until = until + ?', [ms]);
+  }
+
+  /** See Store.retireSources: marks and restores; returns the sources whose mark changed. */
+  async retire(sql: Sql, configured: readonly string[], now: Date): Promise<string[]> {
+    const names = this.dialect.list(configured);
+    const moved = [
+      ...(await sql.all<{ name: string }>(`UPDATE sources SET removed_at = ? WHERE removed_at IS NULL AND NOT (${this.dialect.inList('name')}) RETURNING name`, [now.getTime(), names])),
+      ...(await sql.all<{ name: string }>(`UPDATE sources SET removed_at = NULL WHERE removed_at IS NOT NULL AND ${this.dialect.inList('name')} RETURNING name`, [names])),
+    ].map((r) => r.name);
+    await sql.run('DELETE FROM sources WHERE removed_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM articles WHERE source = sources.name)');
+    if (!moved.length) return moved;
+    // Their stories' canonical articles follow: a removed source's article is canonical only when the story has no other.
+    const stories = await sql.all<{ story: string }>(`SELECT DISTINCT story FROM articles WHERE ${this.dialect.inList('source')}`, [this.dialect.list(moved)]);
+    for (const { story } of stories) await sql.run(CANONICAL_SQL.recompute, [story]);
+    return moved;
+  }
+
+  async removed(): Promise<RemovedSource[]> {
+    const rows = await this.db.all<{ name: string; removed_at: number; articles: number }>(
+      'SELECT s.name, s.removed_at, (SELECT count(*) FROM articles a WHERE a.source = s.name) AS articles FROM sources s WHERE s.removed_at IS NOT NULL ORDER BY s.name',
+    );
+    return rows.map((r) => ({ name: r.name, removedAt: new Date(Number(r.removed_at)), articles: Number(r.articles) }));
   }
 
   async documentStamps(source: string, options: string): Promise<Record<string, DocumentStamp>> {

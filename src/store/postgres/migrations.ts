@@ -142,7 +142,12 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE articles ADD COLUMN shingle_marks BYTEA;
   `,
-  // 3: a tag's spelling counts as changes, one row per ingest, summed when read (ingests of a
+  // 3: the configuration is the truth about sources: one gone from it is marked removed (its
+  // articles out of every list at once) until its articles are purged after a grace period.
+  `
+  ALTER TABLE sources ADD COLUMN removed_at BIGINT;
+  `,
+  // 4: a tag's spelling counts as changes, one row per ingest, summed when read (ingests of a
   // common tag no longer update one row each); the rows so far are kept as they are.
   `
   ALTER TABLE tag_spellings DROP CONSTRAINT tag_spellings_pkey;

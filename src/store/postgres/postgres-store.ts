@@ -129,7 +129,7 @@ export class PostgresStore extends BaseStore {
     // The index is written with each article: nothing waits.
   }
 
-  deleteArticles(ids: string[], now: Date): Promise<number> {
+  deleteArticles(ids: string[], now: Date, keepOut = true): Promise<number> {
     return this.pg.onClient(async (db) => {
       await db.query('SELECT pg_advisory_xact_lock($1)', [STORY_LOCK]);
       const sql = sqlOn(db);
@@ -138,7 +138,8 @@ export class PostgresStore extends BaseStore {
         [ids],
       );
       if (!rows.length) return 0;
-      await db.query(
+      if (keepOut)
+        await db.query(
         `INSERT INTO tombstones (source, identity, fingerprint, deleted_at) SELECT s, i, f, $4 FROM unnest($1::text[], $2::text[], $3::text[]) AS t(s, i, f)
          ON CONFLICT (source, identity) DO UPDATE SET deleted_at = excluded.deleted_at`,
         [rows.map((r) => r.source), rows.map((r) => r.identity), rows.map((r) => r.fingerprint), now.getTime()],
@@ -163,10 +164,9 @@ export class PostgresStore extends BaseStore {
   }
 
   async stats(): Promise<StoreStats> {
-    const row = (await this.pg.get<{ articles: number; stories: number; bytes: number }>(
-      'SELECT count(*) AS articles, count(*) FILTER (WHERE is_canonical) AS stories, pg_database_size(current_database()) AS bytes FROM articles',
-    ))!;
-    return { articles: row.articles, stories: row.stories, mergedDuplicates: row.articles - row.stories, bytes: row.bytes, schemaVersion: SCHEMA_VERSION, location: this.where };
+    const { articles, stories } = await this.storyCounts();
+    const { bytes } = (await this.pg.get<{ bytes: number }>('SELECT pg_database_size(current_database()) AS bytes'))!;
+    return { articles, stories, mergedDuplicates: articles - stories, bytes, schemaVersion: SCHEMA_VERSION, location: this.where };
   }
 
   async integrityCheck(): Promise<string> {

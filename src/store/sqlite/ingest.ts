@@ -114,15 +114,15 @@ export class SqliteIngest {
     if (demote !== undefined) this.stmt.setCanonical.run(0, demote);
   }
 
-  /** Deletes articles, leaving tombstones; stories that lost their canonical article get a new one. */
-  delete(ids: readonly string[], now: Date): number {
+  /** Deletes articles, leaving tombstones if `keepOut`; stories that lost their canonical article get a new one. */
+  delete(ids: readonly string[], now: Date, keepOut: boolean): number {
     const spellings = new Spellings();
     const stories = new Set<string>();
     let deleted = 0;
     for (const id of ids) {
       const row = this.stmt.findForDelete.get(id) as { rowid: number; id: string; source: string; identity: string; fingerprint: string | null; story: string } | undefined;
       if (!row) continue;
-      this.stmt.tombstone.run(row.source, row.identity, row.fingerprint, now.getTime());
+      if (keepOut) this.stmt.tombstone.run(row.source, row.identity, row.fingerprint, now.getTime());
       for (const old of this.stmt.clearTags.all(row.id) as { tag: string; label: string }[]) spellings.add(old.tag, old.label, -1);
       this.stories.unindex(row.rowid);
       this.searchIndex.remove(row.rowid);

@@ -82,10 +82,10 @@ export class SqliteStore extends BaseStore {
     return this.sqlite.exclusive(() => this.searchIndex.flush());
   }
 
-  deleteArticles(ids: string[], now: Date): Promise<number> {
+  deleteArticles(ids: string[], now: Date, keepOut = true): Promise<number> {
     return this.sqlite.exclusive(async () => {
       const deleted = await this.sqlite.inTransaction(async () => {
-        const deleted = this.writer.delete(ids, now);
+        const deleted = this.writer.delete(ids, now, keepOut);
         if (deleted) this.db.prepare('UPDATE changes SET seq = seq + 1').run();
         return deleted;
       });
@@ -96,7 +96,7 @@ export class SqliteStore extends BaseStore {
   }
 
   async stats(): Promise<StoreStats> {
-    const counts = (await this.sqlite.get<{ articles: number; stories: number }>('SELECT count(*) AS articles, coalesce(sum(is_canonical), 0) AS stories FROM articles'))!;
+    const counts = await this.storyCounts();
     const size = (f: string) => (existsSync(f) ? statSync(f).size : 0);
     return {
       location: this.file,
