@@ -56,6 +56,8 @@ export interface Article extends Omit<Entry, 'rawHash' | 'fingerprint' | 'text'>
   id: string;
   source: string;
   updated: Date;
+  /** The story it is one carrier of (the id of the article that started it), when the store says. */
+  story?: string;
 }
 
 /** How an article joined its story, for `tidings explain`. */

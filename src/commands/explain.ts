@@ -14,7 +14,8 @@ const NEAREST = 3;
 /** The near-duplicate rule in words, with the settings in force. */
 export const describeRule = (s: DedupeSettings) =>
   `rule 4: at least ${s.minShared} shingles shared (quotation counts ${s.quoteWeight}), containment of the shorter text at least ${s.containment}, ` +
-  `shared text in at least ${Math.round(s.spread * 100)}% of its paragraphs, within ${s.windowDays} days`;
+  `shared text in at least ${Math.round(s.spread * 100)}% of its paragraphs (or containment ${s.lowContainment} with leads ${s.lead} shared ` +
+  `or ${Math.round(s.broadSpread * 100)}% of the paragraphs), within ${s.windowDays} days`;
 
 /** The rule's figures for two stored articles (undefined when either has no fingerprint). */
 export async function figuresOf(store: Store, a: string, b: string, settings: DedupeSettings): Promise<Figures | undefined> {

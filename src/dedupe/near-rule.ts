@@ -16,9 +16,15 @@ export interface NearRule {
   quoteWeight: number;
   /** Days apart at most. */
   windowDays: number;
+  /** The containment that is enough when both leads are shared or the spread is broad: edited and reworded copies. */
+  lowContainment: number;
+  /** Share of each text's lead that the other has, for the lower containment. */
+  lead: number;
+  /** Share of the shorter text's paragraphs (of three or more) that carry shared text, for the lower containment. */
+  broadSpread: number;
 }
 
-export const DEFAULT_RULE: NearRule = { minShared: 30, containment: 0.5, spread: 0.67, quoteWeight: 0.25, windowDays: 3 };
+export const DEFAULT_RULE: NearRule = { minShared: 30, containment: 0.5, spread: 0.67, quoteWeight: 0.25, windowDays: 3, lowContainment: 0.4, lead: 0.5, broadSpread: 0.75 };
 
 /** One side of a comparison, as fingerprints and stored rows give it. */
 export interface Side {
@@ -41,6 +47,8 @@ export interface Figures {
   /** The shorter text's paragraphs that carry shared text (a third of each or more), and how many it has. */
   paragraphs: number;
   ofParagraphs: number;
+  /** The smaller of the two leads' shares that the other text has (a lead: its first paragraphs, LEAD_WEIGHT at least). */
+  lead: number;
   /** Jaccard similarity of the titles' words: shown, not used. */
   title: number;
   daysApart: number;
@@ -50,6 +58,8 @@ export interface Figures {
 export type Stop = 'window' | 'shared' | 'containment' | 'paragraphs';
 
 const PARAGRAPHS = QUOTED;
+/** A lead is the first paragraphs up to this weight: a dateline or a byline line alone is not a lead. */
+const LEAD_WEIGHT = 20;
 const DAY = 86_400_000;
 
 /** The weight of each paragraph of a side, and the total. */
@@ -63,6 +73,17 @@ function weights(side: Side, quoteWeight: number): { total: number; byParagraph:
     total += w;
   }
   return { total, byParagraph };
+}
+
+/** The share of a side's lead (its first paragraphs, LEAD_WEIGHT at least) that is shared. */
+function leadShare(byParagraph: Float64Array, shared: Float64Array): number {
+  let total = 0;
+  let found = 0;
+  for (let p = 0; p < PARAGRAPHS && total < LEAD_WEIGHT; p += 1) {
+    total += byParagraph[p]!;
+    found += shared[p]!;
+  }
+  return total ? found / total : 0;
 }
 
 export function measure(a: Side, b: Side, quoteWeight = DEFAULT_RULE.quoteWeight): Figures {
@@ -99,23 +120,33 @@ export function measure(a: Side, b: Side, quoteWeight = DEFAULT_RULE.quoteWeight
     if (sharedShort[p]! >= short.byParagraph[p]! / 3) paragraphs += 1;
   }
   const daysApart = a.published && b.published ? Math.abs(a.published.getTime() - b.published.getTime()) / DAY : 0;
-  return { shared, quoted, weight, containment: short.total ? weight / short.total : 0, paragraphs, ofParagraphs, title: titleSimilarity(a.title, b.title), daysApart };
+  return { shared, quoted, weight, containment: short.total ? weight / short.total : 0, paragraphs, ofParagraphs, lead: Math.min(leadShare(wa.byParagraph, sharedA), leadShare(wb.byParagraph, sharedB)), title: titleSimilarity(a.title, b.title), daysApart };
 }
 
 /** What keeps the pair apart, in the rule's order; undefined when it is one story. */
 export function stopOf(f: Figures, rule: NearRule): Stop | undefined {
   if (f.daysApart > rule.windowDays) return 'window';
   if (f.weight < rule.minShared) return 'shared';
-  if (f.containment < rule.containment) return 'containment';
-  if (f.paragraphs < rule.spread * f.ofParagraphs) return 'paragraphs';
-  return undefined;
+  const spread = f.ofParagraphs ? f.paragraphs / f.ofParagraphs : 1;
+  if (f.containment >= rule.containment && spread >= rule.spread) return undefined;
+  // Edited copies keep both leads and cut, reorder or add paragraphs around them; reworded copies
+  // keep a little of nearly every paragraph. A follow-up does neither: new lead, background whole.
+  const broad = f.ofParagraphs >= 3 && spread >= rule.broadSpread;
+  if (f.containment >= rule.lowContainment && (f.lead >= rule.lead || broad)) return undefined;
+  return f.containment < rule.containment ? 'containment' : 'paragraphs';
 }
 
 /** The figures in words, for tidings explain and articles --duplicates. */
 export function describeFigures(f: Figures): string {
   const quotation = f.quoted ? ` (${f.quoted} of them quotation)` : '';
-  return `${f.shared} shingles shared${quotation}, containment ${f.containment.toFixed(2)}, ${f.paragraphs} of ${f.ofParagraphs} paragraphs, title similarity ${f.title.toFixed(2)}, ${f.daysApart.toFixed(1)} days apart`;
+  return `${f.shared} shingles shared${quotation}, containment ${f.containment.toFixed(2)}, ${f.paragraphs} of ${f.ofParagraphs} paragraphs, leads ${f.lead.toFixed(2)}, title similarity ${f.title.toFixed(2)}, ${f.daysApart.toFixed(1)} days apart`;
 }
+
+/** Why the lead path did not take the pair either. */
+const leadPath = (f: Figures, rule: NearRule) =>
+  f.containment < rule.lowContainment
+    ? ''
+    : `; ${rule.lowContainment} would do with shared leads (${f.lead.toFixed(2)}, at least ${rule.lead} needed) or shared text in ${Math.round(rule.broadSpread * 100)}% of the paragraphs`;
 
 /** Which part of the rule stopped a pair, in words. */
 export function describeStop(stop: Stop, f: Figures, rule: NearRule): string {
@@ -125,8 +156,8 @@ export function describeStop(stop: Stop, f: Figures, rule: NearRule): string {
     case 'shared':
       return `too little shared text (${f.weight.toFixed(0)} weighted shingles, at least ${rule.minShared} needed)`;
     case 'containment':
-      return `the shorter text is not mostly contained (${f.containment.toFixed(2)}, at least ${rule.containment} needed)`;
+      return `the shorter text is not mostly contained (${f.containment.toFixed(2)}, at least ${rule.containment} needed)${leadPath(f, rule)}`;
     case 'paragraphs':
-      return `shared text in too few of the shorter text's paragraphs (${f.paragraphs} of ${f.ofParagraphs}, at least ${Math.ceil(rule.spread * f.ofParagraphs)} needed)`;
+      return `shared text in too few of the shorter text's paragraphs (${f.paragraphs} of ${f.ofParagraphs}, at least ${Math.ceil(rule.spread * f.ofParagraphs)} needed)${leadPath(f, rule)}`;
   }
 }

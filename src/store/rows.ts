@@ -45,6 +45,7 @@ export function toArticle(row: ArticleRow): Article {
     language: row.language ?? undefined,
     contentHash: row.content_hash,
     tags: tags.map(([slug, label]) => ({ slug, label })),
+    story: row.story,
   };
 }
 

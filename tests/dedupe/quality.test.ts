@@ -136,6 +136,22 @@ describe.skipIf(!HAS_SEED)(`the shared seed ${HAS_SEED ? '' : '(skipped: ../shar
     expect(judgePair(seed, { title: seed.title, text: paragraphs.slice(0, 8).join('\n') })).toMatchObject({ proposed: true, accepted: true });
   });
 
+  // Issue 22: 16 paragraphs trimmed to 9 and reworded (containment 0.47), and a follow-up repeating three of them.
+  const fixture = (name: string) => {
+    const [title, ...text] = readFileSync(join(DIR, 'seed', `${name}.txt`), 'utf8').trim().split('\n');
+    return { title: title!, text: text.join('\n') };
+  };
+
+  it('and issue 22\'s reworded short version are one story, through broad spread at low containment', () => {
+    const r = judgePair(seed, fixture('rewrite'));
+    expect(r.figures.containment).toBeLessThan(DEFAULT_RULE.containment);
+    expect(r).toMatchObject({ proposed: true, accepted: true });
+  });
+
+  it('and its follow-up are not', () => {
+    expect(judgePair(seed, fixture('follow-up'))).toMatchObject({ accepted: false, stop: 'containment' });
+  });
+
   it('and a different story sharing the tag Pakistan are not', () => {
     expect(judgePair(seed, story('pakistan-floods')).accepted).toBe(false);
     expect(judgePair(seed, story('pakistan-cricket')).accepted).toBe(false);
