@@ -39,8 +39,13 @@ sources:
     const args = ['--config', join(dir, 'tidings.yaml'), '--db', join(dir, 't.db')];
     expect((await runCli(['refresh', ...args])).code).toBe(0);
 
-    const listed = JSON.parse(`[${(await runCli(['articles', '--json', ...args])).out.trim().split('\n').join(',')}]`) as { id: string; title: string; published: string }[];
+    const listed = JSON.parse(`[${(await runCli(['articles', '--json', ...args])).out.trim().split('\n').join(',')}]`) as { id: string; title: string; published: string; story: string }[];
     const id = (title: string) => listed.find((a) => a.title === title)!.id;
+    const storyOf = (title: string) => listed.find((a) => a.title === title)!.story;
+    // articles --json gives each article's story: the seed's, for both rewrites; the follow-up's own.
+    expect(storyOf('Pakistan Iran envoy')).toBe(storyOf('Pakistan expels Iranian ambassador'));
+    expect(storyOf('Pakistan Iran diplomacy')).toBe(storyOf('Pakistan expels Iranian ambassador'));
+    expect(storyOf('Pakistan strikes Iran')).toBe(id('Pakistan strikes Iran'));
     expect(listed.find((a) => a.title === 'Pakistan expels Iranian ambassador')!.published).toBe('2024-01-18T11:08:24.000Z');
 
     const dups = await runCli(['articles', '--duplicates', ...args]);
