@@ -78,6 +78,8 @@ export interface StoryMatch {
   with: string;
   rule: 'url' | 'fingerprint' | 'near';
   score: number;
+  /** An earlier fresh entry of the same plan, same content: the store fills in story and with (resolveSiblings). */
+  sibling?: number;
 }
 
 /** An article and the story it belongs to. */
@@ -101,7 +103,7 @@ export interface StoryCandidate extends StoryRef {
 export interface StoryIndex {
   /** For each link, the earliest published article of another source that has it. */
   findByLinks(links: readonly string[], exceptSource: string): Promise<Map<string, StoryRef>>;
-  /** For each fingerprint, the earliest published article of another source that has it. */
+  /** For each fingerprint, the earliest published article of another source ('' for any source) that has it. */
   findByFingerprints(fingerprints: readonly string[], exceptSource: string): Promise<Map<string, StoryRef>>;
   /** For each key, the articles of other sources indexed under it. */
   findByKeys(keys: readonly number[], exceptSource: string): Promise<Map<number, StoryCandidate[]>>;

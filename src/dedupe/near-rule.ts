@@ -22,9 +22,13 @@ export interface NearRule {
   lead: number;
   /** Share of the shorter text's paragraphs (of three or more) that carry shared text, for the lower containment. */
   broadSpread: number;
+  /** Headline similarity (titleSimilarity) that makes two entries with little text one story, within a day. */
+  teaserTitle: number;
+  /** "Little text": the shorter text weighs less than this (about 700 characters). */
+  teaserText: number;
 }
 
-export const DEFAULT_RULE: NearRule = { minShared: 30, containment: 0.5, spread: 0.67, quoteWeight: 0.25, windowDays: 3, lowContainment: 0.4, lead: 0.5, broadSpread: 0.75 };
+export const DEFAULT_RULE: NearRule = { minShared: 30, containment: 0.5, spread: 0.67, quoteWeight: 0.25, windowDays: 3, lowContainment: 0.4, lead: 0.5, broadSpread: 0.75, teaserTitle: 0.8, teaserText: 120 };
 
 /** One side of a comparison, as fingerprints and stored rows give it. */
 export interface Side {
@@ -44,15 +48,20 @@ export interface Figures {
   weight: number;
   /** weight / the shorter text's weight. */
   containment: number;
+  /** The shorter text's weight. */
+  shorter: number;
   /** The shorter text's paragraphs that carry shared text (a third of each or more), and how many it has. */
   paragraphs: number;
   ofParagraphs: number;
   /** The smaller of the two leads' shares that the other text has (a lead: its first paragraphs, LEAD_WEIGHT at least). */
   lead: number;
-  /** Jaccard similarity of the titles' words: shown, not used. */
+  /** The share of the shorter title's words the other has (titleSimilarity): it decides only for teasers (isTeaserCopy). */
   title: number;
   daysApart: number;
 }
+
+/** The ways a pair is one story (PATHS says each in words). */
+export type Path = 'text' | 'lead' | 'broad' | 'teaser';
 
 /** The part of the rule that keeps a pair apart. */
 export type Stop = 'window' | 'shared' | 'containment' | 'paragraphs';
@@ -120,21 +129,48 @@ export function measure(a: Side, b: Side, quoteWeight = DEFAULT_RULE.quoteWeight
     if (sharedShort[p]! >= short.byParagraph[p]! / 3) paragraphs += 1;
   }
   const daysApart = a.published && b.published ? Math.abs(a.published.getTime() - b.published.getTime()) / DAY : 0;
-  return { shared, quoted, weight, containment: short.total ? weight / short.total : 0, paragraphs, ofParagraphs, lead: Math.min(leadShare(wa.byParagraph, sharedA), leadShare(wb.byParagraph, sharedB)), title: titleSimilarity(a.title, b.title), daysApart };
+  const lead = Math.min(leadShare(wa.byParagraph, sharedA), leadShare(wb.byParagraph, sharedB));
+  const containment = short.total ? weight / short.total : 0;
+  return { shared, quoted, weight, containment, shorter: short.total, paragraphs, ofParagraphs, lead, title: titleSimilarity(a.title, b.title), daysApart };
+}
+
+/** The containment a teaser with text (minShared or more) must reach: its text must not say "another story". */
+const TEASER_CONTAINMENT = 0.2;
+
+/** A teaser copy: a near-identical headline the same day, and too little text to say otherwise. */
+export const isTeaserCopy = (f: Figures, rule: NearRule) =>
+  f.title >= rule.teaserTitle && f.daysApart <= 1 && f.shorter < rule.teaserText && (f.shorter < rule.minShared || f.containment >= TEASER_CONTAINMENT);
+
+/** Which path of the rule takes a pair: undefined when none does. */
+export function pathOf(f: Figures, rule: NearRule): Path | undefined {
+  if (f.daysApart > rule.windowDays) return undefined;
+  if (isTeaserCopy(f, rule)) return 'teaser';
+  if (f.weight < rule.minShared) return undefined;
+  const spread = f.ofParagraphs ? f.paragraphs / f.ofParagraphs : 1;
+  if (f.containment >= rule.containment && spread >= rule.spread) return 'text';
+  // Edited copies keep both leads and cut, reorder or add paragraphs around them; reworded copies
+  // keep a little of nearly every paragraph. A follow-up does neither: new lead, background whole.
+  if (f.containment < rule.lowContainment) return undefined;
+  if (f.lead >= rule.lead) return 'lead';
+  if (f.ofParagraphs >= 3 && spread >= rule.broadSpread) return 'broad';
+  return undefined;
 }
 
 /** What keeps the pair apart, in the rule's order; undefined when it is one story. */
 export function stopOf(f: Figures, rule: NearRule): Stop | undefined {
+  if (pathOf(f, rule)) return undefined;
   if (f.daysApart > rule.windowDays) return 'window';
   if (f.weight < rule.minShared) return 'shared';
-  const spread = f.ofParagraphs ? f.paragraphs / f.ofParagraphs : 1;
-  if (f.containment >= rule.containment && spread >= rule.spread) return undefined;
-  // Edited copies keep both leads and cut, reorder or add paragraphs around them; reworded copies
-  // keep a little of nearly every paragraph. A follow-up does neither: new lead, background whole.
-  const broad = f.ofParagraphs >= 3 && spread >= rule.broadSpread;
-  if (f.containment >= rule.lowContainment && (f.lead >= rule.lead || broad)) return undefined;
   return f.containment < rule.containment ? 'containment' : 'paragraphs';
 }
+
+/** Each path in words, for tidings explain. */
+export const PATHS: Record<Path, string> = {
+  text: 'most of the shorter text, spread over its paragraphs',
+  lead: 'an edited copy: both leads shared',
+  broad: 'a reworded copy: shared text in nearly every paragraph',
+  teaser: 'a teaser copy: near-identical headlines the same day, little text',
+};
 
 /** The figures in words, for tidings explain and articles --duplicates. */
 export function describeFigures(f: Figures): string {

@@ -1,14 +1,16 @@
 // Stories: the same story from several sources is one story. For each article new to its source,
 // the first rule that finds another source's article decides: the same canonical URL, the same
-// content fingerprint, or a near duplicate found through the index (MinHash bands and passage
+// content fingerprint (in its own source too), or a near duplicate found through the index (MinHash bands and passage
 // keys) and confirmed by the near-duplicate rule (near-rule.ts). The store answers the lookups through
 // the StoryIndex interface, for a whole batch at a time, inside the ingest's transaction.
 import type { DedupeSettings } from '../config/schema.js';
 import { inWeek, weekOf } from '../lib/lsh-keys.js';
 import type { Entry, IngestPlan, StoryCandidate, StoryDecisions, StoryIndex, StoryMatch } from '../model.js';
-import { measure, stopOf } from './near-rule.js';
+import { measure, pathOf } from './near-rule.js';
 
 const DAY = 86_400_000;
+/** exceptSource for a lookup in every source, the entry's own included. */
+const ANY_SOURCE = '';
 
 /** The keys an entry is indexed under: its fingerprint's band keys, in the week it was published. */
 export function indexKeys(entry: Entry): number[] {
@@ -32,7 +34,10 @@ function nearest(entry: Entry, candidates: Iterable<StoryCandidate>, settings: D
   let best: StoryMatch | undefined;
   for (const c of candidates) {
     const figures = measure(own, c, settings.quoteWeight);
-    if (!stopOf(figures, settings) && (!best || figures.containment > best.score)) best = { story: c.story, with: c.id, rule: 'near', score: figures.containment };
+    const path = pathOf(figures, settings);
+    // A teaser copy scores its headlines' likeness, below any copy found by its text.
+    const score = path === 'teaser' ? figures.title / 2 : figures.containment;
+    if (path && (!best || score > best.score)) best = { story: c.story, with: c.id, rule: 'near', score };
   }
   return best;
 }
@@ -48,19 +53,27 @@ async function matchStories(entries: readonly Entry[], source: string, index: St
     if (c) found[i] = { story: c.story, with: c.id, rule: 'url', score: 1 };
   });
 
-  const unmatched = open().filter((i) => entries[i]!.fingerprint);
-  const byFingerprint = await index.findByFingerprints(distinct(unmatched.map((i) => entries[i]!.fingerprint!.exact)), source);
-  for (const i of unmatched) {
+  // Rule 3: the same content fingerprint, with text to compare (minShared shingles), in any source:
+  // the same document under two identities of one source (a copied file, an item posted twice) is
+  // one story too. Entries with a headline and next to no text are teasers, for rule 4 to judge
+  // (the same headline on another day is another day's story).
+  const withText = open().filter((i) => (entries[i]!.fingerprint?.shingles.length ?? 0) >= settings.minShared);
+  const first = new Map<string, number>();
+  for (const i of withText) {
+    const exact = entries[i]!.fingerprint!.exact;
+    const sibling = first.get(exact);
+    if (sibling === undefined) first.set(exact, i);
+    else found[i] = { story: '', with: '', sibling, rule: 'fingerprint', score: 1 };
+  }
+  const byFingerprint = await index.findByFingerprints(distinct(withText.map((i) => entries[i]!.fingerprint!.exact)), ANY_SOURCE);
+  for (const i of withText) {
     const c = byFingerprint.get(entries[i]!.fingerprint!.exact);
     if (c) found[i] = { story: c.story, with: c.id, rule: 'fingerprint', score: 1 };
   }
 
-  const window = settings.windowDays * DAY;
-  const near = open().filter((i) => {
-    const fp = entries[i]!.fingerprint;
-    return fp && fp.bands.length > 0 && fp.shingles.length >= settings.minShared;
-  });
-  const keys = near.map((i) => lookupKeys(entries[i]!, window));
+  // Entries with little text look up their title keys: a teaser is found by its headline.
+  const near = open().filter((i) => entries[i]!.fingerprint?.bands.length);
+  const keys = near.map((i) => lookupKeys(entries[i]!, settings.windowDays * DAY));
   const byKey = await index.findByKeys([...new Set(keys.flat())], source);
   near.forEach((i, n) => {
     const candidates = new Set<StoryCandidate>();

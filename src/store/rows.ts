@@ -1,7 +1,7 @@
 // Rows as both stores read them back: the same columns, turned into the model the same way. Where
 // the engines differ (SQLite's 0/1 for booleans, JSON text for a tag list), both forms are read.
 import { createHash } from 'node:crypto';
-import type { Article, FetchState, StoryCandidate } from '../model.js';
+import type { Article, Entry, FetchState, StoryCandidate, StoryDecisions } from '../model.js';
 
 /** Stable article id: the same source and identity give the same id on every machine and store. */
 export function articleId(source: string, identity: string): string {
@@ -123,4 +123,15 @@ export interface CandidateRow {
 export function toCandidate(row: CandidateRow): StoryCandidate {
   const shingles = toShingles(row.shingles);
   return { id: row.id, story: row.story, title: row.title, published: new Date(row.published), shingles, marks: toMarks(row.shingle_marks, shingles.length) };
+}
+
+/** Matches with an earlier entry of the same plan (StoryMatch.sibling) made concrete: that entry's id and story. */
+export function resolveSiblings(source: string, fresh: readonly Entry[], decisions: StoryDecisions['fresh']): StoryDecisions['fresh'] {
+  const stories: string[] = [];
+  return decisions.map((d, i) => {
+    let match = d.match;
+    if (match?.sibling !== undefined) match = { ...match, story: stories[match.sibling]!, with: articleId(source, fresh[match.sibling]!.identity) };
+    stories.push(match?.story ?? articleId(source, fresh[i]!.identity));
+    return match === d.match ? d : { ...d, match };
+  });
 }

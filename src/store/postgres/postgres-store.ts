@@ -22,7 +22,7 @@ import type {
   Wanted,
 } from '../store.js';
 import { describeDatabase } from '../../config/load-config.js';
-import { articleId, keysBlob, marksBlob, shinglesBlob, toArticle, toCandidate, toState, type ArticleRow, type CandidateRow, type StateRow } from '../rows.js';
+import { articleId, keysBlob, resolveSiblings, marksBlob, shinglesBlob, toArticle, toCandidate, toState, type ArticleRow, type CandidateRow, type StateRow } from '../rows.js';
 import { connect } from './connect.js';
 import { migrate, SCHEMA_VERSION } from './migrations.js';
 
@@ -398,9 +398,10 @@ export class PostgresStore implements Store {
     const tagRows: { id: string; tag: Tag; position: number; published: number }[] = [];
 
     if (plan.fresh.length) {
+      const fresh = resolveSiblings(plan.source, plan.fresh, stories.fresh);
       const rows = plan.fresh.map((entry, i) => {
         const id = articleId(plan.source, entry.identity);
-        const { match, keys } = stories.fresh[i]!;
+        const { match, keys } = fresh[i]!;
         return { entry, id, match, keys };
       });
       const e = rows.map((r) => r.entry);

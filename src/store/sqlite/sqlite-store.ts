@@ -22,7 +22,7 @@ import type {
   TagCount,
   Wanted,
 } from '../store.js';
-import { articleId, keysBlob, marksBlob, shinglesBlob, toArticle, type ArticleRow } from '../rows.js';
+import { articleId, keysBlob, resolveSiblings, marksBlob, shinglesBlob, toArticle, type ArticleRow } from '../rows.js';
 import { Claims } from './claims.js';
 import { FetchStates } from './fetch-states.js';
 import { Leases } from './leases.js';
@@ -320,7 +320,8 @@ export class SqliteStore implements Store {
     if (plan.fresh.length || plan.edited.length) this.changed = true;
     this.spellings = new Map();
     try {
-      plan.fresh.forEach((entry, i) => this.insertArticle(plan.source, entry, stories.fresh[i]!, now));
+      const fresh = resolveSiblings(plan.source, plan.fresh, stories.fresh);
+      plan.fresh.forEach((entry, i) => this.insertArticle(plan.source, entry, fresh[i]!, now));
       plan.edited.forEach((entry, i) => this.updateArticle(plan.source, entry, plan.known[i]!, stories.edited[i]!, now));
       this.settleSpellings();
     } finally {
