@@ -78,8 +78,29 @@ export interface StoryMatch {
   with: string;
   rule: 'url' | 'fingerprint' | 'near';
   score: number;
-  /** An earlier fresh entry of the same plan, same content: the store fills in story and with (resolveSiblings). */
+  /** An earlier fresh entry of the same plan, same content: the store fills in story and with (resolveStories). */
   sibling?: number;
+  /** Other stories this article bridges to its own: merged into `story`, and recorded. */
+  merges?: StoryMerge[];
+}
+
+/** A story merged into another because a new article matched both and their own articles are alike enough. */
+export interface StoryMerge {
+  /** The story merged away. */
+  merged: string;
+  /** The articles the new one matched: one of the story it joins, one of the merged story. */
+  a: string;
+  b: string;
+  /** Containment between a and b: the guard against chaining unrelated stories. */
+  score: number;
+}
+
+/** A story merge as recorded, for tidings explain. */
+export interface StoryMergeRecord extends StoryMerge {
+  story: string;
+  /** The article that bridged them. */
+  article: string;
+  at: Date;
 }
 
 /** An article and the story it belongs to. */

@@ -65,5 +65,10 @@ export async function explainCommand(session: Session, { id }: { id: string }): 
   }
   session.print(`story ${link.story}: ${members.length} article${members.length === 1 ? '' : 's'}; ${link.canonical ? 'this is the canonical one' : `canonical: ${members.find((m) => links.get(m.id)?.canonical)?.id ?? '?'}`}`);
   for (const m of members) session.print(`  ${m.id}  ${m.source}  ${m.published.toISOString()}  ${m.title}`);
+  for (const m of await store.storyMerges(link.story))
+    session.print(
+      `story ${m.merged} merged into it when ${m.article} matched ${m.a} and ${m.b} (containment ${m.score.toFixed(2)} between them, ` +
+        `at least ${dedupe.lowContainment} needed), ${m.at.toISOString()}`,
+    );
   return 0;
 }

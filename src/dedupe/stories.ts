@@ -5,12 +5,13 @@
 // the StoryIndex interface, for a whole batch at a time, inside the ingest's transaction.
 import type { DedupeSettings } from '../config/schema.js';
 import { inWeek, weekOf } from '../lib/lsh-keys.js';
-import type { Entry, IngestPlan, StoryCandidate, StoryDecisions, StoryIndex, StoryMatch } from '../model.js';
-import { measure, pathOf } from './near-rule.js';
+import type { Entry, IngestPlan, StoryCandidate, StoryDecisions, StoryIndex, StoryMatch, StoryMerge } from '../model.js';
+import { isTeaserCopy, measure, pathOf, type Side } from './near-rule.js';
 
 const DAY = 86_400_000;
 /** exceptSource for a lookup in every source, the entry's own included. */
 const ANY_SOURCE = '';
+
 
 /** The keys an entry is indexed under: its fingerprint's band keys, in the week it was published. */
 export function indexKeys(entry: Entry): number[] {
@@ -28,18 +29,41 @@ function lookupKeys(entry: Entry, window: number): number[] {
 
 const distinct = <T>(values: (T | undefined)[]) => [...new Set(values.filter((v): v is T => v !== undefined))];
 
-/** Rule 4: among the candidates an entry's keys found, the closest confirmed near duplicate. */
+/** What the near-duplicate rule says of an entry and one candidate: undefined when it is not a copy. */
+function judge(own: Side, c: StoryCandidate, settings: DedupeSettings): { c: StoryCandidate; score: number } | undefined {
+  const figures = measure(own, c, settings.quoteWeight);
+  const path = pathOf(figures, settings);
+  // A teaser copy scores its headlines' likeness, below any copy found by its text.
+  return path && { c, score: path === 'teaser' ? figures.title / 2 : figures.containment };
+}
+
+/**
+ * Another story the entry also matches merges into the one it joins when their own matched articles
+ * reach the rule's lower containment with each other: edits of one wire story that fell short of the rule with each
+ * other. A digest that carries two unrelated stories whole matches both, and merges nothing.
+ */
+function mergesOf(best: StoryCandidate, others: StoryCandidate[], settings: DedupeSettings): StoryMerge[] {
+  const merges: StoryMerge[] = [];
+  for (const other of others) {
+    const f = measure(best, other, settings.quoteWeight);
+    if (isTeaserCopy(f, settings) || (f.weight >= settings.minShared && f.containment >= settings.lowContainment))
+      merges.push({ merged: other.story, a: best.id, b: other.id, score: f.containment });
+  }
+  return merges;
+}
+
+/** Rule 4: among the candidates an entry's keys found, the closest confirmed near duplicate, and the stories it bridges. */
 function nearest(entry: Entry, candidates: Iterable<StoryCandidate>, settings: DedupeSettings): StoryMatch | undefined {
   const own = { title: entry.title, shingles: entry.fingerprint!.shingles, marks: entry.fingerprint!.marks, published: entry.published };
-  let best: StoryMatch | undefined;
+  const byStory = new Map<string, { c: StoryCandidate; score: number }>();
   for (const c of candidates) {
-    const figures = measure(own, c, settings.quoteWeight);
-    const path = pathOf(figures, settings);
-    // A teaser copy scores its headlines' likeness, below any copy found by its text.
-    const score = path === 'teaser' ? figures.title / 2 : figures.containment;
-    if (path && (!best || score > best.score)) best = { story: c.story, with: c.id, rule: 'near', score };
+    const found = judge(own, c, settings);
+    if (found && found.score > (byStory.get(c.story)?.score ?? -1)) byStory.set(c.story, found);
   }
-  return best;
+  const [best, ...others] = [...byStory.values()].sort((x, y) => y.score - x.score);
+  if (!best) return undefined;
+  const merges = mergesOf(best.c, others.map((o) => o.c), settings);
+  return { story: best.c.story, with: best.c.id, rule: 'near', score: best.score, ...(merges.length ? { merges } : {}) };
 }
 
 /** The story each entry joins (undefined: it starts its own), rule by rule, for the whole batch at once. */

@@ -125,12 +125,24 @@ export function toCandidate(row: CandidateRow): StoryCandidate {
   return { id: row.id, story: row.story, title: row.title, published: new Date(row.published), shingles, marks: toMarks(row.shingle_marks, shingles.length) };
 }
 
-/** Matches with an earlier entry of the same plan (StoryMatch.sibling) made concrete: that entry's id and story. */
-export function resolveSiblings(source: string, fresh: readonly Entry[], decisions: StoryDecisions['fresh']): StoryDecisions['fresh'] {
+/**
+ * An ingest's story decisions made concrete, in order: a match with an earlier entry of the same
+ * plan (StoryMatch.sibling) gets that entry's id and story, and a story merged away by an earlier
+ * entry's match is followed to the story it went into.
+ */
+export function resolveStories(source: string, fresh: readonly Entry[], decisions: StoryDecisions['fresh']): StoryDecisions['fresh'] {
   const stories: string[] = [];
+  const into = new Map<string, string>();
+  const follow = (story: string): string => (into.has(story) ? follow(into.get(story)!) : story);
   return decisions.map((d, i) => {
     let match = d.match;
     if (match?.sibling !== undefined) match = { ...match, story: stories[match.sibling]!, with: articleId(source, fresh[match.sibling]!.identity) };
+    if (match) {
+      const story = follow(match.story);
+      const merges = match.merges?.map((m) => ({ ...m, merged: follow(m.merged) })).filter((m) => m.merged !== story);
+      for (const m of merges ?? []) into.set(m.merged, story);
+      match = { ...match, story, merges };
+    }
     stories.push(match?.story ?? articleId(source, fresh[i]!.identity));
     return match === d.match ? d : { ...d, match };
   });

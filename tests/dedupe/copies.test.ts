@@ -10,7 +10,7 @@ import { refreshAll } from '../../src/refresh-all.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import { WorkerPool } from '../../src/work/pool.js';
-import { FIXTURES, tempDir, writeTree } from '../helpers.js';
+import { FIXTURES, runCli, tempDir, writeTree } from '../helpers.js';
 import { forEachStore } from '../stores.js';
 
 const story = (name: string) => readFileSync(join(FIXTURES, 'dedupe/stories', `${name}.txt`), 'utf8').trim().split('\n').slice(1);
@@ -98,5 +98,62 @@ forEachStore((kind) => {
       expect(new Set(articles.filter((a) => a.title.startsWith('Central bank')).map((a) => a.story)).size).toBe(2);
       expect(new Set(articles.map((a) => a.story)).size).toBe(5);
     });
+  });
+});
+
+// Stories that merge: two edits of one wire story that fall short of the rule with each other (new
+// leads, a third of the paragraphs in common) are two stories until the whole story bridges them.
+forEachStore((kind) => {
+  let dir: string;
+  let location: string;
+  beforeEach(async () => {
+    dir = tempDir();
+    location = await kind.location();
+  });
+
+  const port = story('port-strike');
+  const doc = (paragraphs: string[], stamp: string, tags: string) => `${paragraphs.join('\n')}\n${stamp}\n${tags}\n`;
+  const withLead = (lead: string, paragraphs: string[]) => [`${lead} ${paragraphs[0]!.replace(/^.*?[.!?]\s+/, '')}`, ...paragraphs.slice(1)];
+  const cli = (...args: string[]) => runCli([...args, '--config', join(dir, 'tidings.yaml'), '--db', location]);
+  const listed = async () => (await cli('articles', '--json', '--limit', '100')).out.trim().split('\n').map((l) => JSON.parse(l) as Article & { story: string });
+
+  it('two edits of one story merge when the full story bridges them; explain says when and why', async () => {
+    writeTree(dir, {
+      'a/port.txt': doc(withLead('Dockworkers at Eastmouth walked out at dawn.', port.slice(0, 6)), '2024-03-05 08:00:00', '#port #strike #walkout'),
+      'b/port.txt': doc(withLead('Ships queued outside Eastmouth on Tuesday night.', port.slice(3, 12)), '2024-03-05 09:00:00', '#port #strike #ships'),
+      'c/.keep': '',
+      'tidings.yaml': 'fetch: {concurrency: 1}\nsources:\n  - {name: a, type: seeds, path: a}\n  - {name: b, type: seeds, path: b}\n  - {name: c, type: seeds, path: c}\n',
+    });
+    expect((await cli('refresh')).code).toBe(0);
+    const before = await listed();
+    expect(new Set(before.map((a) => a.story)).size).toBe(2);
+
+    writeTree(dir, { 'c/port.txt': doc(port, '2024-03-05 10:00:00', '#port #strike #full') });
+    expect((await cli('refresh')).code).toBe(0);
+    const after = await listed();
+    expect(new Set(after.map((a) => a.story)).size).toBe(1);
+    const story = after[0]!.story;
+    const full = after.find((a) => a.source === 'c')!;
+    const merged = before.map((a) => a.story).find((s) => s !== story)!;
+
+    const explained = (await cli('explain', full.id)).out;
+    expect(explained).toContain(`story ${story}: 3 articles`);
+    expect(explained).toMatch(new RegExp(`story ${merged} merged into it when ${full.id} matched \\w+ and \\w+ \\(containment 0\\.4\\d between them, at least 0\\.4 needed\\)`));
+  });
+
+  it('a digest carrying two unrelated stories whole joins one of them and merges nothing', async () => {
+    const cup = story('cup-final');
+    const floods = story('pakistan-floods');
+    writeTree(dir, {
+      'a/cup.txt': doc(cup, '2024-03-05 08:00:00', '#cup #final #report'),
+      'b/floods.txt': doc(floods, '2024-03-05 09:00:00', '#Pakistan #floods #report'),
+      'c/digest.txt': doc([...cup, ...floods], '2024-03-05 10:00:00', '#morning #digest #news'),
+      'tidings.yaml': 'fetch: {concurrency: 1}\nsources:\n  - {name: a, type: seeds, path: a}\n  - {name: b, type: seeds, path: b}\n  - {name: c, type: seeds, path: c}\n',
+    });
+    expect((await cli('refresh')).code).toBe(0);
+    const articles = await listed();
+    expect(new Set(articles.map((a) => a.story)).size).toBe(2);
+    const digest = articles.find((a) => a.source === 'c')!;
+    expect((await cli('explain', digest.id)).out).not.toContain('merged into it');
   });
 });
