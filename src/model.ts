@@ -84,14 +84,14 @@ export interface StoryMatch {
   merges?: StoryMerge[];
 }
 
-/** A story merged into another because a new article matched both and their own articles are alike enough. */
+/** A story merged into another because a new article matched both, and what it shares with each overlaps. */
 export interface StoryMerge {
   /** The story merged away. */
   merged: string;
   /** The articles the new one matched: one of the story it joins, one of the merged story. */
   a: string;
   b: string;
-  /** Containment between a and b: the guard against chaining unrelated stories. */
+  /** Of the smaller of the new article's shares with a and with b, the part both have: the guard against chaining unrelated stories. */
   score: number;
 }
 

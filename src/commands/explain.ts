@@ -67,7 +67,7 @@ export async function explainCommand(session: Session, { id }: { id: string }): 
   for (const m of members) session.print(`  ${m.id}  ${m.source}  ${m.published.toISOString()}  ${m.title}`);
   for (const m of await store.storyMerges(link.story))
     session.print(
-      `story ${m.merged} merged into it when ${m.article} matched ${m.a} and ${m.b} (containment ${m.score.toFixed(2)} between them, ` +
+      `story ${m.merged} merged into it when ${m.article} matched ${m.a} and ${m.b} (the text it shares with each overlaps ${m.score.toFixed(2)}, ` +
         `at least ${dedupe.lowContainment} needed), ${m.at.toISOString()}`,
     );
   return 0;

@@ -6,7 +6,7 @@
 import type { DedupeSettings } from '../config/schema.js';
 import { inWeek, weekOf } from '../lib/lsh-keys.js';
 import type { Entry, IngestPlan, StoryCandidate, StoryDecisions, StoryIndex, StoryMatch, StoryMerge } from '../model.js';
-import { isTeaserCopy, measure, pathOf, type Side } from './near-rule.js';
+import { measure, pathOf, type Side } from './near-rule.js';
 
 const DAY = 86_400_000;
 /** exceptSource for a lookup in every source, the entry's own included. */
@@ -37,17 +37,36 @@ function judge(own: Side, c: StoryCandidate, settings: DedupeSettings): { c: Sto
   return path && { c, score: path === 'teaser' ? figures.title / 2 : figures.containment };
 }
 
+/** The values two sorted arrays both have, sorted. */
+function common(a: Uint32Array, b: Uint32Array): Uint32Array {
+  const out = new Uint32Array(Math.min(a.length, b.length));
+  let n = 0;
+  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+    if (a[i]! < b[j]!) i += 1;
+    else if (a[i]! > b[j]!) j += 1;
+    else {
+      out[n++] = a[i]!;
+      i += 1;
+      j += 1;
+    }
+  }
+  return out.subarray(0, n);
+}
+
 /**
- * Another story the entry also matches merges into the one it joins when their own matched articles
- * reach the rule's lower containment with each other: edits of one wire story that fell short of the rule with each
- * other. A digest that carries two unrelated stories whole matches both, and merges nothing.
+ * Another story the entry also matches merges into the one it joins when the text the entry shares
+ * with each overlaps: at least minShared shingles, and lowContainment of the smaller share. Two edits
+ * of one wire story share its lead and more with the whole story, though too little with each
+ * other for the rule; a digest that carries two unrelated stories whole shares them in disjoint parts.
  */
-function mergesOf(best: StoryCandidate, others: StoryCandidate[], settings: DedupeSettings): StoryMerge[] {
+function mergesOf(own: Side, best: StoryCandidate, others: StoryCandidate[], settings: DedupeSettings): StoryMerge[] {
+  const withBest = common(own.shingles, best.shingles);
   const merges: StoryMerge[] = [];
   for (const other of others) {
-    const f = measure(best, other, settings.quoteWeight);
-    if (isTeaserCopy(f, settings) || (f.weight >= settings.minShared && f.containment >= settings.lowContainment))
-      merges.push({ merged: other.story, a: best.id, b: other.id, score: f.containment });
+    const withOther = common(own.shingles, other.shingles);
+    const both = common(withBest, withOther).length;
+    const overlap = both / Math.max(1, Math.min(withBest.length, withOther.length));
+    if (both >= settings.minShared && overlap >= settings.lowContainment) merges.push({ merged: other.story, a: best.id, b: other.id, score: overlap });
   }
   return merges;
 }
@@ -62,7 +81,7 @@ function nearest(entry: Entry, candidates: Iterable<StoryCandidate>, settings: D
   }
   const [best, ...others] = [...byStory.values()].sort((x, y) => y.score - x.score);
   if (!best) return undefined;
-  const merges = mergesOf(best.c, others.map((o) => o.c), settings);
+  const merges = mergesOf(own, best.c, others.map((o) => o.c), settings);
   return { story: best.c.story, with: best.c.id, rule: 'near', score: best.score, ...(merges.length ? { merges } : {}) };
 }
 
