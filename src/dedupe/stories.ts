@@ -6,7 +6,7 @@
 import type { DedupeSettings } from '../config/schema.js';
 import { inWeek, weekOf } from '../lib/lsh-keys.js';
 import type { Entry, IngestPlan, StoryCandidate, StoryDecisions, StoryIndex, StoryMatch, StoryMerge } from '../model.js';
-import { measure, pathOf, type Side } from './near-rule.js';
+import { isTeaserCopy, measure, pathOf, type Side } from './near-rule.js';
 
 const DAY = 86_400_000;
 /** exceptSource for a lookup in every source, the entry's own included. */
@@ -55,18 +55,20 @@ function common(a: Uint32Array, b: Uint32Array): Uint32Array {
 
 /**
  * Another story the entry also matches merges into the one it joins when the text the entry shares
- * with each overlaps: at least minShared shingles, and lowContainment of the smaller share. Two edits
- * of one wire story share its lead and more with the whole story, though too little with each
- * other for the rule; a digest that carries two unrelated stories whole shares them in disjoint parts.
+ * with each overlaps (lowContainment of the smaller share), or when their two matched articles are
+ * teaser copies of each other. Two edits of one wire story share its lead and more with the whole
+ * story, though too little with each other for the rule; a digest that carries two unrelated
+ * stories whole shares them in disjoint parts.
  */
 function mergesOf(own: Side, best: StoryCandidate, others: StoryCandidate[], settings: DedupeSettings): StoryMerge[] {
   const withBest = common(own.shingles, best.shingles);
   const merges: StoryMerge[] = [];
   for (const other of others) {
     const withOther = common(own.shingles, other.shingles);
-    const both = common(withBest, withOther).length;
-    const overlap = both / Math.max(1, Math.min(withBest.length, withOther.length));
-    if (both >= settings.minShared && overlap >= settings.lowContainment) merges.push({ merged: other.story, a: best.id, b: other.id, score: overlap });
+    const smaller = Math.min(withBest.length, withOther.length);
+    const overlap = smaller ? common(withBest, withOther).length / smaller : 0;
+    if (overlap >= settings.lowContainment || isTeaserCopy(measure(best, other, settings.quoteWeight), settings))
+      merges.push({ merged: other.story, a: best.id, b: other.id, score: overlap });
   }
   return merges;
 }
