@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/dedupe/fingerprint.js';
-import { DEFAULT_RULE, measure, stopOf, type Figures } from '../../src/dedupe/near-rule.js';
+import { DEFAULT_RULE, measure, pathOf, stopOf, type Figures, type NearRule } from '../../src/dedupe/near-rule.js';
 import type { Fingerprint } from '../../src/model.js';
 import { FIXTURES, HAS_SEED, SEED } from '../helpers.js';
 
@@ -95,6 +95,24 @@ describe('near-duplicate rule on the labeled set', () => {
     expect(pairs.length).toBeGreaterThanOrEqual(150);
     expect(precision).toBe(1);
     expect(recall).toBeGreaterThanOrEqual(0.98);
+  });
+
+  it('prints the curve of the thresholds added for issue 22, one moved at a time', () => {
+    const curves: [keyof NearRule, number[]][] = [
+      ['lowContainment', [0.3, 0.35, 0.4, 0.45, 0.5]],
+      ['lead', [0.3, 0.4, 0.5, 0.6, 0.7]],
+      ['broadSpread', [0.6, 0.67, 0.75, 0.8, 0.9]],
+    ];
+    const rows = curves.flatMap(([key, values]) =>
+      values.map((value) => {
+        const rule = { ...DEFAULT_RULE, [key]: value };
+        const merged = results.filter((r) => r.proposed && pathOf(r.figures, rule));
+        const tp = merged.filter((r) => r.pair.same).length;
+        return `  ${key} ${value}${value === DEFAULT_RULE[key] ? ' (default)' : ''}: precision ${(tp / merged.length).toFixed(3)}, recall ${(tp / results.filter((r) => r.pair.same).length).toFixed(3)}`;
+      }),
+    );
+    console.log(`curves on the project's labeled pairs:\n${rows.join('\n')}`);
+    expect(rows.filter((r) => r.includes('(default)')).every((r) => r.includes('precision 1.000, recall 1.000'))).toBe(true);
   });
 
   it('has an index that proposes every pair the rule accepts', () => {
