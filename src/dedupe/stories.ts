@@ -1,8 +1,9 @@
 // Stories: the same story from several sources is one story. For each article new to its source,
-// the first rule that finds another source's article decides: the same canonical URL, the same
-// content fingerprint (in its own source too), or a near duplicate found through the index (MinHash bands and passage
-// keys) and confirmed by the near-duplicate rule (near-rule.ts). The store answers the lookups through
-// the StoryIndex interface, for a whole batch at a time, inside the ingest's transaction.
+// the first rule that finds another article decides: the same canonical URL (another source's), the
+// same content fingerprint (in its own source too), or a near duplicate found through the index
+// (MinHash bands, passage keys, title keys) and confirmed by the near-duplicate rule (near-rule.ts),
+// which may bridge two stories into one. The store answers the lookups through the StoryIndex
+// interface, for a whole batch at a time, inside the ingest's transaction.
 import type { DedupeSettings } from '../config/schema.js';
 import { inWeek, weekOf } from '../lib/lsh-keys.js';
 import type { Entry, IngestPlan, StoryCandidate, StoryDecisions, StoryIndex, StoryMatch, StoryMerge } from '../model.js';
@@ -11,7 +12,6 @@ import { isTeaserCopy, measure, pathOf, type Side } from './near-rule.js';
 const DAY = 86_400_000;
 /** exceptSource for a lookup in every source, the entry's own included. */
 const ANY_SOURCE = '';
-
 
 /** The keys an entry is indexed under: its fingerprint's band keys, in the week it was published. */
 export function indexKeys(entry: Entry): number[] {
