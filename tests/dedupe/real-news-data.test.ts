@@ -1,10 +1,18 @@
 // The labeled real-news sets of tests/fixtures/real-news (issue 22): their shape and counts, so the copies
 // and events rules are measured on what the README promises. Skips when the folder is absent.
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HAS_REAL_NEWS, loadRealNews, scoreCopies, scoreEvents, type RealArticle } from './real-news.js';
+import { parseSeed } from '../../src/parse/seed.js';
+import { HAS_REAL_NEWS, loadRealNews, REAL_NEWS, scoreCopies, scoreEvents, type RealArticle } from './real-news.js';
 
 const PRESENT = HAS_REAL_NEWS;
-const EMPTY = { articles: [], pairs: [], events: [], byId: new Map<string, RealArticle>(), eventOf: new Map<string, string>() };
+const EMPTY = {
+  articles: [],
+  pairs: [],
+  events: [],
+  byId: new Map<string, RealArticle>(),
+  eventOf: new Map<string, string>(),
+};
 
 const TITLE = PRESENT
   ? 'real-news labeled sets (tests/fixtures/real-news)'
@@ -38,7 +46,7 @@ describe.skipIf(!PRESENT)(TITLE, () => {
     }
   });
 
-  it('copies: labels agree with the events (a copy stays in its event; a negative never pairs an article with its own copy)', () => {
+  it('copies: labels agree with the events (a copy stays in its event; no negative pairs an article with its copy)', () => {
     const root = (id: string): string => byId.get(id)?.derivedFrom ?? id;
     for (const p of pairs) {
       if (p.same) expect(eventOf.get(p.a), `${p.a} / ${p.b}`).toBe(eventOf.get(p.b));
@@ -54,7 +62,8 @@ describe.skipIf(!PRESENT)(TITLE, () => {
     for (const t of teasers) {
       const body = t.paragraphs.filter((p) => !p.startsWith('The post ')).join(' ');
       expect(body.length, t.id).toBeLessThanOrEqual(720);
-      expect(body.length, t.id).toBeGreaterThanOrEqual(Math.min(400, byId.get(t.derivedFrom!)!.paragraphs.join(' ').length) - 80);
+      const whole = byId.get(t.derivedFrom!)!.paragraphs.join(' ').length;
+      expect(body.length, t.id).toBeGreaterThanOrEqual(Math.min(400, whole) - 80);
     }
   });
 
@@ -97,5 +106,19 @@ describe.skipIf(!PRESENT)(TITLE, () => {
     const oneBigEvent = scoreEvents(events, () => 'all');
     expect(oneBigEvent.recall).toBe(1);
     expect(oneBigEvent.precision).toBeLessThan(0.05);
+  });
+
+  it('every article exported as a seed document reads back whole: time, paragraphs, headline, no warning', async () => {
+    // Imported here, not at the top: the folder may be absent (then this suite is skipped).
+    const { seedDocument } = (await import(join(REAL_NEWS, 'seeds.mjs'))) as { seedDocument: (a: RealArticle) => string };
+    const words = (text: string) => text.toLowerCase().replace(/[^\p{L}\p{N}\s]/gu, '').split(/\s+/).filter(Boolean);
+    for (const a of articles) {
+      const bytes = new TextEncoder().encode(seedDocument(a));
+      const { entry, warnings } = parseSeed(bytes, `${a.id}.txt`, `${a.id}.txt`, { timezone: 'UTC', titleFrom: 'hashtags' });
+      expect(warnings, a.id).toEqual([]);
+      expect(entry.published?.toISOString().slice(0, 19), a.id).toBe(a.published.slice(0, 19));
+      expect(entry.content?.value.split('\n\n').length, a.id).toBe(a.paragraphs.length);
+      expect(words(entry.title?.value ?? ''), a.id).toEqual(words(a.title));
+    }
   });
 });
