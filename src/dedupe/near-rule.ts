@@ -55,6 +55,8 @@ export interface Figures {
   ofParagraphs: number;
   /** The smaller of the two leads' shares that the other text has (leadShare). */
   lead: number;
+  /** The first text's lead share alone. */
+  firstLead: number;
   /** The share of the shorter title's words the other has (titleSimilarity): it decides only for teasers (isTeaserCopy). */
   title: number;
   daysApart: number;
@@ -134,9 +136,10 @@ export function measure(a: Side, b: Side, quoteWeight = DEFAULT_RULE.quoteWeight
     if (sharedShort[p]! >= short.byParagraph[p]! / 3) paragraphs += 1;
   }
   const daysApart = a.published && b.published ? Math.abs(a.published.getTime() - b.published.getTime()) / DAY : 0;
-  const lead = Math.min(leadShare(wa.byParagraph, sharedA), leadShare(wb.byParagraph, sharedB));
+  const firstLead = leadShare(wa.byParagraph, sharedA);
+  const lead = Math.min(firstLead, leadShare(wb.byParagraph, sharedB));
   const containment = short.total ? weight / short.total : 0;
-  return { shared, quoted, weight, containment, shorter: short.total, paragraphs, ofParagraphs, lead, title: titleSimilarity(a.title, b.title), daysApart };
+  return { shared, quoted, weight, containment, shorter: short.total, paragraphs, ofParagraphs, lead, firstLead, title: titleSimilarity(a.title, b.title), daysApart };
 }
 
 /**
@@ -157,7 +160,10 @@ const textAgrees = (f: Figures, rule: NearRule) => f.containment >= rule.contain
 /** Which path of the rule takes a pair: undefined when none does. */
 export function pathOf(f: Figures, rule: NearRule): Path | undefined {
   if (f.daysApart > rule.windowDays) return undefined;
-  if (isTeaserCopy(f, rule)) return 'teaser';
+  return textPathOf(f, rule) ?? (isTeaserCopy(f, rule) ? 'teaser' : undefined);
+}
+
+function textPathOf(f: Figures, rule: NearRule): Path | undefined {
   if (f.weight < rule.minShared) return undefined;
   const spread = f.ofParagraphs ? f.paragraphs / f.ofParagraphs : 1;
   if (f.containment >= rule.containment && spread >= rule.spread) return 'text';

@@ -55,19 +55,22 @@ function common(a: Uint32Array, b: Uint32Array): Uint32Array {
 
 /**
  * Another story the entry also matches merges into the one it joins when the text the entry shares
- * with each overlaps (lowContainment of the smaller share), or when their two matched articles are
- * teaser copies of each other. Two edits of one wire story share its lead and more with the whole
- * story, though too little with each other for the rule; a digest that carries two unrelated
- * stories whole shares them in disjoint parts.
+ * with each overlaps (lowContainment of the smaller share), when both carry the entry's lead, or
+ * when their two matched articles are teaser copies of each other. Two edits of one wire story, or
+ * an excerpt and a cut copy, share too little with each other for the rule but the same lead and
+ * more with the whole story; a digest carries two unrelated stories in disjoint parts, one of them
+ * first.
  */
 function mergesOf(own: Side, best: StoryCandidate, others: StoryCandidate[], settings: DedupeSettings): StoryMerge[] {
   const withBest = common(own.shingles, best.shingles);
+  const bestLead = measure(own, best, settings.quoteWeight).firstLead;
   const merges: StoryMerge[] = [];
   for (const other of others) {
     const withOther = common(own.shingles, other.shingles);
     const smaller = Math.min(withBest.length, withOther.length);
     const overlap = smaller ? common(withBest, withOther).length / smaller : 0;
-    if (overlap >= settings.lowContainment || isTeaserCopy(measure(best, other, settings.quoteWeight), settings))
+    const bothLead = bestLead >= settings.lead && measure(own, other, settings.quoteWeight).firstLead >= settings.lead;
+    if (overlap >= settings.lowContainment || bothLead || isTeaserCopy(measure(best, other, settings.quoteWeight), settings))
       merges.push({ merged: other.story, a: best.id, b: other.id, score: overlap });
   }
   return merges;
