@@ -55,7 +55,7 @@ export interface Figures {
   ofParagraphs: number;
   /** The smaller of the two leads' shares that the other text has (leadShare). */
   lead: number;
-  /** The first text's lead share alone. */
+  /** The share of the first text's first paragraph of LEAD_WEIGHT or more that the other has. */
   firstLead: number;
   /** The share of the shorter title's words the other has (titleSimilarity): it decides only for teasers (isTeaserCopy). */
   title: number;
@@ -92,9 +92,9 @@ function weights(side: Side, quoteWeight: number): { total: number; byParagraph:
  * LEAD_WEIGHT or more, the best shared. A photo caption, a byline or a lone dateline often comes
  * before the lead (the AP's Strzok story on nwaonline.com and abc7.com, in tests/fixtures/real-news).
  */
-function leadShare(byParagraph: Float64Array, shared: Float64Array): number {
+function leadShare(byParagraph: Float64Array, shared: Float64Array, leads = LEAD_PARAGRAPHS): number {
   let best = 0;
-  for (let p = 0, seen = 0; p < PARAGRAPHS && seen < LEAD_PARAGRAPHS; p += 1) {
+  for (let p = 0, seen = 0; p < PARAGRAPHS && seen < leads; p += 1) {
     if (byParagraph[p]! < LEAD_WEIGHT) continue;
     seen += 1;
     best = Math.max(best, shared[p]! / byParagraph[p]!);
@@ -136,8 +136,8 @@ export function measure(a: Side, b: Side, quoteWeight = DEFAULT_RULE.quoteWeight
     if (sharedShort[p]! >= short.byParagraph[p]! / 3) paragraphs += 1;
   }
   const daysApart = a.published && b.published ? Math.abs(a.published.getTime() - b.published.getTime()) / DAY : 0;
-  const firstLead = leadShare(wa.byParagraph, sharedA);
-  const lead = Math.min(firstLead, leadShare(wb.byParagraph, sharedB));
+  const lead = Math.min(leadShare(wa.byParagraph, sharedA), leadShare(wb.byParagraph, sharedB));
+  const firstLead = leadShare(wa.byParagraph, sharedA, 1);
   const containment = short.total ? weight / short.total : 0;
   return { shared, quoted, weight, containment, shorter: short.total, paragraphs, ofParagraphs, lead, firstLead, title: titleSimilarity(a.title, b.title), daysApart };
 }

@@ -55,11 +55,11 @@ function common(a: Uint32Array, b: Uint32Array): Uint32Array {
 
 /**
  * Another story the entry also matches merges into the one it joins when the text the entry shares
- * with each overlaps (lowContainment of the smaller share), when both carry the entry's lead, or
+ * with each overlaps (lowContainment of the smaller share), when both carry its first paragraph, or
  * when their two matched articles are teaser copies of each other. Two edits of one wire story, or
  * an excerpt and a cut copy, share too little with each other for the rule but the same lead and
  * more with the whole story; a digest carries two unrelated stories in disjoint parts, one of them
- * first.
+ * first (a briefing of one-paragraph items has each item in a paragraph of its own).
  */
 function mergesOf(own: Side, best: StoryCandidate, others: StoryCandidate[], settings: DedupeSettings): StoryMerge[] {
   const withBest = common(own.shingles, best.shingles);

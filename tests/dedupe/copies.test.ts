@@ -141,9 +141,12 @@ forEachStore((kind) => {
     expect(explained).toMatch(new RegExp(`story ${merged} merged into it when ${full.id} matched \\w+ and \\w+ \\(the text it shares with each overlaps (0\\.\\d\\d|1\\.00), at least 0\\.4 needed, or both carry its lead, or they are teaser copies\\)`));
   });
 
-  it('a digest carrying two unrelated stories whole joins one of them and merges nothing', async () => {
-    const cup = story('cup-final');
-    const floods = story('pakistan-floods');
+  it.each([
+    ['two unrelated stories whole', (p: string[]) => p],
+    ['two one-paragraph briefs, a paragraph each', (p: string[]) => [p.join(' ')]],
+  ])('a digest carrying %s joins one of them and merges nothing', async (_, shape) => {
+    const cup = shape(story('cup-final'));
+    const floods = shape(story('pakistan-floods'));
     writeTree(dir, {
       'a/cup.txt': doc(cup, '2024-03-05 08:00:00', '#cup #final #report'),
       'b/floods.txt': doc(floods, '2024-03-05 09:00:00', '#Pakistan #floods #report'),
@@ -154,6 +157,7 @@ forEachStore((kind) => {
     const articles = await listed();
     expect(new Set(articles.map((a) => a.story)).size).toBe(2);
     const digest = articles.find((a) => a.source === 'c')!;
+    expect(articles.filter((a) => a.story === digest.story)).toHaveLength(2);
     expect((await cli('explain', digest.id)).out).not.toContain('merged into it');
   });
 });
