@@ -68,7 +68,7 @@ export async function explainCommand(session: Session, { id }: { id: string }): 
   for (const m of await store.storyMerges(link.story))
     session.print(
       `story ${m.merged} merged into it when ${m.article} matched ${m.a} and ${m.b} (the text it shares with each overlaps ${m.score.toFixed(2)}, ` +
-        `at least ${dedupe.lowContainment} needed, or both carry its lead, or they are teaser copies), ${m.at.toISOString()}`,
+        `at least ${dedupe.lowContainment} needed, or both carry its first paragraph, or they are teaser copies), ${m.at.toISOString()}`,
     );
   return 0;
 }

@@ -138,7 +138,7 @@ forEachStore((kind) => {
 
     const explained = (await cli('explain', full.id)).out;
     expect(explained).toContain(`story ${story}: 3 articles`);
-    expect(explained).toMatch(new RegExp(`story ${merged} merged into it when ${full.id} matched \\w+ and \\w+ \\(the text it shares with each overlaps (0\\.\\d\\d|1\\.00), at least 0\\.4 needed, or both carry its lead, or they are teaser copies\\)`));
+    expect(explained).toMatch(new RegExp(`story ${merged} merged into it when ${full.id} matched \\w+ and \\w+ \\(the text it shares with each overlaps (0\\.\\d\\d|1\\.00), at least 0\\.4 needed, or both carry its first paragraph, or they are teaser copies\\)`));
   });
 
   it.each([
