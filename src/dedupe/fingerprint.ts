@@ -218,17 +218,39 @@ function passageKeys(all: Uint32Array): number[] {
   return [...keys];
 }
 
+/** Texts under this many shingles are short: their title keys are marked so (TEASER_BIT). */
+const SHORT_TEXT = 200;
+const TEASER_BIT = 1;
+const isTitleKey = (key: number) => Math.floor(key / 2 ** 32) === TITLE_BAND;
+
 /**
  * Title keys: MinHash of the headline's words (stopwords left out), TITLE_KEYS bands of two rows in
- * one band of the index. Headlines with a Jaccard similarity of 0.8 share a key 99.8% of the time, of 0.6, 93%.
+ * one band of the index. Headlines with a Jaccard similarity of 0.8 share a key 99.8% of the time, of
+ * 0.6, 93%. A key's last bit says whether the text is short: only a teaser (a short text) is judged by
+ * its headline, so two long texts need not find each other by theirs (lookupKeys).
  */
-export function titleKeys(title: string): number[] {
+export function titleKeys(title: string, short: boolean): number[] {
   const distinct = [...titleWords(title)];
   if (distinct.length < MIN_TITLE_WORDS) return [];
   const signature = minhash(Uint32Array.from(distinct, fnv1a), (FULL_BANDS + LEAD_BANDS) * ROWS, TITLE_KEYS * ROWS);
   const keys = new Set<number>();
-  for (let b = 0; b < TITLE_KEYS; b += 1) keys.add(TITLE_BAND * 2 ** 32 + mix(mix(b ^ signature[b * ROWS]!) ^ signature[b * ROWS + 1]!));
+  for (let b = 0; b < TITLE_KEYS; b += 1) {
+    const hash = mix(mix(b ^ signature[b * ROWS]!) ^ signature[b * ROWS + 1]!);
+    keys.add(TITLE_BAND * 2 ** 32 + ((hash & ~TEASER_BIT) >>> 0) + (short ? TEASER_BIT : 0));
+  }
   return [...keys];
+}
+
+/**
+ * The keys to look up for a fingerprint's keys: its own, but for title keys only the short texts'
+ * (a long text is a teaser's copy or nothing by its headline), and both for a short text.
+ */
+export function lookupKeys(bands: readonly number[]): number[] {
+  return bands.flatMap((key) => {
+    if (!isTitleKey(key)) return [key];
+    const asShort = key - (key % 2) + TEASER_BIT;
+    return key % 2 ? [asShort, asShort - TEASER_BIT] : [asShort];
+  });
 }
 
 const SEPARATOR = new Uint8Array([0xff, 0xff, 0xff, 0xff, 0]);
@@ -240,7 +262,7 @@ export function fingerprint(title: string, text: string): Fingerprint {
   // The word sequences, as hashes: a different word in the same place is a different hash.
   const exact = createHash('sha256').update(tokens(title).hashes).update(SEPARATOR).update(body.hashes).digest('hex').slice(0, 32);
   const { shingles, marks } = markedShingles(all, body.marks);
-  const byTitle = titleKeys(title);
+  const byTitle = titleKeys(title, all.length < SHORT_TEXT);
   if (!all.length) return { exact, shingles, marks, bands: byTitle };
   const full = oneHashMinhash(all, FULL_BANDS * ROWS);
   const lead = minhash(all.subarray(0, LEAD_SHINGLES), FULL_BANDS * ROWS, LEAD_BANDS * ROWS);

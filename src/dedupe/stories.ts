@@ -7,6 +7,7 @@
 import type { DedupeSettings } from '../config/schema.js';
 import { inWeek, weekOf } from '../lib/lsh-keys.js';
 import type { Entry, IngestPlan, StoryCandidate, StoryDecisions, StoryIndex, StoryMatch, StoryMerge } from '../model.js';
+import { lookupKeys } from './fingerprint.js';
 import { isTeaserCopy, measure, pathOf, type Side } from './near-rule.js';
 
 const DAY = 86_400_000;
@@ -18,10 +19,10 @@ export function indexKeys(entry: Entry): number[] {
   return inWeek(entry.fingerprint?.bands ?? [], weekOf(entry.published.getTime()));
 }
 
-/** The keys to look up for an entry: its own keys in each week that the dedupe window spans. */
-function lookupKeys(entry: Entry, window: number): number[] {
+/** The keys to look up for an entry: its own keys (lookupKeys) in each week that the dedupe window spans. */
+function keysToLookUp(entry: Entry, window: number): number[] {
   const t = entry.published.getTime();
-  const own = entry.fingerprint!.bands;
+  const own = lookupKeys(entry.fingerprint!.bands);
   const keys: number[] = [];
   for (let week = weekOf(t - window); week <= weekOf(t + window); week += 1) keys.push(...inWeek(own, week));
   return keys;
@@ -121,7 +122,7 @@ async function matchStories(entries: readonly Entry[], source: string, index: St
 
   // Entries with little text look up their title keys: a teaser is found by its headline.
   const near = open().filter((i) => entries[i]!.fingerprint?.bands.length);
-  const keys = near.map((i) => lookupKeys(entries[i]!, settings.windowDays * DAY));
+  const keys = near.map((i) => keysToLookUp(entries[i]!, settings.windowDays * DAY));
   const byKey = await index.findByKeys([...new Set(keys.flat())], source);
   near.forEach((i, n) => {
     const candidates = new Set<StoryCandidate>();

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
-import { fingerprint } from '../../src/dedupe/fingerprint.js';
+import { fingerprint, lookupKeys } from '../../src/dedupe/fingerprint.js';
 import { DEFAULT_RULE, measure, pathOf, type Figures, type NearRule } from '../../src/dedupe/near-rule.js';
 import { silentLogger } from '../../src/log.js';
 import { refreshAll } from '../../src/refresh-all.js';
@@ -48,7 +48,7 @@ describe.skipIf(!HAS_REAL_NEWS)('copies on the labeled real news', () => {
     const a = sides.get(p.a)!;
     const b = sides.get(p.b)!;
     const keys = new Set(a.bands);
-    return { pair: p, figures: measure(a, b), proposed: b.bands.some((k) => keys.has(k)) };
+    return { pair: p, figures: measure(a, b), proposed: lookupKeys(b.bands).some((k) => keys.has(k)) };
   });
   /** The pairs as the rule with these settings judges them, one by one. */
   const scoreRule = (rule: NearRule) => pairScore(judged.map((j) => ({ pair: j.pair, together: j.proposed && pathOf(j.figures, rule) !== undefined })));

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fingerprint } from '../../src/dedupe/fingerprint.js';
+import { fingerprint, lookupKeys } from '../../src/dedupe/fingerprint.js';
 import { DEFAULT_RULE, measure, pathOf, stopOf, type Figures, type NearRule } from '../../src/dedupe/near-rule.js';
 import type { Fingerprint } from '../../src/model.js';
 import { FIXTURES, HAS_SEED, SEED } from '../helpers.js';
@@ -60,7 +60,7 @@ const shared = (indexed: number[], looked: number[]) => looked.some((k) => index
 function judgePair(a: { title: string; text: string }, b: { title: string; text: string }) {
   const fa: Fingerprint = fingerprint(a.title, a.text);
   const fb: Fingerprint = fingerprint(b.title, b.text);
-  const proposed = shared(fa.bands, fb.bands);
+  const proposed = shared(fa.bands, lookupKeys(fb.bands));
   const figures: Figures = measure({ title: a.title, ...fa }, { title: b.title, ...fb });
   const stop = stopOf(figures, DEFAULT_RULE);
   return { proposed, accepted: !stop, stop, figures };
