@@ -172,7 +172,12 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE articles ADD COLUMN shingle_marks BLOB;
   `,
-  // 11: stories that merged when a new article bridged them (dedupe/stories.ts), for tidings explain.
+  // 11: the configuration is the truth about sources: one gone from it is marked removed (its
+  // articles out of every list at once) until its articles are purged after a grace period.
+  `
+  ALTER TABLE sources ADD COLUMN removed_at INTEGER;
+  `,
+  // 12: stories that merged when a new article bridged them (dedupe/stories.ts), for tidings explain.
   `
   CREATE TABLE story_merges (
     story TEXT NOT NULL,
