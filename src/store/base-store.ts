@@ -1,11 +1,12 @@
 // The Store both dialects share: every method whose rules are the same (sources, claims, leases,
 // reads) is written here once over the dialect's Database; a dialect class adds the ingest, the
 // change sequence and what only its engine knows (size on disk, integrity, LISTEN).
-import type { Article, Changes, DocumentStamp, FetchState, Holder, StoryCandidate, StoryLink, Tag } from '../model.js';
+import type { Article, Changes, DocumentStamp, FetchState, Holder, StoryCandidate, StoryLink, StoryMergeRecord, Tag } from '../model.js';
 import { ArticleReads } from './article-reads.js';
 import { Claims } from './claims.js';
 import { Leases } from './leases.js';
 import { Sources } from './sources.js';
+import { mergesInto } from './story-merges.js';
 import type { Database, Dialect, Sql } from './sql.js';
 import type {
   ArticleFilter,
@@ -169,6 +170,10 @@ export abstract class BaseStore implements Store {
 
   storyCarriers(ids: readonly string[]): Promise<Map<string, Article[]>> {
     return this.reads.storyCarriers(ids);
+  }
+
+  storyMerges(story: string): Promise<StoryMergeRecord[]> {
+    return mergesInto(this.database, story);
   }
 
   storyLink(id: string): Promise<StoryLink | undefined> {

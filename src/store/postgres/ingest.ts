@@ -9,7 +9,8 @@ import type { DocumentStamp, Entry, IngestCounts, StoryDecisions } from '../../m
 import { ENTRY_COLUMNS, EDIT_SETS, INSERT_COLUMNS, STORY_COLUMNS, editValues, entryValues, insertValues, storyValues, type ColumnType } from '../article-rows.js';
 import { settleCanonicalIn } from '../canonical.js';
 import { distinctEntries, planIngest, type KnownArticle, type StorePlan } from '../plan-ingest.js';
-import { articleId } from '../rows.js';
+import { articleId, resolveStories } from '../rows.js';
+import { mergeStories } from '../story-merges.js';
 import { toTsvector } from '../search-query.js';
 import { Spellings } from '../spellings.js';
 import { numbered } from '../sql.js';
@@ -121,7 +122,8 @@ export async function relabel(db: Db, tags: readonly string[]): Promise<void> {
 /** Records what dedupe decided: the new articles' stories and index keys, and the edits. */
 export async function recordStories(db: Db, plan: StorePlan, stories: StoryDecisions, now: Date): Promise<IngestCounts> {
   // Only the rows dedupe moved to another story, or gave other keys than their likely ones, change.
-  const fresh = plan.fresh.map((entry, i) => ({ source: plan.source, entry, story: stories.fresh[i]!, now }));
+  const decided = resolveStories(plan.source, plan.fresh, stories.fresh);
+  const fresh = plan.fresh.map((entry, i) => ({ source: plan.source, entry, story: decided[i]!, now }));
   const moved = fresh.filter((f) => f.story.match || f.story.keys.join() !== likelyKeys(f.entry).join());
   if (moved.length) {
     const ids = moved.map((f) => articleId(f.source, f.entry.identity));
@@ -134,7 +136,10 @@ export async function recordStories(db: Db, plan: StorePlan, stories: StoryDecis
     );
     const rowids = new Map(rows.map((r) => [r.id, r.rowid]));
     const sql = sqlOn(db);
-    for (const [i, f] of moved.entries()) if (f.story.match) await settleCanonicalIn(sql, f.story.match.story, rowids.get(ids[i]!)!);
+    for (const [i, f] of moved.entries()) {
+      if (f.story.match?.merges?.length) await mergeStories(sql, f.story.match, ids[i]!, now);
+      else if (f.story.match) await settleCanonicalIn(sql, f.story.match.story, rowids.get(ids[i]!)!);
+    }
     const rekeyed = moved.filter((f) => f.story.keys.join() !== likelyKeys(f.entry).join()).map((f) => rowids.get(articleId(f.source, f.entry.identity))!);
     if (rekeyed.length) await db.query('DELETE FROM lsh WHERE article = ANY($1::bigint[])', [rekeyed]);
     const keyed = moved.flatMap((f, i) => (rekeyed.includes(rowids.get(ids[i]!)!) ? f.story.keys.map((key) => [key, rowids.get(ids[i]!)!] as const) : []));

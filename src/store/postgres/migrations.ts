@@ -147,7 +147,20 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE sources ADD COLUMN removed_at BIGINT;
   `,
-  // 4: a tag's spelling counts as changes, one row per ingest, summed when read (ingests of a
+  // 4: stories that merged when a new article bridged them (dedupe/stories.ts), for tidings explain.
+  `
+  CREATE TABLE story_merges (
+    story TEXT NOT NULL,
+    merged TEXT NOT NULL,
+    article TEXT NOT NULL,
+    a TEXT NOT NULL,
+    b TEXT NOT NULL,
+    score DOUBLE PRECISION NOT NULL,
+    at BIGINT NOT NULL
+  );
+  CREATE INDEX story_merges_story ON story_merges (story);
+  `,
+  // 5: a tag's spelling counts as changes, one row per ingest, summed when read (ingests of a
   // common tag no longer update one row each); the rows so far are kept as they are.
   `
   ALTER TABLE tag_spellings DROP CONSTRAINT tag_spellings_pkey;

@@ -7,6 +7,7 @@ import type pg from 'pg';
 import { describeDatabase } from '../../config/load-config.js';
 import type { Changes } from '../../model.js';
 import { BaseStore } from '../base-store.js';
+import { articleId } from '../rows.js';
 import { CANONICAL_SQL } from '../canonical.js';
 import type { StorePlan } from '../plan-ingest.js';
 import type { Sql } from '../sql.js';
@@ -90,23 +91,31 @@ export class PostgresStore extends BaseStore {
     return this.pg
       .onClient(async (db) => {
         let changed = false;
+        /** New articles written by planning whose story is not decided yet. */
+        const pending = new Set<string>();
         const lock = async () => {
           if (locked !== undefined) return;
           await db.query('SELECT pg_advisory_xact_lock($1)', [STORY_LOCK]);
           locked = performance.now();
         };
         const tx: IngestTransaction = {
-          plan: (source, entries, now) => planAndStore(db, source, entries, now, (news) => makeTags(this.pool, news)),
+          plan: async (source, entries, now) => {
+            const plan = await planAndStore(db, source, entries, now, (news) => makeTags(this.pool, news));
+            for (const e of plan.fresh) pending.add(articleId(source, e.identity));
+            return plan;
+          },
           write: async (plan, stories, now) => {
             if (plan.fresh.length || plan.edited.length) {
               changed = true;
               await lock();
             }
-            return recordStories(db, plan as StorePlan, stories, now);
+            const counts = await recordStories(db, plan as StorePlan, stories, now);
+            for (const e of plan.fresh) pending.delete(articleId(plan.source, e.identity));
+            return counts;
           },
-          findByLinks: async (links, except) => (links.length && (await lock()), earliest(db, 'link', links, except)),
-          findByFingerprints: async (fingerprints, except) => (fingerprints.length && (await lock()), earliest(db, 'fingerprint', fingerprints, except)),
-          findByKeys: async (keys, except) => (keys.length && (await lock()), findByKeys(db, keys, except)),
+          findByLinks: async (links, except) => (links.length && (await lock()), earliest(db, 'link', links, except, [...pending])),
+          findByFingerprints: async (fingerprints, except) => (fingerprints.length && (await lock()), earliest(db, 'fingerprint', fingerprints, except, [...pending])),
+          findByKeys: async (keys, except) => (keys.length && (await lock()), findByKeys(db, keys, except, [...pending])),
           recordDocuments: (source, stamps, options) => recordDocuments(db, source, stamps, options),
           pause: async () => undefined,
         };

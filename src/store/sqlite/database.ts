@@ -29,7 +29,8 @@ function statements(db: Db): Sql & { stmt(sql: string): Statement } {
 }
 
 export class SqliteDatabase implements SharedDatabase {
-  private readonly writer;
+  /** Statements on the writer, for work already inside a transaction. */
+  readonly writer;
   private readonly reader;
   /** The tail of the queue of writes: each waits for the one before it. */
   private writes: Promise<unknown> = Promise.resolve();

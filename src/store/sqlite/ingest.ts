@@ -5,7 +5,10 @@ import type { DocumentStamp, Entry, IngestCounts, StoryDecisions, Tag } from '..
 import { ENTRY_COLUMNS, EDIT_SETS, INSERT_COLUMNS, editValues, entryValues, insertValues } from '../article-rows.js';
 import { CANONICAL_SQL, settleCanonical, type Rank } from '../canonical.js';
 import { planIngest, type KnownArticle, type StorePlan } from '../plan-ingest.js';
+import { resolveStories } from '../rows.js';
 import { Spellings } from '../spellings.js';
+import type { Sql } from '../sql.js';
+import { mergeStories } from '../story-merges.js';
 import type { Db } from './open.js';
 import type { SearchIndex } from './search-index.js';
 import type { SqliteStoryIndex } from './story-index.js';
@@ -17,6 +20,8 @@ export class SqliteIngest {
     db: Db,
     private readonly stories: SqliteStoryIndex,
     private readonly searchIndex: SearchIndex,
+    /** The writer as the shared layer's Sql, for story merges (rare: the rest is synchronous). */
+    private readonly sql: Sql,
   ) {
     this.stmt = {
       known: db.prepare('SELECT rowid, id, content_hash, bands FROM articles WHERE source = ? AND identity = ?'),
@@ -58,9 +63,14 @@ export class SqliteIngest {
     return plan;
   }
 
-  write(plan: StorePlan, stories: StoryDecisions, now: Date): IngestCounts {
+  async write(plan: StorePlan, stories: StoryDecisions, now: Date): Promise<IngestCounts> {
     const spellings = new Spellings();
-    plan.fresh.forEach((entry, i) => this.insert(plan.source, entry, stories.fresh[i]!, now, spellings));
+    const fresh = resolveStories(plan.source, plan.fresh, stories.fresh);
+    for (const [i, entry] of plan.fresh.entries()) {
+      const story = fresh[i]!;
+      const id = this.insert(plan.source, entry, story, now, spellings);
+      if (story.match?.merges?.length) await mergeStories(this.sql, story.match, id, now);
+    }
     plan.edited.forEach((entry, i) => this.update(entry, plan.known[i]!, stories.edited[i]!, now, spellings));
     this.settle(spellings);
     return { new: plan.fresh.length, updated: plan.edited.length, unchanged: plan.unchanged, keptOut: plan.keptOut };
@@ -70,14 +80,16 @@ export class SqliteIngest {
     for (const d of stamps) this.stmt.stamp.run(source, d.identity, d.size, d.mtime, d.hash, options);
   }
 
-  private insert(source: string, entry: Entry, story: StoryDecisions['fresh'][number], now: Date, spellings: Spellings): void {
+  /** Inserts a new article (its story settled, unless it merges stories: the caller does that); returns its id. */
+  private insert(source: string, entry: Entry, story: StoryDecisions['fresh'][number], now: Date, spellings: Spellings): string {
     const values = insertValues({ source, entry, story, now });
     const id = values[0] as string;
     const rowid = Number(this.stmt.insert.run(...values).lastInsertRowid);
     this.searchIndex.queue(rowid, false, entry.title, entry.text, entry.summary);
     this.addTags(id, entry.tags, entry.published.getTime(), spellings);
-    if (story.match) this.settleCanonical(story.match.story, rowid);
+    if (story.match && !story.match.merges?.length) this.settleCanonical(story.match.story, rowid);
     this.stories.index(rowid, story.keys);
+    return id;
   }
 
   private update(entry: Entry, known: KnownArticle, keys: number[], now: Date, spellings: Spellings): void {

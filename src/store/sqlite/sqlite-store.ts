@@ -38,7 +38,7 @@ export class SqliteStore extends BaseStore {
     this.sqlite = sqlite;
     this.searchIndex = searchIndex;
     this.stories = new SqliteStoryIndex(db);
-    this.writer = new SqliteIngest(db, this.stories, searchIndex);
+    this.writer = new SqliteIngest(db, this.stories, searchIndex, sqlite.writer);
   }
 
   protected async bump(sql: Sql, seq: number, checked: number): Promise<void> {
@@ -60,7 +60,7 @@ export class SqliteStore extends BaseStore {
         plan: async (source, entries) => this.writer.plan(source, entries),
         write: async (plan, stories, now) => {
           if (plan.fresh.length || plan.edited.length) changed = true;
-          return this.writer.write(plan as StorePlan, stories, now);
+          return await this.writer.write(plan as StorePlan, stories, now);
         },
         findByLinks: async (links, except) => this.stories.findByLinks(links, except),
         findByFingerprints: async (fingerprints, except) => this.stories.findByFingerprints(fingerprints, except),
