@@ -10,7 +10,7 @@ import { textOfSanitized } from '../lib/html-text.js';
 import { collapseWhitespace, escapeHtml, firstSentence, fixMojibake, truncateAtWord } from '../lib/text.js';
 import { resolveUrl } from '../lib/urls.js';
 import { safeText } from '../lib/xml-chars.js';
-import type { Enclosure, Entry, Refusal } from '../model.js';
+import { MAX_TAGS, type Enclosure, type Entry, type Refusal } from '../model.js';
 import type { RawEntry, RawFeed, Text } from '../parse/types.js';
 import { cleanHtml, htmlToText } from './html.js';
 import { identifyEntries, type IdentifiedEntry, type IdentifyOptions } from './identity.js';
@@ -18,6 +18,8 @@ import { toTags } from './tags.js';
 
 export const MAX_TITLE = 300;
 export const MAX_SUMMARY = 500;
+/** An author's name, at most (a 64 KB author made a 133 KB feed of one item). */
+export const MAX_AUTHOR = 200;
 const DAY = 86_400_000;
 
 export interface NormalizeOptions extends IdentifyOptions {
@@ -77,10 +79,11 @@ export function normalizeEntry({ raw, identity, link }: IdentifiedEntry, opts: N
     link,
     published,
     updated: updated && updated > published ? updated : undefined,
-    author: plain(raw.author === undefined ? undefined : { type: 'text', value: raw.author }) || undefined,
+    author: truncateAtWord(plain(raw.author === undefined ? undefined : { type: 'text', value: raw.author }), MAX_AUTHOR) || undefined,
     summary: truncateAtWord(summaryText, MAX_SUMMARY),
     content,
-    tags: toTags([...raw.tags.map((t) => t.label || t.term), ...(opts.tags ?? [])], opts.tagAliases),
+    // The feed's first MAX_TAGS categories, and the source's own tags.
+    tags: toTags([...raw.tags.slice(0, MAX_TAGS).map((t) => t.label || t.term), ...(opts.tags ?? [])], opts.tagAliases),
     enclosures: enclosures(raw),
     language: word(raw.language),
     text,
