@@ -3,10 +3,9 @@
 import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { errorMessage, InputError } from '../errors.js';
 
 const tempOf = (target: string) => `${target}.${process.pid}.tmp`;
-const failed = (target: string, err: unknown) => new InputError(`cannot write ${target}: ${errorMessage(err)}`);
+const failed = (target: string, err: unknown) => new Error(`cannot write ${target}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
 
 export function writeFileAtomic(target: string, data: string | Uint8Array): void {
   const temp = tempOf(target);

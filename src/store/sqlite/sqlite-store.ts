@@ -28,6 +28,7 @@ import { FetchStates } from './fetch-states.js';
 import { Leases } from './leases.js';
 import { openDatabase, openReader, SCHEMA_VERSION, type Db } from './open.js';
 import { SEARCH_BATCH, SearchIndex } from './search-index.js';
+import { OffThreadReads } from './off-thread-reads.js';
 import { SqliteStoryIndex } from './story-index.js';
 
 /** What the store found of an entry's identity when it planned the ingest. */
@@ -57,6 +58,8 @@ export class SqliteStore implements Store {
   private readonly claims: Claims;
   private readonly stories: SqliteStoryIndex;
   private readonly searchIndex: SearchIndex;
+  /** Full-text searches, off the main thread (a database in memory has no other connection). */
+  private readonly searches?: OffThreadReads;
   private readonly stmt;
   /** The tail of the queue of writes: each waits for the one before it. */
   private writes: Promise<unknown> = Promise.resolve();
@@ -77,6 +80,7 @@ export class SqliteStore implements Store {
     this.claims = new Claims(db, reader);
     this.stories = new SqliteStoryIndex(db, reader);
     this.searchIndex = new SearchIndex(db);
+    if (file !== ':memory:') this.searches = new OffThreadReads(file);
     this.stmt = {
       // A changed configured location starts the fetch state afresh.
       upsertSource: db.prepare(
@@ -491,7 +495,7 @@ export class SqliteStore implements Store {
     // bm25 with titles weighing four times the text.
     const sql = `SELECT ${ARTICLE_COLUMNS} FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid
       WHERE ${where.join(' AND ')} ORDER BY bm25(articles_fts, 4.0, 1.0), a.published DESC LIMIT ?`;
-    return (this.reader.prepare(sql).all(...params, filters.limit ?? 20) as ArticleRow[]).map(toArticle);
+    return (await this.readSearch(sql, [...params, filters.limit ?? 20])).map(toArticle);
   }
 
   async filterArticles(filter: ArticleFilter): Promise<Article[]> {
@@ -524,7 +528,15 @@ export class SqliteStore implements Store {
     }
     const order = match !== undefined && filter.order !== 'newest' ? 'bm25(articles_fts, 4.0, 1.0), a.published DESC, a.id' : 'a.published DESC, a.id';
     const sql = `SELECT ${ARTICLE_COLUMNS} FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ? OFFSET ?`;
-    return (this.reader.prepare(sql).all(...params, filter.limit ?? -1, filter.offset ?? 0) as ArticleRow[]).map(toArticle);
+    const all = [...params, filter.limit ?? -1, filter.offset ?? 0];
+    const rows = match !== undefined || not.length ? await this.readSearch(sql, all) : (this.reader.prepare(sql).all(...all) as ArticleRow[]);
+    return rows.map(toArticle);
+  }
+
+  /** The rows of a full-text search, read off the main thread. */
+  private readSearch(sql: string, params: unknown[]): Promise<ArticleRow[]> {
+    if (this.searches) return this.searches.all<ArticleRow>(sql, params);
+    return Promise.resolve(this.reader.prepare(sql).all(...params) as ArticleRow[]);
   }
 
   async carriersOf(id: string): Promise<Article[]> {
@@ -636,7 +648,8 @@ export class SqliteStore implements Store {
     return String(this.db.pragma('integrity_check', { simple: true }));
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    await this.searches?.close();
     return this.exclusive(() => {
       if (!this.db.open) return;
       if (this.searchIndex.size) this.searchIndex.flush();
