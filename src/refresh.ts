@@ -221,6 +221,12 @@ function warningsOf(source: Source, feed: FeedMeta): string[] {
   return [...(feed.bozo ? [`${source.name}: the document was ill-formed and was read leniently (${feed.bozo})`] : []), ...feed.warnings.map((w) => `${prefix}${w}`)];
 }
 
+/** A feed served as something that says "not a document" (application/octet-stream) is read, and that is said. */
+function mediaTypeWarnings(source: Source, doc: FeedDocument, feed: FeedMeta): string[] {
+  const type = doc.contentType?.split(';')[0]?.trim().toLowerCase();
+  return type === 'application/octet-stream' ? [`${source.name}: served as ${type}, read as ${feed.format} ${feed.version} (a feed is served as XML or JSON)`] : [];
+}
+
 /** What one source's refresh did. */
 type Outcome = Pick<RefreshResult, 'new' | 'updated' | 'unchanged' | 'keptOut' | 'refused' | 'warnings' | 'notModified' | 'skipped'>;
 
@@ -251,7 +257,8 @@ async function ingestSource(source: Source, deps: RefreshDeps, now: Date): Promi
   // Validators are recorded only once the entries are stored: a failed ingest is fetched again in full.
   const success = input.kind === 'document' ? { ...input.success, ttlMinutes: feed.ttlMinutes, skipHours: feed.skipHours, skipDays: feed.skipDays } : {};
   await deps.store.recordSuccess(source.name, now, success);
-  return { ...counts, unchanged: counts.unchanged + unchanged, refused, warnings: warningsOf(source, feed) };
+  const warnings = [...warningsOf(source, feed), ...(input.kind === 'document' ? mediaTypeWarnings(source, input.doc, feed) : [])];
+  return { ...counts, unchanged: counts.unchanged + unchanged, refused, warnings };
 }
 
 export async function refreshSource(source: Source, deps: RefreshDeps): Promise<RefreshResult> {

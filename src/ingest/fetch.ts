@@ -336,6 +336,10 @@ async function follow(request: FetchRequest, deps: FetchDeps, limits: FetchLimit
     };
     if (status === 304) {
       res.resume();
+      // "Not modified" answers a conditional request only (RFC 9110 §15.4.5): without a validator
+      // there is nothing it can mean, and a source answered so has never delivered a document.
+      if (!request.etag && !request.lastModified)
+        throw new FetchError(`fetch: HTTP 304 Not Modified from ${url.href} to a request without validators: the server sent no document`, { status });
       return { status: 304, url: url.href, movedTo, headers: headersOut };
     }
     if (status === 200 || status === 203) {
