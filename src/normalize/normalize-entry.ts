@@ -152,7 +152,7 @@ export function normalizeEntries(entries: readonly IdentifiedEntry[], opts: Norm
   return { entries: done, refused };
 }
 
-/** Every entry of a feed, at most `maxItems` of them (the feed's first ones), but those stored unchanged. */
+/** Every entry of a feed, at most `maxItems` of them (the newest), but those stored unchanged. */
 export function normalizeFeed(feed: RawFeed, opts: NormalizeOptions): NormalizedFeed {
   const { entries, unchanged } = skipUnchanged(identifyEntries(feed, opts), opts);
   return { ...normalizeEntries(entries, opts), unchanged };
