@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SearchQueryError } from '../../src/errors.js';
 import { OffThreadReads } from '../../src/store/sqlite/off-thread-reads.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { tempDir } from '../helpers.js';
+import { storeEntries } from '../../src/refresh.js';
+import { finished, tempDir } from '../helpers.js';
 
 // A read that keeps SQLite busy for a long while (seconds), whatever the data.
 const SLOW = 'WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 100000000) SELECT count(*) AS n FROM c';
@@ -39,5 +40,24 @@ describe('reads off the main thread', () => {
   it('say what is wrong with a bad read, naming the database', async () => {
     const r = open();
     await expect(r.all('SELECT nope FROM articles', [])).rejects.toThrow(/t\.db: no such column: nope$/);
+  });
+});
+
+describe('SqliteStore searches', () => {
+  it('run off the main thread: the event loop turns before the answer comes', async () => {
+    const store = new SqliteStore(join(tempDir(), 't.db'));
+    try {
+      await store.upsertSource({ name: 's', type: 'file', location: 's' }, new Date(), 0);
+      const body = 'The new tram line to the docks opened on Monday.';
+      await storeEntries(store, 's', [finished({ identity: 'a1', title: 'Tram line opens', published: new Date(), summary: body, content: `<p>${body}</p>`, tags: [], enclosures: [] })], new Date());
+      for (const search of [() => store.search('tram*'), () => store.filterArticles({ query: 'tram*' })]) {
+        let turned = false;
+        setImmediate(() => (turned = true));
+        expect((await search()).map((a) => a.identity)).toEqual(['a1']);
+        expect(turned).toBe(true); // a search on this thread answers before the loop turns
+      }
+    } finally {
+      await store.close();
+    }
   });
 });
