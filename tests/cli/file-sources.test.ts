@@ -4,7 +4,12 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load-config.js';
 import { readFeedFile } from '../../src/ingest/files.js';
+import { silentLogger } from '../../src/log.js';
+import { refreshAll } from '../../src/refresh-all.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { WorkerPool } from '../../src/work/pool.js';
 import { runCli, tempDir } from '../helpers.js';
 
 const RSS = '<rss version="2.0"><channel><title>T</title><item><guid>g1</guid><title>Trams run late</title></item></channel></rss>';
@@ -33,4 +38,26 @@ describe('a feed file source', () => {
     await expect(readFeedFile(join(dir, 'f.xml'), 10)).rejects.toThrow(`${join(dir, 'f.xml')}: larger than the 10 byte limit`);
     expect((await readFeedFile(join(dir, 'f.xml'), RSS.length)).toString()).toBe(RSS);
   });
+});
+
+// In the daemon, one FIFO made every later tick "refresh skipped"; five took every worker of the pool.
+it('five FIFO sources neither hold the workers nor the next refresh', async () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'good.xml'), RSS);
+  const fifos = Array.from({ length: 5 }, (_, i) => join(dir, `pipe${i}.xml`));
+  for (const f of fifos) execFileSync('mkfifo', [f]);
+  const yaml = `sources:\n${fifos.map((f, i) => `  - {name: bad${i}, type: file, path: ${JSON.stringify(f)}}\n`).join('')}  - {name: good, type: file, path: good.xml}\n`;
+  const config = parseConfig(yaml, join(dir, 'tidings.yaml'));
+  const store = new SqliteStore(join(dir, 't.db'));
+  const work = new WorkerPool();
+  try {
+    for (const tick of [1, 2]) {
+      const results = await refreshAll({ config, store, work, log: silentLogger });
+      expect(results.filter((r) => !r.ok).map((r) => r.source).sort(), `tick ${tick}`).toEqual(['bad0', 'bad1', 'bad2', 'bad3', 'bad4']);
+      expect(results.find((r) => r.source === 'good')).toMatchObject({ ok: true });
+    }
+  } finally {
+    await work.close();
+    await store.close();
+  }
 });
