@@ -53,15 +53,23 @@ function clamp(date: Date | undefined, now: Date): Date | undefined {
 }
 
 /** A short attribute (a MIME type, a language tag): safe, trimmed, undefined when nothing is left. */
+// Longer than these is not a real value but a hostile one (issue 25): dropped, as a cut one would be wrong.
+const MAX_WORD = 100; // a media type, a language tag
+const MAX_URL = 2048; // a link, an enclosure's URL
+const MAX_ENCLOSURES = 16;
+
 function word(value: string | undefined): string | undefined {
-  return value === undefined ? undefined : safeText(value).trim() || undefined;
+  const text = value === undefined || value.length > 4 * MAX_WORD ? undefined : safeText(value).trim();
+  return text && text.length <= MAX_WORD ? text : undefined;
 }
 
 /** http(s) enclosures, their URLs resolved; a length only when it is a byte count. */
 function enclosures(raw: RawEntry): Enclosure[] {
   return raw.enclosures
+    .filter((e) => e.url.length <= MAX_URL)
     .map((e) => ({ url: resolveUrl(safeText(e.url), raw.base) ?? '', type: word(e.type), length: Number.isSafeInteger(e.length) && e.length! >= 0 ? e.length : undefined }))
-    .filter((e) => /^https?:\/\//i.test(e.url));
+    .filter((e) => /^https?:\/\//i.test(e.url) && e.url.length <= MAX_URL)
+    .slice(0, MAX_ENCLOSURES);
 }
 
 export function normalizeEntry({ raw, identity, link }: IdentifiedEntry, opts: NormalizeOptions): Entry {
@@ -76,7 +84,7 @@ export function normalizeEntry({ raw, identity, link }: IdentifiedEntry, opts: N
   const entry: Omit<Entry, 'contentHash'> = {
     identity,
     title,
-    link,
+    link: link && link.length <= MAX_URL ? link : undefined,
     published,
     updated: updated && updated > published ? updated : undefined,
     author: truncateAtWord(plain(raw.author === undefined ? undefined : { type: 'text', value: raw.author }), MAX_AUTHOR) || undefined,

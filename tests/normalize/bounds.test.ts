@@ -35,6 +35,18 @@ describe('bounds on one entry', () => {
     expect(entry.author).toMatch(/^Ann Author .*…$/);
   });
 
+  it('drops a 64 KB link, enclosure URL, media type and language, and keeps 16 enclosures of 100', async () => {
+    const long = `https://example.org/${'p'.repeat(64 * 1024)}`;
+    const enclosures = Array.from({ length: 100 }, (_, i) => `<enclosure url="https://example.org/${i}.mp3" type="audio/mpeg" length="1"/>`).join('');
+    const entry = await entryOf(`<link>${long}</link><enclosure url="${long}" type="audio/mpeg" length="1"/>${enclosures}`);
+    expect(entry.link).toBeUndefined();
+    expect(entry.enclosures).toHaveLength(16);
+    expect(entry.enclosures[0]!.url).toBe('https://example.org/0.mp3');
+    const odd = await entryOf(`<enclosure url="https://example.org/a.mp3" type="${'x'.repeat(64 * 1024)}" length="1"/><dc:language>${'en'.repeat(32 * 1024)}</dc:language>`);
+    expect(odd.enclosures[0]!.type).toBeUndefined();
+    expect(odd.language).toBeUndefined();
+  });
+
   it('publishes at most MAX_TAGS categories of an article stored before the bound', () => {
     const tags = Array.from({ length: 2000 }, (_, i) => ({ slug: `t${i}`, label: `t${i}` }));
     const article = { id: 'a', source: 's', title: 'T', summary: '', content: '', published: new Date(), updated: new Date(), tags, enclosures: [] };
