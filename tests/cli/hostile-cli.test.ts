@@ -56,7 +56,7 @@ describe('the CLI', () => {
       expect(build.err).toBe('');
       expect(build.code).toBe(0);
       const refresh = await cli('refresh');
-      expect(`${refresh.out}${refresh.err}`).toContain('readonly database');
+      expect(`${refresh.out}${refresh.err}`).toContain(`${db}: cannot write: attempt to write a readonly database`);
     } finally {
       immutable(db, false);
     }

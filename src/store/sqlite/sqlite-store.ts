@@ -4,6 +4,7 @@
 // serialize them across processes); reads go through a second one, which sees only what was
 // committed, so that nothing rendered in the middle of an ingest shows half of it.
 import { existsSync, statSync } from 'node:fs';
+import { errorMessage, StoreError } from '../../errors.js';
 import { parseSearch, toFts5 } from '../search-query.js';
 import type { Article, Changes, DocumentStamp, Entry, FetchState, Holder, IngestCounts, IngestPlan, StoryCandidate, StoryDecisions, StoryLink, Tag } from '../../model.js';
 import type {
@@ -156,7 +157,11 @@ export class SqliteStore implements Store {
 
   /** Runs `fn` once every write queued before it has finished: one transaction at a time. */
   private exclusive<T>(fn: () => T | Promise<T>): Promise<T> {
-    const run = this.writes.then(fn, fn);
+    const run = this.writes.then(fn, fn).catch((err: unknown) => {
+      // A database opened read-only (see openDatabase): say which, and why the write failed.
+      if (/^SQLITE_READONLY/.test((err as { code?: string }).code ?? '')) throw new StoreError(`${this.file}: cannot write: ${errorMessage(err)}`, { cause: err });
+      throw err;
+    });
     this.writes = run.catch(() => undefined);
     return run;
   }
