@@ -229,6 +229,12 @@ function checkSearchable(node: SearchNode, top = true): void {
   }
 }
 
+/** How long one search may run, in either store (issue 25: one ran 25 s). */
+export const SEARCH_BUDGET_MS = 10_000;
+
+/** What a search over its time budget says. */
+export const searchTooSlow = (budgetMs: number) => new SearchQueryError(`the search took longer than ${budgetMs / 1000} s; try fewer or longer words`);
+
 const nothingToSearch = () => new SearchQueryError('nothing to search for: give at least one word');
 
 const fts5String = (text: string) => `"${text.replaceAll('"', '""')}"`;

@@ -3,8 +3,9 @@
 // terms blocked the server for 25 s (issue 25). A read over the time budget stops its worker (a new
 // one starts for the next read) and fails with a SearchQueryError that says so.
 import type { Worker } from 'node:worker_threads';
-import { SearchQueryError, StoreError } from '../../errors.js';
+import { StoreError } from '../../errors.js';
 import { startWorker } from '../../lib/worker-thread.js';
+import { SEARCH_BUDGET_MS, searchTooSlow } from '../search-query.js';
 import type { ReadReply, ReadRequest } from './read-worker.js';
 
 const WORKER_MODULE = new URL(`./read-worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url);
@@ -24,7 +25,7 @@ export class OffThreadReads {
 
   constructor(
     private readonly file: string,
-    private readonly budgetMs = 10_000,
+    private readonly budgetMs = SEARCH_BUDGET_MS,
   ) {}
 
   /** The rows of one SELECT, read on the worker. */
@@ -35,7 +36,7 @@ export class OffThreadReads {
     await this.ready;
     if (this.worker !== worker) throw new StoreError(`${this.file}: search worker stopped`);
     return new Promise<T[]>((resolve, reject) => {
-      const timer = setTimeout(() => this.stop(worker, new SearchQueryError(`the search took longer than ${this.budgetMs / 1000} s; try fewer or longer words`)), this.budgetMs);
+      const timer = setTimeout(() => this.stop(worker, searchTooSlow(this.budgetMs)), this.budgetMs);
       this.pending.set(id, { resolve: resolve as (rows: unknown[]) => void, reject, timer });
       worker.postMessage({ id, sql, params } satisfies ReadRequest);
     });
