@@ -53,6 +53,13 @@ describe('bounds on one entry', () => {
     expect(toFeedItem(article as never, { baseUrl: 'https://example.org/' }).tags).toHaveLength(MAX_TAGS);
   });
 
+  it('keeps MAX_TAGS of a seed document\'s 10,000 hashtags', () => {
+    const text = `Trams run late.\n2024-01-18 11:08:24\n${Array.from({ length: 10_000 }, (_, i) => `#tag${i}`).join(' ')}\n`;
+    const { entries } = normalizeFeed(parseSeeds([{ file: 'x.txt', identity: 'x.txt', bytes: Buffer.from(text) }], { timezone: 'UTC', titleFrom: 'hashtags' }), { now: new Date() });
+    expect(entries[0]!.tags).toHaveLength(MAX_TAGS);
+    expect(entries[0]!.title.length).toBeLessThanOrEqual(300);
+  });
+
   it('names a 500 KB bad hashtag in a warning without printing it whole', () => {
     const text = `First paragraph.\n2024-01-18 11:08:24\n#ok #${'-'.repeat(500_000)} ${'#+ '.repeat(100)}\n`;
     const feed = parseSeeds([{ file: 'x.txt', identity: 'x.txt', bytes: Buffer.from(text) }], { timezone: 'UTC', titleFrom: 'hashtags' });
