@@ -87,7 +87,7 @@ const seedsSource = z.strictObject({
  * Entries of one feed document kept, the newest: 100,000 items of a 5.4 MB feed were all stored,
  * at a peak of 797 MB (issue 25). A feed that means to carry more says so.
  */
-export const DEFAULT_MAX_ITEMS = 1000;
+const DEFAULT_MAX_ITEMS = 1000;
 const maxItems = z.number().int().positive().default(DEFAULT_MAX_ITEMS);
 
 const feedSource = z.strictObject({

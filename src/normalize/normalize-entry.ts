@@ -19,7 +19,7 @@ import { toTags } from './tags.js';
 export const MAX_TITLE = 300;
 export const MAX_SUMMARY = 500;
 /** An author's name, at most (a 64 KB author made a 133 KB feed of one item). */
-export const MAX_AUTHOR = 200;
+const MAX_AUTHOR = 200;
 const DAY = 86_400_000;
 
 export interface NormalizeOptions extends IdentifyOptions {

@@ -16,7 +16,7 @@ export function slugify(label: string): string {
 }
 
 /** A tag's label, at most (a 500 KB hashtag was a 500 KB tag). */
-export const MAX_TAG_LABEL = 100;
+const MAX_TAG_LABEL = 100;
 
 /**
  * Tags from raw labels: first spelling wins within one article, those without a slug dropped. `aliases` maps
