@@ -168,6 +168,13 @@ const dedupeSchema = z.strictObject({
   spread: z.number().min(0).max(1).default(0.67),
   /** What a shingle of quotation (text between quotation marks) counts for. */
   quoteWeight: z.number().min(0).max(1).default(0.25),
+  /** …or at least lowContainment, with each text's lead at least `lead` shared or broadSpread of the paragraphs. */
+  lowContainment: z.number().min(0).max(1).default(0.4),
+  lead: z.number().min(0).max(1).default(0.5),
+  broadSpread: z.number().min(0).max(1).default(0.75),
+  /** Entries with little text (the shorter under teaserText shingles) are one story with headlines this alike, the same day. */
+  teaserTitle: z.number().min(0).max(1).default(0.8),
+  teaserText: z.number().min(0).default(120),
   // The keys of the rule before 0.2 (shingle overlap and title similarity), still read so that an
   // older configuration keeps working; they change nothing now.
   minShingles: z.number().optional(),

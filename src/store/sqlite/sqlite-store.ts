@@ -6,7 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { errorMessage, StoreError } from '../../errors.js';
 import { parseSearch, toFts5 } from '../search-query.js';
-import type { Article, Changes, DocumentStamp, Entry, FetchState, Holder, IngestCounts, IngestPlan, StoryCandidate, StoryDecisions, StoryLink, Tag } from '../../model.js';
+import type { Article, Changes, DocumentStamp, Entry, FetchState, Holder, IngestCounts, IngestPlan, StoryCandidate, StoryDecisions, StoryLink, StoryMergeRecord, Tag } from '../../model.js';
 import type {
   ArticleQuery,
   Claim,
@@ -24,7 +24,7 @@ import type {
   TagCount,
   Wanted,
 } from '../store.js';
-import { articleId, keysBlob, LIVE_ARTICLE, liveTagCounts, marksBlob, REMOVED_TAG_COUNTS, shinglesBlob, toArticle, type ArticleRow } from '../rows.js';
+import { articleId, keysBlob, resolveStories, LIVE_ARTICLE, liveTagCounts, marksBlob, REMOVED_TAG_COUNTS, shinglesBlob, toArticle, type ArticleRow } from '../rows.js';
 import { Claims } from './claims.js';
 import { FetchStates } from './fetch-states.js';
 import { Leases } from './leases.js';
@@ -336,7 +336,8 @@ export class SqliteStore implements Store {
     if (plan.fresh.length || plan.edited.length) this.changed = true;
     this.spellings = new Map();
     try {
-      plan.fresh.forEach((entry, i) => this.insertArticle(plan.source, entry, stories.fresh[i]!, now));
+      const fresh = resolveStories(plan.source, plan.fresh, stories.fresh);
+      plan.fresh.forEach((entry, i) => this.insertArticle(plan.source, entry, fresh[i]!, now));
       plan.edited.forEach((entry, i) => this.updateArticle(plan.source, entry, plan.known[i]!, stories.edited[i]!, now));
       this.settleSpellings();
     } finally {
@@ -383,7 +384,8 @@ export class SqliteStore implements Store {
     const rowid = Number(this.stmt.insert.run(row).lastInsertRowid);
     this.searchIndex.queue(rowid, false, entry.title, entry.text, entry.summary);
     this.addTags(id, entry.tags, row.published);
-    if (match) this.stories.settleCanonical(match, rowid);
+    if (match?.merges?.length) this.stories.mergeStories(match, id, now);
+    else if (match) this.stories.settleCanonical(match, rowid);
     this.stories.index(rowid, keys);
   }
 
@@ -563,6 +565,10 @@ export class SqliteStore implements Store {
       .all(JSON.stringify(ids)) as (ArticleRow & { of: string })[];
     for (const row of rows) out.get(row.of)!.push(toArticle(row));
     return out;
+  }
+
+  async storyMerges(story: string): Promise<StoryMergeRecord[]> {
+    return this.stories.mergesInto(story);
   }
 
   async storyLink(id: string): Promise<StoryLink | undefined> {
