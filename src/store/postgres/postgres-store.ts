@@ -3,7 +3,7 @@
 // ingest), claims skip the rows other workers are claiming (FOR UPDATE SKIP LOCKED), and servers
 // hear of changes through LISTEN/NOTIFY.
 import type pg from 'pg';
-import { parseSearch, toTsquery, toTsvector } from '../search-query.js';
+import { parseSearch, SEARCH_BUDGET_MS, searchTooSlow, toTsquery, toTsvector } from '../search-query.js';
 import type { Article, Changes, DocumentStamp, Entry, FetchState, Holder, IngestCounts, IngestPlan, StoryCandidate, StoryDecisions, StoryLink, StoryMatch, StoryMergeRecord, StoryRef, Tag } from '../../model.js';
 import type {
   ArticleQuery,
@@ -76,6 +76,19 @@ export class PostgresStore implements Store {
 
   private async q<R extends pg.QueryResultRow>(sql: string, params: unknown[] = [], db: Db = this.pool): Promise<R[]> {
     return (await db.query<R>(sql, params)).rows;
+  }
+
+  /** The rows of a full-text search, which PostgreSQL stops at the search's time budget. */
+  private async searchRows(sql: string, params: unknown[]): Promise<ArticleRow[]> {
+    try {
+      return await this.transaction(async (db) => {
+        await db.query(`SET LOCAL statement_timeout = ${SEARCH_BUDGET_MS}`);
+        return (await db.query<ArticleRow>(sql, params)).rows;
+      });
+    } catch (err) {
+      if ((err as { code?: string }).code === '57014') throw searchTooSlow(SEARCH_BUDGET_MS); // query_canceled
+      throw err;
+    }
   }
 
   /** Runs `work` in one transaction on one connection. */
@@ -628,7 +641,7 @@ export class PostgresStore implements Store {
     // text counts for less, as bm25 weighs length.
     const sql = `SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE ${where.join(' AND ')}
       ORDER BY ts_rank('{0.1, 0.2, 0.25, 1.0}', a.search, $1::tsquery, 1) DESC, a.published DESC LIMIT $${params.length}`;
-    return (await this.q<ArticleRow>(sql, params)).map(toArticle);
+    return (await this.searchRows(sql, params)).map(toArticle);
   }
 
   async filterArticles(filter: ArticleFilter): Promise<Article[]> {
@@ -660,7 +673,8 @@ export class PostgresStore implements Store {
     const order = match !== undefined && filter.order !== 'newest' ? `ts_rank('{0.1, 0.2, 0.25, 1.0}', a.search, $1::tsquery, 1) DESC, a.published DESC, a.id` : 'a.published DESC, a.id';
     params.push(filter.limit ?? null, filter.offset ?? 0);
     const sql = `SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT $${params.length - 1} OFFSET $${params.length}`;
-    return (await this.q<ArticleRow>(sql, params)).map(toArticle);
+    const rows = match !== undefined || not.length ? await this.searchRows(sql, params) : await this.q<ArticleRow>(sql, params);
+    return rows.map(toArticle);
   }
 
   async storyCarriers(ids: readonly string[]): Promise<Map<string, Article[]>> {
