@@ -1,5 +1,11 @@
 // The canonical model. Everything after parse/ and normalize/ sees these types; no I/O here.
 
+/**
+ * Tags one article carries, at most: a feed's 2,000 categories made 2,000 tags, and the build wrote each
+ * tag's feeds with all of them (issue 25). Normalize keeps the first; publish writes no more.
+ */
+export const MAX_TAGS = 32;
+
 export interface Tag {
   /** URL-safe key: NFC, lowercase, spaces as hyphens. One tag per slug. */
   slug: string;

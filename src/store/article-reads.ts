@@ -117,7 +117,9 @@ export class ArticleReads {
     if (ranked) params.push(...new Array(text.rank.split('?').length - 1).fill(match));
     const sql = `SELECT ${this.columns} FROM ${match !== undefined ? text.from : 'articles a'} WHERE ${where.join(' AND ')}
       ORDER BY ${order} LIMIT ? OFFSET ?`;
-    return this.list(sql, [...params, filter.limit ?? this.dialect.noLimit, filter.offset ?? 0]);
+    const all = [...params, filter.limit ?? this.dialect.noLimit, filter.offset ?? 0];
+    const rows = match !== undefined || not.length ? await text.read<ArticleRow>(sql, all) : await this.db.all<ArticleRow>(sql, all);
+    return rows.map(toArticle);
   }
 
   /** id → every article of its story (itself included), earliest first. */

@@ -48,6 +48,8 @@ export interface FullText {
   notMatch: string;
   /** ORDER BY's best-first term (its `?`s, if any, take the query again). */
   rank: string;
+  /** Runs a statement that matches (it may cost much): within the search's time budget, off the event loop where the engine can (issue 25). */
+  read<R>(sql: string, params: readonly unknown[]): Promise<R[]>;
 }
 
 /** `?` → `$1`, `$2`…: PostgreSQL's placeholders. (No statement of ours has a `?` of its own.) */

@@ -1,7 +1,7 @@
 // The shared layer's Database over node-postgres: statements on the pool, or on one client inside
 // a transaction; `?` placeholders become `$n`. And the fragments in which PostgreSQL's SQL differs.
 import type pg from 'pg';
-import { toTsquery } from '../search-query.js';
+import { SEARCH_BUDGET_MS, searchTooSlow, toTsquery } from '../search-query.js';
 import { numbered, type Database, type Dialect, type Sql } from '../sql.js';
 
 type Db = pg.Pool | pg.PoolClient;
@@ -72,7 +72,8 @@ const ARTICLE_COLUMNS = `a.id, a.source, a.identity, a.title, a.link, a.publishe
   (SELECT json_agg(json_build_array(t.slug, t.label) ORDER BY at.position) FROM article_tags at JOIN tags t ON t.slug = at.tag
    WHERE at.article_id = a.id) AS tags`;
 
-export const pgDialect: Dialect = {
+/** PostgreSQL's fragments; its searches run with the search's time budget as their statement timeout. */
+export const pgDialect = (database: PgDatabase): Dialect => ({
   articleColumns: ARTICLE_COLUMNS,
   inList: (column) => `${column} = ANY(?::text[])`,
   list: (values) => [...values],
@@ -94,5 +95,16 @@ export const pgDialect: Dialect = {
     // Titles (A) weigh four times the text (B), as in SQLite's bm25, and (normalization 1) a long
     // text counts for less, as bm25 weighs length.
     rank: "ts_rank('{0.1, 0.2, 0.25, 1.0}', a.search, ?::tsquery, 1) DESC",
+    read: async <R>(sql: string, params: readonly unknown[]) => {
+      try {
+        return await database.onClient(async (client) => {
+          await client.query(`SET LOCAL statement_timeout = ${SEARCH_BUDGET_MS}`);
+          return (await client.query(pgText(sql), params as unknown[])).rows as R[];
+        });
+      } catch (err) {
+        if ((err as { code?: string }).code === '57014') throw searchTooSlow(SEARCH_BUDGET_MS); // query_canceled
+        throw err;
+      }
+    },
   },
-};
+});

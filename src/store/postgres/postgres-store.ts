@@ -40,7 +40,7 @@ export class PostgresStore extends BaseStore {
     private readonly where: string,
   ) {
     const database = new PgDatabase(pool);
-    super(database, pgDialect);
+    super(database, pgDialect(database));
     this.pg = database;
   }
 

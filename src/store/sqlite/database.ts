@@ -3,6 +3,7 @@
 // second one, which sees only what was committed, so that nothing rendered in the middle of an
 // ingest shows half of it. And the fragments in which SQLite's SQL differs.
 import type Database from 'better-sqlite3';
+import { errorMessage, StoreError } from '../../errors.js';
 import { toFts5 } from '../search-query.js';
 import type { Database as SharedDatabase, Dialect, Sql } from '../sql.js';
 import type { Db } from './open.js';
@@ -36,6 +37,7 @@ export class SqliteDatabase implements SharedDatabase {
   private writes: Promise<unknown> = Promise.resolve();
 
   constructor(
+    private readonly file: string,
     readonly db: Db,
     readerDb: Db,
   ) {
@@ -45,7 +47,11 @@ export class SqliteDatabase implements SharedDatabase {
 
   /** Runs `fn` once every write queued before it has finished: one transaction at a time. */
   exclusive<T>(fn: () => T | Promise<T>): Promise<T> {
-    const run = this.writes.then(fn, fn);
+    const run = this.writes.then(fn, fn).catch((err: unknown) => {
+      // A database opened read-only (see openDatabase): say which, and why the write failed.
+      if (/^SQLITE_READONLY/.test((err as { code?: string }).code ?? '')) throw new StoreError(`${this.file}: cannot write: ${errorMessage(err)}`, { cause: err });
+      throw err;
+    });
     this.writes = run.catch(() => undefined);
     return run;
   }
@@ -105,7 +111,8 @@ export class SqliteDatabase implements SharedDatabase {
   }
 }
 
-export function sqliteDialect(flush: () => Promise<void>): Dialect {
+/** `flush` writes what waits for the full-text index; `read` runs a search (OffThreadReads, or the reader for a database in memory). */
+export function sqliteDialect(flush: () => Promise<void>, read: <R>(sql: string, params: readonly unknown[]) => Promise<R[]>): Dialect {
   return {
     articleColumns: `a.id, a.source, a.identity, a.title, a.link, a.published, a.updated, a.author,
       a.summary, a.content, a.enclosures, a.language, a.content_hash, a.story, a.is_canonical, (SELECT json_group_array(json_array(t.slug, t.label)) FROM
@@ -128,6 +135,7 @@ export function sqliteDialect(flush: () => Promise<void>): Dialect {
       notMatch: 'a.rowid NOT IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)',
       // bm25 with titles weighing four times the text.
       rank: 'bm25(articles_fts, 4.0, 1.0)',
+      read,
     },
   };
 }

@@ -11,6 +11,7 @@ import type { IngestTransaction, StoreStats } from '../store.js';
 import { SqliteDatabase, sqliteDialect } from './database.js';
 import { SqliteIngest } from './ingest.js';
 import { openDatabase, openReader, SCHEMA_VERSION, type Db } from './open.js';
+import { OffThreadReads } from './off-thread-reads.js';
 import { SEARCH_BATCH, SearchIndex } from './search-index.js';
 import { SqliteStoryIndex } from './story-index.js';
 
@@ -22,6 +23,7 @@ export class SqliteStore extends BaseStore {
   private readonly stories: SqliteStoryIndex;
   private readonly searchIndex: SearchIndex;
   private readonly writer: SqliteIngest;
+  private readonly searches?: OffThreadReads;
   /** The change sequence as last read, and the reader's data_version it was read at. */
   private seen?: { version: number; changes: Changes };
 
@@ -30,9 +32,13 @@ export class SqliteStore extends BaseStore {
     db = openDatabase(file),
   ) {
     const reader = file === ':memory:' ? db : openReader(file);
-    const sqlite = new SqliteDatabase(db, reader);
+    const sqlite = new SqliteDatabase(file, db, reader);
     const searchIndex = new SearchIndex(db);
-    super(sqlite, sqliteDialect(() => sqlite.exclusive(() => searchIndex.flush())));
+    // Full-text searches, off the main thread (a database in memory has no other connection).
+    const searches = file === ':memory:' ? undefined : new OffThreadReads(file);
+    const read = <R>(sql: string, params: readonly unknown[]) => (searches ? searches.all<R>(sql, [...params]) : sqlite.all<R>(sql, params));
+    super(sqlite, sqliteDialect(() => sqlite.exclusive(() => searchIndex.flush()), read));
+    this.searches = searches;
     this.db = db;
     this.reader = reader;
     this.sqlite = sqlite;
@@ -112,7 +118,13 @@ export class SqliteStore extends BaseStore {
     return String(this.db.pragma('integrity_check', { simple: true }));
   }
 
-  close(): Promise<void> {
+  /** A database opened read-only (see openDatabase) serves the commands that read: it changes nothing. */
+  override retireSources(configured: readonly string[], now: Date): Promise<void> {
+    return this.db.readonly ? Promise.resolve() : super.retireSources(configured, now);
+  }
+
+  async close(): Promise<void> {
+    await this.searches?.close();
     return this.sqlite.exclusive(() => {
       if (!this.db.open) return;
       if (this.searchIndex.size) this.searchIndex.flush();
