@@ -16,6 +16,7 @@ export const NS = {
   media: 'http://search.yahoo.com/mrss/',
   sy: 'http://purl.org/rss/1.0/modules/syndication/',
   itunes: 'http://www.itunes.com/dtds/podcast-1.0.dtd',
+  feedburner: 'http://rssnamespace.org/feedburner/ext/1.0',
 } as const;
 
 const isElement = (c: XmlChild): c is XmlElement => typeof c !== 'string';
@@ -106,6 +107,16 @@ export function adoptRootNamespace(root: XmlElement, ns: string): void {
  * The author the extension namespaces name (dc:creator, itunes:author, media:credit), for an entry
  * or a channel without one of its own format's.
  */
+/**
+ * Media RSS objects of an item, in its media:group too: media:content first, then
+ * media:thumbnail (news sites such as the Indian Express give each headline's picture only so).
+ */
+export function mediaOf(item: XmlElement): XmlElement[] {
+  const holders = [item, ...all(item, [NS.media], 'group')];
+  const contents = holders.flatMap((h) => all(h, [NS.media], 'content')).filter((m) => !/flash/i.test(attr(m, 'type') ?? ''));
+  return [...contents, ...holders.flatMap((h) => all(h, [NS.media], 'thumbnail'))];
+}
+
 export function extensionAuthor(el: XmlElement): string | undefined {
   const media = [el, ...all(el, [NS.media], 'group'), ...all(el, [NS.media], 'content')];
   return valueOf(first(el, [NS.dc], 'creator')) ?? valueOf(first(el, [NS.itunes], 'author')) ?? media.map((m) => valueOf(first(m, [NS.media], 'credit'))).find(Boolean);
