@@ -144,7 +144,7 @@ describe('authors', () => {
 
   it('RSS: itunes:author, media:credit and dc:creator, never the channel\'s managingEditor (issue 20)', async () => {
     const out = await parse('rss-extension-authors.xml');
-    expect(out.entries.map((e) => e.author)).toEqual(['Jo Reporter', 'Ivy Host', 'Max Media', 'Dee Creator', undefined]);
+    expect(out.entries.map((e) => e.author)).toEqual(['Jo Reporter', 'Ivy Host', 'Max Media', 'Dee Creator', null]);
   });
 });
 
