@@ -4,6 +4,7 @@
 import type { Config, Source } from './config/schema.js';
 import { isDue, nextRun } from './due.js';
 import { SearchQueryError } from './errors.js';
+import { slugify } from './lib/text.js';
 import type { Logger } from './log.js';
 import type { Article, FetchState } from './model.js';
 import type { FeedSpec } from './publish/feeds.js';
@@ -15,6 +16,9 @@ import {
   assetFile,
   describeQuery,
   feedFile,
+  filteredSpec,
+  notFoundFile,
+  NOT_FOUND,
   opmlFile,
   pagePath,
   parseSitePath,
@@ -116,7 +120,8 @@ async function feedAt(ctx: SiteContext, target: Extract<SitePath, { kind: 'feed'
   let articles = await articlesOf(ctx, target, limit, 0, 'newest');
   // A filtered list carries every matching article: each story once, as on the site's feed.
   if (filtered && target.list !== 'sources') articles = (await toStories(ctx, articles, true)).map((s) => s.article);
-  return feedFile(target.format, spec, articles, ctx.config, ctx.log, ctx, queryString(target.query, undefined));
+  const titled = target.list === 'search' ? spec : filteredSpec(spec, target.query);
+  return feedFile(target.format, titled, articles, ctx.config, ctx.log, ctx, queryString(target.query, undefined));
 }
 
 export function sourceState(ctx: SiteContext, source: Source, state: FetchState | undefined): SourceState {
@@ -187,14 +192,24 @@ async function articleAt(ctx: SiteContext, id: string): Promise<SiteFile | undef
   return articleFile(story!, ctx.config, ctx);
 }
 
+/** A tag's list named by its label (/tags/Europe, as pages show it) is its slug's (/tags/europe). */
+async function withTagSlug(ctx: SiteContext, target: ListTarget): Promise<ListTarget> {
+  if (target.list !== 'tags' || (await ctx.store.tag(target.key))) return target;
+  const slug = slugify(target.key);
+  return slug && slug !== target.key ? { ...target, key: slug } : target;
+}
+
 /** Renders one path of the site (a query after "?" for searches and filtered feeds); undefined when there is no such thing. */
 export async function renderPath(ctx: SiteContext, path: string, limit = ctx.config.site.itemsPerFeed): Promise<SiteFile | undefined> {
   const { config, store } = ctx;
-  const target = parseSitePath(path);
-  if (!target) return undefined;
+  const parsed = parseSitePath(path);
+  if (!parsed) return undefined;
+  const target = parsed.kind === 'feed' || parsed.kind === 'page' ? await withTagSlug(ctx, parsed) : parsed;
   switch (target.kind) {
     case 'asset':
       return assetFile(target.name);
+    case 'missing':
+      return notFoundFile(config, ctx);
     case 'opml':
       return opmlFile(await allSpecs(ctx), await store.articles({ limit: 1 }), config, ctx);
     case 'tags':
@@ -215,7 +230,7 @@ export async function renderPath(ctx: SiteContext, path: string, limit = ctx.con
 
 /** The fixed paths of the site, for `tidings build`: the feeds and lists; pages and articles follow. */
 export async function sitePaths(ctx: SiteContext): Promise<string[]> {
-  const paths = ['style.css', 'favicon.svg', 'subscriptions.opml', 'tags.html', 'sources.html'];
+  const paths = ['style.css', 'favicon.svg', 'subscriptions.opml', 'tags.html', 'sources.html', NOT_FOUND];
   for (const tag of (await ctx.store.tagCounts()).filter((t) => !isPublishedTag(t))) {
     ctx.log.warn({ tag: tag.slug }, `tag ${JSON.stringify(tag.slug)}: no file or URL can carry this slug, so it gets no feeds or page`);
   }

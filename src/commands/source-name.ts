@@ -2,7 +2,7 @@
 // slugs (they are paths of the site and keys of the configuration): a title in Latin letters with
 // diacritics keeps its letters (Ünïcødé Blog: unicode-blog); one that is mostly in another script
 // falls back to the feed's host or file name.
-import { slugify } from '../normalize/tags.js';
+import { slugify } from '../lib/text.js';
 
 export const SOURCE_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 

@@ -66,3 +66,16 @@ export function fixMojibake(text: string): string {
 export function tagLabel(raw: string): string {
   return safeText(raw).normalize('NFC').replace(/_/g, ' ').replace(/[<>]/g, '').replace(/\s+/g, ' ').trim();
 }
+
+/**
+ * Letters (with their marks, which some scripts cannot do without) and digits of any script,
+ * lowercase NFC, every run of anything else as one hyphen, none at either end: "São Paulo" →
+ * "são-paulo", "Television & Radio" → "television-radio". It is a path of the site and a URL.
+ */
+export function slugify(label: string): string {
+  return label
+    .toLowerCase()
+    .normalize('NFC')
+    .replace(/[^\p{L}\p{M}\p{N}]+/gu, '-')
+    .replace(/^-|-$/g, '');
+}

@@ -1,19 +1,6 @@
 // Tags: one per slug, whatever the spelling.
-import { tagLabel } from '../lib/text.js';
+import { slugify, tagLabel } from '../lib/text.js';
 import type { Tag } from '../model.js';
-
-/**
- * Letters (with their marks, which some scripts cannot do without) and digits of any script,
- * lowercase NFC, every run of anything else as one hyphen, none at either end: "São Paulo" →
- * "são-paulo", "Television & Radio" → "television-radio". It is a path of the site and a URL.
- */
-export function slugify(label: string): string {
-  return label
-    .toLowerCase()
-    .normalize('NFC')
-    .replace(/[^\p{L}\p{M}\p{N}]+/gu, '-')
-    .replace(/^-|-$/g, '');
-}
 
 /**
  * Tags from raw labels: first spelling wins within one article, those without a slug dropped. `aliases` maps

@@ -3,7 +3,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { FeedSpec } from './feeds.js';
 import { autodiscovery, e, feedLinks, layout, pager, pagerHead, river, type Here, type Pager, type SourceRef, type Story } from './html.js';
-import { relativeHref } from './urls.js';
+import { relativeHref, siteUrl } from './urls.js';
 
 export interface RiverPage {
   heading: string;
@@ -96,4 +96,13 @@ export function renderSourcesPage(here: Here, sources: SourceListing[]): string 
   });
   const main = `<h1>Sources</h1>\n${items.length ? `<ul class="list">\n${items.join('\n')}\n</ul>` : '<p>No sources configured.</p>'}`;
   return layout(here, `Sources · ${here.site.title}`, '', main);
+}
+
+/**
+ * What an address the site does not have shows: the site around a short note. It is served at
+ * any depth (/tags/x/y), so its relative links count from the site's root, named by <base>.
+ */
+export function renderNotFoundPage(here: Here): string {
+  const main = `<h1>Not found</h1>\n<p>There is no such page here. The <a href="${e(relativeHref(here.path, 'index.html'))}">latest stories</a>, the <a href="${e(relativeHref(here.path, 'tags.html'))}">tags</a> and the <a href="${e(relativeHref(here.path, 'sources.html'))}">sources</a> are.</p>`;
+  return layout(here, `Not found · ${here.site.title}`, `<base href="${e(siteUrl(here.site, ''))}">\n`, main);
 }
