@@ -18,7 +18,6 @@ import {
   feedFile,
   filteredSpec,
   notFoundFile,
-  NOT_FOUND,
   opmlFile,
   pagePath,
   parseSitePath,
@@ -38,6 +37,7 @@ import {
   type SiteQuery,
 } from './publish/site.js';
 import { isPublishedTag } from './publish/urls.js';
+import { forgiveSearch } from './store/search-query.js';
 import type { ArticleFilter, Store } from './store/store.js';
 
 export interface SiteContext extends RenderOptions {
@@ -84,7 +84,9 @@ async function toStories(ctx: SiteContext, articles: Article[], once = false): P
 function filterOf(target: ListTarget, query: SiteQuery | undefined): ArticleFilter | undefined {
   const source = target.list === 'sources' ? target.key : query?.source;
   if (target.list === 'sources' && query?.source && query.source !== target.key) return undefined;
-  return { query: query?.q, tag: target.list === 'tags' ? target.key : undefined, tags: query?.tags, source, not: query?.not };
+  // A search is read as peers read it: a stray quote or a lone -word is no error (issue 20).
+  const search = query?.q === undefined ? { not: [] } : forgiveSearch(query.q);
+  return { query: search.query, tag: target.list === 'tags' ? target.key : undefined, tags: query?.tags, source, not: [...(query?.not ?? []), ...search.not] };
 }
 
 /** The spec of a list; undefined for a tag or source that does not exist. */
@@ -230,7 +232,7 @@ export async function renderPath(ctx: SiteContext, path: string, limit = ctx.con
 
 /** The fixed paths of the site, for `tidings build`: the feeds and lists; pages and articles follow. */
 export async function sitePaths(ctx: SiteContext): Promise<string[]> {
-  const paths = ['style.css', 'favicon.svg', 'subscriptions.opml', 'tags.html', 'sources.html', NOT_FOUND];
+  const paths = ['style.css', 'favicon.svg', 'subscriptions.opml', 'tags.html', 'sources.html'];
   for (const tag of (await ctx.store.tagCounts()).filter((t) => !isPublishedTag(t))) {
     ctx.log.warn({ tag: tag.slug }, `tag ${JSON.stringify(tag.slug)}: no file or URL can carry this slug, so it gets no feeds or page`);
   }

@@ -62,13 +62,14 @@ export function renderRiverPage(here: Here, page: RiverPage, title: string): str
     page.intro ? `<p class="meta">${e(page.intro)}</p>` : '',
     page.state ? stateList(page.state) : '',
     page.notice ? `<p class="notice">${e(page.notice)}</p>` : '',
-    page.stories.length ? river(here, page.stories, page.grouped) : `<p>${e(page.empty)}</p>`,
+    page.stories.length ? river(here, page.stories, page.grouped) : page.notice ? '' : `<p>${e(page.empty)}</p>`,
     pager(here, page.pages),
-    feedLinks(here, page.feed, page.feedQuery),
+    // A query that cannot be read has no feed to offer.
+    page.notice ? '' : feedLinks(here, page.feed, page.feedQuery),
   ]
     .filter(Boolean)
     .join('\n');
-  return layout(here, title, autodiscovery(here, page.feed, page.feedQuery) + pagerHead(here, page.pages), main);
+  return layout(here, title, (page.notice ? '' : autodiscovery(here, page.feed, page.feedQuery)) + pagerHead(here, page.pages), main);
 }
 
 export interface TagListing {
