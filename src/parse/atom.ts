@@ -3,7 +3,7 @@ import type { Enclosure, Refusal } from '../model.js';
 import { resolveUrl } from '../lib/urls.js';
 import { feedDate } from './dates-in-feed.js';
 import { readEntries } from './read-entries.js';
-import { NS, adoptRootNamespace, all, attr, elements, extensionAuthor, first, mediaOf, serialize, textOf, valueOf } from './tree.js';
+import { NS, adoptRootNamespace, all, attr, elements, extensionAuthor, first, mediaOf, mediaType, serialize, textOf, valueOf } from './tree.js';
 import type { ParseOptions, RawEntry, RawFeed, RawTag, Text } from './types.js';
 import type { XmlElement } from './xml-tree.js';
 
@@ -86,7 +86,7 @@ function atomEntry(entry: XmlElement, feed: XmlElement, feedAuthor: string | und
     .map((l) => ({ url: l.href!, type: l.type, length: l.length && /^\d+$/.test(l.length) ? Number(l.length) : undefined }));
   for (const m of mediaOf(entry)) {
     const url = resolveUrl(attr(m, 'url'), m.base);
-    if (url && !enclosures.some((e) => e.url === url)) enclosures.push({ url, type: attr(m, 'type') || undefined });
+    if (url && !enclosures.some((e) => e.url === url)) enclosures.push({ url, type: mediaType(m) });
   }
   const contentEl = first(entry, ATOM, 'content');
   return {

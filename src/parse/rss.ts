@@ -5,7 +5,7 @@ import { resolveUrl } from '../lib/urls.js';
 import { atomText } from './atom.js';
 import { feedDate } from './dates-in-feed.js';
 import { readEntries } from './read-entries.js';
-import { NS, adoptRootNamespace, all, attr, elements, extensionAuthor, first, mediaOf, serialize, textOf, valueOf } from './tree.js';
+import { NS, adoptRootNamespace, all, attr, elements, extensionAuthor, first, mediaOf, mediaType, serialize, textOf, valueOf } from './tree.js';
 import type { ParseOptions, RawEntry, RawFeed, RawTag, Text } from './types.js';
 import type { XmlElement } from './xml-tree.js';
 
@@ -47,16 +47,16 @@ function rssTags(item: XmlElement): RawTag[] {
 function enclosuresOf(item: XmlElement): Enclosure[] {
   const seen = new Set<string>();
   const out: Enclosure[] = [];
-  const add = (el: XmlElement, urlAttr: string, lengthAttr: string) => {
+  const add = (el: XmlElement, urlAttr: string, lengthAttr: string, type = attr(el, 'type') || undefined) => {
     const url = resolveUrl(attr(el, urlAttr), el.base);
     if (!url || seen.has(url)) return;
     seen.add(url);
     const length = attr(el, lengthAttr);
-    out.push({ url, type: attr(el, 'type') || undefined, length: length && /^\d+$/.test(length) ? Number(length) : undefined });
+    out.push({ url, type, length: length && /^\d+$/.test(length) ? Number(length) : undefined });
   };
   for (const e of all(item, CORE, 'enclosure')) add(e, 'url', 'length');
   for (const l of all(item, ATOM, 'link').filter((l) => attr(l, 'rel') === 'enclosure')) add(l, 'href', 'length');
-  for (const m of mediaOf(item)) add(m, 'url', 'filesize');
+  for (const m of mediaOf(item)) add(m, 'url', 'filesize', mediaType(m));
   return out;
 }
 

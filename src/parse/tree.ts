@@ -117,6 +117,17 @@ export function mediaOf(item: XmlElement): XmlElement[] {
   return [...contents, ...holders.flatMap((h) => all(h, [NS.media], 'thumbnail'))];
 }
 
+/**
+ * A Media RSS object's type: its own, else for a picture (a thumbnail, or medium="image") the
+ * type its extension names, else image/jpeg, so that readers and pages know it is one.
+ */
+export function mediaType(m: XmlElement): string | undefined {
+  const given = attr(m, 'type');
+  if (given || (m.local !== 'thumbnail' && attr(m, 'medium') !== 'image')) return given || undefined;
+  const extension = /\.(png|gif|webp|avif|svg)(?:[?#]|$)/i.exec(attr(m, 'url') ?? '')?.[1]?.toLowerCase();
+  return extension ? `image/${extension === 'svg' ? 'svg+xml' : extension}` : 'image/jpeg';
+}
+
 export function extensionAuthor(el: XmlElement): string | undefined {
   const media = [el, ...all(el, [NS.media], 'group'), ...all(el, [NS.media], 'content')];
   return valueOf(first(el, [NS.dc], 'creator')) ?? valueOf(first(el, [NS.itunes], 'author')) ?? media.map((m) => valueOf(first(m, [NS.media], 'credit'))).find(Boolean);

@@ -5,7 +5,7 @@ import { escapeHtml, truncateAtWord } from '../lib/text.js';
 import { safeText } from '../lib/xml-chars.js';
 import type { Article, Tag } from '../model.js';
 import { FEED_FORMATS, type FeedSpec, type SiteInfo } from './feeds.js';
-import { displayTitle } from './item.js';
+import { displayTitle, feedEnclosures, isImage, isPlayable, type FeedEnclosure } from './item.js';
 import { THEME_COLOURS } from './style.js';
 import { absoluteLinks, articleUrl, isPublishedTag, relativeHref, webUrl } from './urls.js';
 
@@ -120,7 +120,9 @@ function storyEntry(here: Here, story: Story, withDate: boolean): string {
   const shown = withDate ? time.slice(0, 16).replace('T', ' ') : time.slice(11, 16);
   const also = story.also.length ? ` · also in ${story.also.map((c) => `<a href="${href(here, `articles/${c.id}.html`)}">${e(c.title)}</a>`).join(', ')}` : '';
   const summary = truncateAtWord(safeText(article.summary).trim(), SUMMARY_MAX);
-  return `<article class="story"><h3><a href="${href(here, `articles/${article.id}.html`)}">${e(displayTitle(article))}</a></h3>
+  const picture = feedEnclosures(article).find(isImage);
+  const thumb = picture ? `<img class="thumb" src="${e(picture.url)}" alt="" loading="lazy">\n` : '';
+  return `<article class="story">${thumb}<h3><a href="${href(here, `articles/${article.id}.html`)}">${e(displayTitle(article))}</a></h3>
 <p class="meta">${sourceLink(here, story.source)} · <time datetime="${time}">${shown}</time>${also}</p>
 ${summary ? `<p>${e(summary)}</p>\n` : ''}${tagLinks(here, article.tags)}</article>`;
 }
@@ -157,6 +159,29 @@ export function pagerHead(here: Here, pages: Pager): string {
   return (['prev', 'next'] as const).map((rel) => (pages[rel] ? `<link rel="${rel}" href="${href(here, pages[rel].path, pages[rel].query)}">\n` : '')).join('');
 }
 
+const MEDIA_NAMES: Record<string, string> = { 'audio/mpeg': 'MP3', 'audio/mp4': 'M4A', 'audio/ogg': 'Ogg', 'video/mp4': 'MP4', 'video/webm': 'WebM' };
+
+function download(enclosure: FeedEnclosure): string {
+  const what = MEDIA_NAMES[enclosure.type.split(';')[0]!.toLowerCase()] ?? enclosure.type;
+  const size = enclosure.length ? `, ${(enclosure.length / 1_048_576).toFixed(1)} MB` : '';
+  return `<p class="meta"><a href="${e(enclosure.url)}" download>Download (${e(what)}${size})</a></p>`;
+}
+
+/**
+ * An episode's player and download link (audio and video enclosures), and the article's picture
+ * (a media:thumbnail or image enclosure) when its content does not show it already.
+ */
+function media(article: Article): string {
+  const enclosures = feedEnclosures(article);
+  const parts = enclosures.filter(isPlayable).map((m) => {
+    const tag = m.type.startsWith('video/') ? 'video' : 'audio';
+    return `<${tag} controls preload="none" src="${e(m.url)}"></${tag}>\n${download(m)}`;
+  });
+  const picture = enclosures.find(isImage);
+  if (picture && !article.content.includes(picture.url)) parts.push(`<img class="picture" src="${e(picture.url)}" alt="">`);
+  return parts.length ? `\n${parts.join('\n')}` : '';
+}
+
 /** One article: a reading view of its sanitized content, the original once, and the story's other carriers. */
 export function renderArticlePage(here: Here, story: Story): string {
   const { article } = story;
@@ -167,7 +192,7 @@ export function renderArticlePage(here: Here, story: Story): string {
     ? `<h2>Also in</h2>\n<ul class="list">\n${story.also.map((c) => `<li><a href="${href(here, `articles/${c.id}.html`)}">${e(c.title)}</a></li>`).join('\n')}\n</ul>`
     : '';
   const main = `<article>
-<h1>${e(title)}</h1>
+<h1>${e(title)}</h1>${media(article)}
 <p class="meta">${sourceLink(here, story.source)} · <time datetime="${published}">${e(published.replace('T', ' ').slice(0, 16))} UTC</time>${article.author ? ` · ${e(article.author)}` : ''}</p>
 ${safeText(absoluteLinks(article.content, original ?? articleUrl(here.site, article.id)))}
 </article>
