@@ -38,7 +38,7 @@ import {
 } from './publish/site.js';
 import { isPublishedTag } from './publish/urls.js';
 import { forgiveSearch } from './store/search-query.js';
-import type { ArticleFilter, Store } from './store/store.js';
+import type { ArticleFilter, Store, TagCount } from './store/store.js';
 
 export interface SiteContext extends RenderOptions {
   config: Config;
@@ -51,10 +51,15 @@ export interface SiteContext extends RenderOptions {
 type ListTarget = Extract<SitePath, { kind: 'feed' | 'page' }>;
 
 /** Every feed Tidings publishes, site first, then tags by size, then sources in configuration order. */
-export async function allSpecs(ctx: SiteContext): Promise<FeedSpec[]> {
+export async function allSpecs(ctx: SiteContext, listed?: TagCount[]): Promise<FeedSpec[]> {
   const { config, store } = ctx;
-  const tags = (await store.tagCounts()).filter(isPublishedTag);
+  const tags = listed ?? (await store.tagCounts()).filter(isPublishedTag);
   return [siteSpec(config), ...tags.map((t) => tagSpec(config, t)), ...config.sources.map((s) => sourceSpec(config, s))];
+}
+
+/** The tags /tags and the OPML list: those on at least `site.minTagArticles` articles (one-article tags are noise). */
+async function listedTags(ctx: SiteContext): Promise<TagCount[]> {
+  return (await ctx.store.tagCounts()).filter((t) => isPublishedTag(t) && t.count >= ctx.config.site.minTagArticles);
 }
 
 const sourceRef = (ctx: SiteContext, name: string): SourceRef => {
@@ -213,9 +218,9 @@ export async function renderPath(ctx: SiteContext, path: string, limit = ctx.con
     case 'missing':
       return notFoundFile(config, ctx);
     case 'opml':
-      return opmlFile(await allSpecs(ctx), await store.articles({ limit: 1 }), config, ctx);
+      return opmlFile(await allSpecs(ctx, await listedTags(ctx)), await store.articles({ limit: 1 }), config, ctx);
     case 'tags':
-      return tagsFile((await store.tagCounts()).filter(isPublishedTag), await store.articles({ limit: 1 }), config, ctx);
+      return tagsFile(await listedTags(ctx), await store.articles({ limit: 1 }), config, ctx);
     case 'sources': {
       const states = new Map((await store.fetchStates()).map((s) => [s.name, s]));
       const sources = config.sources.map((s) => ({ name: s.name, title: sourceTitle(s), linked: true, state: sourceState(ctx, s, states.get(s.name)) }));

@@ -2,16 +2,26 @@
 import { slugify, tagLabel } from '../lib/text.js';
 import type { Tag } from '../model.js';
 
+const folded = new WeakMap<object, Map<string, string>>();
+
+/** Aliases by the slug of their key, so that `World News: world` catches "world news" and "worldNews" too. */
+function foldedAliases(aliases: Readonly<Record<string, string>>): Map<string, string> {
+  let map = folded.get(aliases);
+  if (!map) folded.set(aliases, (map = new Map(Object.entries(aliases).map(([from, to]) => [slugify(tagLabel(from)), to]))));
+  return map;
+}
+
 /**
  * Tags from raw labels: first spelling wins within one article, those without a slug dropped. `aliases` maps
  * slugs to the slug they stand for (iranian → iran); an aliased tag is labeled with its target.
  */
 export function toTags(labels: Iterable<string>, aliases: Readonly<Record<string, string>> = {}): Tag[] {
   const bySlug = new Map<string, Tag>();
+  const bySlugOf = foldedAliases(aliases);
   for (const raw of labels) {
     let label = tagLabel(raw);
     let slug = slugify(label);
-    const target = aliases[slug];
+    const target = bySlugOf.get(slug);
     if (target) [slug, label] = [slugify(target), tagLabel(target)];
     if (slug && !bySlug.has(slug)) bySlug.set(slug, { slug, label });
   }

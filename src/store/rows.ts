@@ -1,7 +1,7 @@
 // Rows as both stores read them back: the same columns, turned into the model the same way. Where
 // the engines differ (SQLite's 0/1 for booleans, JSON text for a tag list), both forms are read.
 import { createHash } from 'node:crypto';
-import type { Article, FetchState, StoryCandidate } from '../model.js';
+import type { Article, FetchState, StoryCandidate, Tag } from '../model.js';
 
 /** Stable article id: the same source and identity give the same id on every machine and store. */
 export function articleId(source: string, identity: string): string {
@@ -123,3 +123,24 @@ export function toCandidate(row: CandidateRow): StoryCandidate {
   const shingles = toShingles(row.shingles);
   return { id: row.id, story: row.story, title: row.title, published: new Date(row.published), shingles, marks: toMarks(row.shingle_marks, shingles.length) };
 }
+
+/** A row of article_tags, in order of position, as retagging reads them. */
+export interface TagRow {
+  id: string;
+  slug: string;
+  label: string;
+  published: number | string;
+}
+
+/** Each article's tags, in order, and its publication time (copied onto its tag rows). */
+export function groupTags(rows: readonly TagRow[]): Map<string, { tags: Tag[]; published: number }> {
+  const byArticle = new Map<string, { tags: Tag[]; published: number }>();
+  for (const r of rows) {
+    let article = byArticle.get(r.id);
+    if (!article) byArticle.set(r.id, (article = { tags: [], published: Number(r.published) }));
+    article.tags.push({ slug: r.slug, label: r.label });
+  }
+  return byArticle;
+}
+
+export const sameTags = (a: readonly Tag[], b: readonly Tag[]) => a.length === b.length && a.every((t, i) => t.slug === b[i]!.slug && t.label === b[i]!.label);

@@ -198,6 +198,11 @@ export interface Store {
 
   /** Articles that retention removes: older than `maxAgeDays`, or beyond the newest `maxPerSource` of a source. */
   expiredArticles(retention: { maxAgeDays: number; maxPerSource: number }, now: Date): Promise<string[]>;
+  /**
+   * Passes every stored article's tags through `retag` (new tag rules or aliases) and stores what it
+   * returns where that differs, in one transaction; returns how many articles changed.
+   */
+  retagArticles(retag: (tags: Tag[]) => Tag[]): Promise<number>;
   /** Deletes articles, leaving tombstones so that they do not come back; returns how many went. */
   deleteArticles(ids: string[], now: Date): Promise<number>;
 
