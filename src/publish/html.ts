@@ -1,6 +1,7 @@
 // HTML pages: the river (the front page, a tag's, a source's, a search's), the lists of tags and
 // sources, and article pages. Everything printed is escaped; every link is relative (urls.ts), so
 // the site works wherever it is put. No JavaScript: the pages are documents.
+import { formatWallClock, wallClock } from '../lib/dates.js';
 import { escapeHtml, truncateAtWord } from '../lib/text.js';
 import { safeText } from '../lib/xml-chars.js';
 import type { Article, Tag } from '../model.js';
@@ -91,8 +92,11 @@ export function feedLinks(here: Here, spec: FeedSpec, query = ''): string {
 /** A stored date that is not one shows as nothing rather than stopping the page. */
 const isoTime = (date: Date) => (Number.isNaN(date.getTime()) ? '' : date.toISOString());
 
-function dayFormat(language: string): Intl.DateTimeFormat {
-  const options = { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' } as const;
+/** The zone a page shows times in, named beside them. */
+export const zoneOf = (here: Here) => here.site.timezone ?? 'UTC';
+
+function dayFormat(language: string, timeZone: string): Intl.DateTimeFormat {
+  const options = { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' } as const;
   try {
     return new Intl.DateTimeFormat(language, options);
   } catch {
@@ -117,7 +121,8 @@ const SUMMARY_MAX = 280;
 function storyEntry(here: Here, story: Story, withDate: boolean): string {
   const { article } = story;
   const time = isoTime(article.published);
-  const shown = withDate ? time.slice(0, 16).replace('T', ' ') : time.slice(11, 16);
+  const clock = wallClock(article.published, zoneOf(here));
+  const shown = clock.day ? `${withDate ? `${clock.day} ` : ''}${clock.time} ${clock.zone}` : '';
   const also = story.also.length ? ` · also in ${story.also.map((c) => `<a href="${href(here, `articles/${c.id}.html`)}">${e(c.title)}</a>`).join(', ')}` : '';
   const summary = truncateAtWord(safeText(article.summary).trim(), SUMMARY_MAX);
   const picture = feedEnclosures(article).find(isImage);
@@ -127,15 +132,15 @@ function storyEntry(here: Here, story: Story, withDate: boolean): string {
 ${summary ? `<p>${e(summary)}</p>\n` : ''}${tagLinks(here, article.tags)}</article>`;
 }
 
-/** Stories newest first, under a heading for each day (UTC); or, not grouped, each with its date. */
+/** Stories newest first, under a heading for each day (in site.timezone); or, not grouped, each with its date. */
 export function river(here: Here, stories: Story[], grouped = true): string {
   if (!grouped) return stories.map((s) => storyEntry(here, s, true)).join('\n');
-  const days = dayFormat(here.site.language);
+  const days = dayFormat(here.site.language, zoneOf(here));
   let day = '';
   const parts: string[] = [];
   for (const story of stories) {
     const date = story.article.published;
-    const key = isoTime(date).slice(0, 10);
+    const key = wallClock(date, zoneOf(here)).day;
     if (key !== day) {
       day = key;
       parts.push(`<h2 class="day">${key ? `<time datetime="${key}">${e(days.format(date))}</time>` : 'Undated'}</h2>`);
@@ -193,7 +198,7 @@ export function renderArticlePage(here: Here, story: Story): string {
     : '';
   const main = `<article>
 <h1>${e(title)}</h1>${media(article)}
-<p class="meta">${sourceLink(here, story.source)} · <time datetime="${published}">${e(published.replace('T', ' ').slice(0, 16))} UTC</time>${article.author ? ` · ${e(article.author)}` : ''}</p>
+<p class="meta">${sourceLink(here, story.source)} · <time datetime="${published}">${e(formatWallClock(article.published, zoneOf(here)))}</time>${article.author ? ` · ${e(article.author)}` : ''}</p>
 ${safeText(absoluteLinks(article.content, original ?? articleUrl(here.site, article.id)))}
 </article>
 ${original ? `<p><a class="more" href="${e(original)}">Read the original at ${e(new URL(original).host)}</a></p>\n` : ''}${tagLinks(here, article.tags)}

@@ -1,8 +1,9 @@
 // The site's pages of stories and lists: the river (front page, tag, source and search pages, all
 // paginated), the list of tags and the list of sources with their state.
 import { STATUS_CODES } from 'node:http';
+import { formatWallClock } from '../lib/dates.js';
 import type { FeedSpec } from './feeds.js';
-import { autodiscovery, e, feedLinks, layout, pager, pagerHead, river, type Here, type Pager, type SourceRef, type Story } from './html.js';
+import { autodiscovery, e, feedLinks, layout, pager, pagerHead, river, zoneOf, type Here, type Pager, type SourceRef, type Story } from './html.js';
 import { relativeHref, siteUrl } from './urls.js';
 
 export interface RiverPage {
@@ -37,21 +38,22 @@ export interface SourceState {
   articles: number;
 }
 
-const when = (date: Date | undefined) => (date && !Number.isNaN(date.getTime()) ? `<time datetime="${date.toISOString()}">${date.toISOString().slice(0, 16).replace('T', ' ')} UTC</time>` : 'never');
+const when = (date: Date | undefined, zone: string) =>
+  date && !Number.isNaN(date.getTime()) ? `<time datetime="${date.toISOString()}">${e(formatWallClock(date, zone))}</time>` : 'never';
 
 export function httpStatusInWords(status: number): string {
   return STATUS_CODES[status] ? `${status} ${STATUS_CODES[status]}` : String(status);
 }
 
-function stateList(state: SourceState): string {
+function stateList(state: SourceState, zone: string): string {
   const rows: [string, string][] = [
     ['Status', e(state.status)],
-    ['Last check', when(state.lastCheck)],
-    ['Last success', when(state.lastSuccess)],
+    ['Last check', when(state.lastCheck, zone)],
+    ['Last success', when(state.lastSuccess, zone)],
   ];
   if (state.httpStatus) rows.push(['HTTP status', e(httpStatusInWords(state.httpStatus))]);
   if (state.lastError) rows.push(['Last error', `${e(state.lastError)}${state.consecutiveErrors > 1 ? ` (${state.consecutiveErrors} times in a row)` : ''}`]);
-  rows.push(['Next fetch', state.nextFetch ? `${when(state.nextFetch)}${state.nextFetchWhy ? ` (${e(state.nextFetchWhy)})` : ''}` : e(state.nextFetchWhy ?? 'at the next tick')]);
+  rows.push(['Next fetch', state.nextFetch ? `${when(state.nextFetch, zone)}${state.nextFetchWhy ? ` (${e(state.nextFetchWhy)})` : ''}` : e(state.nextFetchWhy ?? 'at the next tick')]);
   rows.push(['Articles', String(state.articles)]);
   return `<dl class="state">${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>`;
 }
@@ -60,7 +62,7 @@ export function renderRiverPage(here: Here, page: RiverPage, title: string): str
   const main = [
     `<h1>${e(page.heading)}</h1>`,
     page.intro ? `<p class="meta">${e(page.intro)}</p>` : '',
-    page.state ? stateList(page.state) : '',
+    page.state ? stateList(page.state, zoneOf(here)) : '',
     page.notice ? `<p class="notice">${e(page.notice)}</p>` : '',
     page.stories.length ? river(here, page.stories, page.grouped) : page.notice ? '' : `<p>${e(page.empty)}</p>`,
     pager(here, page.pages),

@@ -27,7 +27,8 @@ export interface RenderOptions {
 }
 
 export function siteInfo(config: Config, options: RenderOptions = {}): SiteInfo {
-  return { baseUrl: siteBaseUrl(config.site, options.listening), title: config.site.title, language: config.site.language, hubs: config.websub?.hubs, search: options.search };
+  const { site } = config;
+  return { baseUrl: siteBaseUrl(site, options.listening), title: site.title, language: site.language, hubs: config.websub?.hubs, search: options.search, timezone: site.timezone };
 }
 
 export function sourceTitle(source: Source): string {

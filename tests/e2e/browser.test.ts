@@ -116,7 +116,7 @@ describe.skipIf(Boolean(SKIP))(`the site in Chromium ${SKIP}`.trim(), () => {
     expect(await page.locator('article.story').count()).toBe(10); // itemsPerPage in the samples
     const first = page.locator('article.story').first();
     expect(await first.locator('h3').innerText()).toBe('dockers end port strike'.replace(/^./, 'D'));
-    expect(await first.locator('.meta').innerText()).toMatch(/^Regional wire · \d\d:\d\d$/);
+    expect(await first.locator('.meta').innerText()).toMatch(/^Regional wire · \d\d:\d\d UTC$/);
     expect(await first.locator('.chips a').count()).toBeGreaterThan(0);
     const flood = page.locator('article.story', { hasText: 'Riverside flood barrier holds' });
     expect(await flood.locator('.meta').innerText()).toContain('also in Regional wire');
