@@ -12,6 +12,10 @@ import type { Logger } from './log.js';
 import type { DocumentStamp, Entry, Holder, IngestCounts, Refusal, RefreshResult } from './model.js';
 import type { NormalizeOptions } from './normalize/normalize-entry.js';
 import { toTags } from './normalize/tags.js';
+import { htmlToText } from './normalize/html.js';
+import { collapseWhitespace, truncateAtWord } from './lib/text.js';
+import { canonicalUrl } from './lib/urls.js';
+import { safeText } from './lib/xml-chars.js';
 import type { FeedDocument } from './parse/parse-feed.js';
 import { readFeedFile } from './ingest/files.js';
 import { MAX_SEED_BYTES } from './parse/seed.js';
@@ -230,6 +234,13 @@ export function storeEntries(store: Store, source: string, entries: Entry[], now
   });
 }
 
+/** What a feed calls itself and its site: a source without a `title:` is shown by the first (issue 20). */
+function feedNames(feed: FeedMeta): { feedTitle?: string; feedLink?: string } {
+  const title = feed.title && (feed.title.type === 'html' ? htmlToText(feed.title.value) : collapseWhitespace(safeText(feed.title.value)));
+  const link = canonicalUrl(feed.link && safeText(feed.link));
+  return { feedTitle: title ? truncateAtWord(title, 200) : undefined, feedLink: link };
+}
+
 function warningsOf(source: Source, feed: FeedMeta): string[] {
   const prefix = source.type === 'seeds' ? '' : `${source.name}: `;
   return [...(feed.bozo ? [`${source.name}: the document was ill-formed and was read leniently (${feed.bozo})`] : []), ...feed.warnings.map((w) => `${prefix}${w}`)];
@@ -263,7 +274,8 @@ async function ingestSource(source: Source, deps: RefreshDeps, now: Date): Promi
   const documents = feed.documents && { stamps: feed.documents.stamps, key: input.stampKey };
   const counts = await storeEntries(deps.store, source.name, entries, now, deps.config.dedupe, documents, deps.signal);
   // Validators are recorded only once the entries are stored: a failed ingest is fetched again in full.
-  const success = input.kind === 'document' ? { ...input.success, ttlMinutes: feed.ttlMinutes, skipHours: feed.skipHours, skipDays: feed.skipDays } : {};
+  const names = feedNames(feed);
+  const success = input.kind === 'document' ? { ...input.success, ttlMinutes: feed.ttlMinutes, skipHours: feed.skipHours, skipDays: feed.skipDays, ...names } : names;
   await deps.store.recordSuccess(source.name, now, success);
   return { ...counts, unchanged: counts.unchanged + unchanged, refused, warnings: warningsOf(source, feed) };
 }

@@ -54,7 +54,14 @@ type ListTarget = Extract<SitePath, { kind: 'feed' | 'page' }>;
 export async function allSpecs(ctx: SiteContext, listed?: TagCount[]): Promise<FeedSpec[]> {
   const { config, store } = ctx;
   const tags = listed ?? (await store.tagCounts()).filter(isPublishedTag);
-  return [siteSpec(config), ...tags.map((t) => tagSpec(config, t)), ...config.sources.map((s) => sourceSpec(config, s))];
+  const titles = await feedTitles(ctx);
+  return [siteSpec(config), ...tags.map((t) => tagSpec(config, t)), ...config.sources.map((s) => sourceSpec(config, s, titles.get(s.name)))];
+}
+
+/** What each source's feed calls itself, for the sources configured without a title. */
+async function feedTitles(ctx: SiteContext): Promise<Map<string, string>> {
+  if (ctx.config.sources.every((s) => s.title)) return new Map();
+  return new Map((await ctx.store.fetchStates()).flatMap((s) => (s.feedTitle ? [[s.name, s.feedTitle] as const] : [])));
 }
 
 /** The tags /tags and the OPML list: those on at least `site.minTagArticles` articles (one-article tags are noise). */
@@ -62,9 +69,9 @@ async function listedTags(ctx: SiteContext): Promise<TagCount[]> {
   return (await ctx.store.tagCounts()).filter((t) => isPublishedTag(t) && t.count >= ctx.config.site.minTagArticles);
 }
 
-const sourceRef = (ctx: SiteContext, name: string): SourceRef => {
+const sourceRef = (ctx: SiteContext, name: string, titles: Map<string, string>): SourceRef => {
   const source = ctx.config.sources.find((s) => s.name === name);
-  return { name, title: source ? sourceTitle(source) : name, linked: Boolean(source) };
+  return { name, title: source ? sourceTitle(source, titles.get(name)) : name, linked: Boolean(source) };
 };
 
 /**
@@ -73,14 +80,15 @@ const sourceRef = (ctx: SiteContext, name: string): SourceRef => {
  */
 async function toStories(ctx: SiteContext, articles: Article[], once = false): Promise<Story[]> {
   const carriers = await ctx.store.storyCarriers(articles.map((a) => a.id));
+  const titles = await feedTitles(ctx);
   const seen = new Set<string>();
   const stories: Story[] = [];
   for (const article of articles) {
     const all = carriers.get(article.id) ?? [];
     if (once && seen.has(article.id)) continue;
     for (const c of all) seen.add(c.id);
-    const also: Carrier[] = all.filter((c) => c.id !== article.id).map((c) => ({ ...sourceRef(ctx, c.source), id: c.id, link: c.link }));
-    stories.push({ article, source: sourceRef(ctx, article.source), also });
+    const also: Carrier[] = all.filter((c) => c.id !== article.id).map((c) => ({ ...sourceRef(ctx, c.source, titles), id: c.id, link: c.link }));
+    stories.push({ article, source: sourceRef(ctx, article.source, titles), also });
   }
   return stories;
 }
@@ -104,7 +112,7 @@ async function specOf(ctx: SiteContext, target: ListTarget): Promise<FeedSpec | 
     return tag && isPublishedTag(tag) ? tagSpec(config, tag) : undefined;
   }
   const source = config.sources.find((s) => s.name === target.key);
-  return source && sourceSpec(config, source);
+  return source && sourceSpec(config, source, (await feedTitles(ctx)).get(source.name));
 }
 
 /** `limit` articles of a list from `offset`: each story once on the site and tags, every article of a source. */
@@ -223,7 +231,7 @@ export async function renderPath(ctx: SiteContext, path: string, limit = ctx.con
       return tagsFile(await listedTags(ctx), await store.articles({ limit: 1 }), config, ctx);
     case 'sources': {
       const states = new Map((await store.fetchStates()).map((s) => [s.name, s]));
-      const sources = config.sources.map((s) => ({ name: s.name, title: sourceTitle(s), linked: true, state: sourceState(ctx, s, states.get(s.name)) }));
+      const sources = config.sources.map((s) => ({ name: s.name, title: sourceTitle(s, states.get(s.name)?.feedTitle), linked: true, state: sourceState(ctx, s, states.get(s.name)) }));
       return sourcesFile(sources, await store.articles({ limit: 1 }), config, ctx);
     }
     case 'article':

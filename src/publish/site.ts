@@ -31,8 +31,9 @@ export function siteInfo(config: Config, options: RenderOptions = {}): SiteInfo 
   return { baseUrl: siteBaseUrl(site, options.listening), title: site.title, language: site.language, hubs: config.websub?.hubs, search: options.search, timezone: site.timezone };
 }
 
-export function sourceTitle(source: Source): string {
-  return source.title ?? source.name;
+/** A source's name on pages and feeds: its configured title, else what its feed calls itself, else its name. */
+export function sourceTitle(source: Source, feedTitle?: string): string {
+  return source.title ?? feedTitle ?? source.name;
 }
 
 export const siteSpec = (config: Config): FeedSpec => ({ path: 'all', page: '', title: config.site.title, description: config.site.description });
@@ -44,11 +45,11 @@ export const tagSpec = (config: Config, tag: { slug: string; label: string }): F
   description: `Articles tagged ${tag.label}`,
 });
 
-export const sourceSpec = (config: Config, source: Source): FeedSpec => ({
+export const sourceSpec = (config: Config, source: Source, feedTitle?: string): FeedSpec => ({
   path: `sources/${source.name}`,
   page: `sources/${source.name}.html`,
-  title: `${config.site.title} · ${sourceTitle(source)}`,
-  description: `Articles from ${sourceTitle(source)}`,
+  title: `${config.site.title} · ${sourceTitle(source, feedTitle)}`,
+  description: `Articles from ${sourceTitle(source, feedTitle)}`,
 });
 
 /** A list's feeds narrowed by a query (/all.rss?tag=podcast): titled by the filter, so readers tell them apart. */

@@ -67,6 +67,8 @@ export interface StateRow {
   skip_hours: string;
   skip_days: string;
   articles: number;
+  feed_title?: string | null;
+  feed_link?: string | null;
 }
 
 const date = (ms: number | null) => (ms == null ? undefined : new Date(ms));
@@ -91,6 +93,8 @@ export function toState(r: StateRow): FetchState {
     skipHours: JSON.parse(r.skip_hours),
     skipDays: JSON.parse(r.skip_days),
     articles: r.articles,
+    feedTitle: r.feed_title ?? undefined,
+    feedLink: r.feed_link ?? undefined,
   };
 }
 

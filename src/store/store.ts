@@ -57,6 +57,9 @@ export interface SuccessRecord {
   cacheUntil?: Date;
   skipHours?: number[];
   skipDays?: string[];
+  /** What the feed calls itself and its site (kept when a fetch parses nothing). */
+  feedTitle?: string;
+  feedLink?: string;
 }
 
 export interface FailureRecord {

@@ -142,6 +142,11 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE articles ADD COLUMN shingle_marks BYTEA;
   `,
+  // 11: what a feed calls itself and its site (issue 20), as in SQLite.
+  `
+  ALTER TABLE sources ADD COLUMN feed_title TEXT;
+  ALTER TABLE sources ADD COLUMN feed_link TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -130,9 +130,13 @@ export class PostgresStore implements Store {
            url = COALESCE($6, url),
            ttl_minutes = COALESCE($7, ttl_minutes),
            cache_until = $8,
-           skip_hours = COALESCE($9, skip_hours), skip_days = COALESCE($10, skip_days)
+           skip_hours = COALESCE($9, skip_hours), skip_days = COALESCE($10, skip_days),
+           feed_title = COALESCE($11, feed_title), feed_link = COALESCE($12, feed_link)
          WHERE name = $1`,
-        [name, now.getTime(), r.status ?? null, r.etag ?? null, r.lastModified ?? null, r.movedTo ?? null, r.ttlMinutes ?? null, r.cacheUntil?.getTime() ?? null, r.skipHours ? JSON.stringify(r.skipHours) : null, r.skipDays ? JSON.stringify(r.skipDays) : null],
+        [
+          name, now.getTime(), r.status ?? null, r.etag ?? null, r.lastModified ?? null, r.movedTo ?? null, r.ttlMinutes ?? null, r.cacheUntil?.getTime() ?? null,
+          r.skipHours ? JSON.stringify(r.skipHours) : null, r.skipDays ? JSON.stringify(r.skipDays) : null, r.feedTitle ?? null, r.feedLink ?? null,
+        ],
       );
       await this.bump(db, 0, 1);
     });

@@ -172,4 +172,10 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE articles ADD COLUMN shingle_marks BLOB;
   `,
+  // 11: what a feed calls itself and its site, for a source configured without a title (issue 20)
+  // and for the OPML's htmlUrl.
+  `
+  ALTER TABLE sources ADD COLUMN feed_title TEXT;
+  ALTER TABLE sources ADD COLUMN feed_link TEXT;
+  `,
 ];
