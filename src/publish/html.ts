@@ -197,8 +197,8 @@ export function renderArticlePage(here: Here, story: Story): string {
     ? `<h2>Also in</h2>\n<ul class="list">\n${story.also.map((c) => `<li><a href="${href(here, `articles/${c.id}.html`)}">${e(c.title)}</a></li>`).join('\n')}\n</ul>`
     : '';
   const main = `<article>
-<h1>${e(title)}</h1>${media(article)}
-<p class="meta">${sourceLink(here, story.source)} · <time datetime="${published}">${e(formatWallClock(article.published, zoneOf(here)))}</time>${article.author ? ` · ${e(article.author)}` : ''}</p>
+<h1>${e(title)}</h1>
+<p class="meta">${sourceLink(here, story.source)} · <time datetime="${published}">${e(formatWallClock(article.published, zoneOf(here)))}</time>${article.author ? ` · ${e(article.author)}` : ''}</p>${media(article)}
 ${safeText(absoluteLinks(article.content, original ?? articleUrl(here.site, article.id)))}
 </article>
 ${original ? `<p><a class="more" href="${e(original)}">Read the original at ${e(new URL(original).host)}</a></p>\n` : ''}${tagLinks(here, article.tags)}
