@@ -47,6 +47,7 @@ describe('headline hashtags', () => {
     [['Mayor', 'unveils', 'protected', 'bike_lanes'], ['Mayor', 'bike_lanes']],
     [['کراچی', 'میں', 'بارش'], ['کراچی', 'میں', 'بارش']],
     [['climate', 'The'], ['climate']],
+    [['Trump', 'Says', "Obama's", 'Plan', 'Failed'], ['Trump', 'Obama', 'Plan', 'Failed']],
   ])('%j → tags %j', (hashtags, tags) => expect(headlineTags(hashtags)).toEqual(tags));
 
   it('every seed of the bundled samples and the shared seed: no verb or function word is a tag', () => {
