@@ -2,7 +2,7 @@
 // `tidings build` writes every path to a folder; `tidings serve` renders a path on first request
 // and keeps it until something changes. The same paths in both (the daemon adds searches).
 import type { Config, Source } from './config/schema.js';
-import { isDue, nextRun } from './due.js';
+import { nextFetch as nextFetchOf, nextRun } from './due.js';
 import { SearchQueryError } from './errors.js';
 import { slugify } from './lib/text.js';
 import type { Logger } from './log.js';
@@ -37,6 +37,7 @@ import {
   type SiteQuery,
 } from './publish/site.js';
 import { isPublishedTag } from './publish/urls.js';
+import { redactUrls } from './lib/urls.js';
 import { forgiveSearch } from './store/search-query.js';
 import type { ArticleFilter, Store, TagCount } from './store/store.js';
 
@@ -69,6 +70,9 @@ async function listedTags(ctx: SiteContext): Promise<TagCount[]> {
   return (await ctx.store.tagCounts()).filter((t) => isPublishedTag(t) && t.count >= ctx.config.site.minTagArticles);
 }
 
+/** A source the configuration names: a removed one's articles are not published (removed-sources.ts). */
+const isConfigured = (ctx: SiteContext, name: string) => ctx.config.sources.some((s) => s.name === name);
+
 const sourceRef = (ctx: SiteContext, name: string, titles: Map<string, string>): SourceRef => {
   const source = ctx.config.sources.find((s) => s.name === name);
   return { name, title: source ? sourceTitle(source, titles.get(name)) : name, linked: Boolean(source) };
@@ -87,7 +91,7 @@ async function toStories(ctx: SiteContext, articles: Article[], once = false): P
     const all = carriers.get(article.id) ?? [];
     if (once && seen.has(article.id)) continue;
     for (const c of all) seen.add(c.id);
-    const also: Carrier[] = all.filter((c) => c.id !== article.id).map((c) => ({ ...sourceRef(ctx, c.source, titles), id: c.id, link: c.link }));
+    const also: Carrier[] = all.filter((c) => c.id !== article.id && isConfigured(ctx, c.source)).map((c) => ({ ...sourceRef(ctx, c.source, titles), id: c.id, link: c.link }));
     stories.push({ article, source: sourceRef(ctx, article.source, titles), also });
   }
   return stories;
@@ -145,15 +149,16 @@ export function sourceState(ctx: SiteContext, source: Source, state: FetchState 
   let nextFetch: Date | undefined;
   let nextFetchWhy: string | undefined;
   if (source.type === 'feed') {
-    const due = isDue(state, source.schedule, { schedule: config.schedule, minInterval: config.fetch.minInterval, maxInterval: config.fetch.maxInterval }, now);
-    [nextFetch, nextFetchWhy] = due.due ? [nextRun(config.schedule, now), 'due at the next tick'] : [due.notBefore, due.reason];
+    const next = nextFetchOf(state, source.schedule, { schedule: config.schedule, minInterval: config.fetch.minInterval, maxInterval: config.fetch.maxInterval }, now);
+    [nextFetch, nextFetchWhy] = [next.at, next.why];
   } else [nextFetch, nextFetchWhy] = [nextRun(config.schedule, now), 'local sources are read at every tick'];
   return {
     status: sourceStatus(state),
     lastCheck: state?.lastCheck,
     lastSuccess: state?.lastSuccess,
     httpStatus: state?.lastStatus,
-    lastError: state?.consecutiveErrors || state?.gone ? state.lastError : undefined,
+    // Public: a private feed's key in its URL (or a password) must not reach the page with an error.
+    lastError: state?.consecutiveErrors || state?.gone ? state.lastError && redactUrls(state.lastError) : undefined,
     consecutiveErrors: state?.consecutiveErrors ?? 0,
     nextFetch: state?.gone ? undefined : nextFetch,
     nextFetchWhy: state?.gone ? 'never: the feed is gone (tidings sources enable fetches it again)' : nextFetchWhy,
@@ -202,7 +207,7 @@ async function pageAt(ctx: SiteContext, target: Extract<SitePath, { kind: 'page'
 
 async function articleAt(ctx: SiteContext, id: string): Promise<SiteFile | undefined> {
   const article = await ctx.store.article(id);
-  if (!article) return undefined;
+  if (!article || !isConfigured(ctx, article.source)) return undefined;
   const [story] = await toStories(ctx, [article]);
   return articleFile(story!, ctx.config, ctx);
 }

@@ -142,7 +142,12 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE articles ADD COLUMN shingle_marks BYTEA;
   `,
-  // 11: what a feed calls itself and its site (issue 20), as in SQLite.
+  // 3: the configuration is the truth about sources: one gone from it is marked removed (its
+  // articles out of every list at once) until its articles are purged after a grace period.
+  `
+  ALTER TABLE sources ADD COLUMN removed_at BIGINT;
+  `,
+  // 12: what a feed calls itself and its site (issue 20), as in SQLite.
   `
   ALTER TABLE sources ADD COLUMN feed_title TEXT;
   ALTER TABLE sources ADD COLUMN feed_link TEXT;

@@ -172,7 +172,12 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE articles ADD COLUMN shingle_marks BLOB;
   `,
-  // 11: what a feed calls itself and its site, for a source configured without a title (issue 20)
+  // 11: the configuration is the truth about sources: one gone from it is marked removed (its
+  // articles out of every list at once) until its articles are purged after a grace period.
+  `
+  ALTER TABLE sources ADD COLUMN removed_at INTEGER;
+  `,
+  // 12: what a feed calls itself and its site, for a source configured without a title (issue 20)
   // and for the OPML's htmlUrl.
   `
   ALTER TABLE sources ADD COLUMN feed_title TEXT;
