@@ -140,3 +140,22 @@ describe('tidings refresh --force', () => {
     }
   });
 });
+
+describe('the daemon, given new tagAliases', () => {
+  it('re-tags the stored articles when it reloads the configuration', async () => {
+    const { startDaemon } = await import('../helpers-daemon.js');
+    const dir = tempDir();
+    const yaml = (aliases: string) => `schedule: "0 0 1 1 *"\ntagAliases: {${aliases}}\nsources:\n  - {name: s, type: seeds, path: seeds}\n`;
+    writeTree(dir, { 't.yaml': yaml(''), 'seeds/a.txt': 'Text.\n2024-01-18 11:08:24\n#Iranian #climate\n' });
+    const daemon = await startDaemon(['--config', join(dir, 't.yaml'), '--db', join(dir, 't.db')]);
+    try {
+      await daemon.waitFor(/refreshed 1 source/);
+      writeTree(dir, { 't.yaml': yaml('iranian: Iran') });
+      await daemon.waitFor(/tagAliases changed: re-tagged 1 stored article/);
+      await daemon.waitFor(/configuration reloaded/);
+      expect(await (await fetch(`${daemon.url}/tags/iran.rss`)).text()).toContain('<category>Iran</category>');
+    } finally {
+      await daemon.stop();
+    }
+  });
+});
