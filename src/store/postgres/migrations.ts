@@ -147,7 +147,20 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE sources ADD COLUMN removed_at BIGINT;
   `,
-  // 12: what a feed calls itself and its site (issue 20), as in SQLite.
+  // 4: stories that merged when a new article bridged them (dedupe/stories.ts), for tidings explain.
+  `
+  CREATE TABLE story_merges (
+    story TEXT NOT NULL,
+    merged TEXT NOT NULL,
+    article TEXT NOT NULL,
+    a TEXT NOT NULL,
+    b TEXT NOT NULL,
+    score DOUBLE PRECISION NOT NULL,
+    at BIGINT NOT NULL
+  );
+  CREATE INDEX story_merges_story ON story_merges (story);
+  `,
+  // 13: what a feed calls itself and its site (issue 20), as in SQLite.
   `
   ALTER TABLE sources ADD COLUMN feed_title TEXT;
   ALTER TABLE sources ADD COLUMN feed_link TEXT;

@@ -177,7 +177,20 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE sources ADD COLUMN removed_at INTEGER;
   `,
-  // 12: what a feed calls itself and its site, for a source configured without a title (issue 20)
+  // 12: stories that merged when a new article bridged them (dedupe/stories.ts), for tidings explain.
+  `
+  CREATE TABLE story_merges (
+    story TEXT NOT NULL,
+    merged TEXT NOT NULL,
+    article TEXT NOT NULL,
+    a TEXT NOT NULL,
+    b TEXT NOT NULL,
+    score REAL NOT NULL,
+    at INTEGER NOT NULL
+  );
+  CREATE INDEX story_merges_story ON story_merges (story);
+  `,
+  // 13: what a feed calls itself and its site, for a source configured without a title (issue 20)
   // and for the OPML's htmlUrl.
   `
   ALTER TABLE sources ADD COLUMN feed_title TEXT;
