@@ -69,8 +69,11 @@ function program(session: Session, setCode: (code: number) => void): Command {
     .argument('[sources...]', 'source names from the configuration')
     .option('--wait <seconds>', 'how long to wait while another refresh (the daemon) holds the lease', nonNegative, 60)
     .option('--json', 'a machine-readable summary')
-    .addHelpText('after', '\nExamples:\n  tidings refresh\n  tidings refresh world-news --config feeds/tidings.yaml\n  tidings refresh --wait 0 --json')
-    .action(action(() => import('./commands/refresh.js').then((m) => m.refreshCommand), (names: string[], o: { wait: number; json?: boolean }) => ({ names, wait: o.wait, json: Boolean(o.json) })));
+    .option('--force', 'read every source again in full (no validators, nothing skipped as unchanged) and re-tag stored articles')
+    .addHelpText('after', '\nExamples:\n  tidings refresh\n  tidings refresh world-news --config feeds/tidings.yaml\n  tidings refresh --force guardian\n  tidings refresh --wait 0 --json')
+    .action(
+      action(() => import('./commands/refresh.js').then((m) => m.refreshCommand), (names: string[], o: { wait: number; json?: boolean; force?: boolean }) => ({ names, wait: o.wait, json: Boolean(o.json), force: Boolean(o.force) })),
+    );
   cli
     .command('build')
     .description('write every feed and page to a folder')

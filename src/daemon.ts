@@ -18,6 +18,7 @@ import { Scheduler } from './scheduler.js';
 import { Metrics } from './serve/metrics.js';
 import { createHandler, listen, type LastRefresh, type Listening } from './serve/server.js';
 import { SiteCache } from './serve/site-cache.js';
+import { retagStored } from './refresh.js';
 import { renderPath } from './site.js';
 import { followConfiguration, purgeRemovedSources } from './removed-sources.js';
 import { openStore } from './store/open-store.js';
@@ -249,7 +250,10 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     let mtime = await configMtime();
     const reload = async (why: string) => {
       try {
+        const aliases = JSON.stringify(config.tagAliases);
         config = loadConfig(options.paths.config);
+        // New tagAliases reach the articles stored already, not only those fetched from now on.
+        if (JSON.stringify(config.tagAliases) !== aliases) log.info({}, `tagAliases changed: re-tagged ${plural(await retagStored(store, config), 'stored article')}`);
         maxAge = shortestInterval(config);
         cache.invalidate(undefined, render());
         await scheduler?.restart();

@@ -186,6 +186,9 @@ export interface FetchState {
   skipHours: number[];
   skipDays: string[];
   articles: number;
+  /** The feed's own title and site, as last parsed. */
+  feedTitle?: string;
+  feedLink?: string;
 }
 
 /** A process that holds a lease: what messages call it, and what tells a live one from a dead one. */

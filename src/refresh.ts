@@ -11,6 +11,11 @@ import { documentOf, fetchDepsOf, fetchFeed, type FetchDeps } from './ingest/fet
 import type { Logger } from './log.js';
 import type { DocumentStamp, Entry, Holder, IngestCounts, Refusal, RefreshResult } from './model.js';
 import type { NormalizeOptions } from './normalize/normalize-entry.js';
+import { toTags } from './normalize/tags.js';
+import { htmlToText } from './normalize/html.js';
+import { collapseWhitespace, truncateAtWord } from './lib/text.js';
+import { canonicalUrl } from './lib/urls.js';
+import { safeText } from './lib/xml-chars.js';
 import type { FeedDocument } from './parse/parse-feed.js';
 import { readFeedFile } from './ingest/files.js';
 import { MAX_SEED_BYTES } from './parse/seed.js';
@@ -36,6 +41,11 @@ export interface RefreshDeps {
   signal?: AbortSignal;
   /** The process refreshing: with it, fetches from one host are limited across processes too. */
   holder?: Holder;
+  /**
+   * Read every source again in full (`tidings refresh --force`): no validators sent, no document
+   * or entry skipped as unchanged, so new tag rules, aliases or a new Tidings reach every entry.
+   */
+  force?: boolean;
 }
 
 /** Entries are normalized in batches of this many, spread over the workers. */
@@ -102,7 +112,7 @@ async function fetchRemote(source: FeedSource, deps: RefreshDeps, now: Date): Pr
   if (state.gone) return { kind: 'skipped', reason: `gone: the server answered 410 at ${state.lastCheck?.toISOString() ?? 'the last check'}; run "tidings sources enable ${source.name}" to fetch it again` };
   if (state.nextFetch && state.nextFetch > now) return { kind: 'skipped', reason: `the server asked to wait until ${state.nextFetch.toISOString()}` };
   const response = await withHostSlot(state.url, deps, () =>
-    fetchFeed({ url: state.url, etag: state.etag, lastModified: state.lastModified }, { ...fetchDepsOf(deps.config), now: deps.now, signal: deps.signal, ...deps.fetch }),
+    fetchFeed({ url: state.url, ...(deps.force ? {} : { etag: state.etag, lastModified: state.lastModified }) }, { ...fetchDepsOf(deps.config), now: deps.now, signal: deps.signal, ...deps.fetch }),
   );
   if (response.movedTo) deps.log.info({ source: source.name, url: response.movedTo }, `${source.name}: moved permanently to ${response.movedTo}`);
   const success: SuccessRecord = {
@@ -143,7 +153,7 @@ const WHOLE_DOCUMENT = '';
  * hash is taken off this thread (WebCrypto digests in the thread pool).
  */
 async function parse(input: Extract<Input, { kind: 'seeds' | 'file' | 'document' }>, source: Source, deps: RefreshDeps, options: NormalizeOptions): Promise<Batch | 'same bytes'> {
-  const stamps = await deps.store.documentStamps(source.name, input.stampKey);
+  const stamps = deps.force ? {} : await deps.store.documentStamps(source.name, input.stampKey);
   let stamp: DocumentStamp | undefined;
   let bytes: Uint8Array | undefined;
   if (input.kind !== 'seeds') {
@@ -152,7 +162,7 @@ async function parse(input: Extract<Input, { kind: 'seeds' | 'file' | 'document'
     if (stamps[WHOLE_DOCUMENT]?.hash === hash) return 'same bytes';
     stamp = { identity: WHOLE_DOCUMENT, size: bytes.byteLength, mtime: 0, hash };
   }
-  const known = await deps.store.rawHashes(source.name);
+  const known = deps.force ? {} : await deps.store.rawHashes(source.name);
   const then = [stage('identify', options), stage('skipUnchanged', { ...options, known }), stage('normalize', { ...options, limit: BATCH }), stage('fingerprint')];
   if (input.kind === 'seeds') {
     const seeds = { timezone: source.timezone, titleFrom: source.type === 'seeds' ? source.titleFrom : 'hashtags' } as const;
@@ -191,6 +201,14 @@ function stampKey(source: Source, deps: RefreshDeps): string {
   return createHash('sha256').update(JSON.stringify([VERSION, source.timezone, own, source.tags, tagAliases, trackingParams])).digest('hex').slice(0, 32);
 }
 
+/**
+ * The tag rules and `tagAliases` applied to the tags of every stored article, in one transaction
+ * (a new alias reaches articles no feed carries any more); returns how many articles changed.
+ */
+export function retagStored(store: Store, config: Pick<Config, 'tagAliases'>): Promise<number> {
+  return store.retagArticles((tags) => toTags(tags.map((t) => t.label), config.tagAliases));
+}
+
 /** Seed documents read for an ingest, to remember with it. */
 export interface Documents {
   stamps: DocumentStamp[];
@@ -217,6 +235,13 @@ export function storeEntries(store: Store, source: string, entries: Entry[], now
     if (documents?.stamps.length) await tx.recordDocuments(source, documents.stamps, documents.key);
     return counts;
   });
+}
+
+/** What a feed calls itself and its site: a source without a `title:` is shown by the first (issue 20). */
+function feedNames(feed: FeedMeta): { feedTitle?: string; feedLink?: string } {
+  const title = feed.title && (feed.title.type === 'html' ? htmlToText(feed.title.value) : collapseWhitespace(safeText(feed.title.value)));
+  const link = canonicalUrl(feed.link && safeText(feed.link));
+  return { feedTitle: title ? truncateAtWord(title, 200) : undefined, feedLink: link };
 }
 
 function warningsOf(source: Source, feed: FeedMeta): string[] {
@@ -275,7 +300,8 @@ async function ingestSource(source: Source, deps: RefreshDeps, now: Date): Promi
   const documents = feed.documents && { stamps: feed.documents.stamps, key: input.stampKey };
   const counts = await storeEntries(deps.store, source.name, entries, now, deps.config.dedupe, documents, deps.signal);
   // Validators are recorded only once the entries are stored: a failed ingest is fetched again in full.
-  const success = input.kind === 'document' ? { ...input.success, ttlMinutes: feed.ttlMinutes, skipHours: feed.skipHours, skipDays: feed.skipDays } : {};
+  const names = feedNames(feed);
+  const success = input.kind === 'document' ? { ...input.success, ttlMinutes: feed.ttlMinutes, skipHours: feed.skipHours, skipDays: feed.skipDays, ...names } : names;
   await deps.store.recordSuccess(source.name, now, success);
   const deleted = feed.documents?.present ? await deleteVanishedSeeds(source, feed.documents.present, deps, now) : 0;
   const undated = entries.filter((e) => e.undated).length;

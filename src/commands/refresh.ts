@@ -4,6 +4,7 @@ import { thisProcess } from '../lib/process.js';
 import type { Logger } from '../log.js';
 import type { RefreshResult } from '../model.js';
 import { refreshNow } from '../refresh-all.js';
+import { retagStored } from '../refresh.js';
 import type { Session } from './session.js';
 import { plural } from '../lib/plural.js';
 
@@ -12,6 +13,8 @@ export interface RefreshArgs {
   /** Seconds to wait for the lease. */
   wait: number;
   json: boolean;
+  /** Read every source again in full, and re-tag stored articles. */
+  force?: boolean;
 }
 
 function summarize(r: RefreshResult): string {
@@ -44,7 +47,7 @@ export function summaryLines(results: readonly RefreshResult[]): { line: string;
   return [...lines, { line: `total: ${plural(results.length, 'source')}, ${parts.filter(Boolean).join('; ')}`, failed: false }];
 }
 
-export async function refreshCommand(session: Session, { names, wait, json }: RefreshArgs): Promise<number> {
+export async function refreshCommand(session: Session, { names, wait, json, force }: RefreshArgs): Promise<number> {
   const config = session.config();
   const unknown = names.filter((n) => !config.sources.some((s) => s.name === n));
   if (unknown.length) throw new UsageError(`unknown source: ${unknown.join(', ')} (see ${config.file})`);
@@ -72,7 +75,11 @@ export async function refreshCommand(session: Session, { names, wait, json }: Re
     warn: aside(session.log.warn),
     error: (fields, message) => ('source' in fields ? undefined : aside(session.log.error)(fields, message)),
   };
-  const deps = { config, store, work: session.work(), log, holder: { name: `cli:${process.pid}`, ...thisProcess() } };
+  const deps = { config, store, work: session.work(), log, force, holder: { name: `cli:${process.pid}`, ...thisProcess() } };
+  if (force) {
+    const retagged = await retagStored(store, config);
+    if (!json) session.print(`re-tagged ${plural(retagged, 'stored article')} with the tag rules and tagAliases`);
+  }
   const results = await refreshNow(deps, wait * 1000, {
     names: names.length ? names : undefined,
     onResult: (r) => {

@@ -138,6 +138,10 @@ const siteSchema = z.strictObject({
   itemsPerFeed: z.number().int().min(1).max(1000).default(50),
   /** Stories on one page of the river (the front page, a tag's, a source's, a search's). */
   itemsPerPage: z.number().int().min(1).max(200).default(20),
+  /** Tags with fewer articles are left out of /tags and the OPML (their pages and feeds stay); 1 lists every tag. */
+  minTagArticles: z.number().int().min(1).default(2),
+  /** The zone times are shown in on pages and by the CLI, named beside them. */
+  timezone: timezone.default('UTC'),
 });
 
 /** The base URL of a site whose configuration names none and that no daemon serves (tidings build). */

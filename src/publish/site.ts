@@ -1,12 +1,13 @@
 // The published site's parts: which feeds there are (site, tags, sources, searches), what a path
 // names, and each file rendered from the articles and facts it is handed. It never reads the store.
 import { siteBaseUrl, type Config, type Source } from '../config/schema.js';
+import { slugify } from '../lib/text.js';
 import type { Logger } from '../log.js';
 import type { Article, FetchState } from '../model.js';
 import { CONTENT_TYPES, FEED_FORMATS, renderFeed, type FeedFormat, type FeedSpec, type SiteInfo } from './feeds.js';
 import { renderArticlePage, type Here, type Story } from './html.js';
 import { feedOutlines, renderOpml } from './opml.js';
-import { renderRiverPage, renderSourcesPage, renderTagsPage, type RiverPage, type SourceListing, type TagListing } from './pages.js';
+import { renderNotFoundPage, renderRiverPage, renderSourcesPage, renderTagsPage, type RiverPage, type SourceListing, type TagListing } from './pages.js';
 import { FAVICON, STYLESHEET } from './style.js';
 
 export interface SiteFile {
@@ -26,11 +27,13 @@ export interface RenderOptions {
 }
 
 export function siteInfo(config: Config, options: RenderOptions = {}): SiteInfo {
-  return { baseUrl: siteBaseUrl(config.site, options.listening), title: config.site.title, language: config.site.language, hubs: config.websub?.hubs, search: options.search };
+  const { site } = config;
+  return { baseUrl: siteBaseUrl(site, options.listening), title: site.title, language: site.language, hubs: config.websub?.hubs, search: options.search, timezone: site.timezone };
 }
 
-export function sourceTitle(source: Source): string {
-  return source.title ?? source.name;
+/** A source's name on pages and feeds: its configured title, else what its feed calls itself, else its name. */
+export function sourceTitle(source: Source, feedTitle?: string): string {
+  return source.title ?? feedTitle ?? source.name;
 }
 
 export const siteSpec = (config: Config): FeedSpec => ({ path: 'all', page: '', title: config.site.title, description: config.site.description });
@@ -42,12 +45,18 @@ export const tagSpec = (config: Config, tag: { slug: string; label: string }): F
   description: `Articles tagged ${tag.label}`,
 });
 
-export const sourceSpec = (config: Config, source: Source): FeedSpec => ({
+export const sourceSpec = (config: Config, source: Source, feedTitle?: string): FeedSpec => ({
   path: `sources/${source.name}`,
   page: `sources/${source.name}.html`,
-  title: `${config.site.title} · ${sourceTitle(source)}`,
-  description: `Articles from ${sourceTitle(source)}`,
+  title: `${config.site.title} · ${sourceTitle(source, feedTitle)}`,
+  description: `Articles from ${sourceTitle(source, feedTitle)}`,
 });
+
+/** A list's feeds narrowed by a query (/all.rss?tag=podcast): titled by the filter, so readers tell them apart. */
+export function filteredSpec(spec: FeedSpec, query: SiteQuery | undefined): FeedSpec {
+  const words = describeQuery(query);
+  return words ? { ...spec, title: `${spec.title} · ${words}`, description: `${spec.description}, ${words}` } : spec;
+}
 
 /** A search's feeds: /search.rss?q=… (the query makes it one feed among many). */
 export const searchSpec = (config: Config, query: SiteQuery | undefined): FeedSpec => {
@@ -87,7 +96,9 @@ export function parseQuery(search: string): SiteQuery | undefined | 'bad' {
   const source = params.get('source')?.trim() || undefined;
   const page = params.get('page');
   if (page !== null && !/^[1-9]\d{0,5}$/.test(page)) return 'bad';
-  const query: SiteQuery = { q, tags: [...new Set(listOf(params, 'tag'))].sort(), source, not: [...new Set(listOf(params, 'not'))].sort(), page: page && page !== '1' ? Number(page) : undefined };
+  // A tag by its slug or by its label as pages show it (?tag=Europe, ?tag=World%20news).
+  const tags = listOf(params, 'tag').map((t) => slugify(t) || t);
+  const query: SiteQuery = { q, tags: [...new Set(tags)].sort(), source, not: [...new Set(listOf(params, 'not'))].sort(), page: page && page !== '1' ? Number(page) : undefined };
   return query.q || query.tags.length || query.source || query.not.length || query.page ? query : undefined;
 }
 
@@ -115,11 +126,14 @@ export function describeQuery(query: SiteQuery | undefined): string {
  * "search.html?q=…", "articles/ID.html", "subscriptions.opml", "style.css", "favicon.svg".
  */
 export type SitePath =
-  | { kind: 'opml' | 'tags' | 'sources' }
+  | { kind: 'opml' | 'tags' | 'sources' | 'missing' }
   | { kind: 'asset'; name: 'style.css' | 'favicon.svg' }
   | { kind: 'article'; id: string }
   | { kind: 'page'; list: 'all' | 'tags' | 'sources' | 'search'; key: string; page: number; query?: SiteQuery }
   | { kind: 'feed'; list: 'all' | 'tags' | 'sources' | 'search'; key: string; format: FeedFormat; query?: SiteQuery };
+
+/** The page any address the site does not have gets, with status 404 (static hosts serve it so too). */
+export const NOT_FOUND = '404.html';
 
 const PAGE = /^(.*?)(?:^|\/)page\/([1-9]\d{0,5})$/;
 
@@ -138,6 +152,7 @@ export function parseSitePath(path: string): SitePath | undefined {
 
 function parseBare(path: string): SitePath | undefined {
   if (path === 'subscriptions.opml') return { kind: 'opml' };
+  if (path === NOT_FOUND) return { kind: 'missing' };
   if (path === 'style.css' || path === 'favicon.svg') return { kind: 'asset', name: path };
   if (path === 'tags.html' || path === 'sources.html') return { kind: path === 'tags.html' ? 'tags' : 'sources' };
   if (path === 'index.html') return { kind: 'page', list: 'all', key: '', page: 1 };
@@ -186,6 +201,10 @@ export function articleFile(story: Story, config: Config, options?: RenderOption
 
 export function tagsFile(tags: TagListing[], latest: Article[], config: Config, options?: RenderOptions): SiteFile {
   return { type: CONTENT_TYPES.html, body: renderTagsPage({ path: 'tags.html', site: siteInfo(config, options) }, tags), modified: newest(latest) };
+}
+
+export function notFoundFile(config: Config, options?: RenderOptions): SiteFile {
+  return { type: CONTENT_TYPES.html, body: renderNotFoundPage({ path: NOT_FOUND, site: siteInfo(config, options) }), modified: new Date(0) };
 }
 
 export function sourcesFile(sources: SourceListing[], latest: Article[], config: Config, options?: RenderOptions): SiteFile {

@@ -30,7 +30,7 @@ interface Table {
 const bool = (at: number) => (row: unknown[]) => void (row[at] = row[at] === null ? null : Boolean(row[at]));
 
 const SOURCE_COLUMNS = `name, type, location, created_at, position, url, etag, last_modified, last_check, last_success, last_status,
-  last_error, consecutive_errors, next_fetch, gone, ttl_minutes, cache_until, skip_hours, skip_days`;
+  last_error, consecutive_errors, next_fetch, gone, ttl_minutes, cache_until, skip_hours, skip_days, feed_title, feed_link`;
 const ARTICLE_COLUMNS = `rowid, id, source, identity, title, link, published, updated, first_seen, author, summary, content,
   enclosures, language, content_hash, story, is_canonical, fingerprint, shingles, bands, dedupe_rule, dedupe_of, dedupe_score, raw_hash, shingle_marks`;
 
@@ -39,7 +39,7 @@ const TABLES: Table[] = [
   {
     name: 'sources',
     select: `SELECT ${SOURCE_COLUMNS} FROM sources ORDER BY name`,
-    types: ['text', 'text', 'text', 'bigint', 'int', 'text', 'text', 'text', 'bigint', 'bigint', 'int', 'text', 'int', 'bigint', 'boolean', 'float8', 'bigint', 'text', 'text'],
+    types: ['text', 'text', 'text', 'bigint', 'int', 'text', 'text', 'text', 'bigint', 'bigint', 'int', 'text', 'int', 'bigint', 'boolean', 'float8', 'bigint', 'text', 'text', 'text', 'text'],
     columns: SOURCE_COLUMNS,
     convert: bool(14),
   },

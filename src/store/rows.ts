@@ -1,7 +1,7 @@
 // Rows as both stores read them back: the same columns, turned into the model the same way. Where
 // the engines differ (SQLite's 0/1 for booleans, JSON text for a tag list), both forms are read.
 import { createHash } from 'node:crypto';
-import type { Article, Entry, FetchState, StoryCandidate, StoryDecisions } from '../model.js';
+import type { Article, Entry, FetchState, StoryCandidate, StoryDecisions, Tag } from '../model.js';
 import type { TagCount } from './store.js';
 
 /** Sources gone from the configuration (store.retireSources), as a subquery both dialects read. */
@@ -91,6 +91,8 @@ export interface StateRow {
   skip_hours: string;
   skip_days: string;
   articles: number;
+  feed_title?: string | null;
+  feed_link?: string | null;
 }
 
 const date = (ms: number | null) => (ms == null ? undefined : new Date(ms));
@@ -115,6 +117,8 @@ export function toState(r: StateRow): FetchState {
     skipHours: JSON.parse(r.skip_hours),
     skipDays: JSON.parse(r.skip_days),
     articles: r.articles,
+    feedTitle: r.feed_title ?? undefined,
+    feedLink: r.feed_link ?? undefined,
   };
 }
 
@@ -147,6 +151,27 @@ export function toCandidate(row: CandidateRow): StoryCandidate {
   const shingles = toShingles(row.shingles);
   return { id: row.id, story: row.story, title: row.title, published: new Date(row.published), shingles, marks: toMarks(row.shingle_marks, shingles.length) };
 }
+
+/** A row of article_tags, in order of position, as retagging reads them. */
+export interface TagRow {
+  id: string;
+  slug: string;
+  label: string;
+  published: number | string;
+}
+
+/** Each article's tags, in order, and its publication time (copied onto its tag rows). */
+export function groupTags(rows: readonly TagRow[]): Map<string, { tags: Tag[]; published: number }> {
+  const byArticle = new Map<string, { tags: Tag[]; published: number }>();
+  for (const r of rows) {
+    let article = byArticle.get(r.id);
+    if (!article) byArticle.set(r.id, (article = { tags: [], published: Number(r.published) }));
+    article.tags.push({ slug: r.slug, label: r.label });
+  }
+  return byArticle;
+}
+
+export const sameTags = (a: readonly Tag[], b: readonly Tag[]) => a.length === b.length && a.every((t, i) => t.slug === b[i]!.slug && t.label === b[i]!.label);
 
 /**
  * An ingest's story decisions made concrete, in order: a match with an earlier entry of the same

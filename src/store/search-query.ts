@@ -229,6 +229,37 @@ function checkSearchable(node: SearchNode, top = true): void {
   }
 }
 
+/** A query a person typed, read as peers read it: what it searches for, and what it leaves out. */
+export interface ForgivenSearch {
+  /** A query parseSearch reads; none when the query only leaves things out. */
+  query?: string;
+  /** Queries whose matches are left out (`-word` alone: everything without it). */
+  not: string[];
+}
+
+/**
+ * The query as typed when parseSearch reads it. Otherwise, as Miniflux and FreshRSS read what
+ * their syntax cannot: its words (a stray quote, parenthesis or operator is dropped), `-word`
+ * terms leaving their word out, and a query of nothing but `-word` terms is everything without
+ * them. Throws SearchQueryError only when no word is left at all.
+ */
+export function forgiveSearch(query: string): ForgivenSearch {
+  try {
+    parseSearch(query);
+    return { query, not: [] };
+  } catch (err) {
+    if (!(err instanceof SearchQueryError)) throw err;
+  }
+  const hasWord = (text: string) => new RegExp(WORDS.source, 'u').test(text);
+  // "NOT word" is "-word"; a stray AND or OR is dropped.
+  const chunks = query.replace(/["()]/g, ' ').replace(/\bNOT\s+/g, '-').split(/\s+/).filter((c) => c && !/^(?:AND|OR|NOT)$/.test(c));
+  const positive = chunks.filter((c) => !c.startsWith('-') && hasWord(c));
+  const negative = chunks.filter((c) => c.startsWith('-') && hasWord(c)).map((c) => c.replace(/^-+/, ''));
+  if (positive.length) return { query: [...positive, ...negative.map((n) => `-${n}`)].join(' '), not: [] };
+  if (negative.length) return { not: negative };
+  throw nothingToSearch();
+}
+
 /** How long one search may run, in either store (issue 25: one ran 25 s). */
 export const SEARCH_BUDGET_MS = 10_000;
 

@@ -57,6 +57,9 @@ export interface SuccessRecord {
   cacheUntil?: Date;
   skipHours?: number[];
   skipDays?: string[];
+  /** What the feed calls itself and its site (kept when a fetch parses nothing). */
+  feedTitle?: string;
+  feedLink?: string;
 }
 
 export interface FailureRecord {
@@ -207,6 +210,11 @@ export interface Store {
 
   /** Articles that retention removes: older than `maxAgeDays`, or beyond the newest `maxPerSource` of a source. */
   expiredArticles(retention: { maxAgeDays: number; maxPerSource: number }, now: Date): Promise<string[]>;
+  /**
+   * Passes every stored article's tags through `retag` (new tag rules or aliases) and stores what it
+   * returns where that differs, in one transaction; returns how many articles changed.
+   */
+  retagArticles(retag: (tags: Tag[]) => Tag[]): Promise<number>;
   /**
    * Deletes articles, leaving tombstones so that they do not come back (unless `keepOut` is false:
    * a removed source's or a deleted seed file's articles come back if it does); returns how many went.

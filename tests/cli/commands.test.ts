@@ -113,7 +113,9 @@ forEachStore((kind) => {
     it('exports OPML that imports back, and YAML', async () => {
       await cli('import', join(FIXTURES, 'opml/categories-style.opml'));
       const opml = (await cli('export')).out;
-      expect(opml).toContain('xmlUrl="https://science.example.org/rss" category="Science,Reading,Weekend"');
+      // Folders are nested outlines, not category= (issue 20).
+      expect(opml).toMatch(/<outline text="Science" title="Science">\s*<outline text="Reading" title="Reading">\s*<outline text="Weekend" title="Weekend">\s*<outline type="rss"[^>]*xmlUrl="https:\/\/science.example.org\/rss"/);
+      expect(opml).not.toContain('category=');
       writeFileSync(join(dir, 'out.opml'), opml);
       writeFileSync(join(dir, 'tidings.yaml'), CONFIG);
       expect((await cli('import', join(dir, 'out.opml'))).out).toContain('added 2, skipped 0');

@@ -160,6 +160,11 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX story_merges_story ON story_merges (story);
   `,
+  // 13: what a feed calls itself and its site (issue 20), as in SQLite.
+  `
+  ALTER TABLE sources ADD COLUMN feed_title TEXT;
+  ALTER TABLE sources ADD COLUMN feed_link TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -23,7 +23,7 @@ import type {
   Wanted,
 } from '../store.js';
 import { describeDatabase } from '../../config/load-config.js';
-import { articleId, CANONICAL_ORDER, keysBlob, resolveStories, LIVE_ARTICLE, liveTagCounts, marksBlob, REMOVED_TAG_COUNTS, shinglesBlob, toArticle, toCandidate, toState, type ArticleRow, type CandidateRow, type StateRow } from '../rows.js';
+import { articleId, CANONICAL_ORDER, groupTags, keysBlob, resolveStories, LIVE_ARTICLE, liveTagCounts, marksBlob, REMOVED_TAG_COUNTS, sameTags, shinglesBlob, toArticle, toCandidate, toState, type ArticleRow, type CandidateRow, type StateRow, type TagRow } from '../rows.js';
 import { connect } from './connect.js';
 import { migrate, SCHEMA_VERSION } from './migrations.js';
 
@@ -144,9 +144,13 @@ export class PostgresStore implements Store {
            url = COALESCE($6, url),
            ttl_minutes = COALESCE($7, ttl_minutes),
            cache_until = $8,
-           skip_hours = COALESCE($9, skip_hours), skip_days = COALESCE($10, skip_days)
+           skip_hours = COALESCE($9, skip_hours), skip_days = COALESCE($10, skip_days),
+           feed_title = COALESCE($11, feed_title), feed_link = COALESCE($12, feed_link)
          WHERE name = $1`,
-        [name, now.getTime(), r.status ?? null, r.etag ?? null, r.lastModified ?? null, r.movedTo ?? null, r.ttlMinutes ?? null, r.cacheUntil?.getTime() ?? null, r.skipHours ? JSON.stringify(r.skipHours) : null, r.skipDays ? JSON.stringify(r.skipDays) : null],
+        [
+          name, now.getTime(), r.status ?? null, r.etag ?? null, r.lastModified ?? null, r.movedTo ?? null, r.ttlMinutes ?? null, r.cacheUntil?.getTime() ?? null,
+          r.skipHours ? JSON.stringify(r.skipHours) : null, r.skipDays ? JSON.stringify(r.skipDays) : null, r.feedTitle ?? null, r.feedLink ?? null,
+        ],
       );
       await this.bump(db, 0, 1);
     });
@@ -774,6 +778,40 @@ export class PostgresStore implements Store {
     if (retention.maxPerSource > 0)
       for (const r of await this.q<{ id: string }>('SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY source ORDER BY published DESC, id) AS n FROM articles) x WHERE n > $1', [retention.maxPerSource])) ids.add(r.id);
     return [...ids];
+  }
+
+  retagArticles(retag: (tags: Tag[]) => Tag[]): Promise<number> {
+    return this.transaction(async (db) => {
+      await db.query('SELECT pg_advisory_xact_lock($1)', [STORY_LOCK]);
+      const rows = await this.q<TagRow>('SELECT article_id AS id, tag AS slug, label, published FROM article_tags ORDER BY article_id, position', [], db);
+      const spellings = new Map<string, number>();
+      const spell = (tag: string, label: string, delta: number) => spellings.set(`${tag}\n${label}`, (spellings.get(`${tag}\n${label}`) ?? 0) + delta);
+      const tagRows: { id: string; tag: Tag; position: number; published: number }[] = [];
+      const changed: string[] = [];
+      for (const [id, { tags, published }] of groupTags(rows)) {
+        const next = retag(tags);
+        if (sameTags(tags, next)) continue;
+        changed.push(id);
+        for (const t of tags) spell(t.slug, t.label, -1);
+        next.forEach((tag, position) => (tagRows.push({ id, tag, position, published }), spell(tag.slug, tag.label, 1)));
+      }
+      if (!changed.length) return 0;
+      await db.query('DELETE FROM article_tags WHERE article_id = ANY($1::text[])', [changed]);
+      if (tagRows.length) {
+        await db.query('INSERT INTO tags (slug, label) SELECT DISTINCT ON (s) s, l FROM unnest($1::text[], $2::text[]) AS t(s, l) ON CONFLICT (slug) DO NOTHING', [tagRows.map((r) => r.tag.slug), tagRows.map((r) => r.tag.label)]);
+        await db.query('INSERT INTO article_tags (article_id, tag, position, published, label) SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::text[])', [
+          tagRows.map((r) => r.id),
+          tagRows.map((r) => r.tag.slug),
+          tagRows.map((r) => r.position),
+          tagRows.map((r) => r.published),
+          tagRows.map((r) => r.tag.label),
+        ]);
+      }
+      await this.respell(db, spellings);
+      await db.query('DELETE FROM tags t WHERE NOT EXISTS (SELECT 1 FROM article_tags WHERE tag = t.slug)');
+      await this.bump(db, 1, 0);
+      return changed.length;
+    });
   }
 
   deleteArticles(ids: string[], now: Date, keepOut = true): Promise<number> {

@@ -21,7 +21,8 @@ export class FetchStates {
            url = COALESCE(@movedTo, url),
            ttl_minutes = COALESCE(@ttlMinutes, ttl_minutes),
            cache_until = @cacheUntil,
-           skip_hours = COALESCE(@skipHours, skip_hours), skip_days = COALESCE(@skipDays, skip_days)
+           skip_hours = COALESCE(@skipHours, skip_hours), skip_days = COALESCE(@skipDays, skip_days),
+           feed_title = COALESCE(@feedTitle, feed_title), feed_link = COALESCE(@feedLink, feed_link)
          WHERE name = @name`,
       ),
       failure: db.prepare(
@@ -58,6 +59,8 @@ export class FetchStates {
       cacheUntil: r.cacheUntil?.getTime() ?? null,
       skipHours: r.skipHours ? JSON.stringify(r.skipHours) : null,
       skipDays: r.skipDays ? JSON.stringify(r.skipDays) : null,
+      feedTitle: r.feedTitle ?? null,
+      feedLink: r.feedLink ?? null,
     });
   }
 

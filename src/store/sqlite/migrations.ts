@@ -190,4 +190,10 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX story_merges_story ON story_merges (story);
   `,
+  // 13: what a feed calls itself and its site, for a source configured without a title (issue 20)
+  // and for the OPML's htmlUrl.
+  `
+  ALTER TABLE sources ADD COLUMN feed_title TEXT;
+  ALTER TABLE sources ADD COLUMN feed_link TEXT;
+  `,
 ];

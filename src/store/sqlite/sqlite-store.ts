@@ -6,6 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { errorMessage, StoreError } from '../../errors.js';
 import { parseSearch, toFts5 } from '../search-query.js';
+import { groupTags, sameTags, type TagRow } from '../rows.js';
 import type { Article, Changes, DocumentStamp, Entry, FetchState, Holder, IngestCounts, IngestPlan, StoryCandidate, StoryDecisions, StoryLink, StoryMergeRecord, Tag } from '../../model.js';
 import type {
   ArticleQuery,
@@ -156,6 +157,7 @@ export class SqliteStore implements Store {
         'INSERT INTO tombstones (source, identity, fingerprint, deleted_at) VALUES (?, ?, ?, ?) ON CONFLICT (source, identity) DO UPDATE SET deleted_at = excluded.deleted_at',
       ),
       deleteArticle: db.prepare('DELETE FROM articles WHERE rowid = ?'),
+      allTags: db.prepare('SELECT article_id AS id, tag AS slug, label, published FROM article_tags ORDER BY article_id, position'),
       dropUnusedTags: db.prepare('DELETE FROM tags WHERE NOT EXISTS (SELECT 1 FROM article_tags WHERE tag = tags.slug)'),
       olderThan: reader.prepare('SELECT id FROM articles WHERE published < ?').pluck(),
       beyondNewest: reader.prepare('SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY source ORDER BY published DESC, id) AS n FROM articles) WHERE n > ?').pluck(),
@@ -625,6 +627,24 @@ export class SqliteStore implements Store {
     if (retention.maxAgeDays > 0) for (const id of this.stmt.olderThan.all(now.getTime() - retention.maxAgeDays * 86_400_000) as string[]) ids.add(id);
     if (retention.maxPerSource > 0) for (const id of this.stmt.beyondNewest.all(retention.maxPerSource) as string[]) ids.add(id);
     return [...ids];
+  }
+
+  retagArticles(retag: (tags: Tag[]) => Tag[]): Promise<number> {
+    return this.exclusive(() =>
+      this.db.transaction(() => {
+        let changed = 0;
+        for (const [id, { tags, published }] of groupTags(this.stmt.allTags.all() as TagRow[])) {
+          const next = retag(tags);
+          if (sameTags(tags, next)) continue;
+          for (const old of this.stmt.clearTags.all(id) as { tag: string; label: string }[]) this.spell(old.tag, old.label, -1);
+          this.addTags(id, next, published);
+          changed += 1;
+        }
+        this.stmt.dropUnusedTags.run();
+        if (changed) this.stmt.bump.run({ seq: 1, checked: 0 });
+        return changed;
+      }).immediate(),
+    );
   }
 
   deleteArticles(ids: string[], now: Date, keepOut = true): Promise<number> {
