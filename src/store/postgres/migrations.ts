@@ -160,7 +160,7 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX story_merges_story ON story_merges (story);
   `,
-  // 13: what a feed calls itself and its site (issue 20), as in SQLite.
+  // 5: what a feed calls itself and its site (issue 20), as SQLite migration 13.
   `
   ALTER TABLE sources ADD COLUMN feed_title TEXT;
   ALTER TABLE sources ADD COLUMN feed_link TEXT;
