@@ -101,7 +101,7 @@ async function fetchRemote(source: FeedSource, deps: RefreshDeps, now: Date): Pr
   if (state.gone) return { kind: 'skipped', reason: `gone: the server answered 410 at ${state.lastCheck?.toISOString() ?? 'the last check'}; run "tidings sources enable ${source.name}" to fetch it again` };
   if (state.nextFetch && state.nextFetch > now) return { kind: 'skipped', reason: `the server asked to wait until ${state.nextFetch.toISOString()}` };
   const response = await withHostSlot(state.url, deps, () =>
-    fetchFeed({ url: state.url, etag: state.etag, lastModified: state.lastModified }, { ...fetchDepsOf(deps.config), now: deps.now, signal: deps.signal, ...deps.fetch }),
+    fetchFeed(source.ignoreCacheHeaders ? { url: state.url } : { url: state.url, etag: state.etag, lastModified: state.lastModified }, { ...fetchDepsOf(deps.config, source), now: deps.now, signal: deps.signal, ...deps.fetch }),
   );
   if (response.movedTo) deps.log.info({ source: source.name, url: response.movedTo }, `${source.name}: moved permanently to ${response.movedTo}`);
   const success: SuccessRecord = {
@@ -109,7 +109,7 @@ async function fetchRemote(source: FeedSource, deps: RefreshDeps, now: Date): Pr
     etag: response.headers.etag,
     lastModified: response.headers.lastModified,
     movedTo: response.movedTo,
-    cacheUntil: cacheUntil(response.headers, now),
+    cacheUntil: source.ignoreCacheHeaders ? undefined : cacheUntil(response.headers, now),
   };
   if (response.status === 304) return { kind: 'not modified', success };
   return { kind: 'document', bytes: response.body!, doc: { ...documentOf(response), timezone: source.timezone }, success, stampKey: stampKey(source, deps) };
