@@ -19,6 +19,7 @@ import { Metrics } from './serve/metrics.js';
 import { createHandler, listen, type LastRefresh, type Listening } from './serve/server.js';
 import { SiteCache } from './serve/site-cache.js';
 import { renderPath } from './site.js';
+import { checkRules } from './rules/rules.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 import { WorkerPool } from './work/pool.js';
@@ -152,7 +153,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     parts.log = log;
     const role = options.ingest && options.serve ? 'serve' : options.ingest ? 'worker' : 'serve --no-ingest';
     log.info({ config: options.paths.config, role }, `starting ${role} (pid ${process.pid})`);
-    let config = loadConfig(options.paths.config);
+    let config = checkRules(loadConfig(options.paths.config));
     const store = await openStore(options.paths.db);
     parts.store = store;
     if (stopping) return;
@@ -243,7 +244,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     let mtime = await configMtime();
     const reload = async (why: string) => {
       try {
-        config = loadConfig(options.paths.config);
+        config = checkRules(loadConfig(options.paths.config));
         maxAge = shortestInterval(config);
         cache.invalidate(undefined, render());
         await scheduler?.restart();

@@ -195,6 +195,8 @@ export interface RefreshResult {
   unchanged: number;
   /** Entries deleted or purged before, which their tombstones keep out. */
   keptOut?: number;
+  /** Entries the keep and block rules left out (not stored). */
+  leftOutByRules?: number;
   refused: Refusal[];
   warnings: string[];
   error?: string;

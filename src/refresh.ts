@@ -15,6 +15,7 @@ import type { FeedDocument } from './parse/parse-feed.js';
 import { readFeedFile } from './ingest/files.js';
 import { MAX_SEED_BYTES } from './parse/seed.js';
 import { VERSION } from './version.js';
+import { applyRules, rulesOf } from './rules/rules.js';
 import type { Store, SuccessRecord } from './store/store.js';
 import { transferable, type Work } from './work/pool.js';
 import { stage } from './work/stage-call.js';
@@ -185,7 +186,8 @@ async function normalize(parsed: Batch, deps: RefreshDeps, options: NormalizeOpt
 function stampKey(source: Source, deps: RefreshDeps): string {
   const { tagAliases, trackingParams } = deps.config;
   const own = source.type === 'seeds' ? source.titleFrom : source.maxItems;
-  return createHash('sha256').update(JSON.stringify([VERSION, source.timezone, own, source.tags, tagAliases, trackingParams])).digest('hex').slice(0, 32);
+  const rules = source.type === 'seeds' ? [] : [source.keep, source.block, deps.config.rules];
+  return createHash('sha256').update(JSON.stringify([VERSION, source.timezone, own, source.tags, tagAliases, trackingParams, ...rules])).digest('hex').slice(0, 32);
 }
 
 /** Seed documents read for an ingest, to remember with it. */
@@ -222,7 +224,7 @@ function warningsOf(source: Source, feed: FeedMeta): string[] {
 }
 
 /** What one source's refresh did. */
-type Outcome = Pick<RefreshResult, 'new' | 'updated' | 'unchanged' | 'keptOut' | 'refused' | 'warnings' | 'notModified' | 'skipped'>;
+type Outcome = Pick<RefreshResult, 'new' | 'updated' | 'unchanged' | 'keptOut' | 'leftOutByRules' | 'refused' | 'warnings' | 'notModified' | 'skipped'>;
 
 async function ingestSource(source: Source, deps: RefreshDeps, now: Date): Promise<Outcome> {
   const nothing = { new: 0, updated: 0, unchanged: 0, refused: [], warnings: [] };
@@ -239,10 +241,13 @@ async function ingestSource(source: Source, deps: RefreshDeps, now: Date): Promi
     await deps.store.recordSuccess(source.name, now, input.kind === 'document' ? input.success : {});
     return { ...nothing, notModified: true };
   }
-  const { entries, refused } = await normalize(parsed, deps, options);
+  const normalized = await normalize(parsed, deps, options);
+  const { refused } = normalized;
+  // Keep and block rules: after normalizing, before storing (a blocked entry is never stored).
+  const { kept: entries, leftOut } = applyRules(normalized.entries, rulesOf(deps.config, source), now);
   const { feed, unchanged } = parsed;
   // A folder whose every document was refused has not been read: a failure, not a success.
-  if (feed.refused.length && !entries.length && !unchanged) {
+  if (feed.refused.length && !normalized.entries.length && !unchanged) {
     const [first] = feed.refused;
     throw new InputError(`every one of its ${feed.refused.length} document${feed.refused.length === 1 ? ' was' : 's was'} refused (${first!.file}: ${first!.reason})`);
   }
@@ -251,7 +256,7 @@ async function ingestSource(source: Source, deps: RefreshDeps, now: Date): Promi
   // Validators are recorded only once the entries are stored: a failed ingest is fetched again in full.
   const success = input.kind === 'document' ? { ...input.success, ttlMinutes: feed.ttlMinutes, skipHours: feed.skipHours, skipDays: feed.skipDays } : {};
   await deps.store.recordSuccess(source.name, now, success);
-  return { ...counts, unchanged: counts.unchanged + unchanged, refused, warnings: warningsOf(source, feed) };
+  return { ...counts, unchanged: counts.unchanged + unchanged, ...(leftOut ? { leftOutByRules: leftOut } : {}), refused, warnings: warningsOf(source, feed) };
 }
 
 export async function refreshSource(source: Source, deps: RefreshDeps): Promise<RefreshResult> {

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { describeDatabase, isPostgresUrl, loadConfig, sourcePath, type Paths } from '../config/load-config.js';
 import type { Config } from '../config/schema.js';
 import { errorMessage } from '../errors.js';
+import { checkRules } from '../rules/rules.js';
 import { openStore } from '../store/open-store.js';
 import type { Session } from './session.js';
 import { plural } from '../lib/plural.js';
@@ -20,7 +21,7 @@ async function diagnose(paths: Paths, report: (line: string) => void): Promise<P
   const ok = (line: string) => report(`ok: ${line}`);
   let config: Config | undefined;
   try {
-    config = loadConfig(paths.config);
+    config = checkRules(loadConfig(paths.config));
     ok(`configuration ${paths.config} (${plural(config.sources.length, 'source')})`);
   } catch (err) {
     problems.push({ what: errorMessage(err), fix: `edit ${paths.config} (README.md's Configuration section shows every key)` });

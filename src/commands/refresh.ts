@@ -20,7 +20,8 @@ function summarize(r: RefreshResult): string {
   if (r.notModified) return `${r.source}: not modified`;
   const refused = r.refused.length ? `, ${r.refused.length} refused` : '';
   const keptOut = r.keptOut ? `, ${r.keptOut} purged earlier and kept out` : '';
-  return `${r.source}: ${r.new} new, ${r.updated} updated, ${r.unchanged} unchanged${keptOut}${refused}`;
+  const rules = r.leftOutByRules ? `, ${r.leftOutByRules} left out by rules` : '';
+  return `${r.source}: ${r.new} new, ${r.updated} updated, ${r.unchanged} unchanged${keptOut}${rules}${refused}`;
 }
 
 export async function refreshCommand(session: Session, { names, wait, json }: RefreshArgs): Promise<number> {
@@ -63,9 +64,9 @@ export async function refreshCommand(session: Session, { names, wait, json }: Re
   });
   if (live) session.io.out.write('\r\x1b[K');
   if (json) {
-    const sum = (k: 'new' | 'updated' | 'unchanged' | 'keptOut') => results.reduce((n, r) => n + (r[k] ?? 0), 0);
+    const sum = (k: 'new' | 'updated' | 'unchanged' | 'keptOut' | 'leftOutByRules') => results.reduce((n, r) => n + (r[k] ?? 0), 0);
     session.print(
-      JSON.stringify({ ok: results.every((r) => r.ok), sources: results.length, failed: results.filter((r) => !r.ok).length, new: sum('new'), updated: sum('updated'), unchanged: sum('unchanged'), keptOut: sum('keptOut'), results }),
+      JSON.stringify({ ok: results.every((r) => r.ok), sources: results.length, failed: results.filter((r) => !r.ok).length, new: sum('new'), updated: sum('updated'), unchanged: sum('unchanged'), keptOut: sum('keptOut'), leftOutByRules: sum('leftOutByRules'), results }),
     );
   } else {
     for (const r of results) session.print(r.ok ? summarize(r) : session.colour('red', summarize(r)));

@@ -37,7 +37,14 @@ export type SearchNode =
   | { kind: 'word'; text: string; prefix: boolean }
   | { kind: 'phrase'; words: string[] }
   | { kind: 'and' | 'or'; children: SearchNode[] }
-  | { kind: 'not'; child: SearchNode };
+  | { kind: 'not'; child: SearchNode }
+  /** `title:tram`, `age:>30d`: only where the caller names its fields (keep and block rules); the value as written. */
+  | { kind: 'field'; field: string; value: string };
+
+export interface SearchOptions {
+  /** Field names read as `name:value` (with `name:"a phrase"`); without them `a:b` is the phrase "a b". */
+  fields?: readonly string[];
+}
 
 type Token =
   | { kind: 'term'; node: SearchNode }
@@ -48,8 +55,8 @@ const PREFIX = /^([\p{L}\p{N}][\p{L}\p{N}\p{M}]*)\*+$/u;
 const MAX_DEPTH = 100;
 
 /** Reads a query; throws SearchQueryError when it cannot. */
-export function parseSearch(query: string): SearchNode {
-  const tokens = tokenize(query.normalize('NFC'));
+export function parseSearch(query: string, options: SearchOptions = {}): SearchNode {
+  const tokens = tokenize(query.normalize('NFC'), options.fields ?? []);
   let at = 0;
   let depth = 0;
   const peek = () => tokens[at]!;
@@ -109,7 +116,7 @@ export function parseSearch(query: string): SearchNode {
   return root;
 }
 
-function tokenize(query: string): Token[] {
+function tokenize(query: string, fields: readonly string[]): Token[] {
   const tokens: Token[] = [];
   const term = (words: string[], prefix = false) => {
     if (words.length === 1) tokens.push({ kind: 'term', node: { kind: 'word', text: words[0]!, prefix } });
@@ -134,6 +141,16 @@ function tokenize(query: string): Token[] {
       let end = i + 1;
       while (end < query.length && !/[\s()"]/u.test(query[end]!)) end += 1;
       const chunk = query.slice(i, end);
+      const field = /^([a-z]+):/.exec(chunk);
+      if (field && fields.includes(field[1]!)) {
+        const quoted = end === i + field[0].length && query[end] === '"' ? query.indexOf('"', end + 1) : -1;
+        if (query[end] === '"' && quoted < 0) throw new SearchQueryError(`a quote is not closed (at ${end + 1})`);
+        const value = quoted >= 0 ? query.slice(end + 1, quoted) : chunk.slice(field[0].length);
+        if (!value.trim()) throw new SearchQueryError(`${field[0]} needs a value (at ${i + 1})`);
+        tokens.push({ kind: 'term', node: { kind: 'field', field: field[1]!, value } });
+        i = quoted >= 0 ? quoted + 1 : end;
+        continue;
+      }
       i = end;
       if (chunk === 'AND' || chunk === 'OR' || chunk === 'NOT') tokens.push({ kind: chunk });
       else {
@@ -167,6 +184,7 @@ function bounded(node: SearchNode): boolean {
   switch (node.kind) {
     case 'word':
     case 'phrase':
+    case 'field':
       return true;
     case 'not':
       return false;
@@ -185,6 +203,7 @@ function checkSearchable(node: SearchNode, top = true): void {
   switch (node.kind) {
     case 'word':
     case 'phrase':
+    case 'field':
       return;
     case 'not':
       if (top) throw nothingToSearch();
@@ -235,6 +254,8 @@ export function toFts5(node: SearchNode): string {
       }
       case 'not':
         throw new SearchQueryError('NOT needs something to exclude from'); // checkSearchable rules it out
+      case 'field':
+        throw fieldsAreForRules(n);
     }
   };
   return write(node);
@@ -306,7 +327,14 @@ export function toTsquery(node: SearchNode): string {
         return n.children.map(grouped).join(' | ');
       case 'not':
         return `!${grouped(n.child)}`;
+      case 'field':
+        throw fieldsAreForRules(n);
     }
   };
   return write(node);
 }
+
+const fieldsAreForRules = (n: { field: string }) => new SearchQueryError(`${n.field}: is for keep and block rules, not for the stores' search`);
+
+// For the keep and block rules, which match parsed queries against entries in memory the way the stores do.
+export { searchForm, WORDS as SEARCH_WORDS };
