@@ -125,8 +125,16 @@ function program(session: Session, setCode: (code: number) => void): Command {
     .argument('<target>', 'http(s) URL or feed file')
     .option('--name <name>', 'source name (default: from the feed title)')
     .option('--tag <tag...>', 'tags added to every article of the source')
-    .addHelpText('after', '\nExamples:\n  tidings sources add https://example.org/blog/ --tag tech\n  tidings sources add feeds/files/digest.xml --name digest')
-    .action(action(() => import('./commands/sources-add.js').then((m) => m.sourcesAddCommand), (target: string, o: { name?: string; tag?: string[] }) => ({ target, ...o })));
+    .option('--pick <n>', 'of several feeds found for a site, the nth (see sources discover)', positiveInt)
+    .addHelpText('after', '\nExamples:\n  tidings sources add https://example.org/blog/ --tag tech\n  tidings sources add https://github.com/owner/repo --pick 2\n  tidings sources add feeds/files/digest.xml --name digest')
+    .action(action(() => import('./commands/sources-add.js').then((m) => m.sourcesAddCommand), (target: string, o: { name?: string; tag?: string[]; pick?: number }) => ({ target, ...o })));
+  sources
+    .command('discover')
+    .description('list the feeds a site URL leads to (the URL itself, its page links, YouTube and GitHub pages, well-known paths) without adding any')
+    .argument('<url>', 'http(s) URL of a site or a feed')
+    .option('--json', 'machine-readable')
+    .addHelpText('after', '\nExample:\n  tidings sources discover https://www.youtube.com/@example')
+    .action(action(() => import('./commands/discover.js').then((m) => m.sourcesDiscoverCommand), (target: string, o: { json?: boolean }) => ({ target, json: Boolean(o.json) })));
   sources
     .command('remove')
     .description('remove a source from the configuration (comments and order are kept)')
