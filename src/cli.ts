@@ -66,8 +66,9 @@ function program(session: Session, setCode: (code: number) => void): Command {
     .argument('[sources...]', 'source names from the configuration')
     .option('--wait <seconds>', 'how long to wait while another refresh (the daemon) holds the lease', nonNegative, 60)
     .option('--json', 'a machine-readable summary')
-    .addHelpText('after', '\nExamples:\n  tidings refresh\n  tidings refresh world-news --config feeds/tidings.yaml\n  tidings refresh --wait 0 --json')
-    .action(action(() => import('./commands/refresh.js').then((m) => m.refreshCommand), (names: string[], o: { wait: number; json?: boolean }) => ({ names, wait: o.wait, json: Boolean(o.json) })));
+    .option('--full-text <source...>', 'fetch the full text of the articles these feed sources stored already')
+    .addHelpText('after', '\nExamples:\n  tidings refresh\n  tidings refresh world-news --config feeds/tidings.yaml\n  tidings refresh --wait 0 --json\n  tidings refresh --full-text world-news')
+    .action(action(() => import('./commands/refresh.js').then((m) => m.refreshCommand), (names: string[], o: { wait: number; json?: boolean; fullText?: string[] }) => ({ names, wait: o.wait, json: Boolean(o.json), fullText: o.fullText })));
   cli
     .command('build')
     .description('write every feed and page to a folder')

@@ -197,6 +197,8 @@ export interface RefreshResult {
   keptOut?: number;
   /** Entries the keep and block rules left out (not stored). */
   leftOutByRules?: number;
+  /** Full text (issue 24): pages extracted, articles reused by link, failures, entries left for the next refresh. */
+  fullText?: { extracted: number; reused: number; failed: number; deferred: number };
   refused: Refusal[];
   warnings: string[];
   error?: string;

@@ -9,10 +9,12 @@ import { errorMessage, FetchError, InputError } from './errors.js';
 import { isGone } from './lib/process.js';
 import { documentOf, fetchDepsOf, fetchFeed, type FetchDeps } from './ingest/fetch.js';
 import type { Logger } from './log.js';
-import type { DocumentStamp, Entry, Holder, IngestCounts, Refusal, RefreshResult } from './model.js';
+import { textOfSanitized } from './lib/html-text.js';
+import type { Article, DocumentStamp, Entry, Holder, IngestCounts, Refusal, RefreshResult } from './model.js';
 import type { NormalizeOptions } from './normalize/normalize-entry.js';
 import type { FeedDocument } from './parse/parse-feed.js';
 import { readFeedFile } from './ingest/files.js';
+import { addFullTexts, FullTextCache, HTML_ACCEPT, type FullTextCounts } from './ingest/full-text.js';
 import { MAX_SEED_BYTES } from './parse/seed.js';
 import { VERSION } from './version.js';
 import { applyRules, rulesOf } from './rules/rules.js';
@@ -186,7 +188,7 @@ async function normalize(parsed: Batch, deps: RefreshDeps, options: NormalizeOpt
 function stampKey(source: Source, deps: RefreshDeps): string {
   const { tagAliases, trackingParams } = deps.config;
   const own = source.type === 'seeds' ? source.titleFrom : source.maxItems;
-  const rules = source.type === 'seeds' ? [] : [source.keep, source.block, deps.config.rules];
+  const rules = source.type === 'seeds' ? [] : [source.keep, source.block, deps.config.rules, source.type === 'feed' ? source.fullText : undefined];
   return createHash('sha256').update(JSON.stringify([VERSION, source.timezone, own, source.tags, tagAliases, trackingParams, ...rules])).digest('hex').slice(0, 32);
 }
 
@@ -224,7 +226,34 @@ function warningsOf(source: Source, feed: FeedMeta): string[] {
 }
 
 /** What one source's refresh did. */
-type Outcome = Pick<RefreshResult, 'new' | 'updated' | 'unchanged' | 'keptOut' | 'leftOutByRules' | 'refused' | 'warnings' | 'notModified' | 'skipped'>;
+type Outcome = Pick<RefreshResult, 'new' | 'updated' | 'unchanged' | 'keptOut' | 'leftOutByRules' | 'fullText' | 'refused' | 'warnings' | 'notModified' | 'skipped'>;
+
+/** Extracted articles by link, one cache per store (so per process): shared by every source and refresh. */
+const fullTextCaches = new WeakMap<Store, FullTextCache>();
+
+/**
+ * Full text for a feed source's entries: each link fetched like the feed (its host's places, the
+ * private-network guard, the source's options, its credentials only on the feed's own origin),
+ * extracted and finished by the workers.
+ */
+export async function withFullTexts(source: FeedSource, entries: Entry[], deps: RefreshDeps): Promise<{ entries: Entry[]; counts?: FullTextCounts; failures: string[] }> {
+  if (!source.fullText || !entries.length) return { entries, failures: [] };
+  let cache = fullTextCaches.get(deps.store);
+  if (!cache) fullTextCaches.set(deps.store, (cache = new FullTextCache()));
+  const own = fetchDepsOf(deps.config, source);
+  const feedOrigin = new URL(source.url).origin;
+  const options = { selector: source.fullText.selector };
+  return addFullTexts(entries, {
+    cache,
+    perTick: source.fullText.perTick,
+    fetchPage: (url) =>
+      withHostSlot(url, deps, () =>
+        fetchFeed({ url, accept: HTML_ACCEPT }, { ...own, headers: new URL(url).origin === feedOrigin ? own.headers : {}, now: deps.now, signal: deps.signal, ...deps.fetch }),
+      ),
+    extract: (page) => deps.work.run<string>([stage('extractArticle', options)], page, transferable(page.bytes)),
+    finish: (entry, content) => deps.work.run<Entry>([stage('withFullText')], { entry, content }),
+  });
+}
 
 async function ingestSource(source: Source, deps: RefreshDeps, now: Date): Promise<Outcome> {
   const nothing = { new: 0, updated: 0, unchanged: 0, refused: [], warnings: [] };
@@ -244,7 +273,10 @@ async function ingestSource(source: Source, deps: RefreshDeps, now: Date): Promi
   const normalized = await normalize(parsed, deps, options);
   const { refused } = normalized;
   // Keep and block rules: after normalizing, before storing (a blocked entry is never stored).
-  const { kept: entries, leftOut } = applyRules(normalized.entries, rulesOf(deps.config, source), now);
+  const { kept, leftOut } = applyRules(normalized.entries, rulesOf(deps.config, source), now);
+  // Full text: after the rules (a blocked entry is never fetched), before dedupe and the store.
+  const full = source.type === 'feed' ? await withFullTexts(source, kept, deps) : { entries: kept, failures: [] };
+  const { entries } = full;
   const { feed, unchanged } = parsed;
   // A folder whose every document was refused has not been read: a failure, not a success.
   if (feed.refused.length && !normalized.entries.length && !unchanged) {
@@ -256,7 +288,30 @@ async function ingestSource(source: Source, deps: RefreshDeps, now: Date): Promi
   // Validators are recorded only once the entries are stored: a failed ingest is fetched again in full.
   const success = input.kind === 'document' ? { ...input.success, ttlMinutes: feed.ttlMinutes, skipHours: feed.skipHours, skipDays: feed.skipDays } : {};
   await deps.store.recordSuccess(source.name, now, success);
-  return { ...counts, unchanged: counts.unchanged + unchanged, ...(leftOut ? { leftOutByRules: leftOut } : {}), refused, warnings: warningsOf(source, feed) };
+  const fullText = 'counts' in full && full.counts ? { fullText: full.counts } : {};
+  const warnings = [...warningsOf(source, feed), ...full.failures.map((f) => `${source.name}: ${f}`)];
+  return { ...counts, unchanged: counts.unchanged + unchanged, ...(leftOut ? { leftOutByRules: leftOut } : {}), ...fullText, refused, warnings };
+}
+
+/** An article as stored, as an entry to store again (its text from its content). */
+function entryOf({ id: _id, source: _source, ...article }: Article): Entry {
+  return { ...article, text: textOfSanitized(article.content) };
+}
+
+/**
+ * tidings refresh --full-text NAME: full text for the articles a feed source has stored already
+ * (newest first, at most its perTick pages), stored as edits; counted as a refresh is.
+ */
+export async function refreshFullTexts(source: FeedSource, deps: RefreshDeps): Promise<RefreshResult> {
+  const now = deps.now?.() ?? new Date();
+  const stored = (await deps.store.articles({ source: source.name, limit: 10_000 })).map(entryOf);
+  const settings = source.fullText ?? { perTick: 20 };
+  const full = await withFullTexts({ ...source, fullText: settings }, stored, deps);
+  const changed = full.entries.filter((e, i) => e.contentHash !== stored[i]!.contentHash);
+  const counts = await storeEntries(deps.store, source.name, changed, now, deps.config.dedupe, undefined, deps.signal);
+  const warnings = full.failures.map((f) => `${source.name}: ${f}`);
+  for (const w of warnings) deps.log.warn({ source: source.name }, w);
+  return { source: source.name, ok: true, ...counts, unchanged: stored.length - changed.length, refused: [], warnings, fullText: full.counts };
 }
 
 export async function refreshSource(source: Source, deps: RefreshDeps): Promise<RefreshResult> {

@@ -4,6 +4,7 @@ import { thisProcess } from '../lib/process.js';
 import type { Logger } from '../log.js';
 import type { RefreshResult } from '../model.js';
 import { refreshNow } from '../refresh-all.js';
+import { refreshFullTexts } from '../refresh.js';
 import type { Session } from './session.js';
 import { plural } from '../lib/plural.js';
 
@@ -12,6 +13,8 @@ export interface RefreshArgs {
   /** Seconds to wait for the lease. */
   wait: number;
   json: boolean;
+  /** Feed sources whose stored articles get their full text now. */
+  fullText?: string[];
 }
 
 function summarize(r: RefreshResult): string {
@@ -21,10 +24,31 @@ function summarize(r: RefreshResult): string {
   const refused = r.refused.length ? `, ${r.refused.length} refused` : '';
   const keptOut = r.keptOut ? `, ${r.keptOut} purged earlier and kept out` : '';
   const rules = r.leftOutByRules ? `, ${r.leftOutByRules} left out by rules` : '';
-  return `${r.source}: ${r.new} new, ${r.updated} updated, ${r.unchanged} unchanged${keptOut}${rules}${refused}`;
+  const full = r.fullText;
+  const fullText = full && full.extracted + full.reused + full.failed + full.deferred
+    ? `, full text: ${full.extracted} extracted, ${full.reused} reused${full.failed ? `, ${full.failed} failed` : ''}${full.deferred ? `, ${full.deferred} left for the next refresh` : ''}`
+    : '';
+  return `${r.source}: ${r.new} new, ${r.updated} updated, ${r.unchanged} unchanged${keptOut}${rules}${fullText}${refused}`;
 }
 
-export async function refreshCommand(session: Session, { names, wait, json }: RefreshArgs): Promise<number> {
+/** tidings refresh --full-text NAME…: the full text of articles stored already. */
+async function fullTextCommand(session: Session, names: string[], json: boolean): Promise<number> {
+  const config = session.config();
+  const sources = names.map((name) => {
+    const source = config.sources.find((s) => s.name === name);
+    if (!source) throw new UsageError(`--full-text ${name}: unknown source (see ${config.file})`);
+    if (source.type !== 'feed') throw new UsageError(`--full-text ${name}: a ${source.type} source has no article pages to fetch`);
+    return source;
+  });
+  const deps = { config, store: await session.store(), work: session.work(), log: session.log, holder: { name: `cli:${process.pid}`, ...thisProcess() } };
+  const results: RefreshResult[] = [];
+  for (const source of sources) results.push(await refreshFullTexts(source, deps));
+  for (const r of results) session.print(json ? JSON.stringify(r) : summarize(r));
+  return 0;
+}
+
+export async function refreshCommand(session: Session, { names, wait, json, fullText }: RefreshArgs): Promise<number> {
+  if (fullText?.length) return fullTextCommand(session, fullText, json);
   const config = session.config();
   const unknown = names.filter((n) => !config.sources.some((s) => s.name === n));
   if (unknown.length) throw new UsageError(`unknown source: ${unknown.join(', ')} (see ${config.file})`);
