@@ -20,6 +20,7 @@ import { createHandler, listen, type LastRefresh, type Listening } from './serve
 import { SiteCache } from './serve/site-cache.js';
 import { renderPath } from './site.js';
 import { checkRules } from './rules/rules.js';
+import { followConfiguration, purgeRemovedSources } from './removed-sources.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 import { WorkerPool } from './work/pool.js';
@@ -132,6 +133,9 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
       log?.error({}, `shutdown: ${errorMessage(err)}`);
     }
     clearTimeout(force);
+    // Stopped: whatever handle is still open (a socket a server never answered on) cannot keep the
+    // process past the 10 s promised (the trial's exited 21 s after "stopped").
+    setTimeout(() => process.exit(0), 500).unref();
     exit(0);
   };
   if (options.signals) options.signals.handle((signal) => void shutdown(signal));
@@ -156,6 +160,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     let config = checkRules(loadConfig(options.paths.config));
     const store = await openStore(options.paths.db);
     parts.store = store;
+    await followConfiguration(config, store, new Date());
     if (stopping) return;
     const metrics = new Metrics();
     metrics.articles.set(await store.count('articles'));
@@ -203,6 +208,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
         const now = new Date();
         const purged = await store.deleteArticles(await store.expiredArticles(config.retention, now), now);
         if (purged) log.info({ purged }, `retention: purged ${plural(purged, 'article')}`);
+        for (const [source, n] of await purgeRemovedSources(config, store, now)) log.info({ source, purged: n }, `removed source ${source}: purged ${plural(n, 'article')}`);
       };
       scheduler = new Scheduler({
         config: () => config,
@@ -219,7 +225,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     }
 
     if (options.serve) {
-      const handler = createHandler({ cache, metrics, log, maxAge: () => maxAge, feedSize: () => config.site.itemsPerFeed, databaseOk: () => store.ping(), lastRefresh: () => lastRefresh });
+      const handler = createHandler({ cache, metrics, log, maxAge: () => maxAge, feedSize: () => config.site.itemsPerFeed, databaseOk: () => store.ping(), lastRefresh: () => lastRefresh, refreshing: () => scheduler?.current() });
       const { host, port } = serverAddress(config, { host: options.host, port: options.port });
       if (stopping) return;
       const server = await listenOrExplain(handler, host, port);
@@ -248,6 +254,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
         maxAge = shortestInterval(config);
         cache.invalidate(undefined, render());
         await scheduler?.restart();
+        await followConfiguration(config, store, new Date());
         await store.noteChange();
         log.info({ config: options.paths.config, sources: config.sources.length }, `configuration reloaded (${why}): ${plural(config.sources.length, 'source')}`);
       } catch (err) {

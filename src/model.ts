@@ -36,6 +36,8 @@ export interface Entry {
   contentHash: string;
   /** A hash of the entry as parsed: the same hash at the next fetch means nothing to normalize. */
   rawHash?: string;
+  /** It had no date of its own (it has its feed's, see normalize/undated.ts): counted and warned of, not stored. */
+  undated?: boolean;
   /** Made by dedupe's fingerprint stage; not part of what readers see. */
   fingerprint?: Fingerprint;
 }
@@ -52,7 +54,7 @@ export interface Fingerprint {
 }
 
 /** A stored entry. */
-export interface Article extends Omit<Entry, 'rawHash' | 'fingerprint' | 'text'> {
+export interface Article extends Omit<Entry, 'rawHash' | 'fingerprint' | 'text' | 'undated'> {
   id: string;
   source: string;
   updated: Date;
@@ -199,6 +201,10 @@ export interface RefreshResult {
   leftOutByRules?: number;
   /** Full text (issue 24): pages extracted, articles reused by link, failures, entries left for the next refresh. */
   fullText?: { extracted: number; reused: number; failed: number; deferred: number };
+  /** Articles whose seed document was deleted from the folder, deleted with it. */
+  deleted?: number;
+  /** New or edited entries without a date of their own (dated by their feed, see normalize/undated.ts). */
+  undated?: number;
   refused: Refusal[];
   warnings: string[];
   error?: string;
@@ -207,4 +213,12 @@ export interface RefreshResult {
   /** Why the source was not fetched at all (gone, or asked to wait). */
   skipped?: string;
   durationMs?: number;
+}
+
+/** A daemon's refresh under way: how many of its sources are done (/healthz says it). */
+export interface TickProgress {
+  started: Date;
+  done: number;
+  total: number;
+  failed: number;
 }

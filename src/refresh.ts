@@ -18,6 +18,7 @@ import { addFullTexts, FullTextCache, HTML_ACCEPT, type FullTextCounts } from '.
 import { MAX_SEED_BYTES } from './parse/seed.js';
 import { VERSION } from './version.js';
 import { applyRules, rulesOf } from './rules/rules.js';
+import { articleId } from './store/rows.js';
 import type { Store, SuccessRecord } from './store/store.js';
 import { transferable, type Work } from './work/pool.js';
 import { stage } from './work/stage-call.js';
@@ -158,7 +159,9 @@ async function parse(input: Extract<Input, { kind: 'seeds' | 'file' | 'document'
   const then = [stage('identify', options), stage('skipUnchanged', { ...options, known }), stage('normalize', { ...options, limit: BATCH }), stage('fingerprint')];
   if (input.kind === 'seeds') {
     const seeds = { timezone: source.timezone, titleFrom: source.type === 'seeds' ? source.titleFrom : 'hashtags' } as const;
-    return deps.work.run([stage('readSeeds'), stage('parseSeeds', seeds), ...then], { dir: input.dir, maxBytes: MAX_SEED_BYTES, known: stamps });
+    // A document whose article is gone (deleted with its file, which is back now) is read again.
+    const stored = Object.fromEntries(Object.entries(stamps).filter(([identity]) => identity in known));
+    return deps.work.run([stage('readSeeds'), stage('parseSeeds', seeds), ...then], { dir: input.dir, maxBytes: MAX_SEED_BYTES, known: stored });
   }
   try {
     return await deps.work.run([stage('parseFeed'), ...then], { bytes, doc: input.doc, stamp }, transferable(bytes!));
@@ -226,7 +229,24 @@ function warningsOf(source: Source, feed: FeedMeta): string[] {
 }
 
 /** What one source's refresh did. */
-type Outcome = Pick<RefreshResult, 'new' | 'updated' | 'unchanged' | 'keptOut' | 'leftOutByRules' | 'fullText' | 'refused' | 'warnings' | 'notModified' | 'skipped'>;
+type Outcome = Pick<RefreshResult, 'new' | 'updated' | 'unchanged' | 'keptOut' | 'deleted' | 'undated' | 'leftOutByRules' | 'fullText' | 'refused' | 'warnings' | 'notModified' | 'skipped'>;
+
+/** One warning per refresh of a source that brought entries without a date, saying what date they got. */
+function undatedWarning(source: Source, feed: FeedMeta, undated: number): string[] {
+  if (!undated) return [];
+  const by = feed.updated ? `the feed's own date (${feed.updated.toISOString()})` : 'the time they were first seen (the feed has no date either)';
+  return [`${source.name}: ${undated} ${undated === 1 ? 'entry has' : 'entries have'} no date: dated by ${by}, a second apart in the feed's order`];
+}
+
+/**
+ * A seed document deleted from its folder takes its article with it (no tombstone: a file put back
+ * comes back). `present` is every document in the folder now, refused ones included.
+ */
+async function deleteVanishedSeeds(source: Source, present: readonly string[], deps: RefreshDeps, now: Date): Promise<number> {
+  const here = new Set(present);
+  const gone = Object.keys(await deps.store.rawHashes(source.name)).filter((identity) => !here.has(identity));
+  return gone.length ? deps.store.deleteArticles(gone.map((identity) => articleId(source.name, identity)), now, false) : 0;
+}
 
 /** Extracted articles by link, one cache per store (so per process): shared by every source and refresh. */
 const fullTextCaches = new WeakMap<Store, FullTextCache>();
@@ -288,9 +308,11 @@ async function ingestSource(source: Source, deps: RefreshDeps, now: Date): Promi
   // Validators are recorded only once the entries are stored: a failed ingest is fetched again in full.
   const success = input.kind === 'document' ? { ...input.success, ttlMinutes: feed.ttlMinutes, skipHours: feed.skipHours, skipDays: feed.skipDays } : {};
   await deps.store.recordSuccess(source.name, now, success);
+  const deleted = feed.documents?.present ? await deleteVanishedSeeds(source, feed.documents.present, deps, now) : 0;
+  const undated = entries.filter((e) => e.undated).length;
   const fullText = 'counts' in full && full.counts ? { fullText: full.counts } : {};
-  const warnings = [...warningsOf(source, feed), ...full.failures.map((f) => `${source.name}: ${f}`)];
-  return { ...counts, unchanged: counts.unchanged + unchanged, ...(leftOut ? { leftOutByRules: leftOut } : {}), ...fullText, refused, warnings };
+  const warnings = [...warningsOf(source, feed), ...undatedWarning(source, feed, undated), ...full.failures.map((f) => `${source.name}: ${f}`)];
+  return { ...counts, ...(deleted ? { deleted } : {}), ...(undated ? { undated } : {}), unchanged: counts.unchanged + unchanged, ...(leftOut ? { leftOutByRules: leftOut } : {}), ...fullText, refused, warnings };
 }
 
 /** An article as stored, as an entry to store again (its text from its content). */
