@@ -155,6 +155,8 @@ export interface FetchState {
   skipHours: number[];
   skipDays: string[];
   articles: number;
+  /** Entries the keep and block rules left out at the last read. */
+  leftOutByRules?: number;
 }
 
 /** A process that holds a lease: what messages call it, and what tells a live one from a dead one. */

@@ -306,7 +306,8 @@ async function ingestSource(source: Source, deps: RefreshDeps, now: Date): Promi
   const documents = feed.documents && { stamps: feed.documents.stamps, key: input.stampKey };
   const counts = await storeEntries(deps.store, source.name, entries, now, deps.config.dedupe, documents, deps.signal);
   // Validators are recorded only once the entries are stored: a failed ingest is fetched again in full.
-  const success = input.kind === 'document' ? { ...input.success, ttlMinutes: feed.ttlMinutes, skipHours: feed.skipHours, skipDays: feed.skipDays } : {};
+  const read = input.kind === 'document' ? { ...input.success, ttlMinutes: feed.ttlMinutes, skipHours: feed.skipHours, skipDays: feed.skipDays } : {};
+  const success = { ...read, leftOutByRules: leftOut };
   await deps.store.recordSuccess(source.name, now, success);
   const deleted = feed.documents?.present ? await deleteVanishedSeeds(source, feed.documents.present, deps, now) : 0;
   const undated = entries.filter((e) => e.undated).length;

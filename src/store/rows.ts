@@ -90,6 +90,7 @@ export interface StateRow {
   skip_hours: string;
   skip_days: string;
   articles: number;
+  left_out_by_rules?: number;
 }
 
 const date = (ms: number | null) => (ms == null ? undefined : new Date(ms));
@@ -114,6 +115,7 @@ export function toState(r: StateRow): FetchState {
     skipHours: JSON.parse(r.skip_hours),
     skipDays: JSON.parse(r.skip_days),
     articles: r.articles,
+    leftOutByRules: r.left_out_by_rules ?? 0,
   };
 }
 

@@ -57,6 +57,8 @@ export interface SuccessRecord {
   cacheUntil?: Date;
   skipHours?: number[];
   skipDays?: string[];
+  /** Entries the keep and block rules left out of this read (none recorded: the last read's count stays). */
+  leftOutByRules?: number;
 }
 
 export interface FailureRecord {

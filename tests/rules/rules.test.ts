@@ -8,6 +8,7 @@ import type { Entry } from '../../src/model.js';
 import { applyRules, judge, rulesOf } from '../../src/rules/rules.js';
 import { parseSearch, toFts5 } from '../../src/store/search-query.js';
 import { finished, runCli, tempDir, writeTree } from '../helpers.js';
+import { forEachStore, freshStore } from '../stores.js';
 
 const NOW = new Date('2024-03-10T12:00:00Z');
 const entry = (over: Partial<Entry> = {}): Entry =>
@@ -106,6 +107,9 @@ describe('through the CLI', () => {
     const articles = (await cli('articles', '--json')).out.trim().split('\n').map((line) => JSON.parse(line) as { title: string });
     expect(articles.map((a) => a.title)).toEqual(['Trams return']);
     expect(JSON.parse((await cli('refresh', '--json')).out)).toMatchObject({ leftOutByRules: 0 }); // the same bytes: not read again
+    // sources list keeps the last read's count
+    expect(JSON.parse((await cli('sources', 'list', '--json')).out)[0]).toMatchObject({ name: 'news', leftOutByRules: 2 });
+    expect((await cli('sources', 'list')).out).toMatch(/^news .*, 2 left out by rules at the last read/m);
   });
 
   it('parse --json shows which rule matched each entry', async () => {
@@ -124,5 +128,23 @@ describe('through the CLI', () => {
     const run = await cli('refresh');
     expect(run.code).toBe(2);
     expect(run.err.trim()).toBe(`error: ${join(dir, 'tidings.yaml')}: sources[0](news).block[1]: the rule "a OR" does not parse: OR needs a term on each side`);
+  });
+});
+
+forEachStore((kind) => {
+  it('the store keeps how many entries the rules left out at the last read', async () => {
+    const store = await freshStore(kind);
+    try {
+      const now = new Date();
+      await store.upsertSource({ name: 'news', type: 'feed', location: 'http://x.test/' }, now, 0);
+      await store.recordSuccess('news', now, { status: 200, leftOutByRules: 3 });
+      expect((await store.fetchState('news'))?.leftOutByRules).toBe(3);
+      await store.recordSuccess('news', now, { status: 304 }); // nothing read: the count stays
+      expect((await store.fetchState('news'))?.leftOutByRules).toBe(3);
+      await store.recordSuccess('news', now, { status: 200, leftOutByRules: 0 });
+      expect((await store.fetchState('news'))?.leftOutByRules).toBe(0);
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -131,9 +131,10 @@ export class PostgresStore implements Store {
            url = COALESCE($6, url),
            ttl_minutes = COALESCE($7, ttl_minutes),
            cache_until = $8,
-           skip_hours = COALESCE($9, skip_hours), skip_days = COALESCE($10, skip_days)
+           skip_hours = COALESCE($9, skip_hours), skip_days = COALESCE($10, skip_days),
+           left_out_by_rules = COALESCE($11, left_out_by_rules)
          WHERE name = $1`,
-        [name, now.getTime(), r.status ?? null, r.etag ?? null, r.lastModified ?? null, r.movedTo ?? null, r.ttlMinutes ?? null, r.cacheUntil?.getTime() ?? null, r.skipHours ? JSON.stringify(r.skipHours) : null, r.skipDays ? JSON.stringify(r.skipDays) : null],
+        [name, now.getTime(), r.status ?? null, r.etag ?? null, r.lastModified ?? null, r.movedTo ?? null, r.ttlMinutes ?? null, r.cacheUntil?.getTime() ?? null, r.skipHours ? JSON.stringify(r.skipHours) : null, r.skipDays ? JSON.stringify(r.skipDays) : null, r.leftOutByRules ?? null],
       );
       await this.bump(db, 0, 1);
     });

@@ -21,7 +21,8 @@ export class FetchStates {
            url = COALESCE(@movedTo, url),
            ttl_minutes = COALESCE(@ttlMinutes, ttl_minutes),
            cache_until = @cacheUntil,
-           skip_hours = COALESCE(@skipHours, skip_hours), skip_days = COALESCE(@skipDays, skip_days)
+           skip_hours = COALESCE(@skipHours, skip_hours), skip_days = COALESCE(@skipDays, skip_days),
+           left_out_by_rules = COALESCE(@leftOutByRules, left_out_by_rules)
          WHERE name = @name`,
       ),
       failure: db.prepare(
@@ -58,6 +59,7 @@ export class FetchStates {
       cacheUntil: r.cacheUntil?.getTime() ?? null,
       skipHours: r.skipHours ? JSON.stringify(r.skipHours) : null,
       skipDays: r.skipDays ? JSON.stringify(r.skipDays) : null,
+      leftOutByRules: r.leftOutByRules ?? null,
     });
   }
 
