@@ -321,14 +321,18 @@ function entryOf({ id: _id, source: _source, ...article }: Article): Entry {
   return { ...article, text: textOfSanitized(article.content) };
 }
 
+/** How many stored articles `refresh --full-text` reads, newest first. */
+const FULL_TEXT_BACKLOG = 1000;
+
 /**
  * tidings refresh --full-text NAME: full text for the articles a feed source has stored already
- * (newest first, at most its perTick pages), stored as edits; counted as a refresh is.
+ * (its newest 1,000, asked for by hand: perTick does not apply), stored as edits; counted as a
+ * refresh is. Pages already extracted by this process are not fetched again.
  */
 export async function refreshFullTexts(source: FeedSource, deps: RefreshDeps): Promise<RefreshResult> {
   const now = deps.now?.() ?? new Date();
-  const stored = (await deps.store.articles({ source: source.name, limit: 10_000 })).map(entryOf);
-  const settings = source.fullText ?? { perTick: 20 };
+  const stored = (await deps.store.articles({ source: source.name, limit: FULL_TEXT_BACKLOG })).map(entryOf);
+  const settings = { selector: source.fullText?.selector, perTick: FULL_TEXT_BACKLOG };
   const full = await withFullTexts({ ...source, fullText: settings }, stored, deps);
   const changed = full.entries.filter((e, i) => e.contentHash !== stored[i]!.contentHash);
   const counts = await storeEntries(deps.store, source.name, changed, now, deps.config.dedupe, undefined, deps.signal);

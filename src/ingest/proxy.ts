@@ -38,10 +38,9 @@ export function requestThroughProxy(url: URL, proxy: URL, headers: Record<string
   if (url.protocol === 'http:') {
     return http.request({ host: proxy.hostname, port: proxyPort(proxy), method: 'GET', path: url.href, headers: { ...headers, host: url.host, ...proxyHeaders(proxy) }, agent: false });
   }
-  return https.request(url, {
-    method: 'GET',
-    headers,
-    agent: false,
-    createConnection: ((_options: unknown, done: (err: Error | null, socket?: Socket) => void) => void tunnel(url, proxy, done)) as never,
-  });
+  // An agent of its own whose one connection is the tunnel (`agent: false` would make a plain one,
+  // and a request's own createConnection is only used without an agent).
+  const agent = new https.Agent({ keepAlive: false });
+  Object.assign(agent, { createConnection: (_options: unknown, done: (err: Error | null, socket?: Socket) => void) => void tunnel(url, proxy, done) });
+  return https.request(url, { method: 'GET', headers, agent });
 }

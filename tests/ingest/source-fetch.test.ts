@@ -2,8 +2,11 @@
 // too), a User-Agent, a time limit, a proxy (the source's or HTTP(S)_PROXY/NO_PROXY's) with the
 // private-network guard still applied to the target, ignoreCacheHeaders; and the secret in nothing
 // Tidings prints or writes.
-import { readdirSync, readFileSync } from 'node:fs';
-import type { IncomingMessage } from 'node:http';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
@@ -97,6 +100,39 @@ describe('proxies', () => {
     await expect(fetchFeed({ url: 'http://intranet.test/feed.xml' }, { ...fetchDepsOf(config, feed), lookup })).rejects.toThrow(/private address 10\.1\.2\.3/);
     await expect(fetchFeed({ url: 'http://192.168.1.1/feed.xml' }, fetchDepsOf(config, feed))).rejects.toThrow(/private address 192\.168\.1\.1/);
     expect(proxy.hits.size).toBe(0);
+  });
+
+  it('reaches an https target through a CONNECT tunnel, TLS inside it', async () => {
+    // A self-signed certificate for secure.test: the TLS handshake inside the tunnel refuses it,
+    // which shows the request went target-ward through CONNECT and was not sent to the proxy in clear.
+    const dir = tempDir();
+    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=secure.test', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem')], { stdio: 'ignore' });
+    if (made.status !== 0 || !existsSync(join(dir, 'c.pem'))) return;
+    const target = createHttpsServer({ key: readFileSync(join(dir, 'k.pem')), cert: readFileSync(join(dir, 'c.pem')) }, (_req, res) => res.end(RSS));
+    await new Promise<void>((ok) => target.listen(0, '127.0.0.1', ok));
+    const asked: string[] = [];
+    const tunnel = createServer();
+    tunnel.on('connect', (req: IncomingMessage, socket) => {
+      asked.push(req.url ?? '');
+      const upstream = connect((target.address() as AddressInfo).port, '127.0.0.1', () => {
+        socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.pipe(socket).pipe(upstream);
+      });
+      socket.on('error', () => upstream.destroy());
+      upstream.on('error', () => socket.destroy());
+    });
+    await new Promise<void>((ok) => tunnel.listen(0, '127.0.0.1', ok));
+    try {
+      const port = (target.address() as AddressInfo).port;
+      const { config, feed } = source(`{name: a, type: feed, url: "https://secure.test:${port}/feed.xml", proxy: "http://127.0.0.1:${(tunnel.address() as AddressInfo).port}"}`, '  timeout: 5\n');
+      const lookup: FetchDeps['lookup'] = (_h, _o, cb) => cb(null, [{ address: '93.184.215.14', family: 4 }]);
+      await expect(fetchFeed({ url: `https://secure.test:${port}/feed.xml` }, { ...fetchDepsOf(config, feed), lookup })).rejects.toThrow(/self.signed|certificate/i);
+      expect(asked).toEqual([`secure.test:${port}`]);
+    } finally {
+      tunnel.closeAllConnections();
+      target.closeAllConnections();
+      await Promise.all([new Promise((ok) => tunnel.close(ok)), new Promise((ok) => target.close(ok))]);
+    }
   });
 
   it.each([
