@@ -188,6 +188,9 @@ it('a secret set through passwordEnv is in no output, log or file Tidings writes
       for (const [file, bytes] of filesUnder(dir)) expect(bytes.includes(needle), file).toBe(false);
     }
     expect(filesUnder(dir).length).toBeGreaterThan(3);
+    expect(runs[5]!.out).toMatch(/ok: source locked: its password can be read/);
+    delete process.env.TIDINGS_TEST_SECRET;
+    expect((await cli('doctor')).out).toMatch(/locked: auth\.passwordEnv names TIDINGS_TEST_SECRET, which is not set/);
   } finally {
     delete process.env.TIDINGS_TEST_SECRET;
   }
