@@ -134,8 +134,9 @@ function program(session: Session, setCode: (code: number) => void): Command {
     .option('--name <name>', 'source name (default: from the feed title)')
     .option('--tag <tag...>', 'tags added to every article of the source')
     .option('--pick <n>', 'of several feeds found for a site, the nth (see sources discover)', positiveInt)
+    .option('--full-text', 'fetch each new entry\'s page and keep its whole article (fullText: true)')
     .addHelpText('after', '\nExamples:\n  tidings sources add https://example.org/blog/ --tag tech\n  tidings sources add https://github.com/owner/repo --pick 2\n  tidings sources add feeds/files/digest.xml --name digest')
-    .action(action(() => import('./commands/sources-add.js').then((m) => m.sourcesAddCommand), (target: string, o: { name?: string; tag?: string[]; pick?: number }) => ({ target, ...o })));
+    .action(action(() => import('./commands/sources-add.js').then((m) => m.sourcesAddCommand), (target: string, o: { name?: string; tag?: string[]; pick?: number; fullText?: boolean }) => ({ target, ...o })));
   sources
     .command('discover')
     .description('list the feeds a site URL leads to (the URL itself, its page links, YouTube and GitHub pages, well-known paths) without adding any')

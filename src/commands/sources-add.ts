@@ -21,6 +21,8 @@ export interface AddArgs {
   tag?: string[];
   /** Which of several discovered feeds, from 1. */
   pick?: number;
+  /** fullText: true on the new feed source. */
+  fullText?: boolean;
 }
 
 /** The URL as a feed, or the feed discovery finds (the first, or the one --pick names), said when it is another. */
@@ -56,7 +58,7 @@ async function fromFile(session: Session, target: string): Promise<{ feed: RawFe
   }
 }
 
-export async function sourcesAddCommand(session: Session, { target, name, tag, pick }: AddArgs): Promise<number> {
+export async function sourcesAddCommand(session: Session, { target, name, tag, pick, fullText }: AddArgs): Promise<number> {
   const config = session.config();
   if (name !== undefined && !SOURCE_NAME.test(name)) throw new UsageError(`--name ${JSON.stringify(name)}: expected a slug: lowercase letters, digits, "-" and "_"`);
   if (name && config.sources.some((s) => s.name === name)) throw new UsageError(`a source named ${name} exists already in ${config.file}`);
@@ -66,7 +68,8 @@ export async function sourcesAddCommand(session: Session, { target, name, tag, p
   const taken = new Set(config.sources.map((s) => s.name));
   const title = feed.title?.value.replace(/<[^>]*>/g, '').trim();
   const chosen = name ?? freeName(title ?? '', isUrl(target) ? new URL(target).hostname.replace(/^www\./, '') : basename(target).replace(/\.\w+$/, ''), taken);
-  const source = { name: chosen, ...(title ? { title } : {}), ...entry, ...(tag?.length ? { tags: tag } : {}) };
+  if (fullText && entry.type !== 'feed') throw new UsageError(`--full-text: only a feed at a URL has article pages to fetch, not ${target}`);
+  const source = { name: chosen, ...(title ? { title } : {}), ...entry, ...(tag?.length ? { tags: tag } : {}), ...(fullText ? { fullText: true } : {}) };
   addSources(config.file, [source]);
   session.print(`added ${chosen}: ${sourceLocation(source as Source)} (${feed.format} ${feed.version}, ${plural(feed.entries.length, 'entry', 'entries')}) to ${config.file}`);
   await tellDaemon(session);

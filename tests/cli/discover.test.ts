@@ -135,8 +135,10 @@ describe('the commands', () => {
     expect(run.out).toContain(`chose ${server.origin}/a.xml (another with --pick N)`);
     expect(readFileSync(join(first.dir, 'tidings.yaml'), 'utf8')).toContain(`url: ${server.origin}/a.xml`);
     const second = site();
-    expect((await second.cli('sources', 'add', `${server.origin}/links`, '--pick', '2')).code).toBe(0);
-    expect(readFileSync(join(second.dir, 'tidings.yaml'), 'utf8')).toContain(`url: ${server.origin}/b.xml`);
+    expect((await second.cli('sources', 'add', `${server.origin}/links`, '--pick', '2', '--full-text')).code).toBe(0);
+    const added = readFileSync(join(second.dir, 'tidings.yaml'), 'utf8');
+    expect(added).toContain(`url: ${server.origin}/b.xml`);
+    expect(added).toMatch(/fullText: true/);
     const third = await site().cli('sources', 'add', `${server.origin}/links`, '--pick', '3');
     expect([third.code, third.err.trim()]).toEqual([2, `error: --pick 3: ${server.origin}/links leads to 2 feeds (see tidings sources discover ${server.origin}/links)`]);
   });
