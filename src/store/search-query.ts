@@ -27,7 +27,8 @@
 // as in `a OR NOT b` (SQLite cannot say "everything but b"): a NOT must sit in an AND beside a positive
 // term (`a -b`, `(a -b) OR c`). `NOT NOT a` is a, and `x -(-a -b)` is `x (a OR b)`.
 //
-// No column filters: `title:tram` is the phrase "title tram". Diacritics on Latin letters do not
+// No column filters: `title:tram` is the phrase "title tram", except where the caller names fields
+// (keep and block rules, rules/rules.ts: `title:tram`, `tag:"a b"`, `age:>30d`). Diacritics on Latin letters do not
 // matter (sao finds São): FTS5 folds them itself, and PostgreSQL indexes and queries in searchForm.
 
 import { SearchQueryError } from '../errors.js';
