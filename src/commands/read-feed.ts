@@ -2,6 +2,7 @@
 // the same fetch and parse stages a refresh runs, for the commands that look at a feed first.
 import { FetchError } from '../errors.js';
 import { documentOf, fetchDepsOf, fetchFeed } from '../ingest/fetch.js';
+import type { FeedSource } from '../config/schema.js';
 import type { RawFeed } from '../parse/types.js';
 import { transferable } from '../work/pool.js';
 import { stage } from '../work/stage-call.js';
@@ -13,8 +14,10 @@ export function parseDocument(session: Session, bytes: Uint8Array, doc: { url?: 
   return session.work().run<RawFeed>([stage('parseFeed')], { bytes, doc }, transferable(bytes));
 }
 
+/** A feed fetched and parsed; with the configuration's source at that URL, under its own fetch options. */
 export async function fetchAndParse(session: Session, url: string, options: { allowPrivateNetworks?: boolean } = {}): Promise<RawFeed> {
-  const deps = fetchDepsOf(session.configOrDefaults());
+  const config = session.configOrDefaults();
+  const deps = fetchDepsOf(config, config.sources.find((s): s is FeedSource => s.type === 'feed' && s.url === url));
   if (options.allowPrivateNetworks) deps.limits = { ...deps.limits, allowPrivateNetworks: true };
   const response = await fetchFeed({ url }, deps);
   // Nothing was asked conditionally, so a 304 has no document to show.

@@ -174,13 +174,15 @@ it('a secret set through passwordEnv is in no output, log or file Tidings writes
   const cli = (...args: string[]) => runCli([...args, '--config', join(dir, 'tidings.yaml'), '--db', join(dir, 't.db'), '--verbose']);
   try {
     refuse = false;
-    const runs = [await cli('refresh'), await cli('build', '--out', join(dir, 'site'))];
+    const runs = [await cli('refresh'), await cli('build', '--out', join(dir, 'site')), await cli('parse', '--json', url)];
     expect(runs[0]!.out).toMatch(/locked: 1 new/);
+    expect(JSON.parse(runs.pop()!.out)).toMatchObject({ ok: true, feed: { title: 'Locked' } }); // parse URL: the source's own options
     refuse = true; // now the server says 401: the error names the URL and the status, never the secret
     runs.push(await cli('refresh'), await cli('sources', 'list'), await cli('sources', 'list', '--json'), await cli('doctor'), await cli('export'), await cli('export', '--format', 'yaml'), await cli('stats', '--json'));
     expect(runs[2]!.out).toMatch(/HTTP 401 from http:\/\/127\.0\.0\.1:\d+\/locked\.xml/);
     // ignoreCacheHeaders: the second fetch asked without the ETag it was given
-    expect(server.hits.get('/locked.xml')!.map((r) => r.headers['if-none-match'])).toEqual([undefined, undefined]);
+    // (refresh, parse, refresh: the last asked without the ETag the first was given)
+    expect(server.hits.get('/locked.xml')!.map((r) => r.headers['if-none-match'])).toEqual([undefined, undefined, undefined]);
     const printed = runs.map((r) => r.out + r.err).join('\n');
     const encoded = Buffer.from(`ann:${SECRET}`).toString('base64');
     for (const needle of [SECRET, encoded]) {
