@@ -266,6 +266,7 @@ export async function withFullTexts(source: FeedSource, entries: Entry[], deps: 
   return addFullTexts(entries, {
     cache,
     perTick: source.fullText.perTick,
+    stored: (link) => deps.store.contentByLink(link, source.name),
     fetchPage: (url) =>
       withHostSlot(url, deps, () =>
         fetchFeed({ url, accept: HTML_ACCEPT }, { ...own, headers: new URL(url).origin === feedOrigin ? own.headers : {}, now: deps.now, signal: deps.signal, ...deps.fetch }),

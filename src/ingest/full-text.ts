@@ -79,6 +79,21 @@ export interface FullTextDeps {
   finish: (entry: Entry, content: string) => Promise<Entry>;
   cache: FullTextCache;
   perTick: number;
+  /** What another source stored for the link, if anything (another process may have extracted it). */
+  stored?: (link: string) => Promise<string | undefined>;
+}
+
+/** The entry with another source's stored article for its link, when that is longer than the entry's own text. */
+async function reuseStored(entry: Entry, link: string, deps: FullTextDeps): Promise<Entry | undefined> {
+  const stored = await deps.stored?.(link);
+  if (!stored) return undefined;
+  try {
+    const done = await deps.finish(entry, stored);
+    deps.cache.set(link, Promise.resolve(stored));
+    return done;
+  } catch {
+    return undefined; // no longer than the feed's text: the page is fetched
+  }
 }
 
 /** The entries, with their articles where they could be had; the counts and one line per failure. */
@@ -94,6 +109,14 @@ export async function addFullTexts(entries: readonly Entry[], deps: FullTextDeps
       continue;
     }
     let pending = deps.cache.get(link);
+    if (!pending) {
+      const done = await reuseStored(entry, link, deps);
+      if (done) {
+        counts.reused += 1;
+        out.push(done);
+        continue;
+      }
+    }
     const reused = Boolean(pending);
     if (!pending) {
       if (fetched >= deps.perTick) {

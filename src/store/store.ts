@@ -181,6 +181,8 @@ export interface Store {
   flushSearch(): Promise<void>;
 
   article(id: string): Promise<Article | undefined>;
+  /** The longest content another source stored for this link (full text reuses it rather than fetch the page again). */
+  contentByLink(link: string, exceptSource: string): Promise<string | undefined>;
   /** Newest first. */
   articles(query?: ArticleQuery): Promise<Article[]>;
   /** Full-text search (words, "phrases", prefix*, AND, OR, NOT), best match first. */

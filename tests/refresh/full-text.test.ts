@@ -7,7 +7,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { FIXTURES, runCli, SHARED, tempDir, writeTree } from '../helpers.js';
+import { storeEntries } from '../../src/refresh.js';
+import { finished, FIXTURES, runCli, SHARED, tempDir, writeTree } from '../helpers.js';
+import { forEachStore, freshStore } from '../stores.js';
 import { startServer } from '../helpers-http.js';
 
 const paragraph = (n: number, i: number) => `Story ${n}, paragraph ${i}: the harbour authority said on Monday that the new ferry line would run every twenty minutes from the spring, and that the old pier would be rebuilt in stone before the summer season began.`;
@@ -24,6 +26,7 @@ beforeAll(async () => {
   server = await startServer({
     '/feed.xml': send(() => rss([1, 2, 3].map((n) => item(n)).join('') + item(4, 'Sponsored: ferries', '/story/4') + item(5, 'Story 5', '/broken'))),
     '/other.xml': send(() => rss(item(1))),
+    '/two.xml': send(() => rss(item(2))),
     '/story/1': send(() => article(1), 'text/html; charset=utf-8'),
     '/story/2': send(() => article(2), 'text/html'),
     // A real page: Mozilla Readability's lemonde-1 test page (tests/fixtures/readability).
@@ -87,4 +90,38 @@ it('refresh --full-text fills in the articles a source stored before', async () 
   expect(articles.every((a) => a.content.length > 1500 && a.summary.endsWith('…'))).toBe(true);
   expect(articles.filter((a) => a.content.includes('paragraph 7'))).toHaveLength(2);
   expect((await cli('refresh', '--full-text', 'nope')).err).toMatch(/--full-text nope: unknown source/);
+});
+
+it('takes an article another source stored for the link, even stored by another run, rather than fetch the page', async () => {
+  const dir = tempDir();
+  const full = `<p>${Array.from({ length: 8 }, (_, i) => paragraph(2, i)).join('</p><p>')}</p>`;
+  const wire = `<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title><link>https://wire.example/</link><description>d</description><item><title>Story 2</title><link>${server.origin}/story/2</link><guid>w2</guid><description><![CDATA[${full}]]></description></item></channel></rss>`;
+  writeTree(dir, {
+    'wire.xml': wire,
+    'tidings.yaml': `fetch: {allowPrivateNetworks: true}\nsources:\n  - {name: wire, type: file, path: wire.xml}\n  - {name: harbour, type: feed, url: "${server.origin}/two.xml", fullText: true}\n`,
+  });
+  const cli = (...args: string[]) => runCli([...args, '--config', join(dir, 'tidings.yaml'), '--db', join(dir, 't.db')]);
+  expect((await cli('refresh', 'wire')).out).toMatch(/^wire: 1 new/m);
+  expect((await cli('refresh', 'harbour')).out).toMatch(/^harbour: 1 new, .*full text: 0 extracted, 1 reused$/m);
+  expect(hits('/story/2')).toBe(0);
+  const articles = (await cli('articles', '--source', 'harbour', '--json')).out.trim().split('\n').map((l) => JSON.parse(l) as { content: string });
+  expect(articles[0]!.content).toContain('paragraph 7');
+});
+
+forEachStore((kind) => {
+  it('the store answers the longest content another source has for a link', async () => {
+    const store = await freshStore(kind);
+    try {
+      const now = new Date();
+      const entry = (identity: string, content: string) => finished({ identity, title: identity, link: 'https://n.example/1', published: now, summary: '', content, tags: [], enclosures: [] });
+      for (const [i, source] of ['a', 'b', 'c'].entries()) await store.upsertSource({ name: source, type: 'file', location: source }, now, i);
+      await storeEntries(store, 'a', [entry('a1', '<p>Short.</p>')], now);
+      await storeEntries(store, 'b', [entry('b1', '<p>The whole article, much longer.</p>')], now);
+      expect(await store.contentByLink('https://n.example/1', 'c')).toBe('<p>The whole article, much longer.</p>');
+      expect(await store.contentByLink('https://n.example/1', 'b')).toBe('<p>Short.</p>');
+      expect(await store.contentByLink('https://n.example/2', 'c')).toBeUndefined();
+    } finally {
+      await store.close();
+    }
+  });
 });

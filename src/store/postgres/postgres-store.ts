@@ -548,6 +548,11 @@ export class PostgresStore implements Store {
     return row && toArticle(row);
   }
 
+  async contentByLink(link: string, exceptSource: string): Promise<string | undefined> {
+    const [row] = await this.q<{ content: string }>('SELECT content FROM articles WHERE link = $1 AND source <> $2 ORDER BY length(content) DESC LIMIT 1', [link, exceptSource]);
+    return row?.content;
+  }
+
   async articles(query: ArticleQuery = {}): Promise<Article[]> {
     if (query.tag && query.stories) return this.tagStories(query.tag, query.limit, query.offset);
     const where: string[] = [];
