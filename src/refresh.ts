@@ -228,6 +228,12 @@ function warningsOf(source: Source, feed: FeedMeta): string[] {
   return [...(feed.bozo ? [`${source.name}: the document was ill-formed and was read leniently (${feed.bozo})`] : []), ...feed.warnings.map((w) => `${prefix}${w}`)];
 }
 
+/** A feed served as something that says "not a document" (application/octet-stream) is read, and that is said. */
+function mediaTypeWarnings(source: Source, doc: FeedDocument, feed: FeedMeta): string[] {
+  const type = doc.contentType?.split(';')[0]?.trim().toLowerCase();
+  return type === 'application/octet-stream' ? [`${source.name}: served as ${type}, read as ${feed.format} ${feed.version} (a feed is served as XML or JSON)`] : [];
+}
+
 /** What one source's refresh did. */
 type Outcome = Pick<RefreshResult, 'new' | 'updated' | 'unchanged' | 'keptOut' | 'deleted' | 'undated' | 'leftOutByRules' | 'fullText' | 'refused' | 'warnings' | 'notModified' | 'skipped'>;
 
@@ -313,7 +319,7 @@ async function ingestSource(source: Source, deps: RefreshDeps, now: Date): Promi
   const deleted = feed.documents?.present ? await deleteVanishedSeeds(source, feed.documents.present, deps, now) : 0;
   const undated = entries.filter((e) => e.undated).length;
   const fullText = 'counts' in full && full.counts ? { fullText: full.counts } : {};
-  const warnings = [...warningsOf(source, feed), ...undatedWarning(source, feed, undated), ...full.failures.map((f) => `${source.name}: ${f}`)];
+  const warnings = [...warningsOf(source, feed), ...undatedWarning(source, feed, undated), ...(input.kind === 'document' ? mediaTypeWarnings(source, input.doc, feed) : []), ...full.failures.map((f) => `${source.name}: ${f}`)];
   return { ...counts, ...(deleted ? { deleted } : {}), ...(undated ? { undated } : {}), unchanged: counts.unchanged + unchanged, ...(leftOut ? { leftOutByRules: leftOut } : {}), ...fullText, refused, warnings };
 }
 

@@ -147,7 +147,20 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE sources ADD COLUMN removed_at BIGINT;
   `,
-  // 12: how many entries the keep and block rules left out at the source's last read (issue 24).
+  // 4: stories that merged when a new article bridged them (dedupe/stories.ts), for tidings explain.
+  `
+  CREATE TABLE story_merges (
+    story TEXT NOT NULL,
+    merged TEXT NOT NULL,
+    article TEXT NOT NULL,
+    a TEXT NOT NULL,
+    b TEXT NOT NULL,
+    score DOUBLE PRECISION NOT NULL,
+    at BIGINT NOT NULL
+  );
+  CREATE INDEX story_merges_story ON story_merges (story);
+  `,
+  // 5: how many entries the keep and block rules left out at the source's last read (issue 24).
   `
   ALTER TABLE sources ADD COLUMN left_out_by_rules INTEGER NOT NULL DEFAULT 0;
   `,
