@@ -70,9 +70,13 @@ function program(session: Session, setCode: (code: number) => void): Command {
     .option('--wait <seconds>', 'how long to wait while another refresh (the daemon) holds the lease', nonNegative, 60)
     .option('--json', 'a machine-readable summary')
     .option('--force', 'read every source again in full (no validators, nothing skipped as unchanged) and re-tag stored articles')
-    .addHelpText('after', '\nExamples:\n  tidings refresh\n  tidings refresh world-news --config feeds/tidings.yaml\n  tidings refresh --force guardian\n  tidings refresh --wait 0 --json')
+    .option('--full-text <source...>', 'fetch the full text of the articles these feed sources stored already')
+    .addHelpText('after', '\nExamples:\n  tidings refresh\n  tidings refresh world-news --config feeds/tidings.yaml\n  tidings refresh --force guardian\n  tidings refresh --wait 0 --json\n  tidings refresh --full-text world-news')
     .action(
-      action(() => import('./commands/refresh.js').then((m) => m.refreshCommand), (names: string[], o: { wait: number; json?: boolean; force?: boolean }) => ({ names, wait: o.wait, json: Boolean(o.json), force: Boolean(o.force) })),
+      action(
+        () => import('./commands/refresh.js').then((m) => m.refreshCommand),
+        (names: string[], o: { wait: number; json?: boolean; force?: boolean; fullText?: string[] }) => ({ names, wait: o.wait, json: Boolean(o.json), force: Boolean(o.force), fullText: o.fullText }),
+      ),
     );
   cli
     .command('build')
@@ -138,8 +142,17 @@ function program(session: Session, setCode: (code: number) => void): Command {
     .argument('<target>', 'http(s) URL or feed file')
     .option('--name <name>', 'source name (default: from the feed title)')
     .option('--tag <tag...>', 'tags added to every article of the source')
-    .addHelpText('after', '\nExamples:\n  tidings sources add https://example.org/blog/ --tag tech\n  tidings sources add feeds/files/digest.xml --name digest')
-    .action(action(() => import('./commands/sources-add.js').then((m) => m.sourcesAddCommand), (target: string, o: { name?: string; tag?: string[] }) => ({ target, ...o })));
+    .option('--pick <n>', 'of several feeds found for a site, the nth (see sources discover)', positiveInt)
+    .option('--full-text', 'fetch each new entry\'s page and keep its whole article (fullText: true)')
+    .addHelpText('after', '\nExamples:\n  tidings sources add https://example.org/blog/ --tag tech\n  tidings sources add https://github.com/owner/repo --pick 2\n  tidings sources add feeds/files/digest.xml --name digest')
+    .action(action(() => import('./commands/sources-add.js').then((m) => m.sourcesAddCommand), (target: string, o: { name?: string; tag?: string[]; pick?: number; fullText?: boolean }) => ({ target, ...o })));
+  sources
+    .command('discover')
+    .description('list the feeds a site URL leads to (the URL itself, its page links, YouTube and GitHub pages, well-known paths) without adding any')
+    .argument('<url>', 'http(s) URL of a site or a feed')
+    .option('--json', 'machine-readable')
+    .addHelpText('after', '\nExample:\n  tidings sources discover https://www.youtube.com/@example')
+    .action(action(() => import('./commands/discover.js').then((m) => m.sourcesDiscoverCommand), (target: string, o: { json?: boolean }) => ({ target, json: Boolean(o.json) })));
   sources
     .command('remove')
     .description('remove a source from the configuration (comments and order are kept)')

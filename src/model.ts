@@ -189,6 +189,8 @@ export interface FetchState {
   /** The feed's own title and site, as last parsed. */
   feedTitle?: string;
   feedLink?: string;
+  /** Entries the keep and block rules left out at the last read. */
+  leftOutByRules?: number;
 }
 
 /** A process that holds a lease: what messages call it, and what tells a live one from a dead one. */
@@ -231,6 +233,10 @@ export interface RefreshResult {
   unchanged: number;
   /** Entries deleted or purged before, which their tombstones keep out. */
   keptOut?: number;
+  /** Entries the keep and block rules left out (not stored). */
+  leftOutByRules?: number;
+  /** Full text (issue 24): pages extracted, articles reused by link, failures, entries left for the next refresh. */
+  fullText?: { extracted: number; reused: number; failed: number; deferred: number };
   /** Articles whose seed document was deleted from the folder, deleted with it. */
   deleted?: number;
   /** New or edited entries without a date of their own (dated by their feed, see normalize/undated.ts). */

@@ -90,11 +90,34 @@ const seedsSource = z.strictObject({
 const DEFAULT_MAX_ITEMS = 1000;
 const maxItems = z.number().int().positive().default(DEFAULT_MAX_ITEMS);
 
+/** Keep and block rules in the search language (checked against it by rules/, which config cannot import). */
+const ruleList = z.union([z.string().min(1).transform((r) => [r]), z.array(z.string().min(1))]).optional();
+const rules = { keep: ruleList, block: ruleList };
+
+/** How one feed source is fetched (issue 24): its own credentials, headers, agent, proxy and time limit. */
+const fetchOptions = {
+  auth: z
+    .strictObject({ username: z.string().min(1), passwordEnv: z.string().min(1).optional(), passwordFile: z.string().min(1).optional() })
+    .refine((a) => (a.passwordEnv === undefined) !== (a.passwordFile === undefined), 'expected exactly one of passwordEnv or passwordFile')
+    .optional(),
+  headers: z.record(z.string().regex(/^[!#$%&'*+.^_`|~\w-]+$/, 'expected a header name'), z.string().regex(/^[^\r\n]*$/, 'expected one line')).optional(),
+  userAgent: z.string().min(1).regex(/^[^\r\n]*$/, 'expected one line').optional(),
+  proxy: z.url({ protocol: /^http$/, error: 'expected an http:// proxy URL' }).optional(),
+  ignoreCacheHeaders: z.boolean().default(false),
+  timeout: duration.optional(),
+  fullText: z
+    .union([z.boolean(), z.strictObject({ selector: z.string().min(1).optional(), perTick: z.number().int().min(1).max(1000).default(20) })])
+    .optional()
+    .transform((v) => (v === true ? { perTick: 20 } : v || undefined)),
+};
+
 const feedSource = z.strictObject({
   ...sourceBase,
   type: z.literal('feed'),
   url: z.url({ protocol: /^https?$/, error: 'expected an http or https URL' }),
   maxItems,
+  ...fetchOptions,
+  ...rules,
 });
 
 const fileSource = z.strictObject({
@@ -102,6 +125,7 @@ const fileSource = z.strictObject({
   type: z.literal('file'),
   path: z.string().min(1),
   maxItems,
+  ...rules,
 });
 
 const sourceSchema = z.discriminatedUnion('type', [seedsSource, feedSource, fileSource], {
@@ -213,6 +237,8 @@ export const configSchema = z
     storage: z.strictObject({ url: z.string().min(1).optional() }).default({}),
     dedupe: dedupeSchema.default(dedupeSchema.parse({})),
     retention: retentionSchema.default(retentionSchema.parse({})),
+    /** Keep and block rules for every source. */
+    rules: z.strictObject(rules).default({}),
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();

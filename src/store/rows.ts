@@ -93,6 +93,7 @@ export interface StateRow {
   articles: number;
   feed_title?: string | null;
   feed_link?: string | null;
+  left_out_by_rules?: number;
 }
 
 const date = (ms: number | null) => (ms == null ? undefined : new Date(ms));
@@ -119,6 +120,7 @@ export function toState(r: StateRow): FetchState {
     articles: r.articles,
     feedTitle: r.feed_title ?? undefined,
     feedLink: r.feed_link ?? undefined,
+    leftOutByRules: r.left_out_by_rules ?? 0,
   };
 }
 

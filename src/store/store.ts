@@ -60,6 +60,8 @@ export interface SuccessRecord {
   /** What the feed calls itself and its site (kept when a fetch parses nothing). */
   feedTitle?: string;
   feedLink?: string;
+  /** Entries the keep and block rules left out of this read (none recorded: the last read's count stays). */
+  leftOutByRules?: number;
 }
 
 export interface FailureRecord {
@@ -182,6 +184,8 @@ export interface Store {
   flushSearch(): Promise<void>;
 
   article(id: string): Promise<Article | undefined>;
+  /** The longest content another source stored for this link (full text reuses it rather than fetch the page again). */
+  contentByLink(link: string, exceptSource: string): Promise<string | undefined>;
   /** Newest first. */
   articles(query?: ArticleQuery): Promise<Article[]>;
   /** Full-text search (words, "phrases", prefix*, AND, OR, NOT), best match first. */

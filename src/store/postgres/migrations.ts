@@ -165,6 +165,10 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE sources ADD COLUMN feed_title TEXT;
   ALTER TABLE sources ADD COLUMN feed_link TEXT;
   `,
+  // 6: how many entries the keep and block rules left out at the source's last read (issue 24).
+  `
+  ALTER TABLE sources ADD COLUMN left_out_by_rules INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -145,11 +145,13 @@ export class PostgresStore implements Store {
            ttl_minutes = COALESCE($7, ttl_minutes),
            cache_until = $8,
            skip_hours = COALESCE($9, skip_hours), skip_days = COALESCE($10, skip_days),
-           feed_title = COALESCE($11, feed_title), feed_link = COALESCE($12, feed_link)
+           feed_title = COALESCE($11, feed_title), feed_link = COALESCE($12, feed_link),
+           left_out_by_rules = COALESCE($13, left_out_by_rules)
          WHERE name = $1`,
         [
           name, now.getTime(), r.status ?? null, r.etag ?? null, r.lastModified ?? null, r.movedTo ?? null, r.ttlMinutes ?? null, r.cacheUntil?.getTime() ?? null,
           r.skipHours ? JSON.stringify(r.skipHours) : null, r.skipDays ? JSON.stringify(r.skipDays) : null, r.feedTitle ?? null, r.feedLink ?? null,
+          r.leftOutByRules ?? null,
         ],
       );
       await this.bump(db, 0, 1);
@@ -588,6 +590,11 @@ export class PostgresStore implements Store {
   async article(id: string): Promise<Article | undefined> {
     const [row] = await this.q<ArticleRow>(`SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE a.id = $1`, [id]);
     return row && toArticle(row);
+  }
+
+  async contentByLink(link: string, exceptSource: string): Promise<string | undefined> {
+    const [row] = await this.q<{ content: string }>('SELECT content FROM articles WHERE link = $1 AND source <> $2 ORDER BY length(content) DESC LIMIT 1', [link, exceptSource]);
+    return row?.content;
   }
 
   async articles(query: ArticleQuery = {}): Promise<Article[]> {

@@ -22,7 +22,8 @@ export class FetchStates {
            ttl_minutes = COALESCE(@ttlMinutes, ttl_minutes),
            cache_until = @cacheUntil,
            skip_hours = COALESCE(@skipHours, skip_hours), skip_days = COALESCE(@skipDays, skip_days),
-           feed_title = COALESCE(@feedTitle, feed_title), feed_link = COALESCE(@feedLink, feed_link)
+           feed_title = COALESCE(@feedTitle, feed_title), feed_link = COALESCE(@feedLink, feed_link),
+           left_out_by_rules = COALESCE(@leftOutByRules, left_out_by_rules)
          WHERE name = @name`,
       ),
       failure: db.prepare(
@@ -61,6 +62,7 @@ export class FetchStates {
       skipDays: r.skipDays ? JSON.stringify(r.skipDays) : null,
       feedTitle: r.feedTitle ?? null,
       feedLink: r.feedLink ?? null,
+      leftOutByRules: r.leftOutByRules ?? null,
     });
   }
 

@@ -127,6 +127,7 @@ export class SqliteStore implements Store {
            AND @n > coalesce((SELECT n FROM tag_spellings WHERE tag = @tag AND label = tags.label), 0)`,
       ),
       article: reader.prepare(`SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE a.id = ?`),
+      contentByLink: reader.prepare('SELECT content FROM articles WHERE link = ? AND source <> ? ORDER BY length(content) DESC LIMIT 1').pluck(),
       // A tag's spellings count its articles (each tag of an article is one spelling of it): summed
       // over a few rows per tag rather than counted over every article's tags.
       tagCounts: reader.prepare(
@@ -442,6 +443,10 @@ export class SqliteStore implements Store {
   async article(id: string): Promise<Article | undefined> {
     const row = this.stmt.article.get(id) as ArticleRow | undefined;
     return row && toArticle(row);
+  }
+
+  async contentByLink(link: string, exceptSource: string): Promise<string | undefined> {
+    return (this.stmt.contentByLink.get(link, exceptSource) as string | undefined) ?? undefined;
   }
 
   async articles(query: ArticleQuery = {}): Promise<Article[]> {
