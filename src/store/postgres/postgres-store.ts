@@ -4,7 +4,7 @@
 // hear of changes through LISTEN/NOTIFY.
 import type pg from 'pg';
 import { parseSearch, toTsquery, toTsvector } from '../search-query.js';
-import type { Article, Changes, DocumentStamp, Entry, FetchState, Holder, IngestCounts, IngestPlan, StoryCandidate, StoryDecisions, StoryLink, StoryMatch, StoryRef, Tag } from '../../model.js';
+import type { Article, Changes, DocumentStamp, Entry, EventCandidate, EventMembership, FetchState, Holder, IngestCounts, IngestPlan, StoryCandidate, StoryDecisions, StoryLink, StoryMatch, StoryRef, Tag } from '../../model.js';
 import type {
   ArticleQuery,
   Claim,
@@ -23,6 +23,7 @@ import type {
 } from '../store.js';
 import { describeDatabase } from '../../config/load-config.js';
 import { articleId, keysBlob, marksBlob, shinglesBlob, toArticle, toCandidate, toState, type ArticleRow, type CandidateRow, type StateRow } from '../rows.js';
+import * as events from './events.js';
 import { connect } from './connect.js';
 import { migrate, SCHEMA_VERSION } from './migrations.js';
 
@@ -312,6 +313,10 @@ export class PostgresStore implements Store {
         findByLinks: (links, except) => this.earliest(db, 'link', links, except),
         findByFingerprints: (fingerprints, except) => this.earliest(db, 'fingerprint', fingerprints, except),
         findByKeys: (keys, except) => this.findByKeys(db, keys, except),
+        articleIds: async (source, identities) => identities.map((identity) => articleId(source, identity)),
+        eventsNear: (from, to, limit) => events.eventsNear(db, from, to, limit),
+        eventsOf: (articles) => events.eventsOf(db, articles),
+        saveEvents: (found, members) => events.saveEvents(db, found, members),
         recordDocuments: async (source, stamps, options) => {
           if (!stamps.length) return;
           await db.query(
@@ -649,6 +654,29 @@ export class PostgresStore implements Store {
 
   async carriersOf(id: string): Promise<Article[]> {
     return (await this.q<ArticleRow>(`SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE a.story = (SELECT story FROM articles WHERE id = $1) ORDER BY a.published, a.id`, [id])).map(toArticle);
+  }
+
+  eventMemberships(ids: readonly string[]): Promise<Map<string, EventMembership>> {
+    return events.memberships(this.pool, ids);
+  }
+
+  event(id: string): Promise<EventCandidate | undefined> {
+    return events.eventById(this.pool, id);
+  }
+
+  async eventArticles(event: string, limit?: number, offset?: number): Promise<Article[]> {
+    const ids = await events.members(this.pool, event, limit, offset);
+    const rows = await this.q<ArticleRow>(`SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE a.id = ANY($1::text[])`, [ids]);
+    const byId = new Map(rows.map((r) => [r.id, toArticle(r)]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  latestEvents(minSize: number, limit: number): Promise<EventCandidate[]> {
+    return events.latestEvents(this.pool, minSize, limit);
+  }
+
+  eventsBetween(from: Date, to: Date, limit: number): Promise<EventCandidate[]> {
+    return events.eventsNear(this.pool, from, to, limit);
   }
 
   async storyLink(id: string): Promise<StoryLink | undefined> {
