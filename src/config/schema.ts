@@ -147,7 +147,7 @@ const eventsSchema = z.strictObject({
   /** Reports of one event are published within this many days of each other. */
   windowDays: z.number().positive().default(2),
   /** An article joins an event whose centroid is at least this similar (TF-IDF cosine) and shares a name. */
-  threshold: z.number().min(0).max(1).default(0.3),
+  threshold: z.number().min(0).max(1).default(0.25),
 });
 
 const dedupeSchema = z.strictObject({

@@ -38,15 +38,33 @@ async function loadReader(): Promise<Reader> {
   };
 }
 
-const isTerm = (t: { lemma: string; stop: boolean; word: boolean }) => t.word && !t.stop && t.lemma.length > 1 && !/^\d/.test(t.lemma);
+const isTerm = (t: { lemma: string; stop: boolean; word: boolean }) => t.word && !t.stop && WORD.test(t.lemma);
+const WORD = /^\p{L}[\p{L}\p{N}'-]+$/u;
+/** "Mr.", "Mrs.", "Sen." before a name: NYT's "Mr. Obama" is Fox's "President Obama". */
+const TITLE_WORD = /\.$|^(?:president|sen|rep|gov|senator|representative|governor|secretary|speaker|leader)$/;
+
+/** Adds a name: the whole name ("n:barack obama") and, for a longer one, its last word ("n:obama"). */
+function addName(terms: Map<string, number>, words: string[], weight: number): void {
+  const name = words.filter((w, i) => i === words.length - 1 || !TITLE_WORD.test(w));
+  if (!name.length || !WORD.test(name.at(-1)!)) return;
+  const add = (term: string) => terms.set(term, (terms.get(term) ?? 0) + weight * NAME_WEIGHT);
+  add(`n:${name.join(' ')}`);
+  if (name.length > 1) add(`n:${name.at(-1)}`);
+}
+
+/** A headline In Title Case tags every word a proper noun: its names are taken from the text instead. */
+const isTitleCase = (text: string) => {
+  const words = text.match(/\p{L}+/gu) ?? [];
+  return words.length > 3 && words.filter((w) => /^\p{Lu}/u.test(w)).length / words.length > 0.6;
+};
 
 /** Adds the words and names of `text`, each at `weight`, to `terms`. */
-function addTerms(terms: Map<string, number>, read: Reader['read'], text: string, weight: number): void {
+function addTerms(terms: Map<string, number>, read: Reader['read'], text: string, weight: number, names = true): void {
   if (!text.trim()) return;
   const tokens = read(text);
   let name: string[] = [];
   const endName = () => {
-    if (name.length) terms.set(`n:${name.join(' ')}`, (terms.get(`n:${name.join(' ')}`) ?? 0) + weight * NAME_WEIGHT);
+    if (names && name.length) addName(terms, name, weight);
     name = [];
   };
   for (const t of tokens) {
@@ -61,7 +79,7 @@ function addTerms(terms: Map<string, number>, read: Reader['read'], text: string
 export function termsOf(read: Reader['read'], title: string, text: string): EventTerms {
   const terms = new Map<string, number>();
   const body = text.slice(0, TEXT_CHARS);
-  addTerms(terms, read, title, TITLE_WEIGHT);
+  addTerms(terms, read, title, TITLE_WEIGHT, !isTitleCase(title));
   addTerms(terms, read, body.slice(0, LEAD_CHARS), LEAD_WEIGHT);
   addTerms(terms, read, body.slice(LEAD_CHARS), 1);
   return [...terms]

@@ -14,6 +14,10 @@ const HOUR = 3_600_000;
 const CENTROID_TERMS = 80;
 /** At most this many events are compared with a chunk of new articles: the cost stays flat. */
 const MAX_CANDIDATES = 2000;
+/** An article and an event share at least this many names ("n:obama" and "n:barack obama" are two). */
+const MIN_NAMES = 2;
+/** IDF smoothing: see EventPool.idf. */
+const PRIOR_EVENTS = 50;
 /** Shown as the evidence of a membership. */
 const SHARED_SHOWN = 8;
 
@@ -58,7 +62,7 @@ export const gapHours = (t: number, e: EventCandidate) => Math.max(0, e.first.ge
 /** What keeps an article out of an event; undefined when nothing does. */
 export function keptApartBy(s: Similarity, gap: number, settings: EventSettings): string | undefined {
   if (gap > settings.windowDays * 24) return `${gap.toFixed(0)} hours apart, more than the ${settings.windowDays * 24}-hour window`;
-  if (!s.names) return 'no name in common';
+  if (s.names < MIN_NAMES) return s.names ? `only ${s.names} name in common (at least ${MIN_NAMES} needed)` : 'no name in common';
   if (s.score < settings.threshold) return `similarity ${s.score.toFixed(3)} below the threshold ${settings.threshold}`;
   return undefined;
 }
@@ -91,7 +95,9 @@ export class EventPool {
     }
   }
 
-  readonly idf: Idf = (term) => Math.log((this.events.length + 1) / ((this.df.get(term) ?? 0) + 1)) + 1;
+  // Smoothed as if there were PRIOR_EVENTS more events without the term: with few candidates, a
+  // term the one candidate lacks must not outweigh the terms they share.
+  readonly idf: Idf = (term) => Math.log((this.events.length + PRIOR_EVENTS) / ((this.df.get(term) ?? 0) + 1));
 
   /** Events that share a term with `terms`, each with its similarity and time gap, most similar first. */
   nearest(terms: EventTerms, published: number): { event: EventCandidate; similarity: Similarity; gap: number }[] {
