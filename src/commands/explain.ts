@@ -5,6 +5,7 @@ import { describeFigures, describeStop, measure, stopOf, type Figures } from '..
 import { UsageError } from '../errors.js';
 import type { StoryCandidate } from '../model.js';
 import type { Store } from '../store/store.js';
+import { explainEvent } from './events.js';
 import type { Session } from './session.js';
 
 const RULES = { url: 'rule 2, the same canonical URL', fingerprint: 'rule 3, the same content fingerprint', near: 'rule 4, a near duplicate' };
@@ -62,5 +63,6 @@ export async function explainCommand(session: Session, { id }: { id: string }): 
   }
   session.print(`story ${link.story}: ${members.length} article${members.length === 1 ? '' : 's'}; ${link.canonical ? 'this is the canonical one' : `canonical: ${members.find((m) => links.get(m.id)?.canonical)?.id ?? '?'}`}`);
   for (const m of members) session.print(`  ${m.id}  ${m.source}  ${m.published.toISOString()}  ${m.title}`);
+  for (const line of await explainEvent(store, id, article.published, session.config().dedupe.events)) session.print(line);
   return 0;
 }
