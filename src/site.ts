@@ -93,14 +93,17 @@ async function eventsOnce(ctx: SiteContext, stories: Story[]): Promise<Story[]> 
     const event = events.get(story.article.id)?.event;
     if (event && shown.has(event)) continue;
     const reports = event ? await ctx.store.eventArticles(event) : [];
-    if (reports.length < 2) {
+    const lead = reports.at(-1);
+    const [told] = !lead || lead.id === story.article.id ? [story] : await toStories(ctx, [lead]);
+    // Copies of the lead story are "also in" already: the others are the independent reports.
+    const copies = new Set([told!.article.id, ...told!.also.map((c) => c.id)]);
+    const others = reports.filter((r) => !copies.has(r.id) && r.source !== told!.article.source);
+    if (!others.length) {
       river.push(story);
       continue;
     }
     shown.add(event!);
-    const lead = reports.at(-1)!;
-    const [told] = lead.id === story.article.id ? [story] : await toStories(ctx, [lead]);
-    const sources = new Map(reports.filter((r) => r.source !== lead.source).reverse().map((r) => [r.source, r]));
+    const sources = new Map(others.reverse().map((r) => [r.source, r]));
     const reportedBy = [...sources.values()].map((r) => ({ ...sourceRef(ctx, r.source), id: r.id, link: r.link }));
     river.push({ ...told!, event: { id: event!, reports: reports.length, reportedBy } });
   }
