@@ -218,6 +218,8 @@ export interface EventCandidate {
   last: Date;
   size: number;
   centroid: EventTerms;
+  /** The names it is found by (its heaviest), when it is written. */
+  names?: string[];
 }
 
 /** Why an article is in its event, for `tidings explain`. */
@@ -238,8 +240,8 @@ export interface EventMembership {
 export interface EventIndex {
   /** Stored ids of a source's entries. */
   articleIds(source: string, identities: readonly string[]): Promise<string[]>;
-  /** Events with a report between `from` and `to`, the latest `limit`. */
-  eventsNear(from: Date, to: Date, limit: number): Promise<EventCandidate[]>;
+  /** Events found by two or more of these names with a report since `since`, the latest `limit`. */
+  eventsNamed(names: readonly string[], since: Date, limit: number): Promise<EventCandidate[]>;
   /** The event of each of these articles that has one. */
   eventsOf(articles: readonly string[]): Promise<Map<string, string>>;
   /** Writes new and grown events, and their new members. */

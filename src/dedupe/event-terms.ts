@@ -9,7 +9,7 @@ const TITLE_WEIGHT = 3;
 const LEAD_WEIGHT = 2;
 const LEAD_CHARS = 300;
 /** Only the opening of the text is read: the event is in the title and the first paragraphs. */
-const TEXT_CHARS = 1500;
+const TEXT_CHARS = 500;
 /** A name counts this much more than a word. */
 const NAME_WEIGHT = 2;
 /** An article keeps its heaviest terms only. */
@@ -29,11 +29,13 @@ async function loadReader(): Promise<Reader> {
     read: (text) => {
       const doc = nlp.readDoc(text);
       const tokens = doc.tokens();
-      const lemmas = tokens.out(its.lemma as never) as unknown as string[];
+      const lemmas = tokens.out(its.lemma as never) as unknown as (string | undefined)[];
+      // The model has no lemma for some words it does not know ("gont"): their normal form stands in.
+      const normal = tokens.out(its.normal) as string[];
       const pos = tokens.out(its.pos) as string[];
       const stop = tokens.out(its.stopWordFlag) as unknown as boolean[];
       const type = tokens.out(its.type) as string[];
-      return lemmas.map((lemma, i) => ({ lemma: lemma.toLowerCase(), pos: pos[i]!, stop: stop[i]!, word: type[i] === 'word' }));
+      return lemmas.map((lemma, i) => ({ lemma: (lemma ?? normal[i] ?? '').toLowerCase(), pos: pos[i]!, stop: stop[i]!, word: type[i] === 'word' }));
     },
   };
 }
@@ -92,6 +94,13 @@ export function termsOf(read: Reader['read'], title: string, text: string): Even
 export async function eventTermsOf(entries: Entry[]): Promise<Entry[]> {
   if (!entries.length) return entries;
   const { read } = await (reader ??= loadReader());
-  for (const entry of entries) entry.eventTerms = termsOf(read, entry.title, entry.text);
+  for (const entry of entries) {
+    try {
+      entry.eventTerms = termsOf(read, entry.title, entry.text);
+    } catch {
+      // Events are a convenience: an entry the model cannot read joins none, and loses nothing else.
+      entry.eventTerms = [];
+    }
+  }
   return entries;
 }

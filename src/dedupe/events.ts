@@ -13,7 +13,9 @@ const HOUR = 3_600_000;
 /** A centroid keeps its heaviest terms only. */
 const CENTROID_TERMS = 80;
 /** At most this many events are compared with a chunk of new articles: the cost stays flat. */
-const MAX_CANDIDATES = 2000;
+const MAX_CANDIDATES = 500;
+/** An event is found by this many of its heaviest names. */
+const NAMES_INDEXED = 12;
 /** An article and an event share at least this many names ("n:obama" and "n:barack obama" are two). */
 const MIN_NAMES = 2;
 /** IDF smoothing: see EventPool.idf. */
@@ -85,9 +87,11 @@ export class EventPool {
     this.index(event, 1);
   }
 
+  // Only names lead to candidates: an event shares at least MIN_NAMES of them with any article it takes.
   private index(event: EventCandidate, sign: 1 | -1): void {
     for (const [t] of event.centroid) {
       this.df.set(t, (this.df.get(t) ?? 0) + sign);
+      if (!isName(t)) continue;
       const set = this.byTerm.get(t) ?? new Set();
       if (sign > 0) set.add(event);
       else set.delete(event);
@@ -99,11 +103,13 @@ export class EventPool {
   // term the one candidate lacks must not outweigh the terms they share.
   readonly idf: Idf = (term) => Math.log((this.events.length + PRIOR_EVENTS) / ((this.df.get(term) ?? 0) + 1));
 
-  /** Events that share a term with `terms`, each with its similarity and time gap, most similar first. */
-  nearest(terms: EventTerms, published: number): { event: EventCandidate; similarity: Similarity; gap: number }[] {
-    const found = new Set<EventCandidate>();
-    for (const [t] of terms) for (const e of this.byTerm.get(t) ?? []) found.add(e);
+  /** Events that share a name with `terms` (at least `minNames`), each with its similarity and time gap, most similar first. */
+  nearest(terms: EventTerms, published: number, minNames = 1): { event: EventCandidate; similarity: Similarity; gap: number }[] {
+    const found = new Map<EventCandidate, number>();
+    for (const [t] of terms) for (const e of this.byTerm.get(t) ?? []) found.set(e, (found.get(e) ?? 0) + 1);
     return [...found]
+      .filter(([, n]) => n >= minNames)
+      .map(([e]) => e)
       .map((event) => ({ event, similarity: similarity(terms, event.centroid, this.idf), gap: gapHours(published, event) }))
       .sort((x, y) => y.similarity.score - x.similarity.score);
   }
@@ -125,7 +131,7 @@ export class EventPool {
 
 /** The event an article joins: the most similar candidate that nothing keeps it apart from. */
 export function bestEvent(pool: EventPool, terms: EventTerms, published: number, settings: EventSettings) {
-  return pool.nearest(terms, published).find((n) => !keptApartBy(n.similarity, n.gap, settings));
+  return pool.nearest(terms, published, MIN_NAMES).find((n) => !keptApartBy(n.similarity, n.gap, settings));
 }
 
 /**
@@ -137,7 +143,8 @@ export async function assignEvents(plan: IngestPlan, stories: StoryDecisions, in
   const ids = await index.articleIds(plan.source, plan.fresh.map((e) => e.identity));
   const times = plan.fresh.map((e) => e.published.getTime());
   const window = settings.windowDays * DAY;
-  const pool = new EventPool(await index.eventsNear(new Date(Math.min(...times) - window), new Date(Math.max(...times) + window), MAX_CANDIDATES));
+  const names = [...new Set(plan.fresh.flatMap((e) => (e.eventTerms ?? []).map(([t]) => t).filter(isName)))];
+  const pool = new EventPool(names.length ? await index.eventsNamed(names, new Date(Math.min(...times) - window), MAX_CANDIDATES) : []);
   const copiesOf = await index.eventsOf(stories.fresh.flatMap((s) => (s.match ? [s.match.with] : [])));
   const byId = new Map(pool.events.map((e) => [e.id, e]));
   const touched = new Set<EventCandidate>();
@@ -156,5 +163,6 @@ export async function assignEvents(plan: IngestPlan, stories: StoryDecisions, in
     touched.add(event);
     members.push({ article: ids[i]!, event: event.id, score: found ? found.similarity.score : 1, shared: found ? found.similarity.shared.slice(0, SHARED_SHOWN) : [], gapHours: found?.gap ?? 0, terms });
   });
-  await index.saveEvents([...touched], members);
+  const named = [...touched].map((e) => ({ ...e, names: e.centroid.map(([t]) => t).filter(isName).slice(0, NAMES_INDEXED) }));
+  await index.saveEvents(named, members);
 }

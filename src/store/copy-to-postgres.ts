@@ -67,6 +67,7 @@ const TABLES: Table[] = [
     types: ['text', 'text', 'bigint', 'bigint', 'text', 'text'],
     columns: 'source, identity, size, mtime, hash, options',
   },
+  { name: 'event_names', select: 'SELECT name, event, last FROM event_names', types: ['text', 'text', 'bigint'], columns: 'name, event, last' },
   { name: 'events', select: 'SELECT id, first, last, size, centroid FROM events', types: ['text', 'bigint', 'bigint', 'int', 'text'], columns: 'id, first, last, size, centroid' },
   {
     name: 'event_members',

@@ -12,6 +12,17 @@ export async function eventsNear(db: Db, from: Date, to: Date, limit: number): P
   return found.map(toEvent);
 }
 
+export async function eventsNamed(db: Db, names: readonly string[], since: Date, limit: number): Promise<EventCandidate[]> {
+  const found = await rows<EventRow>(
+    db,
+    `SELECT id, first, last, size, centroid FROM events WHERE id IN
+       (SELECT event FROM event_names WHERE name = ANY($1::text[]) AND last >= $2 GROUP BY event HAVING count(*) >= 2)
+     ORDER BY last DESC LIMIT $3`,
+    [[...names], since.getTime(), limit],
+  );
+  return found.map(toEvent);
+}
+
 export async function eventsOf(db: Db, articles: readonly string[]): Promise<Map<string, string>> {
   if (!articles.length) return new Map();
   const found = await rows<{ article: string; event: string }>(db, 'SELECT article, event FROM event_members WHERE article = ANY($1::text[])', [[...new Set(articles)]]);
@@ -27,6 +38,13 @@ export async function saveEvents(db: Db, events: readonly EventCandidate[], memb
        ON CONFLICT (id) DO UPDATE SET first = excluded.first, last = excluded.last, size = excluded.size, centroid = excluded.centroid`,
       [e.map((r) => r.id), e.map((r) => r.first), e.map((r) => r.last), e.map((r) => r.size), e.map((r) => r.centroid)],
     );
+    const named = events.flatMap((ev) => (ev.names ?? []).map((name) => [name, ev.id, ev.last.getTime()] as const));
+    if (named.length)
+      await db.query(
+        `INSERT INTO event_names (name, event, last) SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])
+         ON CONFLICT (name, event) DO UPDATE SET last = excluded.last`,
+        [named.map((n) => n[0]), named.map((n) => n[1]), named.map((n) => n[2])],
+      );
   }
   if (members.length) {
     const m = members.map(memberParams);

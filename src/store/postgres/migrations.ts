@@ -163,6 +163,14 @@ export const MIGRATIONS: readonly string[] = [
     terms TEXT NOT NULL
   );
   CREATE INDEX event_members_event ON event_members (event, published DESC);
+  -- An event by its heaviest names, with its latest report: new articles find their candidates here.
+  CREATE TABLE event_names (
+    name TEXT NOT NULL,
+    event TEXT NOT NULL,
+    last BIGINT NOT NULL,
+    PRIMARY KEY (name, event)
+  );
+  CREATE INDEX event_names_last ON event_names (name, last);
   `,
 ];
 

@@ -314,7 +314,7 @@ export class PostgresStore implements Store {
         findByFingerprints: (fingerprints, except) => this.earliest(db, 'fingerprint', fingerprints, except),
         findByKeys: (keys, except) => this.findByKeys(db, keys, except),
         articleIds: async (source, identities) => identities.map((identity) => articleId(source, identity)),
-        eventsNear: (from, to, limit) => events.eventsNear(db, from, to, limit),
+        eventsNamed: (names, since, limit) => events.eventsNamed(db, names, since, limit),
         eventsOf: (articles) => events.eventsOf(db, articles),
         saveEvents: (found, members) => events.saveEvents(db, found, members),
         recordDocuments: async (source, stamps, options) => {

@@ -11,6 +11,12 @@ export class SqliteEvents {
     this.stmt = {
       near: db.prepare('SELECT id, first, last, size, centroid FROM events WHERE last >= ? AND first <= ? ORDER BY last DESC LIMIT ?'),
       nearRead: reader.prepare('SELECT id, first, last, size, centroid FROM events WHERE last >= ? AND first <= ? ORDER BY last DESC LIMIT ?'),
+      named: db.prepare(
+        `SELECT id, first, last, size, centroid FROM events WHERE id IN
+           (SELECT event FROM event_names WHERE name IN (SELECT value FROM json_each(?)) AND last >= ? GROUP BY event HAVING count(*) >= 2)
+         ORDER BY last DESC LIMIT ?`,
+      ),
+      name: db.prepare('INSERT INTO event_names (name, event, last) VALUES (?, ?, ?) ON CONFLICT (name, event) DO UPDATE SET last = excluded.last'),
       eventOf: db.prepare('SELECT event FROM event_members WHERE article = ?').pluck(),
       save: db.prepare(
         `INSERT INTO events (id, first, last, size, centroid) VALUES (@id, @first, @last, @size, @centroid)
@@ -31,6 +37,10 @@ export class SqliteEvents {
     return ((read ? this.stmt.nearRead : this.stmt.near).all(from.getTime(), to.getTime(), limit) as EventRow[]).map(toEvent);
   }
 
+  named(names: readonly string[], since: Date, limit: number): EventCandidate[] {
+    return (this.stmt.named.all(JSON.stringify(names), since.getTime(), limit) as EventRow[]).map(toEvent);
+  }
+
   eventsOf(articles: readonly string[]): Map<string, string> {
     const found = new Map<string, string>();
     for (const a of new Set(articles)) {
@@ -41,7 +51,10 @@ export class SqliteEvents {
   }
 
   save(events: readonly EventCandidate[], members: readonly EventMembership[]): void {
-    for (const e of events) this.stmt.save.run(eventParams(e));
+    for (const e of events) {
+      this.stmt.save.run(eventParams(e));
+      for (const name of e.names ?? []) this.stmt.name.run(name, e.id, e.last.getTime());
+    }
     for (const m of members) this.stmt.join.run(memberParams(m));
   }
 

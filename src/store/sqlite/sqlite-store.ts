@@ -292,7 +292,7 @@ export class SqliteStore implements Store {
     findByFingerprints: async (fingerprints, except) => this.stories.findByFingerprints(fingerprints, except),
     findByKeys: async (keys, except) => this.stories.findByKeys(keys, except),
     articleIds: async (source, identities) => identities.map((identity) => articleId(source, identity)),
-    eventsNear: async (from, to, limit) => this.events.near(from, to, limit),
+    eventsNamed: async (names, since, limit) => this.events.named(names, since, limit),
     eventsOf: async (articles) => this.events.eventsOf(articles),
     saveEvents: async (events, members) => this.events.save(events, members),
     recordDocuments: async (source, stamps, options) => {
