@@ -82,7 +82,7 @@ function program(session: Session, setCode: (code: number) => void): Command {
     .option('--allow-private-networks', 'let URLs reach loopback and private addresses')
     .addHelpText('after', '\nExamples:\n  tidings parse --json feeds/seeds/*.txt\n  tidings parse --json https://example.org/feed.xml')
     .action(action(() => import('./commands/parse.js').then((m) => m.parseCommand), (inputs: string[], o: { json?: boolean; allowPrivateNetworks?: boolean }) => ({ inputs, json: Boolean(o.json), allowPrivateNetworks: Boolean(o.allowPrivateNetworks) })));
-  cli
+  const articles = cli
     .command('articles')
     .description('list stored articles, newest first')
     .option('--tag <slug>', 'only articles with this tag')
@@ -95,6 +95,12 @@ function program(session: Session, setCode: (code: number) => void): Command {
     .option('--since <date>', 'only articles published on or after this date (2024-01-18 or ISO 8601)', dateOption)
     .addHelpText('after', '\nExamples:\n  tidings articles --tag pakistan\n  tidings articles --source sample --limit 5 --json\n  tidings articles --search \'"foreign ministry" AND iran*\' --since 2024-01-01\n  tidings articles --duplicates')
     .action(action(() => import('./commands/articles.js').then((m) => m.articlesCommand), (o: object) => o));
+  articles
+    .command('delete')
+    .description('delete articles; a tombstone keeps each out of later refreshes')
+    .argument('<ids...>', 'article ids (see tidings articles)')
+    .addHelpText('after', '\nExample:\n  tidings articles delete 0d0b8a3a742474e1')
+    .action(action(() => import('./commands/articles-delete.js').then((m) => m.articlesDeleteCommand), (ids: string[]) => ({ ids })));
   cli
     .command('explain')
     .description('say which rule merged an article into its story, and at what distance')
@@ -104,9 +110,10 @@ function program(session: Session, setCode: (code: number) => void): Command {
   cli
     .command('purge')
     .description('apply retention: delete old articles (leaving tombstones so they do not come back)')
+    .argument('[sources...]', 'sources removed from the configuration: delete their articles now')
     .option('--dry-run', 'only count what would go')
-    .addHelpText('after', '\nExample:\n  tidings purge --dry-run')
-    .action(action(() => import('./commands/purge.js').then((m) => m.purgeCommand), (o: { dryRun?: boolean }) => ({ dryRun: Boolean(o.dryRun) })));
+    .addHelpText('after', '\nExamples:\n  tidings purge --dry-run\n  tidings purge old-blog')
+    .action(action(() => import('./commands/purge.js').then((m) => m.purgeCommand), (names: string[], o: { dryRun?: boolean }) => ({ names, dryRun: Boolean(o.dryRun) })));
   cli
     .command('migrate')
     .description('copy the SQLite database (--db) into an empty PostgreSQL database, then compare the counts')

@@ -19,6 +19,7 @@ import { Metrics } from './serve/metrics.js';
 import { createHandler, listen, type LastRefresh, type Listening } from './serve/server.js';
 import { SiteCache } from './serve/site-cache.js';
 import { renderPath } from './site.js';
+import { followConfiguration, purgeRemovedSources } from './removed-sources.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 import { WorkerPool } from './work/pool.js';
@@ -131,6 +132,9 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
       log?.error({}, `shutdown: ${errorMessage(err)}`);
     }
     clearTimeout(force);
+    // Stopped: whatever handle is still open (a socket a server never answered on) cannot keep the
+    // process past the 10 s promised (the trial's exited 21 s after "stopped").
+    setTimeout(() => process.exit(0), 500).unref();
     exit(0);
   };
   if (options.signals) options.signals.handle((signal) => void shutdown(signal));
@@ -155,6 +159,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     let config = loadConfig(options.paths.config);
     const store = await openStore(options.paths.db);
     parts.store = store;
+    await followConfiguration(config, store, new Date());
     if (stopping) return;
     const metrics = new Metrics();
     metrics.articles.set(await store.count('articles'));
@@ -202,6 +207,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
         const now = new Date();
         const purged = await store.deleteArticles(await store.expiredArticles(config.retention, now), now);
         if (purged) log.info({ purged }, `retention: purged ${plural(purged, 'article')}`);
+        for (const [source, n] of await purgeRemovedSources(config, store, now)) log.info({ source, purged: n }, `removed source ${source}: purged ${plural(n, 'article')}`);
       };
       scheduler = new Scheduler({
         config: () => config,
@@ -218,7 +224,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     }
 
     if (options.serve) {
-      const handler = createHandler({ cache, metrics, log, maxAge: () => maxAge, feedSize: () => config.site.itemsPerFeed, databaseOk: () => store.ping(), lastRefresh: () => lastRefresh });
+      const handler = createHandler({ cache, metrics, log, maxAge: () => maxAge, feedSize: () => config.site.itemsPerFeed, databaseOk: () => store.ping(), lastRefresh: () => lastRefresh, refreshing: () => scheduler?.current() });
       const { host, port } = serverAddress(config, { host: options.host, port: options.port });
       if (stopping) return;
       const server = await listenOrExplain(handler, host, port);
@@ -247,6 +253,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
         maxAge = shortestInterval(config);
         cache.invalidate(undefined, render());
         await scheduler?.restart();
+        await followConfiguration(config, store, new Date());
         await store.noteChange();
         log.info({ config: options.paths.config, sources: config.sources.length }, `configuration reloaded (${why}): ${plural(config.sources.length, 'source')}`);
       } catch (err) {

@@ -36,6 +36,8 @@ export interface Entry {
   contentHash: string;
   /** A hash of the entry as parsed: the same hash at the next fetch means nothing to normalize. */
   rawHash?: string;
+  /** It had no date of its own (it has its feed's, see normalize/undated.ts): counted and warned of, not stored. */
+  undated?: boolean;
   /** Made by dedupe's fingerprint stage; not part of what readers see. */
   fingerprint?: Fingerprint;
   /** Made by dedupe's event terms stage: what events compare. */
@@ -54,7 +56,7 @@ export interface Fingerprint {
 }
 
 /** A stored entry. */
-export interface Article extends Omit<Entry, 'rawHash' | 'fingerprint' | 'text' | 'eventTerms'> {
+export interface Article extends Omit<Entry, 'rawHash' | 'fingerprint' | 'text' | 'undated' | 'eventTerms'> {
   id: string;
   source: string;
   updated: Date;
@@ -197,6 +199,10 @@ export interface RefreshResult {
   unchanged: number;
   /** Entries deleted or purged before, which their tombstones keep out. */
   keptOut?: number;
+  /** Articles whose seed document was deleted from the folder, deleted with it. */
+  deleted?: number;
+  /** New or edited entries without a date of their own (dated by their feed, see normalize/undated.ts). */
+  undated?: number;
   refused: Refusal[];
   warnings: string[];
   error?: string;
@@ -246,4 +252,12 @@ export interface EventIndex {
   eventsOf(articles: readonly string[]): Promise<Map<string, string>>;
   /** Writes new and grown events, and their new members. */
   saveEvents(events: readonly EventCandidate[], members: readonly EventMembership[]): Promise<void>;
+}
+
+/** A daemon's refresh under way: how many of its sources are done (/healthz says it). */
+export interface TickProgress {
+  started: Date;
+  done: number;
+  total: number;
+  failed: number;
 }

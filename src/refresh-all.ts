@@ -44,13 +44,26 @@ export async function refreshAll(deps: RefreshDeps, options: RefreshAllOptions =
   const results: RefreshResult[] = [];
   const busy = new Map<string, number>();
   let running = 0;
-  const waiting = sources.map((source, index) => ({ source, index, host: hostOf(source) }));
+  const jobs = sources.map((source, index) => ({ source, index, host: hostOf(source) }));
+  // A source's spread delay is slept before it queues for a place: sleeping never holds one of its
+  // host's places (24 sources of one host, each sleeping in a place, once made a tick of 12 minutes).
+  const waiting = jobs.filter((job) => !(startDelay?.(job.source) ?? 0));
+  const sleeping = new Set(jobs.filter((job) => !waiting.includes(job)));
   await new Promise<void>((done) => {
     let pumping = false;
     let again = false;
+    for (const job of sleeping) {
+      void sleep(deps, startDelay!(job.source)).then(() => {
+        if (!sleeping.delete(job)) return;
+        const at = waiting.findIndex((w) => w.index > job.index);
+        waiting.splice(at < 0 ? waiting.length : at, 0, job);
+        void pump();
+      });
+    }
+    // A shutdown drops the sleepers at once; the listener goes with this refresh (the signal outlives it).
+    const dropSleepers = () => (sleeping.clear(), void pump());
+    deps.signal?.addEventListener('abort', dropSleepers, { once: true });
     const run = async (job: (typeof waiting)[number]) => {
-      const delay = startDelay?.(job.source) ?? 0;
-      if (delay > 0) await (deps.wait ? deps.wait(delay) : new Promise<void>((ok) => setTimeout(ok, delay)));
       const r = await refreshSource(job.source, deps);
       await release?.(job.source).catch(() => undefined);
       results[job.index] = r;
@@ -67,7 +80,7 @@ export async function refreshAll(deps: RefreshDeps, options: RefreshAllOptions =
       pumping = true;
       do {
         again = false;
-        if (deps.signal?.aborted) waiting.length = 0;
+        if (deps.signal?.aborted) (waiting.length = 0), sleeping.clear();
         const batch: (typeof waiting)[number][] = [];
         const planned = new Map(busy);
         for (let i = 0; i < waiting.length && running + batch.length < concurrency; ) {
@@ -93,12 +106,19 @@ export async function refreshAll(deps: RefreshDeps, options: RefreshAllOptions =
         }
       } while (again);
       pumping = false;
-      if (!waiting.length && running === 0) done();
+      if (waiting.length || sleeping.size || running) return;
+      deps.signal?.removeEventListener('abort', dropSleepers);
+      done();
     };
     void pump();
   });
   await deps.store.flushSearch();
   return results.filter(Boolean);
+}
+
+/** Waits `ms` on the deps' clock (a shutdown drops the sleepers at once: see refreshAll). */
+function sleep(deps: RefreshDeps, ms: number): Promise<void> {
+  return deps.wait ? deps.wait(ms) : new Promise<void>((ok) => setTimeout(ok, ms).unref());
 }
 
 /** How long a claim lasts unless renewed (a killed worker's sources go to another after it). */

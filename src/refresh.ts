@@ -16,6 +16,7 @@ import type { FeedDocument } from './parse/parse-feed.js';
 import { readFeedFile } from './ingest/files.js';
 import { MAX_SEED_BYTES } from './parse/seed.js';
 import { VERSION } from './version.js';
+import { articleId } from './store/rows.js';
 import type { Store, SuccessRecord } from './store/store.js';
 import { transferable, type Work } from './work/pool.js';
 import { stage } from './work/stage-call.js';
@@ -156,7 +157,9 @@ async function parse(input: Extract<Input, { kind: 'seeds' | 'file' | 'document'
   const then = [stage('identify', options), stage('skipUnchanged', { ...options, known }), stage('normalize', { ...options, limit: BATCH }), ...dedupeStages(deps.config)];
   if (input.kind === 'seeds') {
     const seeds = { timezone: source.timezone, titleFrom: source.type === 'seeds' ? source.titleFrom : 'hashtags' } as const;
-    return deps.work.run([stage('readSeeds'), stage('parseSeeds', seeds), ...then], { dir: input.dir, maxBytes: MAX_SEED_BYTES, known: stamps });
+    // A document whose article is gone (deleted with its file, which is back now) is read again.
+    const stored = Object.fromEntries(Object.entries(stamps).filter(([identity]) => identity in known));
+    return deps.work.run([stage('readSeeds'), stage('parseSeeds', seeds), ...then], { dir: input.dir, maxBytes: MAX_SEED_BYTES, known: stored });
   }
   try {
     return await deps.work.run([stage('parseFeed'), ...then], { bytes, doc: input.doc, stamp }, transferable(bytes!));
@@ -227,7 +230,24 @@ function warningsOf(source: Source, feed: FeedMeta): string[] {
 }
 
 /** What one source's refresh did. */
-type Outcome = Pick<RefreshResult, 'new' | 'updated' | 'unchanged' | 'keptOut' | 'refused' | 'warnings' | 'notModified' | 'skipped'>;
+type Outcome = Pick<RefreshResult, 'new' | 'updated' | 'unchanged' | 'keptOut' | 'deleted' | 'undated' | 'refused' | 'warnings' | 'notModified' | 'skipped'>;
+
+/** One warning per refresh of a source that brought entries without a date, saying what date they got. */
+function undatedWarning(source: Source, feed: FeedMeta, undated: number): string[] {
+  if (!undated) return [];
+  const by = feed.updated ? `the feed's own date (${feed.updated.toISOString()})` : 'the time they were first seen (the feed has no date either)';
+  return [`${source.name}: ${undated} ${undated === 1 ? 'entry has' : 'entries have'} no date: dated by ${by}, a second apart in the feed's order`];
+}
+
+/**
+ * A seed document deleted from its folder takes its article with it (no tombstone: a file put back
+ * comes back). `present` is every document in the folder now, refused ones included.
+ */
+async function deleteVanishedSeeds(source: Source, present: readonly string[], deps: RefreshDeps, now: Date): Promise<number> {
+  const here = new Set(present);
+  const gone = Object.keys(await deps.store.rawHashes(source.name)).filter((identity) => !here.has(identity));
+  return gone.length ? deps.store.deleteArticles(gone.map((identity) => articleId(source.name, identity)), now, false) : 0;
+}
 
 async function ingestSource(source: Source, deps: RefreshDeps, now: Date): Promise<Outcome> {
   const nothing = { new: 0, updated: 0, unchanged: 0, refused: [], warnings: [] };
@@ -256,7 +276,9 @@ async function ingestSource(source: Source, deps: RefreshDeps, now: Date): Promi
   // Validators are recorded only once the entries are stored: a failed ingest is fetched again in full.
   const success = input.kind === 'document' ? { ...input.success, ttlMinutes: feed.ttlMinutes, skipHours: feed.skipHours, skipDays: feed.skipDays } : {};
   await deps.store.recordSuccess(source.name, now, success);
-  return { ...counts, unchanged: counts.unchanged + unchanged, refused, warnings: warningsOf(source, feed) };
+  const deleted = feed.documents?.present ? await deleteVanishedSeeds(source, feed.documents.present, deps, now) : 0;
+  const undated = entries.filter((e) => e.undated).length;
+  return { ...counts, ...(deleted ? { deleted } : {}), ...(undated ? { undated } : {}), unchanged: counts.unchanged + unchanged, refused, warnings: [...warningsOf(source, feed), ...undatedWarning(source, feed, undated)] };
 }
 
 export async function refreshSource(source: Source, deps: RefreshDeps): Promise<RefreshResult> {

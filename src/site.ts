@@ -2,7 +2,7 @@
 // `tidings build` writes every path to a folder; `tidings serve` renders a path on first request
 // and keeps it until something changes. The same paths in both (the daemon adds searches).
 import type { Config, Source } from './config/schema.js';
-import { isDue, nextRun } from './due.js';
+import { nextFetch as nextFetchOf, nextRun } from './due.js';
 import { SearchQueryError } from './errors.js';
 import type { Logger } from './log.js';
 import type { Article, FetchState } from './model.js';
@@ -35,6 +35,7 @@ import {
   type SiteQuery,
 } from './publish/site.js';
 import { isPublishedTag } from './publish/urls.js';
+import { redactUrls } from './lib/urls.js';
 import type { ArticleFilter, Store } from './store/store.js';
 
 export interface SiteContext extends RenderOptions {
@@ -57,6 +58,9 @@ export async function allSpecs(ctx: SiteContext): Promise<FeedSpec[]> {
   return [siteSpec(config), ...tags.map((t) => tagSpec(config, t)), ...config.sources.map((s) => sourceSpec(config, s))];
 }
 
+/** A source the configuration names: a removed one's articles are not published (removed-sources.ts). */
+const isConfigured = (ctx: SiteContext, name: string) => ctx.config.sources.some((s) => s.name === name);
+
 const sourceRef = (ctx: SiteContext, name: string): SourceRef => {
   const source = ctx.config.sources.find((s) => s.name === name);
   return { name, title: source ? sourceTitle(source) : name, linked: Boolean(source) };
@@ -74,7 +78,7 @@ async function toStories(ctx: SiteContext, articles: Article[], once = false): P
     const all = carriers.get(article.id) ?? [];
     if (once && seen.has(article.id)) continue;
     for (const c of all) seen.add(c.id);
-    const also: Carrier[] = all.filter((c) => c.id !== article.id).map((c) => ({ ...sourceRef(ctx, c.source), id: c.id, link: c.link }));
+    const also: Carrier[] = all.filter((c) => c.id !== article.id && isConfigured(ctx, c.source)).map((c) => ({ ...sourceRef(ctx, c.source), id: c.id, link: c.link }));
     stories.push({ article, source: sourceRef(ctx, article.source), also });
   }
   return stories;
@@ -165,15 +169,16 @@ export function sourceState(ctx: SiteContext, source: Source, state: FetchState 
   let nextFetch: Date | undefined;
   let nextFetchWhy: string | undefined;
   if (source.type === 'feed') {
-    const due = isDue(state, source.schedule, { schedule: config.schedule, minInterval: config.fetch.minInterval, maxInterval: config.fetch.maxInterval }, now);
-    [nextFetch, nextFetchWhy] = due.due ? [nextRun(config.schedule, now), 'due at the next tick'] : [due.notBefore, due.reason];
+    const next = nextFetchOf(state, source.schedule, { schedule: config.schedule, minInterval: config.fetch.minInterval, maxInterval: config.fetch.maxInterval }, now);
+    [nextFetch, nextFetchWhy] = [next.at, next.why];
   } else [nextFetch, nextFetchWhy] = [nextRun(config.schedule, now), 'local sources are read at every tick'];
   return {
     status: sourceStatus(state),
     lastCheck: state?.lastCheck,
     lastSuccess: state?.lastSuccess,
     httpStatus: state?.lastStatus,
-    lastError: state?.consecutiveErrors || state?.gone ? state.lastError : undefined,
+    // Public: a private feed's key in its URL (or a password) must not reach the page with an error.
+    lastError: state?.consecutiveErrors || state?.gone ? state.lastError && redactUrls(state.lastError) : undefined,
     consecutiveErrors: state?.consecutiveErrors ?? 0,
     nextFetch: state?.gone ? undefined : nextFetch,
     nextFetchWhy: state?.gone ? 'never: the feed is gone (tidings sources enable fetches it again)' : nextFetchWhy,
@@ -223,7 +228,7 @@ async function pageAt(ctx: SiteContext, target: Extract<SitePath, { kind: 'page'
 
 async function articleAt(ctx: SiteContext, id: string): Promise<SiteFile | undefined> {
   const article = await ctx.store.article(id);
-  if (!article) return undefined;
+  if (!article || !isConfigured(ctx, article.source)) return undefined;
   const [story] = await toStories(ctx, [article]);
   return articleFile(story!, ctx.config, ctx);
 }

@@ -9,7 +9,7 @@ const SRC = resolve(__dirname, '../src');
 /** Which rooms each room may import from (besides itself). */
 const LEAVES = ['lib', 'model', 'errors', 'version', 'log'];
 const STAGES = ['config', 'ingest', 'parse', 'normalize', 'dedupe', 'store', 'publish', 'serve', 'work'];
-const ORCHESTRATORS = ['refresh', 'refresh-all', 'scheduler', 'due', 'site'];
+const ORCHESTRATORS = ['refresh', 'refresh-all', 'scheduler', 'due', 'site', 'removed-sources'];
 const ALLOWED: Record<string, string[]> = {
   lib: [],
   model: [],
@@ -31,6 +31,8 @@ const ALLOWED: Record<string, string[]> = {
   'refresh-all': [...LEAVES, ...STAGES, 'refresh'],
   scheduler: [...LEAVES, ...STAGES, 'refresh', 'refresh-all', 'due'],
   due: [...LEAVES, 'config'],
+  // The configuration as the truth about the store's sources: what leaves it, and when it is purged.
+  'removed-sources': [...LEAVES, 'config', 'store'],
   // A source's page says when it is fetched next, as `sources list` does (due.ts reads no store).
   site: [...LEAVES, ...STAGES, 'due'],
   daemon: [...LEAVES, ...STAGES, ...ORCHESTRATORS],

@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load-config.js';
 import { silentLogger } from '../src/log.js';
-import { cronInterval, isDue, nextRun } from '../src/due.js';
+import { cronInterval, isDue, nextFetch, nextRun } from '../src/due.js';
 import { BusyError } from '../src/errors.js';
 import { refreshAll, refreshDue, refreshNow } from '../src/refresh-all.js';
 import { Scheduler } from '../src/scheduler.js';
 import type { FetchState } from '../src/model.js';
 import { thisProcess } from '../src/lib/process.js';
 import { openStore } from '../src/store/open-store.js';
-import { forEachStore, freshStore } from './stores.js';
+import { forEachStore, freshStore, STORE_KINDS } from './stores.js';
 import { WorkerPool } from '../src/work/pool.js';
 import { recorder, tempDir, writeTree } from './helpers.js';
 import { startServer } from './helpers-http.js';
@@ -337,5 +337,61 @@ forEachStore((kind) => {
         await t.close();
       }
     });
+  });
+});
+
+// Issue 20, point 5: a source's schedule "* * * * *" was fetched at :00 and :15 only (the daemon
+// ticked on the global schedule), and its page said "next fetch at the next tick" without a time.
+describe("a source's own schedule", () => {
+  it('is honoured at its own pace, faster than the global schedule and minInterval; the next fetch is a time', async () => {
+    const hits = { fast: 0, slow: 0 };
+    const server = await startServer({ '/f.xml': (req, res) => (hits[new URL(req.url!, 'http://x').searchParams.get('s') as 'fast']++, res.writeHead(200).end('<rss><channel><item><title>x</title><guid>1</guid></item></channel></rss>')) });
+    const config = parseConfig(
+      `schedule: "*/15 * * * *"\nfetch: {allowPrivateNetworks: true}\nsources:\n  - {name: fast, type: feed, url: "${server.origin}/f.xml?s=fast", schedule: "* * * * *"}\n  - {name: slow, type: feed, url: "${server.origin}/f.xml?s=slow"}\n`,
+      join(tempDir(), 't.yaml'),
+    );
+    const store = await freshStore(STORE_KINDS[0]!);
+    // A clock driven by events: the daemon's wake-ups run one at a time, each tick awaited; the
+    // waits of a tick's spread (set while it runs) end at once.
+    let wall = new Date('2030-01-01T12:00:00Z').getTime();
+    let mono = 0;
+    let ticking = false;
+    const timers: { at: number; fn: () => void }[] = [];
+    const clock = {
+      now: () => new Date(wall),
+      monotonic: () => mono,
+      setTimer(fn: () => void, ms: number) {
+        if (ticking) return setImmediate(fn), { cancel: () => undefined };
+        const t = { at: mono + ms, fn };
+        timers.push(t);
+        return { cancel: () => void timers.splice(timers.indexOf(t), 1) };
+      },
+    };
+    const scheduler = new Scheduler({ config: () => config, store, work, log: recorder(), clock });
+    try {
+      await scheduler.tick('startup');
+      scheduler.start();
+      while (mono < 10 * 60_000) {
+        const next = timers.sort((x, y) => x.at - y.at).shift()!;
+        wall += next.at - mono;
+        mono = next.at;
+        next.fn();
+        ticking = true;
+        await scheduler.idle();
+        ticking = false;
+      }
+      // At 12:00 and at each minute to 12:10; slow waits for the global 12:15.
+      expect(hits.fast).toBe(11);
+      expect(hits.slow).toBe(1);
+      const settings = { schedule: config.schedule, minInterval: config.fetch.minInterval, maxInterval: config.fetch.maxInterval };
+      const fast = nextFetch(await store.fetchState('fast'), '* * * * *', settings, clock.now());
+      expect(fast.at!.getTime() - clock.now().getTime()).toBeLessThanOrEqual(60_000);
+      const slow = nextFetch(await store.fetchState('slow'), undefined, settings, clock.now());
+      expect(slow.at).toEqual(new Date('2030-01-01T12:15:00Z'));
+    } finally {
+      await scheduler.stop();
+      await store.close();
+      await server.close();
+    }
   });
 });

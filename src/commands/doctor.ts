@@ -5,7 +5,9 @@ import { dirname, join } from 'node:path';
 import { describeDatabase, isPostgresUrl, loadConfig, sourcePath, type Paths } from '../config/load-config.js';
 import type { Config } from '../config/schema.js';
 import { errorMessage } from '../errors.js';
+import { describeRemoved, followConfiguration } from '../removed-sources.js';
 import { openStore } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
 import type { Session } from './session.js';
 import { plural } from '../lib/plural.js';
 
@@ -33,6 +35,7 @@ async function diagnose(paths: Paths, report: (line: string) => void): Promise<P
       try {
         const { schemaVersion } = await store.stats();
         ok(`database ${where}: reachable, schema ${schemaVersion}`);
+        await announceRemoved(config, store, report);
       } finally {
         await store.close();
       }
@@ -62,6 +65,7 @@ async function diagnose(paths: Paths, report: (line: string) => void): Promise<P
         const { schemaVersion } = await store.stats();
         if (integrity === 'ok') ok(`database ${paths.db}: integrity ok, schema ${schemaVersion} of ${schemaVersion}`);
         else problems.push({ what: `database ${paths.db}: integrity check says ${integrity}`, fix: 'restore a backup, or move the file away and run tidings refresh to rebuild it from the sources' });
+        await announceRemoved(config, store, report);
       } finally {
         await store.close();
       }
@@ -72,6 +76,13 @@ async function diagnose(paths: Paths, report: (line: string) => void): Promise<P
     ok(`database ${paths.db} does not exist yet; tidings refresh creates it`);
   }
   return [...problems, ...sourceProblems(config, ok)];
+}
+
+/** Sources gone from the configuration: off the site already, their articles deleted after the grace period. */
+async function announceRemoved(config: Config | undefined, store: Store, report: (line: string) => void): Promise<void> {
+  if (!config) return;
+  await followConfiguration(config, store, new Date());
+  for (const removed of await store.removedSources()) report(`note: removed source ${describeRemoved(config, removed)}`);
 }
 
 /** Every local source's folder or file exists. */

@@ -20,7 +20,28 @@ function summarize(r: RefreshResult): string {
   if (r.notModified) return `${r.source}: not modified`;
   const refused = r.refused.length ? `, ${r.refused.length} refused` : '';
   const keptOut = r.keptOut ? `, ${r.keptOut} purged earlier and kept out` : '';
-  return `${r.source}: ${r.new} new, ${r.updated} updated, ${r.unchanged} unchanged${keptOut}${refused}`;
+  const deleted = r.deleted ? `, ${r.deleted} deleted with their seed documents` : '';
+  const undated = r.undated ? ` (${r.undated} undated, dated by the feed)` : '';
+  return `${r.source}: ${r.new} new, ${r.updated} updated, ${r.unchanged} unchanged${keptOut}${deleted}${refused}${undated}`;
+}
+
+/** Whether a source's refresh has something to say beyond "nothing changed". */
+const isEventful = (r: RefreshResult) => Boolean(r.error || r.skipped || r.new || r.updated || r.deleted || r.keptOut || r.refused.length || r.undated);
+
+/**
+ * The lines a refresh prints: one per source that changed or failed, then (for several sources) one
+ * total; 33 quiet sources are a count, not 33 "not modified" lines.
+ */
+export function summaryLines(results: readonly RefreshResult[]): { line: string; failed: boolean }[] {
+  const shown = results.length === 1 ? results : results.filter(isEventful);
+  const lines = shown.map((r) => ({ line: summarize(r), failed: !r.ok }));
+  if (results.length < 2) return lines;
+  const sum = (k: 'new' | 'updated' | 'unchanged') => results.reduce((n, r) => n + r[k], 0);
+  const notModified = results.filter((r) => r.notModified).length;
+  const failed = results.filter((r) => !r.ok).length;
+  const quiet = results.length - shown.length;
+  const parts = [`${sum('new')} new, ${sum('updated')} updated, ${sum('unchanged')} unchanged`, quiet ? `${quiet} without changes${notModified ? ` (${notModified} not modified)` : ''}` : '', `${failed} failed`];
+  return [...lines, { line: `total: ${plural(results.length, 'source')}, ${parts.filter(Boolean).join('; ')}`, failed: false }];
 }
 
 export async function refreshCommand(session: Session, { names, wait, json }: RefreshArgs): Promise<number> {
@@ -68,7 +89,7 @@ export async function refreshCommand(session: Session, { names, wait, json }: Re
       JSON.stringify({ ok: results.every((r) => r.ok), sources: results.length, failed: results.filter((r) => !r.ok).length, new: sum('new'), updated: sum('updated'), unchanged: sum('unchanged'), keptOut: sum('keptOut'), results }),
     );
   } else {
-    for (const r of results) session.print(r.ok ? summarize(r) : session.colour('red', summarize(r)));
+    for (const { line, failed } of summaryLines(results)) session.print(failed ? session.colour('red', line) : line);
   }
   return results.every((r) => r.ok) ? 0 : 1;
 }

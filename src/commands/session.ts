@@ -6,6 +6,7 @@ import type { Config } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 import type { StopSignals } from '../lib/signals.js';
 import { stderrLogger, type Logger } from '../log.js';
+import { followConfiguration } from '../removed-sources.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { WorkerPool, type Work } from '../work/pool.js';
@@ -60,9 +61,22 @@ export class Session {
     }
   }
 
+  /** The store, which follows the configuration (when there is one to read): sources gone from it are unpublished. */
   store(): Promise<Store> {
-    this.opened ??= openStore(this.paths.db);
+    this.opened ??= openStore(this.paths.db).then(async (store) => {
+      const config = this.configIfValid();
+      if (config) await followConfiguration(config, store, new Date());
+      return store;
+    });
     return this.opened;
+  }
+
+  private configIfValid(): Config | undefined {
+    try {
+      return this.config();
+    } catch {
+      return undefined;
+    }
   }
 
   work(): Work {

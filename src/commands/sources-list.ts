@@ -1,6 +1,6 @@
 // tidings sources list [--json]: every source with its type, location, tags, status and counts.
 import { sourceLocation } from '../config/load-config.js';
-import { isDue } from '../due.js';
+import { nextFetch } from '../due.js';
 import type { Session } from './session.js';
 import { statusOf } from './source-status.js';
 import { plural } from '../lib/plural.js';
@@ -13,7 +13,7 @@ export async function sourcesListCommand(session: Session, { json }: { json: boo
   const rows = config.sources.map((source) => {
     const state = states.get(source.name);
     // Local sources are read at every tick; a feed when nothing holds it back (see due.ts).
-    const due = source.type === 'feed' ? isDue(state, source.schedule, settings, now) : undefined;
+    const next = source.type === 'feed' ? nextFetch(state, source.schedule, settings, now) : undefined;
     return {
       name: source.name,
       type: source.type,
@@ -25,8 +25,8 @@ export async function sourcesListCommand(session: Session, { json }: { json: boo
       lastStatus: state?.lastStatus ?? null,
       lastError: state?.lastError ?? null,
       consecutiveErrors: state?.consecutiveErrors ?? 0,
-      nextFetch: due && !due.due ? (due.notBefore?.toISOString() ?? null) : null,
-      nextFetchWhy: due && !due.due ? due.reason : null,
+      nextFetch: next?.at?.toISOString() ?? null,
+      nextFetchWhy: next?.why ?? null,
       articles: state?.articles ?? 0,
     };
   });
@@ -37,7 +37,7 @@ export async function sourcesListCommand(session: Session, { json }: { json: boo
   for (const r of rows) {
     const errors = r.consecutiveErrors ? `, ${plural(r.consecutiveErrors, 'error')} in a row: ${r.lastError}` : '';
     const http = r.lastStatus ? ` (HTTP ${r.lastStatus})` : '';
-    const next = r.type !== 'feed' ? '' : r.nextFetchWhy ? `, next fetch ${r.nextFetch ?? 'not planned'} (${r.nextFetchWhy})` : ', next fetch at the next tick';
+    const next = r.type !== 'feed' ? '' : `, next fetch ${r.nextFetch ?? 'not planned'} (${r.nextFetchWhy})`;
     session.print(`${r.name}  ${r.type}  ${r.location}  [${r.tags.join(', ')}]  ${r.status}, ${plural(r.articles, 'article')}, last success ${r.lastSuccess ?? 'never'}${http}${next}${errors}`);
   }
   return 0;

@@ -5,6 +5,7 @@ import type { Store } from '../store/store.js';
 import type { Session } from './session.js';
 import { statusOf } from './source-status.js';
 import { plural } from '../lib/plural.js';
+import { describeRemoved, purgeDate } from '../removed-sources.js';
 
 async function collectStats(config: Config, store: Store) {
   const states = await store.fetchStates();
@@ -15,6 +16,7 @@ async function collectStats(config: Config, store: Store) {
   }
   const lastCheck = states.reduce((max, s) => Math.max(max, s.lastCheck?.getTime() ?? 0), 0);
   const stats = await store.stats();
+  const removed = await store.removedSources();
   return {
     sources: { total: config.sources.length, byStatus },
     articles: {
@@ -23,6 +25,8 @@ async function collectStats(config: Config, store: Store) {
       byTag: Object.fromEntries((await store.tagCounts()).slice(0, 20).map((t) => [t.slug, t.count])),
     },
     stories: { total: stats.stories, mergedDuplicates: stats.mergedDuplicates },
+    /** Sources gone from the configuration whose articles wait for their purge (not counted above). */
+    removedSources: removed.map((r) => ({ name: r.name, articles: r.articles, removedAt: r.removedAt.toISOString(), purgeOn: purgeDate(config, r).toISOString(), describe: describeRemoved(config, r) })),
     database: { file: stats.location, bytes: stats.bytes, schemaVersion: stats.schemaVersion },
     lastRefresh: lastCheck ? new Date(lastCheck).toISOString() : null,
   };
@@ -33,6 +37,7 @@ function formatStats(stats: Awaited<ReturnType<typeof collectStats>>): string[] 
     `sources: ${stats.sources.total} (${Object.entries(stats.sources.byStatus).map(([k, v]) => `${v} ${k}`).join(', ') || 'none'})`,
     `articles: ${stats.articles.total} in ${plural(stats.stories.total, 'story', 'stories')} (${stats.stories.mergedDuplicates} merged as duplicates)`,
     ...Object.entries(stats.articles.bySource).map(([name, n]) => `  ${name}: ${n}`),
+    ...stats.removedSources.map((r) => `removed source ${r.describe}`),
     `top tags: ${Object.entries(stats.articles.byTag).map(([t, n]) => `${t} ${n}`).join(', ') || 'none'}`,
     `database: ${stats.database.file}, ${(stats.database.bytes / 1048576).toFixed(1)} MiB, schema ${stats.database.schemaVersion}`,
     `last refresh: ${stats.lastRefresh ?? 'never'}`,

@@ -178,6 +178,8 @@ const retentionSchema = z.strictObject({
   maxAgeDays: z.number().int().min(0).default(0),
   /** Keep at most this many articles per source (the newest); 0 keeps everything. */
   maxPerSource: z.number().int().min(0).default(0),
+  /** A source gone from the configuration is unpublished at once; its articles are deleted this many days later. */
+  removedSourceDays: z.number().min(0).default(7),
 });
 
 export const configSchema = z

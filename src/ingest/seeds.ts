@@ -23,6 +23,8 @@ export interface SeedFolder {
   unchanged: number;
   /** Each document read now (parsed or not), to skip it next time. */
   stamps: DocumentStamp[];
+  /** Every document in the folder now (read, unchanged or refused): a stored one not here was deleted. */
+  present: string[];
 }
 
 /** Every `*.txt` below `dir`, as paths relative to it with "/" separators, in name order. */
@@ -45,7 +47,7 @@ export function readSeedFolder(dir: string, maxBytes: number, known: Readonly<Re
   } catch (err) {
     throw new InputError(`${dir}: cannot read the seed folder (${(err as NodeJS.ErrnoException).code ?? errorMessage(err)})`);
   }
-  const folder: SeedFolder = { files: [], refused: [], unchanged: 0, stamps: [] };
+  const folder: SeedFolder = { files: [], refused: [], unchanged: 0, stamps: [], present: names };
   for (const identity of names) {
     const file = join(dir, identity);
     try {

@@ -53,3 +53,15 @@ export function canonicalUrl(ref: string | undefined, base?: string, extraTracki
   }
   return url.href;
 }
+
+/**
+ * A text with every URL in it made safe to publish: no user or password, and the query's values
+ * hidden (`?token=…`), since a private feed's URL often carries its key there. What a source's
+ * public page says of its errors goes through this.
+ */
+export function redactUrls(text: string): string {
+  return text.replace(/\b(https?:\/\/)([^\s/?#@]*@)?([^\s?#;]*)(\?[^\s#;]*)?(#[^\s;]*)?/gi, (_m, scheme: string, _user, rest: string, query: string | undefined) => {
+    const hidden = query ? `?${query.slice(1).split('&').map((p) => `${p.split('=')[0]}=…`).join('&')}` : '';
+    return `${scheme}${rest}${hidden}`;
+  });
+}

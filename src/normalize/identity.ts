@@ -18,6 +18,8 @@ export interface IdentifiedEntry {
   link?: string;
   /** A hash of the entry as parsed, once it is known (see skipUnchanged). */
   rawHash?: string;
+  /** An entry without a date: the date it gets from the feed and its place in it (see undated.ts). */
+  undatedAt?: Date;
 }
 
 export interface IdentifyOptions {

@@ -15,6 +15,7 @@ import type { RawEntry, RawFeed, Text } from '../parse/types.js';
 import { cleanHtml, htmlToText } from './html.js';
 import { identifyEntries, type IdentifiedEntry, type IdentifyOptions } from './identity.js';
 import { toTags } from './tags.js';
+import { dateUndated } from './undated.js';
 
 export const MAX_TITLE = 300;
 export const MAX_SUMMARY = 500;
@@ -62,14 +63,14 @@ function enclosures(raw: RawEntry): Enclosure[] {
     .filter((e) => /^https?:\/\//i.test(e.url));
 }
 
-export function normalizeEntry({ raw, identity, link }: IdentifiedEntry, opts: NormalizeOptions): Entry {
+export function normalizeEntry({ raw, identity, link, undatedAt }: IdentifiedEntry, opts: NormalizeOptions): Entry {
   const body = raw.content ?? raw.summary;
   const content = body ? html(body) : '';
   // With content, the summary's text is only cut to a summary (or a title): its start is enough.
   const summaryText = plain(raw.summary, content ? MAX_SUMMARY : Infinity) || htmlToText(content);
   const title = truncateAtWord(plain(raw.title) || firstSentence(summaryText, MAX_TITLE), MAX_TITLE);
   const text = content ? textOfSanitized(content) : summaryText;
-  const published = clamp(raw.published ?? raw.updated, opts.now) ?? opts.now;
+  const published = clamp(raw.published ?? raw.updated, opts.now) ?? undatedAt ?? opts.now;
   const updated = clamp(raw.updated, opts.now);
   const entry: Omit<Entry, 'contentHash'> = {
     identity,
@@ -85,12 +86,12 @@ export function normalizeEntry({ raw, identity, link }: IdentifiedEntry, opts: N
     language: word(raw.language),
     text,
   };
-  return { ...entry, contentHash: contentHash(entry) };
+  return { ...entry, contentHash: contentHash(entry), ...(raw.published || raw.updated ? {} : { undated: true }) };
 }
 
 /** A hash of everything a reader sees; a change means the article was edited. */
 export function contentHash(entry: Omit<Entry, 'contentHash'>): string {
-  const { identity: _i, fingerprint: _f, text: _t, rawHash: _r, ...visible } = entry;
+  const { identity: _i, fingerprint: _f, text: _t, rawHash: _r, undated: _u, ...visible } = entry;
   return createHash('sha256').update(JSON.stringify(visible)).digest('hex').slice(0, 32);
 }
 
@@ -151,6 +152,6 @@ export function normalizeEntries(entries: readonly IdentifiedEntry[], opts: Norm
 
 /** Every entry of a feed, at most `maxItems` of them (the feed's first ones), but those stored unchanged. */
 export function normalizeFeed(feed: RawFeed, opts: NormalizeOptions): NormalizedFeed {
-  const { entries, unchanged } = skipUnchanged(identifyEntries(feed, opts), opts);
+  const { entries, unchanged } = skipUnchanged(dateUndated(identifyEntries(feed, opts), feed, opts.now), opts);
   return { ...normalizeEntries(entries, opts), unchanged };
 }

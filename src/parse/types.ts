@@ -51,7 +51,7 @@ export interface RawFeed {
   /** Entries (or seed documents) that could not be read, each with its place and the reason. */
   refused: Refusal[];
   /** Seed folders: each document read, and how many were skipped unread (unchanged since last read). */
-  documents?: { stamps: DocumentStamp[]; unchanged: number };
+  documents?: { stamps: DocumentStamp[]; unchanged: number; present?: string[] };
 }
 
 export interface ParseOptions {

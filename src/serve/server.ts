@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { errorMessage, SearchQueryError } from '../errors.js';
 import { parseQuery, queryString } from '../publish/site.js';
 import type { Logger } from '../log.js';
+import type { TickProgress } from '../model.js';
 import type { Metrics } from './metrics.js';
 import type { CachedFile, Encoding, SiteCache } from './site-cache.js';
 import { parseHttpDate } from './http-date.js';
@@ -28,6 +29,7 @@ export interface ServerDeps {
   /** A round trip to the database. */
   databaseOk: () => Promise<boolean>;
   lastRefresh: () => LastRefresh | undefined;
+  refreshing?: () => TickProgress | undefined;
 }
 
 const MAX_URL = 2048;
@@ -240,7 +242,9 @@ export function createHandler(deps: ServerDeps): Handler {
     if (route === '/healthz') {
       const database = await deps.databaseOk();
       const last = deps.lastRefresh();
-      const body = Buffer.from(JSON.stringify({ ok: database, database: database ? 'ok' : 'unreachable', lastRefresh: last ? { at: last.at.toISOString(), ok: last.ok, sources: last.sources, failed: last.failed } : null }));
+      const now = deps.refreshing?.();
+      const refreshing = now ? { since: now.started.toISOString(), done: now.done, total: now.total, failed: now.failed } : null;
+      const body = Buffer.from(JSON.stringify({ ok: database, database: database ? 'ok' : 'unreachable', lastRefresh: last ? { at: last.at.toISOString(), ok: last.ok, sources: last.sources, failed: last.failed } : null, refreshing }));
       res.writeHead(database ? 200 : 503, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length, 'cache-control': 'no-store' }).end(head ? undefined : body);
       return ['/healthz', database ? 200 : 503];
     }

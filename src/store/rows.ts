@@ -2,6 +2,29 @@
 // the engines differ (SQLite's 0/1 for booleans, JSON text for a tag list), both forms are read.
 import { createHash } from 'node:crypto';
 import type { Article, FetchState, StoryCandidate } from '../model.js';
+import type { TagCount } from './store.js';
+
+/** Sources gone from the configuration (store.retireSources), as a subquery both dialects read. */
+export const REMOVED_SOURCES = 'SELECT name FROM sources WHERE removed_at IS NOT NULL';
+/** An article (as `a`) of a source still configured: the only ones lists, searches and counts show. */
+export const LIVE_ARTICLE = `a.source NOT IN (${REMOVED_SOURCES})`;
+/** Tags of removed sources' articles, counted: what tagCounts takes off. */
+export const REMOVED_TAG_COUNTS = `SELECT x.tag, count(*) AS n FROM article_tags x JOIN articles a ON a.id = x.article_id WHERE a.source IN (${REMOVED_SOURCES}) GROUP BY x.tag`;
+/**
+ * A story's canonical article is the earliest of a still configured source (ties: the source listed
+ * first); a removed source's article only when the story has no other.
+ */
+export const CANONICAL_ORDER = 'ORDER BY s.removed_at IS NOT NULL, a.published, s.position, a.id';
+
+/** Tag counts less the removed sources' articles; tags left with none go. */
+export function liveTagCounts(counts: TagCount[], removed: { tag: string; n: number | string }[]): TagCount[] {
+  if (!removed.length) return counts;
+  const less = new Map(removed.map((r) => [r.tag, Number(r.n)]));
+  return counts
+    .map((t) => ({ ...t, count: Number(t.count) - (less.get(t.slug) ?? 0) }))
+    .filter((t) => t.count > 0)
+    .sort((a, b) => b.count - a.count || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
+}
 
 /** Stable article id: the same source and identity give the same id on every machine and store. */
 export function articleId(source: string, identity: string): string {

@@ -100,6 +100,13 @@ export interface StoreStats {
   schemaVersion: number;
 }
 
+/** A source gone from the configuration: its articles are out of every list, and purged after a grace period. */
+export interface RemovedSource {
+  name: string;
+  removedAt: Date;
+  articles: number;
+}
+
 /** One source's ingest, inside one transaction: plan, then (dedupe decides), then write. */
 export interface IngestTransaction extends StoryIndex, EventIndex {
   /** Which entries are new to the source, which were edited, and which are stored unchanged or kept out. */
@@ -207,8 +214,18 @@ export interface Store {
 
   /** Articles that retention removes: older than `maxAgeDays`, or beyond the newest `maxPerSource` of a source. */
   expiredArticles(retention: { maxAgeDays: number; maxPerSource: number }, now: Date): Promise<string[]>;
-  /** Deletes articles, leaving tombstones so that they do not come back; returns how many went. */
-  deleteArticles(ids: string[], now: Date): Promise<number>;
+  /**
+   * Deletes articles, leaving tombstones so that they do not come back (unless `keepOut` is false:
+   * a removed source's or a deleted seed file's articles come back if it does); returns how many went.
+   */
+  deleteArticles(ids: string[], now: Date, keepOut?: boolean): Promise<number>;
+  /**
+   * The configuration is the truth about sources: those not in `configured` are marked removed (their
+   * articles leave every list, search and count at once, though `articles({ source })` still finds
+   * them), those back in it are restored, and removed ones without articles left are forgotten.
+   */
+  retireSources(configured: readonly string[], now: Date): Promise<void>;
+  removedSources(): Promise<RemovedSource[]>;
 
   /** A cheap round trip to the database. */
   ping(): Promise<boolean>;

@@ -5,6 +5,7 @@ import { fingerprintEntries } from '../dedupe/fingerprint.js';
 import { readSeedFolder, type SeedFolder } from '../ingest/seeds.js';
 import { identifyEntries, type IdentifiedEntry, type IdentifyOptions } from '../normalize/identity.js';
 import { normalizeEntries, skipUnchanged, type NormalizeOptions } from '../normalize/normalize-entry.js';
+import { dateUndated } from '../normalize/undated.js';
 import { parseFeed, type FeedDocument } from '../parse/parse-feed.js';
 import { parseSeeds, type SeedOptions } from '../parse/seed.js';
 import type { DocumentStamp, Entry } from '../model.js';
@@ -31,7 +32,7 @@ export const STAGES = {
     // A document refused now is read again next time, and refused again: its error stays in view.
     const refused = new Set(feed.refused.map((r) => folder.files.find((f) => f.file === r.file)?.identity));
     const stamps = folder.stamps.filter((s) => !refused.has(s.identity));
-    return { ...feed, refused: [...folder.refused, ...feed.refused], documents: { stamps, unchanged: folder.unchanged } };
+    return { ...feed, refused: [...folder.refused, ...feed.refused], documents: { stamps, unchanged: folder.unchanged, present: folder.present } };
   },
   /** parse: feed bytes; with the document's stamp, to be stored with its entries. */
   parseFeed: async ({ bytes, doc, stamp }: { bytes: Uint8Array; doc: FeedDocument; stamp?: DocumentStamp }): Promise<RawFeed> => {
@@ -39,7 +40,12 @@ export const STAGES = {
     return stamp ? { ...feed, documents: { stamps: [stamp], unchanged: 0 } } : feed;
   },
   /** normalize: which entries are kept, and who each is. */
-  identify: ({ entries, ...feed }: RawFeed, options: IdentifyOptions): Batch => ({ feed, todo: identifyEntries({ ...feed, entries }, options), done: [], unchanged: feed.documents?.unchanged ?? 0 }),
+  identify: ({ entries, ...feed }: RawFeed, options: IdentifyOptions & { now?: Date }): Batch => ({
+    feed,
+    todo: dateUndated(identifyEntries({ ...feed, entries }, options), feed, options.now ?? new Date()),
+    done: [],
+    unchanged: feed.documents?.unchanged ?? 0,
+  }),
   /** normalize: entries stored exactly so already go no further. */
   skipUnchanged: (batch: Batch, options: NormalizeOptions): Batch => {
     const { entries, unchanged } = skipUnchanged(batch.todo, options);

@@ -51,7 +51,7 @@ forEachStore((kind) => describe.skipIf(!HAS_SEED)(`end to end ${HAS_SEED ? '' : 
   it('refreshes, builds, and every output parses back', async () => {
     const refresh = await cli('refresh');
     expect(refresh.err).toBe('');
-    expect(refresh.out).toBe('world: 2 new, 0 updated, 0 unchanged\nmore: 1 new, 0 updated, 0 unchanged\n');
+    expect(refresh.out).toBe('world: 2 new, 0 updated, 0 unchanged\nmore: 1 new, 0 updated, 0 unchanged\ntotal: 2 sources, 3 new, 0 updated, 0 unchanged; 0 failed\n');
     expect(refresh.code).toBe(0);
     const build = await cli('build', '--out', join(dir, 'out'));
     expect(build.code).toBe(0);
@@ -94,7 +94,8 @@ forEachStore((kind) => describe.skipIf(!HAS_SEED)(`end to end ${HAS_SEED ? '' : 
     await cli('refresh');
     const before = { articles: await rows('articles'), tags: await rows('article_tags') };
     const again = await cli('refresh');
-    expect(again.out).toBe('world: 0 new, 0 updated, 2 unchanged\nmore: 0 new, 0 updated, 1 unchanged\n');
+    // Issue 20, point 12: quiet sources are a count in the total, not a line each.
+    expect(again.out).toBe('total: 2 sources, 0 new, 0 updated, 3 unchanged; 2 without changes; 0 failed\n');
     expect({ articles: await rows('articles'), tags: await rows('article_tags') }).toEqual(before);
 
     const listed = JSON.parse((await cli('articles', '--source', 'more', '--json')).out.trim());
@@ -127,7 +128,7 @@ forEachStore((kind) => describe.skipIf(!HAS_SEED)(`end to end ${HAS_SEED ? '' : 
     const run = await cli('refresh');
     expect(run.code).toBe(1);
     expect(run.out).toMatch(/more: failed: .*seeds\/gone: cannot read the seed folder \(ENOENT\)/);
-    expect(run.out).toContain('world: 0 new, 0 updated, 2 unchanged');
+    expect(run.out).toContain('total: 2 sources, 0 new, 0 updated, 2 unchanged; 1 without changes; 1 failed');
     expect(await rows('articles')).toBe(3);
   });
 

@@ -8,6 +8,7 @@ import { openStore } from '../../src/store/open-store.js';
 import { tempDir, writeTree } from '../helpers.js';
 import { forEachStore, type StoreKind } from '../stores.js';
 import { startDaemon, spawnTidings } from '../helpers-daemon.js';
+import { startServer } from '../helpers-http.js';
 
 const seedsConfig = (extra = '') => `${extra}sources:\n  - {name: s, type: seeds, path: seeds}\n`;
 
@@ -49,6 +50,27 @@ forEachStore((kind) => describe('SIGTERM', () => {
     expect(ms).toBeLessThan(10_000);
     console.log(`SIGTERM mid-parse: exited 0 in ${ms} ms`);
   });
+
+  // Issue 20, point 4: SIGTERM during a tick took 29.7 s to exit ("stopped" was logged after 8.2 s);
+  // with one fetch hanging, the daemon still ran 30 s after SIGTERM.
+  it('during a tick whose fetches hang (servers that never answer)', async () => {
+    let asked!: () => void;
+    const hanging = new Promise<void>((ok) => (asked = ok));
+    const server = await startServer({ '/hang.xml': () => asked() });
+    try {
+      const dir = tempDir();
+      const feeds = [1, 2, 3].map((i) => `  - {name: hang${i}, type: feed, url: "${server.origin}/hang.xml?${i}"}\n`).join('');
+      writeTree(dir, { 'tidings.yaml': `fetch: {allowPrivateNetworks: true, timeout: 60s}\nsources:\n${feeds}  - {name: s, type: seeds, path: seeds}\n`, 'seeds/a.txt': 'A.\n2024-01-01 00:00:00\n#a\n' });
+      const daemon = await startDaemon(['--config', join(dir, 'tidings.yaml'), '--db', await kind.location()]);
+      await hanging;
+      const { code, ms } = await daemon.stop();
+      expect(code).toBe(0);
+      expect(ms).toBeLessThan(10_000);
+      console.log(`SIGTERM with hanging fetches: exited 0 in ${ms} ms`);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
 
   it('in the middle of an ingest of 5,000 seed documents: all of it or none of it is stored', async () => {
     const dir = tempDir();

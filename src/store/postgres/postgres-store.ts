@@ -14,6 +14,7 @@ import type {
   LeaseHolder,
   SearchFilters,
   ArticleFilter,
+  RemovedSource,
   SourceRow,
   Store,
   StoreStats,
@@ -22,7 +23,7 @@ import type {
   Wanted,
 } from '../store.js';
 import { describeDatabase } from '../../config/load-config.js';
-import { articleId, keysBlob, marksBlob, shinglesBlob, toArticle, toCandidate, toState, type ArticleRow, type CandidateRow, type StateRow } from '../rows.js';
+import { articleId, CANONICAL_ORDER, keysBlob, LIVE_ARTICLE, liveTagCounts, marksBlob, REMOVED_TAG_COUNTS, shinglesBlob, toArticle, toCandidate, toState, type ArticleRow, type CandidateRow, type StateRow } from '../rows.js';
 import * as events from './events.js';
 import { connect } from './connect.js';
 import { migrate, SCHEMA_VERSION } from './migrations.js';
@@ -566,7 +567,7 @@ export class PostgresStore implements Store {
     if (query.source) {
       params.push(query.source);
       where.push(`a.source = $${params.length}`);
-    }
+    } else where.push(LIVE_ARTICLE);
     if (query.stories) where.push('a.is_canonical');
     params.push(query.limit ?? null, query.offset ?? 0);
     const sql = `SELECT ${ARTICLE_COLUMNS} FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT $${params.length - 1} OFFSET $${params.length}`;
@@ -578,7 +579,7 @@ export class PostgresStore implements Store {
     const rows = await this.q<ArticleRow>(
       `SELECT * FROM (
          SELECT DISTINCT ON (a.story) ${ARTICLE_COLUMNS}, x.published AS at
-         FROM article_tags x JOIN articles a ON a.id = x.article_id WHERE x.tag = $1
+         FROM article_tags x JOIN articles a ON a.id = x.article_id WHERE x.tag = $1 AND ${LIVE_ARTICLE}
          ORDER BY a.story, a.is_canonical DESC, x.published DESC, a.id) s
        ORDER BY s.at DESC, s.id LIMIT $2 OFFSET $3`,
       [tag, limit ?? null, offset],
@@ -588,7 +589,7 @@ export class PostgresStore implements Store {
 
   async search(query: string, filters: SearchFilters = {}): Promise<Article[]> {
     const params: unknown[] = [toTsquery(parseSearch(query))];
-    const where = ['a.search @@ $1::tsquery'];
+    const where = ['a.search @@ $1::tsquery', LIVE_ARTICLE];
     if (filters.tag) {
       params.push(filters.tag);
       where.push(`EXISTS (SELECT 1 FROM article_tags x WHERE x.article_id = a.id AND x.tag = $${params.length})`);
@@ -611,7 +612,7 @@ export class PostgresStore implements Store {
 
   async filterArticles(filter: ArticleFilter): Promise<Article[]> {
     const params: unknown[] = [];
-    const where: string[] = [];
+    const where: string[] = [LIVE_ARTICLE];
     const match = filter.query === undefined ? undefined : toTsquery(parseSearch(filter.query));
     const not = (filter.not ?? []).map((q) => toTsquery(parseSearch(q)));
     if (match !== undefined) {
@@ -637,7 +638,7 @@ export class PostgresStore implements Store {
     // The same ranking as search().
     const order = match !== undefined && filter.order !== 'newest' ? `ts_rank('{0.1, 0.2, 0.25, 1.0}', a.search, $1::tsquery, 1) DESC, a.published DESC, a.id` : 'a.published DESC, a.id';
     params.push(filter.limit ?? null, filter.offset ?? 0);
-    const sql = `SELECT ${ARTICLE_COLUMNS} FROM articles a ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT $${params.length - 1} OFFSET $${params.length}`;
+    const sql = `SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT $${params.length - 1} OFFSET $${params.length}`;
     return (await this.q<ArticleRow>(sql, params)).map(toArticle);
   }
 
@@ -666,7 +667,7 @@ export class PostgresStore implements Store {
 
   async eventArticles(event: string, limit?: number, offset?: number): Promise<Article[]> {
     const ids = await events.members(this.pool, event, limit, offset);
-    const rows = await this.q<ArticleRow>(`SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE a.id = ANY($1::text[])`, [ids]);
+    const rows = await this.q<ArticleRow>(`SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE a.id = ANY($1::text[]) AND ${LIVE_ARTICLE}`, [ids]);
     const byId = new Map(rows.map((r) => [r.id, toArticle(r)]));
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
@@ -725,9 +726,10 @@ export class PostgresStore implements Store {
 
   async tagCounts(): Promise<TagCount[]> {
     // A tag's spellings count its articles: summed over a few rows per tag, not every article's tags.
-    return this.q<TagCount>(
+    const counts = await this.q<TagCount>(
       'SELECT t.slug, t.label, sum(s.n)::int AS count FROM tag_spellings s JOIN tags t ON t.slug = s.tag GROUP BY t.slug, t.label HAVING sum(s.n) > 0 ORDER BY count DESC, t.slug',
     );
+    return liveTagCounts(counts, await this.q<{ tag: string; n: string }>(REMOVED_TAG_COUNTS));
   }
 
   async changedSince(since: Date): Promise<{ sources: string[]; tags: string[] }> {
@@ -744,7 +746,7 @@ export class PostgresStore implements Store {
 
   async stats(): Promise<StoreStats> {
     const [row] = await this.q<{ articles: number; stories: number; bytes: number }>(
-      `SELECT count(*)::int AS articles, count(*) FILTER (WHERE is_canonical)::int AS stories, pg_database_size(current_database()) AS bytes FROM articles`,
+      `SELECT count(*)::int AS articles, count(*) FILTER (WHERE is_canonical)::int AS stories, pg_database_size(current_database()) AS bytes FROM articles a WHERE ${LIVE_ARTICLE}`,
     );
     return { articles: row!.articles, stories: row!.stories, mergedDuplicates: row!.articles - row!.stories, bytes: row!.bytes, schemaVersion: SCHEMA_VERSION, location: this.where };
   }
@@ -757,7 +759,7 @@ export class PostgresStore implements Store {
     return [...ids];
   }
 
-  deleteArticles(ids: string[], now: Date): Promise<number> {
+  deleteArticles(ids: string[], now: Date, keepOut = true): Promise<number> {
     return this.transaction(async (db) => {
       await db.query('SELECT pg_advisory_xact_lock($1)', [STORY_LOCK]);
       const rows = await this.q<{ id: string; source: string; identity: string; fingerprint: string | null; story: string }>(
@@ -766,7 +768,7 @@ export class PostgresStore implements Store {
         db,
       );
       if (!rows.length) return 0;
-      await db.query(
+      if (keepOut) await db.query(
         `INSERT INTO tombstones (source, identity, fingerprint, deleted_at) SELECT s, i, f, $4 FROM unnest($1::text[], $2::text[], $3::text[]) AS t(s, i, f)
          ON CONFLICT (source, identity) DO UPDATE SET deleted_at = excluded.deleted_at`,
         [rows.map((r) => r.source), rows.map((r) => r.identity), rows.map((r) => r.fingerprint), now.getTime()],
@@ -779,13 +781,39 @@ export class PostgresStore implements Store {
       // Stories that lost their canonical article get a new one.
       await db.query(
         `UPDATE articles a SET is_canonical = (a.id = (SELECT b.id FROM articles b JOIN sources s ON s.name = b.source
-           WHERE b.story = a.story ORDER BY b.published, s.position, b.id LIMIT 1)) WHERE a.story = ANY($1::text[])`,
+           WHERE b.story = a.story ORDER BY s.removed_at IS NOT NULL, b.published, s.position, b.id LIMIT 1)) WHERE a.story = ANY($1::text[])`,
         [[...new Set(rows.map((r) => r.story))]],
       );
       await db.query('DELETE FROM tags t WHERE NOT EXISTS (SELECT 1 FROM article_tags WHERE tag = t.slug)');
       await this.bump(db, 1, 0);
       return rows.length;
     });
+  }
+
+  retireSources(configured: readonly string[], now: Date): Promise<void> {
+    return this.transaction(async (db) => {
+      await db.query('SELECT pg_advisory_xact_lock($1)', [STORY_LOCK]);
+      const names = [...configured];
+      const moved = [
+        ...(await this.q<{ name: string }>('UPDATE sources SET removed_at = $2 WHERE removed_at IS NULL AND name <> ALL($1::text[]) RETURNING name', [names, now.getTime()], db)),
+        ...(await this.q<{ name: string }>('UPDATE sources SET removed_at = NULL WHERE removed_at IS NOT NULL AND name = ANY($1::text[]) RETURNING name', [names], db)),
+      ].map((r) => r.name);
+      await db.query('DELETE FROM sources s WHERE removed_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM articles WHERE source = s.name)');
+      if (!moved.length) return;
+      await db.query(
+        `UPDATE articles o SET is_canonical = (o.id = (SELECT a.id FROM articles a JOIN sources s ON s.name = a.source WHERE a.story = o.story ${CANONICAL_ORDER} LIMIT 1))
+         WHERE o.story IN (SELECT story FROM articles WHERE source = ANY($1::text[]))`,
+        [moved],
+      );
+      await this.bump(db, 1, 0);
+    });
+  }
+
+  async removedSources(): Promise<RemovedSource[]> {
+    const rows = await this.q<{ name: string; removed_at: string; articles: number }>(
+      'SELECT s.name, s.removed_at, (SELECT count(*)::int FROM articles a WHERE a.source = s.name) AS articles FROM sources s WHERE s.removed_at IS NOT NULL ORDER BY s.name',
+    );
+    return rows.map((r) => ({ name: r.name, removedAt: new Date(Number(r.removed_at)), articles: r.articles }));
   }
 
   async ping(): Promise<boolean> {

@@ -172,7 +172,12 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE articles ADD COLUMN shingle_marks BLOB;
   `,
-  // 11: events (independent reports of one event, dedupe/events.ts), found by time: an event by
+  // 11: the configuration is the truth about sources: one gone from it is marked removed (its
+  // articles out of every list at once) until its articles are purged after a grace period.
+  `
+  ALTER TABLE sources ADD COLUMN removed_at INTEGER;
+  `,
+  // 12: events (independent reports of one event, dedupe/events.ts), found by time: an event by
   // its latest report, its reports newest first. A deleted article leaves its event.
   `
   CREATE TABLE events (

@@ -15,6 +15,7 @@ import type {
   LeaseHolder,
   SearchFilters,
   ArticleFilter,
+  RemovedSource,
   SourceRow,
   Store,
   StoreStats,
@@ -22,7 +23,7 @@ import type {
   TagCount,
   Wanted,
 } from '../store.js';
-import { articleId, keysBlob, marksBlob, shinglesBlob, toArticle, type ArticleRow } from '../rows.js';
+import { articleId, keysBlob, LIVE_ARTICLE, liveTagCounts, marksBlob, REMOVED_TAG_COUNTS, shinglesBlob, toArticle, type ArticleRow } from '../rows.js';
 import { Claims } from './claims.js';
 import { SqliteEvents } from './events.js';
 import { FetchStates } from './fetch-states.js';
@@ -133,13 +134,19 @@ export class SqliteStore implements Store {
       tagPage: reader.prepare(
         `SELECT ${ARTICLE_COLUMNS}, (a.is_canonical = 1 OR EXISTS (SELECT 1 FROM articles c JOIN article_tags ct ON ct.article_id = c.id
            AND ct.tag = x.tag WHERE c.story = a.story AND c.is_canonical = 1)) AS canon_has_tag
-         FROM article_tags x JOIN articles a ON a.id = x.article_id WHERE x.tag = ?
+         FROM article_tags x JOIN articles a ON a.id = x.article_id WHERE x.tag = ? AND ${LIVE_ARTICLE}
          ORDER BY x.published DESC, a.id LIMIT ? OFFSET ?`,
       ),
       carriers: reader.prepare(`SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE a.story = (SELECT story FROM articles WHERE id = ?) ORDER BY a.published, a.id`),
       storyMembers: reader.prepare(`SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE a.story = ? ORDER BY a.is_canonical DESC, a.published, a.id`),
       duplicateStories: reader.prepare('SELECT story FROM articles GROUP BY story HAVING count(*) > 1 ORDER BY max(published) DESC').pluck(),
-      storyCounts: reader.prepare('SELECT coalesce(sum(is_canonical), 0) AS stories, count(*) - coalesce(sum(is_canonical), 0) AS merged FROM articles'),
+      storyCounts: reader.prepare(`SELECT count(*) AS articles, coalesce(sum(is_canonical), 0) AS stories, count(*) - coalesce(sum(is_canonical), 0) AS merged FROM articles a WHERE ${LIVE_ARTICLE}`),
+      removedTagCounts: reader.prepare(REMOVED_TAG_COUNTS),
+      retire: db.prepare('UPDATE sources SET removed_at = @now WHERE removed_at IS NULL AND name NOT IN (SELECT value FROM json_each(@names)) RETURNING name').pluck(),
+      restore: db.prepare('UPDATE sources SET removed_at = NULL WHERE removed_at IS NOT NULL AND name IN (SELECT value FROM json_each(@names)) RETURNING name').pluck(),
+      storiesOf: db.prepare('SELECT DISTINCT story FROM articles WHERE source IN (SELECT value FROM json_each(?))').pluck(),
+      forgetRemoved: db.prepare('DELETE FROM sources WHERE removed_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM articles WHERE source = sources.name)'),
+      removedSources: reader.prepare('SELECT s.name, s.removed_at, (SELECT count(*) FROM articles a WHERE a.source = s.name) AS articles FROM sources s WHERE s.removed_at IS NOT NULL ORDER BY s.name'),
       changedSources: reader.prepare('SELECT DISTINCT source FROM articles WHERE first_seen >= ? OR updated >= ?').pluck(),
       changedTags: reader.prepare('SELECT DISTINCT at.tag FROM article_tags at JOIN articles a ON a.id = at.article_id WHERE a.first_seen >= ? OR a.updated >= ?').pluck(),
       findForDelete: db.prepare('SELECT rowid, id, source, identity, fingerprint, story FROM articles WHERE id = ?'),
@@ -448,7 +455,7 @@ export class SqliteStore implements Store {
     if (query.source) {
       where.push('a.source = ?');
       params.push(query.source);
-    }
+    } else where.push(LIVE_ARTICLE);
     if (query.stories) where.push('a.is_canonical = 1');
     const sql = `SELECT ${ARTICLE_COLUMNS} FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY ${order} LIMIT ? OFFSET ?`;
@@ -481,7 +488,7 @@ export class SqliteStore implements Store {
 
   async search(query: string, filters: SearchFilters = {}): Promise<Article[]> {
     await this.flushSearch();
-    const where = ['articles_fts MATCH ?'];
+    const where = ['articles_fts MATCH ?', LIVE_ARTICLE];
     const params: unknown[] = [toFts5(parseSearch(query))];
     if (filters.tag) {
       where.push('EXISTS (SELECT 1 FROM article_tags x WHERE x.article_id = a.id AND x.tag = ?)');
@@ -502,7 +509,7 @@ export class SqliteStore implements Store {
   }
 
   async filterArticles(filter: ArticleFilter): Promise<Article[]> {
-    const where: string[] = [];
+    const where: string[] = [LIVE_ARTICLE];
     const params: unknown[] = [];
     const match = filter.query === undefined ? undefined : toFts5(parseSearch(filter.query));
     const not = (filter.not ?? []).map((q) => toFts5(parseSearch(q)));
@@ -530,7 +537,7 @@ export class SqliteStore implements Store {
       params.push(q);
     }
     const order = match !== undefined && filter.order !== 'newest' ? 'bm25(articles_fts, 4.0, 1.0), a.published DESC, a.id' : 'a.published DESC, a.id';
-    const sql = `SELECT ${ARTICLE_COLUMNS} FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ? OFFSET ?`;
+    const sql = `SELECT ${ARTICLE_COLUMNS} FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ? OFFSET ?`;
     return (this.reader.prepare(sql).all(...params, filter.limit ?? -1, filter.offset ?? 0) as ArticleRow[]).map(toArticle);
   }
 
@@ -558,7 +565,7 @@ export class SqliteStore implements Store {
 
   async eventArticles(event: string, limit?: number, offset?: number): Promise<Article[]> {
     const ids = this.events.members(event, limit, offset);
-    const rows = this.reader.prepare(`SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE a.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as ArticleRow[];
+    const rows = this.reader.prepare(`SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE a.id IN (SELECT value FROM json_each(?)) AND ${LIVE_ARTICLE}`).all(JSON.stringify(ids)) as ArticleRow[];
     const byId = new Map(rows.map((r) => [r.id, toArticle(r)]));
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
@@ -595,7 +602,7 @@ export class SqliteStore implements Store {
   }
 
   async tagCounts(): Promise<TagCount[]> {
-    return this.stmt.tagCounts.all() as TagCount[];
+    return liveTagCounts(this.stmt.tagCounts.all() as TagCount[], this.stmt.removedTagCounts.all() as { tag: string; n: number }[]);
   }
 
   async changedSince(since: Date): Promise<{ sources: string[]; tags: string[] }> {
@@ -608,11 +615,11 @@ export class SqliteStore implements Store {
   }
 
   async stats(): Promise<StoreStats> {
-    const { stories, merged } = this.stmt.storyCounts.get() as { stories: number; merged: number };
+    const { articles, stories, merged } = this.stmt.storyCounts.get() as { articles: number; stories: number; merged: number };
     const size = (f: string) => (existsSync(f) ? statSync(f).size : 0);
     return {
       location: this.file,
-      articles: await this.count('articles'),
+      articles,
       stories,
       mergedDuplicates: merged,
       bytes: this.file === ':memory:' ? 0 : size(this.file) + size(`${this.file}-wal`),
@@ -627,7 +634,7 @@ export class SqliteStore implements Store {
     return [...ids];
   }
 
-  deleteArticles(ids: string[], now: Date): Promise<number> {
+  deleteArticles(ids: string[], now: Date, keepOut = true): Promise<number> {
     return this.exclusive(() => {
       let deleted = 0;
       this.db.transaction(() => {
@@ -635,7 +642,7 @@ export class SqliteStore implements Store {
         for (const id of ids) {
           const row = this.stmt.findForDelete.get(id) as { rowid: number; id: string; source: string; identity: string; fingerprint: string | null; story: string } | undefined;
           if (!row) continue;
-          this.stmt.tombstone.run(row.source, row.identity, row.fingerprint, now.getTime());
+          if (keepOut) this.stmt.tombstone.run(row.source, row.identity, row.fingerprint, now.getTime());
           for (const old of this.stmt.clearTags.all(row.id) as { tag: string; label: string }[]) this.spell(old.tag, old.label, -1);
           this.stories.unindex(row.rowid);
           this.searchIndex.remove(row.rowid);
@@ -652,6 +659,21 @@ export class SqliteStore implements Store {
       if (deleted) this.db.pragma('incremental_vacuum');
       return deleted;
     });
+  }
+
+  retireSources(configured: readonly string[], now: Date): Promise<void> {
+    const names = JSON.stringify(configured);
+    return this.exclusive(() => this.db.transaction(() => {
+      const moved = [...(this.stmt.retire.all({ names, now: now.getTime() }) as string[]), ...(this.stmt.restore.all({ names }) as string[])];
+      this.stmt.forgetRemoved.run();
+      if (!moved.length) return;
+      for (const story of this.stmt.storiesOf.all(JSON.stringify(moved)) as string[]) this.stories.recomputeCanonical(story);
+      this.stmt.bump.run({ seq: 1, checked: 0 });
+    }).immediate());
+  }
+
+  async removedSources(): Promise<RemovedSource[]> {
+    return (this.stmt.removedSources.all() as { name: string; removed_at: number; articles: number }[]).map((r) => ({ name: r.name, removedAt: new Date(r.removed_at), articles: r.articles }));
   }
 
   async ping(): Promise<boolean> {

@@ -3,7 +3,7 @@
 // going to the source listed first in the configuration.
 import { BAND_SPACE, inWeek, weekOf } from '../../lib/lsh-keys.js';
 import type { StoryCandidate, StoryLink, StoryMatch, StoryRef } from '../../model.js';
-import { keysBlob, keysOf, toCandidate, type CandidateRow } from '../rows.js';
+import { CANONICAL_ORDER, keysBlob, keysOf, toCandidate, type CandidateRow } from '../rows.js';
 import { KeyFilter } from './key-filter.js';
 import type { Db } from './open.js';
 
@@ -41,7 +41,7 @@ export class SqliteStoryIndex {
       bandsOf: db.prepare('SELECT bands FROM articles WHERE rowid = ?').pluck(),
       canonical: db.prepare(
         `UPDATE articles SET is_canonical = (id = (SELECT a.id FROM articles a JOIN sources s ON s.name = a.source
-           WHERE a.story = @story ORDER BY a.published, s.position, a.id LIMIT 1)) WHERE story = @story`,
+           WHERE a.story = @story ${CANONICAL_ORDER} LIMIT 1)) WHERE story = @story`,
       ),
       comparable: reader.prepare('SELECT id, story, title, published, shingles, shingle_marks FROM articles WHERE id = ?'),
       comparableNear: reader.prepare(
