@@ -46,8 +46,8 @@ export async function listEvents(session: Session, json: boolean): Promise<numbe
 async function nearestEvents(store: Store, m: EventMembership, published: Date, settings: EventSettings): Promise<string[]> {
   const window = settings.windowDays * DAY;
   const others = (await store.eventsBetween(new Date(published.getTime() - window), new Date(published.getTime() + window), CANDIDATES)).filter((e) => e.id !== m.event);
-  const near = new EventPool(others).nearest(m.terms, published.getTime()).slice(0, NEAREST);
-  if (!near.length) return [`  no other event within ${settings.windowDays * 24} hours shares a name with it`];
+  const near = new EventPool(others, true).nearest(m.terms, published.getTime()).slice(0, NEAREST);
+  if (!near.length) return [`  no other event within ${settings.windowDays * 24} hours shares a term with it`];
   return near.map(({ event, similarity, gap }) => {
     const apart = keptApartBy(similarity, gap, settings);
     const figures = `similarity ${similarity.score.toFixed(3)}, ${gap.toFixed(1)} hours apart, shared: ${termList(similarity.shared.slice(0, 8))}`;

@@ -78,7 +78,11 @@ export class EventPool {
   private readonly df = new Map<string, number>();
   readonly events: EventCandidate[] = [];
 
-  constructor(events: readonly EventCandidate[]) {
+  /** With `byWords`, every shared term leads to a candidate, not only names (explain's nearest events). */
+  constructor(
+    events: readonly EventCandidate[],
+    private readonly byWords = false,
+  ) {
     for (const e of events) this.add(e);
   }
 
@@ -91,7 +95,7 @@ export class EventPool {
   private index(event: EventCandidate, sign: 1 | -1): void {
     for (const [t] of event.centroid) {
       this.df.set(t, (this.df.get(t) ?? 0) + sign);
-      if (!isName(t)) continue;
+      if (!this.byWords && !isName(t)) continue;
       const set = this.byTerm.get(t) ?? new Set();
       if (sign > 0) set.add(event);
       else set.delete(event);

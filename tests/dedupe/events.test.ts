@@ -32,8 +32,9 @@ describe('event terms', () => {
   });
 
   it('a word the model has no lemma for stands as it is (it once stopped a whole feed)', async () => {
-    const terms = await termsOf('gont tavel', 'The gont was seen near the tavel.');
-    expect(terms.map(([t]) => t)).toContain('gont');
+    // The bench's made-up text: wink-eng-lite-web-model gives "cant" here no lemma.
+    const terms = await termsOf('gont tavel', 'gabt vt svg bln cant. The gont was seen near the tavel.');
+    expect(terms.map(([t]) => t)).toContain('cant');
   });
 });
 
