@@ -6,9 +6,12 @@ import { parseFeedDate } from './lib/dates.js';
 import type { StopSignals } from './lib/signals.js';
 import { VERSION } from './version.js';
 
+/** A count a store can take: 99999999999999999999 was "datatype mismatch" (issue 25). */
+const MAX_COUNT = 1_000_000;
+
 function positiveInt(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
+  if (!Number.isInteger(n) || n < 1 || n > MAX_COUNT) throw new InvalidArgumentError(`expected a whole number from 1 to ${MAX_COUNT}`);
   return n;
 }
 

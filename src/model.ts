@@ -1,5 +1,11 @@
 // The canonical model. Everything after parse/ and normalize/ sees these types; no I/O here.
 
+/**
+ * Tags one article carries, at most: a feed's 2,000 categories made 2,000 tags, and the build wrote each
+ * tag's feeds with all of them (issue 25). Normalize keeps the first; publish writes no more.
+ */
+export const MAX_TAGS = 32;
+
 export interface Tag {
   /** URL-safe key: NFC, lowercase, spaces as hyphens. One tag per slug. */
   slug: string;
@@ -60,6 +66,8 @@ export interface Article extends Omit<Entry, 'rawHash' | 'fingerprint' | 'text' 
   id: string;
   source: string;
   updated: Date;
+  /** The story it is one carrier of (the id of the article that started it), when the store says. */
+  story?: string;
 }
 
 /** How an article joined its story, for `tidings explain`. */
@@ -80,6 +88,29 @@ export interface StoryMatch {
   with: string;
   rule: 'url' | 'fingerprint' | 'near';
   score: number;
+  /** An earlier fresh entry of the same plan, same content: the store fills in story and with (resolveStories). */
+  sibling?: number;
+  /** Other stories this article bridges to its own: merged into `story`, and recorded. */
+  merges?: StoryMerge[];
+}
+
+/** A story merged into another because a new article matched both, and what it shares with each overlaps. */
+export interface StoryMerge {
+  /** The story merged away. */
+  merged: string;
+  /** The articles the new one matched: one of the story it joins, one of the merged story. */
+  a: string;
+  b: string;
+  /** Of the smaller of the new article's shares with a and with b, the part both have: the guard against chaining unrelated stories. */
+  score: number;
+}
+
+/** A story merge as recorded, for tidings explain. */
+export interface StoryMergeRecord extends StoryMerge {
+  story: string;
+  /** The article that bridged them. */
+  article: string;
+  at: Date;
 }
 
 /** An article and the story it belongs to. */
@@ -103,7 +134,7 @@ export interface StoryCandidate extends StoryRef {
 export interface StoryIndex {
   /** For each link, the earliest published article of another source that has it. */
   findByLinks(links: readonly string[], exceptSource: string): Promise<Map<string, StoryRef>>;
-  /** For each fingerprint, the earliest published article of another source that has it. */
+  /** For each fingerprint, the earliest published article of another source ('' for any source) that has it. */
   findByFingerprints(fingerprints: readonly string[], exceptSource: string): Promise<Map<string, StoryRef>>;
   /** For each key, the articles of other sources indexed under it. */
   findByKeys(keys: readonly number[], exceptSource: string): Promise<Map<number, StoryCandidate[]>>;

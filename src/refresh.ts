@@ -229,6 +229,12 @@ function warningsOf(source: Source, feed: FeedMeta): string[] {
   return [...(feed.bozo ? [`${source.name}: the document was ill-formed and was read leniently (${feed.bozo})`] : []), ...feed.warnings.map((w) => `${prefix}${w}`)];
 }
 
+/** A feed served as something that says "not a document" (application/octet-stream) is read, and that is said. */
+function mediaTypeWarnings(source: Source, doc: FeedDocument, feed: FeedMeta): string[] {
+  const type = doc.contentType?.split(';')[0]?.trim().toLowerCase();
+  return type === 'application/octet-stream' ? [`${source.name}: served as ${type}, read as ${feed.format} ${feed.version} (a feed is served as XML or JSON)`] : [];
+}
+
 /** What one source's refresh did. */
 type Outcome = Pick<RefreshResult, 'new' | 'updated' | 'unchanged' | 'keptOut' | 'deleted' | 'undated' | 'refused' | 'warnings' | 'notModified' | 'skipped'>;
 
@@ -278,7 +284,8 @@ async function ingestSource(source: Source, deps: RefreshDeps, now: Date): Promi
   await deps.store.recordSuccess(source.name, now, success);
   const deleted = feed.documents?.present ? await deleteVanishedSeeds(source, feed.documents.present, deps, now) : 0;
   const undated = entries.filter((e) => e.undated).length;
-  return { ...counts, ...(deleted ? { deleted } : {}), ...(undated ? { undated } : {}), unchanged: counts.unchanged + unchanged, refused, warnings: [...warningsOf(source, feed), ...undatedWarning(source, feed, undated)] };
+  const warnings = [...warningsOf(source, feed), ...undatedWarning(source, feed, undated), ...(input.kind === 'document' ? mediaTypeWarnings(source, input.doc, feed) : [])];
+  return { ...counts, ...(deleted ? { deleted } : {}), ...(undated ? { undated } : {}), unchanged: counts.unchanged + unchanged, refused, warnings };
 }
 
 export async function refreshSource(source: Source, deps: RefreshDeps): Promise<RefreshResult> {

@@ -1,7 +1,7 @@
 // tidings explain ID: which rule merged an article into its story, with the figures that made it;
 // for an article that merged with nothing, its three nearest candidates and what kept each apart.
 import type { DedupeSettings } from '../config/schema.js';
-import { describeFigures, describeStop, measure, stopOf, type Figures } from '../dedupe/near-rule.js';
+import { describeFigures, describeStop, measure, pathOf, PATHS, stopOf, type Figures } from '../dedupe/near-rule.js';
 import { UsageError } from '../errors.js';
 import type { StoryCandidate } from '../model.js';
 import type { Store } from '../store/store.js';
@@ -15,7 +15,9 @@ const NEAREST = 3;
 /** The near-duplicate rule in words, with the settings in force. */
 export const describeRule = (s: DedupeSettings) =>
   `rule 4: at least ${s.minShared} shingles shared (quotation counts ${s.quoteWeight}), containment of the shorter text at least ${s.containment}, ` +
-  `shared text in at least ${Math.round(s.spread * 100)}% of its paragraphs, within ${s.windowDays} days`;
+  `shared text in at least ${Math.round(s.spread * 100)}% of its paragraphs (or containment ${s.lowContainment} with leads ${s.lead} shared ` +
+  `or ${Math.round(s.broadSpread * 100)}% of the paragraphs), within ${s.windowDays} days; or, under ${s.teaserText} shingles, ` +
+  `headlines ${s.teaserTitle} alike within a day`;
 
 /** The rule's figures for two stored articles (undefined when either has no fingerprint). */
 export async function figuresOf(store: Store, a: string, b: string, settings: DedupeSettings): Promise<Figures | undefined> {
@@ -56,13 +58,19 @@ export async function explainCommand(session: Session, { id }: { id: string }): 
     }
   } else if (link.rule === 'near') {
     const f = link.matchedWith ? await figuresOf(store, id, link.matchedWith, dedupe) : undefined;
-    session.print(`merged by ${RULES.near} with ${link.matchedWith}: ${f ? describeFigures(f) : `containment ${link.score?.toFixed(2)}`}`);
+    const path = f && pathOf(f, dedupe);
+    session.print(`merged by ${RULES.near}${path ? ` (${PATHS[path]})` : ''} with ${link.matchedWith}: ${f ? describeFigures(f) : `score ${link.score?.toFixed(2)}`}`);
     session.print(describeRule(dedupe));
   } else {
     session.print(`merged by ${RULES[link.rule]} with ${link.matchedWith} (distance 0)`);
   }
   session.print(`story ${link.story}: ${members.length} article${members.length === 1 ? '' : 's'}; ${link.canonical ? 'this is the canonical one' : `canonical: ${members.find((m) => links.get(m.id)?.canonical)?.id ?? '?'}`}`);
   for (const m of members) session.print(`  ${m.id}  ${m.source}  ${m.published.toISOString()}  ${m.title}`);
+  for (const m of await store.storyMerges(link.story))
+    session.print(
+      `story ${m.merged} merged into it when ${m.article} matched ${m.a} and ${m.b} (the text it shares with each overlaps ${m.score.toFixed(2)}, ` +
+        `at least ${dedupe.lowContainment} needed, or both carry its first paragraph, or they are teaser copies), ${m.at.toISOString()}`,
+    );
   for (const line of await explainEvent(store, id, article.published, session.config().dedupe.events)) session.print(line);
   return 0;
 }

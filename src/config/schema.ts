@@ -22,7 +22,7 @@ const UNITS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 8640
 const DURATION = 'expected a duration of more than 0 such as 20s, 5m or 24h';
 
 /** A duration in seconds, more than none: a number, or "500ms", "20s", "5m", "24h", "7d". */
-const duration = z.union(
+const anyDuration = z.union(
   [
     z.number().positive(),
     z
@@ -36,6 +36,15 @@ const duration = z.union(
   ],
   { error: DURATION },
 );
+
+/** At most ten years: a date so far on is still a date. */
+const duration = anyDuration.refine((seconds) => seconds <= 3650 * 86400, 'expected a duration of at most 3650d');
+
+/**
+ * A duration a timer waits for: at most 24 days. Node's timers hold 2^31 - 1 ms (24.8 days); a longer
+ * one fires at once, and `fetch.timeout: 25d` failed every fetch (issue 25).
+ */
+const timerDuration = anyDuration.refine((seconds) => seconds <= 24 * 86400, 'expected a duration of at most 24d (the longest a timer can wait)');
 
 const BYTE_UNITS: Record<string, number> = { b: 1, kb: 1e3, kib: 1024, mb: 1e6, mib: 1048576, gb: 1e9, gib: 1073741824 };
 
@@ -74,7 +83,12 @@ const seedsSource = z.strictObject({
   titleFrom: z.enum(['hashtags', 'first-sentence']).default('hashtags'),
 });
 
-const maxItems = z.number().int().positive().optional();
+/**
+ * Entries of one feed document kept, the newest: 100,000 items of a 5.4 MB feed were all stored,
+ * at a peak of 797 MB (issue 25). A feed that means to carry more says so.
+ */
+const DEFAULT_MAX_ITEMS = 1000;
+const maxItems = z.number().int().positive().default(DEFAULT_MAX_ITEMS);
 
 const feedSource = z.strictObject({
   ...sourceBase,
@@ -96,8 +110,8 @@ const sourceSchema = z.discriminatedUnion('type', [seedsSource, feedSource, file
 });
 
 const fetchSchema = z.strictObject({
-  timeout: duration.default(20),
-  connectTimeout: duration.default(10),
+  timeout: timerDuration.default(20),
+  connectTimeout: timerDuration.default(10),
   maxBodySize: size.default(10 * 1024 * 1024),
   maxRedirects: z.number().int().min(0).max(20).default(5),
   allowPrivateNetworks: z.boolean().default(false),
@@ -106,7 +120,7 @@ const fetchSchema = z.strictObject({
   minInterval: duration.default(300),
   maxInterval: duration.default(86400),
   /** A source claimed by a worker that stops answering is free again after this. */
-  claimTimeout: duration.default(120),
+  claimTimeout: timerDuration.default(120),
 });
 
 /** The fetch settings when the configuration gives none. */
@@ -165,6 +179,13 @@ const dedupeSchema = z.strictObject({
   spread: z.number().min(0).max(1).default(0.67),
   /** What a shingle of quotation (text between quotation marks) counts for. */
   quoteWeight: z.number().min(0).max(1).default(0.25),
+  /** …or at least lowContainment, with each text's lead at least `lead` shared or broadSpread of the paragraphs. */
+  lowContainment: z.number().min(0).max(1).default(0.4),
+  lead: z.number().min(0).max(1).default(0.5),
+  broadSpread: z.number().min(0).max(1).default(0.75),
+  /** Entries with little text (the shorter under teaserText shingles) are one story with headlines this alike, the same day. */
+  teaserTitle: z.number().min(0).max(1).default(0.8),
+  teaserText: z.number().min(0).default(120),
   // The keys of the rule before 0.2 (shingle overlap and title similarity), still read so that an
   // older configuration keeps working; they change nothing now.
   minShingles: z.number().optional(),

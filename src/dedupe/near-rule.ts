@@ -16,9 +16,19 @@ export interface NearRule {
   quoteWeight: number;
   /** Days apart at most. */
   windowDays: number;
+  /** The containment that is enough when both leads are shared or the spread is broad: edited and reworded copies. */
+  lowContainment: number;
+  /** Share of each text's lead that the other has, for the lower containment. */
+  lead: number;
+  /** Share of the shorter text's paragraphs (of three or more) that carry shared text, for the lower containment. */
+  broadSpread: number;
+  /** Headline similarity (titleSimilarity) that makes two entries with little text one story, within a day. */
+  teaserTitle: number;
+  /** "Little text": the shorter text weighs less than this (about 700 characters). */
+  teaserText: number;
 }
 
-export const DEFAULT_RULE: NearRule = { minShared: 30, containment: 0.5, spread: 0.67, quoteWeight: 0.25, windowDays: 3 };
+export const DEFAULT_RULE: NearRule = { minShared: 30, containment: 0.5, spread: 0.67, quoteWeight: 0.25, windowDays: 3, lowContainment: 0.4, lead: 0.5, broadSpread: 0.75, teaserTitle: 0.8, teaserText: 120 };
 
 /** One side of a comparison, as fingerprints and stored rows give it. */
 export interface Side {
@@ -38,18 +48,30 @@ export interface Figures {
   weight: number;
   /** weight / the shorter text's weight. */
   containment: number;
+  /** The shorter text's weight. */
+  shorter: number;
   /** The shorter text's paragraphs that carry shared text (a third of each or more), and how many it has. */
   paragraphs: number;
   ofParagraphs: number;
-  /** Jaccard similarity of the titles' words: shown, not used. */
+  /** The smaller of the two leads' shares that the other text has (leadShare). */
+  lead: number;
+  /** The share of the first text's first paragraph of LEAD_WEIGHT or more that the other has. */
+  firstLead: number;
+  /** The share of the shorter title's words the other has (titleSimilarity): it decides only for teasers (isTeaserCopy). */
   title: number;
   daysApart: number;
 }
+
+/** The ways a pair is one story (PATHS says each in words). */
+export type Path = 'text' | 'lead' | 'broad' | 'teaser';
 
 /** The part of the rule that keeps a pair apart. */
 export type Stop = 'window' | 'shared' | 'containment' | 'paragraphs';
 
 const PARAGRAPHS = QUOTED;
+/** A lead is one of the first two paragraphs of this weight or more (a dozen words). */
+const LEAD_WEIGHT = 10;
+const LEAD_PARAGRAPHS = 2;
 const DAY = 86_400_000;
 
 /** The weight of each paragraph of a side, and the total. */
@@ -63,6 +85,21 @@ function weights(side: Side, quoteWeight: number): { total: number; byParagraph:
     total += w;
   }
   return { total, byParagraph };
+}
+
+/**
+ * The share of a side's lead that the other text has: of its first LEAD_PARAGRAPHS paragraphs of
+ * LEAD_WEIGHT or more, the best shared. A photo caption, a byline or a lone dateline often comes
+ * before the lead (the AP's Strzok story on nwaonline.com and abc7.com, in tests/fixtures/real-news).
+ */
+function leadShare(byParagraph: Float64Array, shared: Float64Array, leads = LEAD_PARAGRAPHS): number {
+  let best = 0;
+  for (let p = 0, seen = 0; p < PARAGRAPHS && seen < leads; p += 1) {
+    if (byParagraph[p]! < LEAD_WEIGHT) continue;
+    seen += 1;
+    best = Math.max(best, shared[p]! / byParagraph[p]!);
+  }
+  return best;
 }
 
 export function measure(a: Side, b: Side, quoteWeight = DEFAULT_RULE.quoteWeight): Figures {
@@ -99,23 +136,72 @@ export function measure(a: Side, b: Side, quoteWeight = DEFAULT_RULE.quoteWeight
     if (sharedShort[p]! >= short.byParagraph[p]! / 3) paragraphs += 1;
   }
   const daysApart = a.published && b.published ? Math.abs(a.published.getTime() - b.published.getTime()) / DAY : 0;
-  return { shared, quoted, weight, containment: short.total ? weight / short.total : 0, paragraphs, ofParagraphs, title: titleSimilarity(a.title, b.title), daysApart };
+  const lead = Math.min(leadShare(wa.byParagraph, sharedA), leadShare(wb.byParagraph, sharedB));
+  const firstLead = leadShare(wa.byParagraph, sharedA, 1);
+  const containment = short.total ? weight / short.total : 0;
+  return { shared, quoted, weight, containment, shorter: short.total, paragraphs, ofParagraphs, lead, firstLead, title: titleSimilarity(a.title, b.title), daysApart };
+}
+
+/**
+ * Below this weight the shorter text says nothing (a headline alone, a line of six words). Above it,
+ * the text a teaser has must agree (textAgrees): in tests/fixtures/real-news, independent reports of
+ * one event under near-identical headlines the same day share 0.34 of the shorter text at most, and
+ * a teaser of 7 shingles (HuffPost's Farenthold story, cut to 130 characters) shares 0.29 with fox4news's own report.
+ */
+const NO_TEXT = 5;
+
+/** A teaser copy: a near-identical headline the same day, and too little text to say otherwise. */
+export const isTeaserCopy = (f: Figures, rule: NearRule) =>
+  f.title >= rule.teaserTitle && f.daysApart <= 1 && f.shorter < rule.teaserText && (f.shorter < NO_TEXT || textAgrees(f, rule));
+
+/** Most of the shorter text, or the lower containment with both leads: the text paths, without minShared or spread. */
+const textAgrees = (f: Figures, rule: NearRule) => f.containment >= rule.containment || (f.containment >= rule.lowContainment && f.lead >= rule.lead);
+
+/** Which path of the rule takes a pair: undefined when none does. */
+export function pathOf(f: Figures, rule: NearRule): Path | undefined {
+  if (f.daysApart > rule.windowDays) return undefined;
+  return textPathOf(f, rule) ?? (isTeaserCopy(f, rule) ? 'teaser' : undefined);
+}
+
+function textPathOf(f: Figures, rule: NearRule): Path | undefined {
+  if (f.weight < rule.minShared) return undefined;
+  const spread = f.ofParagraphs ? f.paragraphs / f.ofParagraphs : 1;
+  if (f.containment >= rule.containment && spread >= rule.spread) return 'text';
+  // Edited copies keep both leads and cut, reorder or add paragraphs around them; reworded copies
+  // keep a little of nearly every paragraph. A follow-up does neither: new lead, background whole.
+  if (f.containment < rule.lowContainment) return undefined;
+  if (f.lead >= rule.lead) return 'lead';
+  if (f.ofParagraphs >= 3 && spread >= rule.broadSpread) return 'broad';
+  return undefined;
 }
 
 /** What keeps the pair apart, in the rule's order; undefined when it is one story. */
 export function stopOf(f: Figures, rule: NearRule): Stop | undefined {
+  if (pathOf(f, rule)) return undefined;
   if (f.daysApart > rule.windowDays) return 'window';
   if (f.weight < rule.minShared) return 'shared';
-  if (f.containment < rule.containment) return 'containment';
-  if (f.paragraphs < rule.spread * f.ofParagraphs) return 'paragraphs';
-  return undefined;
+  return f.containment < rule.containment ? 'containment' : 'paragraphs';
 }
+
+/** Each path in words, for tidings explain. */
+export const PATHS: Record<Path, string> = {
+  text: 'most of the shorter text, spread over its paragraphs',
+  lead: 'an edited copy: both leads shared',
+  broad: 'a reworded copy: shared text in nearly every paragraph',
+  teaser: 'a teaser copy: near-identical headlines the same day, little text',
+};
 
 /** The figures in words, for tidings explain and articles --duplicates. */
 export function describeFigures(f: Figures): string {
   const quotation = f.quoted ? ` (${f.quoted} of them quotation)` : '';
-  return `${f.shared} shingles shared${quotation}, containment ${f.containment.toFixed(2)}, ${f.paragraphs} of ${f.ofParagraphs} paragraphs, title similarity ${f.title.toFixed(2)}, ${f.daysApart.toFixed(1)} days apart`;
+  return `${f.shared} shingles shared${quotation}, containment ${f.containment.toFixed(2)}, ${f.paragraphs} of ${f.ofParagraphs} paragraphs, leads ${f.lead.toFixed(2)}, title similarity ${f.title.toFixed(2)}, ${f.daysApart.toFixed(1)} days apart`;
 }
+
+/** Why the lead path did not take the pair either. */
+const leadPath = (f: Figures, rule: NearRule) =>
+  f.containment < rule.lowContainment
+    ? ''
+    : `; ${rule.lowContainment} would do with shared leads (${f.lead.toFixed(2)}, at least ${rule.lead} needed) or shared text in ${Math.round(rule.broadSpread * 100)}% of the paragraphs`;
 
 /** Which part of the rule stopped a pair, in words. */
 export function describeStop(stop: Stop, f: Figures, rule: NearRule): string {
@@ -125,8 +211,8 @@ export function describeStop(stop: Stop, f: Figures, rule: NearRule): string {
     case 'shared':
       return `too little shared text (${f.weight.toFixed(0)} weighted shingles, at least ${rule.minShared} needed)`;
     case 'containment':
-      return `the shorter text is not mostly contained (${f.containment.toFixed(2)}, at least ${rule.containment} needed)`;
+      return `the shorter text is not mostly contained (${f.containment.toFixed(2)}, at least ${rule.containment} needed)${leadPath(f, rule)}`;
     case 'paragraphs':
-      return `shared text in too few of the shorter text's paragraphs (${f.paragraphs} of ${f.ofParagraphs}, at least ${Math.ceil(rule.spread * f.ofParagraphs)} needed)`;
+      return `shared text in too few of the shorter text's paragraphs (${f.paragraphs} of ${f.ofParagraphs}, at least ${Math.ceil(rule.spread * f.ofParagraphs)} needed)${leadPath(f, rule)}`;
   }
 }

@@ -149,8 +149,8 @@ class InflateEither extends Transform {
   }
 }
 
-function decoder(encoding: string | undefined): Transform | undefined {
-  switch ((encoding ?? '').trim().toLowerCase()) {
+function decoder(encoding: string): Transform | undefined {
+  switch (encoding.trim().toLowerCase()) {
     case 'gzip':
     case 'x-gzip':
       return zlib.createGunzip();
@@ -163,28 +163,49 @@ function decoder(encoding: string | undefined): Transform | undefined {
   }
 }
 
-/** Reads a body through its decompressor, stopping at `maxBytes` of decoded data. */
+/** Content codings a body may be wrapped in, at most ("gzip, gzip" is two: RFC 9110 §8.4). */
+const MAX_ENCODINGS = 3;
+
+/**
+ * The decoders of a Content-Encoding, in the order to apply them: the last coding listed was applied
+ * last, so it is undone first. Unknown codings (identity) are left as they are.
+ */
+function decoders(encoding: string | undefined, url: string): Transform[] {
+  const codings = (encoding ?? '').split(',').filter((c) => c.trim());
+  if (codings.length > MAX_ENCODINGS) throw new FetchError(`fetch: ${url} has ${codings.length} content encodings (${encoding}); at most ${MAX_ENCODINGS} are decoded`);
+  return codings.reverse().flatMap((c) => decoder(c) ?? []);
+}
+
+/** Reads a body through its decompressors, stopping at `maxBytes` of decoded data. */
 function readBody(res: http.IncomingMessage, maxBytes: number, url: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const unzip = decoder(res.headers['content-encoding']);
-    const stream: Readable = unzip ? res.pipe(unzip) : res;
+    let unzip: Transform[];
+    try {
+      unzip = decoders(res.headers['content-encoding'], url);
+    } catch (err) {
+      res.destroy();
+      return reject(err);
+    }
+    const stream: Readable = unzip.reduce<Readable>((from, to) => from.pipe(to), res);
     const chunks: Buffer[] = [];
     let size = 0;
+    // Rejects first: destroying the response emits 'aborted' at once, which would say "connection lost".
     const fail = (err: Error) => {
-      res.destroy();
-      unzip?.destroy();
       reject(err);
+      res.destroy();
+      for (const u of unzip) u.destroy();
     };
     stream.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > maxBytes) return fail(new FetchError(`fetch: body of ${url} is over the ${Math.round(maxBytes / 1048576)} MiB limit`));
+      if (size > maxBytes) return fail(new FetchError(`fetch: body of ${url} is over the ${Math.round(maxBytes / 1048576)} MiB limit (fetch.maxBodySize, decoded)`));
       chunks.push(chunk);
     });
     stream.on('end', () => resolve(Buffer.concat(chunks)));
     const wrap = (what: string) => (err: Error) => fail(err instanceof FetchError ? err : new FetchError(`fetch: ${what} ${url}: ${err.message}`));
-    stream.on('error', wrap('cannot read the body of'));
+    for (const u of unzip) u.on('error', wrap('cannot read the body of'));
+    if (!unzip.length) stream.on('error', wrap('cannot read the body of'));
     res.on('error', wrap('connection lost while reading'));
-    if (unzip) res.on('aborted', () => fail(new FetchError(`fetch: connection lost while reading ${url}`)));
+    if (unzip.length) res.on('aborted', () => fail(new FetchError(`fetch: connection lost while reading ${url}`)));
   });
 }
 
@@ -315,6 +336,10 @@ async function follow(request: FetchRequest, deps: FetchDeps, limits: FetchLimit
     };
     if (status === 304) {
       res.resume();
+      // "Not modified" answers a conditional request only (RFC 9110 §15.4.5): without a validator
+      // there is nothing it can mean, and a source answered so has never delivered a document.
+      if (!request.etag && !request.lastModified)
+        throw new FetchError(`fetch: HTTP 304 Not Modified from ${url.href} to a request without validators: the server sent no document`, { status });
       return { status: 304, url: url.href, movedTo, headers: headersOut };
     }
     if (status === 200 || status === 203) {

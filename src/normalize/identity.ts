@@ -1,4 +1,4 @@
-// Which entries of a feed are kept (its first maxItems, one per identity), and the identity of each
+// Which entries of a feed are kept (its newest maxItems, one per identity), and the identity of each
 // within its source: guid; guid + link where the feed repeats a guid; link; a hash of title, date
 // and content.
 // It needs the whole feed (a repeated guid is only seen whole), so it runs before entries are
@@ -28,14 +28,30 @@ export interface IdentifyOptions {
   trackingParams?: readonly string[];
 }
 
+/**
+ * The places (from 0, in feed order) of the newest `max` entries, by their date (published, else
+ * updated); undated ones after the dated, in feed order. A feed lists its newest first as a rule,
+ * but not always: keeping its first entries kept the oldest of a feed in date order.
+ */
+function newest(entries: readonly RawEntry[], max: number | undefined): number[] {
+  const all = entries.map((_, i) => i);
+  if (!max || entries.length <= max) return all;
+  const time = (i: number) => {
+    const t = (entries[i]!.published ?? entries[i]!.updated)?.getTime();
+    return t !== undefined && Number.isFinite(t) ? t : -Infinity;
+  };
+  return all.sort((a, b) => time(b) - time(a) || a - b).slice(0, max).sort((a, b) => a - b);
+}
+
 export function identifyEntries(feed: RawFeed, opts: IdentifyOptions): IdentifiedEntry[] {
-  const entries = opts.maxItems ? feed.entries.slice(0, opts.maxItems) : feed.entries;
+  const places = newest(feed.entries, opts.maxItems);
+  const entries = places.map((i) => feed.entries[i]!);
   const links = entries.map((e) => canonicalUrl(e.link && safeText(e.link), e.base, opts.trackingParams));
   const ids = entries.map((e) => e.id && safeText(e.id));
   const counts = new Map<string, number>();
   for (const id of ids) if (id) counts.set(id, (counts.get(id) ?? 0) + 1);
   const identified = entries.map((raw, i): IdentifiedEntry => {
-    const [link, id, position] = [links[i], ids[i], i + 1];
+    const [link, id, position] = [links[i], ids[i], places[i]! + 1];
     if (id) return { raw, position, link, identity: counts.get(id)! > 1 && link ? `${id}\n${link}` : id };
     if (link) return { raw, position, link, identity: link };
     const basis = JSON.stringify([raw.title?.value, raw.published?.getTime(), raw.content?.value ?? raw.summary?.value]);

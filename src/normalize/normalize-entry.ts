@@ -10,7 +10,7 @@ import { textOfSanitized } from '../lib/html-text.js';
 import { collapseWhitespace, escapeHtml, firstSentence, fixMojibake, truncateAtWord } from '../lib/text.js';
 import { resolveUrl } from '../lib/urls.js';
 import { safeText } from '../lib/xml-chars.js';
-import type { Enclosure, Entry, Refusal } from '../model.js';
+import { MAX_TAGS, type Enclosure, type Entry, type Refusal } from '../model.js';
 import type { RawEntry, RawFeed, Text } from '../parse/types.js';
 import { cleanHtml, htmlToText } from './html.js';
 import { identifyEntries, type IdentifiedEntry, type IdentifyOptions } from './identity.js';
@@ -19,6 +19,8 @@ import { dateUndated } from './undated.js';
 
 export const MAX_TITLE = 300;
 export const MAX_SUMMARY = 500;
+/** An author's name, at most (a 64 KB author made a 133 KB feed of one item). */
+const MAX_AUTHOR = 200;
 const DAY = 86_400_000;
 
 export interface NormalizeOptions extends IdentifyOptions {
@@ -52,15 +54,23 @@ function clamp(date: Date | undefined, now: Date): Date | undefined {
 }
 
 /** A short attribute (a MIME type, a language tag): safe, trimmed, undefined when nothing is left. */
+// Longer than these is not a real value but a hostile one (issue 25): dropped, as a cut one would be wrong.
+const MAX_WORD = 100; // a media type, a language tag
+const MAX_URL = 2048; // a link, an enclosure's URL
+const MAX_ENCLOSURES = 16;
+
 function word(value: string | undefined): string | undefined {
-  return value === undefined ? undefined : safeText(value).trim() || undefined;
+  const text = value === undefined || value.length > 4 * MAX_WORD ? undefined : safeText(value).trim();
+  return text && text.length <= MAX_WORD ? text : undefined;
 }
 
 /** http(s) enclosures, their URLs resolved; a length only when it is a byte count. */
 function enclosures(raw: RawEntry): Enclosure[] {
   return raw.enclosures
+    .filter((e) => e.url.length <= MAX_URL)
     .map((e) => ({ url: resolveUrl(safeText(e.url), raw.base) ?? '', type: word(e.type), length: Number.isSafeInteger(e.length) && e.length! >= 0 ? e.length : undefined }))
-    .filter((e) => /^https?:\/\//i.test(e.url));
+    .filter((e) => /^https?:\/\//i.test(e.url) && e.url.length <= MAX_URL)
+    .slice(0, MAX_ENCLOSURES);
 }
 
 export function normalizeEntry({ raw, identity, link, undatedAt }: IdentifiedEntry, opts: NormalizeOptions): Entry {
@@ -75,13 +85,14 @@ export function normalizeEntry({ raw, identity, link, undatedAt }: IdentifiedEnt
   const entry: Omit<Entry, 'contentHash'> = {
     identity,
     title,
-    link,
+    link: link && link.length <= MAX_URL ? link : undefined,
     published,
     updated: updated && updated > published ? updated : undefined,
-    author: plain(raw.author === undefined ? undefined : { type: 'text', value: raw.author }) || undefined,
+    author: truncateAtWord(plain(raw.author === undefined ? undefined : { type: 'text', value: raw.author }), MAX_AUTHOR) || undefined,
     summary: truncateAtWord(summaryText, MAX_SUMMARY),
     content,
-    tags: toTags([...raw.tags.map((t) => t.label || t.term), ...(opts.tags ?? [])], opts.tagAliases),
+    // The feed's first MAX_TAGS categories, and the source's own tags.
+    tags: toTags([...raw.tags.slice(0, MAX_TAGS).map((t) => t.label || t.term), ...(opts.tags ?? [])], opts.tagAliases),
     enclosures: enclosures(raw),
     language: word(raw.language),
     text,
@@ -150,7 +161,7 @@ export function normalizeEntries(entries: readonly IdentifiedEntry[], opts: Norm
   return { entries: done, refused };
 }
 
-/** Every entry of a feed, at most `maxItems` of them (the feed's first ones), but those stored unchanged. */
+/** Every entry of a feed, at most `maxItems` of them (the newest), but those stored unchanged. */
 export function normalizeFeed(feed: RawFeed, opts: NormalizeOptions): NormalizedFeed {
   const { entries, unchanged } = skipUnchanged(dateUndated(identifyEntries(feed, opts), feed, opts.now), opts);
   return { ...normalizeEntries(entries, opts), unchanged };

@@ -31,6 +31,9 @@ export interface Opml {
   ignored: string[];
 }
 
+/** Folders within folders, at most: 10,000 overflowed the stack (issue 25); a reader's are a few deep. */
+const MAX_DEPTH = 100;
+
 export async function parseOpml(text: string, file: string): Promise<Opml> {
   let doc: { opml?: { body?: { outline?: Outline[] }[] } };
   try {
@@ -43,7 +46,8 @@ export async function parseOpml(text: string, file: string): Promise<Opml> {
   if (!body) throw new InputError(`${file}: not OPML: no <opml><body> element`);
   const out: Subscription[] = [];
   const ignored: string[] = [];
-  const walk = (outlines: Outline[] | undefined, folders: string[]) => {
+  const walk = (outlines: Outline[] | undefined, folders: string[], depth = 1) => {
+    if (outlines?.length && depth > MAX_DEPTH) throw new InputError(`${file}: outlines nested more than ${MAX_DEPTH} deep`);
     for (const o of outlines ?? []) {
       const title = attr(o, 'title') ?? attr(o, 'text') ?? '';
       const xmlUrl = attr(o, 'xmlUrl');
@@ -54,7 +58,7 @@ export async function parseOpml(text: string, file: string): Promise<Opml> {
         ignored.push(`${named ? `outline ${JSON.stringify(named)}` : 'an outline'}: no xmlUrl, so no feed to add`);
       }
       // An outline without a feed URL is a folder: its title tags everything inside it.
-      walk(o.outline, xmlUrl || !title ? folders : [...folders, title]);
+      walk(o.outline, xmlUrl || !title ? folders : [...folders, title], depth + 1);
     }
   };
   walk(body.outline, []);

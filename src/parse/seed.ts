@@ -41,8 +41,14 @@ function readHashtags(line: { text: string; line: number }, afterTimestamp: bool
   if (!tags.length || (tags.length < words.length && !afterTimestamp)) return undefined;
   const skipped = [...words.filter((w) => !w.startsWith('#')), ...tags.filter((t) => !/[\p{L}\p{N}]/u.test(t))];
   if (skipped.length)
-    warnings.push(`${file}:${line.line}: hashtag line: ${skipped.map((w) => `"${w}"`).join(', ')} skipped (each tag is "#" and a word, spaces written as _)`);
+    warnings.push(`${file}:${line.line}: hashtag line: ${quoteSome(skipped)} skipped (each tag is "#" and a word, spaces written as _)`);
   return tags.filter((t) => /[\p{L}\p{N}]/u.test(t)).map((t) => t.slice(1));
+}
+
+/** A few words, each cut short, for a warning: a 500 KB hashtag is not printed whole. */
+function quoteSome(words: string[], most = 5): string {
+  const quoted = words.slice(0, most).map((w) => JSON.stringify(w.length > 40 ? `${w.slice(0, 40)}…` : w));
+  return quoted.join(', ') + (words.length > most ? ` and ${words.length - most} more` : '');
 }
 
 /** Bytes → text, refusing what is not UTF-8 text. The BOM is dropped by the decoder. */

@@ -3,7 +3,7 @@
 import { textOfSanitized } from '../lib/html-text.js';
 import { firstSentence } from '../lib/text.js';
 import { safeText } from '../lib/xml-chars.js';
-import type { Article, Tag } from '../model.js';
+import { MAX_TAGS, type Article, type Tag } from '../model.js';
 import { absoluteLinks, articleGuid, articleUrl, webUrl } from './urls.js';
 
 export interface FeedEnclosure {
@@ -42,7 +42,7 @@ export function toFeedItem(article: Article, site: { baseUrl: string }): FeedIte
     published: writableDate(article.published),
     updated: writableDate(article.updated),
     author: safeText(article.author ?? '').trim() || undefined,
-    tags: article.tags.flatMap((t) => {
+    tags: article.tags.slice(0, MAX_TAGS).flatMap((t) => {
       const label = safeText(t.label).trim();
       return label ? [{ slug: safeText(t.slug) || label, label }] : [];
     }),

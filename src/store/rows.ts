@@ -1,7 +1,7 @@
 // Rows as both stores read them back: the same columns, turned into the model the same way. Where
 // the engines differ (SQLite's 0/1 for booleans, JSON text for a tag list), both forms are read.
 import { createHash } from 'node:crypto';
-import type { Article, FetchState, StoryCandidate } from '../model.js';
+import type { Article, Entry, FetchState, StoryCandidate, StoryDecisions } from '../model.js';
 import type { TagCount } from './store.js';
 
 /** Sources gone from the configuration (store.retireSources), as a subquery both dialects read. */
@@ -68,6 +68,7 @@ export function toArticle(row: ArticleRow): Article {
     language: row.language ?? undefined,
     contentHash: row.content_hash,
     tags: tags.map(([slug, label]) => ({ slug, label })),
+    story: row.story,
   };
 }
 
@@ -145,4 +146,27 @@ export interface CandidateRow {
 export function toCandidate(row: CandidateRow): StoryCandidate {
   const shingles = toShingles(row.shingles);
   return { id: row.id, story: row.story, title: row.title, published: new Date(row.published), shingles, marks: toMarks(row.shingle_marks, shingles.length) };
+}
+
+/**
+ * An ingest's story decisions made concrete, in order: a match with an earlier entry of the same
+ * plan (StoryMatch.sibling) gets that entry's id and story, and a story merged away by an earlier
+ * entry's match is followed to the story it went into.
+ */
+export function resolveStories(source: string, fresh: readonly Entry[], decisions: StoryDecisions['fresh']): StoryDecisions['fresh'] {
+  const stories: string[] = [];
+  const into = new Map<string, string>();
+  const follow = (story: string): string => (into.has(story) ? follow(into.get(story)!) : story);
+  return decisions.map((d, i) => {
+    let match = d.match;
+    if (match?.sibling !== undefined) match = { ...match, story: stories[match.sibling]!, with: articleId(source, fresh[match.sibling]!.identity) };
+    if (match) {
+      const story = follow(match.story);
+      const merges = match.merges?.map((m) => ({ ...m, merged: follow(m.merged) })).filter((m) => m.merged !== story);
+      for (const m of merges ?? []) into.set(m.merged, story);
+      match = { ...match, story, merges };
+    }
+    stories.push(match?.story ?? articleId(source, fresh[i]!.identity));
+    return match === d.match ? d : { ...d, match };
+  });
 }

@@ -27,6 +27,10 @@
 // as in `a OR NOT b` (SQLite cannot say "everything but b"): a NOT must sit in an AND beside a positive
 // term (`a -b`, `(a -b) OR c`). `NOT NOT a` is a, and `x -(-a -b)` is `x (a OR b)`.
 //
+// A query is bounded, so that no query costs much (issue 25: 602 prefix terms took 25 s): at most
+// MAX_QUERY_CHARS characters, MAX_TERMS words and phrases, MAX_PREFIXES of them prefixes (each
+// prefix is expanded to every indexed word it starts).
+//
 // No column filters: `title:tram` is the phrase "title tram". Diacritics on Latin letters do not
 // matter (sao finds São): FTS5 folds them itself, and PostgreSQL indexes and queries in searchForm.
 
@@ -46,9 +50,13 @@ type Token =
 const WORDS = /[\p{L}\p{N}][\p{L}\p{N}\p{M}]*/gu;
 const PREFIX = /^([\p{L}\p{N}][\p{L}\p{N}\p{M}]*)\*+$/u;
 const MAX_DEPTH = 100;
+const MAX_QUERY_CHARS = 16 * 1024;
+const MAX_TERMS = 64;
+const MAX_PREFIXES = 8;
 
 /** Reads a query; throws SearchQueryError when it cannot. */
 export function parseSearch(query: string): SearchNode {
+  if (query.length > MAX_QUERY_CHARS) throw new SearchQueryError(`query too long: over ${MAX_QUERY_CHARS} characters`);
   const tokens = tokenize(query.normalize('NFC'));
   let at = 0;
   let depth = 0;
@@ -106,7 +114,25 @@ export function parseSearch(query: string): SearchNode {
   const root = parseOr();
   if (peek().kind !== 'end') throw new SearchQueryError('unbalanced parentheses'); // only `)` is left over
   checkSearchable(root);
+  checkSize(root);
   return root;
+}
+
+/** Throws when a query has more terms, or prefixes, than one search may cost. */
+function checkSize(root: SearchNode): void {
+  let terms = 0;
+  let prefixes = 0;
+  for (const stack = [root]; stack.length; ) {
+    const node = stack.pop()!;
+    if (node.kind === 'and' || node.kind === 'or') stack.push(...node.children);
+    else if (node.kind === 'not') stack.push(node.child);
+    else {
+      terms += 1;
+      if (node.kind === 'word' && node.prefix) prefixes += 1;
+    }
+  }
+  if (prefixes > MAX_PREFIXES) throw new SearchQueryError(`too many prefix* terms: ${prefixes}, at most ${MAX_PREFIXES}`);
+  if (terms > MAX_TERMS) throw new SearchQueryError(`too many terms: ${terms}, at most ${MAX_TERMS}`);
 }
 
 function tokenize(query: string): Token[] {
@@ -202,6 +228,12 @@ function checkSearchable(node: SearchNode, top = true): void {
       }
   }
 }
+
+/** How long one search may run, in either store (issue 25: one ran 25 s). */
+export const SEARCH_BUDGET_MS = 10_000;
+
+/** What a search over its time budget says. */
+export const searchTooSlow = (budgetMs: number) => new SearchQueryError(`the search took longer than ${budgetMs / 1000} s; try fewer or longer words`);
 
 const nothingToSearch = () => new SearchQueryError('nothing to search for: give at least one word');
 

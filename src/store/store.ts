@@ -1,7 +1,7 @@
 // The store: the one place every process agrees on. This is its interface; store/sqlite/ is the
 // embedded implementation. It takes finished rows and returns articles: it knows nothing of
 // fetching, parsing, normalizing or the story rules (it answers their lookups, as a StoryIndex).
-import type { Article, Changes, DocumentStamp, Entry, EventCandidate, EventIndex, EventMembership, FetchState, Holder, IngestCounts, IngestPlan, StoryCandidate, StoryDecisions, StoryIndex, StoryLink, Tag } from '../model.js';
+import type { Article, Changes, DocumentStamp, Entry, FetchState, Holder, IngestCounts, IngestPlan, StoryCandidate, StoryDecisions, StoryIndex, StoryLink, StoryMergeRecord, Tag, EventCandidate, EventIndex, EventMembership } from '../model.js';
 
 export interface SourceRow {
   name: string;
@@ -190,6 +190,8 @@ export interface Store {
   /** carriersOf for many articles at once: id → its story's articles, earliest first. */
   storyCarriers(ids: readonly string[]): Promise<Map<string, Article[]>>;
   storyLink(id: string): Promise<StoryLink | undefined>;
+  /** The stories merged into this one (a new article matched both), oldest first. */
+  storyMerges(story: string): Promise<StoryMergeRecord[]>;
   /** Stories carried by more than one article, with their members (canonical first). */
   duplicateGroups(): Promise<DuplicateGroup[]>;
   /** Articles as the near-duplicate rule compares them (title, date, shingles and their marks), by id. */

@@ -2,7 +2,8 @@
 // main thread, which serves HTTP and writes the store, and a runaway job can be stopped), or this
 // thread. Each job goes to the least busy worker, with a time limit.
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../lib/worker-thread.js';
 import { fromWire, ParseError, type WireError } from '../errors.js';
 import type { StageCall } from './stage-call.js';
 import type { Job } from './worker.js';
@@ -27,10 +28,6 @@ export function transferable(bytes: Uint8Array): ArrayBuffer[] {
   return buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength ? [buffer] : [];
 }
 
-// The built JavaScript runs dist/work/worker.js. Tests run the TypeScript sources, and so does the
-// worker: it loads src/work/worker.ts through tsx (a devDependency), never a stale build.
-const FROM_SOURCE = import.meta.url.endsWith('.ts');
-
 /**
  * The heap a worker may use (MB). A hostile or huge document fails its own job, with that said,
  * instead of taking the process's memory: the tree of a 10 MiB feed (the default maxBodySize)
@@ -38,13 +35,8 @@ const FROM_SOURCE = import.meta.url.endsWith('.ts');
  */
 const WORKER_HEAP_MB = 1024;
 
-function startWorker(heapMb: number): Worker {
-  const resourceLimits = { maxOldGenerationSizeMb: heapMb };
-  if (!FROM_SOURCE) return new Worker(new URL('./worker.js', import.meta.url), { resourceLimits });
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./worker.ts', import.meta.url).href;
-  return new Worker(`import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`, { eval: true, resourceLimits });
-}
+// dist/work/worker.js when built; src/work/worker.ts through tsx when tests run the sources.
+const WORKER_MODULE = new URL(`./worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url);
 
 interface Pending {
   worker: Worker;
@@ -72,7 +64,7 @@ export class WorkerPool implements Work {
   }
 
   private start(slot: number): Worker {
-    const worker = startWorker(this.heapMb);
+    const worker = startWorker(WORKER_MODULE, { resourceLimits: { maxOldGenerationSizeMb: this.heapMb } });
     let loaded!: () => void;
     this.ready.set(worker, new Promise<void>((ok) => (loaded = ok)));
     worker.on('message', (msg: Reply) => {

@@ -31,6 +31,10 @@ describe('loadConfig', () => {
     ['fetch: {timeout: 20 seconds}\n', 'fetch.timeout: expected a duration of more than 0 such as 20s, 5m or 24h'],
     ['fetch: {timeout: 0}\n', 'fetch.timeout: expected more than 0, not 0'],
     ['fetch: {maxInterval: 0s}\n', 'fetch.maxInterval: expected a duration of more than 0'],
+    // Issue 25: Node's timers hold 24.8 days; a longer timeout fired at once and failed every fetch.
+    ['fetch: {timeout: 25d}\n', 'fetch.timeout: expected a duration of at most 24d (the longest a timer can wait)'],
+    ['fetch: {connectTimeout: 2160000}\n', 'fetch.connectTimeout: expected a duration of at most 24d (the longest a timer can wait)'],
+    ['fetch: {maxInterval: 1e300}\n', 'fetch.maxInterval: expected a duration of at most 3650d'],
     ['fetch: {maxBodySize: 10 megs}\n', 'fetch.maxBodySize: expected a size of more than 0 such as 512KiB or 10MiB'],
     ['sources:\n  - {name: a, type: seeds, path: p, tags: local}\n', 'sources[0].tags: expected a list such as [a, b], not "local"'],
     ['fetch: {perHost: 100}\n', 'fetch.perHost: expected at most 16, not 100'],

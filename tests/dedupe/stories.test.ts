@@ -123,10 +123,10 @@ sources:
       expect(dups.code).toBe(0);
       expect(dups.out).toMatch(/story \w+ \(2 articles\)/);
       expect(dups.out).toMatch(/^near duplicates: rule 4: at least 30 shingles shared/m);
-      expect(dups.out).toMatch(/near match with \w+, \d+ shingles shared( \(\d+ of them quotation\))?, containment (0\.\d\d|1\.00), \d+ of \d+ paragraphs, title similarity 0\.\d\d, 0\.0 days apart\]/);
+      expect(dups.out).toMatch(/near match with \w+, \d+ shingles shared( \(\d+ of them quotation\))?, containment (0\.\d\d|1\.00), \d+ of \d+ paragraphs, leads (0\.\d\d|1\.00), title similarity 0\.\d\d, 0\.0 days apart\]/);
       const localId = (await store.articles({ source: 'local' })).find((a) => a.title === 'riverside Wend')!.id;
       const explain = await cli('explain', localId);
-      expect(explain.out).toMatch(/merged by rule 4, a near duplicate with \w+: \d+ shingles shared( \(\d+ of them quotation\))?, containment (0\.\d\d|1\.00), \d+ of \d+ paragraphs/);
+      expect(explain.out).toMatch(/merged by rule 4, a near duplicate \(most of the shorter text, spread over its paragraphs\) with \w+: \d+ shingles shared( \(\d+ of them quotation\))?, containment (0\.\d\d|1\.00), \d+ of \d+ paragraphs/);
       expect(explain.out).toMatch(/story \w+: 2 articles; this is the canonical one/);
       const wireId = (await store.articles({ source: 'wire' }))[0]!.id;
       expect((await cli('explain', wireId)).out).toMatch(/started the story; \w+ joined it|in story/);

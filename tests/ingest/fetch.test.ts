@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import zlib from 'node:zlib';
@@ -14,6 +15,7 @@ let server: Awaited<ReturnType<typeof startServer>>;
 let origin: string;
 // 64 MiB of spaces, gzipped to about 64 KiB.
 const BOMB = zlib.gzipSync(Buffer.alloc(64 * 1024 * 1024, 0x20), { level: 9 });
+const BIG_GZIP = zlib.gzipSync(Buffer.from(randomBytes(2 * 1024 * 1024).toString('base64')));
 
 beforeAll(async () => {
   server = await startServer({
@@ -45,6 +47,10 @@ beforeAll(async () => {
       pump();
     },
     '/bomb': (_req, res) => res.writeHead(200, { 'content-encoding': 'gzip' }).end(BOMB),
+    // Issue 25: a compressed body over the cap, even compressed (random text compresses little).
+    '/big-gzip': (_req, res) => res.writeHead(200, { 'content-encoding': 'gzip' }).end(BIG_GZIP),
+    '/gzip-gzip.xml': (_req, res) => res.writeHead(200, { 'content-encoding': 'gzip, gzip' }).end(zlib.gzipSync(zlib.gzipSync(RSS))),
+    '/gzip-x4.xml': (_req, res) => res.writeHead(200, { 'content-encoding': 'gzip,gzip,gzip,gzip' }).end(RSS),
     '/busy-seconds': (_req, res) => res.writeHead(429, { 'retry-after': '120' }).end(),
     '/busy-date': (_req, res) => res.writeHead(503, { 'retry-after': 'Wed, 21 Oct 2099 07:28:00 GMT' }).end(),
     '/gone': (_req, res) => res.writeHead(410).end(),
@@ -101,6 +107,17 @@ describe('fetchFeed', () => {
     await expect(fetchFeed({ url: `${origin}/endless` }, { ...open, limits })).rejects.toThrow(/over the 1 MiB limit/);
     await expect(fetchFeed({ url: `${origin}/bomb` }, { ...open, limits })).rejects.toThrow(/over the 1 MiB limit/);
     expect(process.memoryUsage().rss - before).toBeLessThan(48 * 1024 * 1024);
+  });
+
+  it('names the limit when a compressed body is over it, not a lost connection', async () => {
+    const limits = { allowPrivateNetworks: true, maxBytes: 1024 * 1024 };
+    expect(BIG_GZIP.length).toBeGreaterThan(1024 * 1024);
+    await expect(fetchFeed({ url: `${origin}/big-gzip` }, { ...open, limits })).rejects.toThrow(`fetch: body of ${origin}/big-gzip is over the 1 MiB limit (fetch.maxBodySize, decoded)`);
+  });
+
+  it('decodes every layer of "gzip, gzip", and refuses more than three', async () => {
+    expect((await fetchFeed({ url: `${origin}/gzip-gzip.xml` }, open)).body).toEqual(RSS);
+    await expect(fetchFeed({ url: `${origin}/gzip-x4.xml` }, open)).rejects.toThrow('has 4 content encodings (gzip,gzip,gzip,gzip); at most 3 are decoded');
   });
 
   it('reads Retry-After in seconds and as a date, clamped to a day', async () => {

@@ -40,6 +40,9 @@ beforeAll(async () => {
     '/elsewhere': (_req, res) => res.writeHead(302, { location: '/new.xml' }).end(),
     '/busy': (_req, res) => res.writeHead(429, { 'retry-after': '3600' }).end(),
     '/gone': (_req, res) => res.writeHead(410).end(),
+    // Issue 25: a 304 to a request that sent no validator; XML served as octet-stream.
+    '/always-304': (_req, res) => res.writeHead(304).end(),
+    '/octet': (_req, res) => res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(RSS),
     '/page.html': (_req, res) =>
       res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><html><head><link rel="alternate" type="application/atom+xml" href="/feed.atom"><link rel="alternate" type="application/rss+xml" href="https://other.example/rss"></head><body></body></html>'),
     '/plain.html': (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Hello</body></html>'),
@@ -65,6 +68,23 @@ forEachStore((kind) => {
   afterEach(() => store.close());
 
   const deps = (config: Config) => ({ config, store, work, log: silentLogger, now: () => now });
+
+  describe('anomalies (issue 25)', () => {
+    it('records a 304 to a request without validators as a failure of the source', async () => {
+      const config = configWith(feed('a', '/always-304'));
+      const result = await refreshSource(config.sources[0]!, deps(config));
+      const message = `fetch: HTTP 304 Not Modified from ${server.origin}/always-304 to a request without validators: the server sent no document`;
+      expect(result).toMatchObject({ ok: false, error: message });
+      expect(await store.fetchState('a')).toMatchObject({ lastError: message, consecutiveErrors: 1 });
+    });
+
+    it('reads XML served as application/octet-stream, and says so', async () => {
+      const config = configWith(feed('a', '/octet'));
+      const result = await refreshSource(config.sources[0]!, deps(config));
+      expect(result).toMatchObject({ ok: true, new: 2 });
+      expect(result.warnings).toEqual(['a: served as application/octet-stream, read as rss 2.0 (a feed is served as XML or JSON)']);
+    });
+  });
 
   describe('conditional GET', () => {
     it.each([

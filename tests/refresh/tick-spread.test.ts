@@ -22,7 +22,8 @@ beforeAll(async () => {
   server = await startServer({
     '/f.xml': (req, res) => {
       fetched.push(new URL(req.url!, 'http://x').searchParams.get('s')!);
-      res.writeHead(304).end();
+      // A small feed (a 304 to a request without validators is an anomaly since issue 25).
+      res.writeHead(200, { 'content-type': 'application/rss+xml' }).end('<rss version="2.0"><channel><title>T</title></channel></rss>');
     },
   });
   store = await freshStore(STORE_KINDS[0]!);

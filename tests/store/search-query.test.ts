@@ -148,6 +148,20 @@ describe('parseSearch', () => {
     expect(errorOf(query)).toBe(message);
   });
 
+  // Issue 25: 602 prefixes took 25 s and blocked the server; an OR of 338 one-letter prefixes 6 s.
+  it.each<[string, string, string]>([
+    ['602 prefixes', 'a* '.repeat(602), 'too many prefix* terms: 602, at most 8'],
+    ['338 ORed prefixes', Array.from({ length: 338 }, (_, i) => `${String.fromCharCode(97 + (i % 26))}*`).join(' OR '), 'too many prefix* terms: 338, at most 8'],
+    ['65 words', 'w '.repeat(65), 'too many terms: 65, at most 64'],
+    ['16 KB', 'x'.repeat(16 * 1024 + 1), 'query too long: over 16384 characters'],
+  ])('bounds the cost of a query: refuses %s', (_, query, message) => {
+    expect(errorOf(query)).toBe(message);
+  });
+
+  it('accepts queries at the bounds', () => {
+    expect(() => parseSearch('a* '.repeat(8) + 'w '.repeat(56))).not.toThrow();
+  });
+
   it('reads a long chain of NOTs without recursion', () => {
     expect(parseSearch(`a ${'-'.repeat(10_001)}b`)).toEqual(and(w('a'), not(w('b'))));
   });

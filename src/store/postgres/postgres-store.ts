@@ -3,8 +3,8 @@
 // ingest), claims skip the rows other workers are claiming (FOR UPDATE SKIP LOCKED), and servers
 // hear of changes through LISTEN/NOTIFY.
 import type pg from 'pg';
-import { parseSearch, toTsquery, toTsvector } from '../search-query.js';
-import type { Article, Changes, DocumentStamp, Entry, EventCandidate, EventMembership, FetchState, Holder, IngestCounts, IngestPlan, StoryCandidate, StoryDecisions, StoryLink, StoryMatch, StoryRef, Tag } from '../../model.js';
+import { parseSearch, SEARCH_BUDGET_MS, searchTooSlow, toTsquery, toTsvector } from '../search-query.js';
+import type { Article, Changes, DocumentStamp, Entry, EventCandidate, EventMembership, FetchState, Holder, IngestCounts, IngestPlan, StoryCandidate, StoryDecisions, StoryLink, StoryMatch, StoryMergeRecord, StoryRef, Tag } from '../../model.js';
 import type {
   ArticleQuery,
   Claim,
@@ -23,7 +23,7 @@ import type {
   Wanted,
 } from '../store.js';
 import { describeDatabase } from '../../config/load-config.js';
-import { articleId, CANONICAL_ORDER, keysBlob, LIVE_ARTICLE, liveTagCounts, marksBlob, REMOVED_TAG_COUNTS, shinglesBlob, toArticle, toCandidate, toState, type ArticleRow, type CandidateRow, type StateRow } from '../rows.js';
+import { articleId, CANONICAL_ORDER, keysBlob, resolveStories, LIVE_ARTICLE, liveTagCounts, marksBlob, REMOVED_TAG_COUNTS, shinglesBlob, toArticle, toCandidate, toState, type ArticleRow, type CandidateRow, type StateRow } from '../rows.js';
 import * as events from './events.js';
 import { connect } from './connect.js';
 import { migrate, SCHEMA_VERSION } from './migrations.js';
@@ -77,6 +77,19 @@ export class PostgresStore implements Store {
 
   private async q<R extends pg.QueryResultRow>(sql: string, params: unknown[] = [], db: Db = this.pool): Promise<R[]> {
     return (await db.query<R>(sql, params)).rows;
+  }
+
+  /** The rows of a full-text search, which PostgreSQL stops at the search's time budget. */
+  private async searchRows(sql: string, params: unknown[]): Promise<ArticleRow[]> {
+    try {
+      return await this.transaction(async (db) => {
+        await db.query(`SET LOCAL statement_timeout = ${SEARCH_BUDGET_MS}`);
+        return (await db.query<ArticleRow>(sql, params)).rows;
+      });
+    } catch (err) {
+      if ((err as { code?: string }).code === '57014') throw searchTooSlow(SEARCH_BUDGET_MS); // query_canceled
+      throw err;
+    }
   }
 
   /** Runs `work` in one transaction on one connection. */
@@ -404,9 +417,10 @@ export class PostgresStore implements Store {
     const tagRows: { id: string; tag: Tag; position: number; published: number }[] = [];
 
     if (plan.fresh.length) {
+      const fresh = resolveStories(plan.source, plan.fresh, stories.fresh);
       const rows = plan.fresh.map((entry, i) => {
         const id = articleId(plan.source, entry.identity);
-        const { match, keys } = stories.fresh[i]!;
+        const { match, keys } = fresh[i]!;
         return { entry, id, match, keys };
       });
       const e = rows.map((r) => r.entry);
@@ -459,7 +473,10 @@ export class PostgresStore implements Store {
         }
       }
       if (lshKeys.length) await db.query('INSERT INTO lsh (key, article) SELECT * FROM unnest($1::bigint[], $2::bigint[]) ON CONFLICT DO NOTHING', [lshKeys, lshRows]);
-      for (const r of rows) if (r.match) await this.settleCanonical(db, r.match, rowids.get(r.id)!);
+      for (const r of rows) {
+        if (r.match?.merges?.length) await this.mergeStories(db, r.match, r.id, now);
+        else if (r.match) await this.settleCanonical(db, r.match, rowids.get(r.id)!);
+      }
     }
 
     for (const [i, entry] of plan.edited.entries()) {
@@ -530,6 +547,28 @@ export class PostgresStore implements Store {
        WHERE t.slug = best.tag AND t.label <> best.label
          AND best.n > coalesce((SELECT n FROM tag_spellings s WHERE s.tag = t.slug AND s.label = t.label), 0)`,
       [grown],
+    );
+  }
+
+  /** The stories a new article bridged go into the one it joined, and each merge is recorded. */
+  private async mergeStories(db: Db, match: StoryMatch, article: string, now: Date): Promise<void> {
+    for (const m of match.merges ?? []) {
+      await db.query('UPDATE articles SET story = $1 WHERE story = $2', [match.story, m.merged]);
+      await db.query('UPDATE story_merges SET story = $1 WHERE story = $2', [match.story, m.merged]);
+      await db.query('INSERT INTO story_merges (story, merged, article, a, b, score, at) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+        match.story,
+        m.merged,
+        article,
+        m.a,
+        m.b,
+        m.score,
+        now.getTime(),
+      ]);
+    }
+    await db.query(
+      `UPDATE articles o SET is_canonical = (o.id = (SELECT a.id FROM articles a JOIN sources s ON s.name = a.source
+         WHERE a.story = o.story ${CANONICAL_ORDER} LIMIT 1)) WHERE o.story = $1`,
+      [match.story],
     );
   }
 
@@ -607,7 +646,7 @@ export class PostgresStore implements Store {
     // text counts for less, as bm25 weighs length.
     const sql = `SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE ${where.join(' AND ')}
       ORDER BY ts_rank('{0.1, 0.2, 0.25, 1.0}', a.search, $1::tsquery, 1) DESC, a.published DESC LIMIT $${params.length}`;
-    return (await this.q<ArticleRow>(sql, params)).map(toArticle);
+    return (await this.searchRows(sql, params)).map(toArticle);
   }
 
   async filterArticles(filter: ArticleFilter): Promise<Article[]> {
@@ -639,7 +678,8 @@ export class PostgresStore implements Store {
     const order = match !== undefined && filter.order !== 'newest' ? `ts_rank('{0.1, 0.2, 0.25, 1.0}', a.search, $1::tsquery, 1) DESC, a.published DESC, a.id` : 'a.published DESC, a.id';
     params.push(filter.limit ?? null, filter.offset ?? 0);
     const sql = `SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT $${params.length - 1} OFFSET $${params.length}`;
-    return (await this.q<ArticleRow>(sql, params)).map(toArticle);
+    const rows = match !== undefined || not.length ? await this.searchRows(sql, params) : await this.q<ArticleRow>(sql, params);
+    return rows.map(toArticle);
   }
 
   async storyCarriers(ids: readonly string[]): Promise<Map<string, Article[]>> {
@@ -678,6 +718,11 @@ export class PostgresStore implements Store {
 
   eventsBetween(from: Date, to: Date, limit: number): Promise<EventCandidate[]> {
     return events.eventsNear(this.pool, from, to, limit);
+  }
+
+  async storyMerges(story: string): Promise<StoryMergeRecord[]> {
+    const rows = await this.q<Omit<StoryMergeRecord, 'at'> & { at: number }>('SELECT story, merged, article, a, b, score, at FROM story_merges WHERE story = $1 ORDER BY at', [story]);
+    return rows.map((r) => ({ ...r, at: new Date(r.at) }));
   }
 
   async storyLink(id: string): Promise<StoryLink | undefined> {

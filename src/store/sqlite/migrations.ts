@@ -177,7 +177,20 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE sources ADD COLUMN removed_at INTEGER;
   `,
-  // 12: events (independent reports of one event, dedupe/events.ts), found by time: an event by
+  // 12: stories that merged when a new article bridged them (dedupe/stories.ts), for tidings explain.
+  `
+  CREATE TABLE story_merges (
+    story TEXT NOT NULL,
+    merged TEXT NOT NULL,
+    article TEXT NOT NULL,
+    a TEXT NOT NULL,
+    b TEXT NOT NULL,
+    score REAL NOT NULL,
+    at INTEGER NOT NULL
+  );
+  CREATE INDEX story_merges_story ON story_merges (story);
+  `,
+  // 13: events (independent reports of one event, dedupe/events.ts), found by time: an event by
   // its latest report, its reports newest first. A deleted article leaves its event.
   `
   CREATE TABLE events (

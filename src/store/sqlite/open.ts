@@ -38,8 +38,32 @@ export function openDatabase(file: string): Db {
   } catch (err) {
     db.close();
     if (err instanceof StoreError) throw err;
+    if (isReadOnly(err)) return openReadOnly(file, err);
     throw new StoreError(`${file}: ${errorMessage(err)}`, { cause: err });
   }
+}
+
+const isReadOnly = (err: unknown) => /^SQLITE_(READONLY|CANTOPEN)/.test((err as { code?: string }).code ?? '');
+
+/**
+ * A database Tidings may not write (a read-only file, folder or mount): opened for reading, so that
+ * the commands that only read (articles, build, serve) work, as they did not (issue 25). A write
+ * then fails with SQLite's "attempt to write a readonly database", naming the file.
+ */
+function openReadOnly(file: string, cause: unknown): Db {
+  let db: Db;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+  } catch {
+    throw new StoreError(`${file}: cannot open the database (${errorMessage(cause)}), nor read it read-only`, { cause });
+  }
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version !== SCHEMA_VERSION) {
+    db.close();
+    throw new StoreError(`${file}: the database is read-only and has schema ${version}, not ${SCHEMA_VERSION}: it cannot be upgraded`, { cause });
+  }
+  db.pragma('busy_timeout = 5000');
+  return db;
 }
 
 /**

@@ -4,8 +4,9 @@
 // serialize them across processes); reads go through a second one, which sees only what was
 // committed, so that nothing rendered in the middle of an ingest shows half of it.
 import { existsSync, statSync } from 'node:fs';
+import { errorMessage, StoreError } from '../../errors.js';
 import { parseSearch, toFts5 } from '../search-query.js';
-import type { Article, Changes, DocumentStamp, Entry, EventCandidate, EventMembership, FetchState, Holder, IngestCounts, IngestPlan, StoryCandidate, StoryDecisions, StoryLink, Tag } from '../../model.js';
+import type { Article, Changes, DocumentStamp, Entry, EventCandidate, EventMembership, FetchState, Holder, IngestCounts, IngestPlan, StoryCandidate, StoryDecisions, StoryLink, StoryMergeRecord, Tag } from '../../model.js';
 import type {
   ArticleQuery,
   Claim,
@@ -23,13 +24,14 @@ import type {
   TagCount,
   Wanted,
 } from '../store.js';
-import { articleId, keysBlob, LIVE_ARTICLE, liveTagCounts, marksBlob, REMOVED_TAG_COUNTS, shinglesBlob, toArticle, type ArticleRow } from '../rows.js';
+import { articleId, keysBlob, resolveStories, LIVE_ARTICLE, liveTagCounts, marksBlob, REMOVED_TAG_COUNTS, shinglesBlob, toArticle, type ArticleRow } from '../rows.js';
 import { Claims } from './claims.js';
 import { SqliteEvents } from './events.js';
 import { FetchStates } from './fetch-states.js';
 import { Leases } from './leases.js';
 import { openDatabase, openReader, SCHEMA_VERSION, type Db } from './open.js';
 import { SEARCH_BATCH, SearchIndex } from './search-index.js';
+import { OffThreadReads } from './off-thread-reads.js';
 import { SqliteStoryIndex } from './story-index.js';
 
 /** What the store found of an entry's identity when it planned the ingest. */
@@ -60,6 +62,8 @@ export class SqliteStore implements Store {
   private readonly stories: SqliteStoryIndex;
   private readonly events: SqliteEvents;
   private readonly searchIndex: SearchIndex;
+  /** Full-text searches, off the main thread (a database in memory has no other connection). */
+  private readonly searches?: OffThreadReads;
   private readonly stmt;
   /** The tail of the queue of writes: each waits for the one before it. */
   private writes: Promise<unknown> = Promise.resolve();
@@ -81,6 +85,7 @@ export class SqliteStore implements Store {
     this.stories = new SqliteStoryIndex(db, reader);
     this.events = new SqliteEvents(db, reader);
     this.searchIndex = new SearchIndex(db);
+    if (file !== ':memory:') this.searches = new OffThreadReads(file);
     this.stmt = {
       // A changed configured location starts the fetch state afresh.
       upsertSource: db.prepare(
@@ -162,7 +167,11 @@ export class SqliteStore implements Store {
 
   /** Runs `fn` once every write queued before it has finished: one transaction at a time. */
   private exclusive<T>(fn: () => T | Promise<T>): Promise<T> {
-    const run = this.writes.then(fn, fn);
+    const run = this.writes.then(fn, fn).catch((err: unknown) => {
+      // A database opened read-only (see openDatabase): say which, and why the write failed.
+      if (/^SQLITE_READONLY/.test((err as { code?: string }).code ?? '')) throw new StoreError(`${this.file}: cannot write: ${errorMessage(err)}`, { cause: err });
+      throw err;
+    });
     this.writes = run.catch(() => undefined);
     return run;
   }
@@ -334,7 +343,8 @@ export class SqliteStore implements Store {
     if (plan.fresh.length || plan.edited.length) this.changed = true;
     this.spellings = new Map();
     try {
-      plan.fresh.forEach((entry, i) => this.insertArticle(plan.source, entry, stories.fresh[i]!, now));
+      const fresh = resolveStories(plan.source, plan.fresh, stories.fresh);
+      plan.fresh.forEach((entry, i) => this.insertArticle(plan.source, entry, fresh[i]!, now));
       plan.edited.forEach((entry, i) => this.updateArticle(plan.source, entry, plan.known[i]!, stories.edited[i]!, now));
       this.settleSpellings();
     } finally {
@@ -381,7 +391,8 @@ export class SqliteStore implements Store {
     const rowid = Number(this.stmt.insert.run(row).lastInsertRowid);
     this.searchIndex.queue(rowid, false, entry.title, entry.text, entry.summary);
     this.addTags(id, entry.tags, row.published);
-    if (match) this.stories.settleCanonical(match, rowid);
+    if (match?.merges?.length) this.stories.mergeStories(match, id, now);
+    else if (match) this.stories.settleCanonical(match, rowid);
     this.stories.index(rowid, keys);
   }
 
@@ -505,7 +516,7 @@ export class SqliteStore implements Store {
     // bm25 with titles weighing four times the text.
     const sql = `SELECT ${ARTICLE_COLUMNS} FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid
       WHERE ${where.join(' AND ')} ORDER BY bm25(articles_fts, 4.0, 1.0), a.published DESC LIMIT ?`;
-    return (this.reader.prepare(sql).all(...params, filters.limit ?? 20) as ArticleRow[]).map(toArticle);
+    return (await this.readSearch(sql, [...params, filters.limit ?? 20])).map(toArticle);
   }
 
   async filterArticles(filter: ArticleFilter): Promise<Article[]> {
@@ -538,7 +549,15 @@ export class SqliteStore implements Store {
     }
     const order = match !== undefined && filter.order !== 'newest' ? 'bm25(articles_fts, 4.0, 1.0), a.published DESC, a.id' : 'a.published DESC, a.id';
     const sql = `SELECT ${ARTICLE_COLUMNS} FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ? OFFSET ?`;
-    return (this.reader.prepare(sql).all(...params, filter.limit ?? -1, filter.offset ?? 0) as ArticleRow[]).map(toArticle);
+    const all = [...params, filter.limit ?? -1, filter.offset ?? 0];
+    const rows = match !== undefined || not.length ? await this.readSearch(sql, all) : (this.reader.prepare(sql).all(...all) as ArticleRow[]);
+    return rows.map(toArticle);
+  }
+
+  /** The rows of a full-text search, read off the main thread. */
+  private readSearch(sql: string, params: unknown[]): Promise<ArticleRow[]> {
+    if (this.searches) return this.searches.all<ArticleRow>(sql, params);
+    return Promise.resolve(this.reader.prepare(sql).all(...params) as ArticleRow[]);
   }
 
   async carriersOf(id: string): Promise<Article[]> {
@@ -576,6 +595,10 @@ export class SqliteStore implements Store {
 
   async eventsBetween(from: Date, to: Date, limit: number): Promise<EventCandidate[]> {
     return this.events.near(from, to, limit, true);
+  }
+
+  async storyMerges(story: string): Promise<StoryMergeRecord[]> {
+    return this.stories.mergesInto(story);
   }
 
   async storyLink(id: string): Promise<StoryLink | undefined> {
@@ -662,6 +685,8 @@ export class SqliteStore implements Store {
   }
 
   retireSources(configured: readonly string[], now: Date): Promise<void> {
+    // A database opened read-only (see openDatabase) serves the commands that read: it changes nothing.
+    if (this.db.readonly) return Promise.resolve();
     const names = JSON.stringify(configured);
     return this.exclusive(() => this.db.transaction(() => {
       const moved = [...(this.stmt.retire.all({ names, now: now.getTime() }) as string[]), ...(this.stmt.restore.all({ names }) as string[])];
@@ -688,7 +713,8 @@ export class SqliteStore implements Store {
     return String(this.db.pragma('integrity_check', { simple: true }));
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    await this.searches?.close();
     return this.exclusive(() => {
       if (!this.db.open) return;
       if (this.searchIndex.size) this.searchIndex.flush();

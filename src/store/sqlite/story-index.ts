@@ -2,7 +2,7 @@
 // near-duplicate (LSH) index, and each story's canonical article: the earliest published, ties
 // going to the source listed first in the configuration.
 import { BAND_SPACE, inWeek, weekOf } from '../../lib/lsh-keys.js';
-import type { StoryCandidate, StoryLink, StoryMatch, StoryRef } from '../../model.js';
+import type { StoryCandidate, StoryLink, StoryMatch, StoryMergeRecord, StoryRef } from '../../model.js';
 import { CANONICAL_ORDER, keysBlob, keysOf, toCandidate, type CandidateRow } from '../rows.js';
 import { KeyFilter } from './key-filter.js';
 import type { Db } from './open.js';
@@ -56,6 +56,10 @@ export class SqliteStoryIndex {
       ),
       rank: db.prepare('SELECT a.published AS published, s.position AS position, a.id AS id FROM articles a JOIN sources s ON s.name = a.source WHERE a.rowid = ?'),
       setCanonical: db.prepare('UPDATE articles SET is_canonical = ? WHERE rowid = ?'),
+      moveStory: db.prepare('UPDATE articles SET story = @story WHERE story = @merged'),
+      moveMerges: db.prepare('UPDATE story_merges SET story = @story WHERE story = @merged'),
+      recordMerge: db.prepare('INSERT INTO story_merges (story, merged, article, a, b, score, at) VALUES (@story, @merged, @article, @a, @b, @score, @at)'),
+      merges: reader.prepare('SELECT story, merged, article, a, b, score, at FROM story_merges WHERE story = ? ORDER BY at, rowid'),
     };
     this.rekeyOldIndex();
   }
@@ -175,6 +179,20 @@ export class SqliteStoryIndex {
     const first = !current || mine.published < current.published || (mine.published === current.published && (mine.position < current.position || (mine.position === current.position && mine.id < current.id)));
     this.stmt.setCanonical.run(first ? 1 : 0, rowid);
     if (first && current) this.stmt.setCanonical.run(0, current.rowid);
+  }
+
+  /** The stories a new article bridged go into the one it joined, and each merge is recorded. */
+  mergeStories(match: StoryMatch, article: string, now: Date): void {
+    for (const m of match.merges ?? []) {
+      this.stmt.moveStory.run({ story: match.story, merged: m.merged });
+      this.stmt.moveMerges.run({ story: match.story, merged: m.merged });
+      this.stmt.recordMerge.run({ story: match.story, merged: m.merged, article, a: m.a, b: m.b, score: m.score, at: now.getTime() });
+    }
+    this.recomputeCanonical(match.story);
+  }
+
+  mergesInto(story: string): StoryMergeRecord[] {
+    return (this.stmt.merges.all(story) as (Omit<StoryMergeRecord, 'at'> & { at: number })[]).map((r) => ({ ...r, at: new Date(r.at) }));
   }
 
   recomputeCanonical(story: string): void {
