@@ -100,6 +100,7 @@ function program(session: Session, setCode: (code: number) => void): Command {
     .option('--limit <n>', 'at most this many (default 20)', positiveInt)
     .option('--json', 'one JSON object per article')
     .option('--duplicates', 'list the stories carried by more than one article, and how they were merged')
+    .option('--events', 'list the latest events reported by more than one article, with their reports')
     .option('--search <query>', 'full-text search of titles and text: words, "phrases", prefix*, AND, OR, NOT')
     .option('--since <date>', 'only articles published on or after this date (2024-01-18 or ISO 8601)', dateOption)
     .addHelpText('after', '\nExamples:\n  tidings articles --tag pakistan\n  tidings articles --source sample --limit 5 --json\n  tidings articles --search \'"foreign ministry" AND iran*\' --since 2024-01-01\n  tidings articles --duplicates')

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { sourceLocation, sourcePath } from './config/load-config.js';
 import type { Config, DedupeSettings, FeedSource, Source } from './config/schema.js';
+import { assignEvents } from './dedupe/events.js';
 import { assignStories } from './dedupe/stories.js';
 import { errorMessage, FetchError, InputError } from './errors.js';
 import { isGone } from './lib/process.js';
@@ -166,7 +167,7 @@ async function parse(input: Extract<Input, { kind: 'seeds' | 'file' | 'document'
     stamp = { identity: WHOLE_DOCUMENT, size: bytes.byteLength, mtime: 0, hash };
   }
   const known = deps.force ? {} : await deps.store.rawHashes(source.name);
-  const then = [stage('identify', options), stage('skipUnchanged', { ...options, known }), stage('normalize', { ...options, limit: BATCH }), stage('fingerprint')];
+  const then = [stage('identify', options), stage('skipUnchanged', { ...options, known }), stage('normalize', { ...options, limit: BATCH }), ...dedupeStages(deps.config)];
   if (input.kind === 'seeds') {
     const seeds = { timezone: source.timezone, titleFrom: source.type === 'seeds' ? source.titleFrom : 'hashtags' } as const;
     // A document whose article is gone (deleted with its file, which is back now) is read again.
@@ -182,6 +183,9 @@ async function parse(input: Extract<Input, { kind: 'seeds' | 'file' | 'document'
   }
 }
 
+/** Fingerprints for the story rules; with events on, each entry's event terms too. */
+const dedupeStages = (config: Config) => [stage('fingerprint'), ...(config.dedupe.events.enabled ? [stage('eventTerms')] : [])];
+
 /**
  * Normalize and fingerprint the rest, in batches spread over the workers; the entries come back
  * oldest first, so that insertion order follows publication order, with every refusal.
@@ -189,7 +193,7 @@ async function parse(input: Extract<Input, { kind: 'seeds' | 'file' | 'document'
 async function normalize(parsed: Batch, deps: RefreshDeps, options: NormalizeOptions): Promise<{ entries: Entry[]; refused: Refusal[] }> {
   const batches: Batch[] = [];
   for (let at = 0; at < parsed.todo.length; at += BATCH) batches.push({ ...parsed, feed: { ...parsed.feed, refused: [] }, todo: parsed.todo.slice(at, at + BATCH), done: [] });
-  const done = await Promise.all(batches.map((batch) => deps.work.run<Batch>([stage('normalize', options), stage('fingerprint')], batch)));
+  const done = await Promise.all(batches.map((batch) => deps.work.run<Batch>([stage('normalize', options), ...dedupeStages(deps.config)], batch)));
   const entries = [parsed.done, ...done.map((d) => d.done)].flat().sort((a, b) => a.published.getTime() - b.published.getTime());
   return { entries, refused: [parsed.feed, ...done.map((d) => d.feed)].flatMap((f) => f.refused) };
 }
@@ -234,6 +238,7 @@ export function storeEntries(store: Store, source: string, entries: Entry[], now
       const plan = await tx.plan(source, entries.slice(at, at + STORE_CHUNK));
       const stories = await assignStories(plan, tx, dedupe);
       const done = await tx.write(plan, stories, now);
+      await assignEvents(plan, stories, tx, dedupe?.events);
       for (const k of ['new', 'updated', 'unchanged', 'keptOut'] as const) counts[k] += done[k];
     }
     if (documents?.stamps.length) await tx.recordDocuments(source, documents.stamps, documents.key);

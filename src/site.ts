@@ -15,6 +15,7 @@ import {
   articleFile,
   assetFile,
   describeQuery,
+  eventSpec,
   feedFile,
   filteredSpec,
   notFoundFile,
@@ -50,6 +51,9 @@ export interface SiteContext extends RenderOptions {
 }
 
 type ListTarget = Extract<SitePath, { kind: 'feed' | 'page' }>;
+
+/** `tidings build` writes the pages and feeds of this many events (the latest of two or more reports). */
+const BUILT_EVENTS = 500;
 
 /** Every feed Tidings publishes, site first, then tags by size, then sources in configuration order. */
 export async function allSpecs(ctx: SiteContext, listed?: TagCount[]): Promise<FeedSpec[]> {
@@ -97,8 +101,40 @@ async function toStories(ctx: SiteContext, articles: Article[], once = false): P
   return stories;
 }
 
+/**
+ * Each event once on the river: where its newest report on the page stands, its lead story (its
+ * first report) with "Also reported by" and the other reports' sources, each once. Each report
+ * stays its own item in the feeds.
+ */
+async function eventsOnce(ctx: SiteContext, stories: Story[]): Promise<Story[]> {
+  const events = await ctx.store.eventMemberships(stories.map((s) => s.article.id));
+  const titles = await feedTitles(ctx);
+  const shown = new Set<string>();
+  const river: Story[] = [];
+  for (const story of stories) {
+    const event = events.get(story.article.id)?.event;
+    if (event && shown.has(event)) continue;
+    const reports = event ? await ctx.store.eventArticles(event) : [];
+    const lead = reports.at(-1);
+    const [told] = !lead || lead.id === story.article.id ? [story] : await toStories(ctx, [lead]);
+    // Copies of the lead story are "also in" already: the others are the independent reports.
+    const copies = new Set([told!.article.id, ...told!.also.map((c) => c.id)]);
+    const others = reports.filter((r) => !copies.has(r.id) && r.source !== told!.article.source);
+    if (!others.length) {
+      river.push(story);
+      continue;
+    }
+    shown.add(event!);
+    const sources = new Map(others.reverse().map((r) => [r.source, r]));
+    const reportedBy = [...sources.values()].map((r) => ({ ...sourceRef(ctx, r.source, titles), id: r.id, link: r.link }));
+    river.push({ ...told!, event: { id: event!, reports: reports.length, reportedBy } });
+  }
+  return river;
+}
+
 /** A query's filter within a list: a tag's or a source's feed narrowed further, or a search. */
 function filterOf(target: ListTarget, query: SiteQuery | undefined): ArticleFilter | undefined {
+  if (target.list === 'events') return undefined;
   const source = target.list === 'sources' ? target.key : query?.source;
   if (target.list === 'sources' && query?.source && query.source !== target.key) return undefined;
   // A search is read as peers read it: a stray quote or a lone -word is no error (issue 20).
@@ -111,6 +147,10 @@ async function specOf(ctx: SiteContext, target: ListTarget): Promise<FeedSpec | 
   const { config, store } = ctx;
   if (target.list === 'all') return siteSpec(config);
   if (target.list === 'search') return searchSpec(config, target.query);
+  if (target.list === 'events') {
+    const lead = (await store.eventArticles(target.key)).at(-1);
+    return lead && eventSpec(config, target.key, lead.title);
+  }
   if (target.list === 'tags') {
     const tag = await store.tag(target.key);
     return tag && isPublishedTag(tag) ? tagSpec(config, tag) : undefined;
@@ -129,6 +169,7 @@ async function articlesOf(ctx: SiteContext, target: ListTarget, limit: number, o
   }
   if (target.list === 'all') return store.articles({ limit, offset, stories: true });
   if (target.list === 'tags') return store.articles({ tag: target.key, limit, offset, stories: true });
+  if (target.list === 'events') return store.eventArticles(target.key, limit, offset);
   return store.articles({ source: target.key, limit, offset });
 }
 
@@ -183,7 +224,8 @@ async function pageAt(ctx: SiteContext, target: Extract<SitePath, { kind: 'page'
     }
   }
   if (target.page > 1 && !found.length) return undefined;
-  const stories = await toStories(ctx, found.slice(0, per), isSearch);
+  let stories = await toStories(ctx, found.slice(0, per), isSearch);
+  if (target.list === 'all' || target.list === 'tags') stories = await eventsOnce(ctx, stories);
   const at = (page: number) => ({ path: pagePath(target.list, target.key, page), query: isSearch ? queryString(target.query, page) : undefined });
   const path = pagePath(target.list, target.key, target.page);
   const page: RiverPage = {
@@ -270,6 +312,12 @@ export async function* renderSite(ctx: SiteContext): AsyncGenerator<[string, Sit
       if (!file) break;
       yield [path, file];
       path = file.next;
+    }
+  }
+  for (const event of await ctx.store.latestEvents(2, BUILT_EVENTS)) {
+    for (const path of [`events/${event.id}.html`, ...FEED_FORMATS.map((f) => `events/${event.id}.${f}`)]) {
+      const file = await renderPath(ctx, path);
+      if (file) yield [path, file];
     }
   }
   for (const article of await ctx.store.articles()) {

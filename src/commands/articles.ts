@@ -14,6 +14,7 @@ export interface ArticlesArgs {
   limit?: number;
   json?: boolean;
   duplicates?: boolean;
+  events?: boolean;
   search?: string;
   since?: Date;
 }
@@ -53,6 +54,7 @@ async function duplicates(session: Session, json: boolean): Promise<number> {
 export async function articlesCommand(session: Session, opts: ArticlesArgs): Promise<number> {
   const config = session.config();
   if (opts.duplicates) return duplicates(session, Boolean(opts.json));
+  if (opts.events) return (await import('./events.js')).listEvents(session, Boolean(opts.json));
   const store = await session.store();
   if (opts.source && !config.sources.some((s) => s.name === opts.source)) throw new UsageError(`unknown source: ${opts.source} (see ${config.file})`);
   let articles: Article[];
@@ -66,7 +68,8 @@ export async function articlesCommand(session: Session, opts: ArticlesArgs): Pro
     articles = (await store.articles({ tag: opts.tag, source: opts.source, limit: opts.limit ?? 20 })).filter((a) => !opts.since || a.published >= opts.since);
   }
   if (opts.json) {
-    for (const a of articles) session.print(JSON.stringify(a));
+    const events = await store.eventMemberships(articles.map((a) => a.id));
+    for (const a of articles) session.print(JSON.stringify({ ...a, event: events.get(a.id)?.event }));
   } else {
     for (const a of articles) session.print(articleLine(a, config.site.timezone));
     if (!articles.length) session.io.err.write('no articles\n');

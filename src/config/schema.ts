@@ -183,7 +183,18 @@ const serverSchema = z.strictObject({
   cacheSize: size.default(64 * 1024 * 1024),
 });
 
+/** Events: independent reports of one event, grouped (dedupe/events.ts). */
+const eventsSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** Reports of one event are published within this many days of each other. */
+  windowDays: z.number().positive().default(2),
+  /** An article joins an event whose centroid is at least this similar (TF-IDF cosine) and shares a name. */
+  threshold: z.number().min(0).max(1).default(0.25),
+});
+
 const dedupeSchema = z.strictObject({
+  /** Independent reports of one event. */
+  events: eventsSchema.default(eventsSchema.parse({})),
   /** Merge the same story from several sources (rules 2–4). */
   crossSource: z.boolean().default(true),
   /** Near duplicates must be published within this many days of each other. */
@@ -256,6 +267,7 @@ export type FeedSource = z.output<typeof feedSource>;
 export type FileSource = z.output<typeof fileSource>;
 export type FetchSettings = z.output<typeof fetchSchema>;
 export type DedupeSettings = z.output<typeof dedupeSchema>;
+export type EventSettings = z.output<typeof eventsSchema>;
 export type RetentionSettings = z.output<typeof retentionSchema>;
 export type Source = Parsed['sources'][number];
 export type Site = Parsed['site'];

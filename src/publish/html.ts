@@ -46,6 +46,15 @@ export interface Story {
   article: Article;
   source: SourceRef;
   also: Carrier[];
+  /** On the river, the lead story of an event: its event's id and the other sources that reported it, each once. */
+  event?: { id: string; reports: number; reportedBy: Carrier[] };
+}
+
+/** "Also reported by A, B, C · all 4 reports": under an event's lead story on the river. */
+function reportedBy(here: Here, event: NonNullable<Story['event']>): string {
+  const sources = event.reportedBy.map((c) => `<a href="${href(here, `articles/${c.id}.html`)}">${e(c.title)}</a>`).join(', ');
+  return `<p class="meta reported">Also reported by ${sources} · <a href="${href(here, `events/${event.id}.html`)}">all ${event.reports} reports</a></p>
+`;
 }
 
 export interface Pager {
@@ -129,7 +138,7 @@ function storyEntry(here: Here, story: Story, withDate: boolean): string {
   const thumb = picture ? `<img class="thumb" src="${e(picture.url)}" alt="" loading="lazy">\n` : '';
   return `<article class="story">${thumb}<h3><a href="${href(here, `articles/${article.id}.html`)}">${e(displayTitle(article))}</a></h3>
 <p class="meta">${sourceLink(here, story.source)} · <time datetime="${time}">${shown}</time>${also}</p>
-${summary ? `<p>${e(summary)}</p>\n` : ''}${tagLinks(here, article.tags)}</article>`;
+${story.event ? reportedBy(here, story.event) : ''}${summary ? `<p>${e(summary)}</p>\n` : ''}${tagLinks(here, article.tags)}</article>`;
 }
 
 /** Stories newest first, under a heading for each day (in site.timezone); or, not grouped, each with its date. */

@@ -57,6 +57,13 @@ export function filteredSpec(spec: FeedSpec, query: SiteQuery | undefined): Feed
   const words = describeQuery(query);
   return words ? { ...spec, title: `${spec.title} · ${words}`, description: `${spec.description}, ${words}` } : spec;
 }
+/** An event's feeds: every report of it, newest first, so that a reader can follow it as it develops. */
+export const eventSpec = (config: Config, event: string, lead: string): FeedSpec => ({
+  path: `events/${event}`,
+  page: `events/${event}.html`,
+  title: `${config.site.title} · ${lead}`,
+  description: `Every report of this event: ${lead}`,
+});
 
 /** A search's feeds: /search.rss?q=… (the query makes it one feed among many). */
 export const searchSpec = (config: Config, query: SiteQuery | undefined): FeedSpec => {
@@ -129,8 +136,15 @@ export type SitePath =
   | { kind: 'opml' | 'tags' | 'sources' | 'missing' }
   | { kind: 'asset'; name: 'style.css' | 'favicon.svg' }
   | { kind: 'article'; id: string }
-  | { kind: 'page'; list: 'all' | 'tags' | 'sources' | 'search'; key: string; page: number; query?: SiteQuery }
-  | { kind: 'feed'; list: 'all' | 'tags' | 'sources' | 'search'; key: string; format: FeedFormat; query?: SiteQuery };
+  | { kind: 'page'; list: List; key: string; page: number; query?: SiteQuery }
+  | { kind: 'feed'; list: List; key: string; format: FeedFormat; query?: SiteQuery };
+
+/** The lists of articles: the site's, a tag's, a source's, a search's, and an event's reports. */
+export type List = 'all' | 'tags' | 'sources' | 'search' | 'events';
+
+/** The lists named by a key in their path ("tags/x", "events/ID"). */
+const isKeyed = (list: string | undefined, key: string | undefined): list is 'tags' | 'sources' | 'events' =>
+  (list === 'tags' || list === 'sources' || (list === 'events' && /^[0-9a-f]{16}$/.test(key ?? ''))) && Boolean(key);
 
 /** The page any address the site does not have gets, with status 404 (static hosts serve it so too). */
 export const NOT_FOUND = '404.html';
@@ -163,7 +177,7 @@ function parseBare(path: string): SitePath | undefined {
   if (format) {
     if (base === 'all' || base === 'search') return { kind: 'feed', list: base, key: '', format };
     const [list, key, ...rest] = base.split('/');
-    return (list === 'tags' || list === 'sources') && key && !rest.length ? { kind: 'feed', list, key, format } : undefined;
+    return isKeyed(list, key) && !rest.length ? { kind: 'feed', list, key: key!, format } : undefined;
   }
   if (ext !== 'html') return undefined;
   if (base === 'search') return { kind: 'page', list: 'search', key: '', page: 1 };
@@ -173,11 +187,11 @@ function parseBare(path: string): SitePath | undefined {
   const [head, page] = paged ? [paged[1]!, Number(paged[2])] : [base, 1];
   if (head === '' && paged) return { kind: 'page', list: 'all', key: '', page };
   const [list, key, ...rest] = head.split('/');
-  return (list === 'tags' || list === 'sources') && key && !rest.length ? { kind: 'page', list, key, page } : undefined;
+  return isKeyed(list, key) && !rest.length ? { kind: 'page', list, key: key!, page } : undefined;
 }
 
 /** The site path of page `page` of a list ("index.html", "page/2.html", "tags/x/page/3.html"). */
-export function pagePath(list: 'all' | 'tags' | 'sources' | 'search', key: string, page: number): string {
+export function pagePath(list: List, key: string, page: number): string {
   if (list === 'search') return 'search.html';
   if (list === 'all') return page === 1 ? 'index.html' : `page/${page}.html`;
   return page === 1 ? `${list}/${key}.html` : `${list}/${key}/page/${page}.html`;

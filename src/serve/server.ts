@@ -94,7 +94,7 @@ export function sitePathOf(path: string): string | undefined {
   // Browsers ask for /favicon.ico whatever a page says: the same icon.
   if (path === '/favicon.ico') return 'favicon.svg';
   const m =
-    /^\/(?:(all|search)\.(rss|atom|json)|(tags|sources|search)(?:\.html)?|(?:(tags|sources)\/([^/]+?)\/)?page\/([1-9]\d{0,5})(?:\.html)?|(tags|sources)\/([^/]+?)(?:\.(rss|atom|json|html))?|articles\/([0-9a-f]{1,64})(?:\.html)?)$/.exec(path);
+    /^\/(?:(all|search)\.(rss|atom|json)|(tags|sources|search)(?:\.html)?|(?:(tags|sources|events)\/([^/]+?)\/)?page\/([1-9]\d{0,5})(?:\.html)?|(tags|sources|events)\/([^/]+?)(?:\.(rss|atom|json|html))?|articles\/([0-9a-f]{1,64})(?:\.html)?)$/.exec(path);
   if (!m) return undefined;
   if (m[1]) return `${m[1]}.${m[2]}`;
   if (m[3]) return `${m[3]}.html`;

@@ -67,6 +67,14 @@ const TABLES: Table[] = [
     types: ['text', 'text', 'bigint', 'bigint', 'text', 'text'],
     columns: 'source, identity, size, mtime, hash, options',
   },
+  { name: 'event_names', select: 'SELECT name, event, last FROM event_names', types: ['text', 'text', 'bigint'], columns: 'name, event, last' },
+  { name: 'events', select: 'SELECT id, first, last, size, centroid FROM events', types: ['text', 'bigint', 'bigint', 'int', 'text'], columns: 'id, first, last, size, centroid' },
+  {
+    name: 'event_members',
+    select: 'SELECT article, event, published, score, shared, gap_hours, terms FROM event_members',
+    types: ['text', 'text', 'bigint', 'float8', 'text', 'float8', 'text'],
+    columns: 'article, event, published, score, shared, gap_hours, terms',
+  },
 ];
 
 /** What a copy counted: rows per table in SQLite and, after the copy, in PostgreSQL. */

@@ -1,7 +1,7 @@
 // The store: the one place every process agrees on. This is its interface; store/sqlite/ is the
 // embedded implementation. It takes finished rows and returns articles: it knows nothing of
 // fetching, parsing, normalizing or the story rules (it answers their lookups, as a StoryIndex).
-import type { Article, Changes, DocumentStamp, Entry, FetchState, Holder, IngestCounts, IngestPlan, StoryCandidate, StoryDecisions, StoryIndex, StoryLink, StoryMergeRecord, Tag } from '../model.js';
+import type { Article, Changes, DocumentStamp, Entry, FetchState, Holder, IngestCounts, IngestPlan, StoryCandidate, StoryDecisions, StoryIndex, StoryLink, StoryMergeRecord, Tag, EventCandidate, EventIndex, EventMembership } from '../model.js';
 
 export interface SourceRow {
   name: string;
@@ -113,7 +113,7 @@ export interface RemovedSource {
 }
 
 /** One source's ingest, inside one transaction: plan, then (dedupe decides), then write. */
-export interface IngestTransaction extends StoryIndex {
+export interface IngestTransaction extends StoryIndex, EventIndex {
   /** Which entries are new to the source, which were edited, and which are stored unchanged or kept out. */
   plan(source: string, entries: readonly Entry[]): Promise<IngestPlan>;
   /** Writes a plan with what dedupe decided for it. */
@@ -205,6 +205,15 @@ export interface Store {
   comparables(ids: readonly string[]): Promise<StoryCandidate[]>;
   /** Other sources' articles published within `windowMs` of this one, as the rule compares them. */
   comparablesNear(id: string, windowMs: number): Promise<StoryCandidate[]>;
+  /** The event of each of these articles that has one, with why it joined. */
+  eventMemberships(ids: readonly string[]): Promise<Map<string, EventMembership>>;
+  event(id: string): Promise<EventCandidate | undefined>;
+  /** Every report of an event, newest first. */
+  eventArticles(event: string, limit?: number, offset?: number): Promise<Article[]>;
+  /** Events with at least `minSize` reports, latest first. */
+  latestEvents(minSize: number, limit: number): Promise<EventCandidate[]>;
+  /** Events with a report between `from` and `to`, latest first. */
+  eventsBetween(from: Date, to: Date, limit: number): Promise<EventCandidate[]>;
   tag(slug: string): Promise<Tag | undefined>;
   tagCounts(): Promise<TagCount[]>;
   /** The sources and tags of articles added or edited since `since`: the feeds that changed. */

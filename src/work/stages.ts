@@ -1,5 +1,6 @@
 // The stages that may run off the main thread, by name. A job is a list of stages, chosen by the
 // orchestrator (refresh.ts); each stage takes the output of the one before it.
+import { eventTermsOf } from '../dedupe/event-terms.js';
 import { fingerprintEntries } from '../dedupe/fingerprint.js';
 import { readSeedFolder, type SeedFolder } from '../ingest/seeds.js';
 import { identifyEntries, type IdentifiedEntry, type IdentifyOptions } from '../normalize/identity.js';
@@ -65,6 +66,8 @@ export const STAGES = {
     extractArticle(decodePage(bytes, contentType), url, options.selector),
   /** normalize + dedupe: an entry with its full text, fingerprinted again (dedupe compares the article). */
   withFullText: ({ entry, content }: { entry: Entry; content: string }): Entry => fingerprintEntries([withFullText(entry, content)])[0]!,
+  /** dedupe: each entry's terms for events (loads the language model on first use). */
+  eventTerms: async (batch: Batch): Promise<Batch> => ({ ...batch, done: await eventTermsOf(batch.done) }),
 };
 
 import type { StageCall } from './stage-call.js';

@@ -4,7 +4,7 @@
 // hear of changes through LISTEN/NOTIFY.
 import type pg from 'pg';
 import { parseSearch, SEARCH_BUDGET_MS, searchTooSlow, toTsquery, toTsvector } from '../search-query.js';
-import type { Article, Changes, DocumentStamp, Entry, FetchState, Holder, IngestCounts, IngestPlan, StoryCandidate, StoryDecisions, StoryLink, StoryMatch, StoryMergeRecord, StoryRef, Tag } from '../../model.js';
+import type { Article, Changes, DocumentStamp, Entry, EventCandidate, EventMembership, FetchState, Holder, IngestCounts, IngestPlan, StoryCandidate, StoryDecisions, StoryLink, StoryMatch, StoryMergeRecord, StoryRef, Tag } from '../../model.js';
 import type {
   ArticleQuery,
   Claim,
@@ -24,6 +24,7 @@ import type {
 } from '../store.js';
 import { describeDatabase } from '../../config/load-config.js';
 import { articleId, CANONICAL_ORDER, groupTags, keysBlob, resolveStories, LIVE_ARTICLE, liveTagCounts, marksBlob, REMOVED_TAG_COUNTS, sameTags, shinglesBlob, toArticle, toCandidate, toState, type ArticleRow, type CandidateRow, type StateRow, type TagRow } from '../rows.js';
+import * as events from './events.js';
 import { connect } from './connect.js';
 import { migrate, SCHEMA_VERSION } from './migrations.js';
 
@@ -332,6 +333,10 @@ export class PostgresStore implements Store {
         findByLinks: (links, except) => this.earliest(db, 'link', links, except),
         findByFingerprints: (fingerprints, except) => this.earliest(db, 'fingerprint', fingerprints, except),
         findByKeys: (keys, except) => this.findByKeys(db, keys, except),
+        articleIds: async (source, identities) => identities.map((identity) => articleId(source, identity)),
+        eventsNamed: (names, since, limit) => events.eventsNamed(db, names, since, limit),
+        eventsOf: (articles) => events.eventsOf(db, articles),
+        saveEvents: (found, members) => events.saveEvents(db, found, members),
         recordDocuments: async (source, stamps, options) => {
           if (!stamps.length) return;
           await db.query(
@@ -701,6 +706,29 @@ export class PostgresStore implements Store {
 
   async carriersOf(id: string): Promise<Article[]> {
     return (await this.q<ArticleRow>(`SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE a.story = (SELECT story FROM articles WHERE id = $1) ORDER BY a.published, a.id`, [id])).map(toArticle);
+  }
+
+  eventMemberships(ids: readonly string[]): Promise<Map<string, EventMembership>> {
+    return events.memberships(this.pool, ids);
+  }
+
+  event(id: string): Promise<EventCandidate | undefined> {
+    return events.eventById(this.pool, id);
+  }
+
+  async eventArticles(event: string, limit?: number, offset?: number): Promise<Article[]> {
+    const ids = await events.members(this.pool, event, limit, offset);
+    const rows = await this.q<ArticleRow>(`SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE a.id = ANY($1::text[]) AND ${LIVE_ARTICLE}`, [ids]);
+    const byId = new Map(rows.map((r) => [r.id, toArticle(r)]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  latestEvents(minSize: number, limit: number): Promise<EventCandidate[]> {
+    return events.latestEvents(this.pool, minSize, limit);
+  }
+
+  eventsBetween(from: Date, to: Date, limit: number): Promise<EventCandidate[]> {
+    return events.eventsNear(this.pool, from, to, limit);
   }
 
   async storyMerges(story: string): Promise<StoryMergeRecord[]> {

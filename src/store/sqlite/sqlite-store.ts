@@ -7,7 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { errorMessage, StoreError } from '../../errors.js';
 import { parseSearch, toFts5 } from '../search-query.js';
 import { groupTags, sameTags, type TagRow } from '../rows.js';
-import type { Article, Changes, DocumentStamp, Entry, FetchState, Holder, IngestCounts, IngestPlan, StoryCandidate, StoryDecisions, StoryLink, StoryMergeRecord, Tag } from '../../model.js';
+import type { Article, Changes, DocumentStamp, Entry, EventCandidate, EventMembership, FetchState, Holder, IngestCounts, IngestPlan, StoryCandidate, StoryDecisions, StoryLink, StoryMergeRecord, Tag } from '../../model.js';
 import type {
   ArticleQuery,
   Claim,
@@ -27,6 +27,7 @@ import type {
 } from '../store.js';
 import { articleId, keysBlob, resolveStories, LIVE_ARTICLE, liveTagCounts, marksBlob, REMOVED_TAG_COUNTS, shinglesBlob, toArticle, type ArticleRow } from '../rows.js';
 import { Claims } from './claims.js';
+import { SqliteEvents } from './events.js';
 import { FetchStates } from './fetch-states.js';
 import { Leases } from './leases.js';
 import { openDatabase, openReader, SCHEMA_VERSION, type Db } from './open.js';
@@ -60,6 +61,7 @@ export class SqliteStore implements Store {
   private readonly leases: Leases;
   private readonly claims: Claims;
   private readonly stories: SqliteStoryIndex;
+  private readonly events: SqliteEvents;
   private readonly searchIndex: SearchIndex;
   /** Full-text searches, off the main thread (a database in memory has no other connection). */
   private readonly searches?: OffThreadReads;
@@ -82,6 +84,7 @@ export class SqliteStore implements Store {
     this.leases = new Leases(db, reader);
     this.claims = new Claims(db, reader);
     this.stories = new SqliteStoryIndex(db, reader);
+    this.events = new SqliteEvents(db, reader);
     this.searchIndex = new SearchIndex(db);
     if (file !== ':memory:') this.searches = new OffThreadReads(file);
     this.stmt = {
@@ -307,6 +310,10 @@ export class SqliteStore implements Store {
     findByLinks: async (links, except) => this.stories.findByLinks(links, except),
     findByFingerprints: async (fingerprints, except) => this.stories.findByFingerprints(fingerprints, except),
     findByKeys: async (keys, except) => this.stories.findByKeys(keys, except),
+    articleIds: async (source, identities) => identities.map((identity) => articleId(source, identity)),
+    eventsNamed: async (names, since, limit) => this.events.named(names, since, limit),
+    eventsOf: async (articles) => this.events.eventsOf(articles),
+    saveEvents: async (events, members) => this.events.save(events, members),
     recordDocuments: async (source, stamps, options) => {
       for (const d of stamps) this.stmt.stamp.run({ source, ...d, options });
     },
@@ -572,6 +579,29 @@ export class SqliteStore implements Store {
       .all(JSON.stringify(ids)) as (ArticleRow & { of: string })[];
     for (const row of rows) out.get(row.of)!.push(toArticle(row));
     return out;
+  }
+
+  async eventMemberships(ids: readonly string[]): Promise<Map<string, EventMembership>> {
+    return this.events.memberships(ids);
+  }
+
+  async event(id: string): Promise<EventCandidate | undefined> {
+    return this.events.event(id);
+  }
+
+  async eventArticles(event: string, limit?: number, offset?: number): Promise<Article[]> {
+    const ids = this.events.members(event, limit, offset);
+    const rows = this.reader.prepare(`SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE a.id IN (SELECT value FROM json_each(?)) AND ${LIVE_ARTICLE}`).all(JSON.stringify(ids)) as ArticleRow[];
+    const byId = new Map(rows.map((r) => [r.id, toArticle(r)]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  async latestEvents(minSize: number, limit: number): Promise<EventCandidate[]> {
+    return this.events.latest(minSize, limit);
+  }
+
+  async eventsBetween(from: Date, to: Date, limit: number): Promise<EventCandidate[]> {
+    return this.events.near(from, to, limit, true);
   }
 
   async storyMerges(story: string): Promise<StoryMergeRecord[]> {
