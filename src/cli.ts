@@ -69,8 +69,15 @@ function program(session: Session, setCode: (code: number) => void): Command {
     .argument('[sources...]', 'source names from the configuration')
     .option('--wait <seconds>', 'how long to wait for sources another process (the daemon) is refreshing', nonNegative, 60)
     .option('--json', 'a machine-readable summary')
-    .addHelpText('after', '\nExamples:\n  tidings refresh\n  tidings refresh world-news --config feeds/tidings.yaml\n  tidings refresh --wait 0 --json')
-    .action(action(() => import('./commands/refresh.js').then((m) => m.refreshCommand), (names: string[], o: { wait: number; json?: boolean }) => ({ names, wait: o.wait, json: Boolean(o.json) })));
+    .option('--force', 'read every source again in full (no validators, nothing skipped as unchanged) and re-tag stored articles')
+    .option('--full-text <source...>', 'fetch the full text of the articles these feed sources stored already')
+    .addHelpText('after', '\nExamples:\n  tidings refresh\n  tidings refresh world-news --config feeds/tidings.yaml\n  tidings refresh --force guardian\n  tidings refresh --wait 0 --json\n  tidings refresh --full-text world-news')
+    .action(
+      action(
+        () => import('./commands/refresh.js').then((m) => m.refreshCommand),
+        (names: string[], o: { wait: number; json?: boolean; force?: boolean; fullText?: string[] }) => ({ names, wait: o.wait, json: Boolean(o.json), force: Boolean(o.force), fullText: o.fullText }),
+      ),
+    );
   cli
     .command('build')
     .description('write every feed and page to a folder')
@@ -93,6 +100,7 @@ function program(session: Session, setCode: (code: number) => void): Command {
     .option('--limit <n>', 'at most this many (default 20)', positiveInt)
     .option('--json', 'one JSON object per article')
     .option('--duplicates', 'list the stories carried by more than one article, and how they were merged')
+    .option('--events', 'list the latest events reported by more than one article, with their reports')
     .option('--search <query>', 'full-text search of titles and text: words, "phrases", prefix*, AND, OR, NOT')
     .option('--since <date>', 'only articles published on or after this date (2024-01-18 or ISO 8601)', dateOption)
     .addHelpText('after', '\nExamples:\n  tidings articles --tag pakistan\n  tidings articles --source sample --limit 5 --json\n  tidings articles --search \'"foreign ministry" AND iran*\' --since 2024-01-01\n  tidings articles --duplicates')
@@ -135,8 +143,17 @@ function program(session: Session, setCode: (code: number) => void): Command {
     .argument('<target>', 'http(s) URL or feed file')
     .option('--name <name>', 'source name (default: from the feed title)')
     .option('--tag <tag...>', 'tags added to every article of the source')
-    .addHelpText('after', '\nExamples:\n  tidings sources add https://example.org/blog/ --tag tech\n  tidings sources add feeds/files/digest.xml --name digest')
-    .action(action(() => import('./commands/sources-add.js').then((m) => m.sourcesAddCommand), (target: string, o: { name?: string; tag?: string[] }) => ({ target, ...o })));
+    .option('--pick <n>', 'of several feeds found for a site, the nth (see sources discover)', positiveInt)
+    .option('--full-text', 'fetch each new entry\'s page and keep its whole article (fullText: true)')
+    .addHelpText('after', '\nExamples:\n  tidings sources add https://example.org/blog/ --tag tech\n  tidings sources add https://github.com/owner/repo --pick 2\n  tidings sources add feeds/files/digest.xml --name digest')
+    .action(action(() => import('./commands/sources-add.js').then((m) => m.sourcesAddCommand), (target: string, o: { name?: string; tag?: string[]; pick?: number; fullText?: boolean }) => ({ target, ...o })));
+  sources
+    .command('discover')
+    .description('list the feeds a site URL leads to (the URL itself, its page links, YouTube and GitHub pages, well-known paths) without adding any')
+    .argument('<url>', 'http(s) URL of a site or a feed')
+    .option('--json', 'machine-readable')
+    .addHelpText('after', '\nExample:\n  tidings sources discover https://www.youtube.com/@example')
+    .action(action(() => import('./commands/discover.js').then((m) => m.sourcesDiscoverCommand), (target: string, o: { json?: boolean }) => ({ target, json: Boolean(o.json) })));
   sources
     .command('remove')
     .description('remove a source from the configuration (comments and order are kept)')

@@ -18,7 +18,9 @@ import { Scheduler } from './scheduler.js';
 import { Metrics } from './serve/metrics.js';
 import { createHandler, listen, type LastRefresh, type Listening } from './serve/server.js';
 import { SiteCache } from './serve/site-cache.js';
+import { retagStored } from './refresh.js';
 import { renderPath } from './site.js';
+import { checkRules } from './rules/rules.js';
 import { followConfiguration, purgeRemovedSources } from './removed-sources.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
@@ -156,7 +158,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     parts.log = log;
     const role = options.ingest && options.serve ? 'serve' : options.ingest ? 'worker' : 'serve --no-ingest';
     log.info({ config: options.paths.config, role }, `starting ${role} (pid ${process.pid})`);
-    let config = loadConfig(options.paths.config);
+    let config = checkRules(loadConfig(options.paths.config));
     const store = await openStore(options.paths.db);
     parts.store = store;
     await followConfiguration(config, store, new Date());
@@ -249,7 +251,10 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     let mtime = await configMtime();
     const reload = async (why: string) => {
       try {
-        config = loadConfig(options.paths.config);
+        const aliases = JSON.stringify(config.tagAliases);
+        config = checkRules(loadConfig(options.paths.config));
+        // New tagAliases reach the articles stored already, not only those fetched from now on.
+        if (JSON.stringify(config.tagAliases) !== aliases) log.info({}, `tagAliases changed: re-tagged ${plural(await retagStored(store, config), 'stored article')}`);
         maxAge = shortestInterval(config);
         cache.invalidate(undefined, render());
         await scheduler?.restart();

@@ -46,6 +46,8 @@ export interface Entry {
   undated?: boolean;
   /** Made by dedupe's fingerprint stage; not part of what readers see. */
   fingerprint?: Fingerprint;
+  /** Made by dedupe's event terms stage: what events compare. */
+  eventTerms?: EventTerms;
 }
 
 export interface Fingerprint {
@@ -60,7 +62,7 @@ export interface Fingerprint {
 }
 
 /** A stored entry. */
-export interface Article extends Omit<Entry, 'rawHash' | 'fingerprint' | 'text' | 'undated'> {
+export interface Article extends Omit<Entry, 'rawHash' | 'fingerprint' | 'text' | 'undated' | 'eventTerms'> {
   id: string;
   source: string;
   updated: Date;
@@ -186,6 +188,11 @@ export interface FetchState {
   skipHours: number[];
   skipDays: string[];
   articles: number;
+  /** The feed's own title and site, as last parsed. */
+  feedTitle?: string;
+  feedLink?: string;
+  /** Entries the keep and block rules left out at the last read. */
+  leftOutByRules?: number;
 }
 
 /** A process that holds a lease: what messages call it, and what tells a live one from a dead one. */
@@ -228,6 +235,10 @@ export interface RefreshResult {
   unchanged: number;
   /** Entries deleted or purged before, which their tombstones keep out. */
   keptOut?: number;
+  /** Entries the keep and block rules left out (not stored). */
+  leftOutByRules?: number;
+  /** Full text (issue 24): pages extracted, articles reused by link, failures, entries left for the next refresh. */
+  fullText?: { extracted: number; reused: number; failed: number; deferred: number };
   /** Articles whose seed document was deleted from the folder, deleted with it. */
   deleted?: number;
   /** New or edited entries without a date of their own (dated by their feed, see normalize/undated.ts). */
@@ -240,6 +251,47 @@ export interface RefreshResult {
   /** Why the source was not fetched at all (gone, or asked to wait). */
   skipped?: string;
   durationMs?: number;
+}
+
+/** An article's terms for events, heaviest first: lemmas, and names as "n:xi jinping", with their weights. */
+export type EventTerms = [string, number][];
+
+/** An event as its new reports are compared with it: its time span and the centroid of its reports' terms. */
+export interface EventCandidate {
+  /** The id of its first report. */
+  id: string;
+  first: Date;
+  last: Date;
+  size: number;
+  centroid: EventTerms;
+  /** The names it is found by (its heaviest), when it is written. */
+  names?: string[];
+}
+
+/** Why an article is in its event, for `tidings explain`. */
+export interface EventMembership {
+  article: string;
+  event: string;
+  /** Cosine similarity to the event's centroid when it joined (1 for the report that started it). */
+  score: number;
+  /** The heaviest terms it shared with the event. */
+  shared: string[];
+  /** Hours between it and the nearest report of the event, when it joined. */
+  gapHours: number;
+  /** Its own terms, so that explain needs no language model. */
+  terms: EventTerms;
+}
+
+/** What the event rules ask of the store, inside the ingest's transaction. */
+export interface EventIndex {
+  /** Stored ids of a source's entries. */
+  articleIds(source: string, identities: readonly string[]): Promise<string[]>;
+  /** Events found by two or more of these names with a report since `since`, the latest `limit`. */
+  eventsNamed(names: readonly string[], since: Date, limit: number): Promise<EventCandidate[]>;
+  /** The event of each of these articles that has one. */
+  eventsOf(articles: readonly string[]): Promise<Map<string, string>>;
+  /** Writes new and grown events, and their new members. */
+  saveEvents(events: readonly EventCandidate[], members: readonly EventMembership[]): Promise<void>;
 }
 
 /** A daemon's refresh under way: how many of its sources are done (/healthz says it). */

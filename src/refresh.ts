@@ -4,17 +4,26 @@
 import { createHash } from 'node:crypto';
 import { sourceLocation, sourcePath } from './config/load-config.js';
 import type { Config, DedupeSettings, FeedSource, Source } from './config/schema.js';
+import { assignEvents } from './dedupe/events.js';
 import { assignStories } from './dedupe/stories.js';
 import { errorMessage, FetchError, InputError } from './errors.js';
 import { isGone } from './lib/process.js';
 import { documentOf, fetchDepsOf, fetchFeed, type FetchDeps } from './ingest/fetch.js';
 import type { Logger } from './log.js';
-import type { DocumentStamp, Entry, Holder, IngestCounts, IngestPlan, Refusal, RefreshResult } from './model.js';
+import { textOfSanitized } from './lib/html-text.js';
+import type { Article, DocumentStamp, Entry, Holder, IngestCounts, IngestPlan, Refusal, RefreshResult } from './model.js';
 import type { NormalizeOptions } from './normalize/normalize-entry.js';
+import { toTags } from './normalize/tags.js';
+import { htmlToText } from './normalize/html.js';
+import { collapseWhitespace, truncateAtWord } from './lib/text.js';
+import { canonicalUrl } from './lib/urls.js';
+import { safeText } from './lib/xml-chars.js';
 import type { FeedDocument } from './parse/parse-feed.js';
 import { readFeedFile } from './ingest/files.js';
+import { addFullTexts, FullTextCache, HTML_ACCEPT, type FullTextCounts } from './ingest/full-text.js';
 import { MAX_SEED_BYTES } from './parse/seed.js';
 import { VERSION } from './version.js';
+import { applyRules, rulesOf } from './rules/rules.js';
 import { articleId } from './store/rows.js';
 import type { Store, SuccessRecord } from './store/store.js';
 import { transferable, type Work } from './work/pool.js';
@@ -36,6 +45,11 @@ export interface RefreshDeps {
   signal?: AbortSignal;
   /** The process refreshing: with it, fetches from one host are limited across processes too. */
   holder?: Holder;
+  /**
+   * Read every source again in full (`tidings refresh --force`): no validators sent, no document
+   * or entry skipped as unchanged, so new tag rules, aliases or a new Tidings reach every entry.
+   */
+  force?: boolean;
 }
 
 /** Entries are normalized in batches of this many, spread over the workers. */
@@ -102,7 +116,7 @@ async function fetchRemote(source: FeedSource, deps: RefreshDeps, now: Date): Pr
   if (state.gone) return { kind: 'skipped', reason: `gone: the server answered 410 at ${state.lastCheck?.toISOString() ?? 'the last check'}; run "tidings sources enable ${source.name}" to fetch it again` };
   if (state.nextFetch && state.nextFetch > now) return { kind: 'skipped', reason: `the server asked to wait until ${state.nextFetch.toISOString()}` };
   const response = await withHostSlot(state.url, deps, () =>
-    fetchFeed({ url: state.url, etag: state.etag, lastModified: state.lastModified }, { ...fetchDepsOf(deps.config), now: deps.now, signal: deps.signal, ...deps.fetch }),
+    fetchFeed(source.ignoreCacheHeaders || deps.force ? { url: state.url } : { url: state.url, etag: state.etag, lastModified: state.lastModified }, { ...fetchDepsOf(deps.config, source), now: deps.now, signal: deps.signal, ...deps.fetch }),
   );
   if (response.movedTo) deps.log.info({ source: source.name, url: response.movedTo }, `${source.name}: moved permanently to ${response.movedTo}`);
   const success: SuccessRecord = {
@@ -110,7 +124,7 @@ async function fetchRemote(source: FeedSource, deps: RefreshDeps, now: Date): Pr
     etag: response.headers.etag,
     lastModified: response.headers.lastModified,
     movedTo: response.movedTo,
-    cacheUntil: cacheUntil(response.headers, now),
+    cacheUntil: source.ignoreCacheHeaders ? undefined : cacheUntil(response.headers, now),
   };
   if (response.status === 304) return { kind: 'not modified', success };
   return { kind: 'document', bytes: response.body!, doc: { ...documentOf(response), timezone: source.timezone }, success, stampKey: stampKey(source, deps) };
@@ -143,7 +157,7 @@ const WHOLE_DOCUMENT = '';
  * hash is taken off this thread (WebCrypto digests in the thread pool).
  */
 async function parse(input: Extract<Input, { kind: 'seeds' | 'file' | 'document' }>, source: Source, deps: RefreshDeps, options: NormalizeOptions): Promise<Batch | 'same bytes'> {
-  const stamps = await deps.store.documentStamps(source.name, input.stampKey);
+  const stamps = deps.force ? {} : await deps.store.documentStamps(source.name, input.stampKey);
   let stamp: DocumentStamp | undefined;
   let bytes: Uint8Array | undefined;
   if (input.kind !== 'seeds') {
@@ -152,8 +166,8 @@ async function parse(input: Extract<Input, { kind: 'seeds' | 'file' | 'document'
     if (stamps[WHOLE_DOCUMENT]?.hash === hash) return 'same bytes';
     stamp = { identity: WHOLE_DOCUMENT, size: bytes.byteLength, mtime: 0, hash };
   }
-  const known = await deps.store.rawHashes(source.name);
-  const then = [stage('identify', options), stage('skipUnchanged', { ...options, known }), stage('normalize', { ...options, limit: BATCH }), stage('fingerprint')];
+  const known = deps.force ? {} : await deps.store.rawHashes(source.name);
+  const then = [stage('identify', options), stage('skipUnchanged', { ...options, known }), stage('normalize', { ...options, limit: BATCH }), ...dedupeStages(deps.config)];
   if (input.kind === 'seeds') {
     const seeds = { timezone: source.timezone, titleFrom: source.type === 'seeds' ? source.titleFrom : 'hashtags' } as const;
     // A document whose article is gone (deleted with its file, which is back now) is read again.
@@ -169,6 +183,9 @@ async function parse(input: Extract<Input, { kind: 'seeds' | 'file' | 'document'
   }
 }
 
+/** Fingerprints for the story rules; with events on, each entry's event terms too. */
+const dedupeStages = (config: Config) => [stage('fingerprint'), ...(config.dedupe.events.enabled ? [stage('eventTerms')] : [])];
+
 /**
  * Normalize and fingerprint the rest, in batches spread over the workers; the entries come back
  * oldest first, so that insertion order follows publication order, with every refusal.
@@ -176,7 +193,7 @@ async function parse(input: Extract<Input, { kind: 'seeds' | 'file' | 'document'
 async function normalize(parsed: Batch, deps: RefreshDeps, options: NormalizeOptions): Promise<{ entries: Entry[]; refused: Refusal[] }> {
   const batches: Batch[] = [];
   for (let at = 0; at < parsed.todo.length; at += BATCH) batches.push({ ...parsed, feed: { ...parsed.feed, refused: [] }, todo: parsed.todo.slice(at, at + BATCH), done: [] });
-  const done = await Promise.all(batches.map((batch) => deps.work.run<Batch>([stage('normalize', options), stage('fingerprint')], batch)));
+  const done = await Promise.all(batches.map((batch) => deps.work.run<Batch>([stage('normalize', options), ...dedupeStages(deps.config)], batch)));
   const entries = [parsed.done, ...done.map((d) => d.done)].flat().sort((a, b) => a.published.getTime() - b.published.getTime());
   return { entries, refused: [parsed.feed, ...done.map((d) => d.feed)].flatMap((f) => f.refused) };
 }
@@ -188,7 +205,16 @@ async function normalize(parsed: Batch, deps: RefreshDeps, options: NormalizeOpt
 function stampKey(source: Source, deps: RefreshDeps): string {
   const { tagAliases, trackingParams } = deps.config;
   const own = source.type === 'seeds' ? source.titleFrom : source.maxItems;
-  return createHash('sha256').update(JSON.stringify([VERSION, source.timezone, own, source.tags, tagAliases, trackingParams])).digest('hex').slice(0, 32);
+  const rules = source.type === 'seeds' ? [] : [source.keep, source.block, deps.config.rules, source.type === 'feed' ? source.fullText : undefined];
+  return createHash('sha256').update(JSON.stringify([VERSION, source.timezone, own, source.tags, tagAliases, trackingParams, ...rules])).digest('hex').slice(0, 32);
+}
+
+/**
+ * The tag rules and `tagAliases` applied to the tags of every stored article, in one transaction
+ * (a new alias reaches articles no feed carries any more); returns how many articles changed.
+ */
+export function retagStored(store: Store, config: Pick<Config, 'tagAliases'>): Promise<number> {
+  return store.retagArticles((tags) => toTags(tags.map((t) => t.label), config.tagAliases));
 }
 
 /** Seed documents read for an ingest, to remember with it. */
@@ -220,12 +246,21 @@ export function storeEntries(store: Store, source: string, entries: Entry[], now
     for (const [i, plan] of plans.entries()) {
       if (i) await tx.pause();
       if (signal?.aborted) throw new InputError(`${source}: stopped (shutting down)`);
-      const done = await tx.write(plan, await assignStories(plan, tx, dedupe), now);
+      const stories = await assignStories(plan, tx, dedupe);
+      const done = await tx.write(plan, stories, now);
+      await assignEvents(plan, stories, tx, dedupe?.events);
       for (const k of ['new', 'updated', 'unchanged', 'keptOut'] as const) counts[k] += done[k];
     }
     if (documents?.stamps.length) await tx.recordDocuments(source, documents.stamps, documents.key);
     return counts;
   });
+}
+
+/** What a feed calls itself and its site: a source without a `title:` is shown by the first (issue 20). */
+function feedNames(feed: FeedMeta): { feedTitle?: string; feedLink?: string } {
+  const title = feed.title && (feed.title.type === 'html' ? htmlToText(feed.title.value) : collapseWhitespace(safeText(feed.title.value)));
+  const link = canonicalUrl(feed.link && safeText(feed.link));
+  return { feedTitle: title ? truncateAtWord(title, 200) : undefined, feedLink: link };
 }
 
 function warningsOf(source: Source, feed: FeedMeta): string[] {
@@ -240,7 +275,7 @@ function mediaTypeWarnings(source: Source, doc: FeedDocument, feed: FeedMeta): s
 }
 
 /** What one source's refresh did. */
-type Outcome = Pick<RefreshResult, 'new' | 'updated' | 'unchanged' | 'keptOut' | 'deleted' | 'undated' | 'refused' | 'warnings' | 'notModified' | 'skipped'>;
+type Outcome = Pick<RefreshResult, 'new' | 'updated' | 'unchanged' | 'keptOut' | 'deleted' | 'undated' | 'leftOutByRules' | 'fullText' | 'refused' | 'warnings' | 'notModified' | 'skipped'>;
 
 /** One warning per refresh of a source that brought entries without a date, saying what date they got. */
 function undatedWarning(source: Source, feed: FeedMeta, undated: number): string[] {
@@ -259,6 +294,34 @@ async function deleteVanishedSeeds(source: Source, present: readonly string[], d
   return gone.length ? deps.store.deleteArticles(gone.map((identity) => articleId(source.name, identity)), now, false) : 0;
 }
 
+/** Extracted articles by link, one cache per store (so per process): shared by every source and refresh. */
+const fullTextCaches = new WeakMap<Store, FullTextCache>();
+
+/**
+ * Full text for a feed source's entries: each link fetched like the feed (its host's places, the
+ * private-network guard, the source's options, its credentials only on the feed's own origin),
+ * extracted and finished by the workers.
+ */
+export async function withFullTexts(source: FeedSource, entries: Entry[], deps: RefreshDeps): Promise<{ entries: Entry[]; counts?: FullTextCounts; failures: string[] }> {
+  if (!source.fullText || !entries.length) return { entries, failures: [] };
+  let cache = fullTextCaches.get(deps.store);
+  if (!cache) fullTextCaches.set(deps.store, (cache = new FullTextCache()));
+  const own = fetchDepsOf(deps.config, source);
+  const feedOrigin = new URL(source.url).origin;
+  const options = { selector: source.fullText.selector };
+  return addFullTexts(entries, {
+    cache,
+    perTick: source.fullText.perTick,
+    stored: (link) => deps.store.contentByLink(link, source.name),
+    fetchPage: (url) =>
+      withHostSlot(url, deps, () =>
+        fetchFeed({ url, accept: HTML_ACCEPT }, { ...own, headers: new URL(url).origin === feedOrigin ? own.headers : {}, now: deps.now, signal: deps.signal, ...deps.fetch }),
+      ),
+    extract: (page) => deps.work.run<string>([stage('extractArticle', options)], page, transferable(page.bytes)),
+    finish: (entry, content) => deps.work.run<Entry>([stage('withFullText')], { entry, content }),
+  });
+}
+
 async function ingestSource(source: Source, deps: RefreshDeps, now: Date): Promise<Outcome> {
   const nothing = { new: 0, updated: 0, unchanged: 0, refused: [], warnings: [] };
   await deps.store.upsertSource({ name: source.name, type: source.type, location: sourceLocation(source) }, now, deps.config.sources.indexOf(source));
@@ -274,22 +337,56 @@ async function ingestSource(source: Source, deps: RefreshDeps, now: Date): Promi
     await deps.store.recordSuccess(source.name, now, input.kind === 'document' ? input.success : {});
     return { ...nothing, notModified: true };
   }
-  const { entries, refused } = await normalize(parsed, deps, options);
+  const normalized = await normalize(parsed, deps, options);
+  const { refused } = normalized;
+  // Keep and block rules: after normalizing, before storing (a blocked entry is never stored).
+  const { kept, leftOut } = applyRules(normalized.entries, rulesOf(deps.config, source), now);
+  // Full text: after the rules (a blocked entry is never fetched), before dedupe and the store.
+  const full = source.type === 'feed' ? await withFullTexts(source, kept, deps) : { entries: kept, failures: [] };
+  const { entries } = full;
   const { feed, unchanged } = parsed;
   // A folder whose every document was refused has not been read: a failure, not a success.
-  if (feed.refused.length && !entries.length && !unchanged) {
+  if (feed.refused.length && !normalized.entries.length && !unchanged) {
     const [first] = feed.refused;
     throw new InputError(`every one of its ${feed.refused.length} document${feed.refused.length === 1 ? ' was' : 's was'} refused (${first!.file}: ${first!.reason})`);
   }
   const documents = feed.documents && { stamps: feed.documents.stamps, key: input.stampKey };
   const counts = await storeEntries(deps.store, source.name, entries, now, deps.config.dedupe, documents, deps.signal);
   // Validators are recorded only once the entries are stored: a failed ingest is fetched again in full.
-  const success = input.kind === 'document' ? { ...input.success, ttlMinutes: feed.ttlMinutes, skipHours: feed.skipHours, skipDays: feed.skipDays } : {};
+  const names = feedNames(feed);
+  const read = input.kind === 'document' ? { ...input.success, ttlMinutes: feed.ttlMinutes, skipHours: feed.skipHours, skipDays: feed.skipDays, ...names } : names;
+  const success = { ...read, leftOutByRules: leftOut };
   await deps.store.recordSuccess(source.name, now, success);
   const deleted = feed.documents?.present ? await deleteVanishedSeeds(source, feed.documents.present, deps, now) : 0;
   const undated = entries.filter((e) => e.undated).length;
-  const warnings = [...warningsOf(source, feed), ...undatedWarning(source, feed, undated), ...(input.kind === 'document' ? mediaTypeWarnings(source, input.doc, feed) : [])];
-  return { ...counts, ...(deleted ? { deleted } : {}), ...(undated ? { undated } : {}), unchanged: counts.unchanged + unchanged, refused, warnings };
+  const fullText = 'counts' in full && full.counts ? { fullText: full.counts } : {};
+  const warnings = [...warningsOf(source, feed), ...undatedWarning(source, feed, undated), ...(input.kind === 'document' ? mediaTypeWarnings(source, input.doc, feed) : []), ...full.failures.map((f) => `${source.name}: ${f}`)];
+  return { ...counts, ...(deleted ? { deleted } : {}), ...(undated ? { undated } : {}), unchanged: counts.unchanged + unchanged, ...(leftOut ? { leftOutByRules: leftOut } : {}), ...fullText, refused, warnings };
+}
+
+/** An article as stored, as an entry to store again (its text from its content). */
+function entryOf({ id: _id, source: _source, ...article }: Article): Entry {
+  return { ...article, text: textOfSanitized(article.content) };
+}
+
+/** How many stored articles `refresh --full-text` reads, newest first. */
+const FULL_TEXT_BACKLOG = 1000;
+
+/**
+ * tidings refresh --full-text NAME: full text for the articles a feed source has stored already
+ * (its newest 1,000, asked for by hand: perTick does not apply), stored as edits; counted as a
+ * refresh is. Pages already extracted by this process are not fetched again.
+ */
+export async function refreshFullTexts(source: FeedSource, deps: RefreshDeps): Promise<RefreshResult> {
+  const now = deps.now?.() ?? new Date();
+  const stored = (await deps.store.articles({ source: source.name, limit: FULL_TEXT_BACKLOG })).map(entryOf);
+  const settings = { selector: source.fullText?.selector, perTick: FULL_TEXT_BACKLOG };
+  const full = await withFullTexts({ ...source, fullText: settings }, stored, deps);
+  const changed = full.entries.filter((e, i) => e.contentHash !== stored[i]!.contentHash);
+  const counts = await storeEntries(deps.store, source.name, changed, now, deps.config.dedupe, undefined, deps.signal);
+  const warnings = full.failures.map((f) => `${source.name}: ${f}`);
+  for (const w of warnings) deps.log.warn({ source: source.name }, w);
+  return { source: source.name, ok: true, ...counts, unchanged: stored.length - changed.length, refused: [], warnings, fullText: full.counts };
 }
 
 export async function refreshSource(source: Source, deps: RefreshDeps): Promise<RefreshResult> {

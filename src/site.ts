@@ -4,6 +4,7 @@
 import type { Config, Source } from './config/schema.js';
 import { nextFetch as nextFetchOf, nextRun } from './due.js';
 import { SearchQueryError } from './errors.js';
+import { slugify } from './lib/text.js';
 import type { Logger } from './log.js';
 import type { Article, FetchState } from './model.js';
 import type { FeedSpec } from './publish/feeds.js';
@@ -14,7 +15,10 @@ import {
   articleFile,
   assetFile,
   describeQuery,
+  eventSpec,
   feedFile,
+  filteredSpec,
+  notFoundFile,
   opmlFile,
   pagePath,
   parseSitePath,
@@ -35,7 +39,8 @@ import {
 } from './publish/site.js';
 import { isPublishedTag } from './publish/urls.js';
 import { redactUrls } from './lib/urls.js';
-import type { ArticleFilter, Store } from './store/store.js';
+import { forgiveSearch } from './store/search-query.js';
+import type { ArticleFilter, Store, TagCount } from './store/store.js';
 
 export interface SiteContext extends RenderOptions {
   config: Config;
@@ -47,19 +52,34 @@ export interface SiteContext extends RenderOptions {
 
 type ListTarget = Extract<SitePath, { kind: 'feed' | 'page' }>;
 
+/** `tidings build` writes the pages and feeds of this many events (the latest of two or more reports). */
+const BUILT_EVENTS = 500;
+
 /** Every feed Tidings publishes, site first, then tags by size, then sources in configuration order. */
-export async function allSpecs(ctx: SiteContext): Promise<FeedSpec[]> {
+export async function allSpecs(ctx: SiteContext, listed?: TagCount[]): Promise<FeedSpec[]> {
   const { config, store } = ctx;
-  const tags = (await store.tagCounts()).filter(isPublishedTag);
-  return [siteSpec(config), ...tags.map((t) => tagSpec(config, t)), ...config.sources.map((s) => sourceSpec(config, s))];
+  const tags = listed ?? (await store.tagCounts()).filter(isPublishedTag);
+  const titles = await feedTitles(ctx);
+  return [siteSpec(config), ...tags.map((t) => tagSpec(config, t)), ...config.sources.map((s) => sourceSpec(config, s, titles.get(s.name)))];
+}
+
+/** What each source's feed calls itself, for the sources configured without a title. */
+async function feedTitles(ctx: SiteContext): Promise<Map<string, string>> {
+  if (ctx.config.sources.every((s) => s.title)) return new Map();
+  return new Map((await ctx.store.fetchStates()).flatMap((s) => (s.feedTitle ? [[s.name, s.feedTitle] as const] : [])));
+}
+
+/** The tags /tags and the OPML list: those on at least `site.minTagArticles` articles (one-article tags are noise). */
+async function listedTags(ctx: SiteContext): Promise<TagCount[]> {
+  return (await ctx.store.tagCounts()).filter((t) => isPublishedTag(t) && t.count >= ctx.config.site.minTagArticles);
 }
 
 /** A source the configuration names: a removed one's articles are not published (removed-sources.ts). */
 const isConfigured = (ctx: SiteContext, name: string) => ctx.config.sources.some((s) => s.name === name);
 
-const sourceRef = (ctx: SiteContext, name: string): SourceRef => {
+const sourceRef = (ctx: SiteContext, name: string, titles: Map<string, string>): SourceRef => {
   const source = ctx.config.sources.find((s) => s.name === name);
-  return { name, title: source ? sourceTitle(source) : name, linked: Boolean(source) };
+  return { name, title: source ? sourceTitle(source, titles.get(name)) : name, linked: Boolean(source) };
 };
 
 /**
@@ -68,23 +88,58 @@ const sourceRef = (ctx: SiteContext, name: string): SourceRef => {
  */
 async function toStories(ctx: SiteContext, articles: Article[], once = false): Promise<Story[]> {
   const carriers = await ctx.store.storyCarriers(articles.map((a) => a.id));
+  const titles = await feedTitles(ctx);
   const seen = new Set<string>();
   const stories: Story[] = [];
   for (const article of articles) {
     const all = carriers.get(article.id) ?? [];
     if (once && seen.has(article.id)) continue;
     for (const c of all) seen.add(c.id);
-    const also: Carrier[] = all.filter((c) => c.id !== article.id && isConfigured(ctx, c.source)).map((c) => ({ ...sourceRef(ctx, c.source), id: c.id, link: c.link }));
-    stories.push({ article, source: sourceRef(ctx, article.source), also });
+    const also: Carrier[] = all.filter((c) => c.id !== article.id && isConfigured(ctx, c.source)).map((c) => ({ ...sourceRef(ctx, c.source, titles), id: c.id, link: c.link }));
+    stories.push({ article, source: sourceRef(ctx, article.source, titles), also });
   }
   return stories;
 }
 
+/**
+ * Each event once on the river: where its newest report on the page stands, its lead story (its
+ * first report) with "Also reported by" and the other reports' sources, each once. Each report
+ * stays its own item in the feeds.
+ */
+async function eventsOnce(ctx: SiteContext, stories: Story[]): Promise<Story[]> {
+  const events = await ctx.store.eventMemberships(stories.map((s) => s.article.id));
+  const titles = await feedTitles(ctx);
+  const shown = new Set<string>();
+  const river: Story[] = [];
+  for (const story of stories) {
+    const event = events.get(story.article.id)?.event;
+    if (event && shown.has(event)) continue;
+    const reports = event ? await ctx.store.eventArticles(event) : [];
+    const lead = reports.at(-1);
+    const [told] = !lead || lead.id === story.article.id ? [story] : await toStories(ctx, [lead]);
+    // Copies of the lead story are "also in" already: the others are the independent reports.
+    const copies = new Set([told!.article.id, ...told!.also.map((c) => c.id)]);
+    const others = reports.filter((r) => !copies.has(r.id) && r.source !== told!.article.source);
+    if (!others.length) {
+      river.push(story);
+      continue;
+    }
+    shown.add(event!);
+    const sources = new Map(others.reverse().map((r) => [r.source, r]));
+    const reportedBy = [...sources.values()].map((r) => ({ ...sourceRef(ctx, r.source, titles), id: r.id, link: r.link }));
+    river.push({ ...told!, event: { id: event!, reports: reports.length, reportedBy } });
+  }
+  return river;
+}
+
 /** A query's filter within a list: a tag's or a source's feed narrowed further, or a search. */
 function filterOf(target: ListTarget, query: SiteQuery | undefined): ArticleFilter | undefined {
+  if (target.list === 'events') return undefined;
   const source = target.list === 'sources' ? target.key : query?.source;
   if (target.list === 'sources' && query?.source && query.source !== target.key) return undefined;
-  return { query: query?.q, tag: target.list === 'tags' ? target.key : undefined, tags: query?.tags, source, not: query?.not };
+  // A search is read as peers read it: a stray quote or a lone -word is no error (issue 20).
+  const search = query?.q === undefined ? { not: [] } : forgiveSearch(query.q);
+  return { query: search.query, tag: target.list === 'tags' ? target.key : undefined, tags: query?.tags, source, not: [...(query?.not ?? []), ...search.not] };
 }
 
 /** The spec of a list; undefined for a tag or source that does not exist. */
@@ -92,12 +147,16 @@ async function specOf(ctx: SiteContext, target: ListTarget): Promise<FeedSpec | 
   const { config, store } = ctx;
   if (target.list === 'all') return siteSpec(config);
   if (target.list === 'search') return searchSpec(config, target.query);
+  if (target.list === 'events') {
+    const lead = (await store.eventArticles(target.key)).at(-1);
+    return lead && eventSpec(config, target.key, lead.title);
+  }
   if (target.list === 'tags') {
     const tag = await store.tag(target.key);
     return tag && isPublishedTag(tag) ? tagSpec(config, tag) : undefined;
   }
   const source = config.sources.find((s) => s.name === target.key);
-  return source && sourceSpec(config, source);
+  return source && sourceSpec(config, source, (await feedTitles(ctx)).get(source.name));
 }
 
 /** `limit` articles of a list from `offset`: each story once on the site and tags, every article of a source. */
@@ -110,6 +169,7 @@ async function articlesOf(ctx: SiteContext, target: ListTarget, limit: number, o
   }
   if (target.list === 'all') return store.articles({ limit, offset, stories: true });
   if (target.list === 'tags') return store.articles({ tag: target.key, limit, offset, stories: true });
+  if (target.list === 'events') return store.eventArticles(target.key, limit, offset);
   return store.articles({ source: target.key, limit, offset });
 }
 
@@ -120,7 +180,8 @@ async function feedAt(ctx: SiteContext, target: Extract<SitePath, { kind: 'feed'
   let articles = await articlesOf(ctx, target, limit, 0, 'newest');
   // A filtered list carries every matching article: each story once, as on the site's feed.
   if (filtered && target.list !== 'sources') articles = (await toStories(ctx, articles, true)).map((s) => s.article);
-  return feedFile(target.format, spec, articles, ctx.config, ctx.log, ctx, queryString(target.query, undefined));
+  const titled = target.list === 'search' ? spec : filteredSpec(spec, target.query);
+  return feedFile(target.format, titled, articles, ctx.config, ctx.log, ctx, queryString(target.query, undefined));
 }
 
 export function sourceState(ctx: SiteContext, source: Source, state: FetchState | undefined): SourceState {
@@ -163,7 +224,8 @@ async function pageAt(ctx: SiteContext, target: Extract<SitePath, { kind: 'page'
     }
   }
   if (target.page > 1 && !found.length) return undefined;
-  const stories = await toStories(ctx, found.slice(0, per), isSearch);
+  let stories = await toStories(ctx, found.slice(0, per), isSearch);
+  if (target.list === 'all' || target.list === 'tags') stories = await eventsOnce(ctx, stories);
   const at = (page: number) => ({ path: pagePath(target.list, target.key, page), query: isSearch ? queryString(target.query, page) : undefined });
   const path = pagePath(target.list, target.key, target.page);
   const page: RiverPage = {
@@ -192,21 +254,31 @@ async function articleAt(ctx: SiteContext, id: string): Promise<SiteFile | undef
   return articleFile(story!, ctx.config, ctx);
 }
 
+/** A tag's list named by its label (/tags/Europe, as pages show it) is its slug's (/tags/europe). */
+async function withTagSlug(ctx: SiteContext, target: ListTarget): Promise<ListTarget> {
+  if (target.list !== 'tags' || (await ctx.store.tag(target.key))) return target;
+  const slug = slugify(target.key);
+  return slug && slug !== target.key ? { ...target, key: slug } : target;
+}
+
 /** Renders one path of the site (a query after "?" for searches and filtered feeds); undefined when there is no such thing. */
 export async function renderPath(ctx: SiteContext, path: string, limit = ctx.config.site.itemsPerFeed): Promise<SiteFile | undefined> {
   const { config, store } = ctx;
-  const target = parseSitePath(path);
-  if (!target) return undefined;
+  const parsed = parseSitePath(path);
+  if (!parsed) return undefined;
+  const target = parsed.kind === 'feed' || parsed.kind === 'page' ? await withTagSlug(ctx, parsed) : parsed;
   switch (target.kind) {
     case 'asset':
       return assetFile(target.name);
+    case 'missing':
+      return notFoundFile(config, ctx);
     case 'opml':
-      return opmlFile(await allSpecs(ctx), await store.articles({ limit: 1 }), config, ctx);
+      return opmlFile(await allSpecs(ctx, await listedTags(ctx)), await store.articles({ limit: 1 }), config, ctx);
     case 'tags':
-      return tagsFile((await store.tagCounts()).filter(isPublishedTag), await store.articles({ limit: 1 }), config, ctx);
+      return tagsFile(await listedTags(ctx), await store.articles({ limit: 1 }), config, ctx);
     case 'sources': {
       const states = new Map((await store.fetchStates()).map((s) => [s.name, s]));
-      const sources = config.sources.map((s) => ({ name: s.name, title: sourceTitle(s), linked: true, state: sourceState(ctx, s, states.get(s.name)) }));
+      const sources = config.sources.map((s) => ({ name: s.name, title: sourceTitle(s, states.get(s.name)?.feedTitle), linked: true, state: sourceState(ctx, s, states.get(s.name)) }));
       return sourcesFile(sources, await store.articles({ limit: 1 }), config, ctx);
     }
     case 'article':
@@ -240,6 +312,12 @@ export async function* renderSite(ctx: SiteContext): AsyncGenerator<[string, Sit
       if (!file) break;
       yield [path, file];
       path = file.next;
+    }
+  }
+  for (const event of await ctx.store.latestEvents(2, BUILT_EVENTS)) {
+    for (const path of [`events/${event.id}.html`, ...FEED_FORMATS.map((f) => `events/${event.id}.${f}`)]) {
+      const file = await renderPath(ctx, path);
+      if (file) yield [path, file];
     }
   }
   for (const article of await ctx.store.articles()) {

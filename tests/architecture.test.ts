@@ -8,7 +8,7 @@ const SRC = resolve(__dirname, '../src');
 
 /** Which rooms each room may import from (besides itself). */
 const LEAVES = ['lib', 'model', 'errors', 'version', 'log'];
-const STAGES = ['config', 'ingest', 'parse', 'normalize', 'dedupe', 'store', 'publish', 'serve', 'work'];
+const STAGES = ['config', 'ingest', 'parse', 'normalize', 'dedupe', 'store', 'publish', 'serve', 'work', 'rules'];
 const ORCHESTRATORS = ['refresh', 'refresh-all', 'scheduler', 'due', 'site', 'removed-sources'];
 const ALLOWED: Record<string, string[]> = {
   lib: [],
@@ -26,6 +26,8 @@ const ALLOWED: Record<string, string[]> = {
   serve: [...LEAVES, 'config', 'publish'],
   // The worker runs the stages it is handed: it knows them by name, and nothing after them.
   work: ['lib', 'model', 'errors', 'ingest', 'parse', 'normalize', 'dedupe'],
+  // Keep and block rules read the search language (store/search-query.ts) and match in memory.
+  rules: ['lib', 'model', 'errors', 'config', 'store'],
   // The orchestrators call the stages (refresh the write side, site the read side).
   refresh: [...LEAVES, ...STAGES, 'due'],
   'refresh-all': [...LEAVES, ...STAGES, 'refresh'],

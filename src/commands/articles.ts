@@ -1,5 +1,6 @@
 // tidings articles: stored articles, newest first; --search over the full-text index; --duplicates.
 import { errorMessage, UsageError } from '../errors.js';
+import { formatWallClock } from '../lib/dates.js';
 import type { Article } from '../model.js';
 import type { DuplicateGroup } from '../store/store.js';
 import { describeFigures } from '../dedupe/near-rule.js';
@@ -13,11 +14,13 @@ export interface ArticlesArgs {
   limit?: number;
   json?: boolean;
   duplicates?: boolean;
+  events?: boolean;
   search?: string;
   since?: Date;
 }
 
-export const articleLine = (a: Article) => `${a.published.toISOString().slice(0, 16).replace('T', ' ')}  ${a.id}  ${a.source}  ${a.title}`;
+/** One article on a line, its time in `zone` (site.timezone) with the zone named. */
+export const articleLine = (a: Article, zone = 'UTC') => `${formatWallClock(a.published, zone)}  ${a.id}  ${a.source}  ${a.title}`;
 
 async function duplicates(session: Session, json: boolean): Promise<number> {
   const { dedupe } = session.config();
@@ -41,7 +44,7 @@ async function duplicates(session: Session, json: boolean): Promise<number> {
       const f = await figures(m);
       const rule = link.rule ? `${link.rule} match with ${link.matchedWith}${link.rule === 'near' ? `, ${f ? describeFigures(f) : `containment ${link.score?.toFixed(2)}`}` : ''}` : 'first seen';
       const how = `${link.canonical ? 'canonical, ' : ''}${rule}`;
-      session.print(`  ${article.id}  ${article.source}  ${article.published.toISOString().slice(0, 16).replace('T', ' ')}  ${article.title}  [${how}]`);
+      session.print(`  ${article.id}  ${article.source}  ${formatWallClock(article.published, session.config().site.timezone)}  ${article.title}  [${how}]`);
     }
   }
   if (!groups.length) session.io.err.write('no duplicates\n');
@@ -51,6 +54,7 @@ async function duplicates(session: Session, json: boolean): Promise<number> {
 export async function articlesCommand(session: Session, opts: ArticlesArgs): Promise<number> {
   const config = session.config();
   if (opts.duplicates) return duplicates(session, Boolean(opts.json));
+  if (opts.events) return (await import('./events.js')).listEvents(session, Boolean(opts.json));
   const store = await session.store();
   if (opts.source && !config.sources.some((s) => s.name === opts.source)) throw new UsageError(`unknown source: ${opts.source} (see ${config.file})`);
   let articles: Article[];
@@ -64,9 +68,10 @@ export async function articlesCommand(session: Session, opts: ArticlesArgs): Pro
     articles = (await store.articles({ tag: opts.tag, source: opts.source, limit: opts.limit ?? 20 })).filter((a) => !opts.since || a.published >= opts.since);
   }
   if (opts.json) {
-    for (const a of articles) session.print(JSON.stringify(a));
+    const events = await store.eventMemberships(articles.map((a) => a.id));
+    for (const a of articles) session.print(JSON.stringify({ ...a, event: events.get(a.id)?.event }));
   } else {
-    for (const a of articles) session.print(articleLine(a));
+    for (const a of articles) session.print(articleLine(a, config.site.timezone));
     if (!articles.length) session.io.err.write('no articles\n');
   }
   return 0;

@@ -5,6 +5,8 @@ import { dirname, join } from 'node:path';
 import { describeDatabase, isPostgresUrl, loadConfig, sourcePath, type Paths } from '../config/load-config.js';
 import type { Config } from '../config/schema.js';
 import { errorMessage } from '../errors.js';
+import { sourceFetch } from '../config/source-fetch.js';
+import { checkRules } from '../rules/rules.js';
 import { describeRemoved, followConfiguration } from '../removed-sources.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
@@ -22,7 +24,7 @@ async function diagnose(paths: Paths, report: (line: string) => void): Promise<P
   const ok = (line: string) => report(`ok: ${line}`);
   let config: Config | undefined;
   try {
-    config = loadConfig(paths.config);
+    config = checkRules(loadConfig(paths.config));
     ok(`configuration ${paths.config} (${plural(config.sources.length, 'source')})`);
   } catch (err) {
     problems.push({ what: errorMessage(err), fix: `edit ${paths.config} (README.md's Configuration section shows every key)` });
@@ -89,7 +91,17 @@ async function announceRemoved(config: Config | undefined, store: Store, report:
 function sourceProblems(config: Config | undefined, ok: (line: string) => void): Problem[] {
   const problems: Problem[] = [];
   for (const source of config?.sources ?? []) {
-    if (source.type === 'feed') continue;
+    if (source.type === 'feed') {
+      // Its credentials can be read (the message names the variable or file, never the secret).
+      if (!source.auth) continue;
+      try {
+        sourceFetch(config!, source);
+        ok(`source ${source.name}: its password can be read`);
+      } catch (err) {
+        problems.push({ what: `source ${errorMessage(err)}`, fix: `set ${source.auth.passwordEnv ?? `the file ${source.auth.passwordFile}`} for the processes that fetch (tidings serve, worker, refresh)` });
+      }
+      continue;
+    }
     const path = sourcePath(config!, source.path);
     if (!existsSync(path)) problems.push({ what: `source ${source.name}: ${path} does not exist`, fix: `create it, or correct sources[${config!.sources.indexOf(source)}].path in ${config!.file}` });
     else if (source.type === 'seeds' && !statSync(path).isDirectory()) problems.push({ what: `source ${source.name}: ${path} is not a folder`, fix: `point path at a folder of *.txt seed documents in ${config!.file}` });

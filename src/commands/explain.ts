@@ -5,6 +5,7 @@ import { describeFigures, describeStop, measure, pathOf, PATHS, stopOf, type Fig
 import { UsageError } from '../errors.js';
 import type { StoryCandidate } from '../model.js';
 import type { Store } from '../store/store.js';
+import { explainEvent } from './events.js';
 import type { Session } from './session.js';
 
 const RULES = { url: 'rule 2, the same canonical URL', fingerprint: 'rule 3, the same content fingerprint', near: 'rule 4, a near duplicate' };
@@ -70,5 +71,6 @@ export async function explainCommand(session: Session, { id }: { id: string }): 
       `story ${m.merged} merged into it when ${m.article} matched ${m.a} and ${m.b} (the text it shares with each overlaps ${m.score.toFixed(2)}, ` +
         `at least ${dedupe.lowContainment} needed, or both carry its first paragraph, or they are teaser copies), ${m.at.toISOString()}`,
     );
+  for (const line of await explainEvent(store, id, article.published, session.config().dedupe.events)) session.print(line);
   return 0;
 }

@@ -9,7 +9,12 @@ export async function exportCommand(session: Session, { format }: { format: 'opm
     session.print(stringify({ sources: config.sources }).trimEnd());
     return 0;
   }
-  const feeds = config.sources.flatMap((s) => (s.type === 'feed' ? [{ title: s.title ?? s.name, xmlUrl: s.url, categories: s.tags }] : []));
+  // A source's tags are its folders, nested, as `tidings import` made them; htmlUrl is its feed's site.
+  const states = new Map((await (await session.store()).fetchStates()).map((s) => [s.name, s]));
+  const feeds = config.sources.flatMap((s) => {
+    const state = states.get(s.name);
+    return s.type === 'feed' ? [{ title: s.title ?? state?.feedTitle ?? s.name, xmlUrl: s.url, htmlUrl: state?.feedLink, folders: s.tags }] : [];
+  });
   session.print(renderOpml(`${config.site.title} subscriptions`, feeds).trimEnd());
   return 0;
 }

@@ -2,7 +2,9 @@
 // then normalized as a refresh normalizes them: what the store would get.
 import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
+import { sourceLocation, sourcePath } from '../config/load-config.js';
 import { errorMessage } from '../errors.js';
+import { describeVerdict, judge, rulesOf } from '../rules/rules.js';
 import { readFeedFile } from '../ingest/files.js';
 import { normalizeFeed } from '../normalize/normalize-entry.js';
 import { decodeFeed } from '../parse/decode.js';
@@ -36,8 +38,15 @@ async function readInput(session: Session, input: string, allowPrivateNetworks: 
 
 async function parseInput(session: Session, input: string, allowPrivateNetworks: boolean): Promise<object> {
   const feed = await readInput(session, input, allowPrivateNetworks);
-  const { trackingParams, tagAliases } = session.configOrDefaults();
-  return parseView(feed, normalizeFeed(feed, { now: new Date(), trackingParams, tagAliases }).entries);
+  const config = session.configOrDefaults();
+  const now = new Date();
+  const { entries } = normalizeFeed(feed, { now, trackingParams: config.trackingParams, tagAliases: config.tagAliases });
+  const view = parseView(feed, entries);
+  // The keep and block rules of the source the input is (by URL or path), and the global ones: which matched.
+  const source = config.sources.find((s) => s.type !== 'seeds' && (sourceLocation(s) === input || (s.type === 'file' && sourcePath(config, s.path) === resolve(input))));
+  const rules = rulesOf(config, source);
+  if (!rules.length) return view;
+  return { ...view, articles: view.articles.map((article, i) => ({ ...article, rules: describeVerdict(judge(entries[i]!, rules, now)) })) };
 }
 
 export async function parseCommand(session: Session, { inputs, json, allowPrivateNetworks }: ParseArgs): Promise<number> {

@@ -4,6 +4,7 @@ import { thisProcess } from '../lib/process.js';
 import type { Logger } from '../log.js';
 import type { RefreshResult } from '../model.js';
 import { refreshNow } from '../refresh-all.js';
+import { refreshFullTexts, retagStored } from '../refresh.js';
 import type { Session } from './session.js';
 import { plural } from '../lib/plural.js';
 
@@ -12,6 +13,10 @@ export interface RefreshArgs {
   /** Seconds to wait for sources another process is refreshing. */
   wait: number;
   json: boolean;
+  /** Read every source again in full, and re-tag stored articles. */
+  force?: boolean;
+  /** Feed sources whose stored articles get their full text now. */
+  fullText?: string[];
 }
 
 function summarize(r: RefreshResult): string {
@@ -20,13 +25,18 @@ function summarize(r: RefreshResult): string {
   if (r.notModified) return `${r.source}: not modified`;
   const refused = r.refused.length ? `, ${r.refused.length} refused` : '';
   const keptOut = r.keptOut ? `, ${r.keptOut} purged earlier and kept out` : '';
+  const rules = r.leftOutByRules ? `, ${r.leftOutByRules} left out by rules` : '';
+  const full = r.fullText;
+  const fullText = full && full.extracted + full.reused + full.failed + full.deferred
+    ? `, full text: ${full.extracted} extracted, ${full.reused} reused${full.failed ? `, ${full.failed} failed` : ''}${full.deferred ? `, ${full.deferred} left for the next refresh` : ''}`
+    : '';
   const deleted = r.deleted ? `, ${r.deleted} deleted with their seed documents` : '';
   const undated = r.undated ? ` (${r.undated} undated, dated by the feed)` : '';
-  return `${r.source}: ${r.new} new, ${r.updated} updated, ${r.unchanged} unchanged${keptOut}${deleted}${refused}${undated}`;
+  return `${r.source}: ${r.new} new, ${r.updated} updated, ${r.unchanged} unchanged${keptOut}${deleted}${rules}${fullText}${refused}${undated}`;
 }
 
 /** Whether a source's refresh has something to say beyond "nothing changed". */
-const isEventful = (r: RefreshResult) => Boolean(r.error || r.skipped || r.new || r.updated || r.deleted || r.keptOut || r.refused.length || r.undated);
+const isEventful = (r: RefreshResult) => Boolean(r.error || r.skipped || r.new || r.updated || r.deleted || r.keptOut || r.refused.length || r.undated || r.leftOutByRules || r.fullText?.failed);
 
 /**
  * The lines a refresh prints: one per source that changed or failed, then (for several sources) one
@@ -44,7 +54,24 @@ export function summaryLines(results: readonly RefreshResult[]): { line: string;
   return [...lines, { line: `total: ${plural(results.length, 'source')}, ${parts.filter(Boolean).join('; ')}`, failed: false }];
 }
 
-export async function refreshCommand(session: Session, { names, wait, json }: RefreshArgs): Promise<number> {
+/** tidings refresh --full-text NAME…: the full text of articles stored already. */
+async function fullTextCommand(session: Session, names: string[], json: boolean): Promise<number> {
+  const config = session.config();
+  const sources = names.map((name) => {
+    const source = config.sources.find((s) => s.name === name);
+    if (!source) throw new UsageError(`--full-text ${name}: unknown source (see ${config.file})`);
+    if (source.type !== 'feed') throw new UsageError(`--full-text ${name}: a ${source.type} source has no article pages to fetch`);
+    return source;
+  });
+  const deps = { config, store: await session.store(), work: session.work(), log: session.log, holder: { name: `cli:${process.pid}`, ...thisProcess() } };
+  const results: RefreshResult[] = [];
+  for (const source of sources) results.push(await refreshFullTexts(source, deps));
+  for (const r of results) session.print(json ? JSON.stringify(r) : summarize(r));
+  return 0;
+}
+
+export async function refreshCommand(session: Session, { names, wait, json, force, fullText }: RefreshArgs): Promise<number> {
+  if (fullText?.length) return fullTextCommand(session, fullText, json);
   const config = session.config();
   const unknown = names.filter((n) => !config.sources.some((s) => s.name === n));
   if (unknown.length) throw new UsageError(`unknown source: ${unknown.join(', ')} (see ${config.file})`);
@@ -72,7 +99,11 @@ export async function refreshCommand(session: Session, { names, wait, json }: Re
     warn: aside(session.log.warn),
     error: (fields, message) => ('source' in fields ? undefined : aside(session.log.error)(fields, message)),
   };
-  const deps = { config, store, work: session.work(), log, holder: { name: `cli:${process.pid}`, ...thisProcess() } };
+  const deps = { config, store, work: session.work(), log, force, holder: { name: `cli:${process.pid}`, ...thisProcess() } };
+  if (force) {
+    const retagged = await retagStored(store, config);
+    if (!json) session.print(`re-tagged ${plural(retagged, 'stored article')} with the tag rules and tagAliases`);
+  }
   const results = await refreshNow(deps, wait * 1000, {
     names: names.length ? names : undefined,
     onResult: (r) => {
@@ -84,9 +115,9 @@ export async function refreshCommand(session: Session, { names, wait, json }: Re
   });
   if (live) session.io.out.write('\r\x1b[K');
   if (json) {
-    const sum = (k: 'new' | 'updated' | 'unchanged' | 'keptOut') => results.reduce((n, r) => n + (r[k] ?? 0), 0);
+    const sum = (k: 'new' | 'updated' | 'unchanged' | 'keptOut' | 'leftOutByRules') => results.reduce((n, r) => n + (r[k] ?? 0), 0);
     session.print(
-      JSON.stringify({ ok: results.every((r) => r.ok), sources: results.length, failed: results.filter((r) => !r.ok).length, new: sum('new'), updated: sum('updated'), unchanged: sum('unchanged'), keptOut: sum('keptOut'), results }),
+      JSON.stringify({ ok: results.every((r) => r.ok), sources: results.length, failed: results.filter((r) => !r.ok).length, new: sum('new'), updated: sum('updated'), unchanged: sum('unchanged'), keptOut: sum('keptOut'), leftOutByRules: sum('leftOutByRules'), results }),
     );
   } else {
     for (const { line, failed } of summaryLines(results)) session.print(failed ? session.colour('red', line) : line);

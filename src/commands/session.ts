@@ -6,6 +6,7 @@ import type { Config } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 import type { StopSignals } from '../lib/signals.js';
 import { stderrLogger, type Logger } from '../log.js';
+import { checkRules } from '../rules/rules.js';
 import { followConfiguration } from '../removed-sources.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
@@ -47,7 +48,9 @@ export class Session {
   }
 
   config(): Config {
-    this.loaded ??= loadConfig(resolvePaths(this.options).config);
+    if (!this.loaded) {
+      this.loaded = checkRules(loadConfig(resolvePaths(this.options).config));
+    }
     return this.loaded;
   }
 

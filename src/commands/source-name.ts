@@ -2,7 +2,7 @@
 // slugs (they are paths of the site and keys of the configuration): a title in Latin letters with
 // diacritics keeps its letters (Ünïcødé Blog: unicode-blog); one that is mostly in another script
 // falls back to the feed's host or file name.
-import { slugify } from '../normalize/tags.js';
+import { slugify } from '../lib/text.js';
 
 export const SOURCE_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 
@@ -11,7 +11,14 @@ const LETTERS: Record<string, string> = { ø: 'o', æ: 'ae', œ: 'oe', ß: 'ss',
 
 function asciiSlug(text: string): string {
   const folded = text.toLowerCase().replace(/\./g, ' ').normalize('NFD').replace(/\p{M}/gu, '').replace(/[øæœßđłþðıħ]/g, (c) => LETTERS[c]!);
-  return slugify(folded).replace(/[^a-z0-9_-]/g, '').replace(/^[-_]+|[-_]+$/g, '').slice(0, 40);
+  return cutAtWord(slugify(folded).replace(/[^a-z0-9_-]/g, '').replace(/^[-_]+|[-_]+$/g, ''), 40);
+}
+
+/** At most `max` characters, cut between words ("…-world", never "…-wor"); a single long word is cut. */
+function cutAtWord(slug: string, max: number): string {
+  if (slug.length <= max) return slug;
+  const end = slug.lastIndexOf('-', max);
+  return end > 0 ? slug.slice(0, end) : slug.slice(0, max);
 }
 
 /** A slug of `title` (or of `fallback`, when the title keeps too few of its letters), unique in `taken`, which learns it. */

@@ -5,10 +5,11 @@ import { basename, dirname, relative, resolve } from 'node:path';
 import { addSources } from '../config/edit-config.js';
 import { sourceLocation } from '../config/load-config.js';
 import type { Source } from '../config/schema.js';
-import { errorMessage, InputError, NotAFeedError, UsageError } from '../errors.js';
+import { errorMessage, InputError, UsageError } from '../errors.js';
 import { readFeedFile } from '../ingest/files.js';
 import type { RawFeed } from '../parse/types.js';
-import { fetchAndParse, isUrl, parseDocument } from './read-feed.js';
+import { describeCandidate, discoverWith } from './discover.js';
+import { isUrl, parseDocument } from './read-feed.js';
 import type { Session } from './session.js';
 import { freeName, SOURCE_NAME } from './source-name.js';
 import { tellDaemon } from './tell-daemon.js';
@@ -18,20 +19,24 @@ export interface AddArgs {
   target: string;
   name?: string;
   tag?: string[];
+  /** Which of several discovered feeds, from 1. */
+  pick?: number;
+  /** fullText: true on the new feed source. */
+  fullText?: boolean;
 }
 
-async function fromUrl(session: Session, target: string): Promise<{ feed: RawFeed; entry: Record<string, unknown> }> {
+/** The URL as a feed, or the feed discovery finds (the first, or the one --pick names), said when it is another. */
+async function fromUrl(session: Session, target: string, pick?: number): Promise<{ feed: RawFeed; entry: Record<string, unknown> }> {
   const config = session.config();
-  let url = target;
-  let feed: RawFeed;
-  try {
-    feed = await fetchAndParse(session, url);
-  } catch (err) {
-    if (!(err instanceof NotAFeedError) || !err.alternates.length) throw new InputError(`${target}: ${errorMessage(err)}`);
-    url = err.alternates[0]!;
-    session.print(`${target} is an HTML page; its autodiscovery links name ${err.alternates.length} feed${err.alternates.length > 1 ? 's' : ''}; chose ${url}`);
-    feed = await fetchAndParse(session, url);
+  const found = await discoverWith(session, target);
+  if (pick !== undefined && (pick < 1 || pick > found.length)) throw new UsageError(`--pick ${pick}: ${target} leads to ${found.length === 1 ? '1 feed' : `${found.length} feeds`} (see tidings sources discover ${target})`);
+  const chosen = found[(pick ?? 1) - 1]!;
+  if (found.length > 1 || chosen.how !== 'the URL itself') {
+    session.print(`${target} is not a feed itself; found ${found.length === 1 ? '1 feed' : `${found.length} feeds`} (${chosen.how === 'the page links to it' ? 'its autodiscovery links' : chosen.how}):`);
+    found.forEach((c, i) => session.print(`  ${describeCandidate(c, i)}`));
+    session.print(`chose ${chosen.url}${found.length > 1 && pick === undefined ? ' (another with --pick N)' : ''}`);
   }
+  const { url, feed } = chosen;
   if (config.sources.some((s) => s.type === 'feed' && s.url === url)) throw new UsageError(`${url} is already a source in ${config.file}`);
   return { feed, entry: { type: 'feed', url } };
 }
@@ -53,17 +58,18 @@ async function fromFile(session: Session, target: string): Promise<{ feed: RawFe
   }
 }
 
-export async function sourcesAddCommand(session: Session, { target, name, tag }: AddArgs): Promise<number> {
+export async function sourcesAddCommand(session: Session, { target, name, tag, pick, fullText }: AddArgs): Promise<number> {
   const config = session.config();
   if (name !== undefined && !SOURCE_NAME.test(name)) throw new UsageError(`--name ${JSON.stringify(name)}: expected a slug: lowercase letters, digits, "-" and "_"`);
   if (name && config.sources.some((s) => s.name === name)) throw new UsageError(`a source named ${name} exists already in ${config.file}`);
   // file:, ftp:, javascript:, data:… are not paths, and not feeds Tidings fetches.
   if (!isUrl(target) && /^[a-z][a-z\d+.-]+:/i.test(target)) throw new UsageError(`${target}: only http and https URLs can be added, or the path of a feed file`);
-  const { feed, entry } = isUrl(target) ? await fromUrl(session, target) : await fromFile(session, target);
+  const { feed, entry } = isUrl(target) ? await fromUrl(session, target, pick) : await fromFile(session, target);
   const taken = new Set(config.sources.map((s) => s.name));
   const title = feed.title?.value.replace(/<[^>]*>/g, '').trim();
   const chosen = name ?? freeName(title ?? '', isUrl(target) ? new URL(target).hostname.replace(/^www\./, '') : basename(target).replace(/\.\w+$/, ''), taken);
-  const source = { name: chosen, ...(title ? { title } : {}), ...entry, ...(tag?.length ? { tags: tag } : {}) };
+  if (fullText && entry.type !== 'feed') throw new UsageError(`--full-text: only a feed at a URL has article pages to fetch, not ${target}`);
+  const source = { name: chosen, ...(title ? { title } : {}), ...entry, ...(tag?.length ? { tags: tag } : {}), ...(fullText ? { fullText: true } : {}) };
   addSources(config.file, [source]);
   session.print(`added ${chosen}: ${sourceLocation(source as Source)} (${feed.format} ${feed.version}, ${plural(feed.entries.length, 'entry', 'entries')}) to ${config.file}`);
   await tellDaemon(session);

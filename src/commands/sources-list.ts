@@ -28,6 +28,7 @@ export async function sourcesListCommand(session: Session, { json }: { json: boo
       nextFetch: next?.at?.toISOString() ?? null,
       nextFetchWhy: next?.why ?? null,
       articles: state?.articles ?? 0,
+      leftOutByRules: state?.leftOutByRules ?? 0,
     };
   });
   if (json) {
@@ -35,10 +36,11 @@ export async function sourcesListCommand(session: Session, { json }: { json: boo
     return 0;
   }
   for (const r of rows) {
+    const rules = r.leftOutByRules ? `, ${r.leftOutByRules} left out by rules at the last read` : '';
     const errors = r.consecutiveErrors ? `, ${plural(r.consecutiveErrors, 'error')} in a row: ${r.lastError}` : '';
     const http = r.lastStatus ? ` (HTTP ${r.lastStatus})` : '';
     const next = r.type !== 'feed' ? '' : `, next fetch ${r.nextFetch ?? 'not planned'} (${r.nextFetchWhy})`;
-    session.print(`${r.name}  ${r.type}  ${r.location}  [${r.tags.join(', ')}]  ${r.status}, ${plural(r.articles, 'article')}, last success ${r.lastSuccess ?? 'never'}${http}${next}${errors}`);
+    session.print(`${r.name}  ${r.type}  ${r.location}  [${r.tags.join(', ')}]  ${r.status}, ${plural(r.articles, 'article')}, last success ${r.lastSuccess ?? 'never'}${http}${rules}${next}${errors}`);
   }
   return 0;
 }

@@ -90,11 +90,34 @@ const seedsSource = z.strictObject({
 const DEFAULT_MAX_ITEMS = 1000;
 const maxItems = z.number().int().positive().default(DEFAULT_MAX_ITEMS);
 
+/** Keep and block rules in the search language (checked against it by rules/, which config cannot import). */
+const ruleList = z.union([z.string().min(1).transform((r) => [r]), z.array(z.string().min(1))]).optional();
+const rules = { keep: ruleList, block: ruleList };
+
+/** How one feed source is fetched (issue 24): its own credentials, headers, agent, proxy and time limit. */
+const fetchOptions = {
+  auth: z
+    .strictObject({ username: z.string().min(1), passwordEnv: z.string().min(1).optional(), passwordFile: z.string().min(1).optional() })
+    .refine((a) => (a.passwordEnv === undefined) !== (a.passwordFile === undefined), 'expected exactly one of passwordEnv or passwordFile')
+    .optional(),
+  headers: z.record(z.string().regex(/^[!#$%&'*+.^_`|~\w-]+$/, 'expected a header name'), z.string().regex(/^[^\r\n]*$/, 'expected one line')).optional(),
+  userAgent: z.string().min(1).regex(/^[^\r\n]*$/, 'expected one line').optional(),
+  proxy: z.url({ protocol: /^http$/, error: 'expected an http:// proxy URL' }).optional(),
+  ignoreCacheHeaders: z.boolean().default(false),
+  timeout: duration.optional(),
+  fullText: z
+    .union([z.boolean(), z.strictObject({ selector: z.string().min(1).optional(), perTick: z.number().int().min(1).max(1000).default(20) })])
+    .optional()
+    .transform((v) => (v === true ? { perTick: 20 } : v || undefined)),
+};
+
 const feedSource = z.strictObject({
   ...sourceBase,
   type: z.literal('feed'),
   url: z.url({ protocol: /^https?$/, error: 'expected an http or https URL' }),
   maxItems,
+  ...fetchOptions,
+  ...rules,
 });
 
 const fileSource = z.strictObject({
@@ -102,6 +125,7 @@ const fileSource = z.strictObject({
   type: z.literal('file'),
   path: z.string().min(1),
   maxItems,
+  ...rules,
 });
 
 const sourceSchema = z.discriminatedUnion('type', [seedsSource, feedSource, fileSource], {
@@ -138,6 +162,10 @@ const siteSchema = z.strictObject({
   itemsPerFeed: z.number().int().min(1).max(1000).default(50),
   /** Stories on one page of the river (the front page, a tag's, a source's, a search's). */
   itemsPerPage: z.number().int().min(1).max(200).default(20),
+  /** Tags with fewer articles are left out of /tags and the OPML (their pages and feeds stay); 1 lists every tag. */
+  minTagArticles: z.number().int().min(1).default(2),
+  /** The zone times are shown in on pages and by the CLI, named beside them. */
+  timezone: timezone.default('UTC'),
 });
 
 /** The base URL of a site whose configuration names none and that no daemon serves (tidings build). */
@@ -155,7 +183,18 @@ const serverSchema = z.strictObject({
   cacheSize: size.default(64 * 1024 * 1024),
 });
 
+/** Events: independent reports of one event, grouped (dedupe/events.ts). */
+const eventsSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** Reports of one event are published within this many days of each other. */
+  windowDays: z.number().positive().default(2),
+  /** An article joins an event whose centroid is at least this similar (TF-IDF cosine) and shares a name. */
+  threshold: z.number().min(0).max(1).default(0.25),
+});
+
 const dedupeSchema = z.strictObject({
+  /** Independent reports of one event. */
+  events: eventsSchema.default(eventsSchema.parse({})),
   /** Merge the same story from several sources (rules 2–4). */
   crossSource: z.boolean().default(true),
   /** Near duplicates must be published within this many days of each other. */
@@ -209,6 +248,8 @@ export const configSchema = z
     storage: z.strictObject({ url: z.string().min(1).optional() }).default({}),
     dedupe: dedupeSchema.default(dedupeSchema.parse({})),
     retention: retentionSchema.default(retentionSchema.parse({})),
+    /** Keep and block rules for every source. */
+    rules: z.strictObject(rules).default({}),
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();
@@ -226,6 +267,7 @@ export type FeedSource = z.output<typeof feedSource>;
 export type FileSource = z.output<typeof fileSource>;
 export type FetchSettings = z.output<typeof fetchSchema>;
 export type DedupeSettings = z.output<typeof dedupeSchema>;
+export type EventSettings = z.output<typeof eventsSchema>;
 export type RetentionSettings = z.output<typeof retentionSchema>;
 export type Source = Parsed['sources'][number];
 export type Site = Parsed['site'];

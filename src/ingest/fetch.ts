@@ -7,10 +7,12 @@ import https from 'node:https';
 import { BlockList, isIP, type Socket } from 'node:net';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import zlib from 'node:zlib';
-import type { Config, FetchSettings } from '../config/schema.js';
+import type { Config, FeedSource, FetchSettings } from '../config/schema.js';
+import { sourceFetch } from '../config/source-fetch.js';
 import { DEFAULT_FETCH, siteBaseUrl } from '../config/schema.js';
 import { FetchError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { requestThroughProxy } from './proxy.js';
 
 export interface FetchLimits {
   timeoutMs: number;
@@ -27,9 +29,15 @@ export function fetchLimits(f: FetchSettings): FetchLimits {
 
 const DEFAULT_LIMITS = fetchLimits(DEFAULT_FETCH);
 
-/** What every fetch of a configuration uses: its User-Agent and its limits. */
-export function fetchDepsOf(config: Pick<Config, 'site' | 'fetch'>): FetchDeps {
-  return { userAgent: `Tidings/${VERSION} (+${siteBaseUrl(config.site)})`, limits: fetchLimits(config.fetch) };
+/**
+ * What every fetch of a configuration uses: its User-Agent, its limits and the environment's proxy;
+ * for a source's fetches, also the source's own options (credentials, headers, agent, proxy, timeout).
+ */
+export function fetchDepsOf(config: Pick<Config, 'site' | 'fetch' | 'file'>, source?: FeedSource): FetchDeps {
+  const own = sourceFetch(config, source);
+  const limits = fetchLimits(config.fetch);
+  if (own.timeoutSeconds) limits.timeoutMs = own.timeoutSeconds * 1000;
+  return { userAgent: own.userAgent ?? `Tidings/${VERSION} (+${siteBaseUrl(config.site)})`, limits, headers: own.headers, proxy: own.proxyFor };
 }
 
 export type Lookup = (hostname: string, options: LookupAllOptions, callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
@@ -44,12 +52,18 @@ export interface FetchDeps {
   now?: () => Date;
   /** Aborts the fetch in flight (shutdown). */
   signal?: AbortSignal;
+  /** More request headers, lowercased (a source's Authorization, Cookie…); never sent to another origin after a redirect. */
+  headers?: Record<string, string>;
+  /** The HTTP proxy a URL goes through, if any; the private-network guard still applies to the URL. */
+  proxy?: (url: URL) => URL | undefined;
 }
 
 export interface FetchRequest {
   url: string;
   etag?: string;
   lastModified?: string;
+  /** What is asked for: feeds by default. */
+  accept?: string;
 }
 
 export interface FetchResponse {
@@ -222,25 +236,32 @@ interface Hop {
   req: http.ClientRequest;
 }
 
-function requestOnce(url: URL, headers: Record<string, string>, deps: FetchDeps, limits: FetchLimits, register: (req: http.ClientRequest) => void): Promise<Hop> {
+/** Through a proxy, the target's name is looked up here and refused if every address is private. */
+function checkTargetName(host: string, lookup: Lookup, isBlocked: (ip: string) => boolean, url: string): Promise<void> {
+  if (isIP(host)) return Promise.resolve();
+  return new Promise((resolve, reject) => guardedLookup(lookup, isBlocked, url)(host, { all: true }, (err) => (err ? reject(err instanceof FetchError ? err : new FetchError(`fetch: ${url}: ${(err as NodeJS.ErrnoException).code ?? err}`)) : resolve())));
+}
+
+async function requestOnce(url: URL, headers: Record<string, string>, deps: FetchDeps, limits: FetchLimits, register: (req: http.ClientRequest) => void): Promise<Hop> {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const isBlocked = limits.allowPrivateNetworks ? () => false : (deps.isBlocked ?? isPrivateAddress);
+  const lookup = deps.lookup ?? (dnsLookup as unknown as Lookup);
+  // An IP literal is never looked up, so it is checked here; names are checked in the lookup.
+  if (isIP(host) && isBlocked(host)) throw privateRefusal(url.href, host);
+  const proxy = deps.proxy?.(url);
+  if (proxy) await checkTargetName(host, lookup, isBlocked, url.href);
   return new Promise((resolve, reject) => {
     const client = url.protocol === 'https:' ? https : http;
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    const isBlocked = limits.allowPrivateNetworks ? () => false : (deps.isBlocked ?? isPrivateAddress);
-    // An IP literal is never looked up, so it is checked here; names are checked in the lookup.
-    if (isIP(host) && isBlocked(host)) return reject(privateRefusal(url.href, host));
-    const req = client.request(url, {
-      method: 'GET',
-      headers,
-      agent: false,
-      lookup: guardedLookup(deps.lookup ?? (dnsLookup as unknown as Lookup), isBlocked, url.href) as never,
-    });
+    const req = proxy
+      ? requestThroughProxy(url, proxy, headers)
+      : client.request(url, { method: 'GET', headers, agent: false, lookup: guardedLookup(lookup, isBlocked, url.href) as never });
     register(req);
     const connectTimer = setTimeout(
       () => req.destroy(new FetchError(`fetch: could not connect to ${url.host} within ${limits.connectTimeoutMs / 1000} s`)),
       limits.connectTimeoutMs,
     );
-    req.on('socket', (socket: Socket) => {
+    // Through a proxy the socket reaches the proxy, not the target (checked by name above).
+    if (!proxy) req.on('socket', (socket: Socket) => {
       socket.once('connect', () => {
         clearTimeout(connectTimer);
         // The last word: the address this socket really reached.
@@ -258,6 +279,13 @@ function requestOnce(url: URL, headers: Record<string, string>, deps: FetchDeps,
     });
     req.end();
   });
+}
+
+/** A source's own headers; credentials and cookies only for the origin they were configured for. */
+function ownHeaders(headers: Record<string, string> | undefined, url: URL, first: string): Record<string, string> {
+  if (!headers) return {};
+  if (url.origin === new URL(first).origin) return headers;
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => name !== 'authorization' && name !== 'cookie'));
 }
 
 const ACCEPT = 'application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.8, application/json;q=0.7, */*;q=0.5';
@@ -302,7 +330,7 @@ async function follow(request: FetchRequest, deps: FetchDeps, limits: FetchLimit
   for (let hop = 0; ; hop += 1) {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new FetchError(`fetch: only http and https are fetched, not ${url.protocol} (${url.href})`);
     seen.add(url.href);
-    const headers: Record<string, string> = { 'user-agent': deps.userAgent, accept: ACCEPT, 'accept-encoding': 'gzip, deflate, br' };
+    const headers: Record<string, string> = { 'user-agent': deps.userAgent, accept: request.accept ?? ACCEPT, ...ownHeaders(deps.headers, url, request.url), 'accept-encoding': 'gzip, deflate, br' };
     if (request.etag) headers['if-none-match'] = request.etag;
     if (request.lastModified) headers['if-modified-since'] = request.lastModified;
     const { res } = await requestOnce(url, headers, deps, limits, register);

@@ -151,3 +151,28 @@ export function parseFeedDate(raw: string | undefined, zone = 'UTC'): Date | und
   }
   return undefined;
 }
+
+const wallClocks = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * A moment as the clock on a wall in `zone` shows it, and the zone's name at that moment:
+ * { day: "2024-01-18", time: "13:30", zone: "UTC+5" } for Asia/Karachi, zone "UTC" for UTC. An
+ * invalid date gives empty strings.
+ */
+export function wallClock(date: Date, zone: string): { day: string; time: string; zone: string } {
+  if (Number.isNaN(date.getTime())) return { day: '', time: '', zone: '' };
+  let format = wallClocks.get(zone);
+  if (!format) {
+    const options = { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'shortOffset' } as const;
+    wallClocks.set(zone, (format = new Intl.DateTimeFormat('en-US', options)));
+  }
+  const part = Object.fromEntries(format.formatToParts(date).map((p) => [p.type, p.value]));
+  const offset = (part.timeZoneName ?? 'GMT').replace(/^GMT/, 'UTC').replace(/^UTC[+-]0$/, 'UTC');
+  return { day: `${part.year}-${part.month}-${part.day}`, time: `${part.hour}:${part.minute}`, zone: offset };
+}
+
+/** "2024-01-18 13:30 UTC+5": a date and time in `zone`, the zone named. */
+export function formatWallClock(date: Date, zone: string): string {
+  const { day, time, zone: name } = wallClock(date, zone);
+  return day ? `${day} ${time} ${name}` : '';
+}

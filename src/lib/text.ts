@@ -66,3 +66,19 @@ export function fixMojibake(text: string): string {
 export function tagLabel(raw: string): string {
   return safeText(raw).normalize('NFC').replace(/_/g, ' ').replace(/[<>]/g, '').replace(/\s+/g, ' ').trim();
 }
+
+/**
+ * Letters (with their marks, which some scripts cannot do without) and digits of any script,
+ * lowercase NFC, every run of anything else as one hyphen, none at either end: "São Paulo" →
+ * "são-paulo", "Television & Radio" → "television-radio". It is a path of the site and a URL.
+ * A word written in lowerCamelCase is the words it joins ("worldNews" is "World news": world-news),
+ * as sites' category systems write them; "iPhone", "eBay" and "JavaScript" stay one word.
+ */
+export function slugify(label: string): string {
+  return label
+    .replace(/(?<![\p{L}\p{N}])(\p{Ll}{2,}(?:\p{Lu}\p{Ll}+)+)(?![\p{L}\p{N}])/gu, (word) => word.replace(/(?<=\p{Ll})(?=\p{Lu})/gu, '-'))
+    .toLowerCase()
+    .normalize('NFC')
+    .replace(/[^\p{L}\p{M}\p{N}]+/gu, '-')
+    .replace(/^-|-$/g, '');
+}

@@ -23,6 +23,26 @@ function decodeKey(key: string): string {
   }
 }
 
+/**
+ * Redirectors that carry their target in the query, by host and path: Google's (Google Alerts
+ * links every item through google.com/url?…&url=), Facebook's and Tumblr's outbound links.
+ */
+const REDIRECTORS: { host: RegExp; path: RegExp; params: string[] }[] = [
+  { host: /^(?:www\.)?google\.[a-z.]+$/, path: /^\/url$/, params: ['url', 'q'] },
+  { host: /^l\.facebook\.com$/, path: /^\/l\.php$/, params: ['u'] },
+  { host: /^t\.umblr\.com$/, path: /^\/redirect$/, params: ['z'] },
+];
+
+/** The target of a known redirect wrapper when it is an http(s) URL; the URL itself otherwise. */
+export function unwrapRedirect(url: URL): URL {
+  const wrapper = REDIRECTORS.find((r) => r.host.test(url.hostname) && r.path.test(url.pathname));
+  for (const name of wrapper?.params ?? []) {
+    const target = url.searchParams.get(name);
+    if (target && /^https?:\/\//i.test(target) && URL.canParse(target)) return new URL(target);
+  }
+  return url;
+}
+
 const TRACKING = [/^utm_/i, /^(fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|ref_src|_hsenc|_hsmi|yclid)$/i];
 
 /**
@@ -34,7 +54,7 @@ export function canonicalUrl(ref: string | undefined, base?: string, extraTracki
   if (!ref?.trim()) return undefined;
   let url: URL;
   try {
-    url = new URL(ref.trim(), base);
+    url = unwrapRedirect(new URL(ref.trim(), base));
   } catch {
     return undefined;
   }

@@ -1,18 +1,14 @@
 // Tags: one per slug, whatever the spelling.
-import { tagLabel, truncateAtWord } from '../lib/text.js';
+import { slugify, tagLabel, truncateAtWord } from '../lib/text.js';
 import type { Tag } from '../model.js';
 
-/**
- * Letters (with their marks, which some scripts cannot do without) and digits of any script,
- * lowercase NFC, every run of anything else as one hyphen, none at either end: "São Paulo" →
- * "são-paulo", "Television & Radio" → "television-radio". It is a path of the site and a URL.
- */
-export function slugify(label: string): string {
-  return label
-    .toLowerCase()
-    .normalize('NFC')
-    .replace(/[^\p{L}\p{M}\p{N}]+/gu, '-')
-    .replace(/^-|-$/g, '');
+const folded = new WeakMap<object, Map<string, string>>();
+
+/** Aliases by the slug of their key, so that `World News: world` catches "world news" and "worldNews" too. */
+function foldedAliases(aliases: Readonly<Record<string, string>>): Map<string, string> {
+  let map = folded.get(aliases);
+  if (!map) folded.set(aliases, (map = new Map(Object.entries(aliases).map(([from, to]) => [slugify(tagLabel(from)), to]))));
+  return map;
 }
 
 /** A tag's label, at most (a 500 KB hashtag was a 500 KB tag). */
@@ -25,10 +21,11 @@ const MAX_TAG_LABEL = 100;
  */
 export function toTags(labels: Iterable<string>, aliases: Readonly<Record<string, string>> = {}): Tag[] {
   const bySlug = new Map<string, Tag>();
+  const bySlugOf = foldedAliases(aliases);
   for (const raw of labels) {
     let label = truncateAtWord(tagLabel(raw.length > 4 * MAX_TAG_LABEL ? raw.slice(0, 4 * MAX_TAG_LABEL) : raw), MAX_TAG_LABEL);
     let slug = slugify(label);
-    const target = aliases[slug];
+    const target = bySlugOf.get(slug);
     if (target) [slug, label] = [slugify(target), tagLabel(target)];
     if (slug && !bySlug.has(slug)) bySlug.set(slug, { slug, label });
   }

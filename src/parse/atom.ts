@@ -3,7 +3,7 @@ import type { Enclosure, Refusal } from '../model.js';
 import { resolveUrl } from '../lib/urls.js';
 import { feedDate } from './dates-in-feed.js';
 import { readEntries } from './read-entries.js';
-import { NS, adoptRootNamespace, all, attr, elements, extensionAuthor, first, serialize, textOf, valueOf } from './tree.js';
+import { NS, adoptRootNamespace, all, attr, elements, extensionAuthor, first, mediaOf, mediaType, serialize, textOf, valueOf } from './tree.js';
 import type { ParseOptions, RawEntry, RawFeed, RawTag, Text } from './types.js';
 import type { XmlElement } from './xml-tree.js';
 
@@ -84,11 +84,15 @@ function atomEntry(entry: XmlElement, feed: XmlElement, feedAuthor: string | und
   const enclosures: Enclosure[] = links(entry, base)
     .filter((l) => l.rel === 'enclosure' && l.href)
     .map((l) => ({ url: l.href!, type: l.type, length: l.length && /^\d+$/.test(l.length) ? Number(l.length) : undefined }));
+  for (const m of mediaOf(entry)) {
+    const url = resolveUrl(attr(m, 'url'), m.base);
+    if (url && !enclosures.some((e) => e.url === url)) enclosures.push({ url, type: mediaType(m) });
+  }
   const contentEl = first(entry, ATOM, 'content');
   return {
     id: atomId(first(entry, ATOM, 'id')),
     title: atomText(first(entry, ATOM, 'title')),
-    link: alternate(entry, base),
+    link: valueOf(first(entry, [NS.feedburner], 'origlink')) ?? alternate(entry, base),
     published: date('published') ?? date('issued') ?? date('created') ?? date('issued', DATES),
     updated: date('updated') ?? date('modified') ?? date('modified', DATES) ?? date('date', [NS.dc]),
     // RFC 4287 §4.2.1: without an author of its own, the entry's atom:source's, else the feed's.

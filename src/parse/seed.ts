@@ -3,6 +3,7 @@
 import { InputError, errorMessage } from '../errors.js';
 import { looksLikeTimestamp, parseTimestamp } from '../lib/dates.js';
 import { firstSentence, tagLabel } from '../lib/text.js';
+import { headlineTags } from './headline-tags.js';
 import type { RawEntry, RawFeed } from './types.js';
 
 export const MAX_SEED_BYTES = 1024 * 1024;
@@ -104,7 +105,8 @@ export function parseSeed(bytes: Uint8Array, file: string, identity: string, opt
       summary: { type: 'text', value: paragraphs[0]! },
       // Plain text, a blank line between paragraphs: normalize makes each one a <p>.
       content: { type: 'text', value: paragraphs.join('\n\n') },
-      tags: (hashtags ?? []).map((term) => ({ term })),
+      // A headline's hashtags are tags only where they name something (headline-tags.ts).
+      tags: (options.titleFrom === 'hashtags' ? headlineTags(hashtags ?? []) : (hashtags ?? [])).map((term) => ({ term })),
       enclosures: [],
     },
     warnings,

@@ -16,6 +16,7 @@ export const NS = {
   media: 'http://search.yahoo.com/mrss/',
   sy: 'http://purl.org/rss/1.0/modules/syndication/',
   itunes: 'http://www.itunes.com/dtds/podcast-1.0.dtd',
+  feedburner: 'http://rssnamespace.org/feedburner/ext/1.0',
 } as const;
 
 const isElement = (c: XmlChild): c is XmlElement => typeof c !== 'string';
@@ -106,6 +107,27 @@ export function adoptRootNamespace(root: XmlElement, ns: string): void {
  * The author the extension namespaces name (dc:creator, itunes:author, media:credit), for an entry
  * or a channel without one of its own format's.
  */
+/**
+ * Media RSS objects of an item, in its media:group too: media:content first, then
+ * media:thumbnail (news sites such as the Indian Express give each headline's picture only so).
+ */
+export function mediaOf(item: XmlElement): XmlElement[] {
+  const holders = [item, ...all(item, [NS.media], 'group')];
+  const contents = holders.flatMap((h) => all(h, [NS.media], 'content')).filter((m) => !/flash/i.test(attr(m, 'type') ?? ''));
+  return [...contents, ...holders.flatMap((h) => all(h, [NS.media], 'thumbnail'))];
+}
+
+/**
+ * A Media RSS object's type: its own, else for a picture (a thumbnail, or medium="image") the
+ * type its extension names, else image/jpeg, so that readers and pages know it is one.
+ */
+export function mediaType(m: XmlElement): string | undefined {
+  const given = attr(m, 'type');
+  if (given || (m.local !== 'thumbnail' && attr(m, 'medium') !== 'image')) return given || undefined;
+  const extension = /\.(png|gif|webp|avif|svg)(?:[?#]|$)/i.exec(attr(m, 'url') ?? '')?.[1]?.toLowerCase();
+  return extension ? `image/${extension === 'svg' ? 'svg+xml' : extension}` : 'image/jpeg';
+}
+
 export function extensionAuthor(el: XmlElement): string | undefined {
   const media = [el, ...all(el, [NS.media], 'group'), ...all(el, [NS.media], 'content')];
   return valueOf(first(el, [NS.dc], 'creator')) ?? valueOf(first(el, [NS.itunes], 'author')) ?? media.map((m) => valueOf(first(m, [NS.media], 'credit'))).find(Boolean);

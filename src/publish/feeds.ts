@@ -38,6 +38,8 @@ export interface SiteInfo {
   hubs?: readonly string[];
   /** Pages have a search box: the daemon answers /search (a folder of files cannot). */
   search?: boolean;
+  /** The IANA zone pages show times in (site.timezone); UTC without one. */
+  timezone?: string;
 }
 
 /** What the writers say about the feed itself. */

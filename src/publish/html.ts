@@ -1,11 +1,12 @@
 // HTML pages: the river (the front page, a tag's, a source's, a search's), the lists of tags and
 // sources, and article pages. Everything printed is escaped; every link is relative (urls.ts), so
 // the site works wherever it is put. No JavaScript: the pages are documents.
+import { formatWallClock, wallClock } from '../lib/dates.js';
 import { escapeHtml, truncateAtWord } from '../lib/text.js';
 import { safeText } from '../lib/xml-chars.js';
 import type { Article, Tag } from '../model.js';
 import { FEED_FORMATS, type FeedSpec, type SiteInfo } from './feeds.js';
-import { displayTitle } from './item.js';
+import { displayTitle, feedEnclosures, isImage, isPlayable, type FeedEnclosure } from './item.js';
 import { THEME_COLOURS } from './style.js';
 import { absoluteLinks, articleUrl, isPublishedTag, relativeHref, webUrl } from './urls.js';
 
@@ -45,6 +46,15 @@ export interface Story {
   article: Article;
   source: SourceRef;
   also: Carrier[];
+  /** On the river, the lead story of an event: its event's id and the other sources that reported it, each once. */
+  event?: { id: string; reports: number; reportedBy: Carrier[] };
+}
+
+/** "Also reported by A, B, C · all 4 reports": under an event's lead story on the river. */
+function reportedBy(here: Here, event: NonNullable<Story['event']>): string {
+  const sources = event.reportedBy.map((c) => `<a href="${href(here, `articles/${c.id}.html`)}">${e(c.title)}</a>`).join(', ');
+  return `<p class="meta reported">Also reported by ${sources} · <a href="${href(here, `events/${event.id}.html`)}">all ${event.reports} reports</a></p>
+`;
 }
 
 export interface Pager {
@@ -91,8 +101,11 @@ export function feedLinks(here: Here, spec: FeedSpec, query = ''): string {
 /** A stored date that is not one shows as nothing rather than stopping the page. */
 const isoTime = (date: Date) => (Number.isNaN(date.getTime()) ? '' : date.toISOString());
 
-function dayFormat(language: string): Intl.DateTimeFormat {
-  const options = { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' } as const;
+/** The zone a page shows times in, named beside them. */
+export const zoneOf = (here: Here) => here.site.timezone ?? 'UTC';
+
+function dayFormat(language: string, timeZone: string): Intl.DateTimeFormat {
+  const options = { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' } as const;
   try {
     return new Intl.DateTimeFormat(language, options);
   } catch {
@@ -117,23 +130,26 @@ const SUMMARY_MAX = 280;
 function storyEntry(here: Here, story: Story, withDate: boolean): string {
   const { article } = story;
   const time = isoTime(article.published);
-  const shown = withDate ? time.slice(0, 16).replace('T', ' ') : time.slice(11, 16);
+  const clock = wallClock(article.published, zoneOf(here));
+  const shown = clock.day ? `${withDate ? `${clock.day} ` : ''}${clock.time} ${clock.zone}` : '';
   const also = story.also.length ? ` · also in ${story.also.map((c) => `<a href="${href(here, `articles/${c.id}.html`)}">${e(c.title)}</a>`).join(', ')}` : '';
   const summary = truncateAtWord(safeText(article.summary).trim(), SUMMARY_MAX);
-  return `<article class="story"><h3><a href="${href(here, `articles/${article.id}.html`)}">${e(displayTitle(article))}</a></h3>
+  const picture = feedEnclosures(article).find(isImage);
+  const thumb = picture ? `<img class="thumb" src="${e(picture.url)}" alt="" loading="lazy">\n` : '';
+  return `<article class="story">${thumb}<h3><a href="${href(here, `articles/${article.id}.html`)}">${e(displayTitle(article))}</a></h3>
 <p class="meta">${sourceLink(here, story.source)} · <time datetime="${time}">${shown}</time>${also}</p>
-${summary ? `<p>${e(summary)}</p>\n` : ''}${tagLinks(here, article.tags)}</article>`;
+${story.event ? reportedBy(here, story.event) : ''}${summary ? `<p>${e(summary)}</p>\n` : ''}${tagLinks(here, article.tags)}</article>`;
 }
 
-/** Stories newest first, under a heading for each day (UTC); or, not grouped, each with its date. */
+/** Stories newest first, under a heading for each day (in site.timezone); or, not grouped, each with its date. */
 export function river(here: Here, stories: Story[], grouped = true): string {
   if (!grouped) return stories.map((s) => storyEntry(here, s, true)).join('\n');
-  const days = dayFormat(here.site.language);
+  const days = dayFormat(here.site.language, zoneOf(here));
   let day = '';
   const parts: string[] = [];
   for (const story of stories) {
     const date = story.article.published;
-    const key = isoTime(date).slice(0, 10);
+    const key = wallClock(date, zoneOf(here)).day;
     if (key !== day) {
       day = key;
       parts.push(`<h2 class="day">${key ? `<time datetime="${key}">${e(days.format(date))}</time>` : 'Undated'}</h2>`);
@@ -157,6 +173,29 @@ export function pagerHead(here: Here, pages: Pager): string {
   return (['prev', 'next'] as const).map((rel) => (pages[rel] ? `<link rel="${rel}" href="${href(here, pages[rel].path, pages[rel].query)}">\n` : '')).join('');
 }
 
+const MEDIA_NAMES: Record<string, string> = { 'audio/mpeg': 'MP3', 'audio/mp4': 'M4A', 'audio/ogg': 'Ogg', 'video/mp4': 'MP4', 'video/webm': 'WebM' };
+
+function download(enclosure: FeedEnclosure): string {
+  const what = MEDIA_NAMES[enclosure.type.split(';')[0]!.toLowerCase()] ?? enclosure.type;
+  const size = enclosure.length ? `, ${(enclosure.length / 1_048_576).toFixed(1)} MB` : '';
+  return `<p class="meta"><a href="${e(enclosure.url)}" download>Download (${e(what)}${size})</a></p>`;
+}
+
+/**
+ * An episode's player and download link (audio and video enclosures), and the article's picture
+ * (a media:thumbnail or image enclosure) when its content does not show it already.
+ */
+function media(article: Article): string {
+  const enclosures = feedEnclosures(article);
+  const parts = enclosures.filter(isPlayable).map((m) => {
+    const tag = m.type.startsWith('video/') ? 'video' : 'audio';
+    return `<${tag} controls preload="none" src="${e(m.url)}"></${tag}>\n${download(m)}`;
+  });
+  const picture = enclosures.find(isImage);
+  if (picture && !article.content.includes(picture.url)) parts.push(`<img class="picture" src="${e(picture.url)}" alt="">`);
+  return parts.length ? `\n${parts.join('\n')}` : '';
+}
+
 /** One article: a reading view of its sanitized content, the original once, and the story's other carriers. */
 export function renderArticlePage(here: Here, story: Story): string {
   const { article } = story;
@@ -168,7 +207,7 @@ export function renderArticlePage(here: Here, story: Story): string {
     : '';
   const main = `<article>
 <h1>${e(title)}</h1>
-<p class="meta">${sourceLink(here, story.source)} · <time datetime="${published}">${e(published.replace('T', ' ').slice(0, 16))} UTC</time>${article.author ? ` · ${e(article.author)}` : ''}</p>
+<p class="meta">${sourceLink(here, story.source)} · <time datetime="${published}">${e(formatWallClock(article.published, zoneOf(here)))}</time>${article.author ? ` · ${e(article.author)}` : ''}</p>${media(article)}
 ${safeText(absoluteLinks(article.content, original ?? articleUrl(here.site, article.id)))}
 </article>
 ${original ? `<p><a class="more" href="${e(original)}">Read the original at ${e(new URL(original).host)}</a></p>\n` : ''}${tagLinks(here, article.tags)}

@@ -46,13 +46,22 @@ export function toFeedItem(article: Article, site: { baseUrl: string }): FeedIte
       const label = safeText(t.label).trim();
       return label ? [{ slug: safeText(t.slug) || label, label }] : [];
     }),
-    enclosures: article.enclosures.flatMap((e) => {
-      const url = webUrl(e.url);
-      return url ? [{ url, type: mediaType(e.type, url), length: Number.isSafeInteger(e.length) && e.length! > 0 ? e.length! : 0 }] : [];
-    }),
+    enclosures: feedEnclosures(article),
     language: LANGUAGE_TAG.test(article.language ?? '') ? article.language : undefined,
   };
 }
+
+/** The article's enclosures as published: http(s) URLs, each with a media type; audio and video first (RSS 2.0 has room for one). */
+export function feedEnclosures(article: Pick<Article, 'enclosures'>): FeedEnclosure[] {
+  const all = article.enclosures.flatMap((e) => {
+    const url = webUrl(e.url);
+    return url ? [{ url, type: mediaType(e.type, url), length: Number.isSafeInteger(e.length) && e.length! > 0 ? e.length! : 0 }] : [];
+  });
+  return [...all.filter(isPlayable), ...all.filter((e) => !isPlayable(e))];
+}
+
+export const isPlayable = (e: FeedEnclosure) => /^(audio|video)\//i.test(e.type);
+export const isImage = (e: FeedEnclosure) => /^image\//i.test(e.type);
 
 // The shape of an RFC 5646 language tag ("en", "pt-BR", "zh-Hant-TW"): anything else is left out.
 const LANGUAGE_TAG = /^[a-z]{2,3}(-[a-z0-9]{1,8})*$/i;

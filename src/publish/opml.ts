@@ -1,4 +1,5 @@
-// OPML 2.0 subscription lists: every feed Tidings publishes, or the sources it reads.
+// OPML 2.0 subscription lists: every feed Tidings publishes, or the sources it reads. Folders are
+// nested outlines, as readers (and `tidings import`) read them.
 import type { FeedSpec, SiteInfo } from './feeds.js';
 import { siteUrl } from './urls.js';
 import { element, xmlText } from './xml-safe.js';
@@ -7,26 +8,53 @@ export interface Outline {
   title: string;
   xmlUrl: string;
   htmlUrl?: string;
-  categories?: readonly string[];
+  /** The folders it is in, outermost first: ["Tech", "News"] is in News, inside Tech. */
+  folders?: readonly string[];
+}
+
+interface Folder {
+  feeds: Outline[];
+  folders: Map<string, Folder>;
+}
+
+const emptyFolder = (): Folder => ({ feeds: [], folders: new Map() });
+
+/** Outlines in a tree of folders, in the order each folder and feed first appears. */
+function folderTree(outlines: readonly Outline[]): Folder {
+  const root = emptyFolder();
+  for (const o of outlines) {
+    let at = root;
+    for (const name of o.folders ?? []) {
+      let next = at.folders.get(name);
+      if (!next) at.folders.set(name, (next = emptyFolder()));
+      at = next;
+    }
+    at.feeds.push(o);
+  }
+  return root;
+}
+
+function renderFolder(folder: Folder, indent: string): string[] {
+  const feeds = folder.feeds.map((o) => `${indent}${element('outline', { type: 'rss', text: o.title, title: o.title, xmlUrl: o.xmlUrl, htmlUrl: o.htmlUrl })}`);
+  const folders = [...folder.folders].map(([name, inner]) => `${indent}${element('outline', { text: name, title: name }, `\n${renderFolder(inner, `${indent}  `).join('\n')}\n${indent}`)}`);
+  return [...feeds, ...folders];
 }
 
 export function renderOpml(title: string, outlines: readonly Outline[]): string {
-  const lines = outlines.map(
-    (o) => `    ${element('outline', { type: 'rss', text: o.title, title: o.title, xmlUrl: o.xmlUrl, htmlUrl: o.htmlUrl, category: o.categories?.length ? o.categories.join(',') : undefined })}`,
-  );
   return `<?xml version="1.0" encoding="utf-8"?>
 <opml version="2.0">
   <head>
     <title>${xmlText(title)}</title>
   </head>
   <body>
-${lines.join('\n')}
+${renderFolder(folderTree(outlines), '    ').join('\n')}
   </body>
 </opml>
 `;
 }
 
-/** The outlines of published feeds: each one's RSS feed and its page. */
+/** The outlines of published feeds: each one's RSS feed and its page, tags and sources in folders of their own. */
 export function feedOutlines(specs: readonly FeedSpec[], site: SiteInfo): Outline[] {
-  return specs.map((s) => ({ title: s.title, xmlUrl: siteUrl(site, `${s.path}.rss`), htmlUrl: siteUrl(site, s.page) }));
+  const folderOf = (path: string) => (path.startsWith('tags/') ? ['Tags'] : path.startsWith('sources/') ? ['Sources'] : []);
+  return specs.map((s) => ({ title: s.title, xmlUrl: siteUrl(site, `${s.path}.rss`), htmlUrl: siteUrl(site, s.page), folders: folderOf(s.path) }));
 }

@@ -1,9 +1,10 @@
 // The site's pages of stories and lists: the river (front page, tag, source and search pages, all
 // paginated), the list of tags and the list of sources with their state.
 import { STATUS_CODES } from 'node:http';
+import { formatWallClock } from '../lib/dates.js';
 import type { FeedSpec } from './feeds.js';
-import { autodiscovery, e, feedLinks, layout, pager, pagerHead, river, type Here, type Pager, type SourceRef, type Story } from './html.js';
-import { relativeHref } from './urls.js';
+import { autodiscovery, e, feedLinks, layout, pager, pagerHead, river, zoneOf, type Here, type Pager, type SourceRef, type Story } from './html.js';
+import { relativeHref, siteUrl } from './urls.js';
 
 export interface RiverPage {
   heading: string;
@@ -37,21 +38,22 @@ export interface SourceState {
   articles: number;
 }
 
-const when = (date: Date | undefined) => (date && !Number.isNaN(date.getTime()) ? `<time datetime="${date.toISOString()}">${date.toISOString().slice(0, 16).replace('T', ' ')} UTC</time>` : 'never');
+const when = (date: Date | undefined, zone: string) =>
+  date && !Number.isNaN(date.getTime()) ? `<time datetime="${date.toISOString()}">${e(formatWallClock(date, zone))}</time>` : 'never';
 
 export function httpStatusInWords(status: number): string {
   return STATUS_CODES[status] ? `${status} ${STATUS_CODES[status]}` : String(status);
 }
 
-function stateList(state: SourceState): string {
+function stateList(state: SourceState, zone: string): string {
   const rows: [string, string][] = [
     ['Status', e(state.status)],
-    ['Last check', when(state.lastCheck)],
-    ['Last success', when(state.lastSuccess)],
+    ['Last check', when(state.lastCheck, zone)],
+    ['Last success', when(state.lastSuccess, zone)],
   ];
   if (state.httpStatus) rows.push(['HTTP status', e(httpStatusInWords(state.httpStatus))]);
   if (state.lastError) rows.push(['Last error', `${e(state.lastError)}${state.consecutiveErrors > 1 ? ` (${state.consecutiveErrors} times in a row)` : ''}`]);
-  rows.push(['Next fetch', state.nextFetch ? `${when(state.nextFetch)}${state.nextFetchWhy ? ` (${e(state.nextFetchWhy)})` : ''}` : e(state.nextFetchWhy ?? 'at the next tick')]);
+  rows.push(['Next fetch', state.nextFetch ? `${when(state.nextFetch, zone)}${state.nextFetchWhy ? ` (${e(state.nextFetchWhy)})` : ''}` : e(state.nextFetchWhy ?? 'at the next tick')]);
   rows.push(['Articles', String(state.articles)]);
   return `<dl class="state">${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>`;
 }
@@ -60,15 +62,16 @@ export function renderRiverPage(here: Here, page: RiverPage, title: string): str
   const main = [
     `<h1>${e(page.heading)}</h1>`,
     page.intro ? `<p class="meta">${e(page.intro)}</p>` : '',
-    page.state ? stateList(page.state) : '',
+    page.state ? stateList(page.state, zoneOf(here)) : '',
     page.notice ? `<p class="notice">${e(page.notice)}</p>` : '',
-    page.stories.length ? river(here, page.stories, page.grouped) : `<p>${e(page.empty)}</p>`,
+    page.stories.length ? river(here, page.stories, page.grouped) : page.notice ? '' : `<p>${e(page.empty)}</p>`,
     pager(here, page.pages),
-    feedLinks(here, page.feed, page.feedQuery),
+    // A query that cannot be read has no feed to offer.
+    page.notice ? '' : feedLinks(here, page.feed, page.feedQuery),
   ]
     .filter(Boolean)
     .join('\n');
-  return layout(here, title, autodiscovery(here, page.feed, page.feedQuery) + pagerHead(here, page.pages), main);
+  return layout(here, title, (page.notice ? '' : autodiscovery(here, page.feed, page.feedQuery)) + pagerHead(here, page.pages), main);
 }
 
 export interface TagListing {
@@ -96,4 +99,13 @@ export function renderSourcesPage(here: Here, sources: SourceListing[]): string 
   });
   const main = `<h1>Sources</h1>\n${items.length ? `<ul class="list">\n${items.join('\n')}\n</ul>` : '<p>No sources configured.</p>'}`;
   return layout(here, `Sources · ${here.site.title}`, '', main);
+}
+
+/**
+ * What an address the site does not have shows: the site around a short note. It is served at
+ * any depth (/tags/x/y), so its relative links count from the site's root, named by <base>.
+ */
+export function renderNotFoundPage(here: Here): string {
+  const main = `<h1>Not found</h1>\n<p>There is no such page here. The <a href="${e(relativeHref(here.path, 'index.html'))}">latest stories</a>, the <a href="${e(relativeHref(here.path, 'tags.html'))}">tags</a> and the <a href="${e(relativeHref(here.path, 'sources.html'))}">sources</a> are.</p>`;
+  return layout(here, `Not found · ${here.site.title}`, `<base href="${e(siteUrl(here.site, ''))}">\n`, main);
 }

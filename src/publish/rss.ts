@@ -1,7 +1,7 @@
 // RSS 2.0 (https://www.rssboard.org/rss-specification), with the atom, content and dc namespaces.
 import { escapeHtml } from '../lib/text.js';
 import type { FeedHead } from './feeds.js';
-import type { FeedItem } from './item.js';
+import { isImage, type FeedEnclosure, type FeedItem } from './item.js';
 import { element, xmlCdata, xmlText } from './xml-safe.js';
 
 const ROOT = {
@@ -9,6 +9,7 @@ const ROOT = {
   'xmlns:atom': 'http://www.w3.org/2005/Atom',
   'xmlns:content': 'http://purl.org/rss/1.0/modules/content/',
   'xmlns:dc': 'http://purl.org/dc/elements/1.1/',
+  'xmlns:media': 'http://search.yahoo.com/mrss/',
 };
 
 const text = (name: string, value: string) => element(name, {}, xmlText(value));
@@ -34,7 +35,9 @@ function channel(head: FeedHead): string[] {
 }
 
 function item(item: FeedItem): string {
-  const enclosure = item.enclosures[0]; // RSS 2.0 has room for one
+  // RSS 2.0 has room for one enclosure (the episode, when there is one); pictures also go in Media RSS.
+  const [enclosure, ...more] = item.enclosures;
+  const pictures = [enclosure, ...more].filter((e) => e && isImage(e)) as FeedEnclosure[];
   const parts = [
     element('title', {}, xmlCdata(item.title)),
     text('link', item.link),
@@ -47,6 +50,7 @@ function item(item: FeedItem): string {
     ...(item.summary || item.content ? [element('description', {}, xmlCdata(item.summary ? escapeHtml(item.summary) : item.content))] : []),
     ...(item.summary && item.content ? [element('content:encoded', {}, xmlCdata(item.content))] : []),
     ...(enclosure ? [element('enclosure', { url: enclosure.url, length: enclosure.length, type: enclosure.type })] : []),
+    ...pictures.map((p) => element('media:content', { url: p.url, type: p.type, medium: 'image' })),
   ];
   return element('item', {}, `\n${parts.map((part) => `      ${part}\n`).join('')}    `);
 }

@@ -1,12 +1,13 @@
 // The published site's parts: which feeds there are (site, tags, sources, searches), what a path
 // names, and each file rendered from the articles and facts it is handed. It never reads the store.
 import { siteBaseUrl, type Config, type Source } from '../config/schema.js';
+import { slugify } from '../lib/text.js';
 import type { Logger } from '../log.js';
 import type { Article, FetchState } from '../model.js';
 import { CONTENT_TYPES, FEED_FORMATS, renderFeed, type FeedFormat, type FeedSpec, type SiteInfo } from './feeds.js';
 import { renderArticlePage, type Here, type Story } from './html.js';
 import { feedOutlines, renderOpml } from './opml.js';
-import { renderRiverPage, renderSourcesPage, renderTagsPage, type RiverPage, type SourceListing, type TagListing } from './pages.js';
+import { renderNotFoundPage, renderRiverPage, renderSourcesPage, renderTagsPage, type RiverPage, type SourceListing, type TagListing } from './pages.js';
 import { FAVICON, STYLESHEET } from './style.js';
 
 export interface SiteFile {
@@ -26,11 +27,13 @@ export interface RenderOptions {
 }
 
 export function siteInfo(config: Config, options: RenderOptions = {}): SiteInfo {
-  return { baseUrl: siteBaseUrl(config.site, options.listening), title: config.site.title, language: config.site.language, hubs: config.websub?.hubs, search: options.search };
+  const { site } = config;
+  return { baseUrl: siteBaseUrl(site, options.listening), title: site.title, language: site.language, hubs: config.websub?.hubs, search: options.search, timezone: site.timezone };
 }
 
-export function sourceTitle(source: Source): string {
-  return source.title ?? source.name;
+/** A source's name on pages and feeds: its configured title, else what its feed calls itself, else its name. */
+export function sourceTitle(source: Source, feedTitle?: string): string {
+  return source.title ?? feedTitle ?? source.name;
 }
 
 export const siteSpec = (config: Config): FeedSpec => ({ path: 'all', page: '', title: config.site.title, description: config.site.description });
@@ -42,11 +45,24 @@ export const tagSpec = (config: Config, tag: { slug: string; label: string }): F
   description: `Articles tagged ${tag.label}`,
 });
 
-export const sourceSpec = (config: Config, source: Source): FeedSpec => ({
+export const sourceSpec = (config: Config, source: Source, feedTitle?: string): FeedSpec => ({
   path: `sources/${source.name}`,
   page: `sources/${source.name}.html`,
-  title: `${config.site.title} · ${sourceTitle(source)}`,
-  description: `Articles from ${sourceTitle(source)}`,
+  title: `${config.site.title} · ${sourceTitle(source, feedTitle)}`,
+  description: `Articles from ${sourceTitle(source, feedTitle)}`,
+});
+
+/** A list's feeds narrowed by a query (/all.rss?tag=podcast): titled by the filter, so readers tell them apart. */
+export function filteredSpec(spec: FeedSpec, query: SiteQuery | undefined): FeedSpec {
+  const words = describeQuery(query);
+  return words ? { ...spec, title: `${spec.title} · ${words}`, description: `${spec.description}, ${words}` } : spec;
+}
+/** An event's feeds: every report of it, newest first, so that a reader can follow it as it develops. */
+export const eventSpec = (config: Config, event: string, lead: string): FeedSpec => ({
+  path: `events/${event}`,
+  page: `events/${event}.html`,
+  title: `${config.site.title} · ${lead}`,
+  description: `Every report of this event: ${lead}`,
 });
 
 /** A search's feeds: /search.rss?q=… (the query makes it one feed among many). */
@@ -87,7 +103,9 @@ export function parseQuery(search: string): SiteQuery | undefined | 'bad' {
   const source = params.get('source')?.trim() || undefined;
   const page = params.get('page');
   if (page !== null && !/^[1-9]\d{0,5}$/.test(page)) return 'bad';
-  const query: SiteQuery = { q, tags: [...new Set(listOf(params, 'tag'))].sort(), source, not: [...new Set(listOf(params, 'not'))].sort(), page: page && page !== '1' ? Number(page) : undefined };
+  // A tag by its slug or by its label as pages show it (?tag=Europe, ?tag=World%20news).
+  const tags = listOf(params, 'tag').map((t) => slugify(t) || t);
+  const query: SiteQuery = { q, tags: [...new Set(tags)].sort(), source, not: [...new Set(listOf(params, 'not'))].sort(), page: page && page !== '1' ? Number(page) : undefined };
   return query.q || query.tags.length || query.source || query.not.length || query.page ? query : undefined;
 }
 
@@ -115,11 +133,21 @@ export function describeQuery(query: SiteQuery | undefined): string {
  * "search.html?q=…", "articles/ID.html", "subscriptions.opml", "style.css", "favicon.svg".
  */
 export type SitePath =
-  | { kind: 'opml' | 'tags' | 'sources' }
+  | { kind: 'opml' | 'tags' | 'sources' | 'missing' }
   | { kind: 'asset'; name: 'style.css' | 'favicon.svg' }
   | { kind: 'article'; id: string }
-  | { kind: 'page'; list: 'all' | 'tags' | 'sources' | 'search'; key: string; page: number; query?: SiteQuery }
-  | { kind: 'feed'; list: 'all' | 'tags' | 'sources' | 'search'; key: string; format: FeedFormat; query?: SiteQuery };
+  | { kind: 'page'; list: List; key: string; page: number; query?: SiteQuery }
+  | { kind: 'feed'; list: List; key: string; format: FeedFormat; query?: SiteQuery };
+
+/** The lists of articles: the site's, a tag's, a source's, a search's, and an event's reports. */
+export type List = 'all' | 'tags' | 'sources' | 'search' | 'events';
+
+/** The lists named by a key in their path ("tags/x", "events/ID"). */
+const isKeyed = (list: string | undefined, key: string | undefined): list is 'tags' | 'sources' | 'events' =>
+  (list === 'tags' || list === 'sources' || (list === 'events' && /^[0-9a-f]{16}$/.test(key ?? ''))) && Boolean(key);
+
+/** The page any address the site does not have gets, with status 404 (static hosts serve it so too). */
+export const NOT_FOUND = '404.html';
 
 const PAGE = /^(.*?)(?:^|\/)page\/([1-9]\d{0,5})$/;
 
@@ -138,6 +166,7 @@ export function parseSitePath(path: string): SitePath | undefined {
 
 function parseBare(path: string): SitePath | undefined {
   if (path === 'subscriptions.opml') return { kind: 'opml' };
+  if (path === NOT_FOUND) return { kind: 'missing' };
   if (path === 'style.css' || path === 'favicon.svg') return { kind: 'asset', name: path };
   if (path === 'tags.html' || path === 'sources.html') return { kind: path === 'tags.html' ? 'tags' : 'sources' };
   if (path === 'index.html') return { kind: 'page', list: 'all', key: '', page: 1 };
@@ -148,7 +177,7 @@ function parseBare(path: string): SitePath | undefined {
   if (format) {
     if (base === 'all' || base === 'search') return { kind: 'feed', list: base, key: '', format };
     const [list, key, ...rest] = base.split('/');
-    return (list === 'tags' || list === 'sources') && key && !rest.length ? { kind: 'feed', list, key, format } : undefined;
+    return isKeyed(list, key) && !rest.length ? { kind: 'feed', list, key: key!, format } : undefined;
   }
   if (ext !== 'html') return undefined;
   if (base === 'search') return { kind: 'page', list: 'search', key: '', page: 1 };
@@ -158,11 +187,11 @@ function parseBare(path: string): SitePath | undefined {
   const [head, page] = paged ? [paged[1]!, Number(paged[2])] : [base, 1];
   if (head === '' && paged) return { kind: 'page', list: 'all', key: '', page };
   const [list, key, ...rest] = head.split('/');
-  return (list === 'tags' || list === 'sources') && key && !rest.length ? { kind: 'page', list, key, page } : undefined;
+  return isKeyed(list, key) && !rest.length ? { kind: 'page', list, key: key!, page } : undefined;
 }
 
 /** The site path of page `page` of a list ("index.html", "page/2.html", "tags/x/page/3.html"). */
-export function pagePath(list: 'all' | 'tags' | 'sources' | 'search', key: string, page: number): string {
+export function pagePath(list: List, key: string, page: number): string {
   if (list === 'search') return 'search.html';
   if (list === 'all') return page === 1 ? 'index.html' : `page/${page}.html`;
   return page === 1 ? `${list}/${key}.html` : `${list}/${key}/page/${page}.html`;
@@ -186,6 +215,10 @@ export function articleFile(story: Story, config: Config, options?: RenderOption
 
 export function tagsFile(tags: TagListing[], latest: Article[], config: Config, options?: RenderOptions): SiteFile {
   return { type: CONTENT_TYPES.html, body: renderTagsPage({ path: 'tags.html', site: siteInfo(config, options) }, tags), modified: newest(latest) };
+}
+
+export function notFoundFile(config: Config, options?: RenderOptions): SiteFile {
+  return { type: CONTENT_TYPES.html, body: renderNotFoundPage({ path: NOT_FOUND, site: siteInfo(config, options) }), modified: new Date(0) };
 }
 
 export function sourcesFile(sources: SourceListing[], latest: Article[], config: Config, options?: RenderOptions): SiteFile {

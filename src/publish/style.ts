@@ -25,6 +25,9 @@ h2.day{font:600 .9rem/1.2 system-ui,sans-serif;text-transform:uppercase;letter-s
 .story h3{font:600 1.2rem/1.3 system-ui,sans-serif;margin:0}
 .story h3 a{display:block;padding:.35rem 0;text-decoration:none}
 .story p{margin:.2rem 0}
+.story::after{content:"";display:block;clear:both}
+article img.thumb{float:right;width:6rem;height:4rem;object-fit:cover;margin:.35rem 0 .3rem .6rem;border-radius:.3rem}
+article audio{width:100%}
 .meta{color:var(--muted);font:.85rem/1.5 system-ui,sans-serif}
 .meta a{color:inherit}
 .notice{border-left:4px solid var(--link);padding:.4rem .8rem;background:var(--chip)}

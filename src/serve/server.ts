@@ -4,7 +4,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { errorMessage, SearchQueryError } from '../errors.js';
-import { parseQuery, queryString } from '../publish/site.js';
+import { NOT_FOUND, parseQuery, queryString } from '../publish/site.js';
 import type { Logger } from '../log.js';
 import type { TickProgress } from '../model.js';
 import type { Metrics } from './metrics.js';
@@ -94,7 +94,7 @@ export function sitePathOf(path: string): string | undefined {
   // Browsers ask for /favicon.ico whatever a page says: the same icon.
   if (path === '/favicon.ico') return 'favicon.svg';
   const m =
-    /^\/(?:(all|search)\.(rss|atom|json)|(tags|sources|search)(?:\.html)?|(?:(tags|sources)\/([^/]+?)\/)?page\/([1-9]\d{0,5})(?:\.html)?|(tags|sources)\/([^/]+?)(?:\.(rss|atom|json|html))?|articles\/([0-9a-f]{1,64})(?:\.html)?)$/.exec(path);
+    /^\/(?:(all|search)\.(rss|atom|json)|(tags|sources|search)(?:\.html)?|(?:(tags|sources|events)\/([^/]+?)\/)?page\/([1-9]\d{0,5})(?:\.html)?|(tags|sources|events)\/([^/]+?)(?:\.(rss|atom|json|html))?|articles\/([0-9a-f]{1,64})(?:\.html)?)$/.exec(path);
   if (!m) return undefined;
   if (m[1]) return `${m[1]}.${m[2]}`;
   if (m[3]) return `${m[3]}.html`;
@@ -162,10 +162,7 @@ export function createHandler(deps: ServerDeps): Handler {
 
   const send = (req: IncomingMessage, res: ServerResponse, sitePath: string, file: CachedFile | undefined): Outcome | Promise<Outcome> => {
     const route = routeOf(sitePath);
-    if (!file) {
-      sendText(res, req.method === 'HEAD', 404, 'not found\n');
-      return [route, 404];
-    }
+    if (!file) return notFound(req, res, route);
     const { status, headers, encoding } = answer(req.headers, file, cacheControl());
     const write = (body?: Buffer): Outcome => {
       if (body) headers['content-length'] = body.length;
@@ -253,8 +250,16 @@ export function createHandler(deps: ServerDeps): Handler {
       res.writeHead(200, { 'content-type': deps.metrics.registry.contentType, 'content-length': body.length, 'cache-control': 'no-store' }).end(head ? undefined : body);
       return ['/metrics', 200];
     }
-    sendText(res, head, 404, 'not found\n');
-    return ['unmatched', 404];
+    return notFound(req, res, 'unmatched');
+  }
+
+  /** A 404 is the site's own page (its header, its links), never the request said back. */
+  async function notFound(req: IncomingMessage, res: ServerResponse, route: string): Promise<Outcome> {
+    const page = await deps.cache.get(NOT_FOUND);
+    const body = page?.body ?? Buffer.from('not found\n');
+    const type = page?.type ?? 'text/plain; charset=utf-8';
+    res.writeHead(404, { 'content-type': type, 'content-length': body.length, 'cache-control': 'no-store' }).end(req.method === 'HEAD' ? undefined : body);
+    return [route, 404];
   }
 
   const failed = (req: IncomingMessage, res: ServerResponse, err: unknown) => {

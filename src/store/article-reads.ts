@@ -32,6 +32,12 @@ export class ArticleReads {
     return row && toArticle(row);
   }
 
+  /** The longest content another source stored for this link (full text reuses it rather than fetch the page again). */
+  async contentByLink(link: string, exceptSource: string): Promise<string | undefined> {
+    const row = await this.db.get<{ content: string }>('SELECT content FROM articles WHERE link = ? AND source <> ? ORDER BY length(content) DESC LIMIT 1', [link, exceptSource]);
+    return row?.content ?? undefined;
+  }
+
   /** Newest first. */
   async articles(query: ArticleQuery = {}): Promise<Article[]> {
     const offset = query.offset ?? 0;

@@ -1,9 +1,10 @@
 // The Store both dialects share: every method whose rules are the same (sources, claims, leases,
 // reads) is written here once over the dialect's Database; a dialect class adds the ingest, the
 // change sequence and what only its engine knows (size on disk, integrity, LISTEN).
-import type { Article, Changes, DocumentStamp, FetchState, Holder, StoryCandidate, StoryLink, StoryMergeRecord, Tag } from '../model.js';
+import type { Article, Changes, DocumentStamp, EventCandidate, EventMembership, FetchState, Holder, StoryCandidate, StoryLink, StoryMergeRecord, Tag } from '../model.js';
 import { ArticleReads } from './article-reads.js';
 import { Claims } from './claims.js';
+import { EventReads } from './event-reads.js';
 import { Leases } from './leases.js';
 import { Sources } from './sources.js';
 import { mergesInto } from './story-merges.js';
@@ -30,6 +31,7 @@ export abstract class BaseStore implements Store {
   private readonly claims: Claims;
   private readonly leases: Leases;
   private readonly reads: ArticleReads;
+  private readonly events: EventReads;
 
   constructor(
     protected readonly database: Database,
@@ -39,6 +41,7 @@ export abstract class BaseStore implements Store {
     this.claims = new Claims(database, dialect);
     this.leases = new Leases(database);
     this.reads = new ArticleReads(database, dialect);
+    this.events = new EventReads(database, dialect);
   }
 
   /** Moves the change sequence (committed ingests, purges, enables: `seq`; recorded fetches: `checked`). */
@@ -46,6 +49,7 @@ export abstract class BaseStore implements Store {
   abstract changes(): Promise<Changes>;
   abstract ingest<T>(work: (tx: IngestTransaction) => Promise<T>): Promise<T>;
   abstract deleteArticles(ids: string[], now: Date, keepOut?: boolean): Promise<number>;
+  abstract retagArticles(retag: (tags: Tag[]) => Tag[]): Promise<number>;
   abstract flushSearch(): Promise<void>;
   abstract stats(): Promise<StoreStats>;
   abstract integrityCheck(): Promise<string>;
@@ -160,6 +164,10 @@ export abstract class BaseStore implements Store {
     return this.reads.article(id);
   }
 
+  contentByLink(link: string, exceptSource: string): Promise<string | undefined> {
+    return this.reads.contentByLink(link, exceptSource);
+  }
+
   articles(query?: ArticleQuery): Promise<Article[]> {
     return this.reads.articles(query);
   }
@@ -190,6 +198,26 @@ export abstract class BaseStore implements Store {
 
   comparablesNear(id: string, windowMs: number): Promise<StoryCandidate[]> {
     return this.reads.comparablesNear(id, windowMs);
+  }
+
+  eventMemberships(ids: readonly string[]): Promise<Map<string, EventMembership>> {
+    return this.events.memberships(ids);
+  }
+
+  event(id: string): Promise<EventCandidate | undefined> {
+    return this.events.event(id);
+  }
+
+  eventArticles(event: string, limit?: number, offset?: number): Promise<Article[]> {
+    return this.events.articles(event, limit, offset);
+  }
+
+  latestEvents(minSize: number, limit: number): Promise<EventCandidate[]> {
+    return this.events.latest(minSize, limit);
+  }
+
+  eventsBetween(from: Date, to: Date, limit: number): Promise<EventCandidate[]> {
+    return this.events.between(from, to, limit);
   }
 
   tag(slug: string): Promise<Tag | undefined> {

@@ -86,6 +86,9 @@ export interface StateRow {
   skip_hours: string;
   skip_days: string;
   articles: number;
+  feed_title?: string | null;
+  feed_link?: string | null;
+  left_out_by_rules?: number;
 }
 
 const date = (ms: number | null) => (ms == null ? undefined : new Date(ms));
@@ -110,6 +113,9 @@ export function toState(r: StateRow): FetchState {
     skipHours: JSON.parse(r.skip_hours),
     skipDays: JSON.parse(r.skip_days),
     articles: r.articles,
+    feedTitle: r.feed_title ?? undefined,
+    feedLink: r.feed_link ?? undefined,
+    leftOutByRules: r.left_out_by_rules ?? 0,
   };
 }
 

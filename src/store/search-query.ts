@@ -31,7 +31,8 @@
 // MAX_QUERY_CHARS characters, MAX_TERMS words and phrases, MAX_PREFIXES of them prefixes (each
 // prefix is expanded to every indexed word it starts).
 //
-// No column filters: `title:tram` is the phrase "title tram". Diacritics on Latin letters do not
+// No column filters: `title:tram` is the phrase "title tram", except where the caller names fields
+// (keep and block rules, rules/rules.ts: `title:tram`, `tag:"a b"`, `age:>30d`). Diacritics on Latin letters do not
 // matter (sao finds São): FTS5 folds them itself, and PostgreSQL indexes and queries in searchForm.
 
 import { SearchQueryError } from '../errors.js';
@@ -41,7 +42,14 @@ export type SearchNode =
   | { kind: 'word'; text: string; prefix: boolean }
   | { kind: 'phrase'; words: string[] }
   | { kind: 'and' | 'or'; children: SearchNode[] }
-  | { kind: 'not'; child: SearchNode };
+  | { kind: 'not'; child: SearchNode }
+  /** `title:tram`, `age:>30d`: only where the caller names its fields (keep and block rules); the value as written. */
+  | { kind: 'field'; field: string; value: string };
+
+export interface SearchOptions {
+  /** Field names read as `name:value` (with `name:"a phrase"`); without them `a:b` is the phrase "a b". */
+  fields?: readonly string[];
+}
 
 type Token =
   | { kind: 'term'; node: SearchNode }
@@ -55,9 +63,9 @@ const MAX_TERMS = 64;
 const MAX_PREFIXES = 8;
 
 /** Reads a query; throws SearchQueryError when it cannot. */
-export function parseSearch(query: string): SearchNode {
+export function parseSearch(query: string, options: SearchOptions = {}): SearchNode {
   if (query.length > MAX_QUERY_CHARS) throw new SearchQueryError(`query too long: over ${MAX_QUERY_CHARS} characters`);
-  const tokens = tokenize(query.normalize('NFC'));
+  const tokens = tokenize(query.normalize('NFC'), options.fields ?? []);
   let at = 0;
   let depth = 0;
   const peek = () => tokens[at]!;
@@ -135,7 +143,7 @@ function checkSize(root: SearchNode): void {
   if (terms > MAX_TERMS) throw new SearchQueryError(`too many terms: ${terms}, at most ${MAX_TERMS}`);
 }
 
-function tokenize(query: string): Token[] {
+function tokenize(query: string, fields: readonly string[]): Token[] {
   const tokens: Token[] = [];
   const term = (words: string[], prefix = false) => {
     if (words.length === 1) tokens.push({ kind: 'term', node: { kind: 'word', text: words[0]!, prefix } });
@@ -160,6 +168,16 @@ function tokenize(query: string): Token[] {
       let end = i + 1;
       while (end < query.length && !/[\s()"]/u.test(query[end]!)) end += 1;
       const chunk = query.slice(i, end);
+      const field = /^([a-z]+):/.exec(chunk);
+      if (field && fields.includes(field[1]!)) {
+        const quoted = end === i + field[0].length && query[end] === '"' ? query.indexOf('"', end + 1) : -1;
+        if (query[end] === '"' && quoted < 0) throw new SearchQueryError(`a quote is not closed (at ${end + 1})`);
+        const value = quoted >= 0 ? query.slice(end + 1, quoted) : chunk.slice(field[0].length);
+        if (!value.trim()) throw new SearchQueryError(`${field[0]} needs a value (at ${i + 1})`);
+        tokens.push({ kind: 'term', node: { kind: 'field', field: field[1]!, value } });
+        i = quoted >= 0 ? quoted + 1 : end;
+        continue;
+      }
       i = end;
       if (chunk === 'AND' || chunk === 'OR' || chunk === 'NOT') tokens.push({ kind: chunk });
       else {
@@ -193,6 +211,7 @@ function bounded(node: SearchNode): boolean {
   switch (node.kind) {
     case 'word':
     case 'phrase':
+    case 'field':
       return true;
     case 'not':
       return false;
@@ -211,6 +230,7 @@ function checkSearchable(node: SearchNode, top = true): void {
   switch (node.kind) {
     case 'word':
     case 'phrase':
+    case 'field':
       return;
     case 'not':
       if (top) throw nothingToSearch();
@@ -227,6 +247,37 @@ function checkSearchable(node: SearchNode, top = true): void {
         checkSearchable(c, false);
       }
   }
+}
+
+/** A query a person typed, read as peers read it: what it searches for, and what it leaves out. */
+export interface ForgivenSearch {
+  /** A query parseSearch reads; none when the query only leaves things out. */
+  query?: string;
+  /** Queries whose matches are left out (`-word` alone: everything without it). */
+  not: string[];
+}
+
+/**
+ * The query as typed when parseSearch reads it. Otherwise, as Miniflux and FreshRSS read what
+ * their syntax cannot: its words (a stray quote, parenthesis or operator is dropped), `-word`
+ * terms leaving their word out, and a query of nothing but `-word` terms is everything without
+ * them. Throws SearchQueryError only when no word is left at all.
+ */
+export function forgiveSearch(query: string): ForgivenSearch {
+  try {
+    parseSearch(query);
+    return { query, not: [] };
+  } catch (err) {
+    if (!(err instanceof SearchQueryError)) throw err;
+  }
+  const hasWord = (text: string) => new RegExp(WORDS.source, 'u').test(text);
+  // "NOT word" is "-word"; a stray AND or OR is dropped.
+  const chunks = query.replace(/["()]/g, ' ').replace(/\bNOT\s+/g, '-').split(/\s+/).filter((c) => c && !/^(?:AND|OR|NOT)$/.test(c));
+  const positive = chunks.filter((c) => !c.startsWith('-') && hasWord(c));
+  const negative = chunks.filter((c) => c.startsWith('-') && hasWord(c)).map((c) => c.replace(/^-+/, ''));
+  if (positive.length) return { query: [...positive, ...negative.map((n) => `-${n}`)].join(' '), not: [] };
+  if (negative.length) return { not: negative };
+  throw nothingToSearch();
 }
 
 /** How long one search may run, in either store (issue 25: one ran 25 s). */
@@ -267,6 +318,8 @@ export function toFts5(node: SearchNode): string {
       }
       case 'not':
         throw new SearchQueryError('NOT needs something to exclude from'); // checkSearchable rules it out
+      case 'field':
+        throw fieldsAreForRules(n);
     }
   };
   return write(node);
@@ -338,7 +391,14 @@ export function toTsquery(node: SearchNode): string {
         return n.children.map(grouped).join(' | ');
       case 'not':
         return `!${grouped(n.child)}`;
+      case 'field':
+        throw fieldsAreForRules(n);
     }
   };
   return write(node);
 }
+
+const fieldsAreForRules = (n: { field: string }) => new SearchQueryError(`${n.field}: is for keep and block rules, not for the stores' search`);
+
+// For the keep and block rules, which match parsed queries against entries in memory the way the stores do.
+export { searchForm, WORDS as SEARCH_WORDS };

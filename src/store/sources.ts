@@ -49,7 +49,9 @@ export class Sources {
          url = COALESCE(?, url),
          ttl_minutes = COALESCE(?, ttl_minutes),
          cache_until = ?,
-         skip_hours = COALESCE(?, skip_hours), skip_days = COALESCE(?, skip_days)
+         skip_hours = COALESCE(?, skip_hours), skip_days = COALESCE(?, skip_days),
+         feed_title = COALESCE(?, feed_title), feed_link = COALESCE(?, feed_link),
+         left_out_by_rules = COALESCE(?, left_out_by_rules)
        WHERE name = ?`,
       [
         now.getTime(),
@@ -64,6 +66,9 @@ export class Sources {
         r.cacheUntil?.getTime() ?? null,
         r.skipHours ? JSON.stringify(r.skipHours) : null,
         r.skipDays ? JSON.stringify(r.skipDays) : null,
+        r.feedTitle ?? null,
+        r.feedLink ?? null,
+        r.leftOutByRules ?? null,
         name,
       ],
     );

@@ -3,7 +3,7 @@
 // store/postgres/ are thin dialects under them. It takes finished rows and returns articles: it
 // knows nothing of fetching, parsing, normalizing or the story rules (it answers their lookups,
 // as a StoryIndex).
-import type { Article, Changes, DocumentStamp, Entry, FetchState, Holder, IngestCounts, IngestPlan, StoryCandidate, StoryDecisions, StoryIndex, StoryLink, StoryMergeRecord, Tag } from '../model.js';
+import type { Article, Changes, DocumentStamp, Entry, FetchState, Holder, IngestCounts, IngestPlan, StoryCandidate, StoryDecisions, StoryIndex, StoryLink, StoryMergeRecord, Tag, EventCandidate, EventIndex, EventMembership } from '../model.js';
 
 export interface SourceRow {
   name: string;
@@ -54,6 +54,11 @@ export interface SuccessRecord {
   cacheUntil?: Date;
   skipHours?: number[];
   skipDays?: string[];
+  /** What the feed calls itself and its site (kept when a fetch parses nothing). */
+  feedTitle?: string;
+  feedLink?: string;
+  /** Entries the keep and block rules left out of this read (none recorded: the last read's count stays). */
+  leftOutByRules?: number;
 }
 
 export interface FailureRecord {
@@ -105,7 +110,7 @@ export interface RemovedSource {
 }
 
 /** One source's ingest, inside one transaction: plan, then (dedupe decides), then write. */
-export interface IngestTransaction extends StoryIndex {
+export interface IngestTransaction extends StoryIndex, EventIndex {
   /**
    * Which entries are new to the source, which were edited, and which are stored unchanged or kept
    * out. A store may write the new entries now (first seen at `now`), each as a story of its own.
@@ -177,6 +182,8 @@ export interface Store {
   flushSearch(): Promise<void>;
 
   article(id: string): Promise<Article | undefined>;
+  /** The longest content another source stored for this link (full text reuses it rather than fetch the page again). */
+  contentByLink(link: string, exceptSource: string): Promise<string | undefined>;
   /** Newest first. */
   articles(query?: ArticleQuery): Promise<Article[]>;
   /**
@@ -195,6 +202,15 @@ export interface Store {
   comparables(ids: readonly string[]): Promise<StoryCandidate[]>;
   /** Other sources' articles published within `windowMs` of this one, as the rule compares them. */
   comparablesNear(id: string, windowMs: number): Promise<StoryCandidate[]>;
+  /** The event of each of these articles that has one, with why it joined. */
+  eventMemberships(ids: readonly string[]): Promise<Map<string, EventMembership>>;
+  event(id: string): Promise<EventCandidate | undefined>;
+  /** Every report of an event, newest first. */
+  eventArticles(event: string, limit?: number, offset?: number): Promise<Article[]>;
+  /** Events with at least `minSize` reports, latest first. */
+  latestEvents(minSize: number, limit: number): Promise<EventCandidate[]>;
+  /** Events with a report between `from` and `to`, latest first. */
+  eventsBetween(from: Date, to: Date, limit: number): Promise<EventCandidate[]>;
   tag(slug: string): Promise<Tag | undefined>;
   tagCounts(): Promise<TagCount[]>;
   /** The sources and tags of articles added or edited since `since`: the feeds that changed. */
@@ -204,6 +220,11 @@ export interface Store {
 
   /** Articles that retention removes: older than `maxAgeDays`, or beyond the newest `maxPerSource` of a source. */
   expiredArticles(retention: { maxAgeDays: number; maxPerSource: number }, now: Date): Promise<string[]>;
+  /**
+   * Passes every stored article's tags through `retag` (new tag rules or aliases) and stores what it
+   * returns where that differs, in one transaction; returns how many articles changed.
+   */
+  retagArticles(retag: (tags: Tag[]) => Tag[]): Promise<number>;
   /**
    * Deletes articles, leaving tombstones so that they do not come back (unless `keepOut` is false:
    * a removed source's or a deleted seed file's articles come back if it does); returns how many went.

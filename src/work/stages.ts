@@ -1,8 +1,10 @@
 // The stages that may run off the main thread, by name. A job is a list of stages, chosen by the
 // orchestrator (refresh.ts); each stage takes the output of the one before it.
+import { eventTermsOf } from '../dedupe/event-terms.js';
 import { fingerprintEntries } from '../dedupe/fingerprint.js';
 import { readSeedFolder, type SeedFolder } from '../ingest/seeds.js';
 import { identifyEntries, type IdentifiedEntry, type IdentifyOptions } from '../normalize/identity.js';
+import { decodePage, extractArticle, withFullText } from '../normalize/full-text.js';
 import { normalizeEntries, skipUnchanged, type NormalizeOptions } from '../normalize/normalize-entry.js';
 import { dateUndated } from '../normalize/undated.js';
 import { parseFeed, type FeedDocument } from '../parse/parse-feed.js';
@@ -59,6 +61,13 @@ export const STAGES = {
   },
   /** dedupe: each normalized entry's fingerprint. */
   fingerprint: (batch: Batch): Batch => ({ ...batch, done: fingerprintEntries(batch.done) }),
+  /** normalize: an article page's text, extracted and sanitized (full text, issue 24). */
+  extractArticle: ({ bytes, contentType, url }: { bytes: Uint8Array; contentType?: string; url: string }, options: { selector?: string }): string =>
+    extractArticle(decodePage(bytes, contentType), url, options.selector),
+  /** normalize + dedupe: an entry with its full text, fingerprinted again (dedupe compares the article). */
+  withFullText: ({ entry, content }: { entry: Entry; content: string }): Entry => fingerprintEntries([withFullText(entry, content)])[0]!,
+  /** dedupe: each entry's terms for events (loads the language model on first use). */
+  eventTerms: async (batch: Batch): Promise<Batch> => ({ ...batch, done: await eventTermsOf(batch.done) }),
 };
 
 import type { StageCall } from './stage-call.js';

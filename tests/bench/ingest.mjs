@@ -1,6 +1,7 @@
 // Ingest benchmarks. Each figure is printed beside its baseline from the same run:
 //  1. 100,000 generated articles (about 2 KB, 1,000 sources, 5% exact and 5% near duplicates)
-//     through parse, normalize, dedupe and store, with cross-source dedupe on and off.
+//     through parse, normalize, dedupe and store: with stories and events on, with events off,
+//     and with both off.
 //  2. The whole path from feed bytes on RSS 2.0 and Atom documents of 50 and 2,000 items of about
 //     7 KB, beside bare rss-parser parseString on the same documents: the first fetch (every item
 //     new, into a fresh database) and the next (a tenth of the items new), both sides warmed up.
@@ -57,7 +58,8 @@ function writeSources(dir) {
   }
   const config = `fetch: {concurrency: 4}\nsources:\n${Array.from({ length: SOURCES }, (_, s) => `  - {name: s${s}, type: file, path: s${s}.xml}`).join('\n')}\n`;
   writeFileSync(join(dir, 'on.yaml'), config);
-  writeFileSync(join(dir, 'off.yaml'), `dedupe: {crossSource: false}\n${config}`);
+  writeFileSync(join(dir, 'off.yaml'), `dedupe: {crossSource: false, events: {enabled: false}}\n${config}`);
+  writeFileSync(join(dir, 'no-events.yaml'), `dedupe: {events: {enabled: false}}\n${config}`);
   return { exact, near };
 }
 
@@ -92,6 +94,7 @@ async function child(dir, variant) {
   const [n9, t9] = at((ARTICLES * 9) / 10);
   const [nAll, tAll] = marks.at(-1);
   const merged = store.db.prepare('SELECT count(*) FROM articles WHERE is_canonical = 0').pluck().get();
+  const events = store.db.prepare('SELECT count(*) FROM events WHERE size > 1').pluck().get();
   console.log(
     JSON.stringify({
       articles: await store.count('articles'),
@@ -101,6 +104,7 @@ async function child(dir, variant) {
       firstMsPerArticle: t1 / n1,
       lastMsPerArticle: (tAll - t9) / (nAll - n9),
       merged,
+      events,
     }),
   );
   await store.close();
@@ -193,7 +197,7 @@ async function dedupeBench() {
   // verdicts use the totals over all runs.
   const runs = [];
   for (let i = 0; i < REPEAT; i += 1) {
-    for (const variant of ['off', 'on']) {
+    for (const variant of ['off', 'no-events', 'on']) {
       const run = spawnSync(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), fileURLToPath(import.meta.url), '--child', dir, variant, '--articles', String(ARTICLES)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
       runs.push({ variant, ...JSON.parse(run.stdout.trim().split('\n').at(-1)) });
     }
@@ -208,11 +212,14 @@ async function dedupeBench() {
     last_10pct_ms: r.lastMsPerArticle.toFixed(3),
     last_vs_first: (r.lastMsPerArticle / r.firstMsPerArticle).toFixed(2),
     merged: r.merged,
+    events: r.events,
   });
   console.table(runs.map(row));
   const sum = (variant, f) => runs.filter((r) => r.variant === variant).reduce((a, r) => a + f(r), 0);
   const overhead = sum('on', (r) => r.seconds) / sum('off', (r) => r.seconds) - 1;
   console.log(`dedupe adds ${(overhead * 100).toFixed(1)}% to the ingest time over ${REPEAT} runs each (target < 30%) ${overhead < 0.3 ? 'met' : 'MISSED'}`);
+  const events = sum('on', (r) => r.seconds) / sum('no-events', (r) => r.seconds) - 1;
+  console.log(`events add ${(events * 100).toFixed(1)}% to the ingest time with stories on (target ≤ 15%) ${events <= 0.15 ? 'met' : 'MISSED'}`);
   const growth = sum('on', (r) => r.lastMsPerArticle) / sum('on', (r) => r.firstMsPerArticle);
   console.log(`last 10% cost ${growth.toFixed(2)}× per article what the first 10% did (target ≤ 1.5) ${growth <= 1.5 ? 'met' : 'MISSED'}`);
   rmSync(dir, { recursive: true, force: true });

@@ -14,6 +14,8 @@ describe('loadConfig', () => {
       // No baseUrl: the daemon's feeds follow the address it listens on (siteBaseUrl).
       itemsPerFeed: 50,
       itemsPerPage: 20,
+      minTagArticles: 2,
+      timezone: 'UTC',
     });
     expect(config.sources[0]).toMatchObject({ timezone: 'UTC', titleFrom: 'hashtags', tags: [] });
     expect(Object.isFrozen(config.sources[0])).toBe(true);

@@ -27,7 +27,7 @@ async function within(ms: number, check: () => Promise<boolean>): Promise<number
 const seed = (text: string, stamp: string, tags: string) => `${text}\n${stamp}\n${tags}\n`;
 
 forEachStore((kind) => describe('tidings serve and the CLI on one store', () => {
-  it('a manual refresh reaches subscribers at once, with a new ETag (the delay is printed; speed is npm run bench's)', async () => {
+  it('a manual refresh reaches subscribers at once, with a new ETag (the delay is printed; speed belongs to npm run bench)', async () => {
     const dir = tempDir();
     // The daemon ticks once a year: only the CLI refreshes after its first refresh.
     writeTree(dir, {

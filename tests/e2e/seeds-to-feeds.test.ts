@@ -72,7 +72,7 @@ forEachStore((kind) => describe.skipIf(!HAS_SEED)(`end to end ${HAS_SEED ? '' : 
     const json = JSON.parse(read('all.json'));
     const seed = json.items.find((i: { title: string }) => i.title === 'Pakistan expels Iranian ambassador');
     expect(seed.date_published).toBe('2024-01-18T11:08:24.000Z');
-    expect(seed.tags).toEqual(['Pakistan', 'expels', 'Iranian', 'ambassador', 'World']);
+    expect(seed.tags).toEqual(['Pakistan', 'Iranian', 'World']);
     expect(seed.url).toMatch(/^https:\/\/news\.example\.org\/articles\/[0-9a-f]{16}\.html$/); // the file the build wrote
     expect(seed.id).toMatch(/^urn:tidings:article:[0-9a-f]{16}$/);
     expect(seed.content_html).toContain('<p>Iran defended its attacks.</p>');

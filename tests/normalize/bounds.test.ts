@@ -54,7 +54,7 @@ describe('bounds on one entry', () => {
   });
 
   it('keeps MAX_TAGS of a seed document\'s 10,000 hashtags', () => {
-    const text = `Trams run late.\n2024-01-18 11:08:24\n${Array.from({ length: 10_000 }, (_, i) => `#tag${i}`).join(' ')}\n`;
+    const text = `Trams run late.\n2024-01-18 11:08:24\n${Array.from({ length: 10_000 }, (_, i) => `#Tag${i}`).join(' ')}\n`;
     const { entries } = normalizeFeed(parseSeeds([{ file: 'x.txt', identity: 'x.txt', bytes: Buffer.from(text) }], { timezone: 'UTC', titleFrom: 'hashtags' }), { now: new Date() });
     expect(entries[0]!.tags).toHaveLength(MAX_TAGS);
     expect(entries[0]!.title.length).toBeLessThanOrEqual(300);

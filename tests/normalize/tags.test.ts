@@ -1,6 +1,7 @@
 // Tag slugs are paths of the site: letters and digits of any script, lowercase, and "-".
 import { describe, expect, it } from 'vitest';
-import { slugify, toTags } from '../../src/normalize/tags.js';
+import { slugify } from '../../src/lib/text.js';
+import { toTags } from '../../src/normalize/tags.js';
 
 describe('slugify', () => {
   it.each([

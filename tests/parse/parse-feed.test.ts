@@ -142,9 +142,9 @@ describe('authors', () => {
     expect(out.entries.map((e) => e.author)).toEqual(['Entry Writer', 'Feed Owner', 'Source Author', 'Dee Creator', 'Ivy Host']);
   });
 
-  it('RSS: itunes:author, media:credit and dc:creator, else the channel\'s managingEditor', async () => {
+  it('RSS: itunes:author, media:credit and dc:creator, never the channel\'s managingEditor (issue 20)', async () => {
     const out = await parse('rss-extension-authors.xml');
-    expect(out.entries.map((e) => e.author)).toEqual(['Jo Reporter', 'Ivy Host', 'Max Media', 'Dee Creator', 'The Desk']);
+    expect(out.entries.map((e) => e.author)).toEqual(['Jo Reporter', 'Ivy Host', 'Max Media', 'Dee Creator', null]);
   });
 });
 

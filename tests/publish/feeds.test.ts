@@ -235,10 +235,11 @@ describe('URLs and ids, whatever a slug holds', () => {
   });
 
   it('OPML attributes hold any title, escaped, less the characters no XML may carry', async () => {
-    const opml = renderOpml('Subs <&> "\u0001', [{ title: 'a<b & "c"\u0000\n', xmlUrl: 'https://x.example/f?a=1&b=2', categories: ['x\u0085', 'y'] }]);
+    const opml = renderOpml('Subs <&> "\u0001', [{ title: 'a<b & "c"\u0000\n', xmlUrl: 'https://x.example/f?a=1&b=2', folders: ['x\u0085"<'] }]);
     expect(opml).not.toMatch(UNWRITABLE);
     const doc = await xml(opml);
     expect(doc.opml.head[0].title[0]).toBe('Subs <&> "');
-    expect(doc.opml.body[0].outline[0].$).toEqual({ type: 'rss', text: 'a<b & "c"\n', title: 'a<b & "c"\n', xmlUrl: 'https://x.example/f?a=1&b=2', category: 'x,y' });
+    expect(doc.opml.body[0].outline[0].$).toEqual({ text: 'x"<', title: 'x"<' });
+    expect(doc.opml.body[0].outline[0].outline[0].$).toEqual({ type: 'rss', text: 'a<b & "c"\n', title: 'a<b & "c"\n', xmlUrl: 'https://x.example/f?a=1&b=2' });
   });
 });

@@ -5,10 +5,11 @@
 // edits. Row values come from article-rows.ts, as SQLite's do.
 import type pg from 'pg';
 import { inWeek, weekOf } from '../../lib/lsh-keys.js';
-import type { DocumentStamp, Entry, IngestCounts, StoryDecisions } from '../../model.js';
+import type { DocumentStamp, Entry, IngestCounts, StoryDecisions, Tag } from '../../model.js';
 import { ENTRY_COLUMNS, EDIT_SETS, INSERT_COLUMNS, STORY_COLUMNS, editValues, entryValues, insertValues, storyValues, type ColumnType } from '../article-rows.js';
 import { settleCanonicalIn } from '../canonical.js';
 import { distinctEntries, planIngest, type KnownArticle, type StorePlan } from '../plan-ingest.js';
+import type { Retagged } from '../retag.js';
 import { articleId, resolveStories } from '../rows.js';
 import { mergeStories } from '../story-merges.js';
 import { toTsvector } from '../search-query.js';
@@ -82,13 +83,16 @@ async function insertFresh(db: Db, source: string, fresh: readonly Entry[], now:
   await addTags(db, fresh.map((e) => articleId(source, e.identity)), fresh);
 }
 
-/** New tags are made in their own short transaction, so that ingests of one new tag do not wait for each other's commit. */
-export async function makeTags(pool: pg.Pool, entries: readonly Entry[]): Promise<void> {
+/** What tags are written of: an entry, or a re-tagged article. */
+type Tagged = { tags: readonly Tag[]; published: Date };
+
+/** New tags are made in their own short transaction (on the pool), so that ingests of one new tag do not wait for each other's commit. */
+export async function makeTags(db: Db, entries: readonly Tagged[]): Promise<void> {
   const tags = new Map(entries.flatMap((e) => e.tags.map((t) => [t.slug, t.label] as const)));
-  if (tags.size) await pool.query('INSERT INTO tags (slug, label) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (slug) DO NOTHING', [[...tags.keys()], [...tags.values()]]);
+  if (tags.size) await db.query('INSERT INTO tags (slug, label) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (slug) DO NOTHING', [[...tags.keys()], [...tags.values()]]);
 }
 
-async function addTags(db: Db, ids: readonly string[], entries: readonly Entry[]): Promise<void> {
+async function addTags(db: Db, ids: readonly string[], entries: readonly Tagged[]): Promise<void> {
   const rows = entries.flatMap((e, i) => e.tags.map((tag, position) => [ids[i], tag.slug, position, e.published.getTime(), tag.label]));
   if (!rows.length) return;
   await db.query('INSERT INTO article_tags (article_id, tag, position, published, label) SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::text[])', transpose(rows, 5));
@@ -165,6 +169,32 @@ async function recordEdits(db: Db, plan: StorePlan, keys: readonly number[][], n
   }
   await countSpellings(db, spellings);
   await addTags(db, plan.known.map((k) => k.id), plan.edited);
+}
+
+/** Writes re-tagged articles' tags (retag.ts decided which): the old ones counted off, the new ones made, added and counted. */
+export async function retag(db: Db, changed: readonly Retagged[]): Promise<void> {
+  const ids = changed.map((a) => a.id);
+  const { rows: old } = await db.query<{ tag: string; label: string }>('DELETE FROM article_tags WHERE article_id = ANY($1::text[]) RETURNING tag, label', [ids]);
+  const spellings = new Spellings();
+  for (const o of old) spellings.add(o.tag, o.label, -1);
+  await countSpellings(db, spellings);
+  await makeTags(db, changed);
+  await addTags(db, ids, changed);
+  await dropUnusedTags(db, [...new Set([...old.map((o) => o.tag), ...changed.flatMap((a) => a.tags.map((t) => t.slug))])]);
+}
+
+/**
+ * After tags were taken off articles: tags no article has any more go, the touched tags' spelling
+ * changes are summed into one row each (those of tags now gone, dropped), and labels follow.
+ */
+export async function dropUnusedTags(db: Db, touched: readonly string[]): Promise<void> {
+  await db.query('DELETE FROM tags t WHERE slug = ANY($1::text[]) AND NOT EXISTS (SELECT 1 FROM article_tags WHERE tag = t.slug)', [touched]);
+  await db.query(
+    `WITH gone AS (DELETE FROM tag_spellings WHERE tag = ANY($1::text[]) RETURNING tag, label, n)
+     INSERT INTO tag_spellings (tag, label, n) SELECT g.tag, g.label, sum(g.n) FROM gone g JOIN tags t ON t.slug = g.tag GROUP BY g.tag, g.label`,
+    [touched],
+  );
+  await relabel(db, touched);
 }
 
 export async function recordDocuments(db: Db, source: string, stamps: readonly DocumentStamp[], options: string): Promise<void> {

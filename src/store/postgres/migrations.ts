@@ -160,7 +160,46 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX story_merges_story ON story_merges (story);
   `,
-  // 5: a tag's spelling counts as changes, one row per ingest, summed when read (ingests of a
+  // 5: what a feed calls itself and its site (issue 20), as SQLite migration 13.
+  `
+  ALTER TABLE sources ADD COLUMN feed_title TEXT;
+  ALTER TABLE sources ADD COLUMN feed_link TEXT;
+  `,
+  // 6: how many entries the keep and block rules left out at the source's last read (issue 24).
+  `
+  ALTER TABLE sources ADD COLUMN left_out_by_rules INTEGER NOT NULL DEFAULT 0;
+  `,
+  // 7: events (independent reports of one event, dedupe/events.ts), found by time: an event by
+  // its latest report, its reports newest first. A deleted article leaves its event.
+  `
+  CREATE TABLE events (
+    id TEXT PRIMARY KEY,
+    first BIGINT NOT NULL,
+    last BIGINT NOT NULL,
+    size INTEGER NOT NULL,
+    centroid TEXT NOT NULL
+  );
+  CREATE INDEX events_last ON events (last);
+  CREATE TABLE event_members (
+    article TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    event TEXT NOT NULL,
+    published BIGINT NOT NULL,
+    score DOUBLE PRECISION NOT NULL,
+    shared TEXT NOT NULL,
+    gap_hours DOUBLE PRECISION NOT NULL,
+    terms TEXT NOT NULL
+  );
+  CREATE INDEX event_members_event ON event_members (event, published DESC);
+  -- An event by its heaviest names, with its latest report: new articles find their candidates here.
+  CREATE TABLE event_names (
+    name TEXT NOT NULL,
+    event TEXT NOT NULL,
+    last BIGINT NOT NULL,
+    PRIMARY KEY (name, event)
+  );
+  CREATE INDEX event_names_last ON event_names (name, last);
+  `,
+  // 8: a tag's spelling counts as changes, one row per ingest, summed when read (ingests of a
   // common tag no longer update one row each); the rows so far are kept as they are.
   `
   ALTER TABLE tag_spellings DROP CONSTRAINT tag_spellings_pkey;

@@ -5,16 +5,18 @@
 // base-store.ts and the modules beside it.
 import type pg from 'pg';
 import { describeDatabase } from '../../config/load-config.js';
-import type { Changes } from '../../model.js';
+import type { Changes, Tag } from '../../model.js';
 import { BaseStore } from '../base-store.js';
 import { articleId } from '../rows.js';
 import { CANONICAL_SQL } from '../canonical.js';
 import type { StorePlan } from '../plan-ingest.js';
+import { retaggedArticles } from '../retag.js';
 import type { Sql } from '../sql.js';
 import type { IngestTransaction, StoreStats } from '../store.js';
 import { connect } from './connect.js';
 import { PgDatabase, pgDialect, sqlOn } from './database.js';
-import { makeTags, planAndStore, recordDocuments, recordStories, relabel } from './ingest.js';
+import * as events from './events.js';
+import { dropUnusedTags, makeTags, planAndStore, recordDocuments, recordStories, retag as writeTags } from './ingest.js';
 import { migrate, SCHEMA_VERSION } from './migrations.js';
 import { earliest, findByKeys } from './story-index.js';
 
@@ -82,8 +84,9 @@ export class PostgresStore extends BaseStore {
    * twice), so the story decisions run under STORY_LOCK, from the first story lookup to the
    * commit. Everything else runs before it, side by side with other workers: planning writes each
    * new article as a story of its own, with its tags, search vector and spellings; under the lock
-   * are only the lookups, the story each new article joins, its index keys and the edits. The
-   * unique (source, identity) constraint keeps duplicate articles out whatever happens.
+   * are only the lookups, the story each new article joins, its index keys, its event (assigned
+   * after the write, which took the lock) and the edits. The unique (source, identity)
+   * constraint keeps duplicate articles out whatever happens.
    */
   ingest<T>(work: (tx: IngestTransaction) => Promise<T>): Promise<T> {
     const started = performance.now();
@@ -116,6 +119,10 @@ export class PostgresStore extends BaseStore {
           findByLinks: async (links, except) => (links.length && (await lock()), earliest(db, 'link', links, except, [...pending])),
           findByFingerprints: async (fingerprints, except) => (fingerprints.length && (await lock()), earliest(db, 'fingerprint', fingerprints, except, [...pending])),
           findByKeys: async (keys, except) => (keys.length && (await lock()), findByKeys(db, keys, except, [...pending])),
+          articleIds: async (source, identities) => identities.map((identity) => articleId(source, identity)),
+          eventsNamed: (names, since, limit) => events.eventsNamed(db, names, since, limit),
+          eventsOf: (articles) => events.eventsOf(db, articles),
+          saveEvents: (found, members) => events.saveEvents(db, found, members),
           recordDocuments: (source, stamps, options) => recordDocuments(db, source, stamps, options),
           pause: async () => undefined,
         };
@@ -138,6 +145,18 @@ export class PostgresStore extends BaseStore {
     // The index is written with each article: nothing waits.
   }
 
+  /** Under the story lock, as deletions: an ingest's tags and spellings are not changed under it. */
+  retagArticles(retag: (tags: Tag[]) => Tag[]): Promise<number> {
+    return this.pg.onClient(async (db) => {
+      await db.query('SELECT pg_advisory_xact_lock($1)', [STORY_LOCK]);
+      const changed = await retaggedArticles(sqlOn(db), retag);
+      if (!changed.length) return 0;
+      await writeTags(db, changed);
+      await this.bump(sqlOn(db), 1, 0);
+      return changed.length;
+    });
+  }
+
   deleteArticles(ids: string[], now: Date, keepOut = true): Promise<number> {
     return this.pg.onClient(async (db) => {
       await db.query('SELECT pg_advisory_xact_lock($1)', [STORY_LOCK]);
@@ -158,15 +177,7 @@ export class PostgresStore extends BaseStore {
       await db.query('DELETE FROM articles WHERE id = ANY($1::text[])', [rows.map((r) => r.id)]);
       // Stories that lost their canonical article get a new one.
       for (const story of new Set(rows.map((r) => r.story))) await sql.run(CANONICAL_SQL.recompute, [story]);
-      const touched = [...new Set(old.map((o) => o.tag))];
-      await db.query('DELETE FROM tags t WHERE slug = ANY($1::text[]) AND NOT EXISTS (SELECT 1 FROM article_tags WHERE tag = t.slug)', [touched]);
-      // The touched tags' spelling changes are summed into one row each (those of tags now gone, dropped).
-      await db.query(
-        `WITH gone AS (DELETE FROM tag_spellings WHERE tag = ANY($1::text[]) RETURNING tag, label, n)
-         INSERT INTO tag_spellings (tag, label, n) SELECT g.tag, g.label, sum(g.n) FROM gone g JOIN tags t ON t.slug = g.tag GROUP BY g.tag, g.label`,
-        [touched],
-      );
-      await relabel(db, touched);
+      await dropUnusedTags(db, [...new Set(old.map((o) => o.tag))]);
       await this.bump(sql, 1, 0);
       return rows.length;
     });

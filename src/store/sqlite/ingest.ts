@@ -5,6 +5,7 @@ import type { DocumentStamp, Entry, IngestCounts, StoryDecisions, Tag } from '..
 import { ENTRY_COLUMNS, EDIT_SETS, INSERT_COLUMNS, editValues, entryValues, insertValues } from '../article-rows.js';
 import { CANONICAL_SQL, settleCanonical, type Rank } from '../canonical.js';
 import { planIngest, type KnownArticle, type StorePlan } from '../plan-ingest.js';
+import type { Retagged } from '../retag.js';
 import { resolveStories } from '../rows.js';
 import { Spellings } from '../spellings.js';
 import type { Sql } from '../sql.js';
@@ -78,6 +79,17 @@ export class SqliteIngest {
 
   recordDocuments(source: string, stamps: readonly DocumentStamp[], options: string): void {
     for (const d of stamps) this.stmt.stamp.run(source, d.identity, d.size, d.mtime, d.hash, options);
+  }
+
+  /** Writes re-tagged articles' tags (retag.ts decided which), their spellings and labels. */
+  retag(changed: readonly Retagged[]): void {
+    const spellings = new Spellings();
+    for (const article of changed) {
+      for (const old of this.stmt.clearTags.all(article.id) as { tag: string; label: string }[]) spellings.add(old.tag, old.label, -1);
+      this.addTags(article.id, article.tags, article.published.getTime(), spellings);
+    }
+    this.settle(spellings);
+    this.stmt.dropUnusedTags.run();
   }
 
   /** Inserts a new article (its story settled, unless it merges stories: the caller does that); returns its id. */

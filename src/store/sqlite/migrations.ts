@@ -190,4 +190,44 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX story_merges_story ON story_merges (story);
   `,
+  // 13: what a feed calls itself and its site, for a source configured without a title (issue 20)
+  // and for the OPML's htmlUrl.
+  `
+  ALTER TABLE sources ADD COLUMN feed_title TEXT;
+  ALTER TABLE sources ADD COLUMN feed_link TEXT;
+  `,
+  // 14: how many entries the keep and block rules left out at the source's last read (issue 24).
+  `
+  ALTER TABLE sources ADD COLUMN left_out_by_rules INTEGER NOT NULL DEFAULT 0;
+  `,
+  // 15: events (independent reports of one event, dedupe/events.ts), found by time: an event by
+  // its latest report, its reports newest first. A deleted article leaves its event.
+  `
+  CREATE TABLE events (
+    id TEXT PRIMARY KEY,
+    first INTEGER NOT NULL,
+    last INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    centroid TEXT NOT NULL
+  );
+  CREATE INDEX events_last ON events (last);
+  CREATE TABLE event_members (
+    article TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    event TEXT NOT NULL,
+    published INTEGER NOT NULL,
+    score REAL NOT NULL,
+    shared TEXT NOT NULL,
+    gap_hours REAL NOT NULL,
+    terms TEXT NOT NULL
+  );
+  CREATE INDEX event_members_event ON event_members (event, published DESC);
+  -- An event by its heaviest names, with its latest report: new articles find their candidates here.
+  CREATE TABLE event_names (
+    name TEXT NOT NULL,
+    event TEXT NOT NULL,
+    last INTEGER NOT NULL,
+    PRIMARY KEY (name, event)
+  ) WITHOUT ROWID;
+  CREATE INDEX event_names_last ON event_names (name, last);
+  `,
 ];

@@ -3,12 +3,15 @@
 // PostgreSQL live in base-store.ts and the modules beside it; this class adds the ingest (written
 // synchronously on the writer, for speed), the change sequence and what only SQLite knows.
 import { existsSync, statSync } from 'node:fs';
-import type { Changes } from '../../model.js';
+import type { Changes, Tag } from '../../model.js';
 import { BaseStore } from '../base-store.js';
 import type { StorePlan } from '../plan-ingest.js';
+import { retaggedArticles } from '../retag.js';
+import { articleId } from '../rows.js';
 import type { Sql } from '../sql.js';
 import type { IngestTransaction, StoreStats } from '../store.js';
 import { SqliteDatabase, sqliteDialect } from './database.js';
+import { SqliteEvents } from './events.js';
 import { SqliteIngest } from './ingest.js';
 import { openDatabase, openReader, SCHEMA_VERSION, type Db } from './open.js';
 import { OffThreadReads } from './off-thread-reads.js';
@@ -21,6 +24,7 @@ export class SqliteStore extends BaseStore {
   private readonly reader: Db;
   private readonly sqlite: SqliteDatabase;
   private readonly stories: SqliteStoryIndex;
+  private readonly eventIndex: SqliteEvents;
   private readonly searchIndex: SearchIndex;
   private readonly writer: SqliteIngest;
   private readonly searches?: OffThreadReads;
@@ -44,6 +48,7 @@ export class SqliteStore extends BaseStore {
     this.sqlite = sqlite;
     this.searchIndex = searchIndex;
     this.stories = new SqliteStoryIndex(db);
+    this.eventIndex = new SqliteEvents(db);
     this.writer = new SqliteIngest(db, this.stories, searchIndex, sqlite.writer);
   }
 
@@ -71,6 +76,10 @@ export class SqliteStore extends BaseStore {
         findByLinks: async (links, except) => this.stories.findByLinks(links, except),
         findByFingerprints: async (fingerprints, except) => this.stories.findByFingerprints(fingerprints, except),
         findByKeys: async (keys, except) => this.stories.findByKeys(keys, except),
+        articleIds: async (source, identities) => identities.map((identity) => articleId(source, identity)),
+        eventsNamed: async (names, since, limit) => this.eventIndex.named(names, since, limit),
+        eventsOf: async (articles) => this.eventIndex.eventsOf(articles),
+        saveEvents: async (found, members) => this.eventIndex.save(found, members),
         recordDocuments: async (source, stamps, options) => this.writer.recordDocuments(source, stamps, options),
         pause: () => new Promise<void>((ok) => setImmediate(ok)),
       };
@@ -86,6 +95,16 @@ export class SqliteStore extends BaseStore {
 
   flushSearch(): Promise<void> {
     return this.sqlite.exclusive(() => this.searchIndex.flush());
+  }
+
+  retagArticles(retag: (tags: Tag[]) => Tag[]): Promise<number> {
+    return this.sqlite.transaction(async (sql) => {
+      const changed = await retaggedArticles(sql, retag);
+      if (!changed.length) return 0;
+      this.writer.retag(changed);
+      await this.bump(sql, 1, 0);
+      return changed.length;
+    });
   }
 
   deleteArticles(ids: string[], now: Date, keepOut = true): Promise<number> {
