@@ -67,7 +67,7 @@ function program(session: Session, setCode: (code: number) => void): Command {
     .command('refresh')
     .description('ingest every source, or the named ones, now')
     .argument('[sources...]', 'source names from the configuration')
-    .option('--wait <seconds>', 'how long to wait while another refresh (the daemon) holds the lease', nonNegative, 60)
+    .option('--wait <seconds>', 'how long to wait for sources another process (the daemon) is refreshing', nonNegative, 60)
     .option('--json', 'a machine-readable summary')
     .option('--force', 'read every source again in full (no validators, nothing skipped as unchanged) and re-tag stored articles')
     .option('--full-text <source...>', 'fetch the full text of the articles these feed sources stored already')

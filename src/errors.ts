@@ -22,7 +22,7 @@ export class StoreError extends TidingsError {}
 /** A search query that cannot be read; the message says why, for the user. */
 export class SearchQueryError extends TidingsError {}
 
-/** Another process holds the refresh lease. */
+/** Another process holds the claim on a source to refresh (and kept it past --wait). */
 export class BusyError extends TidingsError {}
 
 /** A document that cannot be read as a feed. */

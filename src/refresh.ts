@@ -11,7 +11,7 @@ import { isGone } from './lib/process.js';
 import { documentOf, fetchDepsOf, fetchFeed, type FetchDeps } from './ingest/fetch.js';
 import type { Logger } from './log.js';
 import { textOfSanitized } from './lib/html-text.js';
-import type { Article, DocumentStamp, Entry, Holder, IngestCounts, Refusal, RefreshResult } from './model.js';
+import type { Article, DocumentStamp, Entry, Holder, IngestCounts, IngestPlan, Refusal, RefreshResult } from './model.js';
 import type { NormalizeOptions } from './normalize/normalize-entry.js';
 import { toTags } from './normalize/tags.js';
 import { htmlToText } from './normalize/html.js';
@@ -224,18 +224,28 @@ export interface Documents {
 }
 
 /**
- * Match stories, then store: in one transaction, the store plans what is new, edited or unchanged,
- * dedupe decides the story of each new entry, and the store writes it all. A few hundred entries
- * at a time, the event loop running in between, so that a large ingest never stalls the server.
+ * Match stories, then store: in one transaction, the store plans what is new, edited or unchanged
+ * (PostgreSQL writes the new articles then, side by side with other workers), dedupe decides the
+ * story of each new entry, and the store writes that. Every chunk is planned before any story is
+ * decided, so that a store can keep what waits for other ingests (the story decisions) short. A
+ * few hundred entries at a time, the event loop running in between, so that a large ingest never
+ * stalls the server.
  */
 export function storeEntries(store: Store, source: string, entries: Entry[], now: Date, dedupe?: DedupeSettings, documents?: Documents, signal?: AbortSignal): Promise<IngestCounts> {
+  // One entry per identity, the last one given, so that no two chunks hold the same article.
+  const distinct = [...new Map(entries.map((e) => [e.identity, e])).values()];
   return store.ingest(async (tx) => {
     const counts: IngestCounts = { new: 0, updated: 0, unchanged: 0, keptOut: 0 };
-    for (let at = 0; at === 0 || at < entries.length; at += STORE_CHUNK) {
+    const plans: IngestPlan[] = [];
+    for (let at = 0; at === 0 || at < distinct.length; at += STORE_CHUNK) {
       if (at) await tx.pause();
       // Shutting down: the transaction rolls back, and the source is refreshed again next time.
       if (signal?.aborted) throw new InputError(`${source}: stopped (shutting down)`);
-      const plan = await tx.plan(source, entries.slice(at, at + STORE_CHUNK));
+      plans.push(await tx.plan(source, distinct.slice(at, at + STORE_CHUNK), now));
+    }
+    for (const [i, plan] of plans.entries()) {
+      if (i) await tx.pause();
+      if (signal?.aborted) throw new InputError(`${source}: stopped (shutting down)`);
       const stories = await assignStories(plan, tx, dedupe);
       const done = await tx.write(plan, stories, now);
       await assignEvents(plan, stories, tx, dedupe?.events);

@@ -1,5 +1,5 @@
-// The daemon's clock: ticks at the schedule's times, due sources only, no overlap, the refresh
-// lease, fetches spread over the interval. The waits run on the monotonic clock, never longer than
+// The daemon's clock: ticks at the schedule's times, due sources only, no overlap, each source
+// claimed before it is fetched, fetches spread over the interval. The waits run on the monotonic clock, never longer than
 // one interval, and the schedule is looked up afresh at each wake-up: a wall clock that steps (back
 // or forward) delays a tick by one interval at most. A step is noticed (the wall clock moved more,
 // or less, than the monotonic one) and every recorded time in the store is shifted by it, so that a

@@ -60,7 +60,7 @@ export async function articlesCommand(session: Session, opts: ArticlesArgs): Pro
   let articles: Article[];
   if (opts.search !== undefined) {
     try {
-      articles = await store.search(opts.search, { tag: opts.tag, source: opts.source, since: opts.since, limit: opts.limit ?? 20 });
+      articles = await store.filterArticles({ query: opts.search, tag: opts.tag, source: opts.source, since: opts.since, limit: opts.limit ?? 20 });
     } catch (err) {
       throw new UsageError(`bad search query ${JSON.stringify(opts.search)}: ${errorMessage(err)} (words, "phrases", prefix*, AND, OR, NOT)`);
     }

@@ -46,7 +46,7 @@ export async function explainCommand(session: Session, { id }: { id: string }): 
   const article = await store.article(id);
   const link = await store.storyLink(id);
   if (!article || !link) throw new UsageError(`no article with id ${id} (see tidings articles)`);
-  const members = await store.carriersOf(id);
+  const members = (await store.storyCarriers([id])).get(id)!;
   const links = new Map(await Promise.all(members.map(async (m) => [m.id, await store.storyLink(m.id)] as const)));
   session.print(`${article.id}: "${article.title}" from ${article.source}, published ${article.published.toISOString()}`);
   if (!link.rule) {

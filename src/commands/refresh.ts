@@ -1,4 +1,4 @@
-// tidings refresh [SOURCE…]: ingest now, under the refresh lease; live progress on a terminal.
+// tidings refresh [SOURCE…]: claim the sources and ingest them now; live progress on a terminal.
 import { UsageError } from '../errors.js';
 import { thisProcess } from '../lib/process.js';
 import type { Logger } from '../log.js';
@@ -10,7 +10,7 @@ import { plural } from '../lib/plural.js';
 
 export interface RefreshArgs {
   names: string[];
-  /** Seconds to wait for the lease. */
+  /** Seconds to wait for sources another process is refreshing. */
   wait: number;
   json: boolean;
   /** Read every source again in full, and re-tag stored articles. */

@@ -9,6 +9,7 @@ import { ConfigError, StoreError, errorMessage } from '../errors.js';
 import { textOfSanitized } from '../lib/html-text.js';
 import { connect } from './postgres/connect.js';
 import { migrate } from './postgres/migrations.js';
+import { INSERT_COLUMNS } from './article-rows.js';
 import { toTsvector } from './search-query.js';
 import { openDatabase, type Db } from './sqlite/open.js';
 import { plural } from '../lib/plural.js';
@@ -31,8 +32,10 @@ const bool = (at: number) => (row: unknown[]) => void (row[at] = row[at] === nul
 
 const SOURCE_COLUMNS = `name, type, location, created_at, position, url, etag, last_modified, last_check, last_success, last_status,
   last_error, consecutive_errors, next_fetch, gone, ttl_minutes, cache_until, skip_hours, skip_days, feed_title, feed_link`;
-const ARTICLE_COLUMNS = `rowid, id, source, identity, title, link, published, updated, first_seen, author, summary, content,
-  enclosures, language, content_hash, story, is_canonical, fingerprint, shingles, bands, dedupe_rule, dedupe_of, dedupe_score, raw_hash, shingle_marks`;
+/** Every column of an article's row as both stores write it (article-rows.ts), with its row number and canonical mark. */
+const ARTICLE_TYPES: readonly { name: string; type: string }[] = [{ name: 'rowid', type: 'bigint' }, ...INSERT_COLUMNS, { name: 'is_canonical', type: 'boolean' }];
+const ARTICLE_COLUMNS = ARTICLE_TYPES.map((c) => c.name).join(', ');
+const at = (name: string) => ARTICLE_TYPES.findIndex((c) => c.name === name);
 
 /** In the order foreign keys need. */
 const TABLES: Table[] = [
@@ -48,13 +51,13 @@ const TABLES: Table[] = [
   {
     name: 'articles',
     // Articles from before stories were recorded are each their own story.
-    select: `SELECT ${ARTICLE_COLUMNS.replace(' story,', ' coalesce(story, id),')}, '' FROM articles ORDER BY rowid`,
-    types: ['bigint', 'text', 'text', 'text', 'text', 'text', 'bigint', 'bigint', 'bigint', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'boolean', 'text', 'bytea', 'bytea', 'text', 'text', 'float8', 'text', 'bytea', 'tsvector'],
+    select: `SELECT ${ARTICLE_COLUMNS.replace(', story,', ', coalesce(story, id),')}, '' FROM articles ORDER BY rowid`,
+    types: [...ARTICLE_TYPES.map((c) => c.type), 'tsvector'],
     columns: `${ARTICLE_COLUMNS}, search`,
     convert: (row) => {
-      bool(16)(row);
+      bool(at('is_canonical'))(row);
       // The full-text index, built as the PostgreSQL store builds it.
-      row[25] = toTsvector(row[4] as string, textOfSanitized(row[11] as string) || (row[10] as string));
+      row[ARTICLE_TYPES.length] = toTsvector(row[at('title')] as string, textOfSanitized(row[at('content')] as string) || (row[at('summary')] as string));
     },
   },
   { name: 'article_tags', select: 'SELECT article_id, tag, position, published, label FROM article_tags', types: ['text', 'text', 'int', 'bigint', 'text'], columns: 'article_id, tag, position, published, label' },

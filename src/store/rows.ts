@@ -1,7 +1,7 @@
 // Rows as both stores read them back: the same columns, turned into the model the same way. Where
 // the engines differ (SQLite's 0/1 for booleans, JSON text for a tag list), both forms are read.
 import { createHash } from 'node:crypto';
-import type { Article, Entry, FetchState, StoryCandidate, StoryDecisions, Tag } from '../model.js';
+import type { Article, Entry, FetchState, StoryCandidate, StoryDecisions, StoryLink } from '../model.js';
 import type { TagCount } from './store.js';
 
 /** Sources gone from the configuration (store.retireSources), as a subquery both dialects read. */
@@ -10,11 +10,6 @@ export const REMOVED_SOURCES = 'SELECT name FROM sources WHERE removed_at IS NOT
 export const LIVE_ARTICLE = `a.source NOT IN (${REMOVED_SOURCES})`;
 /** Tags of removed sources' articles, counted: what tagCounts takes off. */
 export const REMOVED_TAG_COUNTS = `SELECT x.tag, count(*) AS n FROM article_tags x JOIN articles a ON a.id = x.article_id WHERE a.source IN (${REMOVED_SOURCES}) GROUP BY x.tag`;
-/**
- * A story's canonical article is the earliest of a still configured source (ties: the source listed
- * first); a removed source's article only when the story has no other.
- */
-export const CANONICAL_ORDER = 'ORDER BY s.removed_at IS NOT NULL, a.published, s.position, a.id';
 
 /** Tag counts less the removed sources' articles; tags left with none go. */
 export function liveTagCounts(counts: TagCount[], removed: { tag: string; n: number | string }[]): TagCount[] {
@@ -140,6 +135,8 @@ export const toShingles = (blob: Buffer | null): Uint32Array =>
   blob ? new Uint32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength)) : new Uint32Array();
 
 /** Another source's article as the near-duplicate rule reads it. */
+export const CANDIDATE_COLUMNS = 'a.id, a.story, a.title, a.published, a.shingles, a.shingle_marks';
+
 export interface CandidateRow {
   id: string;
   story: string;
@@ -154,26 +151,20 @@ export function toCandidate(row: CandidateRow): StoryCandidate {
   return { id: row.id, story: row.story, title: row.title, published: new Date(row.published), shingles, marks: toMarks(row.shingle_marks, shingles.length) };
 }
 
-/** A row of article_tags, in order of position, as retagging reads them. */
-export interface TagRow {
-  id: string;
-  slug: string;
-  label: string;
-  published: number | string;
+/** How an article joined its story, as stored. */
+export interface LinkRow {
+  story: string;
+  is_canonical: number | boolean;
+  dedupe_rule: StoryLink['rule'] | null;
+  dedupe_of: string | null;
+  dedupe_score: number | null;
 }
 
-/** Each article's tags, in order, and its publication time (copied onto its tag rows). */
-export function groupTags(rows: readonly TagRow[]): Map<string, { tags: Tag[]; published: number }> {
-  const byArticle = new Map<string, { tags: Tag[]; published: number }>();
-  for (const r of rows) {
-    let article = byArticle.get(r.id);
-    if (!article) byArticle.set(r.id, (article = { tags: [], published: Number(r.published) }));
-    article.tags.push({ slug: r.slug, label: r.label });
-  }
-  return byArticle;
-}
+export const LINK_COLUMNS = 'a.story, a.is_canonical, a.dedupe_rule, a.dedupe_of, a.dedupe_score';
 
-export const sameTags = (a: readonly Tag[], b: readonly Tag[]) => a.length === b.length && a.every((t, i) => t.slug === b[i]!.slug && t.label === b[i]!.label);
+export function toStoryLink(row: LinkRow): StoryLink {
+  return { story: row.story, canonical: Boolean(row.is_canonical), rule: row.dedupe_rule ?? undefined, matchedWith: row.dedupe_of ?? undefined, score: row.dedupe_score ?? undefined };
+}
 
 /**
  * An ingest's story decisions made concrete, in order: a match with an earlier entry of the same

@@ -1,6 +1,8 @@
-// The store: the one place every process agrees on. This is its interface; store/sqlite/ is the
-// embedded implementation. It takes finished rows and returns articles: it knows nothing of
-// fetching, parsing, normalizing or the story rules (it answers their lookups, as a StoryIndex).
+// The store: the one place every process agrees on. This is its interface; base-store.ts and the
+// shared modules beside it hold its rules once, and store/sqlite/ (embedded, the default) and
+// store/postgres/ are thin dialects under them. It takes finished rows and returns articles: it
+// knows nothing of fetching, parsing, normalizing or the story rules (it answers their lookups,
+// as a StoryIndex).
 import type { Article, Changes, DocumentStamp, Entry, FetchState, Holder, IngestCounts, IngestPlan, StoryCandidate, StoryDecisions, StoryIndex, StoryLink, StoryMergeRecord, Tag, EventCandidate, EventIndex, EventMembership } from '../model.js';
 
 export interface SourceRow {
@@ -28,19 +30,14 @@ export interface ArticleFilter {
   /** Articles with any of these tags. */
   tags?: readonly string[];
   source?: string;
+  /** Articles published at or after this. */
+  since?: Date;
   /** Queries whose matches are left out. */
   not?: readonly string[];
   /** Best match first (with a query), else newest first. */
   order?: 'rank' | 'newest';
   limit?: number;
   offset?: number;
-}
-
-export interface SearchFilters {
-  tag?: string;
-  source?: string;
-  since?: Date;
-  limit?: number;
 }
 
 export interface TagCount extends Tag {
@@ -114,9 +111,12 @@ export interface RemovedSource {
 
 /** One source's ingest, inside one transaction: plan, then (dedupe decides), then write. */
 export interface IngestTransaction extends StoryIndex, EventIndex {
-  /** Which entries are new to the source, which were edited, and which are stored unchanged or kept out. */
-  plan(source: string, entries: readonly Entry[]): Promise<IngestPlan>;
-  /** Writes a plan with what dedupe decided for it. */
+  /**
+   * Which entries are new to the source, which were edited, and which are stored unchanged or kept
+   * out. A store may write the new entries now (first seen at `now`), each as a story of its own.
+   */
+  plan(source: string, entries: readonly Entry[], now: Date): Promise<IngestPlan>;
+  /** Writes what dedupe decided for a plan: the story each new entry joins, the index keys, the edits. */
   write(plan: IngestPlan, stories: StoryDecisions, now: Date): Promise<IngestCounts>;
   /** Remembers the seed documents read, with the options they were read with. */
   recordDocuments(source: string, stamps: readonly DocumentStamp[], options: string): Promise<void>;
@@ -169,10 +169,8 @@ export interface Store {
   takeHostSlot(host: string, slots: number, holder: string, until: Date, now: Date): Promise<number | undefined>;
   releaseHostSlot(host: string, slot: number, holder: string): Promise<void>;
 
-  /** Takes the lease when it is free, expired or already ours. */
+  /** Takes the named lease (the daemon's presence) when it is free, expired or already ours, until now + ttlMs. */
   acquireLease(name: string, holder: Holder, ttlMs: number, now: Date): Promise<boolean>;
-  /** Extends our lease; false when it is no longer ours. */
-  renewLease(name: string, holder: string, ttlMs: number, now: Date): Promise<boolean>;
   releaseLease(name: string, holder: string): Promise<void>;
   leaseHolder(name: string, now: Date): Promise<LeaseHolder | undefined>;
 
@@ -188,13 +186,12 @@ export interface Store {
   contentByLink(link: string, exceptSource: string): Promise<string | undefined>;
   /** Newest first. */
   articles(query?: ArticleQuery): Promise<Article[]>;
-  /** Full-text search (words, "phrases", prefix*, AND, OR, NOT), best match first. */
-  search(query: string, filters?: SearchFilters): Promise<Article[]>;
-  /** Articles that match a filter; a bad query (or `not` query) throws SearchQueryError. */
+  /**
+   * Articles that match a filter: full-text search (words, "phrases", prefix*, AND, OR, NOT) best
+   * match first, tags, source, date; a bad query (or `not` query) throws SearchQueryError.
+   */
   filterArticles(filter: ArticleFilter): Promise<Article[]>;
-  /** Every stored article of the story this article belongs to (itself included), earliest first. */
-  carriersOf(id: string): Promise<Article[]>;
-  /** carriersOf for many articles at once: id → its story's articles, earliest first. */
+  /** id → every stored article of its story (itself included), earliest first. */
   storyCarriers(ids: readonly string[]): Promise<Map<string, Article[]>>;
   storyLink(id: string): Promise<StoryLink | undefined>;
   /** The stories merged into this one (a new article matched both), oldest first. */

@@ -89,7 +89,7 @@ sources:
       expect(await titles('tags/riverside.rss')).toEqual(['Riverside football', 'riverside Wend']);
       expect(await titles('sources/wire.rss')).toEqual(['Riverside flood']);
       const wire = (await store.articles({ source: 'wire' }))[0]!;
-      const local = (await store.carriersOf(wire.id)).find((a) => a.source === 'local')!;
+      const local = (await store.storyCarriers([wire.id])).get(wire.id)!.find((a) => a.source === 'local')!;
       const page = (await renderPath(ctx, `articles/${wire.id}.html`))!.body;
       // Its source, and the other carrier of its story, as relative links.
       expect(page).toContain('href="../sources/wire.html"');

@@ -58,7 +58,7 @@ forEachStore((kind) => {
       const before = await store.changes();
       await expect(
         store.ingest(async (tx) => {
-          const plan = await tx.plan('s', [entry('c')]);
+          const plan = await tx.plan('s', [entry('c')], new Date());
           await tx.write(plan, { fresh: [{ keys: [] }], edited: [] }, new Date());
           throw new Error('the feed broke half-way');
         }),
@@ -73,7 +73,7 @@ forEachStore((kind) => {
       let release!: () => void;
       const gate = new Promise<void>((ok) => (release = ok));
       const ingest = store.ingest(async (tx) => {
-        const plan = await tx.plan('s', [entry('d')]);
+        const plan = await tx.plan('s', [entry('d')], new Date());
         await tx.write(plan, { fresh: [{ keys: [] }], edited: [] }, new Date());
         await gate; // the transaction is open, written, not committed
       });

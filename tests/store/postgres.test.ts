@@ -1,8 +1,7 @@
-// What only the PostgreSQL store has: connection errors in one line, ingests from several connections at once that keep one story per story, and LISTEN/NOTIFY.
+// What only the PostgreSQL store has: connection errors in one line and LISTEN/NOTIFY (concurrent.test.ts runs ingests from several connections on both stores).
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/load-config.js';
 import { storeEntries } from '../../src/refresh.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
@@ -24,7 +23,6 @@ const closedPort = () =>
     });
   });
 
-const dedupe = parseConfig('', '/x.yaml').dedupe;
 
 const entry = (identity: string, link: string, n: number) =>
   finished({
@@ -82,34 +80,6 @@ describe.skipIf(!POSTGRES_URL)(`PostgreSQL ${POSTGRES_SKIP_REASON}`.trim(), () =
       const url = withPart(POSTGRES_URL!, (u) => (u.pathname = '/no_such_db'));
       await expectRefused(url, /the database no_such_db does not exist/, '/no_such_db');
     });
-  });
-
-  it('ingests from many connections at once: every story stays one story, no article twice', async () => {
-    const url = await freshDatabase();
-    const [a, b] = [await store(url), await store(url)];
-    const SOURCES = 12;
-    const STORIES = 30;
-    const now = new Date();
-    for (let s = 0; s < SOURCES; s += 1) await a.upsertSource({ name: `s${s}`, type: 'feed', location: `https://s${s}.example/feed` }, now, s);
-    // Every source carries every story under the same link: the story rule must see the others' rows.
-    await Promise.all(
-      Array.from({ length: SOURCES }, (_, s) =>
-        storeEntries(s % 2 ? a : b, `s${s}`, Array.from({ length: STORIES }, (_, n) => entry(`s${s}-${n}`, `https://news.example/story/${n}`, n)), now, dedupe),
-      ),
-    );
-    const articles = await a.articles({ limit: 10_000 });
-    expect(articles).toHaveLength(SOURCES * STORIES);
-    const stories = new Map<string, Set<string>>();
-    for (const article of articles) {
-      const link = await a.storyLink(article.id);
-      const set = stories.get(article.link!) ?? new Set();
-      set.add(link!.story);
-      stories.set(article.link!, set);
-    }
-    expect(stories.size).toBe(STORIES);
-    for (const [link, set] of stories) expect([...set], link).toHaveLength(1);
-    // The tag feed shows each story once.
-    expect(await b.articles({ tag: 'news', stories: true, limit: 10_000 })).toHaveLength(STORIES);
   });
 
   it('tells another connection of a change at once (LISTEN/NOTIFY)', async () => {

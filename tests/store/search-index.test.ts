@@ -26,7 +26,7 @@ beforeEach(async () => {
 });
 afterEach(() => store.close());
 
-const found = async (s: SqliteStore, query: string) => (await s.search(query)).map((a) => a.identity).sort();
+const found = async (s: SqliteStore, query: string) => (await s.filterArticles({ query, limit: 20 })).map((a) => a.identity).sort();
 const indexed = (s: SqliteStore) => s.db.prepare("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'zebra OR yak OR walrus'").pluck().get();
 const pending = (s: SqliteStore) => s.db.prepare('SELECT count(*) FROM search_pending').pluck().get();
 

@@ -23,7 +23,7 @@ forEachStore((kind) => {
   });
   afterEach(() => store.close());
 
-  const found = async (query: string) => (await store.search(query)).map((a) => a.identity);
+  const found = async (query: string) => (await store.filterArticles({ query, limit: 20 })).map((a) => a.identity);
 
   describe('search', () => {
     it.each([
@@ -47,7 +47,7 @@ forEachStore((kind) => {
       await storeEntries(store, 's', [entry('a1', 'Ferry line opens', 'The new ferry to the docks opened on Monday.')], new Date());
       expect(await found('tram')).toEqual(['a2']);
       expect(await found('ferry')).toEqual(['a1']);
-      await store.deleteArticles([(await store.search('ferry'))[0]!.id], new Date());
+      await store.deleteArticles([(await store.filterArticles({ query: 'ferry' }))[0]!.id], new Date());
       expect(await found('ferry')).toEqual([]);
     });
 
@@ -66,8 +66,8 @@ forEachStore((kind) => {
     });
 
     it('refuses a query it cannot read, saying why in words', async () => {
-      await expect(store.search('"unclosed')).rejects.toThrow(/quote/);
-      await expect(store.search('NOT bus')).rejects.toThrow(/nothing to search for|NOT/);
+      await expect(store.filterArticles({ query: '"unclosed' })).rejects.toThrow(/quote/);
+      await expect(store.filterArticles({ query: 'NOT bus' })).rejects.toThrow(/nothing to search for|NOT/);
     });
   });
 });

@@ -1,16 +1,12 @@
-// Events in PostgreSQL: the same questions as store/sqlite/events.ts, in this dialect.
+// Events in PostgreSQL: the event rules' lookups and writes inside an ingest, as store/sqlite/events.ts
+// has them for SQLite. The read side's questions are composed once, in store/event-reads.ts.
 import type pg from 'pg';
 import type { EventCandidate, EventMembership } from '../../model.js';
-import { eventParams, memberParams, toEvent, toMembership, type EventRow, type MemberRow } from '../event-rows.js';
+import { eventParams, memberParams, toEvent, type EventRow } from '../event-rows.js';
 
 type Db = pg.Pool | pg.PoolClient;
 
 const rows = async <R extends pg.QueryResultRow>(db: Db, sql: string, params: unknown[]) => (await db.query<R>(sql, params)).rows;
-
-export async function eventsNear(db: Db, from: Date, to: Date, limit: number): Promise<EventCandidate[]> {
-  const found = await rows<EventRow>(db, 'SELECT id, first, last, size, centroid FROM events WHERE last >= $1 AND first <= $2 ORDER BY last DESC LIMIT $3', [from.getTime(), to.getTime(), limit]);
-  return found.map(toEvent);
-}
 
 export async function eventsNamed(db: Db, names: readonly string[], since: Date, limit: number): Promise<EventCandidate[]> {
   const found = await rows<EventRow>(
@@ -57,24 +53,4 @@ export async function saveEvents(db: Db, events: readonly EventCandidate[], memb
       [m.map((r) => r.article), m.map((r) => r.event), m.map((r) => r.score), m.map((r) => r.shared), m.map((r) => r.gap_hours), m.map((r) => r.terms)],
     );
   }
-}
-
-export async function memberships(db: Db, ids: readonly string[]): Promise<Map<string, EventMembership>> {
-  const found = await rows<MemberRow>(db, 'SELECT * FROM event_members WHERE article = ANY($1::text[])', [[...ids]]);
-  return new Map(found.map((r) => [r.article, toMembership(r)]));
-}
-
-/** The ids of an event's reports, newest first. */
-export async function members(db: Db, event: string, limit?: number, offset = 0): Promise<string[]> {
-  const found = await rows<{ article: string }>(db, 'SELECT article FROM event_members WHERE event = $1 ORDER BY published DESC, article LIMIT $2 OFFSET $3', [event, limit ?? null, offset]);
-  return found.map((r) => r.article);
-}
-
-export async function eventById(db: Db, id: string): Promise<EventCandidate | undefined> {
-  const [row] = await rows<EventRow>(db, 'SELECT id, first, last, size, centroid FROM events WHERE id = $1', [id]);
-  return row && toEvent(row);
-}
-
-export async function latestEvents(db: Db, minSize: number, limit: number): Promise<EventCandidate[]> {
-  return (await rows<EventRow>(db, 'SELECT id, first, last, size, centroid FROM events WHERE size >= $1 ORDER BY last DESC LIMIT $2', [minSize, limit])).map(toEvent);
 }

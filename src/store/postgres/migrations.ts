@@ -199,6 +199,12 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX event_names_last ON event_names (name, last);
   `,
+  // 8: a tag's spelling counts as changes, one row per ingest, summed when read (ingests of a
+  // common tag no longer update one row each); the rows so far are kept as they are.
+  `
+  ALTER TABLE tag_spellings DROP CONSTRAINT tag_spellings_pkey;
+  CREATE INDEX tag_spellings_tag ON tag_spellings (tag, label);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

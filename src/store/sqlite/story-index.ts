@@ -1,9 +1,8 @@
-// Stories in SQLite: the lookups the story rules ask for (dedupe/stories.ts decides), the
-// near-duplicate (LSH) index, and each story's canonical article: the earliest published, ties
-// going to the source listed first in the configuration.
+// Stories in SQLite: the lookups the story rules ask for (dedupe/stories.ts decides) and the
+// near-duplicate (LSH) index.
 import { BAND_SPACE, inWeek, weekOf } from '../../lib/lsh-keys.js';
-import type { StoryCandidate, StoryLink, StoryMatch, StoryMergeRecord, StoryRef } from '../../model.js';
-import { CANONICAL_ORDER, keysBlob, keysOf, toCandidate, type CandidateRow } from '../rows.js';
+import type { StoryCandidate, StoryRef } from '../../model.js';
+import { keysBlob, keysOf, toCandidate, type CandidateRow } from '../rows.js';
 import { KeyFilter } from './key-filter.js';
 import type { Db } from './open.js';
 
@@ -16,8 +15,6 @@ const RECENT_MAX = 16_384;
 /** Key lookups are padded to one of a few sizes, so that a handful of prepared statements serve all. */
 const LOOKUP_SIZES = [8, 32, 128, 512];
 
-type Rank = { rowid: number; published: number; position: number; id: string };
-
 export class SqliteStoryIndex {
   private readonly stmt;
   private readonly lookups = new Map<number, { raw: () => { all: (...keys: number[]) => [number, number][] } }>();
@@ -26,10 +23,7 @@ export class SqliteStoryIndex {
   /** Rows in lsh_recent, as far as this connection knows (read on first use). */
   private recent: number | undefined;
 
-  constructor(
-    private readonly db: Db,
-    reader: Db,
-  ) {
+  constructor(private readonly db: Db) {
     this.filter = new KeyFilter(db);
     this.stmt = {
       byLink: db.prepare('SELECT id, story FROM articles WHERE link = ? AND source <> ? ORDER BY published LIMIT 1'),
@@ -39,27 +33,6 @@ export class SqliteStoryIndex {
       unindexRecent: db.prepare('DELETE FROM lsh_recent WHERE key = ? AND article = ?'),
       recentCount: db.prepare('SELECT count(*) FROM lsh_recent').pluck(),
       bandsOf: db.prepare('SELECT bands FROM articles WHERE rowid = ?').pluck(),
-      canonical: db.prepare(
-        `UPDATE articles SET is_canonical = (id = (SELECT a.id FROM articles a JOIN sources s ON s.name = a.source
-           WHERE a.story = @story ${CANONICAL_ORDER} LIMIT 1)) WHERE story = @story`,
-      ),
-      comparable: reader.prepare('SELECT id, story, title, published, shingles, shingle_marks FROM articles WHERE id = ?'),
-      comparableNear: reader.prepare(
-        `SELECT b.id, b.story, b.title, b.published, b.shingles, b.shingle_marks FROM articles a JOIN articles b
-           ON b.published BETWEEN a.published - @window AND a.published + @window AND b.source <> a.source AND b.shingles IS NOT NULL
-         WHERE a.id = @id`,
-      ),
-      link: reader.prepare('SELECT story, is_canonical, dedupe_rule, dedupe_of, dedupe_score FROM articles WHERE id = ?'),
-      canonicalOf: db.prepare(
-        `SELECT a.rowid AS rowid, a.published AS published, s.position AS position, a.id AS id FROM articles a JOIN sources s ON s.name = a.source
-         WHERE a.story = ? AND a.is_canonical = 1 AND a.rowid <> ?`,
-      ),
-      rank: db.prepare('SELECT a.published AS published, s.position AS position, a.id AS id FROM articles a JOIN sources s ON s.name = a.source WHERE a.rowid = ?'),
-      setCanonical: db.prepare('UPDATE articles SET is_canonical = ? WHERE rowid = ?'),
-      moveStory: db.prepare('UPDATE articles SET story = @story WHERE story = @merged'),
-      moveMerges: db.prepare('UPDATE story_merges SET story = @story WHERE story = @merged'),
-      recordMerge: db.prepare('INSERT INTO story_merges (story, merged, article, a, b, score, at) VALUES (@story, @merged, @article, @a, @b, @score, @at)'),
-      merges: reader.prepare('SELECT story, merged, article, a, b, score, at FROM story_merges WHERE story = ? ORDER BY at, rowid'),
     };
     this.rekeyOldIndex();
   }
@@ -170,57 +143,5 @@ export class SqliteStoryIndex {
   /** Removes an article's LSH keys, as its row keeps them. */
   unindex(rowid: number): void {
     this.removeKeys(rowid, this.stmt.bandsOf.get(rowid) as Buffer | null);
-  }
-
-  /** A new member of another source's story either becomes its canonical article (earlier, or tied and listed first) or not. */
-  settleCanonical(match: StoryMatch, rowid: number): void {
-    const current = this.stmt.canonicalOf.get(match.story, rowid) as Rank | undefined;
-    const mine = this.stmt.rank.get(rowid) as Omit<Rank, 'rowid'>;
-    const first = !current || mine.published < current.published || (mine.published === current.published && (mine.position < current.position || (mine.position === current.position && mine.id < current.id)));
-    this.stmt.setCanonical.run(first ? 1 : 0, rowid);
-    if (first && current) this.stmt.setCanonical.run(0, current.rowid);
-  }
-
-  /** The stories a new article bridged go into the one it joined, and each merge is recorded. */
-  mergeStories(match: StoryMatch, article: string, now: Date): void {
-    for (const m of match.merges ?? []) {
-      this.stmt.moveStory.run({ story: match.story, merged: m.merged });
-      this.stmt.moveMerges.run({ story: match.story, merged: m.merged });
-      this.stmt.recordMerge.run({ story: match.story, merged: m.merged, article, a: m.a, b: m.b, score: m.score, at: now.getTime() });
-    }
-    this.recomputeCanonical(match.story);
-  }
-
-  mergesInto(story: string): StoryMergeRecord[] {
-    return (this.stmt.merges.all(story) as (Omit<StoryMergeRecord, 'at'> & { at: number })[]).map((r) => ({ ...r, at: new Date(r.at) }));
-  }
-
-  recomputeCanonical(story: string): void {
-    this.stmt.canonical.run({ story });
-  }
-
-  comparables(ids: readonly string[]): StoryCandidate[] {
-    return ids.flatMap((id) => {
-      const row = this.stmt.comparable.get(id) as CandidateRow | undefined;
-      return row ? [toCandidate(row)] : [];
-    });
-  }
-
-  comparablesNear(id: string, window: number): StoryCandidate[] {
-    return (this.stmt.comparableNear.all({ id, window }) as CandidateRow[]).map(toCandidate);
-  }
-
-  linkOf(id: string): StoryLink | undefined {
-    const row = this.stmt.link.get(id) as
-      | { story: string; is_canonical: number; dedupe_rule: StoryLink['rule'] | null; dedupe_of: string | null; dedupe_score: number | null }
-      | undefined;
-    if (!row) return undefined;
-    return {
-      story: row.story,
-      canonical: row.is_canonical === 1,
-      rule: row.dedupe_rule ?? undefined,
-      matchedWith: row.dedupe_of ?? undefined,
-      score: row.dedupe_score ?? undefined,
-    };
   }
 }
