@@ -58,7 +58,8 @@ describe('headline hashtags', () => {
     expect(tags.length).toBeGreaterThan(10);
     for (const word of ['expels', 'reopens', 'approves', 'unveils', 'gets', 'holds', 'loses', 'soar', 'after_renovation', 'at_record_pace', '60_metres', 'glass'])
       expect(tags).not.toContain(word);
-    for (const name of ['Pakistan', 'Iranian', 'Riverside', 'Aletsch', 'flood_barrier', 'Market_hall']) expect(tags).toContain(name);
+    // Pakistan and Iranian are the shared seed's (absent in a clone without ../shared).
+    for (const name of [...(HAS_SEED ? ['Pakistan', 'Iranian'] : []), 'Riverside', 'Aletsch', 'flood_barrier', 'Market_hall']) expect(tags).toContain(name);
   });
 });
 
