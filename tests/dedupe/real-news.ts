@@ -1,11 +1,11 @@
 // Loads the labeled real-news sets of tests/fixtures/real-news (issue 22; README.md there says what each holds),
 // so the copies and events tests read them one way. Data only: no rule here.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES } from '../helpers.js';
 
 export const REAL_NEWS = join(FIXTURES, 'real-news');
-export const HAS_REAL_NEWS = existsSync(join(REAL_NEWS, 'articles.jsonl'));
+export const HAS_REAL_NEWS = existsSync(join(REAL_NEWS, 'articles'));
 
 export interface RealArticle {
   id: string;
@@ -57,7 +57,8 @@ const readJsonl = <T>(name: string): T[] =>
 
 /** The three sets, with lookups by article id and each article's event. */
 export function loadRealNews() {
-  const articles = readJsonl<RealArticle>('articles.jsonl');
+  // In files of 500 (articles/000.jsonl, …), so that no file of the repository is large.
+  const articles = readdirSync(join(REAL_NEWS, 'articles')).sort().flatMap((f) => readJsonl<RealArticle>(join('articles', f)));
   const pairs = readJsonl<CopyPair>('copies.jsonl');
   const events = readJsonl<RealEvent>('events.jsonl');
   const byId = new Map(articles.map((a) => [a.id, a]));
