@@ -250,11 +250,9 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     const configMtime = async () => (await stat(options.paths.config).catch(() => undefined))?.mtimeMs;
     let mtime = await configMtime();
     const reload = async (why: string) => {
+      const aliases = JSON.stringify(config.tagAliases);
       try {
-        const aliases = JSON.stringify(config.tagAliases);
         config = checkRules(loadConfig(options.paths.config));
-        // New tagAliases reach the articles stored already, not only those fetched from now on.
-        if (JSON.stringify(config.tagAliases) !== aliases) log.info({}, `tagAliases changed: re-tagged ${plural(await retagStored(store, config), 'stored article')}`);
         maxAge = shortestInterval(config);
         cache.invalidate(undefined, render());
         await scheduler?.restart();
@@ -263,6 +261,16 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
         log.info({ config: options.paths.config, sources: config.sources.length }, `configuration reloaded (${why}): ${plural(config.sources.length, 'source')}`);
       } catch (err) {
         log.error({ config: options.paths.config }, `configuration not reloaded, the old one keeps running: ${errorMessage(err)}`);
+        return;
+      }
+      // New tagAliases reach the articles stored already, not only those fetched from now on: once, by
+      // the process that ingests (not by every serve --no-ingest), after the new configuration is live.
+      if (!options.ingest || JSON.stringify(config.tagAliases) === aliases) return;
+      try {
+        log.info({}, `tagAliases changed: re-tagged ${plural(await retagStored(store, config), 'stored article')}`);
+        await store.noteChange();
+      } catch (err) {
+        log.error({}, `tagAliases changed, but the stored articles were not re-tagged: ${errorMessage(err)}`);
       }
     };
     const watchConfig = async () => {

@@ -68,7 +68,8 @@ export class Session {
   store(): Promise<Store> {
     this.opened ??= openStore(this.paths.db).then(async (store) => {
       const config = this.configIfValid();
-      if (config) await followConfiguration(config, store, new Date());
+      // A store that cannot follow the configuration is closed, not left open behind a rejected promise.
+      if (config) await followConfiguration(config, store, new Date()).catch(async (err) => (await store.close(), Promise.reject(err)));
       return store;
     });
     return this.opened;

@@ -104,7 +104,7 @@ const fetchOptions = {
   userAgent: z.string().min(1).regex(/^[^\r\n]*$/, 'expected one line').optional(),
   proxy: z.url({ protocol: /^http$/, error: 'expected an http:// proxy URL' }).optional(),
   ignoreCacheHeaders: z.boolean().default(false),
-  timeout: duration.optional(),
+  timeout: timerDuration.optional(),
   fullText: z
     .union([z.boolean(), z.strictObject({ selector: z.string().min(1).optional(), perTick: z.number().int().min(1).max(1000).default(20) })])
     .optional()

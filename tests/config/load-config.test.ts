@@ -35,6 +35,7 @@ describe('loadConfig', () => {
     ['fetch: {maxInterval: 0s}\n', 'fetch.maxInterval: expected a duration of more than 0'],
     // Issue 25: Node's timers hold 24.8 days; a longer timeout fired at once and failed every fetch.
     ['fetch: {timeout: 25d}\n', 'fetch.timeout: expected a duration of at most 24d (the longest a timer can wait)'],
+    ['sources:\n  - {name: a, type: feed, url: "https://example.com/f", timeout: 25d}\n', 'sources[0].timeout: expected a duration of at most 24d (the longest a timer can wait)'],
     ['fetch: {connectTimeout: 2160000}\n', 'fetch.connectTimeout: expected a duration of at most 24d (the longest a timer can wait)'],
     ['fetch: {maxInterval: 1e300}\n', 'fetch.maxInterval: expected a duration of at most 3650d'],
     ['fetch: {maxBodySize: 10 megs}\n', 'fetch.maxBodySize: expected a size of more than 0 such as 512KiB or 10MiB'],
