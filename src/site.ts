@@ -63,10 +63,17 @@ export async function allSpecs(ctx: SiteContext, listed?: TagCount[]): Promise<F
   return [siteSpec(config), ...tags.map((t) => tagSpec(config, t)), ...config.sources.map((s) => sourceSpec(config, s, titles.get(s.name)))];
 }
 
-/** What each source's feed calls itself, for the sources configured without a title. */
-async function feedTitles(ctx: SiteContext): Promise<Map<string, string>> {
-  if (ctx.config.sources.every((s) => s.title)) return new Map();
-  return new Map((await ctx.store.fetchStates()).flatMap((s) => (s.feedTitle ? [[s.name, s.feedTitle] as const] : [])));
+/** What each source's feed calls itself, for the sources configured without a title: read once per context (a render, a build). */
+const titlesOf = new WeakMap<SiteContext, Promise<Map<string, string>>>();
+function feedTitles(ctx: SiteContext): Promise<Map<string, string>> {
+  let titles = titlesOf.get(ctx);
+  if (!titles) {
+    titles = ctx.config.sources.every((s) => s.title)
+      ? Promise.resolve(new Map())
+      : ctx.store.fetchStates().then((states) => new Map(states.flatMap((s) => (s.feedTitle ? [[s.name, s.feedTitle] as const] : []))));
+    titlesOf.set(ctx, titles);
+  }
+  return titles;
 }
 
 /** The tags /tags and the OPML list: those on at least `site.minTagArticles` articles (one-article tags are noise). */

@@ -26,11 +26,11 @@ export interface DiscoverDeps {
 async function tryFeed(url: string, deps: DiscoverDeps): Promise<{ feed?: RawFeed; url: string; page?: string; error?: unknown }> {
   try {
     const response = await fetchFeed({ url }, deps.fetch);
-    if (!response.body) throw new FetchError(`fetch: HTTP ${response.status} from ${response.url} with no document`);
+    // fetchFeed refuses a 304 to a request that named no version: an answer here has a body.
     try {
-      return { feed: await deps.parse(response.body, documentOf(response)), url: response.url };
+      return { feed: await deps.parse(response.body!, documentOf(response)), url: response.url };
     } catch (error) {
-      return { url: response.url, error, page: response.body.subarray(0, 1 << 20).toString('utf8') };
+      return { url: response.url, error, page: response.body!.subarray(0, 1 << 20).toString('utf8') };
     }
   } catch (error) {
     return { url, error };

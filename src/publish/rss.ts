@@ -1,7 +1,7 @@
 // RSS 2.0 (https://www.rssboard.org/rss-specification), with the atom, content and dc namespaces.
 import { escapeHtml } from '../lib/text.js';
 import type { FeedHead } from './feeds.js';
-import { isImage, type FeedEnclosure, type FeedItem } from './item.js';
+import { isImage, type FeedItem } from './item.js';
 import { element, xmlCdata, xmlText } from './xml-safe.js';
 
 const ROOT = {
@@ -36,8 +36,8 @@ function channel(head: FeedHead): string[] {
 
 function item(item: FeedItem): string {
   // RSS 2.0 has room for one enclosure (the episode, when there is one); pictures also go in Media RSS.
-  const [enclosure, ...more] = item.enclosures;
-  const pictures = [enclosure, ...more].filter((e) => e && isImage(e)) as FeedEnclosure[];
+  const enclosure = item.enclosures[0];
+  const pictures = item.enclosures.filter(isImage);
   const parts = [
     element('title', {}, xmlCdata(item.title)),
     text('link', item.link),

@@ -11,10 +11,9 @@ interface TagRow {
   published: number | string;
 }
 
-/** An article whose tags change: the tags it had, the tags it gets, and its publication time (copied onto its tag rows). */
+/** An article whose tags change: the tags it gets, and its publication time (copied onto its tag rows). */
 export interface Retagged {
   id: string;
-  old: Tag[];
   tags: Tag[];
   published: Date;
 }
@@ -38,7 +37,7 @@ export async function retaggedArticles(sql: Sql, retag: (tags: Tag[]) => Tag[]):
   const changed: Retagged[] = [];
   for (const [id, { tags, published }] of groupTags(rows)) {
     const next = retag(tags);
-    if (!sameTags(tags, next)) changed.push({ id, old: tags, tags: next, published: new Date(published) });
+    if (!sameTags(tags, next)) changed.push({ id, tags: next, published: new Date(published) });
   }
   return changed;
 }
