@@ -42,6 +42,8 @@ export interface Entry {
   contentHash: string;
   /** A hash of the entry as parsed: the same hash at the next fetch means nothing to normalize. */
   rawHash?: string;
+  /** The version of the normalizer that made it (normalize/normalizer-version.ts); not part of what readers see. */
+  normalizer?: number;
   /** It had no date of its own (it has its feed's, see normalize/undated.ts): counted and warned of, not stored. */
   undated?: boolean;
   /** Made by dedupe's fingerprint stage; not part of what readers see. */
@@ -62,7 +64,7 @@ export interface Fingerprint {
 }
 
 /** A stored entry. */
-export interface Article extends Omit<Entry, 'rawHash' | 'fingerprint' | 'text' | 'undated' | 'eventTerms'> {
+export interface Article extends Omit<Entry, 'rawHash' | 'normalizer' | 'fingerprint' | 'text' | 'undated' | 'eventTerms'> {
   id: string;
   source: string;
   updated: Date;
