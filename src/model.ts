@@ -195,6 +195,8 @@ export interface FetchState {
   feedLink?: string;
   /** Entries the keep and block rules left out at the last read. */
   leftOutByRules?: number;
+  /** The normalizer version its document was last read with (none: never, or before versions were recorded). */
+  normalizer?: number;
 }
 
 /** A process that holds a lease: what messages call it, and what tells a live one from a dead one. */
