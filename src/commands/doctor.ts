@@ -99,7 +99,8 @@ async function announceOlder(store: Store, report: (line: string) => void): Prom
   const older = await store.olderArticles(version);
   if (!older.articles) return report(`ok: every stored article is normalized by this Tidings (normalizer ${version})`);
   const gone = older.notInFeeds ? `, but for ${older.notInFeeds} no longer in their feeds, which stay as stored` : '';
-  report(`note: stored articles an older Tidings normalized: ${older.articles} (normalizer ${version} is this one's); the next refresh of their sources normalizes them again${gone}`);
+  const again = 'the next refresh of their sources normalizes them again';
+  report(`note: stored articles an older Tidings normalized: ${older.articles} (normalizer ${version} is this one's); ${again}${gone}`);
 }
 
 /** Every local source's folder or file exists. */
