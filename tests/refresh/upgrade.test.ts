@@ -36,11 +36,14 @@ afterAll(async () => {
   await work.close();
 });
 
-/** What an older normalizer stored of the feed: the same entries, with a script it let through. */
-async function holeyEntries(): Promise<Entry[]> {
+/**
+ * What an older normalizer stored of the feed: the same entries, with a script it let through, and
+ * the raw hashes it stored (so that only the normalizer's version tells them from a new read).
+ */
+async function holeyEntries(rawHashes: Record<string, string>): Promise<Entry[]> {
   const { entries } = normalizeFeed(await parseFeed(RSS), { now: NOW, normalizer: OLD });
   return entries.map((e) => {
-    const { contentHash: _h, ...rest } = { ...e, content: `${e.content}<script>steal()</script>` };
+    const { contentHash: _h, ...rest } = { ...e, content: `${e.content}<script>steal()</script>`, rawHash: rawHashes[e.identity] };
     return { ...rest, contentHash: contentHash(rest) };
   });
 }
@@ -67,7 +70,10 @@ forEachStore((kind) => {
     store = await openStore(db);
     // Read by the older Tidings: its validators and document stamps recorded, its articles stored.
     expect(await refreshAll(OLD)).toMatchObject([{ ok: true, new: 2 }, { ok: true, new: 2 }]);
-    await storeEntries(store, 'news', await holeyEntries(), NOW);
+    const stored = await store.rawHashes('news');
+    expect(Object.keys(stored)).toHaveLength(2);
+    await storeEntries(store, 'news', await holeyEntries(stored), NOW);
+    expect(await store.rawHashes('news')).toEqual(stored);
     expect((await contents('news')).every((c) => c.includes('<script>'))).toBe(true);
   });
   afterEach(() => store.close());
@@ -103,7 +109,7 @@ forEachStore((kind) => {
 
   describe('an article whose entry left its feed', () => {
     it('stays as the older normalizer made it, and doctor says so', async () => {
-      const [gone] = await holeyEntries();
+      const [gone] = await holeyEntries({});
       await storeEntries(store, 'news', [{ ...gone!, identity: 'gone-from-the-feed' }], NOW);
       await refreshAll();
       expect(await store.olderArticles(NORMALIZER.version)).toEqual({ articles: 1, notInFeeds: 1 });
