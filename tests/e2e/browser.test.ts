@@ -22,6 +22,11 @@ const PHONE = { width: 360, height: 740 };
 /** The samples' stories: 17 articles, three stories told twice. */
 const STORIES = 14;
 
+// The page's own globals, for the functions page.evaluate runs in the browser (no DOM library in
+// tsconfig: everything else runs on Node, where `document` does not exist).
+declare const document: { documentElement: { scrollWidth: number; clientWidth: number }; body: object };
+declare function getComputedStyle(element: object): { backgroundColor: string; margin: string };
+
 let daemon: Daemon;
 let browser: Browser;
 let desktop: BrowserContext;
@@ -31,7 +36,7 @@ async function waitForStories(url: string): Promise<void> {
   const started = Date.now();
   for (;;) {
     const res = await fetch(`${url}/all.json`).catch(() => undefined);
-    if (res?.ok && (await res.json()).items.length >= STORIES) return;
+    if (res?.ok && ((await res.json()) as { items: unknown[] }).items.length >= STORIES) return;
     if (Date.now() - started > 30_000) throw new Error(`the samples were not refreshed within 30 s:\n${daemon.output()}`);
     await new Promise((ok) => setTimeout(ok, 100));
   }
@@ -90,7 +95,7 @@ async function crawl(context: BrowserContext, start: string, scope: string): Pro
     const res = await page.goto(url, { waitUntil: 'load' });
     pages += 1;
     if (!res?.ok()) continue;
-    const links = await page.$$eval('a[href], link[href]', (els) => els.map((el) => (el as HTMLAnchorElement).href));
+    const links = await page.$$eval('a[href], link[href]', (els) => els.map((el) => (el as unknown as { href: string }).href));
     for (const link of links) {
       const bare = link.split('#')[0]!;
       if (!bare.startsWith(scope) || seen.has(bare)) continue;
@@ -187,7 +192,7 @@ describe.skipIf(Boolean(SKIP))(`the site in Chromium ${SKIP}`.trim(), () => {
   }, 120_000);
 
   it('no horizontal scroll at 360 px, and tap targets of at least 44 px', async () => {
-    const article = (await (await fetch(`${daemon.url}/all.json`)).json()).items[0].url as string;
+    const article = ((await (await fetch(`${daemon.url}/all.json`)).json()) as { items: { url: string }[] }).items[0]!.url;
     for (const path of ['/', '/page/2', '/tags', '/sources', '/sources/transit', '/search?q=tram', '/tags/riverside', new URL(article).pathname]) {
       const page = await open(phone, `${daemon.url}${path}`);
       const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
