@@ -8,7 +8,7 @@ export interface Clock {
   now(): Date;
   /** Milliseconds on a clock that never steps. */
   monotonic(): number;
-  /** Runs `fn` once `ms` milliseconds have passed on the monotonic clock. */
+  /** Runs `fn` once `ms` milliseconds have passed on the monotonic clock; a promise `fn` returns is the clock's to await or drop. */
   setTimer(fn: () => void, ms: number): Timer;
 }
 
