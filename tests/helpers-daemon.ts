@@ -26,17 +26,21 @@ export function spawnTidings(args: string[], env: NodeJS.ProcessEnv = {}): { chi
 
 export async function startDaemon(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Daemon> {
   const { child, output, exited } = spawnTidings(['serve', '--port', '0', ...args], env);
+  // Looked for again at each piece of output, and given up on at exit; `ms` is a safety net only.
   const waitFor = (pattern: RegExp, ms = 20_000) =>
     new Promise<RegExpMatchArray>((ok, fail) => {
-      const started = Date.now();
+      const done = () => (clearTimeout(timer), child.stdout!.off('data', look), child.stderr!.off('data', look), child.off('close', gone));
       const look = () => {
         const m = output().match(pattern);
-        if (m) return ok(m);
-        if (child.exitCode !== null) return fail(new Error(`tidings serve exited (${child.exitCode}) before ${pattern}:\n${output()}`));
-        if (Date.now() - started > ms) return fail(new Error(`timed out waiting for ${pattern}; got:\n${output()}`));
-        setTimeout(look, 20);
+        if (m) return done(), ok(m);
       };
-      look();
+      const gone = () => (look(), done(), fail(new Error(`tidings serve exited (${child.exitCode}) before ${pattern}:\n${output()}`)));
+      const timer = setTimeout(() => (done(), fail(new Error(`no ${pattern} within ${ms} ms; got:\n${output()}`))), ms);
+      child.stdout!.on('data', look);
+      child.stderr!.on('data', look);
+      child.on('close', gone); // after the last of its output
+      if (child.exitCode !== null || child.signalCode !== null) gone();
+      else look();
     });
   const [, url] = await waitFor(/serving (http:\/\/127\.0\.0\.1:\d+)\//);
   return {
