@@ -57,10 +57,3 @@ export async function startDaemon(args: string[], env: NodeJS.ProcessEnv = {}): 
     },
   };
 }
-
-/** Reads a number from /proc/PID/status (VmRSS, in kB). */
-export async function residentKb(pid: number): Promise<number> {
-  const { readFile } = await import('node:fs/promises');
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]);
-}
