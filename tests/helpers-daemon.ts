@@ -7,8 +7,8 @@ export interface Daemon {
   url: string;
   /** Everything it printed so far (stdout and stderr). */
   output(): string;
-  /** Resolves once the output matches, from the start; fails after `ms`. */
-  waitFor(pattern: RegExp, ms?: number): Promise<RegExpMatchArray>;
+  /** Resolves once the output matches (`times` times), from the start; fails after `ms`, a safety net. */
+  waitFor(pattern: RegExp, ms?: number, times?: number): Promise<RegExpMatchArray>;
   /** How many times the output matches. */
   count(pattern: RegExp): number;
   /** SIGTERM; resolves with the exit code and how long it took. */
@@ -27,11 +27,12 @@ export function spawnTidings(args: string[], env: NodeJS.ProcessEnv = {}): { chi
 export async function startDaemon(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Daemon> {
   const { child, output, exited } = spawnTidings(['serve', '--port', '0', ...args], env);
   // Looked for again at each piece of output, and given up on at exit; `ms` is a safety net only.
-  const waitFor = (pattern: RegExp, ms = 20_000) =>
+  const count = (pattern: RegExp) => [...output().matchAll(new RegExp(pattern.source, `${pattern.flags.replace('g', '')}g`))];
+  const waitFor = (pattern: RegExp, ms = 20_000, times = 1) =>
     new Promise<RegExpMatchArray>((ok, fail) => {
       const done = () => (clearTimeout(timer), child.stdout!.off('data', look), child.stderr!.off('data', look), child.off('close', gone));
       const look = () => {
-        const m = output().match(pattern);
+        const m = count(pattern)[times - 1];
         if (m) return done(), ok(m);
       };
       const gone = () => (look(), done(), fail(new Error(`tidings serve exited (${child.exitCode}) before ${pattern}:\n${output()}`)));
@@ -48,7 +49,7 @@ export async function startDaemon(args: string[], env: NodeJS.ProcessEnv = {}): 
     url: url!,
     output,
     waitFor,
-    count: (pattern) => (output().match(new RegExp(pattern.source, 'g')) ?? []).length,
+    count: (pattern) => count(pattern).length,
     async stop(signal = 'SIGTERM') {
       const started = Date.now();
       if (child.exitCode === null) child.kill(signal);

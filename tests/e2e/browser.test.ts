@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli, tempDir } from '../helpers.js';
 import { startDaemon, type Daemon } from '../helpers-daemon.js';
 
@@ -32,14 +32,10 @@ let browser: Browser;
 let desktop: BrowserContext;
 let phone: BrowserContext;
 
+/** Until the samples are refreshed (30 s: a safety net). */
 async function waitForStories(url: string): Promise<void> {
-  const started = Date.now();
-  for (;;) {
-    const res = await fetch(`${url}/all.json`).catch(() => undefined);
-    if (res?.ok && ((await res.json()) as { items: unknown[] }).items.length >= STORIES) return;
-    if (Date.now() - started > 30_000) throw new Error(`the samples were not refreshed within 30 s:\n${daemon.output()}`);
-    await new Promise((ok) => setTimeout(ok, 100));
-  }
+  const stories = async () => ((await (await fetch(`${url}/all.json`)).json()) as { items: unknown[] }).items.length;
+  await vi.waitFor(async () => expect(await stories(), daemon.output()).toBeGreaterThanOrEqual(STORIES), { timeout: 30_000, interval: 100 });
 }
 
 beforeAll(async () => {
