@@ -309,22 +309,26 @@ function firstPage(path: string): string | undefined {
   return feed?.kind === 'feed' ? pagePath(feed.list, feed.key) : undefined;
 }
 
-/** Every file of the site: the fixed paths, every page of every river, and every article's page. */
+/** Every page of a list from its first, each page naming the next. */
+async function* pagesFrom(ctx: SiteContext, first: string | undefined): AsyncGenerator<[string, SiteFile]> {
+  for (let path = first; path; ) {
+    const file = await renderPath(ctx, path);
+    if (!file) return;
+    yield [path, file];
+    path = file.next;
+  }
+}
+
+/** Every file of the site: the fixed paths, every page of every river, the latest events, and every article's page. */
 export async function* renderSite(ctx: SiteContext): AsyncGenerator<[string, SiteFile]> {
   for (const path of await sitePaths(ctx)) {
     const file = await renderPath(ctx, path);
     if (file) yield [path, file];
   }
-  for (const spec of await allSpecs(ctx)) {
-    for (let path: string | undefined = firstPage(spec.path); path; ) {
-      const file = await renderPath(ctx, path);
-      if (!file) break;
-      yield [path, file];
-      path = file.next;
-    }
-  }
+  for (const spec of await allSpecs(ctx)) yield* pagesFrom(ctx, firstPage(spec.path));
   for (const event of await ctx.store.latestEvents(2, BUILT_EVENTS)) {
-    for (const path of [pagePath('events', event.id), ...FEED_FORMATS.map((f) => feedPath(listPath('events', event.id), f))]) {
+    yield* pagesFrom(ctx, pagePath('events', event.id));
+    for (const path of FEED_FORMATS.map((f) => feedPath(listPath('events', event.id), f))) {
       const file = await renderPath(ctx, path);
       if (file) yield [path, file];
     }
