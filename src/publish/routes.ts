@@ -110,7 +110,7 @@ const listOf = (params: URLSearchParams, key: string) =>
     .slice(0, MAX_TERMS);
 
 /** A URL's query in one canonical form (undefined when it names nothing) and its page; 'bad' for a page number that is not one. */
-export function parseQuery(search: string): { query?: SiteQuery; page: number } | 'bad' {
+function parseQuery(search: string): { query?: SiteQuery; page: number } | 'bad' {
   const params = new URLSearchParams(search);
   const page = params.get('page');
   if (page !== null && !PAGE_NUMBER.test(page)) return 'bad';
@@ -122,7 +122,7 @@ export function parseQuery(search: string): { query?: SiteQuery; page: number } 
 }
 
 /** Whether a route takes a query: the feeds narrowed by one, and the search page. */
-export const takesQuery = (route: Route): route is Extract<Route, { kind: 'feed' | 'page' }> => route.kind === 'feed' || (route.kind === 'page' && route.list === 'search');
+const takesQuery = (route: Route): route is Extract<Route, { kind: 'feed' | 'page' }> => route.kind === 'feed' || (route.kind === 'page' && route.list === 'search');
 
 /** A route with the query of its URL: a feed's filter, a search's words and page; other routes ignore theirs. */
 export function withQuery(route: Route, search: string): Route | 'bad' {
