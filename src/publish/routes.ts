@@ -53,7 +53,8 @@ const HAS_EXTENSION = /\.(html|rss|atom|json)$/;
 // ---- Writing ----
 
 /** A list's path without extension, as its feeds are named: "all", "search", "tags/x", "events/ID". */
-export const listPath = (list: List, key: string): string => (list === 'all' || list === 'search' ? list : `${list}/${key}`);
+export const listPath = (list: List, key: string): string =>
+  list === 'all' || list === 'search' ? list : `${list}/${key}`;
 
 /** A feed of a list, by the list's path ("tags/x" → "tags/x.rss"). */
 export const feedPath = (path: string, format: FeedFormat): string => `${path}.${format}`;
@@ -116,13 +117,19 @@ function parseQuery(search: string): { query?: SiteQuery; page: number } | 'bad'
   if (page !== null && !PAGE_NUMBER.test(page)) return 'bad';
   // A tag by its slug or by its label as pages show it (?tag=Europe, ?tag=World%20news).
   const tags = listOf(params, 'tag').map((t) => slugify(t) || t);
-  const query: SiteQuery = { q: params.get('q')?.trim() || undefined, tags: [...new Set(tags)].sort(), source: params.get('source')?.trim() || undefined, not: [...new Set(listOf(params, 'not'))].sort() };
+  const query: SiteQuery = {
+    q: params.get('q')?.trim() || undefined,
+    tags: [...new Set(tags)].sort(),
+    source: params.get('source')?.trim() || undefined,
+    not: [...new Set(listOf(params, 'not'))].sort(),
+  };
   const names = query.q || query.tags.length || query.source || query.not.length;
   return { query: names ? query : undefined, page: page ? Number(page) : 1 };
 }
 
 /** Whether a route takes a query: the feeds narrowed by one, and the search page. */
-const takesQuery = (route: Route): route is Extract<Route, { kind: 'feed' | 'page' }> => route.kind === 'feed' || (route.kind === 'page' && route.list === 'search');
+const takesQuery = (route: Route): route is Extract<Route, { kind: 'feed' | 'page' }> =>
+  route.kind === 'feed' || (route.kind === 'page' && route.list === 'search');
 
 /** A route with the query of its URL: a feed's filter, a search's words and page; other routes ignore theirs. */
 export function withQuery(route: Route, search: string): Route | 'bad' {
@@ -147,7 +154,7 @@ export function parseRoute(path: string): Route | undefined {
 
 /** A keyed list ("tags/x", "sources/x", "events/ID") from its path's two segments. */
 function keyed(list: string | undefined, key: string | undefined): { list: 'tags' | 'sources' | 'events'; key: string } | undefined {
-  if (!key || key.includes('?')) return undefined;
+  if (!key) return undefined;
   if (list === 'tags' || list === 'sources' || (list === 'events' && EVENT_ID.test(key))) return { list, key };
   return undefined;
 }
@@ -158,7 +165,9 @@ function parseBare(path: string): Route | undefined {
   if (dot <= 0) return undefined;
   const [base, ext] = [path.slice(0, dot), path.slice(dot + 1)];
   const [head, ...rest] = base.split('/');
-  if (head === 'articles') return ext === 'html' && rest.length === 1 && ARTICLE_ID.test(rest[0]!) ? { kind: 'article', id: rest[0]! } : undefined;
+  if (head === 'articles') {
+    return ext === 'html' && rest.length === 1 && ARTICLE_ID.test(rest[0]!) ? { kind: 'article', id: rest[0]! } : undefined;
+  }
   if ((FEED_FORMATS as readonly string[]).includes(ext)) {
     const format = ext as FeedFormat;
     if ((base === 'all' || base === 'search') && !rest.length) return { kind: 'feed', list: base, key: '', format };
@@ -187,5 +196,6 @@ export function requestRoute(urlPath: string): Route | undefined {
   if (!urlPath.startsWith('/') || urlPath.includes('?')) return undefined;
   const path = urlPath.slice(1);
   if (path === 'index' || path === NOT_FOUND) return undefined;
-  return parseBare(SHORT.get(path) ?? (HAS_EXTENSION.test(path) || Object.hasOwn(FIXED, path) ? path : `${path}.html`));
+  const named = HAS_EXTENSION.test(path) || Object.hasOwn(FIXED, path) ? path : `${path}.html`;
+  return parseBare(SHORT.get(path) ?? named);
 }
