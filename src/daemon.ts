@@ -12,7 +12,7 @@ import { thisProcess } from './lib/process.js';
 import type { StopSignals } from './lib/signals.js';
 import type { Logger } from './log.js';
 import type { Changes, RefreshResult } from './model.js';
-import { FEED_FORMATS } from './publish/feeds.js';
+import { FEED_FORMATS } from './publish/routes.js';
 import { pingHubs } from './publish/websub.js';
 import { Scheduler } from './scheduler.js';
 import { Metrics } from './serve/metrics.js';

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import type { SiteFile } from '../publish/site.js';
+import type { SiteFile } from '../publish/files.js';
 
 export type Encoding = 'gzip' | 'br';
 
