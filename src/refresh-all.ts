@@ -6,7 +6,8 @@ import { sourceLocation } from './config/load-config.js';
 import type { Source } from './config/schema.js';
 import { BusyError } from './errors.js';
 import type { Holder, RefreshResult } from './model.js';
-import { breakDeadClaims, refreshSource, type RefreshDeps } from './refresh.js';
+import { breakDeadClaims } from './claims/dead-claims.js';
+import { refreshSource, type RefreshDeps } from './refresh.js';
 import type { Wanted } from './store/store.js';
 
 export interface RefreshAllOptions {

@@ -28,9 +28,11 @@ const ALLOWED: Record<string, string[]> = {
   work: ['lib', 'model', 'errors', 'ingest', 'parse', 'normalize', 'dedupe'],
   // Keep and block rules read the search language (store/search-query.ts) and match in memory.
   rules: ['lib', 'model', 'errors', 'config', 'store'],
+  // Claims and host places: which process refreshes a source, and how many fetch from a host at once.
+  claims: [...LEAVES, 'config', 'store'],
   // The orchestrators call the stages (refresh the write side, site the read side).
-  refresh: [...LEAVES, ...STAGES, 'due'],
-  'refresh-all': [...LEAVES, ...STAGES, 'refresh'],
+  refresh: [...LEAVES, ...STAGES, 'due', 'claims'],
+  'refresh-all': [...LEAVES, ...STAGES, 'refresh', 'claims'],
   scheduler: [...LEAVES, ...STAGES, 'refresh', 'refresh-all', 'due'],
   due: [...LEAVES, 'config'],
   // The configuration as the truth about the store's sources: what leaves it, and when it is purged.
