@@ -1,5 +1,5 @@
 // tidings serve [--no-ingest] and tidings worker: the daemon's roles (npm start runs tidings serve).
-import { runDaemon } from '../daemon.js';
+import { runDaemon } from '../daemon/run.js';
 import type { Session } from './session.js';
 
 export interface ServeArgs {
