@@ -4,7 +4,7 @@
 // of them at a time, and one that another process fetched meanwhile is not fetched again.
 import { sourceLocation } from './config/load-config.js';
 import type { Source } from './config/schema.js';
-import { BusyError } from './errors.js';
+import { BusyError, errorMessage } from './errors.js';
 import type { Holder, RefreshResult } from './model.js';
 import { breakDeadClaims } from './claims/dead-claims.js';
 import { refreshSource, type RefreshDeps } from './refresh.js';
@@ -66,7 +66,8 @@ export async function refreshAll(deps: RefreshDeps, options: RefreshAllOptions =
     deps.signal?.addEventListener('abort', dropSleepers, { once: true });
     const run = async (job: (typeof waiting)[number]) => {
       const r = await refreshSource(job.source, deps);
-      await release?.(job.source).catch(() => undefined);
+      // A claim not let go runs out by itself (fetch.claimTimeout): said, and the refresh goes on.
+      await release?.(job.source).catch((err) => deps.log.error({ source: job.source.name, holder: deps.holder?.name }, `${job.source.name}: cannot let go of its claim (${deps.holder?.name}): ${errorMessage(err)}`));
       results[job.index] = r;
       onResult?.(r);
     };
@@ -94,7 +95,7 @@ export async function refreshAll(deps: RefreshDeps, options: RefreshAllOptions =
           planned.set(job.host, (planned.get(job.host) ?? 0) + 1);
           batch.push(job);
         }
-        const claimed = claim && batch.length ? await claim(batch.map((j) => j.source)).catch(() => new Set<string>()) : undefined;
+        const claimed = claim && batch.length ? await claimOrNone(deps, claim, batch.map((j) => j.source)) : undefined;
         for (const job of batch) {
           // Another process has it: left to that one, and its place goes to the next job.
           if (claimed && !claimed.has(job.source.name)) {
@@ -117,6 +118,17 @@ export async function refreshAll(deps: RefreshDeps, options: RefreshAllOptions =
   return results.filter(Boolean);
 }
 
+/** The sources `claim` claims; none when it fails (they are left for the next tick), which is logged. */
+async function claimOrNone(deps: RefreshDeps, claim: (sources: Source[]) => Promise<Set<string>>, sources: Source[]): Promise<Set<string>> {
+  try {
+    return await claim(sources);
+  } catch (err) {
+    const names = sources.map((s) => s.name).join(', ');
+    deps.log.error({ sources: names, holder: deps.holder?.name }, `cannot claim ${names} (${deps.holder?.name}), left for the next tick: ${errorMessage(err)}`);
+    return new Set();
+  }
+}
+
 /** Waits `ms` on the deps' clock (a shutdown drops the sleepers at once: see refreshAll). */
 function sleep(deps: RefreshDeps, ms: number): Promise<void> {
   return deps.wait ? deps.wait(ms) : new Promise<void>((ok) => setTimeout(ok, ms).unref());
@@ -134,7 +146,10 @@ function register(deps: RefreshDeps, sources: readonly Source[]): Promise<unknow
 
 /** Keeps `holder`'s claims alive while `work` runs. */
 async function holdingClaims<T>(deps: RefreshDeps & { holder: Holder }, work: () => Promise<T>): Promise<T> {
-  const renew = setInterval(() => void deps.store.renewClaims(deps.holder.name, new Date(clockOf(deps)().getTime() + claimMs(deps))).catch(() => undefined), claimMs(deps) / 3);
+  // A claim not renewed runs out (another process may then take its source): said, and tried again.
+  const renewClaims = () =>
+    deps.store.renewClaims(deps.holder.name, new Date(clockOf(deps)().getTime() + claimMs(deps))).catch((err) => deps.log.error({ holder: deps.holder.name }, `cannot renew the claims of ${deps.holder.name}: ${errorMessage(err)}`));
+  const renew = setInterval(() => void renewClaims(), claimMs(deps) / 3);
   try {
     return await work();
   } finally {
