@@ -40,8 +40,11 @@ const ALLOWED: Record<string, string[]> = {
   // A source's page says when it is fetched next, as `sources list` does (due.ts reads no store).
   site: [...LEAVES, ...STAGES, 'due'],
   daemon: [...LEAVES, ...STAGES, ...ORCHESTRATORS],
-  commands: [...LEAVES, ...STAGES, ...ORCHESTRATORS, 'daemon'],
-  cli: [...LEAVES, 'commands'],
+  // What a command runs with (its options, streams, configuration, store, workers), and the steps
+  // commands take with it: a command module is one that implements a `tidings` subcommand.
+  session: [...LEAVES, ...STAGES, 'removed-sources', 'daemon'],
+  commands: [...LEAVES, ...STAGES, ...ORCHESTRATORS, 'daemon', 'session'],
+  cli: [...LEAVES, 'commands', 'session'],
   main: ['cli', 'lib'],
 };
 

@@ -5,7 +5,7 @@ import { describeDatabase, isPostgresUrl } from '../config/load-config.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { copyToPostgres } from '../store/copy-to-postgres.js';
 import { openStore } from '../store/open-store.js';
-import type { Session } from './session.js';
+import type { Session } from '../session/session.js';
 
 export async function migrateCommand(session: Session, { to }: { to: string }): Promise<number> {
   const from = session.paths.db;

@@ -3,7 +3,7 @@
 import { siteBaseUrl, type Config, type Source } from '../config/schema.js';
 import { slugify } from '../lib/text.js';
 import type { Logger } from '../log.js';
-import type { Article, FetchState } from '../model.js';
+import type { Article } from '../model.js';
 import { CONTENT_TYPES, FEED_FORMATS, renderFeed, type FeedFormat, type FeedSpec, type SiteInfo } from './feeds.js';
 import { renderArticlePage, type Here, type Story } from './html.js';
 import { feedOutlines, renderOpml } from './opml.js';
@@ -70,13 +70,6 @@ export const searchSpec = (config: Config, query: SiteQuery | undefined): FeedSp
   const words = describeQuery(query);
   return { path: 'search', page: 'search.html', title: `${config.site.title} · ${words || 'search'}`, description: words ? `Articles matching ${words}` : `Every article of ${config.site.title}` };
 };
-
-export function sourceStatus(state: FetchState | undefined): string {
-  if (!state?.lastCheck) return 'not fetched yet';
-  if (state.gone) return 'gone (HTTP 410)';
-  if (state.consecutiveErrors) return 'failing';
-  return 'ok';
-}
 
 /** A query on a list: ?q=…&tag=a,b&source=x&not=word (and &page=N on a search page). */
 export interface SiteQuery {
