@@ -7,6 +7,7 @@ import type { Source } from './config/schema.js';
 import { BusyError, errorMessage } from './errors.js';
 import type { Holder, RefreshResult } from './model.js';
 import { breakDeadClaims } from './claims/dead-claims.js';
+import { claimUntil, holdingClaims } from './claims/hold-claims.js';
 import { refreshSource, type RefreshDeps } from './refresh.js';
 import type { Wanted } from './store/store.js';
 
@@ -134,27 +135,12 @@ function sleep(deps: RefreshDeps, ms: number): Promise<void> {
   return deps.wait ? deps.wait(ms) : new Promise<void>((ok) => setTimeout(ok, ms).unref());
 }
 
-/** How long a claim lasts unless renewed (a killed worker's sources go to another after it). */
-const claimMs = (deps: RefreshDeps) => deps.config.fetch.claimTimeout * 1000;
 const clockOf = (deps: RefreshDeps) => () => deps.now?.() ?? new Date();
 
 /** The sources' rows, which claims are made on (a source added to the configuration has none yet). */
 function register(deps: RefreshDeps, sources: readonly Source[]): Promise<unknown> {
   const now = clockOf(deps)();
   return Promise.all(sources.map((s) => deps.store.upsertSource({ name: s.name, type: s.type, location: sourceLocation(s) }, now, deps.config.sources.indexOf(s))));
-}
-
-/** Keeps `holder`'s claims alive while `work` runs. */
-async function holdingClaims<T>(deps: RefreshDeps & { holder: Holder }, work: () => Promise<T>): Promise<T> {
-  // A claim not renewed runs out (another process may then take its source): said, and tried again.
-  const renewClaims = () =>
-    deps.store.renewClaims(deps.holder.name, new Date(clockOf(deps)().getTime() + claimMs(deps))).catch((err) => deps.log.error({ holder: deps.holder.name }, `cannot renew the claims of ${deps.holder.name}: ${errorMessage(err)}`));
-  const renew = setInterval(() => void renewClaims(), claimMs(deps) / 3);
-  try {
-    return await work();
-  } finally {
-    clearInterval(renew);
-  }
 }
 
 /**
@@ -172,7 +158,7 @@ export async function refreshNow(deps: RefreshDeps & { holder: Holder }, waitMs:
   const held = new Set<string>();
   for (;;) {
     const wanted: Wanted[] = sources.filter((s) => !held.has(s.name)).map((s) => ({ name: s.name }));
-    for (const name of await store.claimSources(holder, wanted, wanted.length, new Date(clock().getTime() + claimMs(deps)), clock())) held.add(name);
+    for (const name of await store.claimSources(holder, wanted, wanted.length, claimUntil(deps), clock())) held.add(name);
     const missing = sources.filter((s) => !held.has(s.name)).map((s) => s.name);
     if (!missing.length) break;
     if (await breakDeadClaims(deps, missing)) continue;
@@ -198,7 +184,7 @@ export async function refreshDue(deps: RefreshDeps & { holder: Holder }, due: Re
   await breakDeadClaims(deps, [...due.keys()]);
   const claim = async (batch: Source[]) => {
     const wanted = batch.map((s) => ({ name: s.name, lastCheck: due.get(s.name) ?? null }));
-    return new Set(await store.claimSources(holder, wanted, wanted.length, new Date(clock().getTime() + claimMs(deps)), clock()));
+    return new Set(await store.claimSources(holder, wanted, wanted.length, claimUntil(deps), clock()));
   };
   return holdingClaims(deps, () => refreshAll(deps, { ...options, names: [...due.keys()], claim, release: (s) => store.releaseClaim(s.name, holder.name) }));
 }
