@@ -39,7 +39,7 @@ export class NotAFeedError extends ParseError {
 }
 
 /** What a failed fetch tells its source's record: the HTTP status, when to ask again, whether it is gone. */
-export interface FetchDetails {
+interface FetchDetails {
   status?: number;
   retryAfter?: Date;
   gone?: boolean;

@@ -5,7 +5,7 @@ import { errorMessage } from '../errors.js';
 import type { Holder } from '../model.js';
 import type { ClaimsDeps } from './dead-claims.js';
 
-export interface HoldDeps extends ClaimsDeps {
+interface HoldDeps extends ClaimsDeps {
   holder: Holder;
   config: Pick<Config, 'fetch'>;
 }

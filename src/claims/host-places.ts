@@ -5,7 +5,7 @@ import type { Config } from '../config/schema.js';
 import { FetchError } from '../errors.js';
 import { breakDeadClaims, type ClaimsDeps } from './dead-claims.js';
 
-export interface HostPlaceDeps extends ClaimsDeps {
+interface HostPlaceDeps extends ClaimsDeps {
   config: Pick<Config, 'fetch' | 'sources'>;
   /** Stops waiting for a place (shutdown). */
   signal?: AbortSignal;

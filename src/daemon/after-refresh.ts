@@ -12,7 +12,7 @@ import type { Metrics } from '../serve/metrics.js';
 import type { LastRefresh } from '../serve/server.js';
 import type { Store } from '../store/store.js';
 
-export interface AfterRefreshDeps {
+interface AfterRefreshDeps {
   store: Store;
   metrics: Metrics;
   log: Logger;

@@ -15,7 +15,7 @@ const FALLBACK_EVERY = 2_000;
 /** The pages that show sources' fetch status: all a recorded fetch outcome changes. */
 export const showsStatus = (path: string) => path === 'sources.html' || (path.startsWith('sources/') && path.endsWith('.html'));
 
-export interface FollowDeps {
+interface FollowDeps {
   store: Pick<Store, 'changes' | 'watchChanges'>;
   cache: Pick<SiteCache, 'invalidate'>;
   log: Logger;

@@ -12,7 +12,7 @@ export const DAEMON_LEASE = 'daemon';
 /** How long the lease lasts unless renewed; it is renewed three times in that. */
 export const PRESENCE_TTL = 60_000;
 
-export interface PresenceDeps {
+interface PresenceDeps {
   store: Pick<Store, 'acquireLease' | 'releaseLease'>;
   log: Logger;
   holder: Holder;

@@ -47,7 +47,7 @@ async function listenOrExplain(handler: ReturnType<typeof createHandler>, host: 
   }
 }
 
-export interface SiteOptions {
+interface SiteOptions {
   config: Config;
   paths: Paths;
   host?: string;

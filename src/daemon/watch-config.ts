@@ -16,14 +16,14 @@ import { everyInterval, type Repeat } from './repeat.js';
 const LOOK_EVERY = 250;
 
 /** What a reload does with the new configuration. */
-export interface OnReload {
+interface OnReload {
   /** Makes it live (the site, the scheduler, the store's sources); a failure fails the reload. */
   apply: (next: Config) => Promise<void>;
   /** Then, once it is live: work that follows from what changed, which logs its own failures. */
   then?: (next: Config, previous: Config) => Promise<void>;
 }
 
-export interface LiveConfigDeps {
+interface LiveConfigDeps {
   path: string;
   log: Logger;
   /** Reads and checks the file; throws what is wrong with it. */
