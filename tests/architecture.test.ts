@@ -98,6 +98,12 @@ describe('src/ reads in one direction', () => {
     expect(environment.map(({ f }) => relative(SRC, f))).toEqual([]);
   });
 
+  it('only the entry point ends the process (and a stop signal that no command took)', () => {
+    // The daemon returns its exit code like every command; main.ts ends the process after it.
+    const ending = files.filter((f) => /\bprocess\.exit\(/.test(readFileSync(f, 'utf8'))).map((f) => relative(SRC, f).split(sep).join('/'));
+    expect(ending.sort()).toEqual(['lib/signals.ts', 'main.ts']);
+  });
+
   it('lib and the model import nothing of ours outside themselves', () => {
     for (const { file, target } of local) {
       const from = roomOf(file);
