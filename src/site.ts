@@ -2,7 +2,7 @@
 // `tidings build` writes every path to a folder; `tidings serve` renders a path on first request
 // and keeps it until something changes. The same paths in both (the daemon adds searches).
 import type { Config, Source } from './config/schema.js';
-import { nextFetch as nextFetchOf, nextRun } from './due.js';
+import { nextFetch as nextFetchOf, nextRun, sourceStatus } from './due.js';
 import { SearchQueryError } from './errors.js';
 import { slugify } from './lib/text.js';
 import type { Logger } from './log.js';
@@ -24,7 +24,6 @@ import {
   siteSpec,
   sourceSpec,
   sourcesFile,
-  sourceStatus,
   sourceTitle,
   tagsFile,
   tagSpec,

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { feedPath, pagePath } from '../publish/routes.js';
 import { buildCommand } from './build.js';
 import { refreshCommand } from './refresh.js';
-import type { Session } from './session.js';
+import type { Session } from '../session/session.js';
 
 export async function startCommand(session: Session, { out }: { out: string }): Promise<number> {
   const status = await refreshCommand(session, { names: [], wait: 60, json: false });

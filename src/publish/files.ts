@@ -3,7 +3,7 @@
 // file lives is routes.ts's.
 import { siteBaseUrl, type Config, type Source } from '../config/schema.js';
 import type { Logger } from '../log.js';
-import type { Article, FetchState } from '../model.js';
+import type { Article } from '../model.js';
 import { CONTENT_TYPES, renderFeed, type FeedSpec, type SiteInfo } from './feeds.js';
 import { renderArticlePage, type Here, type Story } from './html.js';
 import { feedOutlines, renderOpml } from './opml.js';
@@ -60,13 +60,6 @@ export const searchSpec = (config: Config, query: SiteQuery | undefined): FeedSp
   const words = describeQuery(query);
   return listSpec('search', '', `${config.site.title} · ${words || 'search'}`, words ? `Articles matching ${words}` : `Every article of ${config.site.title}`);
 };
-
-export function sourceStatus(state: FetchState | undefined): string {
-  if (!state?.lastCheck) return 'not fetched yet';
-  if (state.gone) return 'gone (HTTP 410)';
-  if (state.consecutiveErrors) return 'failing';
-  return 'ok';
-}
 
 export function describeQuery(query: SiteQuery | undefined): string {
   if (!query) return '';

@@ -9,7 +9,7 @@ import type { Logger } from '../log.js';
 import type { TickProgress } from '../model.js';
 import type { Metrics } from './metrics.js';
 import type { CachedFile, Encoding, SiteCache } from './site-cache.js';
-import { parseHttpDate } from './http-date.js';
+import { parseHttpDate } from '../lib/http-date.js';
 
 export interface LastRefresh {
   at: Date;
