@@ -128,7 +128,8 @@ export class Scheduler {
     const now = this.clock.now();
     const next = firstTick([schedule, ...ownSchedules(config)], new Date(now.getTime() + 1000))?.getTime() ?? now.getTime() + 86_400_000;
     const wait = Math.min(Math.max(next - now.getTime(), MIN_WAIT), cronInterval(schedule, now) * 1000);
-    this.timer = this.clock.setTimer(() => void this.wake(), wait);
+    // The wake-up's promise goes to the clock: Node's drops it, a test's waits for it.
+    this.timer = this.clock.setTimer(() => this.wake(), wait);
   }
 
   private async wake(): Promise<void> {

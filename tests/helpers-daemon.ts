@@ -7,8 +7,8 @@ export interface Daemon {
   url: string;
   /** Everything it printed so far (stdout and stderr). */
   output(): string;
-  /** Resolves once the output matches, from the start; fails after `ms`. */
-  waitFor(pattern: RegExp, ms?: number): Promise<RegExpMatchArray>;
+  /** Resolves once the output matches (`times` times), from the start; fails after `ms`, a safety net. */
+  waitFor(pattern: RegExp, ms?: number, times?: number): Promise<RegExpMatchArray>;
   /** How many times the output matches. */
   count(pattern: RegExp): number;
   /** SIGTERM; resolves with the exit code and how long it took. */
@@ -26,17 +26,22 @@ export function spawnTidings(args: string[], env: NodeJS.ProcessEnv = {}): { chi
 
 export async function startDaemon(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Daemon> {
   const { child, output, exited } = spawnTidings(['serve', '--port', '0', ...args], env);
-  const waitFor = (pattern: RegExp, ms = 20_000) =>
+  // Looked for again at each piece of output, and given up on at exit; `ms` is a safety net only.
+  const count = (pattern: RegExp) => [...output().matchAll(new RegExp(pattern.source, `${pattern.flags.replace('g', '')}g`))];
+  const waitFor = (pattern: RegExp, ms = 20_000, times = 1) =>
     new Promise<RegExpMatchArray>((ok, fail) => {
-      const started = Date.now();
+      const done = () => (clearTimeout(timer), child.stdout!.off('data', look), child.stderr!.off('data', look), child.off('close', gone));
       const look = () => {
-        const m = output().match(pattern);
-        if (m) return ok(m);
-        if (child.exitCode !== null) return fail(new Error(`tidings serve exited (${child.exitCode}) before ${pattern}:\n${output()}`));
-        if (Date.now() - started > ms) return fail(new Error(`timed out waiting for ${pattern}; got:\n${output()}`));
-        setTimeout(look, 20);
+        const m = count(pattern)[times - 1];
+        if (m) return done(), ok(m);
       };
-      look();
+      const gone = () => (look(), done(), fail(new Error(`tidings serve exited (${child.exitCode}) before ${pattern}:\n${output()}`)));
+      const timer = setTimeout(() => (done(), fail(new Error(`no ${pattern} within ${ms} ms; got:\n${output()}`))), ms);
+      child.stdout!.on('data', look);
+      child.stderr!.on('data', look);
+      child.on('close', gone); // after the last of its output
+      if (child.exitCode !== null || child.signalCode !== null) gone();
+      else look();
     });
   const [, url] = await waitFor(/serving (http:\/\/127\.0\.0\.1:\d+)\//);
   return {
@@ -44,7 +49,7 @@ export async function startDaemon(args: string[], env: NodeJS.ProcessEnv = {}): 
     url: url!,
     output,
     waitFor,
-    count: (pattern) => (output().match(new RegExp(pattern.source, 'g')) ?? []).length,
+    count: (pattern) => count(pattern).length,
     async stop(signal = 'SIGTERM') {
       const started = Date.now();
       if (child.exitCode === null) child.kill(signal);
@@ -52,11 +57,4 @@ export async function startDaemon(args: string[], env: NodeJS.ProcessEnv = {}): 
       return { code, ms: Date.now() - started };
     },
   };
-}
-
-/** Reads a number from /proc/PID/status (VmRSS, in kB). */
-export async function residentKb(pid: number): Promise<number> {
-  const { readFile } = await import('node:fs/promises');
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]);
 }

@@ -13,10 +13,9 @@ export interface LabeledReport {
   text: string;
 }
 
-const DAY = 86_400_000;
-export const LABELED: LabeledReport[] = JSON.parse(readFileSync(join(FIXTURES, 'events', 'basil.json'), 'utf8')).map((r: LabeledReport) => ({ ...r, source: r.source.toLowerCase() }));
-export const EVENT_IDS = [...new Set(LABELED.map((r) => r.event))];
-export const OUTLETS = ['nyt', 'fox', 'hpo'] as const;
+const LABELED: LabeledReport[] = JSON.parse(readFileSync(join(FIXTURES, 'events', 'basil.json'), 'utf8')).map((r: LabeledReport) => ({ ...r, source: r.source.toLowerCase() }));
+const EVENT_IDS = [...new Set(LABELED.map((r) => r.event))];
+const OUTLETS = ['nyt', 'fox', 'hpo'] as const;
 
 /** When a report is published once its event is moved to start on `start`: its own distance from the event's first, and an hour per outlet. */
 function movedDate(report: LabeledReport, start: number): Date {

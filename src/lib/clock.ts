@@ -8,7 +8,10 @@ export interface Clock {
   now(): Date;
   /** Milliseconds on a clock that never steps. */
   monotonic(): number;
-  /** Runs `fn` once `ms` milliseconds have passed on the monotonic clock. */
+  /**
+   * Runs `fn` once `ms` milliseconds have passed on the monotonic clock. A promise `fn` returns is the
+   * clock's to await (a test's clock does: the scheduler's wake-up runs to its end) or to drop.
+   */
   setTimer(fn: () => void, ms: number): Timer;
 }
 

@@ -54,6 +54,8 @@ export class WorkerPool implements Work {
   private readonly ready = new Map<Worker, Promise<void>>();
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
+  /** Closed: a job sent now (a refresh unwinding after shutdown began) is refused, never given a new worker. */
+  private closed = false;
 
   constructor(
     private readonly timeLimitMs = 30_000,
@@ -121,6 +123,7 @@ export class WorkerPool implements Work {
   }
 
   async run<T>(stages: StageCall[], input: unknown, transfer: ArrayBuffer[] = []): Promise<T> {
+    if (this.closed) throw new ParseError('stopped (shutting down)');
     const worker = this.pick();
     worker.ref();
     this.busy.set(worker, this.busy.get(worker)! + 1);
@@ -147,6 +150,7 @@ export class WorkerPool implements Work {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     const workers = this.workers.splice(0, this.workers.length, ...new Array(this.workers.length).fill(undefined));
     await Promise.all(workers.map((w) => w?.terminate()));
   }

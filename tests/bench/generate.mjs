@@ -18,7 +18,7 @@ const VOCAB = Array.from({ length: 6000 }, (_, i) => {
 const word = () => VOCAB[Math.floor(random() ** 1.5 * VOCAB.length)];
 export const sentence = (n = 12 + Math.floor(random() * 10)) => {
   const s = Array.from({ length: n }, word).join(' ');
-  return s[0].toUpperCase() + s.slice(1) + '.';
+  return `${s[0].toUpperCase()}${s.slice(1)}.`;
 };
 export const paragraph = (chars) => {
   let p = '';

@@ -21,7 +21,7 @@ const CONNECTIONS = Number(arg('--connections', 50));
 function ensureWrk() {
   if (spawnSync('wrk', ['--version']).error === undefined) return;
   console.log('wrk is missing: installing the Debian package (apt-get install -y wrk)');
-  const install = spawnSync('sh', ['-c', 'apt-get install -y wrk >/dev/null 2>&1 || (apt-get update >/dev/null 2>&1 && apt-get install -y wrk >/dev/null 2>&1)'], { stdio: 'inherit' });
+  spawnSync('sh', ['-c', 'apt-get install -y wrk >/dev/null 2>&1 || (apt-get update >/dev/null 2>&1 && apt-get install -y wrk >/dev/null 2>&1)'], { stdio: 'inherit' });
   if (spawnSync('wrk', ['--version']).error) {
     console.error('could not install wrk (needs root and Debian); install it by hand: apt-get install wrk');
     process.exit(2);
@@ -33,7 +33,7 @@ function writeSite(dir) {
   const word = () => Array.from({ length: 2 + Math.floor(random() * 8) }, () => 'etaoinshrdlucmfwypvbgkqjxz'[Math.floor(random() ** 2 * 26)]).join('');
   mkdirSync(join(dir, 'seeds'), { recursive: true });
   for (let i = 0; i < 50; i += 1) {
-    const paragraphs = Array.from({ length: 6 }, () => Array.from({ length: 110 }, word).join(' ') + '.');
+    const paragraphs = Array.from({ length: 6 }, () => `${Array.from({ length: 110 }, word).join(' ')}.`);
     const stamp = new Date(Date.UTC(2025, 0, 1, 0, i)).toISOString().replace('T', ' ').slice(0, 19);
     writeFileSync(join(dir, 'seeds', `doc-${String(i).padStart(2, '0')}.txt`), `${paragraphs.join('\n')}\n${stamp}\n#bench #doc${i}\n`);
   }
@@ -133,7 +133,7 @@ log = '';
 const loaded = new Promise((ok, fail) => execFile('wrk', wrkArgs(busyUrl, ['Accept-Encoding: gzip'], 12), { encoding: 'utf8' }, (err, out) => (err ? fail(err) : ok(readWrk(out)))));
 await new Promise((ok) => setTimeout(ok, 1000));
 for (let i = 0; i < BULK; i += 1) {
-  const paragraphs = Array.from({ length: 4 }, () => Array.from({ length: 60 }, () => 'etaoinshrdlucmfwypvbgkqjxz'.slice(0, 2 + Math.floor(random() * 8))).join(' ') + '.');
+  const paragraphs = Array.from({ length: 4 }, () => `${Array.from({ length: 60 }, () => 'etaoinshrdlucmfwypvbgkqjxz'.slice(0, 2 + Math.floor(random() * 8))).join(' ')}.`);
   writeFileSync(join(dir, 'bulk', `doc-${String(i).padStart(5, '0')}.txt`), `Bulk story ${i}. ${paragraphs.join('\n')}\n2025-02-01 00:00:00\n#bulk #n${i % 100}\n`);
 }
 const underIngest = await loaded;

@@ -52,13 +52,10 @@ describe('tidings build', () => {
       };
       poll();
     });
-    const sent = Date.now();
     child.kill(signal);
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-    const took = Date.now() - sent;
     expect(code).toBe(status);
-    expect(stdout).not.toContain('wrote'); // stopped before the end
-    expect(took).toBeLessThan(10_000); // generous here; npm run bench holds it to 2 s
+    expect(stdout).not.toContain('wrote'); // stopped before the end (how soon: npm run bench, hostile 4)
     expect(filesUnder(out).temps).toEqual([]);
   }, 120_000);
 });

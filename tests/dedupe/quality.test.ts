@@ -15,7 +15,7 @@ import { FIXTURES, HAS_SEED, SEED } from '../helpers.js';
  * excerpt), curly (typographic quotes and apostrophes), join (one paragraph, as some feeds give
  * it), title.
  */
-export type Variant =
+type Variant =
   | string
   | {
       from: string;
@@ -41,7 +41,7 @@ const DIR = join(FIXTURES, 'dedupe');
 const lines = (name: string) => readFileSync(join(DIR, 'stories', `${name}.txt`), 'utf8').trim().split('\n');
 const curly = (p: string) => p.replace(/(^|[\s(])"/g, '$1“').replace(/"/g, '”').replace(/'/g, '’');
 
-export function story(v: Variant): { title: string; text: string } {
+function story(v: Variant): { title: string; text: string } {
   const spec = typeof v === 'string' ? { from: v } : v;
   const [title, ...paragraphs] = lines(spec.from);
   let body = paragraphs.map((p) => (spec.replace ?? []).reduce((text, [from, to]) => text.replaceAll(from, to), p));

@@ -66,9 +66,6 @@ export function loadRealNews() {
   return { articles, pairs, events, byId, eventOf };
 }
 
-/** An article as a seed document or feed item carries it: the title, then one paragraph a line. */
-export const articleText = (a: RealArticle): string => [a.title, ...a.paragraphs].join('\n');
-
 export interface CopyFigures {
   precision: number;
   recall: number;

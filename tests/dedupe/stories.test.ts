@@ -71,7 +71,7 @@ sources:
     it('merges by URL, by fingerprint and as near duplicates, and keeps the earliest as canonical', async () => {
       await refresh();
       const groups = (await store.duplicateGroups());
-      const byRule = Object.fromEntries(groups.map((g) => [g.members.find((m) => m.link.rule)!.link.rule, g]));
+      const byRule = Object.fromEntries(groups.map((g) => [g.members.find((m) => m.link.rule)!.link.rule!, g] as const));
       expect(Object.keys(byRule).sort()).toEqual(['fingerprint', 'near', 'url']);
       // The local copy was published first, so it is canonical although the wire is listed first.
       expect(byRule.near!.members.map((m) => [m.article.source, m.link.canonical])).toEqual([['local', true], ['wire', false]]);

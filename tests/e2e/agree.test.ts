@@ -14,7 +14,7 @@ afterEach(async () => {
   daemon = undefined;
 });
 
-/** Polls until `check` is true; returns how long it took, or fails after `ms`. */
+/** Polls until `check` is true (the daemon follows the store by polling it too); returns how long it took, printed only. `ms` is a safety net. */
 async function within(ms: number, check: () => Promise<boolean>): Promise<number> {
   const started = Date.now();
   while (!(await check())) {
@@ -110,13 +110,10 @@ forEachStore((kind) => describe('tidings serve and the CLI on one store', () => 
       await request;
       stuck.child.kill('SIGKILL');
       await stuck.exited;
-      const started = Date.now();
+      // A claim not taken over would be waited for 5 s, then refused (the claim lasts 2 minutes).
       const next = await runCli(['refresh', '--wait', '5', ...args]);
-      const ms = Date.now() - started;
       expect(next.out).toBe('slow: 1 new, 0 updated, 0 unchanged\n');
       expect(next.err).toMatch(/slow was claimed by cli:\d+ \(pid \d+\), which is gone: taking it over/);
-      expect(ms).toBeLessThan(20_000); // far below the 2-minute claim timeout it would otherwise wait for
-      console.log(`after kill -9, the next refresh ran to its end in ${ms} ms`);
     } finally {
       await server.close();
     }

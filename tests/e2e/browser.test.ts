@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli, tempDir } from '../helpers.js';
 import { startDaemon, type Daemon } from '../helpers-daemon.js';
 
@@ -22,19 +22,20 @@ const PHONE = { width: 360, height: 740 };
 /** The samples' stories: 17 articles, three stories told twice. */
 const STORIES = 14;
 
+// The page's own globals, for the functions page.evaluate runs in the browser (no DOM library in
+// tsconfig: everything else runs on Node, where `document` does not exist).
+declare const document: { documentElement: { scrollWidth: number; clientWidth: number }; body: object };
+declare function getComputedStyle(element: object): { backgroundColor: string; margin: string };
+
 let daemon: Daemon;
 let browser: Browser;
 let desktop: BrowserContext;
 let phone: BrowserContext;
 
+/** Until the samples are refreshed (30 s: a safety net). */
 async function waitForStories(url: string): Promise<void> {
-  const started = Date.now();
-  for (;;) {
-    const res = await fetch(`${url}/all.json`).catch(() => undefined);
-    if (res?.ok && (await res.json()).items.length >= STORIES) return;
-    if (Date.now() - started > 30_000) throw new Error(`the samples were not refreshed within 30 s:\n${daemon.output()}`);
-    await new Promise((ok) => setTimeout(ok, 100));
-  }
+  const stories = async () => ((await (await fetch(`${url}/all.json`)).json()) as { items: unknown[] }).items.length;
+  await vi.waitFor(async () => expect(await stories(), daemon.output()).toBeGreaterThanOrEqual(STORIES), { timeout: 30_000, interval: 100 });
 }
 
 beforeAll(async () => {
@@ -90,7 +91,7 @@ async function crawl(context: BrowserContext, start: string, scope: string): Pro
     const res = await page.goto(url, { waitUntil: 'load' });
     pages += 1;
     if (!res?.ok()) continue;
-    const links = await page.$$eval('a[href], link[href]', (els) => els.map((el) => (el as HTMLAnchorElement).href));
+    const links = await page.$$eval('a[href], link[href]', (els) => els.map((el) => (el as unknown as { href: string }).href));
     for (const link of links) {
       const bare = link.split('#')[0]!;
       if (!bare.startsWith(scope) || seen.has(bare)) continue;
@@ -187,7 +188,7 @@ describe.skipIf(Boolean(SKIP))(`the site in Chromium ${SKIP}`.trim(), () => {
   }, 120_000);
 
   it('no horizontal scroll at 360 px, and tap targets of at least 44 px', async () => {
-    const article = (await (await fetch(`${daemon.url}/all.json`)).json()).items[0].url as string;
+    const article = ((await (await fetch(`${daemon.url}/all.json`)).json()) as { items: { url: string }[] }).items[0]!.url;
     for (const path of ['/', '/page/2', '/tags', '/sources', '/sources/transit', '/search?q=tram', '/tags/riverside', new URL(article).pathname]) {
       const page = await open(phone, `${daemon.url}${path}`);
       const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
@@ -222,7 +223,7 @@ function serveFolder(root: string, prefix: string): Promise<Server> {
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url!, 'http://x').pathname);
     const file = path.startsWith(prefix) ? join(root, path.slice(prefix.length) || 'index.html') : '';
-    if (!file || !file.startsWith(root) || !existsSync(file) || !statSync(file).isFile()) return void res.writeHead(404).end();
+    if (!file?.startsWith(root) || !existsSync(file) || !statSync(file).isFile()) return void res.writeHead(404).end();
     res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
   });
   return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));

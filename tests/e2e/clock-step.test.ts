@@ -10,6 +10,7 @@ import { startServer } from '../helpers-http.js';
 
 const FAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
 const HAS_FAKETIME = existsSync(FAKETIME);
+const TICK = /refreshed \d+ sources? /;
 
 forEachStore((kind) => describe.skipIf(!HAS_FAKETIME)(`wall clock steps ${HAS_FAKETIME ? '' : '(skipped: Debian package libfaketime is not installed)'}`, () => {
   it('a step of a day back, then forward, never stops the ticks or refetches everything', async () => {
@@ -28,24 +29,19 @@ forEachStore((kind) => describe.skipIf(!HAS_FAKETIME)(`wall clock steps ${HAS_FA
       FAKETIME_NO_CACHE: '1',
       FAKETIME_DONT_FAKE_MONOTONIC: '1',
     });
-    const ticks = () => daemon.count(/refreshed \d+ sources? /);
+    const ticks = () => daemon.count(TICK);
     try {
       await daemon.waitFor(/refreshed 2 sources/);
       expect(hits).toBe(1);
       const before = ticks();
       writeFileSync(offset, '-1d\n');
       await daemon.waitFor(/stepped back by 86400 s/, 6000);
-      const back = Date.now();
-      while (ticks() < before + 2 && Date.now() - back < 8000) await new Promise((ok) => setTimeout(ok, 50));
-      expect(ticks()).toBeGreaterThanOrEqual(before + 2);
-      console.log(`a step back of a day: two more ticks within ${Date.now() - back} ms`);
+      await daemon.waitFor(TICK, 20_000, before + 2); // ticks every 2 s go on (not a day later)
 
       const middle = ticks();
       writeFileSync(offset, '+0\n');
       await daemon.waitFor(/stepped forward by 86400 s/, 6000);
-      const forward = Date.now();
-      while (ticks() < middle + 2 && Date.now() - forward < 8000) await new Promise((ok) => setTimeout(ok, 50));
-      expect(ticks()).toBeGreaterThanOrEqual(middle + 2);
+      await daemon.waitFor(TICK, 20_000, middle + 2);
       // Polled once at the start; its hour has not passed, whatever the wall clock did.
       expect(hits).toBe(1);
       expect(daemon.count(/missed execution/i)).toBe(0);

@@ -31,12 +31,13 @@ afterEach(() => {
 
 forEachStore((kind) => describe('tidings serve', () => {
   it('serves feeds, pings WebSub hubs, survives a bad reload, and exits 0 on SIGTERM', async () => {
-    const pings: string[] = [];
+    let pinged!: (body: string) => void;
+    const ping = new Promise<string>((ok) => (pinged = ok));
     const hub = await startServer({
       '/hub': (req, res) => {
         let body = '';
         req.on('data', (d) => (body += d)).on('end', () => {
-          pings.push(body);
+          pinged(body);
           res.writeHead(204).end();
         });
       },
@@ -58,8 +59,7 @@ forEachStore((kind) => describe('tidings serve', () => {
     expect(await (await fetch(`${url}/all.atom`)).text()).toContain(`<link rel="hub" href="${hub.origin}/hub"/>`);
 
     // The startup refresh changed the site: the hub heard about it.
-    for (let i = 0; i < 50 && !pings.length; i += 1) await new Promise((ok) => setTimeout(ok, 100));
-    expect(decodeURIComponent(pings[0] ?? '')).toContain('hub.mode=publish&hub.url=https://feeds.example.org/all.rss');
+    expect(decodeURIComponent(await ping)).toContain('hub.mode=publish&hub.url=https://feeds.example.org/all.rss');
     await hub.close();
 
     // A broken configuration is refused on SIGHUP; the old one keeps serving.
@@ -69,11 +69,10 @@ forEachStore((kind) => describe('tidings serve', () => {
     await refused;
     expect((await fetch(`${url}/all.json`)).status).toBe(200);
 
-    const started = Date.now();
+    // 0: stopped by itself (its own watchdog exits 1 when a shutdown takes more than 9 s).
     const exited = new Promise<number | null>((ok) => child!.on('exit', (code) => ok(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-    expect(Date.now() - started).toBeLessThan(10_000);
     const store = await openStore(db);
     expect(await store.integrityCheck()).toBe('ok');
     expect(await store.count('articles')).toBe(1);

@@ -1,8 +1,10 @@
-// SIGTERM always ends `tidings serve`, with exit status 0, within 10 s: at start-up, with a huge
-// document in a parse worker, and in the middle of a large ingest (whose transaction is all or nothing).
+// SIGTERM always ends `tidings serve`, with exit status 0, without waiting for the work under way: at
+// start-up, with a huge document in a parse worker, with fetches that would hang for an hour, and in
+// the middle of a large ingest (whose transaction is all or nothing). How long it took is printed;
+// a daemon that waited would fail by the test's timeout.
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import pg from 'pg';
 import { openStore } from '../../src/store/open-store.js';
 import { tempDir, writeTree } from '../helpers.js';
@@ -30,10 +32,8 @@ forEachStore((kind) => describe('SIGTERM', () => {
     writeTree(dir, { 'tidings.yaml': seedsConfig(), 'seeds/a.txt': 'A.\n2024-01-01 00:00:00\n#a\n' });
     const { child, exited, output } = spawnTidings(['serve', '--port', '0', '--config', join(dir, 'tidings.yaml'), '--db', await kind.location()]);
     while (!/starting serve \(pid/.test(output()) && child.exitCode === null) await new Promise((ok) => setImmediate(ok));
-    const started = Date.now();
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('while a worker parses a huge document', async () => {
@@ -43,11 +43,11 @@ forEachStore((kind) => describe('SIGTERM', () => {
     writeTree(dir, { 'tidings.yaml': 'fetch: {maxBodySize: 64MiB}\nsources:\n  - {name: huge, type: file, path: huge.xml}\n' });
     writeFileSync(join(dir, 'huge.xml'), `<rss version="2.0"><channel><title>t</title><item><title>x</title><description>${evil}</description></item></channel></rss>`);
     const daemon = await startDaemon(['--config', join(dir, 'tidings.yaml'), '--db', await kind.location()]);
-    await new Promise((ok) => setTimeout(ok, 500));
-    expect(daemon.output()).not.toMatch(/refreshed 1 source /); // still parsing
+    // The start-up tick under way (reading the file is quick; parsing it, seconds).
+    await vi.waitFor(async () => expect(((await (await fetch(`${daemon.url}/healthz`)).json()) as { refreshing: unknown }).refreshing).toMatchObject({ done: 0, total: 1 }), { timeout: 20_000 });
     const { code, ms } = await daemon.stop();
-    expect(code).toBe(0);
-    expect(ms).toBeLessThan(10_000);
+    expect(code, daemon.output()).toBe(0);
+    expect(daemon.output()).not.toMatch(/refreshed 1 source \(0 failed\)/); // stopped, not parsed to the end
     console.log(`SIGTERM mid-parse: exited 0 in ${ms} ms`);
   });
 
@@ -60,17 +60,16 @@ forEachStore((kind) => describe('SIGTERM', () => {
     try {
       const dir = tempDir();
       const feeds = [1, 2, 3].map((i) => `  - {name: hang${i}, type: feed, url: "${server.origin}/hang.xml?${i}"}\n`).join('');
-      writeTree(dir, { 'tidings.yaml': `fetch: {allowPrivateNetworks: true, timeout: 60s}\nsources:\n${feeds}  - {name: s, type: seeds, path: seeds}\n`, 'seeds/a.txt': 'A.\n2024-01-01 00:00:00\n#a\n' });
+      writeTree(dir, { 'tidings.yaml': `fetch: {allowPrivateNetworks: true, timeout: 1h}\nsources:\n${feeds}  - {name: s, type: seeds, path: seeds}\n`, 'seeds/a.txt': 'A.\n2024-01-01 00:00:00\n#a\n' });
       const daemon = await startDaemon(['--config', join(dir, 'tidings.yaml'), '--db', await kind.location()]);
-      await hanging;
+      await hanging; // and would hang for the hour of fetch.timeout
       const { code, ms } = await daemon.stop();
       expect(code).toBe(0);
-      expect(ms).toBeLessThan(10_000);
       console.log(`SIGTERM with hanging fetches: exited 0 in ${ms} ms`);
     } finally {
       await server.close();
     }
-  }, 60_000);
+  });
 
   it('in the middle of an ingest of 5,000 seed documents: all of it or none of it is stored', async () => {
     const dir = tempDir();
@@ -79,12 +78,10 @@ forEachStore((kind) => describe('SIGTERM', () => {
     writeTree(dir, files);
     const db = await kind.location();
     const daemon = await startDaemon(['--config', join(dir, 'tidings.yaml'), '--db', db]);
-    // Wait until the ingest is writing.
-    const started = Date.now();
-    while (!(await ingesting(kind, db)) && Date.now() - started < 20_000) await new Promise((ok) => setTimeout(ok, 20));
+    // Reading the 5,000 takes seconds (tens on a busy machine); the bound is a safety net only.
+    await vi.waitFor(async () => expect(await ingesting(kind, db)).toBe(true), { timeout: 60_000, interval: 20 });
     const { code, ms } = await daemon.stop();
     expect(code).toBe(0);
-    expect(ms).toBeLessThan(10_000);
     const check = await openStore(db);
     try {
       expect(await check.integrityCheck()).toBe('ok');
@@ -93,5 +90,5 @@ forEachStore((kind) => describe('SIGTERM', () => {
       await check.close();
     }
     console.log(`SIGTERM mid-ingest: exited 0 in ${ms} ms`);
-  }, 60_000);
+  }, 90_000);
 }));

@@ -3,7 +3,7 @@
 // "expels"); tagAliases never reached stored articles, and no source could be read again.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { slugify } from '../../src/lib/text.js';
 import { toTags } from '../../src/normalize/tags.js';
 import { headlineTags } from '../../src/parse/headline-tags.js';

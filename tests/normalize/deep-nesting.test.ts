@@ -43,12 +43,8 @@ describe('an entry nested 100,000 deep', () => {
     const config = parseConfig('sources:\n  - {name: deep, type: file, path: feed.xml}\n', join(dir, 't.yaml'));
     const store = new SqliteStore(join(dir, 't.db'));
     try {
-      const started = performance.now();
       const result = await refreshSource(config.sources[0]!, { config, store, work, log: silentLogger });
-      const took = performance.now() - started;
-      console.log(`3 entries nested ${DEEP.toLocaleString('en')} deep and 2 siblings: refreshed in ${took.toFixed(0)} ms`);
       expect(result).toMatchObject({ ok: true, new: 5, refused: [] });
-      expect(took).toBeLessThan(5_000);
 
       const byTitle = new Map((await store.articles()).map((a) => [a.title, a]));
       expect([...byTitle.keys()].sort()).toEqual(['after', 'before', 'cdata-content', 'cdata-description', 'escaped-description']);

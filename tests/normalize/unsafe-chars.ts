@@ -2,7 +2,7 @@
 // Unicode: outside Char (C0 controls but tab, LF and CR; surrogates; U+FFFE, U+FFFF), the
 // controls §2.2 discourages (DEL, C1), and the noncharacters.
 
-export function isUnsafe(codePoint: number): boolean {
+function isUnsafe(codePoint: number): boolean {
   if (codePoint < 0x20) return codePoint !== 0x09 && codePoint !== 0x0a && codePoint !== 0x0d;
   return (codePoint >= 0x7f && codePoint <= 0x9f) || (codePoint >= 0xd800 && codePoint <= 0xdfff) || (codePoint >= 0xfdd0 && codePoint <= 0xfdef) || (codePoint & 0xfffe) === 0xfffe;
 }

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NotAFeedError, ParseError } from '../../src/errors.js';
-import { parseView } from '../../src/commands/parse-view.js';
+import { parseView } from '../../src/normalize/parse-view.js';
 import { normalizeFeed } from '../../src/normalize/normalize-entry.js';
 import { parseFeed, type FeedDocument } from '../../src/parse/parse-feed.js';
 import { readEntries } from '../../src/parse/read-entries.js';
@@ -172,9 +172,7 @@ describe('one bad entry never loses its feed', () => {
       <entry><id>3</id><title>after</title></entry></feed>`);
 
   it('100,000 nested XHTML elements cost no stack: the entry is read, and its siblings too', async () => {
-    const started = performance.now();
-    const feed = await parseFeed(deepFeed(100_000));
-    expect(performance.now() - started).toBeLessThan(5000); // about half a second; generous for a loaded machine
+    const feed = await parseFeed(deepFeed(100_000)); // how fast: npm run bench (hostile, 5)
     expect(feed.entries.map((e) => e.title?.value)).toEqual(['before', 'deep', 'after']);
     expect(feed.entries[1]!.content!.value).toBe(`${'<b>'.repeat(100_000)}core${'</b>'.repeat(100_000)}`);
     expect(feed.refused).toEqual([]);
@@ -206,10 +204,8 @@ describe('ill-formed documents are repaired and flagged', () => {
   });
 
   it('never expands DOCTYPE entities: no billion laughs', async () => {
-    const started = performance.now();
     const out = await parse('billion-laughs.xml');
-    expect(performance.now() - started).toBeLessThan(1000);
-    expect(out.feed.title!.length).toBeLessThan(20);
+    expect(out.feed.title!.length).toBeLessThan(20); // not expanded (how fast: npm run bench, hostile 5)
     expect(out.entries[0]!.title).toBe('laughs');
   });
 

@@ -146,6 +146,18 @@ const SITES = [
   ...(HAS_CORPUS ? [{ name: 'the feedparser corpus', build: () => buildSite(configOf('Corpus', CORPUS)) }] : []),
 ];
 
+// The validator's warnings (which do not fail it), by what they say: the samples' site has none; the
+// others only these, from the input kept as its source wrote it, or (a query's feed, saved to a file)
+// from where the file is.
+const FROM_INPUT = [/Missing textual content/, /same value for atom:updated/, /Implausible date/, /should not contain HTML/, /contains bad characters/, /Encode "&" and "<" in plain text/];
+const WARNINGS: Record<string, RegExp[]> = {
+  'the bundled samples': [],
+  'searches and filters on the bundled samples': [/Self reference doesn't match document location/, /Identifier "urn:tidings:feed:[^"]*" is not in canonical form/],
+  'the hostile fixtures': FROM_INPUT,
+  'stored values no normalizer writes today': FROM_INPUT,
+  'the feedparser corpus': FROM_INPUT,
+};
+
 const built = new Map<string, string>();
 beforeAll(async () => {
   for (const site of SITES) built.set(site.name, await site.build());
@@ -164,7 +176,9 @@ describe.skipIf(!!VALIDATOR_SKIP)(`every RSS and Atom file passes the W3C feed v
     expect({ errors, failing: failing.slice(0, 20) }).toEqual({ errors: 0, failing: [] });
     expect(files).toBe(filesUnder(out, /\.(rss|atom)$/).length);
     expect(files).toBeGreaterThan(0);
-    expect(warnings).toBeGreaterThanOrEqual(0);
+    const messages = run.stdout.split('\n').filter((line) => line.startsWith('{')).flatMap((line) => (JSON.parse(line) as { messages: string[] }).messages);
+    expect(messages.filter((m) => /^line \d+, column \d+: /.test(m))).toHaveLength(warnings);
+    expect(messages.filter((m) => !WARNINGS[name]!.some((kind) => kind.test(m)))).toEqual([]);
   });
 });
 

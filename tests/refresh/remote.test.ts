@@ -191,11 +191,11 @@ forEachStore((kind) => {
     it('keeps stored articles and records the error on the failing source', async () => {
       const dir = tempDir();
       writeTree(dir, { 'news.xml': RSS });
-      const ok = configWith(feed('remote', '/etag.xml') + `  - {name: local, type: file, path: ${join(dir, 'news.xml')}}\n`);
+      const ok = configWith(`${feed('remote', '/etag.xml')}  - {name: local, type: file, path: ${join(dir, 'news.xml')}}\n`);
       await refreshAll(deps(ok));
       expect(await store.count('articles')).toBe(4);
       writeTree(dir, { 'news.xml': '<rss><channel><item><title>broken' });
-      const results = await refreshAll(deps(configWith(feed('remote', '/gone') + `  - {name: local, type: file, path: ${join(dir, 'news.xml')}}\n`)));
+      const results = await refreshAll(deps(configWith(`${feed('remote', '/gone')}  - {name: local, type: file, path: ${join(dir, 'news.xml')}}\n`)));
       expect(results.map((r) => r.ok)).toEqual([false, true]);
       expect(results[1]!.warnings[0]).toMatch(/ill-formed/);
       expect(await store.count('articles')).toBe(5); // the remote's two stay; the repaired file adds "broken"

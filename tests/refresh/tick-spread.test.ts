@@ -40,12 +40,9 @@ it('a source sleeping its spread delay holds no place of its host: the others ar
   const config = parseConfig(`fetch:\n  allowPrivateNetworks: true\n  perHost: 1\nsources:\n${sources}`, join(tempDir(), 't.yaml'));
   const results: string[] = [];
   let wakeS1!: () => void;
-  // s1 sleeps until the five others are done; a safety bound of 5 s, so that the old behaviour (the
-  // others queued behind s1's sleep) fails the order below instead of hanging.
-  const s1Slept = new Promise<void>((ok) => {
-    wakeS1 = ok;
-    setTimeout(ok, 5_000).unref();
-  });
+  // s1 sleeps until the five others are done: the old behaviour (the others queued behind s1's
+  // sleep) never wakes it, and fails by the test's timeout.
+  const s1Slept = new Promise<void>((ok) => (wakeS1 = ok));
   const wait = (ms: number) => (ms === 60_000 ? s1Slept : Promise.resolve());
   const signal = new AbortController().signal;
   const all = await refreshAll(

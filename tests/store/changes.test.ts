@@ -72,12 +72,15 @@ forEachStore((kind) => {
     it('see only what is committed, while the transaction lets the event loop run', async () => {
       let release!: () => void;
       const gate = new Promise<void>((ok) => (release = ok));
+      let written!: () => void;
+      const wrote = new Promise<void>((ok) => (written = ok));
       const ingest = store.ingest(async (tx) => {
         const plan = await tx.plan('s', [entry('d')], new Date());
         await tx.write(plan, { fresh: [{ keys: [] }], edited: [] }, new Date());
+        written();
         await gate; // the transaction is open, written, not committed
       });
-      await new Promise((ok) => setTimeout(ok, 20));
+      await wrote;
       expect(await store.count('articles')).toBe(0);
       expect(await store.articles()).toEqual([]);
       release();

@@ -19,27 +19,17 @@ describe('hostile input', () => {
   const pool = new WorkerPool();
   afterAll(() => pool.close());
 
+  // How long the parse takes, and the event loop's longest pause meanwhile: npm run bench (hostile, 5).
   it('keeps the event loop free while a 10 MiB document is parsed', async () => {
-    let worst = 0;
-    let last = performance.now();
-    const tick = setInterval(() => {
-      const t = performance.now();
-      worst = Math.max(worst, t - last);
-      last = t;
-    }, 10);
-    const started = performance.now();
-    const { entries } = await parseAndNormalize(pool, evil(5 * 1024));
-    const took = performance.now() - started;
-    clearInterval(tick);
-    expect(entries).toHaveLength(1);
-    expect(worst).toBeLessThan(1000);
-    console.log(`10 MiB hostile document: parsed in ${took.toFixed(0)} ms, longest event-loop pause ${worst.toFixed(0)} ms`);
-  });
-
-  it('parses 120 KB of "a<p" in well under a second', async () => {
-    const started = performance.now();
-    await parseAndNormalize(pool, evil(60));
-    expect(performance.now() - started).toBeLessThan(1000);
+    const parsed = parseAndNormalize(pool, evil(5 * 1024));
+    // A hundred turns of the event loop: done at once beside a parse of seconds, unless the parse
+    // holds this thread (then the parse ends first).
+    const turns = (async () => {
+      for (let i = 0; i < 100; i += 1) await new Promise((ok) => setImmediate(ok));
+      return 'the event loop';
+    })();
+    expect(await Promise.race([turns, parsed.then(() => 'the parse')])).toBe('the event loop');
+    expect((await parsed).entries).toHaveLength(1);
   });
 
   it('stops a parse that runs past its time limit, then parses the next document', async () => {
@@ -51,6 +41,12 @@ describe('hostile input', () => {
     } finally {
       await strict.close();
     }
+  });
+
+  it('refuses a job once closed, rather than start a worker for it (a refresh unwinding at shutdown)', async () => {
+    const closed = new WorkerPool();
+    await closed.close();
+    await expect(parseAndNormalize(closed, evil(1))).rejects.toThrow('stopped (shutting down)');
   });
 
   it('fails a document whose parse outgrows the heap a worker may use, says so, then parses the next', async () => {
