@@ -64,7 +64,8 @@ export interface Fingerprint {
 }
 
 /** A stored entry. */
-export interface Article extends Omit<Entry, 'rawHash' | 'normalizer' | 'fingerprint' | 'text' | 'undated' | 'eventTerms'> {
+export interface Article
+  extends Omit<Entry, 'rawHash' | 'normalizer' | 'fingerprint' | 'text' | 'undated' | 'eventTerms'> {
   id: string;
   source: string;
   updated: Date;

@@ -17,7 +17,9 @@ function changelogVersion(): string | undefined {
 
 let server: Awaited<ReturnType<typeof startServer>>;
 beforeAll(async () => {
-  server = await startServer({ '/feed.xml': (_req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(RSS) });
+  server = await startServer({
+    '/feed.xml': (_req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(RSS),
+  });
 });
 afterAll(() => server.close());
 
@@ -41,11 +43,15 @@ describe('the version', () => {
     expect((await runCli(['refresh', ...flags])).code).toBe(0);
     expect((await runCli(['build', '--out', join(dir, 'out'), ...flags])).code).toBe(0);
     expect(readFileSync(join(dir, 'out/all.rss'), 'utf8')).toContain(`<generator>Tidings ${PACKAGE}</generator>`);
-    expect(readFileSync(join(dir, 'out/all.atom'), 'utf8')).toMatch(new RegExp(`<generator[^>]*>Tidings ${PACKAGE.replaceAll('.', '\\.')}</generator>`));
+    expect(readFileSync(join(dir, 'out/all.atom'), 'utf8')).toMatch(
+      new RegExp(`<generator[^>]*>Tidings ${PACKAGE.replaceAll('.', '\\.')}</generator>`),
+    );
   });
 
   it('is in the User-Agent of a fetch', async () => {
     expect((await runCli(['parse', '--allow-private-networks', `${server.origin}/feed.xml`])).code).toBe(0);
-    expect(server.hits.get('/feed.xml')!.at(-1)!.headers['user-agent']).toMatch(new RegExp(`^Tidings/${PACKAGE.replaceAll('.', '\\.')} \\(\\+`));
+    expect(server.hits.get('/feed.xml')!.at(-1)!.headers['user-agent']).toMatch(
+      new RegExp(`^Tidings/${PACKAGE.replaceAll('.', '\\.')} \\(\\+`),
+    );
   });
 });

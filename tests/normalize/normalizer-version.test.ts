@@ -25,13 +25,17 @@ const OPTIONS: NormalizeOptions = {
 
 async function parsed(file: string): Promise<RawFeed> {
   const bytes = readFileSync(join(DIR, file));
-  if (file.endsWith('.txt')) return parseSeeds([{ file, identity: file, bytes }], { timezone: 'Europe/Berlin', titleFrom: 'hashtags' });
+  if (file.endsWith('.txt'))
+    return parseSeeds([{ file, identity: file, bytes }], { timezone: 'Europe/Berlin', titleFrom: 'hashtags' });
   return parseFeed(bytes, { url: `https://fixtures.example/${file}`, timezone: 'UTC' });
 }
 
 /** What a refresh stores of an entry, less what says which normalizer made it (the raw hash holds its version). */
 function stored({ rawHash: _r, normalizer: _n, fingerprint, ...entry }: Entry): unknown {
-  return { ...entry, fingerprint: fingerprint && { ...fingerprint, shingles: [...fingerprint.shingles], marks: [...fingerprint.marks] } };
+  return {
+    ...entry,
+    fingerprint: fingerprint && { ...fingerprint, shingles: [...fingerprint.shingles], marks: [...fingerprint.marks] },
+  };
 }
 
 /** Every fixture's feed fields and entries, as a refresh makes them. */
@@ -42,7 +46,12 @@ async function output(): Promise<unknown[]> {
       const feed = await parsed(file);
       const { entries, refused } = normalizeFeed(feed, OPTIONS);
       const { title, link, ttlMinutes, skipHours, skipDays, format, version } = feed;
-      return { file, feed: { title, link, ttlMinutes, skipHours, skipDays, format, version }, refused, entries: fingerprintEntries(entries).map(stored) };
+      return {
+        file,
+        feed: { title, link, ttlMinutes, skipHours, skipDays, format, version },
+        refused,
+        entries: fingerprintEntries(entries).map(stored),
+      };
     }),
   );
 }

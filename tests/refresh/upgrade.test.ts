@@ -28,7 +28,10 @@ const work = new WorkerPool();
 
 beforeAll(async () => {
   server = await startServer({
-    '/feed.xml': (req, res) => (req.headers['if-none-match'] === '"v1"' ? res.writeHead(304).end() : res.writeHead(200, { etag: '"v1"' }).end(RSS)),
+    '/feed.xml': (req, res) =>
+      req.headers['if-none-match'] === '"v1"'
+        ? res.writeHead(304).end()
+        : res.writeHead(200, { etag: '"v1"' }).end(RSS),
   });
 });
 afterAll(async () => {
@@ -43,7 +46,11 @@ afterAll(async () => {
 async function holeyEntries(rawHashes: Record<string, string>): Promise<Entry[]> {
   const { entries } = normalizeFeed(await parseFeed(RSS), { now: NOW, normalizer: OLD });
   return entries.map((e) => {
-    const { contentHash: _h, ...rest } = { ...e, content: `${e.content}<script>steal()</script>`, rawHash: rawHashes[e.identity] };
+    const { contentHash: _h, ...rest } = {
+      ...e,
+      content: `${e.content}<script>steal()</script>`,
+      rawHash: rawHashes[e.identity],
+    };
     return { ...rest, contentHash: contentHash(rest) };
   });
 }
@@ -53,9 +60,17 @@ forEachStore((kind) => {
   let db: string;
   let config: Config;
   let store: Store;
-  const deps = (normalizer?: number): RefreshDeps => ({ config, store, work, log: silentLogger, now: () => NOW, normalizer });
+  const deps = (normalizer?: number): RefreshDeps => ({
+    config,
+    store,
+    work,
+    log: silentLogger,
+    now: () => NOW,
+    normalizer,
+  });
   const doctor = () => runCli(['doctor', '--config', join(dir, 'tidings.yaml'), '--db', db]);
-  const refreshAll = async (normalizer?: number) => Promise.all(config.sources.map((s) => refreshSource(s, deps(normalizer))));
+  const refreshAll = async (normalizer?: number) =>
+    Promise.all(config.sources.map((s) => refreshSource(s, deps(normalizer))));
   const contents = async (source: string) => (await store.articles({ source })).map((a) => a.content);
 
   beforeEach(async () => {
@@ -69,7 +84,10 @@ forEachStore((kind) => {
     config = loadConfig(join(dir, 'tidings.yaml'));
     store = await openStore(db);
     // Read by the older Tidings: its validators and document stamps recorded, its articles stored.
-    expect(await refreshAll(OLD)).toMatchObject([{ ok: true, new: 2 }, { ok: true, new: 2 }]);
+    expect(await refreshAll(OLD)).toMatchObject([
+      { ok: true, new: 2 },
+      { ok: true, new: 2 },
+    ]);
     const stored = await store.rawHashes('news');
     expect(Object.keys(stored)).toHaveLength(2);
     await storeEntries(store, 'news', await holeyEntries(stored), NOW);
@@ -83,7 +101,9 @@ forEachStore((kind) => {
     expect(await store.olderArticles(OLD)).toEqual({ articles: 0, notInFeeds: 0 });
     await store.close();
     const before = await doctor();
-    expect(before.out).toContain(`note: stored articles an older Tidings normalized: 4 (normalizer ${NORMALIZER.version} is this one's); the next refresh of their sources normalizes them again\n`);
+    expect(before.out).toContain(
+      `note: stored articles an older Tidings normalized: 4 (normalizer ${NORMALIZER.version} is this one's); the next refresh of their sources normalizes them again\n`,
+    );
     expect(before.code).toBe(0);
 
     store = await openStore(db);
@@ -102,7 +122,9 @@ forEachStore((kind) => {
     expect(server.hits.get('/feed.xml')!.at(-1)!.headers['if-none-match']).toBe('"v1"');
     await store.close();
     const after = await doctor();
-    expect(after.out).toContain(`ok: every stored article is normalized by this Tidings (normalizer ${NORMALIZER.version})`);
+    expect(after.out).toContain(
+      `ok: every stored article is normalized by this Tidings (normalizer ${NORMALIZER.version})`,
+    );
     expect(after.out).not.toContain('older Tidings');
     store = await openStore(db);
   });
