@@ -39,6 +39,8 @@ const EMPTY_ALLOWED = new Set(['alt', 'reversed']);
 const NON_TEXT = new Set(['script', 'style', 'textarea', 'option', 'noscript']);
 /** Written as `<br />`, with no end tag. */
 const SELF_CLOSING = new Set(['img', 'br', 'hr']);
+/** Elements that break the flow of text where they open and close: the others join what they separate. */
+export const BREAKS_TEXT = new Set(['p', 'div', 'br', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'tr', 'td', 'th', 'blockquote', 'pre', 'figure', 'figcaption', 'dt', 'dd', 'hr', 'table', 'ul', 'ol']);
 /** Where one of these ends, a paragraph ends (and at a bare <br />). */
 const BLOCK_END = new Set(['p', 'div', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'tr', 'dd', 'dt', 'figcaption']);
 
@@ -93,6 +95,8 @@ class SanitizingWalk implements Partial<Handler> {
   html = '';
   /** The text as the fragment shows it: a space for each tag written, a line break where a paragraph ends. */
   plain = '';
+  /** The text as a reader reads the fragment: a space only where an element that breaks the text opens or closes. */
+  prose = '';
   /** The open elements, allowed or not (not those inside a dropped non-text element). */
   private readonly stack: string[] = [];
   /** By depth: whether the element open there is dropped. */
@@ -119,12 +123,14 @@ class SanitizingWalk implements Partial<Handler> {
     if (!open) return;
     this.html += open;
     this.plain += open === '<br />' ? '\n' : ' ';
+    if (BREAKS_TEXT.has(tag)) this.prose += ' ';
   }
 
   ontext(text: string): void {
     if (this.skipping) return;
     this.html += escapeText(text);
     this.plain += text;
+    this.prose += text;
   }
 
   onclosetag(tag: string): void {
@@ -135,17 +141,18 @@ class SanitizingWalk implements Partial<Handler> {
     if (this.dropped[this.stack.length] || SELF_CLOSING.has(tag)) return;
     this.html += `</${tag}>`;
     this.plain += BLOCK_END.has(tag) ? '\n' : ' ';
+    if (BREAKS_TEXT.has(tag)) this.prose += ' ';
   }
 }
 
 /**
- * The allowlisted fragment of `html` (relative URLs resolved against `base`) and its text, one
- * paragraph a line, both as read: characters unsafe to store are still there.
+ * The allowlisted fragment of `html` (relative URLs resolved against `base`) and its text, both
+ * one paragraph a line and as a reader reads it, all as read: characters unsafe to store are still there.
  */
-export function walkHtml(html: string, base?: string): { html: string; plain: string } {
+export function walkHtml(html: string, base?: string): { html: string; plain: string; prose: string } {
   const walk = new SanitizingWalk(base);
   const parser = new Parser(walk, { decodeEntities: true });
   parser.write(html);
   parser.end();
-  return { html: walk.html, plain: walk.plain };
+  return { html: walk.html, plain: walk.plain, prose: walk.prose };
 }

@@ -3,7 +3,7 @@ import { Parser } from 'htmlparser2';
 import sanitizeHtml from 'sanitize-html';
 import { collapseWhitespace, fixMojibake } from '../lib/text.js';
 import { safeText } from '../lib/xml-chars.js';
-import { walkHtml } from './html-walk.js';
+import { BREAKS_TEXT, walkHtml } from './html-walk.js';
 import { capNesting } from './nesting.js';
 
 /** A fragment sanitized, and its plain text: as `text`, on one line, and one paragraph a line. */
@@ -13,6 +13,8 @@ export interface CleanHtml {
   text: string;
   /** The same words, one paragraph a line (what paragraphsOfSanitized reads in `html`), for dedupe. */
   paragraphs: string;
+  /** The text as a reader reads it, inline elements joining what they separate (what htmlToText reads in `html`). */
+  prose: string;
 }
 
 /**
@@ -23,7 +25,7 @@ export interface CleanHtml {
 export function cleanHtmlAndText(html: string, base?: string): CleanHtml {
   const walked = walkHtml(prepare(fixMojibake(html)), base);
   const paragraphs = linesOf(safeText(walked.plain));
-  return { html: safeText(walked.html), text: paragraphs.replace(/\n/g, ' '), paragraphs };
+  return { html: safeText(walked.html), text: paragraphs.replace(/\n/g, ' '), paragraphs, prose: collapseWhitespace(safeText(walked.prose)) };
 }
 
 /** Each line's white space collapsed, the empty lines left out. */
@@ -60,11 +62,10 @@ function prepare(html: string): string {
   return capNesting(mended);
 }
 
-const BLOCKS = new Set(['p', 'div', 'br', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'tr', 'td', 'th', 'blockquote', 'pre', 'figure', 'figcaption', 'dt', 'dd', 'hr', 'table', 'ul', 'ol']);
 const HIDDEN = new Set(['script', 'style', 'textarea', 'option', 'noscript', 'title']);
 
 /**
- * Plain text: tags dropped (blocks become spaces), entities decoded, unsafe characters removed,
+ * Plain text: tags dropped (those that break the text become spaces), entities decoded, unsafe characters removed,
  * white space collapsed. With a `limit`, reading stops once the text is longer than that: its
  * first `limit` characters are right.
  */
@@ -76,11 +77,11 @@ export function htmlToText(html: string, limit = Infinity): string {
     {
       onopentagname: (name) => {
         if (HIDDEN.has(name)) hidden += 1;
-        if (BLOCKS.has(name)) out.push(' ');
+        if (BREAKS_TEXT.has(name)) out.push(' ');
       },
       onclosetag: (name) => {
         if (HIDDEN.has(name)) hidden = Math.max(0, hidden - 1);
-        if (BLOCKS.has(name)) out.push(' ');
+        if (BREAKS_TEXT.has(name)) out.push(' ');
       },
       ontext: (text) => {
         if (!hidden) out.push(safeText(text));

@@ -39,6 +39,8 @@ function plain(text: Text | undefined, limit = Infinity): string {
   return text.type === 'html' ? htmlToText(fixMojibake(text.value), limit) : collapseWhitespace(safeText(fixMojibake(text.value)));
 }
 
+const NO_BODY: CleanHtml = { html: '', text: '', paragraphs: '', prose: '' };
+
 /** The body as sanitized HTML, with its text (one pass over HTML; plain text made into paragraphs). */
 function html(text: Text): CleanHtml {
   if (text.type === 'html') return cleanHtmlAndText(text.value, text.base);
@@ -49,7 +51,9 @@ function html(text: Text): CleanHtml {
     .map((p) => `<p>${escapeHtml(p)}</p>`)
     .join('\n');
   const paragraphs = paragraphsOfSanitized(html);
-  return { html, text: paragraphs.replace(/\n/g, ' '), paragraphs };
+  // Only paragraphs break this text: read as prose, it is the same.
+  const words = paragraphs.replace(/\n/g, ' ');
+  return { html, text: words, paragraphs, prose: words };
 }
 
 function clamp(date: Date | undefined, now: Date): Date | undefined {
@@ -78,12 +82,12 @@ function enclosures(raw: RawEntry): Enclosure[] {
 
 export function normalizeEntry({ raw, identity, link, undatedAt }: IdentifiedEntry, opts: NormalizeOptions): Entry {
   const body = raw.content ?? raw.summary;
-  const clean = body ? html(body) : undefined;
-  const content = clean?.html ?? '';
+  const clean = body ? html(body) : NO_BODY;
+  const content = clean.html;
   // With content, the summary's text is only cut to a summary (or a title): its start is enough.
-  const summaryText = plain(raw.summary, content ? MAX_SUMMARY : Infinity) || htmlToText(content);
+  const summaryText = plain(raw.summary, content ? MAX_SUMMARY : Infinity) || clean.prose;
   const title = truncateAtWord(plain(raw.title) || firstSentence(summaryText, MAX_TITLE), MAX_TITLE);
-  const text = content ? clean!.text : summaryText;
+  const text = content ? clean.text : summaryText;
   const published = clamp(raw.published ?? raw.updated, opts.now) ?? undatedAt ?? opts.now;
   const updated = clamp(raw.updated, opts.now);
   const entry: Omit<Entry, 'contentHash'> = {
@@ -102,7 +106,7 @@ export function normalizeEntry({ raw, identity, link, undatedAt }: IdentifiedEnt
     text,
   };
   // The paragraphs go to the fingerprint stage, which would otherwise read them again from the content.
-  const paragraphs = content ? { paragraphs: clean!.paragraphs } : {};
+  const paragraphs = content ? { paragraphs: clean.paragraphs } : {};
   return { ...entry, contentHash: contentHash(entry), ...paragraphs, ...(raw.published || raw.updated ? {} : { undated: true }) };
 }
 

@@ -6,10 +6,12 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import sanitizeHtml from 'sanitize-html';
 import { describe, expect, it } from 'vitest';
+import { fingerprint, fingerprintEntries } from '../../src/dedupe/fingerprint.js';
 import { paragraphsOfSanitized, textOfSanitized } from '../../src/lib/html-text.js';
 import { resolveUrl } from '../../src/lib/urls.js';
-import { cleanHtmlAndText } from '../../src/normalize/html.js';
+import { cleanHtmlAndText, htmlToText } from '../../src/normalize/html.js';
 import { walkHtml } from '../../src/normalize/html-walk.js';
+import { normalizeFeed } from '../../src/normalize/normalize-entry.js';
 import { parseFeed } from '../../src/parse/parse-feed.js';
 import type { Text } from '../../src/parse/types.js';
 import { FIXTURES, SHARED } from '../helpers.js';
@@ -34,6 +36,7 @@ function textDifference(html: string, base: string | undefined): string | undefi
   const clean = cleanHtmlAndText(html, base);
   if (clean.text !== textOfSanitized(clean.html)) return `text: ${clean.text.slice(0, 200)}`;
   if (clean.paragraphs !== paragraphsOfSanitized(clean.html)) return `paragraphs: ${clean.paragraphs.slice(0, 200)}`;
+  if (clean.prose !== htmlToText(clean.html)) return `prose: ${clean.prose.slice(0, 200)} | ${htmlToText(clean.html).slice(0, 200)}`;
   return undefined;
 }
 
@@ -95,7 +98,7 @@ describe('the one-pass walk against sanitize-html (the reference)', () => {
 
 /** Every HTML text of a feed document (feed and entries), with its base. */
 async function htmlTexts(path: string): Promise<Text[]> {
-  let feed;
+  let feed: Awaited<ReturnType<typeof parseFeed>>;
   try {
     feed = await parseFeed(readFileSync(path), { url: 'https://feed.example/feed.xml' });
   } catch {
@@ -151,5 +154,25 @@ describe('the one-pass walk on real HTML', () => {
     const { compared, differences } = await differencesIn([join(SHARED, 'corpus'), join(SHARED, 'realfeeds')]);
     expect(differences).toEqual([]);
     expect(compared).toBeGreaterThan(1000);
+  });
+});
+
+describe('normalize and the fingerprint on the walk', () => {
+  const ATOM = `<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><id>urn:t</id>
+<entry><id>urn:1</id><title>One</title><updated>2024-01-01T00:00:00Z</updated>
+<content type="html">&lt;p&gt;Hello &lt;em&gt;world&lt;/em&gt;!&lt;/p&gt;&lt;p&gt;Second &lt;a href="/x"&gt;para&lt;/a&gt;graph.&lt;/p&gt;</content></entry></feed>`;
+
+  it('takes the summary, the text and the paragraphs from the one walk', async () => {
+    const { entries } = normalizeFeed(await parseFeed(Buffer.from(ATOM), { url: 'https://a.example/feed' }), { now: new Date('2024-02-01T00:00:00Z') });
+    const entry = entries[0]!;
+    expect(entry.content).toBe('<p>Hello <em>world</em>!</p><p>Second <a href="https://a.example/x" rel="noopener noreferrer">para</a>graph.</p>');
+    // A summary is read as prose: inline elements join what they separate; the text splits words at every tag.
+    expect(entry.summary).toBe('Hello world! Second paragraph.');
+    expect(entry.text).toBe(textOfSanitized(entry.content));
+    expect(entry.paragraphs).toBe('Hello world !\nSecond para graph.');
+
+    const [fingerprinted] = fingerprintEntries([{ ...entry }]);
+    expect(fingerprinted).not.toHaveProperty('paragraphs');
+    expect(fingerprinted!.fingerprint).toEqual(fingerprint(entry.title, paragraphsOfSanitized(entry.content)));
   });
 });
