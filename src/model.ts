@@ -38,6 +38,11 @@ export interface Entry {
   language?: string;
   /** Plain text of the content: what search indexes and dedupe compares. */
   text: string;
+  /**
+   * The same words, one paragraph a line: made where the content is sanitized, so that dedupe's
+   * fingerprint stage need not read the HTML again; that stage removes it.
+   */
+  paragraphs?: string;
   /** A hash of what readers see; a new hash for the same identity means the article was edited. */
   contentHash: string;
   /** A hash of the entry as parsed: the same hash at the next fetch means nothing to normalize. */
@@ -65,7 +70,7 @@ export interface Fingerprint {
 
 /** A stored entry. */
 export interface Article
-  extends Omit<Entry, 'rawHash' | 'normalizer' | 'fingerprint' | 'text' | 'undated' | 'eventTerms'> {
+  extends Omit<Entry, 'rawHash' | 'normalizer' | 'fingerprint' | 'text' | 'paragraphs' | 'undated' | 'eventTerms'> {
   id: string;
   source: string;
   updated: Date;

@@ -5,7 +5,7 @@ import { siteBaseUrl } from '../config/schema.js';
 import { plural } from '../lib/plural.js';
 import type { Logger } from '../log.js';
 import type { RefreshResult } from '../model.js';
-import { FEED_FORMATS } from '../publish/routes.js';
+import { FEED_FORMATS, feedPath, listPath } from '../publish/routes.js';
 import { pingHubs } from '../publish/websub.js';
 import { purgeRemovedSources } from '../removed-sources.js';
 import type { Metrics } from '../serve/metrics.js';
@@ -39,9 +39,9 @@ export class AfterRefresh {
     const hubs = config.websub?.hubs ?? [];
     if (!hubs.length || !results.some((r) => r.new || r.updated)) return;
     const changed = await store.changedSince(started);
-    const paths = ['all', ...changed.tags.map((t) => `tags/${t}`), ...changed.sources.map((s) => `sources/${s}`)];
+    const lists = [listPath('all', ''), ...changed.tags.map((t) => listPath('tags', t)), ...changed.sources.map((s) => listPath('sources', s))];
     const base = siteBaseUrl(config.site, this.deps.listening());
-    void (this.deps.ping ?? pingHubs)(hubs, paths.flatMap((p) => FEED_FORMATS.map((f) => `${base}/${encodeURI(p)}.${f}`)), log);
+    void (this.deps.ping ?? pingHubs)(hubs, lists.flatMap((list) => FEED_FORMATS.map((f) => `${base}/${encodeURI(feedPath(list, f))}`)), log);
   }
 
   /** Once a day: articles past their retention, and those of sources removed longer ago than their grace. */

@@ -3,6 +3,7 @@
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Changes } from '../model.js';
+import { parseRoute } from '../publish/routes.js';
 import type { SiteCache } from '../serve/site-cache.js';
 import type { Store } from '../store/store.js';
 import { everyInterval, type Repeat } from './repeat.js';
@@ -13,7 +14,10 @@ const LOOK_EVERY = 250;
 const FALLBACK_EVERY = 2_000;
 
 /** The pages that show sources' fetch status: all a recorded fetch outcome changes. */
-export const showsStatus = (path: string) => path === 'sources.html' || (path.startsWith('sources/') && path.endsWith('.html'));
+export function showsStatus(path: string): boolean {
+  const route = parseRoute(path);
+  return route?.kind === 'sources' || (route?.kind === 'page' && route.list === 'sources');
+}
 
 interface FollowDeps {
   store: Pick<Store, 'changes' | 'watchChanges'>;

@@ -269,9 +269,16 @@ export function fingerprint(title: string, text: string): Fingerprint {
   return { exact, shingles, marks, bands: [...bandKeys(full, 0), ...bandKeys(lead, FULL_BANDS), ...passageKeys(all), ...byTitle] };
 }
 
-/** The dedupe stage's first step, run with normalizing off the main thread: each entry's fingerprint, paragraph by paragraph. */
+/**
+ * The dedupe stage's first step, run with normalizing off the main thread: each entry's fingerprint,
+ * paragraph by paragraph (those normalize found as it sanitized the content, which go no further).
+ */
 export function fingerprintEntries(entries: Entry[]): Entry[] {
-  for (const entry of entries) entry.fingerprint = fingerprint(entry.title, entry.content ? paragraphsOfSanitized(entry.content) : entry.text);
+  for (const entry of entries) {
+    const paragraphs = entry.paragraphs ?? (entry.content ? paragraphsOfSanitized(entry.content) : entry.text);
+    delete entry.paragraphs;
+    entry.fingerprint = fingerprint(entry.title, paragraphs);
+  }
   return entries;
 }
 

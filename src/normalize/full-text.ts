@@ -7,7 +7,7 @@ import { InputError } from '../errors.js';
 import { textOfSanitized } from '../lib/html-text.js';
 import type { Entry } from '../model.js';
 import { charsetOf } from '../parse/decode.js';
-import { cleanHtml } from './html.js';
+import { cleanHtmlAndText } from './html.js';
 import { contentHash } from './normalize-entry.js';
 
 /** Pages are read up to here: Readability's cost grows with the DOM. */
@@ -45,9 +45,9 @@ export function extractArticle(html: string, url: string, selector?: string): st
     content = new Readability(document as unknown as ConstructorParameters<typeof Readability>[0], { charThreshold: 200 }).parse()?.content ?? undefined;
     if (!content) throw new InputError('Readability found no article in the page');
   }
-  const clean = cleanHtml(content, url);
-  if (!textOfSanitized(clean).trim()) throw new InputError('the article has no text');
-  return clean;
+  const clean = cleanHtmlAndText(content, url);
+  if (!clean.text) throw new InputError('the article has no text');
+  return clean.html;
 }
 
 /**
@@ -55,7 +55,7 @@ export function extractArticle(html: string, url: string, selector?: string): st
  * the article is no longer than the feed's own text (a paywall, a cookie wall, the wrong element).
  */
 export function withFullText(entry: Entry, content: string): Entry {
-  const { fingerprint: _f, contentHash: _h, ...rest } = entry;
+  const { fingerprint: _f, contentHash: _h, paragraphs: _p, ...rest } = entry;
   const text = textOfSanitized(content);
   if (text.length <= entry.text.length) throw new InputError(`the page's article (${text.length} characters) is no longer than the feed's text (${entry.text.length})`);
   const next = { ...rest, content, text };

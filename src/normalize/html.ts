@@ -1,83 +1,48 @@
-// HTML: sanitized with an allowlist (sanitize-html), relative URLs made absolute, and plain text.
+// HTML: sanitized with an allowlist (html-walk.ts), relative URLs made absolute, and plain text.
 import { Parser } from 'htmlparser2';
 import sanitizeHtml from 'sanitize-html';
 import { collapseWhitespace, fixMojibake } from '../lib/text.js';
-import { resolveUrl } from '../lib/urls.js';
 import { safeText } from '../lib/xml-chars.js';
+import { BREAKS_TEXT, walkHtml } from './html-walk.js';
 import { capNesting } from './nesting.js';
 
-const ALLOWED_TAGS = [
-  'p', 'br', 'hr', 'div', 'span', 'a', 'img', 'figure', 'figcaption', 'picture', 'ul', 'ol', 'li', 'dl', 'dt', 'dd',
-  'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'q', 'cite', 'pre', 'code', 'kbd', 'samp', 'var',
-  'table', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td', 'caption', 'colgroup', 'col',
-  'em', 'strong', 'b', 'i', 'u', 's', 'del', 'ins', 'sub', 'sup', 'small', 'mark', 'abbr', 'time', 'address',
-];
-
-const URL_ATTRS = ['href', 'src', 'cite'];
-
-// The options of the last base, which is every item's of a feed: building them cost a fifth of
-// sanitizing 4 KB.
-let last: { base: string | undefined; options: sanitizeHtml.IOptions } | undefined;
-
-function options(base: string | undefined): sanitizeHtml.IOptions {
-  if (!last || last.base !== base) last = { base, options: build(base) };
-  return last.options;
+/** A fragment sanitized, and its plain text: as `text`, on one line, and one paragraph a line. */
+export interface CleanHtml {
+  html: string;
+  /** The words of the fragment, white space collapsed (what textOfSanitized reads in `html`). */
+  text: string;
+  /** The same words, one paragraph a line (what paragraphsOfSanitized reads in `html`), for dedupe. */
+  paragraphs: string;
+  /** The text as a reader reads it, inline elements joining what they separate (what htmlToText reads in `html`). */
+  prose: string;
 }
 
-function build(base: string | undefined): sanitizeHtml.IOptions {
-  return {
-    allowedTags: ALLOWED_TAGS,
-    allowedAttributes: {
-      a: ['href', 'title', 'name', 'rel'],
-      img: ['src', 'alt', 'title', 'width', 'height'],
-      blockquote: ['cite'],
-      q: ['cite'],
-      td: ['colspan', 'rowspan', 'headers'],
-      th: ['colspan', 'rowspan', 'scope', 'headers'],
-      ol: ['start', 'reversed', 'type'],
-      li: ['value'],
-      time: ['datetime'],
-      abbr: ['title'],
-      '*': ['lang', 'dir'],
-    },
-    allowedSchemes: ['http', 'https', 'mailto', 'tel'],
-    // data: only for images, and only image types (checked in transform below).
-    allowedSchemesByTag: { img: ['http', 'https', 'data'] },
-    allowProtocolRelative: true,
-    disallowedTagsMode: 'discard',
-    // The text inside other dropped elements (iframe, object…) is kept, as feed readers do.
-    nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript'],
-    transformTags: {
-      '*': (tagName, attribs) => {
-        for (const name of URL_ATTRS) if (attribs[name] !== undefined) attribs[name] = resolveUrl(attribs[name], base) ?? '';
-        if (tagName === 'a' && attribs.href) attribs.rel = 'noopener noreferrer';
-        else delete attribs.rel;
-        if (tagName === 'img' && attribs.src?.toLowerCase().startsWith('data:') && !/^data:image\/(?!svg)/i.test(attribs.src)) delete attribs.src;
-        return { tagName, attribs };
-      },
-    },
-    // 1×1 images are trackers, not pictures.
-    exclusiveFilter: (frame) => frame.tag === 'img' && (!frame.attribs.src || (frame.attribs.width === '1' && frame.attribs.height === '1')),
-  };
+/**
+ * Safe HTML and its text, from one pass over it: the allowlist of html-walk.ts, relative URLs
+ * resolved against `base`, no element nested deeper than 512, and only safe characters (a character
+ * reference may name any).
+ */
+export function cleanHtmlAndText(html: string, base?: string): CleanHtml {
+  const walked = walkHtml(prepare(fixMojibake(html)), base);
+  const paragraphs = linesOf(safeText(walked.plain));
+  return { html: safeText(walked.html), text: paragraphs.replace(/\n/g, ' '), paragraphs, prose: collapseWhitespace(safeText(walked.prose)) };
 }
 
+/** Each line's white space collapsed, the empty lines left out. */
+function linesOf(text: string): string {
+  return text.split('\n').map(collapseWhitespace).filter(Boolean).join('\n');
+}
+
+/** Only serialized again by sanitize-html: the fragment as htmlparser2 reads it, nothing dropped. */
 const SERIALIZE_ONLY: sanitizeHtml.IOptions = { allowedTags: false, allowedAttributes: false, allowVulnerableTags: true, allowedSchemes: ['*' as string] };
 
 /**
- * Safe HTML: the allowlist above, relative URLs resolved against `base`, no element nested deeper
- * than 512, and only safe characters (a character reference may name any).
- */
-export function cleanHtml(html: string, base?: string): string {
-  return safeText(sanitizeHtml(prepare(fixMojibake(html)), options(base)));
-}
-
-/**
- * cleanHtml, but when sanitizing changed nothing except the serialization, the input as written,
+ * The sanitized fragment, but when sanitizing changed nothing except the serialization, the input as written,
  * so that entity references survive as the author wrote them (the `tidings parse` view).
  */
 export function cleanHtmlAsWritten(html: string, base?: string): string {
   const input = prepare(fixMojibake(html));
-  const clean = sanitizeHtml(input, options(base));
+  const clean = walkHtml(input, base).html;
   if (clean === input || !input.includes('&')) return clean;
   return sanitizeHtml(input, SERIALIZE_ONLY) === clean ? input.replace(/&#X/g, '&#x') : clean;
 }
@@ -97,11 +62,10 @@ function prepare(html: string): string {
   return capNesting(mended);
 }
 
-const BLOCKS = new Set(['p', 'div', 'br', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'tr', 'td', 'th', 'blockquote', 'pre', 'figure', 'figcaption', 'dt', 'dd', 'hr', 'table', 'ul', 'ol']);
 const HIDDEN = new Set(['script', 'style', 'textarea', 'option', 'noscript', 'title']);
 
 /**
- * Plain text: tags dropped (blocks become spaces), entities decoded, unsafe characters removed,
+ * Plain text: tags dropped (those that break the text become spaces), entities decoded, unsafe characters removed,
  * white space collapsed. With a `limit`, reading stops once the text is longer than that: its
  * first `limit` characters are right.
  */
@@ -113,11 +77,11 @@ export function htmlToText(html: string, limit = Infinity): string {
     {
       onopentagname: (name) => {
         if (HIDDEN.has(name)) hidden += 1;
-        if (BLOCKS.has(name)) out.push(' ');
+        if (BREAKS_TEXT.has(name)) out.push(' ');
       },
       onclosetag: (name) => {
         if (HIDDEN.has(name)) hidden = Math.max(0, hidden - 1);
-        if (BLOCKS.has(name)) out.push(' ');
+        if (BREAKS_TEXT.has(name)) out.push(' ');
       },
       ontext: (text) => {
         if (!hidden) out.push(safeText(text));

@@ -6,13 +6,13 @@
 // written into any XML document and any database.
 import { createHash } from 'node:crypto';
 import { errorMessage } from '../errors.js';
-import { textOfSanitized } from '../lib/html-text.js';
+import { paragraphsOfSanitized } from '../lib/html-text.js';
 import { collapseWhitespace, escapeHtml, firstSentence, fixMojibake, truncateAtWord } from '../lib/text.js';
 import { resolveUrl } from '../lib/urls.js';
 import { safeText } from '../lib/xml-chars.js';
 import { MAX_TAGS, type Enclosure, type Entry, type Refusal } from '../model.js';
 import type { RawEntry, RawFeed, Text } from '../parse/types.js';
-import { cleanHtml, htmlToText } from './html.js';
+import { cleanHtmlAndText, htmlToText, type CleanHtml } from './html.js';
 import { identifyEntries, type IdentifiedEntry, type IdentifyOptions } from './identity.js';
 import { NORMALIZER } from './normalizer-version.js';
 import { toTags } from './tags.js';
@@ -42,14 +42,21 @@ function plain(text: Text | undefined, limit = Infinity): string {
   return text.type === 'html' ? htmlToText(fixMojibake(text.value), limit) : collapseWhitespace(safeText(fixMojibake(text.value)));
 }
 
-function html(text: Text): string {
-  if (text.type === 'html') return cleanHtml(text.value, text.base);
-  return safeText(fixMojibake(text.value))
+const NO_BODY: CleanHtml = { html: '', text: '', paragraphs: '', prose: '' };
+
+/** The body as sanitized HTML, with its text (one pass over HTML; plain text made into paragraphs). */
+function html(text: Text): CleanHtml {
+  if (text.type === 'html') return cleanHtmlAndText(text.value, text.base);
+  const html = safeText(fixMojibake(text.value))
     .split(/\n\s*\n/)
     .map((p) => p.trim())
     .filter(Boolean)
     .map((p) => `<p>${escapeHtml(p)}</p>`)
     .join('\n');
+  const paragraphs = paragraphsOfSanitized(html);
+  // Only paragraphs break this text: read as prose, it is the same.
+  const words = paragraphs.replace(/\n/g, ' ');
+  return { html, text: words, paragraphs, prose: words };
 }
 
 function clamp(date: Date | undefined, now: Date): Date | undefined {
@@ -78,11 +85,12 @@ function enclosures(raw: RawEntry): Enclosure[] {
 
 export function normalizeEntry({ raw, identity, link, undatedAt }: IdentifiedEntry, opts: NormalizeOptions): Entry {
   const body = raw.content ?? raw.summary;
-  const content = body ? html(body) : '';
+  const clean = body ? html(body) : NO_BODY;
+  const content = clean.html;
   // With content, the summary's text is only cut to a summary (or a title): its start is enough.
-  const summaryText = plain(raw.summary, content ? MAX_SUMMARY : Infinity) || htmlToText(content);
+  const summaryText = plain(raw.summary, content ? MAX_SUMMARY : Infinity) || clean.prose;
   const title = truncateAtWord(plain(raw.title) || firstSentence(summaryText, MAX_TITLE), MAX_TITLE);
-  const text = content ? textOfSanitized(content) : summaryText;
+  const text = content ? clean.text : summaryText;
   const published = clamp(raw.published ?? raw.updated, opts.now) ?? undatedAt ?? opts.now;
   const updated = clamp(raw.updated, opts.now);
   const entry: Omit<Entry, 'contentHash'> = {
@@ -100,13 +108,15 @@ export function normalizeEntry({ raw, identity, link, undatedAt }: IdentifiedEnt
     language: word(raw.language),
     text,
   };
+  // The paragraphs go to the fingerprint stage, which would otherwise read them again from the content.
+  const paragraphs = content ? { paragraphs: clean.paragraphs } : {};
   const normalizer = opts.normalizer ?? NORMALIZER.version;
-  return { ...entry, contentHash: contentHash(entry), normalizer, ...(raw.published || raw.updated ? {} : { undated: true }) };
+  return { ...entry, contentHash: contentHash(entry), normalizer, ...paragraphs, ...(raw.published || raw.updated ? {} : { undated: true }) };
 }
 
 /** A hash of everything a reader sees; a change means the article was edited. */
 export function contentHash(entry: Omit<Entry, 'contentHash'>): string {
-  const { identity: _i, fingerprint: _f, text: _t, rawHash: _r, undated: _u, normalizer: _n, ...visible } = entry;
+  const { identity: _i, fingerprint: _f, text: _t, paragraphs: _p, rawHash: _r, undated: _u, normalizer: _n, ...visible } = entry;
   return createHash('sha256').update(JSON.stringify(visible)).digest('hex').slice(0, 32);
 }
 

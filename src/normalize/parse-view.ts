@@ -14,7 +14,7 @@ function textValue(text: Text | undefined): string | null {
 }
 
 /** A normalized entry with what an Article shows (the store adds its id and source). */
-function articleOf({ text: _t, rawHash: _r, fingerprint: _f, ...article }: Entry) {
+function articleOf({ text: _t, paragraphs: _p, rawHash: _r, fingerprint: _f, ...article }: Entry) {
   return article;
 }
 

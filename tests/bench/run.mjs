@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const only = process.argv[2];
 // postgres imports the test cluster's TypeScript (tests/postgres-cluster.ts): it runs under tsx.
-for (const name of ['process', 'ingest', 'http', 'postgres', 'hostile', 'fulltext']) {
+for (const name of ['process', 'ingest', 'http', 'postgres', 'hostile', 'fulltext', 'html']) {
   const script = join(here, `${name}.mjs`);
   if ((only && only !== name) || !existsSync(script)) continue;
   console.log(`\n=== ${name} ===`);

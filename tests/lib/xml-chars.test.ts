@@ -21,5 +21,8 @@ describe('safeText', () => {
   it('keeps tab, line feed, carriage return and every other character, astral ones whole', () => {
     const kept = 'a\tb\nc\rd é\u00a0ü Ω ж 中 😀 \u{10000} \u{10fffd} \ufdcf\ufdf0 \ufffd \ue000 \u{1fffd}';
     expect(safeText(kept)).toBe(kept);
+    // Without astral characters (the test that clears most text at once).
+    const bmp = 'a\tb\nc\rd é\u00a0ü Ω ж 中 \ud7ff \ufdcf\ufdf0 \ufffd \ue000 ~';
+    expect(safeText(bmp)).toBe(bmp);
   });
 });

@@ -31,7 +31,7 @@ async function parsed(file: string): Promise<RawFeed> {
 }
 
 /** What a refresh stores of an entry, less what says which normalizer made it (the raw hash holds its version). */
-function stored({ rawHash: _r, normalizer: _n, fingerprint, ...entry }: Entry): unknown {
+function stored({ rawHash: _r, normalizer: _n, paragraphs: _p, fingerprint, ...entry }: Entry): unknown {
   return {
     ...entry,
     fingerprint: fingerprint && { ...fingerprint, shingles: [...fingerprint.shingles], marks: [...fingerprint.marks] },

@@ -15,9 +15,9 @@ vi.mock('../../src/normalize/html.js', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../src/normalize/html.js')>();
   return {
     ...real,
-    cleanHtml: (html: string, base?: string) => {
+    cleanHtmlAndText: (html: string, base?: string) => {
       if (html.includes('UNSANITIZABLE')) throw new RangeError('Maximum call stack size exceeded');
-      return real.cleanHtml(html, base);
+      return real.cleanHtmlAndText(html, base);
     },
   };
 });

@@ -41,6 +41,8 @@ describe('tidings parse', () => {
       link: 'https://sec.example.org/xss?id=7',
       summary: 'Why this payload still works. A write-up.',
     });
+    // What only the stages after normalize read is not shown.
+    expect(Object.keys(record.articles[0])).not.toContain('paragraphs');
     const [authors] = await parseJson('quirks/atom-inherited-author.xml');
     expect(authors.articles.map((a: { author?: string }) => a.author)).toEqual(['Entry Writer', 'Feed Owner', 'Source Author', 'Dee Creator', 'Ivy Host']);
   });
