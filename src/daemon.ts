@@ -4,7 +4,8 @@
 import { stat } from 'node:fs/promises';
 import pino from 'pino';
 import pretty from 'pino-pretty';
-import { colourWanted, loadConfig, serverAddress, type Paths } from './config/load-config.js';
+import { readConfig } from './config/cached-config.js';
+import { colourWanted, serverAddress, type Paths } from './config/paths.js';
 import { siteBaseUrl, type Config } from './config/schema.js';
 import { cronInterval } from './due.js';
 import { errorMessage, UsageError } from './errors.js';
@@ -158,7 +159,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     parts.log = log;
     const role = options.ingest && options.serve ? 'serve' : options.ingest ? 'worker' : 'serve --no-ingest';
     log.info({ config: options.paths.config, role }, `starting ${role} (pid ${process.pid})`);
-    let config = checkRules(loadConfig(options.paths.config));
+    let config = checkRules(await readConfig(options.paths.config));
     const store = await openStore(options.paths.db);
     parts.store = store;
     await followConfiguration(config, store, new Date());
@@ -252,7 +253,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     const reload = async (why: string) => {
       const aliases = JSON.stringify(config.tagAliases);
       try {
-        config = checkRules(loadConfig(options.paths.config));
+        config = checkRules(await readConfig(options.paths.config));
         maxAge = shortestInterval(config);
         cache.invalidate(undefined, render());
         await scheduler?.restart();

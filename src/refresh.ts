@@ -2,7 +2,7 @@
 // read or fetch → parse → normalize → match stories → store; then the outcome is recorded on the
 // source. Parsing, normalizing and fingerprinting run where `work` says (worker threads).
 import { createHash } from 'node:crypto';
-import { sourceLocation, sourcePath } from './config/load-config.js';
+import { sourceLocation, sourcePath } from './config/paths.js';
 import type { Config, DedupeSettings, FeedSource, Source } from './config/schema.js';
 import { assignEvents } from './dedupe/events.js';
 import { assignStories } from './dedupe/stories.js';

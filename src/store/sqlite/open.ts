@@ -18,8 +18,9 @@ export function openDatabase(file: string): Db {
   try {
     // A new database gives the pages a purge frees back to the file system (sqlite-store.ts runs
     // incremental_vacuum after each). It takes effect only in a file that has no table yet, and
-    // before WAL mode writes the file's header; in an older database it changes nothing.
-    db.pragma('auto_vacuum = INCREMENTAL');
+    // before WAL mode writes the file's header; in an older database it changes nothing, but takes
+    // the write lock all the same: set only in a new one, so that opening a store to read never waits.
+    if (db.pragma('user_version', { simple: true }) === 0) db.pragma('auto_vacuum = INCREMENTAL');
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
