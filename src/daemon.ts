@@ -5,6 +5,7 @@ import { stat } from 'node:fs/promises';
 import pino from 'pino';
 import pretty from 'pino-pretty';
 import { readConfig } from './config/cached-config.js';
+import { collectGarbage } from './lib/collect-garbage.js';
 import { colourWanted, serverAddress, type Paths } from './config/paths.js';
 import { siteBaseUrl, type Config } from './config/schema.js';
 import { cronInterval } from './due.js';
@@ -200,6 +201,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
         const failed = results.filter((r) => !r.ok).length;
         lastRefresh = { at: new Date(), ok: failed === 0, sources: results.length, failed };
         metrics.recordRefresh(results, seconds, await store.count('articles'));
+        collectGarbage(); // what the refresh left on this thread's heap, returned before the daemon waits
         const hubs = config.websub?.hubs ?? [];
         if (!hubs.length || !results.some((r) => r.new || r.updated)) return;
         const changed = await store.changedSince(started);
