@@ -3,7 +3,7 @@ import { errorMessage, UsageError } from '../errors.js';
 import { formatWallClock } from '../lib/dates.js';
 import type { Article } from '../model.js';
 import type { DuplicateGroup } from '../store/store.js';
-import type { Session } from './session.js';
+import type { Session } from '../session/session.js';
 import { plural } from '../lib/plural.js';
 
 export interface ArticlesArgs {
