@@ -3,7 +3,7 @@
 // source. Parsing, normalizing and fingerprinting run where `work` says (worker threads).
 import { createHash } from 'node:crypto';
 import { withHostPlace } from './claims/host-places.js';
-import { sourceLocation, sourcePath } from './config/load-config.js';
+import { sourceLocation, sourcePath } from './config/paths.js';
 import type { Config, DedupeSettings, FeedSource, Source } from './config/schema.js';
 import { assignEvents } from './dedupe/events.js';
 import { assignStories } from './dedupe/stories.js';
