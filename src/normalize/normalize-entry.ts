@@ -13,7 +13,7 @@ import { safeText } from '../lib/xml-chars.js';
 import { MAX_TAGS, type Enclosure, type Entry, type Refusal } from '../model.js';
 import type { RawEntry, RawFeed, Text } from '../parse/types.js';
 import { cleanHtml, htmlToText } from './html.js';
-import { identifyEntries, type IdentifiedEntry, type IdentifyOptions } from './identity.js';
+import { identifyEntries, NewestEntries, placed, type IdentifiedEntry, type IdentifyOptions } from './identity.js';
 import { toTags } from './tags.js';
 import { dateUndated } from './undated.js';
 
@@ -73,6 +73,20 @@ function enclosures(raw: RawEntry): Enclosure[] {
     .slice(0, MAX_ENCLOSURES);
 }
 
+/** When an entry is published, as stored: its own date (one far ahead clamped to now), else its undated date, else now. */
+function publishedAt({ raw, undatedAt }: Pick<IdentifiedEntry, 'raw' | 'undatedAt'>, now: Date): Date {
+  return clamp(raw.published ?? raw.updated, now) ?? undatedAt ?? now;
+}
+
+/**
+ * Entries in the order they are stored: oldest first, so that insertion order follows publication
+ * order (ties keep the feed's order). Taken before normalizing, from the dates normalizing keeps.
+ */
+export function oldestFirst(entries: readonly IdentifiedEntry[], now: Date): IdentifiedEntry[] {
+  const time = new Map(entries.map((e) => [e, publishedAt(e, now).getTime()]));
+  return [...entries].sort((a, b) => time.get(a)! - time.get(b)!);
+}
+
 export function normalizeEntry({ raw, identity, link, undatedAt }: IdentifiedEntry, opts: NormalizeOptions): Entry {
   const body = raw.content ?? raw.summary;
   const content = body ? html(body) : '';
@@ -80,7 +94,7 @@ export function normalizeEntry({ raw, identity, link, undatedAt }: IdentifiedEnt
   const summaryText = plain(raw.summary, content ? MAX_SUMMARY : Infinity) || htmlToText(content);
   const title = truncateAtWord(plain(raw.title) || firstSentence(summaryText, MAX_TITLE), MAX_TITLE);
   const text = content ? textOfSanitized(content) : summaryText;
-  const published = clamp(raw.published ?? raw.updated, opts.now) ?? undatedAt ?? opts.now;
+  const published = publishedAt({ raw, undatedAt }, opts.now);
   const updated = clamp(raw.updated, opts.now);
   const entry: Omit<Entry, 'contentHash'> = {
     identity,
@@ -163,6 +177,8 @@ export function normalizeEntries(entries: readonly IdentifiedEntry[], opts: Norm
 
 /** Every entry of a feed, at most `maxItems` of them (the newest), but those stored unchanged. */
 export function normalizeFeed(feed: RawFeed, opts: NormalizeOptions): NormalizedFeed {
-  const { entries, unchanged } = skipUnchanged(dateUndated(identifyEntries(feed, opts), feed, opts.now), opts);
+  const kept = new NewestEntries(opts.maxItems);
+  for (const entry of placed(feed.entries)) kept.add(entry);
+  const { entries, unchanged } = skipUnchanged(dateUndated(identifyEntries(kept.entries(), opts), feed, opts.now), opts);
   return { ...normalizeEntries(entries, opts), unchanged };
 }
