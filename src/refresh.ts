@@ -251,7 +251,7 @@ export interface Documents {
  * other ingests (the story decisions) short. A few hundred entries at a time, the event loop running
  * in between, so that a large ingest never stalls the server.
  */
-export function storeEntries(
+export function storeBatches(
   store: Store,
   source: string,
   batches: AsyncIterable<readonly Entry[]> | Iterable<readonly Entry[]>,
@@ -294,6 +294,11 @@ export function storeEntries(
     if (documents?.stamps.length) await tx.recordDocuments(source, documents.stamps, documents.key);
     return counts;
   });
+}
+
+/** Entries stored as one batch (see storeBatches). */
+export function storeEntries(store: Store, source: string, entries: readonly Entry[], now: Date, dedupe?: DedupeSettings, documents?: Documents, signal?: AbortSignal): Promise<IngestCounts> {
+  return storeBatches(store, source, [entries], now, dedupe, documents, signal);
 }
 
 /** What a feed calls itself and its site: a source without a `title:` is shown by the first (issue 20). */
@@ -401,6 +406,12 @@ async function* keptBatches(batches: AsyncIterable<Normalized>, source: Source, 
   }
 }
 
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+}
+
 const sumCounts = (a: FullTextCounts | undefined, b: FullTextCounts | undefined): FullTextCounts | undefined =>
   a && b ? { extracted: a.extracted + b.extracted, reused: a.reused + b.reused, failed: a.failed + b.failed, deferred: a.deferred + b.deferred } : (a ?? b);
 
@@ -427,8 +438,11 @@ async function ingestSource(source: Source, deps: RefreshDeps, now: Date): Promi
   }
   const sifted: Sifted = { refused: [], leftOut: 0, undated: 0, failures: [] };
   const documents = feed.documents && { stamps: feed.documents.stamps, key: input.stampKey };
-  const batches = keptBatches(normalizedBatches(parsed, deps, options), source, deps, now, sifted);
-  const counts = await storeEntries(deps.store, source.name, batches, now, deps.config.dedupe, documents, deps.signal);
+  const kept = keptBatches(normalizedBatches(parsed, deps, options), source, deps, now, sifted);
+  // Full text asks the store what other sources extracted: it cannot run inside the transaction,
+  // so a full-text source's batches (its newest maxItems at most) are all made before it opens.
+  const batches = source.type === 'feed' && source.fullText ? await collect(kept) : kept;
+  const counts = await storeBatches(deps.store, source.name, batches, now, deps.config.dedupe, documents, deps.signal);
   const { refused, leftOut, undated } = sifted;
   // Validators are recorded only once the entries are stored: a failed ingest is fetched again in full.
   const names = feedNames(feed);
@@ -460,7 +474,7 @@ export async function refreshFullTexts(source: FeedSource, deps: RefreshDeps): P
   const settings = { selector: source.fullText?.selector, perTick: FULL_TEXT_BACKLOG };
   const full = await withFullTexts({ ...source, fullText: settings }, stored, deps);
   const changed = full.entries.filter((e, i) => e.contentHash !== stored[i]!.contentHash);
-  const counts = await storeEntries(deps.store, source.name, [changed], now, deps.config.dedupe, undefined, deps.signal);
+  const counts = await storeEntries(deps.store, source.name, changed, now, deps.config.dedupe, undefined, deps.signal);
   const warnings = full.failures.map((f) => `${source.name}: ${f}`);
   for (const w of warnings) deps.log.warn({ source: source.name }, w);
   return { source: source.name, ok: true, ...counts, unchanged: stored.length - changed.length, refused: [], warnings, fullText: full.counts };
