@@ -198,24 +198,31 @@ interface Normalized {
 
 /**
  * The entries of a parsed feed, normalized and fingerprinted batch by batch, in order: the parse
- * job's, then the rest BATCH at a time on the workers, at most AHEAD batches ahead of the consumer.
- * A batch's raw entries are let go once it is handed to a worker.
+ * job's, then the rest BATCH at a time on the workers, at most AHEAD batches ahead of the consumer
+ * (the first ones start at once, while the store may still be busy with another source). A batch's
+ * raw entries are let go once it is handed to a worker.
  */
-async function* normalizedBatches(parsed: Batch, deps: RefreshDeps, options: NormalizeOptions): AsyncGenerator<Normalized> {
-  yield { entries: parsed.done, refused: parsed.feed.refused };
+function normalizedBatches(parsed: Batch, deps: RefreshDeps, options: NormalizeOptions): AsyncIterable<Normalized> {
   const todo = parsed.todo;
   parsed.todo = [];
   const feed = { ...parsed.feed, refused: [] };
   const ahead: Promise<Batch>[] = [];
-  while (todo.length || ahead.length) {
+  const fill = () => {
     while (todo.length && ahead.length < AHEAD) {
       const job = deps.work.run<Batch>([stage('normalize', options), ...dedupeStages(deps.config)], { feed, todo: todo.splice(0, BATCH), done: [], unchanged: 0 });
       job.catch(() => undefined); // awaited in its turn; a consumer that stopped early leaves it unread
       ahead.push(job);
     }
-    const done = await ahead.shift()!;
-    yield { entries: done.done, refused: done.feed.refused };
-  }
+  };
+  fill();
+  return (async function* () {
+    yield { entries: parsed.done, refused: parsed.feed.refused };
+    while (ahead.length) {
+      const done = await ahead.shift()!;
+      fill();
+      yield { entries: done.done, refused: done.feed.refused };
+    }
+  })();
 }
 
 /**

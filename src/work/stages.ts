@@ -54,12 +54,10 @@ export const STAGES = {
     return { feed: stamp ? { ...feed, documents: { stamps: [stamp], unchanged: 0 } } : feed, entries: kept.entries() };
   },
   /** normalize: who each kept entry is; those without a date are dated from the feed's; oldest first, as they are stored. */
-  identify: ({ feed, entries }: ParsedFeed, options: IdentifyOptions & { now?: Date }): Batch => ({
-    feed,
-    todo: oldestFirst(dateUndated(identifyEntries(entries, options), feed, options.now ?? new Date()), options.now ?? new Date()),
-    done: [],
-    unchanged: feed.documents?.unchanged ?? 0,
-  }),
+  identify: ({ feed, entries }: ParsedFeed, options: IdentifyOptions & { now?: Date }): Batch => {
+    const now = options.now ?? new Date();
+    return { feed, todo: oldestFirst(dateUndated(identifyEntries(entries, options), feed, now), now), done: [], unchanged: feed.documents?.unchanged ?? 0 };
+  },
   /** normalize: entries stored exactly so already go no further. */
   skipUnchanged: (batch: Batch, options: NormalizeOptions): Batch => {
     const { entries, unchanged } = skipUnchanged(batch.todo, options);
