@@ -97,6 +97,13 @@ export class NewestEntries {
 /** The entries of a whole feed, placed. */
 export const placed = (entries: readonly RawEntry[]): PlacedEntry[] => entries.map((raw, i) => ({ raw, position: i + 1 }));
 
+/** The newest `max` entries of a whole feed, placed, in feed order. */
+export function newestOf(entries: readonly RawEntry[], max?: number): PlacedEntry[] {
+  const kept = new NewestEntries(max);
+  for (const entry of placed(entries)) kept.add(entry);
+  return kept.entries();
+}
+
 /** Who each kept entry is within its source; one entry per identity. */
 export function identifyEntries(kept: readonly PlacedEntry[], opts: IdentifyOptions): IdentifiedEntry[] {
   const entries = kept.map((e) => e.raw);

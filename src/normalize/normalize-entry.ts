@@ -13,7 +13,7 @@ import { safeText } from '../lib/xml-chars.js';
 import { MAX_TAGS, type Enclosure, type Entry, type Refusal } from '../model.js';
 import type { RawEntry, RawFeed, Text } from '../parse/types.js';
 import { cleanHtml, htmlToText } from './html.js';
-import { identifyEntries, NewestEntries, placed, type IdentifiedEntry, type IdentifyOptions } from './identity.js';
+import { identifyEntries, newestOf, type IdentifiedEntry, type IdentifyOptions } from './identity.js';
 import { toTags } from './tags.js';
 import { dateUndated } from './undated.js';
 
@@ -177,8 +177,6 @@ export function normalizeEntries(entries: readonly IdentifiedEntry[], opts: Norm
 
 /** Every entry of a feed, at most `maxItems` of them (the newest), but those stored unchanged. */
 export function normalizeFeed(feed: RawFeed, opts: NormalizeOptions): NormalizedFeed {
-  const kept = new NewestEntries(opts.maxItems);
-  for (const entry of placed(feed.entries)) kept.add(entry);
-  const { entries, unchanged } = skipUnchanged(dateUndated(identifyEntries(kept.entries(), opts), feed, opts.now), opts);
+  const { entries, unchanged } = skipUnchanged(dateUndated(identifyEntries(newestOf(feed.entries, opts.maxItems), opts), feed, opts.now), opts);
   return { ...normalizeEntries(entries, opts), unchanged };
 }
