@@ -258,7 +258,7 @@ export interface Documents {
  * other ingests (the story decisions) short. A few hundred entries at a time, the event loop running
  * in between, so that a large ingest never stalls the server.
  */
-export function storeBatches(
+function storeBatches(
   store: Store,
   source: string,
   batches: AsyncIterable<readonly Entry[]> | Iterable<readonly Entry[]>,

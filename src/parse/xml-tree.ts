@@ -47,7 +47,7 @@ export interface FeedReader {
 }
 
 /** What a document's reader is told: its root as it opens (it may throw: no feed's), each entry as it closes. */
-export interface XmlHandlers {
+interface XmlHandlers {
   root(root: XmlElement): Pick<FeedReader, 'adopt' | 'isEntry'>;
   entry(element: XmlElement): void;
 }
