@@ -152,7 +152,7 @@ for (let n = 0, b = 0; n < SIZE; b += 1) {
   if (CHECKPOINTS.includes(n)) {
     rows.push(await latencies(n));
     console.log(JSON.stringify({ ...rows.at(-1), elapsed_s: elapsed(), rss_MB: rssMB() }));
-  } else if (b % 100 === 99) console.error(`${n.toLocaleString('en')} articles, ${elapsed()} s, rss ${rssMB()} MB`);
+  } else if (b % 100 === 99) console.error(`${n.toLocaleString('en')} articles, ${elapsed()} s, rss ${rssMB()} MB, ${mean(perBatch.slice(-100)).toFixed(3)} ms per article stored over the last 100 batches`);
 }
 const tenth = Math.max(1, Math.floor(perBatch.length / 10));
 const deciles = Array.from({ length: 10 }, (_, d) => mean(perBatch.slice(d * tenth, (d + 1) * tenth)));
