@@ -181,7 +181,7 @@ function minhash(hashes: Uint32Array, from: number, count: number): Uint32Array 
   return mins;
 }
 
-/** No shingle fell in a one-permutation MinHash bucket: every short text has many (a text of 30 shingles, 21% of its 20). */
+/** A one-permutation MinHash bucket no shingle fell in: a text of 30 shingles leaves about 21% of its 20 buckets so. */
 const EMPTY = 0xffffffff;
 
 /**
