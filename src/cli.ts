@@ -1,6 +1,6 @@
 // argv → commands: the commander table. Each command lives in commands/, with one signature.
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { Session, type Command as Run, type Io } from './commands/session.js';
+import { Session, type Command as Run, type Io } from './session/session.js';
 import { ConfigError, UsageError, errorMessage } from './errors.js';
 import { parseFeedDate } from './lib/dates.js';
 import type { StopSignals } from './lib/signals.js';

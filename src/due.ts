@@ -100,6 +100,16 @@ export interface Due {
 const latest = (...dates: (Date | undefined)[]) => dates.reduce<Date | undefined>((a, b) => (b && (!a || b > a) ? b : a), undefined);
 
 /**
+ * A source's state in a word or three, as `sources list`, `stats` and the site's source pages show
+ * it: "never checked", "gone (HTTP 410)", "failing" or "ok" (isDue says the first two so too).
+ */
+export function sourceStatus(state: FetchState | undefined): string {
+  if (!state?.lastCheck) return 'never checked';
+  if (state.gone) return 'gone (HTTP 410)';
+  return state.consecutiveErrors ? 'failing' : 'ok';
+}
+
+/**
  * A source is due when nothing holds it back: its own schedule has fired since the last check,
  * the feed's TTL, Cache-Control or Expires have passed, Retry-After has passed, it is outside its
  * skipHours and skipDays, errors have backed off (interval × 2^errors, at most a day), and the

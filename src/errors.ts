@@ -38,11 +38,18 @@ export class NotAFeedError extends ParseError {
   }
 }
 
+/** What a failed fetch tells its source's record: the HTTP status, when to ask again, whether it is gone. */
+interface FetchDetails {
+  status?: number;
+  retryAfter?: Date;
+  gone?: boolean;
+}
+
 /** A fetch that failed: `status` is the HTTP status when there was one. */
 export class FetchError extends TidingsError {
   constructor(
     message: string,
-    readonly details: { status?: number; retryAfter?: Date; gone?: boolean } = {},
+    readonly details: FetchDetails = {},
   ) {
     super(message);
   }
@@ -57,10 +64,12 @@ export interface WireError {
   name: string;
   message: string;
   alternates?: string[];
+  details?: FetchDetails;
 }
 
 export function toWire(err: unknown): WireError {
   if (err instanceof NotAFeedError) return { name: 'NotAFeedError', message: err.message, alternates: err.alternates };
+  if (err instanceof FetchError) return { name: 'FetchError', message: err.message, details: err.details };
   return { name: err instanceof TidingsError ? err.name : 'Error', message: errorMessage(err) };
 }
 
@@ -72,7 +81,7 @@ export function fromWire(wire: WireError): Error {
     case 'InputError':
       return new InputError(wire.message);
     case 'FetchError':
-      return new FetchError(wire.message);
+      return new FetchError(wire.message, wire.details);
     default:
       return new ParseError(wire.message);
   }

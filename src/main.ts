@@ -11,3 +11,6 @@ for (const stream of [process.stdout, process.stderr])
   });
 const { main } = await import('./cli.js');
 process.exitCode = await main(process.argv.slice(2), undefined, signals);
+// The command is done (the daemon once it has stopped, or gave up stopping): whatever handle is still
+// open, a socket a client never closed, cannot keep the process more than half a second.
+setTimeout(() => process.exit(), 500).unref();

@@ -4,9 +4,11 @@
 // of them at a time, and one that another process fetched meanwhile is not fetched again.
 import { sourceLocation } from './config/load-config.js';
 import type { Source } from './config/schema.js';
-import { BusyError } from './errors.js';
+import { BusyError, errorMessage } from './errors.js';
 import type { Holder, RefreshResult } from './model.js';
-import { breakDeadClaims, refreshSource, type RefreshDeps } from './refresh.js';
+import { breakDeadClaims } from './claims/dead-claims.js';
+import { claimUntil, holdingClaims } from './claims/hold-claims.js';
+import { refreshSource, type RefreshDeps } from './refresh.js';
 import type { Wanted } from './store/store.js';
 
 export interface RefreshAllOptions {
@@ -65,7 +67,8 @@ export async function refreshAll(deps: RefreshDeps, options: RefreshAllOptions =
     deps.signal?.addEventListener('abort', dropSleepers, { once: true });
     const run = async (job: (typeof waiting)[number]) => {
       const r = await refreshSource(job.source, deps);
-      await release?.(job.source).catch(() => undefined);
+      // A claim not let go runs out by itself (fetch.claimTimeout): said, and the refresh goes on.
+      await release?.(job.source).catch((err) => deps.log.error({ source: job.source.name, holder: deps.holder?.name }, `${job.source.name}: cannot let go of its claim (${deps.holder?.name}): ${errorMessage(err)}`));
       results[job.index] = r;
       onResult?.(r);
     };
@@ -93,7 +96,7 @@ export async function refreshAll(deps: RefreshDeps, options: RefreshAllOptions =
           planned.set(job.host, (planned.get(job.host) ?? 0) + 1);
           batch.push(job);
         }
-        const claimed = claim && batch.length ? await claim(batch.map((j) => j.source)).catch(() => new Set<string>()) : undefined;
+        const claimed = claim && batch.length ? await claimOrNone(deps, claim, batch.map((j) => j.source)) : undefined;
         for (const job of batch) {
           // Another process has it: left to that one, and its place goes to the next job.
           if (claimed && !claimed.has(job.source.name)) {
@@ -116,29 +119,28 @@ export async function refreshAll(deps: RefreshDeps, options: RefreshAllOptions =
   return results.filter(Boolean);
 }
 
+/** The sources `claim` claims; none when it fails (they are left for the next tick), which is logged. */
+async function claimOrNone(deps: RefreshDeps, claim: (sources: Source[]) => Promise<Set<string>>, sources: Source[]): Promise<Set<string>> {
+  try {
+    return await claim(sources);
+  } catch (err) {
+    const names = sources.map((s) => s.name).join(', ');
+    deps.log.error({ sources: names, holder: deps.holder?.name }, `cannot claim ${names} (${deps.holder?.name}), left for the next tick: ${errorMessage(err)}`);
+    return new Set();
+  }
+}
+
 /** Waits `ms` on the deps' clock (a shutdown drops the sleepers at once: see refreshAll). */
 function sleep(deps: RefreshDeps, ms: number): Promise<void> {
   return deps.wait ? deps.wait(ms) : new Promise<void>((ok) => setTimeout(ok, ms).unref());
 }
 
-/** How long a claim lasts unless renewed (a killed worker's sources go to another after it). */
-const claimMs = (deps: RefreshDeps) => deps.config.fetch.claimTimeout * 1000;
 const clockOf = (deps: RefreshDeps) => () => deps.now?.() ?? new Date();
 
 /** The sources' rows, which claims are made on (a source added to the configuration has none yet). */
 function register(deps: RefreshDeps, sources: readonly Source[]): Promise<unknown> {
   const now = clockOf(deps)();
   return Promise.all(sources.map((s) => deps.store.upsertSource({ name: s.name, type: s.type, location: sourceLocation(s) }, now, deps.config.sources.indexOf(s))));
-}
-
-/** Keeps `holder`'s claims alive while `work` runs. */
-async function holdingClaims<T>(deps: RefreshDeps & { holder: Holder }, work: () => Promise<T>): Promise<T> {
-  const renew = setInterval(() => void deps.store.renewClaims(deps.holder.name, new Date(clockOf(deps)().getTime() + claimMs(deps))).catch(() => undefined), claimMs(deps) / 3);
-  try {
-    return await work();
-  } finally {
-    clearInterval(renew);
-  }
 }
 
 /**
@@ -156,7 +158,7 @@ export async function refreshNow(deps: RefreshDeps & { holder: Holder }, waitMs:
   const held = new Set<string>();
   for (;;) {
     const wanted: Wanted[] = sources.filter((s) => !held.has(s.name)).map((s) => ({ name: s.name }));
-    for (const name of await store.claimSources(holder, wanted, wanted.length, new Date(clock().getTime() + claimMs(deps)), clock())) held.add(name);
+    for (const name of await store.claimSources(holder, wanted, wanted.length, claimUntil(deps), clock())) held.add(name);
     const missing = sources.filter((s) => !held.has(s.name)).map((s) => s.name);
     if (!missing.length) break;
     if (await breakDeadClaims(deps, missing)) continue;
@@ -182,7 +184,7 @@ export async function refreshDue(deps: RefreshDeps & { holder: Holder }, due: Re
   await breakDeadClaims(deps, [...due.keys()]);
   const claim = async (batch: Source[]) => {
     const wanted = batch.map((s) => ({ name: s.name, lastCheck: due.get(s.name) ?? null }));
-    return new Set(await store.claimSources(holder, wanted, wanted.length, new Date(clock().getTime() + claimMs(deps)), clock()));
+    return new Set(await store.claimSources(holder, wanted, wanted.length, claimUntil(deps), clock()));
   };
   return holdingClaims(deps, () => refreshAll(deps, { ...options, names: [...due.keys()], claim, release: (s) => store.releaseClaim(s.name, holder.name) }));
 }

@@ -2,12 +2,12 @@
 // read or fetch → parse → normalize → match stories → store; then the outcome is recorded on the
 // source. Parsing, normalizing and fingerprinting run where `work` says (worker threads).
 import { createHash } from 'node:crypto';
+import { withHostPlace } from './claims/host-places.js';
 import { sourceLocation, sourcePath } from './config/load-config.js';
 import type { Config, DedupeSettings, FeedSource, Source } from './config/schema.js';
 import { assignEvents } from './dedupe/events.js';
 import { assignStories } from './dedupe/stories.js';
 import { errorMessage, FetchError, InputError } from './errors.js';
-import { isGone } from './lib/process.js';
 import { documentOf, fetchDepsOf, fetchFeed, type FetchDeps } from './ingest/fetch.js';
 import type { Logger } from './log.js';
 import { textOfSanitized } from './lib/html-text.js';
@@ -65,57 +65,11 @@ type Input =
   | { kind: 'not modified'; success: SuccessRecord }
   | { kind: 'skipped'; reason: string };
 
-function cacheUntil(headers: Record<string, string | undefined>, now: Date): Date | undefined {
-  const maxAge = /(?:^|,)\s*(?:s-)?max-age\s*=\s*(\d+)/i.exec(headers.cacheControl ?? '');
-  if (maxAge) return new Date(now.getTime() + Number(maxAge[1]) * 1000);
-  const expires = headers.expires ? Date.parse(headers.expires) : NaN;
-  return Number.isFinite(expires) ? new Date(expires) : undefined;
-}
-
-/** Drops the claims of holders on this host whose process is gone (killed): their sources are free at once. */
-export async function breakDeadClaims(deps: RefreshDeps, names: readonly string[]): Promise<number> {
-  let broken = 0;
-  const seen = new Set<string>();
-  for (const claim of await deps.store.claimsOn(names, deps.now?.() ?? new Date())) {
-    if (seen.has(claim.holder.name) || claim.holder.name === deps.holder?.name || !isGone(claim.holder)) continue;
-    seen.add(claim.holder.name);
-    deps.log.warn({ holder: claim.holder.name }, `${claim.source} was claimed by ${claim.holder.name} (pid ${claim.holder.pid}), which is gone: taking it over`);
-    broken += await deps.store.breakClaims(claim.holder.name);
-  }
-  return broken;
-}
-
-let fetches = 0;
-
-/**
- * Runs a fetch in one of the host's `fetch.perHost` places, shared by every process on the store
- * (many workers are as polite as one); waits for a place while all are taken.
- */
-async function withHostSlot<T>(url: string, deps: RefreshDeps, fetch: () => Promise<T>): Promise<T> {
-  if (!deps.holder) return fetch();
-  const host = new URL(url).host;
-  const key = `${deps.holder.name}#${(fetches += 1)}`;
-  const clock = () => deps.now?.() ?? new Date();
-  const limit = (deps.config.fetch.timeout + 10) * 1000;
-  let slot: number | undefined;
-  for (let waits = 0; (slot = await deps.store.takeHostSlot(host, deps.config.fetch.perHost, key, new Date(clock().getTime() + limit), clock())) === undefined; waits += 1) {
-    if (deps.signal?.aborted) throw new FetchError(`fetch: ${url}: stopped (shutting down)`);
-    // Once a second: a process killed mid-fetch here holds places until it is found gone.
-    if (waits % 10 === 9) await breakDeadClaims(deps, deps.config.sources.map((s) => s.name));
-    await new Promise((ok) => setTimeout(ok, 100));
-  }
-  try {
-    return await fetch();
-  } finally {
-    await deps.store.releaseHostSlot(host, slot, key);
-  }
-}
-
 async function fetchRemote(source: FeedSource, deps: RefreshDeps, now: Date): Promise<Input> {
   const state = (await deps.store.fetchState(source.name))!;
   if (state.gone) return { kind: 'skipped', reason: `gone: the server answered 410 at ${state.lastCheck?.toISOString() ?? 'the last check'}; run "tidings sources enable ${source.name}" to fetch it again` };
   if (state.nextFetch && state.nextFetch > now) return { kind: 'skipped', reason: `the server asked to wait until ${state.nextFetch.toISOString()}` };
-  const response = await withHostSlot(state.url, deps, () =>
+  const response = await withHostPlace(state.url, deps, () =>
     fetchFeed(source.ignoreCacheHeaders || deps.force ? { url: state.url } : { url: state.url, etag: state.etag, lastModified: state.lastModified }, { ...fetchDepsOf(deps.config, source), now: deps.now, signal: deps.signal, ...deps.fetch }),
   );
   if (response.movedTo) deps.log.info({ source: source.name, url: response.movedTo }, `${source.name}: moved permanently to ${response.movedTo}`);
@@ -124,7 +78,7 @@ async function fetchRemote(source: FeedSource, deps: RefreshDeps, now: Date): Pr
     etag: response.headers.etag,
     lastModified: response.headers.lastModified,
     movedTo: response.movedTo,
-    cacheUntil: source.ignoreCacheHeaders ? undefined : cacheUntil(response.headers, now),
+    cacheUntil: source.ignoreCacheHeaders ? undefined : response.cacheUntil,
   };
   if (response.status === 304) return { kind: 'not modified', success };
   return { kind: 'document', bytes: response.body!, doc: { ...documentOf(response), timezone: source.timezone }, success, stampKey: stampKey(source, deps) };
@@ -314,7 +268,7 @@ export async function withFullTexts(source: FeedSource, entries: Entry[], deps: 
     perTick: source.fullText.perTick,
     stored: (link) => deps.store.contentByLink(link, source.name),
     fetchPage: (url) =>
-      withHostSlot(url, deps, () =>
+      withHostPlace(url, deps, () =>
         fetchFeed({ url, accept: HTML_ACCEPT }, { ...own, headers: new URL(url).origin === feedOrigin ? own.headers : {}, now: deps.now, signal: deps.signal, ...deps.fetch }),
       ),
     extract: (page) => deps.work.run<string>([stage('extractArticle', options)], page, transferable(page.bytes)),

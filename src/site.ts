@@ -2,13 +2,12 @@
 // `tidings build` writes every path to a folder; `tidings serve` renders a path on first request
 // and keeps it until something changes. The same paths in both (the daemon adds searches).
 import type { Config, Source } from './config/schema.js';
-import { nextFetch as nextFetchOf, nextRun } from './due.js';
+import { nextFetch as nextFetchOf, nextRun, sourceStatus } from './due.js';
 import { SearchQueryError } from './errors.js';
 import { slugify } from './lib/text.js';
 import type { Logger } from './log.js';
 import type { Article, FetchState } from './model.js';
 import type { FeedSpec } from './publish/feeds.js';
-import { FEED_FORMATS } from './publish/feeds.js';
 import type { Carrier, SourceRef, Story } from './publish/html.js';
 import type { RiverPage, SourceState } from './publish/pages.js';
 import {
@@ -20,23 +19,18 @@ import {
   filteredSpec,
   notFoundFile,
   opmlFile,
-  pagePath,
-  parseSitePath,
-  queryString,
   riverFile,
   searchSpec,
   siteSpec,
   sourceSpec,
   sourcesFile,
-  sourceStatus,
   sourceTitle,
   tagsFile,
   tagSpec,
   type RenderOptions,
   type SiteFile,
-  type SitePath,
-  type SiteQuery,
-} from './publish/site.js';
+} from './publish/files.js';
+import { articlePath, FEED_FORMATS, feedPath, listPath, pagePath, parseRoute, queryString, routePath, type Route, type SiteQuery } from './publish/routes.js';
 import { isPublishedTag } from './publish/urls.js';
 import { redactUrls } from './lib/urls.js';
 import { forgiveSearch } from './store/search-query.js';
@@ -50,7 +44,7 @@ export interface SiteContext extends RenderOptions {
   now?: () => Date;
 }
 
-type ListTarget = Extract<SitePath, { kind: 'feed' | 'page' }>;
+type ListTarget = Extract<Route, { kind: 'feed' | 'page' }>;
 
 /** `tidings build` writes the pages and feeds of this many events (the latest of two or more reports). */
 const BUILT_EVENTS = 500;
@@ -180,7 +174,7 @@ async function articlesOf(ctx: SiteContext, target: ListTarget, limit: number, o
   return store.articles({ source: target.key, limit, offset });
 }
 
-async function feedAt(ctx: SiteContext, target: Extract<SitePath, { kind: 'feed' }>, limit: number): Promise<SiteFile | undefined> {
+async function feedAt(ctx: SiteContext, target: Extract<Route, { kind: 'feed' }>, limit: number): Promise<SiteFile | undefined> {
   const spec = await specOf(ctx, target);
   if (!spec) return undefined;
   const filtered = target.list === 'search' || target.query !== undefined;
@@ -188,7 +182,7 @@ async function feedAt(ctx: SiteContext, target: Extract<SitePath, { kind: 'feed'
   // A filtered list carries every matching article: each story once, as on the site's feed.
   if (filtered && target.list !== 'sources') articles = (await toStories(ctx, articles, true)).map((s) => s.article);
   const titled = target.list === 'search' ? spec : filteredSpec(spec, target.query);
-  return feedFile(target.format, titled, articles, ctx.config, ctx.log, ctx, queryString(target.query, undefined));
+  return feedFile(target.format, titled, articles, ctx.config, ctx.log, ctx, queryString(target.query));
 }
 
 export function sourceState(ctx: SiteContext, source: Source, state: FetchState | undefined): SourceState {
@@ -214,7 +208,7 @@ export function sourceState(ctx: SiteContext, source: Source, state: FetchState 
   };
 }
 
-async function pageAt(ctx: SiteContext, target: Extract<SitePath, { kind: 'page' }>): Promise<SiteFile | undefined> {
+async function pageAt(ctx: SiteContext, target: Extract<Route, { kind: 'page' }>): Promise<SiteFile | undefined> {
   const { config } = ctx;
   const spec = await specOf(ctx, target);
   if (!spec) return undefined;
@@ -239,7 +233,7 @@ async function pageAt(ctx: SiteContext, target: Extract<SitePath, { kind: 'page'
     heading: isSearch ? (target.query ? `Search: ${describeQuery(target.query)}` : 'Search') : target.list === 'all' ? config.site.title : spec.title.split(' · ').at(-1)!,
     intro: target.list === 'all' ? config.site.description : isSearch ? undefined : spec.description,
     feed: spec,
-    feedQuery: isSearch ? queryString(target.query, undefined) : undefined,
+    feedQuery: isSearch ? queryString(target.query) : undefined,
     stories,
     pages: { prev: target.page > 1 ? at(target.page - 1) : undefined, next: found.length > per ? at(target.page + 1) : undefined },
     empty: isSearch ? (target.query ? 'Nothing matches.' : 'Type a few words to search every article.') : 'No articles yet.',
@@ -271,7 +265,7 @@ async function withTagSlug(ctx: SiteContext, target: ListTarget): Promise<ListTa
 /** Renders one path of the site (a query after "?" for searches and filtered feeds); undefined when there is no such thing. */
 export async function renderPath(ctx: SiteContext, path: string, limit = ctx.config.site.itemsPerFeed): Promise<SiteFile | undefined> {
   const { config, store } = ctx;
-  const parsed = parseSitePath(path);
+  const parsed = parseRoute(path);
   if (!parsed) return undefined;
   const target = parsed.kind === 'feed' || parsed.kind === 'page' ? await withTagSlug(ctx, parsed) : parsed;
   switch (target.kind) {
@@ -299,36 +293,47 @@ export async function renderPath(ctx: SiteContext, path: string, limit = ctx.con
 
 /** The fixed paths of the site, for `tidings build`: the feeds and lists; pages and articles follow. */
 export async function sitePaths(ctx: SiteContext): Promise<string[]> {
-  const paths = ['style.css', 'favicon.svg', 'subscriptions.opml', 'tags.html', 'sources.html'];
+  const fixed: Route[] = [{ kind: 'asset', name: 'style.css' }, { kind: 'asset', name: 'favicon.svg' }, { kind: 'opml' }, { kind: 'tags' }, { kind: 'sources' }, { kind: 'missing' }];
+  const paths = fixed.map(routePath);
   for (const tag of (await ctx.store.tagCounts()).filter((t) => !isPublishedTag(t))) {
     ctx.log.warn({ tag: tag.slug }, `tag ${JSON.stringify(tag.slug)}: no file or URL can carry this slug, so it gets no feeds or page`);
   }
-  for (const spec of await allSpecs(ctx)) for (const format of FEED_FORMATS) paths.push(`${spec.path}.${format}`);
+  for (const spec of await allSpecs(ctx)) for (const format of FEED_FORMATS) paths.push(feedPath(spec.path, format));
   return paths;
 }
 
-/** Every file of the site: the fixed paths, every page of every river, and every article's page. */
+/** The first page of the list whose feeds are at `path` ("tags/x" → "tags/x.html", "all" → "index.html"). */
+function firstPage(path: string): string | undefined {
+  const feed = parseRoute(feedPath(path, 'rss'));
+  return feed?.kind === 'feed' ? pagePath(feed.list, feed.key) : undefined;
+}
+
+/** Every page of a list from its first, each page naming the next. */
+async function* pagesFrom(ctx: SiteContext, first: string | undefined): AsyncGenerator<[string, SiteFile]> {
+  for (let path = first; path; ) {
+    const file = await renderPath(ctx, path);
+    if (!file) return;
+    yield [path, file];
+    path = file.next;
+  }
+}
+
+/** Every file of the site: the fixed paths, every page of every river, the latest events, and every article's page. */
 export async function* renderSite(ctx: SiteContext): AsyncGenerator<[string, SiteFile]> {
   for (const path of await sitePaths(ctx)) {
     const file = await renderPath(ctx, path);
     if (file) yield [path, file];
   }
-  for (const spec of await allSpecs(ctx)) {
-    for (let path: string | undefined = spec.path === 'all' ? 'index.html' : `${spec.path}.html`; path; ) {
-      const file = await renderPath(ctx, path);
-      if (!file) break;
-      yield [path, file];
-      path = file.next;
-    }
-  }
+  for (const spec of await allSpecs(ctx)) yield* pagesFrom(ctx, firstPage(spec.path));
   for (const event of await ctx.store.latestEvents(2, BUILT_EVENTS)) {
-    for (const path of [`events/${event.id}.html`, ...FEED_FORMATS.map((f) => `events/${event.id}.${f}`)]) {
+    yield* pagesFrom(ctx, pagePath('events', event.id));
+    for (const path of FEED_FORMATS.map((f) => feedPath(listPath('events', event.id), f))) {
       const file = await renderPath(ctx, path);
       if (file) yield [path, file];
     }
   }
   for (const article of await ctx.store.articles()) {
-    const path = `articles/${article.id}.html`;
+    const path = articlePath(article.id);
     const file = await renderPath(ctx, path);
     if (file) yield [path, file];
   }

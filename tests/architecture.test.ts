@@ -28,9 +28,11 @@ const ALLOWED: Record<string, string[]> = {
   work: ['lib', 'model', 'errors', 'ingest', 'parse', 'normalize', 'dedupe'],
   // Keep and block rules read the search language (store/search-query.ts) and match in memory.
   rules: ['lib', 'model', 'errors', 'config', 'store'],
+  // Claims and host places: which process refreshes a source, and how many fetch from a host at once.
+  claims: [...LEAVES, 'config', 'store'],
   // The orchestrators call the stages (refresh the write side, site the read side).
-  refresh: [...LEAVES, ...STAGES, 'due'],
-  'refresh-all': [...LEAVES, ...STAGES, 'refresh'],
+  refresh: [...LEAVES, ...STAGES, 'due', 'claims'],
+  'refresh-all': [...LEAVES, ...STAGES, 'refresh', 'claims'],
   scheduler: [...LEAVES, ...STAGES, 'refresh', 'refresh-all', 'due'],
   due: [...LEAVES, 'config'],
   // The configuration as the truth about the store's sources: what leaves it, and when it is purged.
@@ -38,8 +40,11 @@ const ALLOWED: Record<string, string[]> = {
   // A source's page says when it is fetched next, as `sources list` does (due.ts reads no store).
   site: [...LEAVES, ...STAGES, 'due'],
   daemon: [...LEAVES, ...STAGES, ...ORCHESTRATORS],
-  commands: [...LEAVES, ...STAGES, ...ORCHESTRATORS, 'daemon'],
-  cli: [...LEAVES, 'commands'],
+  // What a command runs with (its options, streams, configuration, store, workers), and the steps
+  // commands take with it: a command module is one that implements a `tidings` subcommand.
+  session: [...LEAVES, ...STAGES, 'removed-sources', 'daemon'],
+  commands: [...LEAVES, ...STAGES, ...ORCHESTRATORS, 'daemon', 'session'],
+  cli: [...LEAVES, 'commands', 'session'],
   main: ['cli', 'lib'],
 };
 
@@ -91,6 +96,12 @@ describe('src/ reads in one direction', () => {
     expect(database.map(({ f }) => relative(SRC, f))).toEqual([]);
     const environment = outside('config').filter(({ text }) => /process\.env\b/.test(text));
     expect(environment.map(({ f }) => relative(SRC, f))).toEqual([]);
+  });
+
+  it('only the entry point ends the process (and a stop signal that no command took)', () => {
+    // The daemon returns its exit code like every command; main.ts ends the process after it.
+    const ending = files.filter((f) => /\bprocess\.exit\(/.test(readFileSync(f, 'utf8'))).map((f) => relative(SRC, f).split(sep).join('/'));
+    expect(ending.sort()).toEqual(['lib/signals.ts', 'main.ts']);
   });
 
   it('lib and the model import nothing of ours outside themselves', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load-config.js';
 import { silentLogger } from '../src/log.js';
-import { cronInterval, isDue, nextFetch, nextRun } from '../src/due.js';
+import { cronInterval, isDue, nextFetch, nextRun, sourceStatus } from '../src/due.js';
 import { BusyError } from '../src/errors.js';
 import { refreshAll, refreshDue, refreshNow } from '../src/refresh-all.js';
 import { Scheduler } from '../src/scheduler.js';
@@ -57,6 +57,16 @@ describe('isDue', () => {
   it('recovers at the first success: no back-off once the errors are cleared', () => {
     expect(isDue(state({ consecutiveErrors: 3 }), undefined, settings, at(20)).due).toBe(false);
     expect(isDue(state({ consecutiveErrors: 0 }), undefined, settings, at(20)).due).toBe(true);
+  });
+
+  it.each([
+    ['never checked', undefined],
+    ['gone (HTTP 410)', state({ gone: true })],
+    ['failing', state({ consecutiveErrors: 2 })],
+    ['ok', state()],
+  ])('one word for a source\'s state, the CLI\'s and the site\'s: %s', (word, s) => {
+    expect(sourceStatus(s)).toBe(word);
+    if (word !== 'ok' && word !== 'failing') expect(isDue(s, undefined, settings, at(10_000)).reason).toBe(word);
   });
 
   it('reads cron intervals', () => {

@@ -1,7 +1,7 @@
 // tidings articles delete ID…: takes articles off the site for good; a tombstone keeps each out of
 // later refreshes (the feed still carries it), as deleting an entry does in FreshRSS.
 import { UsageError } from '../errors.js';
-import type { Session } from './session.js';
+import type { Session } from '../session/session.js';
 
 export async function articlesDeleteCommand(session: Session, { ids }: { ids: string[] }): Promise<number> {
   const store = await session.store();

@@ -5,7 +5,7 @@ import type { Article } from '../model.js';
 import type { DuplicateGroup } from '../store/store.js';
 import { describeFigures } from '../dedupe/near-rule.js';
 import { describeRule, figuresOf } from './explain.js';
-import type { Session } from './session.js';
+import type { Session } from '../session/session.js';
 import { plural } from '../lib/plural.js';
 
 export interface ArticlesArgs {

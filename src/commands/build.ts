@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { siteBaseUrl } from '../config/schema.js';
 import { writeFiles } from '../lib/write-files.js';
 import { renderSite } from '../site.js';
-import type { Session } from './session.js';
+import type { Session } from '../session/session.js';
 import { plural } from '../lib/plural.js';
 
 export async function buildCommand(session: Session, { out }: { out: string }): Promise<number> {

@@ -7,8 +7,8 @@ import { documentOf, fetchDepsOf, fetchFeed, type FetchDeps } from '../ingest/fe
 import { githubFeeds, wellKnownFeeds, youtubeFeeds } from '../lib/feed-candidates.js';
 import { plural } from '../lib/plural.js';
 import type { RawFeed } from '../parse/types.js';
-import { parseDocument } from './read-feed.js';
-import type { Session } from './session.js';
+import { parseDocument } from '../session/read-feed.js';
+import type { Session } from '../session/session.js';
 
 export interface Candidate {
   url: string;

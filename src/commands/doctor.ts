@@ -10,7 +10,7 @@ import { checkRules } from '../rules/rules.js';
 import { describeRemoved, followConfiguration } from '../removed-sources.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
-import type { Session } from './session.js';
+import type { Session } from '../session/session.js';
 import { plural } from '../lib/plural.js';
 
 interface Problem {

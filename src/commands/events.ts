@@ -5,7 +5,7 @@ import { EventPool, isName, keptApartBy } from '../dedupe/events.js';
 import type { EventCandidate, EventMembership } from '../model.js';
 import type { Store } from '../store/store.js';
 import { articleLine } from './articles.js';
-import type { Session } from './session.js';
+import type { Session } from '../session/session.js';
 
 const DAY = 86_400_000;
 const NEAREST = 3;

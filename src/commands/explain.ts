@@ -6,7 +6,7 @@ import { UsageError } from '../errors.js';
 import type { StoryCandidate } from '../model.js';
 import type { Store } from '../store/store.js';
 import { explainEvent } from './events.js';
-import type { Session } from './session.js';
+import type { Session } from '../session/session.js';
 
 const RULES = { url: 'rule 2, the same canonical URL', fingerprint: 'rule 3, the same content fingerprint', near: 'rule 4, a near duplicate' };
 const DAY = 86_400_000;

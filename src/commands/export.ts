@@ -1,7 +1,7 @@
 // tidings export [--format opml|yaml]: the sources, on standard output.
 import { stringify } from 'yaml';
 import { renderOpml } from '../publish/opml.js';
-import type { Session } from './session.js';
+import type { Session } from '../session/session.js';
 
 export async function exportCommand(session: Session, { format }: { format: 'opml' | 'yaml' }): Promise<number> {
   const config = session.config();

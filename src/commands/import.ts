@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import { addSources } from '../config/edit-config.js';
 import { errorMessage, InputError } from '../errors.js';
 import { parseOpml } from '../parse/opml.js';
-import type { Session } from './session.js';
-import { fetchAndParse } from './read-feed.js';
-import { freeName } from './source-name.js';
-import { tellDaemon } from './tell-daemon.js';
+import type { Session } from '../session/session.js';
+import { fetchAndParse } from '../session/read-feed.js';
+import { freeName } from '../config/source-name.js';
+import { tellDaemon } from '../session/tell-daemon.js';
 import { plural } from '../lib/plural.js';
 
 export async function importCommand(session: Session, { file, check }: { file: string; check: boolean }): Promise<number> {

@@ -3,9 +3,10 @@
 import { existsSync } from 'node:fs';
 import { describeDatabase, isPostgresUrl } from '../config/load-config.js';
 import { ConfigError, UsageError } from '../errors.js';
+import { DAEMON_LEASE } from '../daemon/presence.js';
 import { copyToPostgres } from '../store/copy-to-postgres.js';
 import { openStore } from '../store/open-store.js';
-import type { Session } from './session.js';
+import type { Session } from '../session/session.js';
 
 export async function migrateCommand(session: Session, { to }: { to: string }): Promise<number> {
   const from = session.paths.db;
@@ -14,7 +15,7 @@ export async function migrateCommand(session: Session, { to }: { to: string }): 
   // A daemon still writing would add articles after the snapshot that the copy would not have.
   if (!existsSync(from)) throw new ConfigError(`${from}: there is no such database to migrate (--db names it)`);
   const store = await openStore(from);
-  const daemon = await store.leaseHolder('daemon', new Date()).finally(() => store.close());
+  const daemon = await store.leaseHolder(DAEMON_LEASE, new Date()).finally(() => store.close());
   if (daemon) throw new UsageError(`a daemon (${daemon.host} pid ${daemon.pid}) is using ${from}: stop it first, so that nothing is written after the copy`);
 
   const target = describeDatabase(to);

@@ -11,9 +11,9 @@ import { decodeFeed } from '../parse/decode.js';
 import { detectFormat } from '../parse/detect.js';
 import { parseSeed } from '../parse/seed.js';
 import type { RawFeed } from '../parse/types.js';
-import { parseView } from './parse-view.js';
-import { fetchAndParse, isUrl, parseDocument } from './read-feed.js';
-import type { Session } from './session.js';
+import { parseView } from '../normalize/parse-view.js';
+import { fetchAndParse, isUrl, parseDocument } from '../session/read-feed.js';
+import type { Session } from '../session/session.js';
 
 export interface ParseArgs {
   inputs: string[];

@@ -4,7 +4,7 @@
 import { UsageError } from '../errors.js';
 import { plural } from '../lib/plural.js';
 import { describeRemoved, purgeDate, purgeRemovedSources } from '../removed-sources.js';
-import type { Session } from './session.js';
+import type { Session } from '../session/session.js';
 
 export async function purgeCommand(session: Session, { dryRun, names = [] }: { dryRun: boolean; names?: string[] }): Promise<number> {
   const config = session.config();

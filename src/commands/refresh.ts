@@ -5,7 +5,7 @@ import type { Logger } from '../log.js';
 import type { RefreshResult } from '../model.js';
 import { refreshNow } from '../refresh-all.js';
 import { refreshFullTexts, retagStored } from '../refresh.js';
-import type { Session } from './session.js';
+import type { Session } from '../session/session.js';
 import { plural } from '../lib/plural.js';
 
 export interface RefreshArgs {

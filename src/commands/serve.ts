@@ -1,6 +1,6 @@
 // tidings serve [--no-ingest] and tidings worker: the daemon's roles (npm start runs tidings serve).
-import { runDaemon } from '../daemon.js';
-import type { Session } from './session.js';
+import { runDaemon } from '../daemon/run.js';
+import type { Session } from '../session/session.js';
 
 export interface ServeArgs {
   host?: string;

@@ -9,10 +9,10 @@ import { errorMessage, InputError, UsageError } from '../errors.js';
 import { readFeedFile } from '../ingest/files.js';
 import type { RawFeed } from '../parse/types.js';
 import { describeCandidate, discoverWith } from './discover.js';
-import { isUrl, parseDocument } from './read-feed.js';
-import type { Session } from './session.js';
-import { freeName, SOURCE_NAME } from './source-name.js';
-import { tellDaemon } from './tell-daemon.js';
+import { isUrl, parseDocument } from '../session/read-feed.js';
+import type { Session } from '../session/session.js';
+import { freeName, SOURCE_NAME } from '../config/source-name.js';
+import { tellDaemon } from '../session/tell-daemon.js';
 import { plural } from '../lib/plural.js';
 
 export interface AddArgs {

@@ -1,6 +1,6 @@
 // tidings sources enable NAME: fetch a source again after HTTP 410 or a Retry-After.
 import { UsageError } from '../errors.js';
-import type { Session } from './session.js';
+import type { Session } from '../session/session.js';
 
 export async function sourcesEnableCommand(session: Session, { name }: { name: string }): Promise<number> {
   const config = session.config();

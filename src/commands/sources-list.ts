@@ -1,8 +1,7 @@
 // tidings sources list [--json]: every source with its type, location, tags, status and counts.
 import { sourceLocation } from '../config/load-config.js';
-import { nextFetch } from '../due.js';
-import type { Session } from './session.js';
-import { statusOf } from './source-status.js';
+import { nextFetch, sourceStatus } from '../due.js';
+import type { Session } from '../session/session.js';
 import { plural } from '../lib/plural.js';
 
 export async function sourcesListCommand(session: Session, { json }: { json: boolean }): Promise<number> {
@@ -19,7 +18,7 @@ export async function sourcesListCommand(session: Session, { json }: { json: boo
       type: source.type,
       location: state?.url ?? sourceLocation(source),
       tags: source.tags,
-      status: statusOf(state),
+      status: sourceStatus(state),
       lastCheck: state?.lastCheck?.toISOString() ?? null,
       lastSuccess: state?.lastSuccess?.toISOString() ?? null,
       lastStatus: state?.lastStatus ?? null,

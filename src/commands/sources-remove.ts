@@ -6,8 +6,8 @@ import { loadConfig } from '../config/load-config.js';
 import { UsageError } from '../errors.js';
 import { plural } from '../lib/plural.js';
 import { describeRemoved, followConfiguration, purgeRemovedSources } from '../removed-sources.js';
-import type { Session } from './session.js';
-import { tellDaemon } from './tell-daemon.js';
+import type { Session } from '../session/session.js';
+import { tellDaemon } from '../session/tell-daemon.js';
 
 export async function sourcesRemoveCommand(session: Session, { name, purge }: { name: string; purge: boolean }): Promise<number> {
   const config = session.config();

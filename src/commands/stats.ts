@@ -2,8 +2,8 @@
 // database size, last refresh.
 import type { Config } from '../config/schema.js';
 import type { Store } from '../store/store.js';
-import type { Session } from './session.js';
-import { statusOf } from './source-status.js';
+import type { Session } from '../session/session.js';
+import { sourceStatus } from '../due.js';
 import { plural } from '../lib/plural.js';
 import { describeRemoved, purgeDate } from '../removed-sources.js';
 
@@ -11,7 +11,7 @@ async function collectStats(config: Config, store: Store) {
   const states = await store.fetchStates();
   const byStatus: Record<string, number> = {};
   for (const source of config.sources) {
-    const status = statusOf(states.find((s) => s.name === source.name));
+    const status = sourceStatus(states.find((s) => s.name === source.name));
     byStatus[status] = (byStatus[status] ?? 0) + 1;
   }
   const lastCheck = states.reduce((max, s) => Math.max(max, s.lastCheck?.getTime() ?? 0), 0);

@@ -2,7 +2,7 @@
 // absolute terms and relative to the shorter one, and spread over most of its paragraphs (a
 // follow-up that repeats three paragraphs of background shares them whole, and nothing else).
 // Quotation counts for less: two reports that quote one statement share it without being one story.
-// README.md ("The near-duplicate rule") gives the reasoning and the figures of the labeled set.
+// docs/dedupe-and-events.md ("The near-duplicate rule") gives the reasoning and the figures of the labeled set.
 import { QUOTED, titleSimilarity } from './fingerprint.js';
 
 export interface NearRule {

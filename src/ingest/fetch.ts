@@ -12,6 +12,7 @@ import { sourceFetch } from '../config/source-fetch.js';
 import { DEFAULT_FETCH, siteBaseUrl } from '../config/schema.js';
 import { FetchError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { cacheUntil, retryAfter } from './http-facts.js';
 import { requestThroughProxy } from './proxy.js';
 
 export interface FetchLimits {
@@ -74,6 +75,8 @@ export interface FetchResponse {
   movedTo?: string;
   body?: Buffer;
   headers: Record<string, string | undefined>;
+  /** Until when the document may be reused (Cache-Control max-age, s-maxage or Expires). */
+  cacheUntil?: Date;
 }
 
 // Addresses Tidings never connects to unless fetch.allowPrivateNetworks is set.
@@ -223,14 +226,6 @@ function readBody(res: http.IncomingMessage, maxBytes: number, url: string): Pro
   });
 }
 
-/** Retry-After in seconds or as an HTTP date, clamped to 24 hours. */
-export function retryAfter(value: string | undefined, now: Date): Date | undefined {
-  if (!value) return undefined;
-  const seconds = /^\s*\d+\s*$/.test(value) ? Number(value) : (Date.parse(value) - now.getTime()) / 1000;
-  if (!Number.isFinite(seconds)) return undefined;
-  return new Date(now.getTime() + Math.min(Math.max(seconds, 0), 86_400) * 1000);
-}
-
 interface Hop {
   res: http.IncomingMessage;
   req: http.ClientRequest;
@@ -358,21 +353,20 @@ async function follow(request: FetchRequest, deps: FetchDeps, limits: FetchLimit
       contentLanguage: header('content-language'),
       etag: header('etag'),
       lastModified: header('last-modified'),
-      cacheControl: header('cache-control'),
-      expires: header('expires'),
       date: header('date'),
     };
+    const reuse = cacheUntil(header('cache-control'), header('expires'), now());
     if (status === 304) {
       res.resume();
       // "Not modified" answers a conditional request only (RFC 9110 §15.4.5): without a validator
       // there is nothing it can mean, and a source answered so has never delivered a document.
       if (!request.etag && !request.lastModified)
         throw new FetchError(`fetch: HTTP 304 Not Modified from ${url.href} to a request without validators: the server sent no document`, { status });
-      return { status: 304, url: url.href, movedTo, headers: headersOut };
+      return { status: 304, url: url.href, movedTo, headers: headersOut, cacheUntil: reuse };
     }
     if (status === 200 || status === 203) {
       const body = await readBody(res, limits.maxBytes, url.href);
-      return { status: 200, url: url.href, movedTo, body, headers: headersOut };
+      return { status: 200, url: url.href, movedTo, body, headers: headersOut, cacheUntil: reuse };
     }
     res.resume();
     if (status === 410) throw new FetchError(`fetch: HTTP 410 Gone from ${url.href}: the feed was removed`, { status, gone: true });

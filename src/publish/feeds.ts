@@ -8,10 +8,9 @@ import { renderAtom } from './atom.js';
 import { toFeedItem, type FeedItem } from './item.js';
 import { renderJsonFeed } from './json-feed.js';
 import { renderRss } from './rss.js';
+import { feedPath, type FeedFormat } from './routes.js';
 import { feedId, siteUrl } from './urls.js';
 
-export type FeedFormat = 'rss' | 'atom' | 'json';
-export const FEED_FORMATS: readonly FeedFormat[] = ['rss', 'atom', 'json'];
 
 export const CONTENT_TYPES: Record<FeedFormat | 'html' | 'opml', string> = {
   rss: 'application/rss+xml; charset=utf-8',
@@ -69,7 +68,7 @@ export function renderFeed(format: FeedFormat, spec: FeedSpec, articles: Article
     try {
       return [toFeedItem(article, site)];
     } catch (err) {
-      log.warn({ articleId: article.id, source: article.source, feed: spec.path }, `skipped article ${article.id} in ${spec.path}.${format}: ${(err as Error).message}`);
+      log.warn({ articleId: article.id, source: article.source, feed: spec.path }, `skipped article ${article.id} in ${feedPath(spec.path, format)}: ${(err as Error).message}`);
       return [];
     }
   });
@@ -79,7 +78,7 @@ export function renderFeed(format: FeedFormat, spec: FeedSpec, articles: Article
     title,
     description: safeText(spec.description).trim() || title,
     link: siteUrl(site, spec.page) + (spec.page ? query : ''),
-    urls: { rss: siteUrl(site, `${spec.path}.rss`) + query, atom: siteUrl(site, `${spec.path}.atom`) + query, json: siteUrl(site, `${spec.path}.json`) + query },
+    urls: { rss: siteUrl(site, feedPath(spec.path, 'rss')) + query, atom: siteUrl(site, feedPath(spec.path, 'atom')) + query, json: siteUrl(site, feedPath(spec.path, 'json')) + query },
     author: safeText(site.title).trim() || 'Tidings',
     language: site.language,
     hubs: site.hubs ?? [],

@@ -5,8 +5,9 @@ import { formatWallClock, wallClock } from '../lib/dates.js';
 import { escapeHtml, truncateAtWord } from '../lib/text.js';
 import { safeText } from '../lib/xml-chars.js';
 import type { Article, Tag } from '../model.js';
-import { FEED_FORMATS, type FeedSpec, type SiteInfo } from './feeds.js';
+import type { FeedSpec, SiteInfo } from './feeds.js';
 import { displayTitle, feedEnclosures, isImage, isPlayable, type FeedEnclosure } from './item.js';
+import { articlePath, FEED_FORMATS, feedPath, pagePath, routePath, SEARCH_ACTION } from './routes.js';
 import { THEME_COLOURS } from './style.js';
 import { absoluteLinks, articleUrl, isPublishedTag, relativeHref, webUrl } from './urls.js';
 
@@ -52,8 +53,8 @@ export interface Story {
 
 /** "Also reported by A, B, C · all 4 reports": under an event's lead story on the river. */
 function reportedBy(here: Here, event: NonNullable<Story['event']>): string {
-  const sources = event.reportedBy.map((c) => `<a href="${href(here, `articles/${c.id}.html`)}">${e(c.title)}</a>`).join(', ');
-  return `<p class="meta reported">Also reported by ${sources} · <a href="${href(here, `events/${event.id}.html`)}">all ${event.reports} reports</a></p>
+  const sources = event.reportedBy.map((c) => `<a href="${href(here, articlePath(c.id))}">${e(c.title)}</a>`).join(', ');
+  return `<p class="meta reported">Also reported by ${sources} · <a href="${href(here, pagePath('events', event.id))}">all ${event.reports} reports</a></p>
 `;
 }
 
@@ -66,7 +67,7 @@ export interface Pager {
 export function layout(here: Here, title: string, head: string, main: string): string {
   const { site } = here;
   const search = site.search
-    ? `<form action="${href(here, 'search')}" method="get" role="search"><input type="search" name="q" value="${e(here.query ?? '')}" placeholder="Search" aria-label="Search"><button>Search</button></form>`
+    ? `<form action="${href(here, SEARCH_ACTION)}" method="get" role="search"><input type="search" name="q" value="${e(here.query ?? '')}" placeholder="Search" aria-label="Search"><button>Search</button></form>`
     : '';
   return `<!doctype html>
 <html lang="${e(site.language)}">
@@ -76,26 +77,26 @@ export function layout(here: Here, title: string, head: string, main: string): s
 <title>${e(title)}</title>
 <meta name="theme-color" content="${THEME_COLOURS.light}" media="(prefers-color-scheme: light)">
 <meta name="theme-color" content="${THEME_COLOURS.dark}" media="(prefers-color-scheme: dark)">
-<link rel="icon" href="${href(here, 'favicon.svg')}" type="image/svg+xml">
-<link rel="stylesheet" href="${href(here, 'style.css')}">
+<link rel="icon" href="${href(here, routePath({ kind: 'asset', name: 'favicon.svg' }))}" type="image/svg+xml">
+<link rel="stylesheet" href="${href(here, routePath({ kind: 'asset', name: 'style.css' }))}">
 ${head}</head>
 <body>
-<header><a class="site" href="${href(here, 'index.html')}">${e(site.title)}</a><nav><a href="${href(here, 'tags.html')}">Tags</a><a href="${href(here, 'sources.html')}">Sources</a><a href="${href(here, 'all.rss')}">Feed</a></nav>${search}</header>
+<header><a class="site" href="${href(here, pagePath('all', ''))}">${e(site.title)}</a><nav><a href="${href(here, routePath({ kind: 'tags' }))}">Tags</a><a href="${href(here, routePath({ kind: 'sources' }))}">Sources</a><a href="${href(here, feedPath('all', 'rss'))}">Feed</a></nav>${search}</header>
 <main>
 ${main}
 </main>
-<footer><p class="meta">Gathered by Tidings. <a href="${href(here, 'subscriptions.opml')}">Every feed (OPML)</a></p></footer>
+<footer><p class="meta">Gathered by Tidings. <a href="${href(here, routePath({ kind: 'opml' }))}">Every feed (OPML)</a></p></footer>
 </body>
 </html>
 `;
 }
 
 export function autodiscovery(here: Here, spec: FeedSpec, query = ''): string {
-  return FEED_FORMATS.map((f) => `<link rel="alternate" type="${FORMAT_TYPES[f]}" title="${e(spec.title)} (${FORMAT_NAMES[f]})" href="${href(here, `${spec.path}.${f}`, query)}">\n`).join('');
+  return FEED_FORMATS.map((f) => `<link rel="alternate" type="${FORMAT_TYPES[f]}" title="${e(spec.title)} (${FORMAT_NAMES[f]})" href="${href(here, feedPath(spec.path, f), query)}">\n`).join('');
 }
 
 export function feedLinks(here: Here, spec: FeedSpec, query = ''): string {
-  return `<p class="feeds">${FEED_FORMATS.map((f) => `<a href="${href(here, `${spec.path}.${f}`, query)}">${FORMAT_NAMES[f]}</a>`).join('')}</p>`;
+  return `<p class="feeds">${FEED_FORMATS.map((f) => `<a href="${href(here, feedPath(spec.path, f), query)}">${FORMAT_NAMES[f]}</a>`).join('')}</p>`;
 }
 
 /** A stored date that is not one shows as nothing rather than stopping the page. */
@@ -114,13 +115,13 @@ function dayFormat(language: string, timeZone: string): Intl.DateTimeFormat {
 }
 
 function sourceLink(here: Here, source: SourceRef): string {
-  return source.linked ? `<a href="${href(here, `sources/${source.name}.html`)}">${e(source.title)}</a>` : e(source.title);
+  return source.linked ? `<a href="${href(here, pagePath('sources', source.name))}">${e(source.title)}</a>` : e(source.title);
 }
 
 /** A tag no URL can carry (isPublishedTag) is named without a link. */
 export function tagLinks(here: Here, tags: Tag[]): string {
   const shown = tags.filter((t) => safeText(t.label).trim());
-  const chip = (t: Tag) => (isPublishedTag(t) ? `<a href="${href(here, `tags/${t.slug}.html`)}">${e(t.label)}</a>` : `<span>${e(t.label)}</span>`);
+  const chip = (t: Tag) => (isPublishedTag(t) ? `<a href="${href(here, pagePath('tags', t.slug))}">${e(t.label)}</a>` : `<span>${e(t.label)}</span>`);
   return shown.length ? `<p class="chips">${shown.map(chip).join('')}</p>` : '';
 }
 
@@ -132,11 +133,11 @@ function storyEntry(here: Here, story: Story, withDate: boolean): string {
   const time = isoTime(article.published);
   const clock = wallClock(article.published, zoneOf(here));
   const shown = clock.day ? `${withDate ? `${clock.day} ` : ''}${clock.time} ${clock.zone}` : '';
-  const also = story.also.length ? ` · also in ${story.also.map((c) => `<a href="${href(here, `articles/${c.id}.html`)}">${e(c.title)}</a>`).join(', ')}` : '';
+  const also = story.also.length ? ` · also in ${story.also.map((c) => `<a href="${href(here, articlePath(c.id))}">${e(c.title)}</a>`).join(', ')}` : '';
   const summary = truncateAtWord(safeText(article.summary).trim(), SUMMARY_MAX);
   const picture = feedEnclosures(article).find(isImage);
   const thumb = picture ? `<img class="thumb" src="${e(picture.url)}" alt="" loading="lazy">\n` : '';
-  return `<article class="story">${thumb}<h3><a href="${href(here, `articles/${article.id}.html`)}">${e(displayTitle(article))}</a></h3>
+  return `<article class="story">${thumb}<h3><a href="${href(here, articlePath(article.id))}">${e(displayTitle(article))}</a></h3>
 <p class="meta">${sourceLink(here, story.source)} · <time datetime="${time}">${shown}</time>${also}</p>
 ${story.event ? reportedBy(here, story.event) : ''}${summary ? `<p>${e(summary)}</p>\n` : ''}${tagLinks(here, article.tags)}</article>`;
 }
@@ -203,7 +204,7 @@ export function renderArticlePage(here: Here, story: Story): string {
   const original = webUrl(article.link);
   const published = isoTime(article.published);
   const others = story.also.length
-    ? `<h2>Also in</h2>\n<ul class="list">\n${story.also.map((c) => `<li><a href="${href(here, `articles/${c.id}.html`)}">${e(c.title)}</a></li>`).join('\n')}\n</ul>`
+    ? `<h2>Also in</h2>\n<ul class="list">\n${story.also.map((c) => `<li><a href="${href(here, articlePath(c.id))}">${e(c.title)}</a></li>`).join('\n')}\n</ul>`
     : '';
   const main = `<article>
 <h1>${e(title)}</h1>

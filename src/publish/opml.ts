@@ -1,6 +1,7 @@
 // OPML 2.0 subscription lists: every feed Tidings publishes, or the sources it reads. Folders are
 // nested outlines, as readers (and `tidings import`) read them.
 import type { FeedSpec, SiteInfo } from './feeds.js';
+import { feedPath, parseRoute } from './routes.js';
 import { siteUrl } from './urls.js';
 import { element, xmlText } from './xml-safe.js';
 
@@ -55,6 +56,9 @@ ${renderFolder(folderTree(outlines), '    ').join('\n')}
 
 /** The outlines of published feeds: each one's RSS feed and its page, tags and sources in folders of their own. */
 export function feedOutlines(specs: readonly FeedSpec[], site: SiteInfo): Outline[] {
-  const folderOf = (path: string) => (path.startsWith('tags/') ? ['Tags'] : path.startsWith('sources/') ? ['Sources'] : []);
-  return specs.map((s) => ({ title: s.title, xmlUrl: siteUrl(site, `${s.path}.rss`), htmlUrl: siteUrl(site, s.page), folders: folderOf(s.path) }));
+  const folderOf = (path: string) => {
+    const route = parseRoute(feedPath(path, 'rss'));
+    return route?.kind !== 'feed' ? [] : route.list === 'tags' ? ['Tags'] : route.list === 'sources' ? ['Sources'] : [];
+  };
+  return specs.map((s) => ({ title: s.title, xmlUrl: siteUrl(site, feedPath(s.path, 'rss')), htmlUrl: siteUrl(site, s.page), folders: folderOf(s.path) }));
 }

@@ -4,6 +4,7 @@ import { STATUS_CODES } from 'node:http';
 import { formatWallClock } from '../lib/dates.js';
 import type { FeedSpec } from './feeds.js';
 import { autodiscovery, e, feedLinks, layout, pager, pagerHead, river, zoneOf, type Here, type Pager, type SourceRef, type Story } from './html.js';
+import { feedPath, listPath, pagePath, routePath } from './routes.js';
 import { relativeHref, siteUrl } from './urls.js';
 
 export interface RiverPage {
@@ -82,7 +83,7 @@ export interface TagListing {
 
 export function renderTagsPage(here: Here, tags: TagListing[]): string {
   const items = tags.map(
-    (t) => `<li><a href="${e(relativeHref(here.path, `tags/${t.slug}.html`))}">${e(t.label)}</a> <span class="meta">${t.count} · <a href="${e(relativeHref(here.path, `tags/${t.slug}.rss`))}">RSS</a></span></li>`,
+    (t) => `<li><a href="${e(relativeHref(here.path, pagePath('tags', t.slug)))}">${e(t.label)}</a> <span class="meta">${t.count} · <a href="${e(relativeHref(here.path, feedPath(listPath('tags', t.slug), 'rss')))}">RSS</a></span></li>`,
   );
   const main = `<h1>Tags</h1>\n${items.length ? `<ul class="list">\n${items.join('\n')}\n</ul>` : '<p>No tags yet.</p>'}`;
   return layout(here, `Tags · ${here.site.title}`, '', main);
@@ -95,7 +96,7 @@ export interface SourceListing extends SourceRef {
 export function renderSourcesPage(here: Here, sources: SourceListing[]): string {
   const items = sources.map((s) => {
     const error = s.state.lastError && s.state.consecutiveErrors ? ` · ${e(s.state.lastError)}` : '';
-    return `<li><a href="${e(relativeHref(here.path, `sources/${s.name}.html`))}">${e(s.title)}</a> <span class="meta">${s.state.articles} · ${e(s.state.status)}${error} · <a href="${e(relativeHref(here.path, `sources/${s.name}.rss`))}">RSS</a></span></li>`;
+    return `<li><a href="${e(relativeHref(here.path, pagePath('sources', s.name)))}">${e(s.title)}</a> <span class="meta">${s.state.articles} · ${e(s.state.status)}${error} · <a href="${e(relativeHref(here.path, feedPath(listPath('sources', s.name), 'rss')))}">RSS</a></span></li>`;
   });
   const main = `<h1>Sources</h1>\n${items.length ? `<ul class="list">\n${items.join('\n')}\n</ul>` : '<p>No sources configured.</p>'}`;
   return layout(here, `Sources · ${here.site.title}`, '', main);
@@ -106,6 +107,6 @@ export function renderSourcesPage(here: Here, sources: SourceListing[]): string 
  * any depth (/tags/x/y), so its relative links count from the site's root, named by <base>.
  */
 export function renderNotFoundPage(here: Here): string {
-  const main = `<h1>Not found</h1>\n<p>There is no such page here. The <a href="${e(relativeHref(here.path, 'index.html'))}">latest stories</a>, the <a href="${e(relativeHref(here.path, 'tags.html'))}">tags</a> and the <a href="${e(relativeHref(here.path, 'sources.html'))}">sources</a> are.</p>`;
+  const main = `<h1>Not found</h1>\n<p>There is no such page here. The <a href="${e(relativeHref(here.path, pagePath('all', '')))}">latest stories</a>, the <a href="${e(relativeHref(here.path, routePath({ kind: 'tags' })))}">tags</a> and the <a href="${e(relativeHref(here.path, routePath({ kind: 'sources' })))}">sources</a> are.</p>`;
   return layout(here, `Not found · ${here.site.title}`, `<base href="${e(siteUrl(here.site, ''))}">\n`, main);
 }

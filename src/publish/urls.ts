@@ -4,6 +4,7 @@ import { decodeHTML } from 'entities';
 import { escapeHtml } from '../lib/text.js';
 import { safeText } from '../lib/xml-chars.js';
 import type { Tag } from '../model.js';
+import { articlePath } from './routes.js';
 
 /** A URL of the site: `path` ("tags/são-paulo.rss", "" for the home page) with each segment percent-encoded. */
 export function siteUrl(site: { baseUrl: string }, path: string): string {
@@ -11,7 +12,7 @@ export function siteUrl(site: { baseUrl: string }, path: string): string {
 }
 
 /** An article's page as feeds link to it: the file `tidings build` writes, so any web server has it. */
-export const articleUrl = (site: { baseUrl: string }, id: string) => siteUrl(site, `articles/${id}.html`);
+export const articleUrl = (site: { baseUrl: string }, id: string) => siteUrl(site, articlePath(id));
 
 const encodePath = (path: string) => path.split('/').map((segment) => encodeURIComponent(safeText(segment))).join('/');
 

@@ -4,12 +4,12 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { errorMessage, SearchQueryError } from '../errors.js';
-import { NOT_FOUND, parseQuery, queryString } from '../publish/site.js';
+import { NOT_FOUND, requestRoute, routePath, withQuery, type Route } from '../publish/routes.js';
 import type { Logger } from '../log.js';
 import type { TickProgress } from '../model.js';
 import type { Metrics } from './metrics.js';
 import type { CachedFile, Encoding, SiteCache } from './site-cache.js';
-import { parseHttpDate } from './http-date.js';
+import { parseHttpDate } from '../lib/http-date.js';
 
 export interface LastRefresh {
   at: Date;
@@ -33,8 +33,6 @@ export interface ServerDeps {
 }
 
 const MAX_URL = 2048;
-
-const FEED_EXT = /\.(rss|atom|json)$/;
 
 const CODING = /(?:^|,)\s*(br|gzip)\s*(?:;\s*q\s*=\s*([\d.]+))?\s*(?=,|$)/gi;
 
@@ -84,30 +82,8 @@ export function answer(requestHeaders: IncomingHttpHeaders, file: CachedFile, ca
   return { status: 200, headers, encoding };
 }
 
-/**
- * URL path (decoded) → the site path it shows, as `tidings build` names files: with or without
- * ".html", and the short forms people type (/page/2, /tags, /search, /favicon.ico).
- */
-export function sitePathOf(path: string): string | undefined {
-  if (path === '/' || path === '/index.html') return 'index.html';
-  if (path === '/subscriptions.opml' || path === '/style.css' || path === '/favicon.svg') return path.slice(1);
-  // Browsers ask for /favicon.ico whatever a page says: the same icon.
-  if (path === '/favicon.ico') return 'favicon.svg';
-  const m =
-    /^\/(?:(all|search)\.(rss|atom|json)|(tags|sources|search)(?:\.html)?|(?:(tags|sources|events)\/([^/]+?)\/)?page\/([1-9]\d{0,5})(?:\.html)?|(tags|sources|events)\/([^/]+?)(?:\.(rss|atom|json|html))?|articles\/([0-9a-f]{1,64})(?:\.html)?)$/.exec(path);
-  if (!m) return undefined;
-  if (m[1]) return `${m[1]}.${m[2]}`;
-  if (m[3]) return `${m[3]}.html`;
-  if (m[6]) return m[6] === '1' ? undefined : m[4] ? `${m[4]}/${m[5]}/page/${m[6]}.html` : `page/${m[6]}.html`;
-  if (m[7]) return `${m[7]}/${m[8]}.${m[9] ?? 'html'}`;
-  return `articles/${m[10]}.html`;
-}
-
-/** Feeds and the search page take a query (?q=…&tag=a,b&source=x&not=word); other pages ignore theirs. */
-const takesQuery = (sitePath: string) => FEED_EXT.test(sitePath) || sitePath === 'search.html';
-
-/** The metrics label of a site path: its kind, never the slug. */
-const routeOf = (sitePath: string) => (sitePath.includes('/') ? `/${sitePath.split('/')[0]}` : `/${sitePath.split('?')[0]}`);
+/** The metrics label of a route without its query: its kind, never the slug ("/tags", "/page", "/all.rss", "/index.html"). */
+const routeOf = (route: Route) => `/${routePath(route).split('/')[0]}`;
 
 function safeDecode(part: string): string {
   try {
@@ -148,20 +124,19 @@ export function createHandler(deps: ServerDeps): Handler {
     return cacheControlValue;
   };
   let closing = false;
-  // URL paths seen before → the site path they show (null: none). Bounded: emptied when full.
-  const sitePaths = new Map<string, string | null>();
-  const sitePathAt = (path: string) => {
-    let hit = sitePaths.get(path);
+  // URL paths seen before → the route they name (null: none). Bounded: emptied when full.
+  const routes = new Map<string, Route | null>();
+  const routeAt = (path: string) => {
+    let hit = routes.get(path);
     if (hit === undefined) {
-      hit = sitePathOf(safeDecode(path)) ?? null;
-      if (sitePaths.size >= 10_000) sitePaths.clear();
-      sitePaths.set(path, hit);
+      hit = requestRoute(safeDecode(path)) ?? null;
+      if (routes.size >= 10_000) routes.clear();
+      routes.set(path, hit);
     }
     return hit;
   };
 
-  const send = (req: IncomingMessage, res: ServerResponse, sitePath: string, file: CachedFile | undefined): Outcome | Promise<Outcome> => {
-    const route = routeOf(sitePath);
+  const send = (req: IncomingMessage, res: ServerResponse, route: string, file: CachedFile | undefined): Outcome | Promise<Outcome> => {
     if (!file) return notFound(req, res, route);
     const { status, headers, encoding } = answer(req.headers, file, cacheControl());
     const write = (body?: Buffer): Outcome => {
@@ -196,39 +171,41 @@ export function createHandler(deps: ServerDeps): Handler {
     }
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
-    const sitePath = sitePathAt(path);
-    if (!sitePath) {
+    const bare = routeAt(path);
+    if (!bare) {
       // /tags/x/ is /tags/x: the pages' relative links count from the folder the address names.
-      const bare = path.replace(/\/+$/, '');
-      if (bare.startsWith('/') && !bare.startsWith('//') && bare !== path && sitePathAt(bare)) {
-        res.writeHead(301, { location: `${bare}${q < 0 ? '' : url.slice(q)}`, 'content-length': 0 }).end();
-        return [routeOf(sitePathAt(bare)!), 301];
+      const trimmed = path.replace(/\/+$/, '');
+      const folder = trimmed.startsWith('/') && !trimmed.startsWith('//') && trimmed !== path ? routeAt(trimmed) : null;
+      if (folder) {
+        res.writeHead(301, { location: `${trimmed}${q < 0 ? '' : url.slice(q)}`, 'content-length': 0 }).end();
+        return [routeOf(folder), 301];
       }
       return special(req, res, path.replace(/(.)\/+$/, '$1'), url);
     }
+    const label = routeOf(bare);
     const search = q < 0 ? '' : url.slice(q + 1);
     const limit = q < 0 ? undefined : parseLimit(search);
     if (limit === 'bad') {
       sendText(res, head, 400, 'limit must be a whole number from 1 to 200\n');
-      return [routeOf(sitePath), 400];
+      return [label, 400];
     }
-    const query = q >= 0 && takesQuery(sitePath) ? parseQuery(search) : undefined;
-    if (query === 'bad') {
+    const route = q < 0 ? bare : withQuery(bare, search);
+    if (route === 'bad') {
       sendText(res, head, 400, 'page must be a whole number from 1\n');
-      return [routeOf(sitePath), 400];
+      return [label, 400];
     }
     // One cache entry per query, however its URL spells it (order, repeats, spaces).
-    const key = query ? `${sitePath}${queryString(query, sitePath.endsWith('.html') ? query.page : undefined)}` : sitePath;
-    const feedLimit = FEED_EXT.test(sitePath) && limit !== deps.feedSize() ? limit : undefined;
+    const key = routePath(route);
+    const feedLimit = route.kind === 'feed' && limit !== deps.feedSize() ? limit : undefined;
     const cached = deps.cache.cached(key, feedLimit);
-    if (cached) return send(req, res, key, cached);
+    if (cached) return send(req, res, label, cached);
     return deps.cache.get(key, feedLimit).then(
-      (file) => send(req, res, key, file),
+      (file) => send(req, res, label, file),
       (err: unknown) => {
         // A feed of a search that cannot be read (the search page says so in its own words).
         if (!(err instanceof SearchQueryError)) throw err;
         sendText(res, head, 400, `bad search query: ${err.message} (words, "phrases", prefix*, AND, OR, NOT or -word, ( ))\n`);
-        return [routeOf(sitePath), 400] as Outcome;
+        return [label, 400] as Outcome;
       },
     );
   }

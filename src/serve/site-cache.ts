@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import type { SiteFile } from '../publish/site.js';
+import type { SiteFile } from '../publish/files.js';
 
 export type Encoding = 'gzip' | 'br';
 
@@ -64,7 +64,7 @@ export class SiteCache {
   private epoch = 0;
 
   constructor(
-    private render: Render,
+    private readonly render: Render,
     private readonly maxBytes = 64 * 1024 * 1024,
   ) {}
 
@@ -161,8 +161,7 @@ export class SiteCache {
   }
 
   /** Forget what is rendered (every file, or those `which` names): the next request renders afresh. */
-  invalidate(which?: (path: string) => boolean, render?: Render): void {
-    if (render) this.render = render;
+  invalidate(which?: (path: string) => boolean): void {
     this.epoch += 1;
     this.rendering = new Map();
     if (!which) {

@@ -65,7 +65,7 @@ export class Claims {
     return rows.filter((r) => wanted.has(r.name)).map(toClaim);
   }
 
-  /** Drops every claim of `holder`, and the host places its fetches held (as "holder#n", refresh.ts). */
+  /** Drops every claim of `holder`, and the host places its fetches held (as "holder#…", claims/host-places.ts). */
   break(holder: string): Promise<number> {
     return this.db.transaction(async (sql) => {
       await sql.run("DELETE FROM host_slots WHERE substr(holder, 1, length(CAST(? AS TEXT)) + 1) = CAST(? AS TEXT) || '#'", [holder, holder]);

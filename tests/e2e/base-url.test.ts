@@ -2,7 +2,7 @@
 // port changes every link); with one that differs from it, the daemon says so, once, at start-up.
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { baseUrlDiffers } from '../../src/daemon.js';
+import { baseUrlDiffers } from '../../src/daemon/serve-site.js';
 import { tempDir, writeTree } from '../helpers.js';
 import { startDaemon, type Daemon } from '../helpers-daemon.js';
 

@@ -1,6 +1,7 @@
 // Events end to end through `tidings refresh`: three outlets' feeds, each with its own report of
 // the same events (BASIL), the events moved onto the same day. `tidings articles --json` gives
 // each article's event, `--events` lists them with their reports, `explain` gives the evidence.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir, writeTree } from '../helpers.js';
@@ -20,7 +21,8 @@ describe('events through refresh and the CLI', () => {
   const byEvent = (i: number) => listed.filter((a) => eventOfTitle(a.title) === i);
 
   beforeAll(async () => {
-    writeTree(dir, { 'tidings.yaml': `sources:\n${writeEventFeeds(dir, [5, 7, 10])}` });
+    // One story a page, so that an event's three reports take three pages.
+    writeTree(dir, { 'tidings.yaml': `site: {itemsPerPage: 1}\nsources:\n${writeEventFeeds(dir, [5, 7, 10])}` });
     expect((await runCli(['refresh', ...args])).code).toBe(0);
     const out = (await runCli(['articles', '--json', ...args])).out.trim().split('\n');
     listed = out.map((l) => JSON.parse(l));
@@ -65,5 +67,13 @@ describe('events through refresh and the CLI', () => {
     expect(out).toContain(`event ${alone.id}: reported by this article alone; events: TF-IDF cosine`);
     const nearest = out.split('\n').filter((l) => /^ {2}event \w+ \(3 reports\): similarity 0\.\d{3}, \d+\.\d hours apart, shared: .*; kept apart: /.test(l));
     expect(nearest.length, out).toBeGreaterThan(0);
+  });
+
+  it('tidings build writes every page of each event, as its pages link them', async () => {
+    const out = join(dir, 'site');
+    expect((await runCli(['build', '--out', out, ...args])).code).toBe(0);
+    for (const event of new Set(listed.map((a) => a.event!))) {
+      expect(['', '/page/2', '/page/3'].map((page) => existsSync(join(out, `events/${event}${page}.html`))), event).toEqual([true, true, true]);
+    }
   });
 });

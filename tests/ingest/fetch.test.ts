@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FetchError } from '../../src/errors.js';
-import { fetchFeed, isPrivateAddress, retryAfter, type FetchDeps } from '../../src/ingest/fetch.js';
+import { fetchFeed, isPrivateAddress, type FetchDeps } from '../../src/ingest/fetch.js';
+import { cacheUntil, retryAfter } from '../../src/ingest/http-facts.js';
 import { FIXTURES } from '../helpers.js';
 import { startServer } from '../helpers-http.js';
 
@@ -53,6 +54,8 @@ beforeAll(async () => {
     '/gzip-x4.xml': (_req, res) => res.writeHead(200, { 'content-encoding': 'gzip,gzip,gzip,gzip' }).end(RSS),
     '/busy-seconds': (_req, res) => res.writeHead(429, { 'retry-after': '120' }).end(),
     '/busy-date': (_req, res) => res.writeHead(503, { 'retry-after': 'Wed, 21 Oct 2099 07:28:00 GMT' }).end(),
+    '/cached.xml': (_req, res) => res.writeHead(200, { 'cache-control': 'public, s-maxage=90', expires: 'Wed, 21 Oct 2099 07:28:00 GMT' }).end(RSS),
+    '/expires.xml': (_req, res) => res.writeHead(200, { expires: 'Wed, 21 Oct 2099 07:28:00 GMT' }).end(RSS),
     '/gone': (_req, res) => res.writeHead(410).end(),
     '/missing': (_req, res) => res.writeHead(404).end(),
     '/to-private': (_req, res) => res.writeHead(302, { location: 'http://127.0.0.2:9/feed.xml' }).end(),
@@ -130,6 +133,26 @@ describe('fetchFeed', () => {
     expect(b.details).toEqual({ status: 503, retryAfter: new Date('2030-01-02T00:00:00Z') });
     expect(retryAfter('Wed, 01 Jan 2030 00:00:30 GMT', now)).toEqual(new Date('2030-01-01T00:00:30Z'));
     expect(retryAfter('soon', now)).toBeUndefined();
+    expect(retryAfter('1 January 2030 00:05', now)).toBeUndefined(); // Date.parse reads it; HTTP does not
+  });
+
+  it('says on the response until when it may be reused: max-age or s-maxage, else Expires', async () => {
+    const now = new Date('2030-01-01T00:00:00Z');
+    const deps = { ...open, now: () => now };
+    expect((await fetchFeed({ url: `${origin}/cached.xml` }, deps)).cacheUntil).toEqual(new Date('2030-01-01T00:01:30Z'));
+    expect((await fetchFeed({ url: `${origin}/expires.xml` }, deps)).cacheUntil).toEqual(new Date('2099-10-21T07:28:00Z'));
+    expect((await fetchFeed({ url: `${origin}/feed.xml` }, deps)).cacheUntil).toBeUndefined();
+  });
+
+  it.each([
+    ['max-age', 'max-age=600', undefined, '2030-01-01T00:10:00Z'],
+    ['no-cache, max-age', 'no-cache, MAX-AGE = 5', undefined, '2030-01-01T00:00:05Z'],
+    ['Expires only', undefined, 'Tue, 01 Jan 2030 06:00:00 GMT', '2030-01-01T06:00:00Z'],
+    ['an unreadable Expires', undefined, '0', undefined],
+    ['a directive that only ends in max-age', 'x-max-age=600', undefined, undefined],
+  ])('reads Cache-Control and Expires: %s', (_name, cacheControl, expires, until) => {
+    const now = new Date('2030-01-01T00:00:00Z');
+    expect(cacheUntil(cacheControl, expires, now)).toEqual(until && new Date(until));
   });
 
   it('marks 410 as gone and other statuses as errors', async () => {

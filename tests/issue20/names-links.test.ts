@@ -2,7 +2,7 @@
 // feedburner:origLink, Google Alerts wraps every link in google.com/url, and the Japan Times names
 // its managingEditor on the channel, who wrote none of its 46 articles.
 import { describe, expect, it } from 'vitest';
-import { freeName } from '../../src/commands/source-name.js';
+import { freeName } from '../../src/config/source-name.js';
 import { normalizeFeed } from '../../src/normalize/normalize-entry.js';
 import { parseFeed } from '../../src/parse/parse-feed.js';
 

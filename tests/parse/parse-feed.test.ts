@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NotAFeedError, ParseError } from '../../src/errors.js';
-import { parseView } from '../../src/commands/parse-view.js';
+import { parseView } from '../../src/normalize/parse-view.js';
 import { normalizeFeed } from '../../src/normalize/normalize-entry.js';
 import { parseFeed, type FeedDocument } from '../../src/parse/parse-feed.js';
 import { readEntries } from '../../src/parse/read-entries.js';

@@ -1,12 +1,13 @@
 // The HTML pages as files: light (the front page of 50 stories under 60 KB), and a built site
-// whose every link is relative and names a file that is there, so it works from disk and under
-// any sub-path.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+// whose every link is relative and names, through the route table, a file that is there, so it
+// works from disk and under any sub-path.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
 import { silentLogger } from '../../src/log.js';
 import { storeEntries } from '../../src/refresh.js';
+import { NOT_FOUND, parseRoute, routePath } from '../../src/publish/routes.js';
 import { renderPath } from '../../src/site.js';
 import { openStore } from '../../src/store/open-store.js';
 import { fingerprinted, madeUpText, runCli, tempDir } from '../helpers.js';
@@ -40,30 +41,48 @@ describe('the front page', () => {
 });
 
 describe('tidings build on the bundled samples', () => {
-  it('writes a site whose every link is relative and names a file that is there', async () => {
+  it('writes a site whose every link is relative and names, through the route table, a file that is there', async () => {
     const dir = tempDir();
     const args = ['--config', SAMPLES, '--db', join(dir, 't.db')];
     expect((await runCli(['refresh', ...args])).code).toBe(0);
     const out = join(dir, 'site');
     expect((await runCli(['build', '--out', out, ...args])).code).toBe(0);
-    const pages = readdirSync(out, { recursive: true, withFileTypes: true })
-      .filter((e) => e.isFile() && e.name.endsWith('.html'))
-      .map((e) => join(e.parentPath, e.name));
+    const files = readdirSync(out, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => relative(out, join(e.parentPath, e.name)).split(sep).join('/'));
+    const written = new Set(files);
+    const pages = files.filter((f) => f.endsWith('.html'));
     expect(pages.length).toBeGreaterThan(40);
-    expect(existsSync(join(out, 'page/2.html'))).toBe(true);
+    expect(written.has('page/2.html')).toBe(true);
+    // A static host serves 404.html for what it lacks, as the daemon serves its 404 page.
+    expect(written.has(NOT_FOUND)).toBe(true);
+    // Each file's name is the path of the route it holds, written back as it was read.
+    expect(files.filter((f) => { const route = parseRoute(f); return !route || routePath(route) !== f; })).toEqual([]);
     const broken: string[] = [];
-    for (const file of pages) {
-      const html = readFileSync(file, 'utf8');
+    /** A link's site path, resolved from the page it is on: a route whose file the build wrote. */
+    const check = (from: string, path: string) => {
+      const route = parseRoute(path);
+      if (!route || routePath(route) !== path || !written.has(path)) broken.push(`${from} → ${path}`);
+    };
+    for (const page of pages) {
+      const html = readFileSync(join(out, page), 'utf8');
       // A folder of files answers no search: its pages offer none.
       expect(html).not.toContain('<form');
-      for (const [, ref] of html.matchAll(/(?:href|src)="([^"]*)"/g)) {
+      // The 404 page is served at any depth: its links count from the site's root, which <base> names.
+      for (const [, ref] of html.replace(/<base href="[^"]*">/, '').matchAll(/(?:href|src)="([^"]*)"/g)) {
         if (/^https?:\/\//.test(ref!)) {
           // Only the originals are absolute: never the site itself.
-          expect(ref, relative(out, file)).not.toMatch(/^http:\/\/localhost:8080/);
+          expect(ref, page).not.toMatch(/^http:\/\/localhost:8080/);
           continue;
         }
-        const target = resolve(dirname(file), decodeURIComponent(ref!.replace(/&amp;/g, '&')));
-        if (!existsSync(target)) broken.push(`${relative(out, file)} → ${ref}`);
+        const url = new URL(ref!.replace(/&amp;/g, '&'), `http://site/${page}`);
+        check(page, decodeURIComponent(url.pathname.slice(1)) + url.search);
+      }
+    }
+    // Feeds and the OPML list link to the site absolutely, at its baseUrl.
+    for (const feed of files.filter((f) => /\.(rss|atom|json|opml)$/.test(f))) {
+      for (const [, ref] of readFileSync(join(out, feed), 'utf8').matchAll(/http:\/\/localhost:8080\/([^"<\s]*)/g)) {
+        if (ref !== '') check(feed, decodeURIComponent(ref!));
       }
     }
     expect(broken.slice(0, 20)).toEqual([]);

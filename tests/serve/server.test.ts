@@ -105,7 +105,7 @@ describe('routes', () => {
 
   it('/tags counts each tag; /sources says each source\'s status', async () => {
     expect((await get('/tags')).body).toMatch(/Pakistan<\/a> <span class="meta">2 · /);
-    expect((await get('/sources')).body).toMatch(/World desk<\/a> <span class="meta">3 · not fetched yet/);
+    expect((await get('/sources')).body).toMatch(/World desk<\/a> <span class="meta">3 · never checked/);
   });
 
   it('feeds take filters: ?tag=a,b (any), ?source, ?not, with or without q', async () => {

@@ -4,7 +4,7 @@
 import type { Entry } from '../model.js';
 import type { RawFeed, Text } from '../parse/types.js';
 import { fixMojibake } from '../lib/text.js';
-import { cleanHtmlAsWritten } from '../normalize/html.js';
+import { cleanHtmlAsWritten } from './html.js';
 
 const iso = (d: Date | undefined) => d?.toISOString() ?? null;
 

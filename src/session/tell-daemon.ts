@@ -1,6 +1,6 @@
 // After a command changed the configuration: whether a running daemon will see it, and when.
 import { hostname } from 'node:os';
-import { DAEMON_LEASE } from '../daemon.js';
+import { DAEMON_LEASE } from '../daemon/presence.js';
 import { isGone } from '../lib/process.js';
 import type { Session } from './session.js';
 
