@@ -59,7 +59,7 @@ function program(session: Session, setCode: (code: number) => void): Command {
       const cmd = values.at(-1) as Command;
       Object.assign(session.options, cmd.optsWithGlobals());
       if (!daemon) session.signals?.release();
-      const command = await load();
+      const [command] = await Promise.all([load(), session.prepare()]);
       setCode(await command(session, args(...(values.slice(0, -1) as never[]))));
     };
 

@@ -2,7 +2,7 @@
 // claimed in the store by the process that refreshes it. Any number of processes (the daemon,
 // `tidings refresh`, workers on other machines) can run on one store: a source is refreshed by one
 // of them at a time, and one that another process fetched meanwhile is not fetched again.
-import { sourceLocation } from './config/load-config.js';
+import { sourceLocation } from './config/paths.js';
 import type { Source } from './config/schema.js';
 import { BusyError, errorMessage } from './errors.js';
 import type { Holder, RefreshResult } from './model.js';

@@ -3,7 +3,7 @@
 // source. Parsing, normalizing and fingerprinting run where `work` says (worker threads).
 import { createHash } from 'node:crypto';
 import { withHostPlace } from './claims/host-places.js';
-import { sourceLocation, sourcePath } from './config/load-config.js';
+import { sourceLocation, sourcePath } from './config/paths.js';
 import type { Config, DedupeSettings, FeedSource, Source } from './config/schema.js';
 import { assignEvents } from './dedupe/events.js';
 import { assignStories } from './dedupe/stories.js';
@@ -28,7 +28,8 @@ import { articleId } from './store/rows.js';
 import type { Store, SuccessRecord } from './store/store.js';
 import { transferable, type Work } from './work/pool.js';
 import { stage } from './work/stage-call.js';
-import type { Batch, FeedMeta } from './work/stages.js';
+import type { Batch } from './work/stages.js';
+import type { FeedMeta } from './parse/types.js';
 
 export interface RefreshDeps {
   config: Config;
@@ -56,8 +57,10 @@ export interface RefreshDeps {
 
 const normalizerOf = (deps: RefreshDeps): number => deps.normalizer ?? NORMALIZER.version;
 
-/** Entries are normalized in batches of this many, spread over the workers. */
+/** Entries are normalized in batches of this many, spread over the workers, and stored batch by batch. */
 const BATCH = 250;
+/** At most this many batches are normalized ahead of the one being stored: what is held grows with the batch, not the feed. */
+const AHEAD = 2;
 /** A source's entries are stored this many at a time, the event loop running in between. */
 const STORE_CHUNK = 200;
 
@@ -110,13 +113,14 @@ function normalizeOptions(source: Source, deps: RefreshDeps, now: Date): Normali
 const WHOLE_DOCUMENT = '';
 
 /**
- * Parse, in a worker: the feed's own fields and its entries, each with its identity. The entries
- * the source stored exactly so already go no further, and the same job normalizes the first batch
- * of the others (a small feed is done in one job). A feed document with the very bytes its source
- * last stored is not parsed at all ('same bytes'): most polls of most feeds bring nothing new. Its
- * hash is taken off this thread (WebCrypto digests in the thread pool).
+ * Parse, in a worker: the feed's own fields and the entries kept of it (its newest maxItems, read
+ * one at a time: the document is never held as a tree), each with its identity, oldest first. The
+ * entries the source stored exactly so already go no further, and the same job normalizes the first
+ * batch of the others (a small feed is done in one job). A feed document with the very bytes its
+ * source last stored is not parsed at all ('same bytes'): most polls of most feeds bring nothing
+ * new. Its hash is taken off this thread (WebCrypto digests in the thread pool).
  */
-async function parse(input: Extract<Input, { kind: 'seeds' | 'file' | 'document' }>, source: Source, deps: RefreshDeps, options: NormalizeOptions): Promise<Batch | 'same bytes'> {
+async function parseDocument(input: Extract<Input, { kind: 'seeds' | 'file' | 'document' }>, source: Source, deps: RefreshDeps, options: NormalizeOptions): Promise<Batch | 'same bytes'> {
   const stamps = deps.force ? {} : await deps.store.documentStamps(source.name, input.stampKey);
   let stamp: DocumentStamp | undefined;
   let bytes: Uint8Array | undefined;
@@ -127,15 +131,15 @@ async function parse(input: Extract<Input, { kind: 'seeds' | 'file' | 'document'
     stamp = { identity: WHOLE_DOCUMENT, size: bytes.byteLength, mtime: 0, hash };
   }
   const known = deps.force ? {} : await deps.store.rawHashes(source.name);
-  const then = [stage('identify', options), stage('skipUnchanged', { ...options, known }), stage('normalize', { ...options, limit: BATCH }), ...dedupeStages(deps.config)];
+  const firstBatch = [stage('identify', options), stage('skipUnchanged', { ...options, known }), stage('normalize', { ...options, limit: BATCH }), ...dedupeStages(deps.config)];
   if (input.kind === 'seeds') {
     const seeds = { timezone: source.timezone, titleFrom: source.type === 'seeds' ? source.titleFrom : 'hashtags' } as const;
     // A document whose article is gone (deleted with its file, which is back now) is read again.
     const stored = Object.fromEntries(Object.entries(stamps).filter(([identity]) => identity in known));
-    return deps.work.run([stage('readSeeds'), stage('parseSeeds', seeds), ...then], { dir: input.dir, maxBytes: MAX_SEED_BYTES, known: stored });
+    return deps.work.run([stage('readSeeds'), stage('parseSeeds', seeds), ...firstBatch], { dir: input.dir, maxBytes: MAX_SEED_BYTES, known: stored });
   }
   try {
-    return await deps.work.run([stage('parseFeed'), ...then], { bytes, doc: input.doc, stamp }, transferable(bytes!));
+    return await deps.work.run([stage('parseNewest', { maxItems: options.maxItems }), ...firstBatch], { bytes, doc: input.doc, stamp }, transferable(bytes!));
   } catch (err) {
     // A feed file's errors name the file (reading errors do already).
     if (input.kind === 'file' && !(err instanceof InputError)) throw new InputError(`${input.path}: ${errorMessage(err)}`);
@@ -146,16 +150,40 @@ async function parse(input: Extract<Input, { kind: 'seeds' | 'file' | 'document'
 /** Fingerprints for the story rules; with events on, each entry's event terms too. */
 const dedupeStages = (config: Config) => [stage('fingerprint'), ...(config.dedupe.events.enabled ? [stage('eventTerms')] : [])];
 
+/** A batch of a source's entries, normalized and fingerprinted (oldest first), with those refused. */
+interface Normalized {
+  entries: Entry[];
+  refused: Refusal[];
+}
+
 /**
- * Normalize and fingerprint the rest, in batches spread over the workers; the entries come back
- * oldest first, so that insertion order follows publication order, with every refusal.
+ * The entries of a parsed feed, normalized and fingerprinted batch by batch, in order: the parse
+ * job's, then the rest BATCH at a time on the workers, at most AHEAD batches ahead of the consumer.
+ * They start once the store has taken the first batch: a source waiting for the store holds its
+ * parsed batch only (starting them at once held more and was no faster in `tidings refresh` of
+ * 5 × 1,000 items). A batch's raw entries are let go once it is handed to a worker.
  */
-async function normalize(parsed: Batch, deps: RefreshDeps, options: NormalizeOptions): Promise<{ entries: Entry[]; refused: Refusal[] }> {
-  const batches: Batch[] = [];
-  for (let at = 0; at < parsed.todo.length; at += BATCH) batches.push({ ...parsed, feed: { ...parsed.feed, refused: [] }, todo: parsed.todo.slice(at, at + BATCH), done: [] });
-  const done = await Promise.all(batches.map((batch) => deps.work.run<Batch>([stage('normalize', options), ...dedupeStages(deps.config)], batch)));
-  const entries = [parsed.done, ...done.map((d) => d.done)].flat().sort((a, b) => a.published.getTime() - b.published.getTime());
-  return { entries, refused: [parsed.feed, ...done.map((d) => d.feed)].flatMap((f) => f.refused) };
+function normalizedBatches(parsed: Batch, deps: RefreshDeps, options: NormalizeOptions): AsyncIterable<Normalized> {
+  const todo = parsed.todo;
+  parsed.todo = [];
+  const feed = { ...parsed.feed, refused: [] };
+  const ahead: Promise<Batch>[] = [];
+  const fill = () => {
+    while (todo.length && ahead.length < AHEAD) {
+      const job = deps.work.run<Batch>([stage('normalize', options), ...dedupeStages(deps.config)], { feed, todo: todo.splice(0, BATCH), done: [], unchanged: 0 });
+      job.catch(() => undefined); // awaited in its turn; a consumer that stopped early leaves it unread
+      ahead.push(job);
+    }
+  };
+  return (async function* () {
+    yield { entries: parsed.done, refused: parsed.feed.refused };
+    fill();
+    while (ahead.length) {
+      const done = await ahead.shift()!;
+      fill();
+      yield { entries: done.done, refused: done.feed.refused };
+    }
+  })();
 }
 
 /**
@@ -184,36 +212,61 @@ export interface Documents {
 }
 
 /**
- * Match stories, then store: in one transaction, the store plans what is new, edited or unchanged
- * (PostgreSQL writes the new articles then, side by side with other workers), dedupe decides the
- * story of each new entry, and the store writes that. Every chunk is planned before any story is
- * decided, so that a store can keep what waits for other ingests (the story decisions) short. A
- * few hundred entries at a time, the event loop running in between, so that a large ingest never
- * stalls the server.
+ * Match stories, then store: in one transaction, batch by batch as they come, the store plans what
+ * is new, edited or unchanged (PostgreSQL writes the new articles then, side by side with other
+ * workers), dedupe decides the story of each new entry, and the store writes that. Every chunk of a
+ * batch is planned before any of its stories is decided, so that a store can keep what waits for
+ * other ingests (the story decisions) short. A few hundred entries at a time, the event loop running
+ * in between, so that a large ingest never stalls the server.
  */
-export function storeEntries(store: Store, source: string, entries: Entry[], now: Date, dedupe?: DedupeSettings, documents?: Documents, signal?: AbortSignal): Promise<IngestCounts> {
-  // One entry per identity, the last one given, so that no two chunks hold the same article.
-  const distinct = [...new Map(entries.map((e) => [e.identity, e])).values()];
+function storeBatches(
+  store: Store,
+  source: string,
+  batches: AsyncIterable<readonly Entry[]> | Iterable<readonly Entry[]>,
+  now: Date,
+  dedupe?: DedupeSettings,
+  documents?: Documents,
+  signal?: AbortSignal,
+): Promise<IngestCounts> {
   return store.ingest(async (tx) => {
     const counts: IngestCounts = { new: 0, updated: 0, unchanged: 0, keptOut: 0 };
-    const plans: IngestPlan[] = [];
-    for (let at = 0; at === 0 || at < distinct.length; at += STORE_CHUNK) {
-      if (at) await tx.pause();
-      // Shutting down: the transaction rolls back, and the source is refreshed again next time.
+    let steps = 0;
+    /** Lets the event loop run between steps; shutting down, the transaction rolls back (the source is refreshed again next time). */
+    const step = async () => {
+      if (steps++) await tx.pause();
       if (signal?.aborted) throw new InputError(`${source}: stopped (shutting down)`);
-      plans.push(await tx.plan(source, distinct.slice(at, at + STORE_CHUNK), now));
+    };
+    const storeBatch = async (entries: readonly Entry[]) => {
+      // One entry per identity, the last one given, so that no two chunks hold the same article.
+      const distinct = [...new Map(entries.map((e) => [e.identity, e])).values()];
+      const plans: IngestPlan[] = [];
+      for (let at = 0; at === 0 || at < distinct.length; at += STORE_CHUNK) {
+        await step();
+        plans.push(await tx.plan(source, distinct.slice(at, at + STORE_CHUNK), now));
+      }
+      for (const plan of plans) {
+        await step();
+        const stories = await assignStories(plan, tx, dedupe);
+        const done = await tx.write(plan, stories, now);
+        await assignEvents(plan, stories, tx, dedupe?.events);
+        for (const k of ['new', 'updated', 'unchanged', 'keptOut'] as const) counts[k] += done[k];
+      }
+    };
+    let stored = false;
+    for await (const entries of batches) {
+      if (!entries.length) continue;
+      await storeBatch(entries);
+      stored = true;
     }
-    for (const [i, plan] of plans.entries()) {
-      if (i) await tx.pause();
-      if (signal?.aborted) throw new InputError(`${source}: stopped (shutting down)`);
-      const stories = await assignStories(plan, tx, dedupe);
-      const done = await tx.write(plan, stories, now);
-      await assignEvents(plan, stories, tx, dedupe?.events);
-      for (const k of ['new', 'updated', 'unchanged', 'keptOut'] as const) counts[k] += done[k];
-    }
+    if (!stored) await storeBatch([]);
     if (documents?.stamps.length) await tx.recordDocuments(source, documents.stamps, documents.key);
     return counts;
   });
+}
+
+/** Entries stored as one batch (see storeBatches). */
+export function storeEntries(store: Store, source: string, entries: readonly Entry[], now: Date, dedupe?: DedupeSettings, documents?: Documents, signal?: AbortSignal): Promise<IngestCounts> {
+  return storeBatches(store, source, [entries], now, dedupe, documents, signal);
 }
 
 /** What a feed calls itself and its site: a source without a `title:` is shown by the first (issue 20). */
@@ -262,8 +315,13 @@ const fullTextCaches = new WeakMap<Store, FullTextCache>();
  * private-network guard, the source's options, its credentials only on the feed's own origin),
  * extracted and finished by the workers.
  */
-export async function withFullTexts(source: FeedSource, entries: Entry[], deps: RefreshDeps): Promise<{ entries: Entry[]; counts?: FullTextCounts; failures: string[] }> {
-  if (!source.fullText || !entries.length) return { entries, failures: [] };
+export async function withFullTexts(
+  source: FeedSource,
+  entries: Entry[],
+  deps: RefreshDeps,
+  perTick = source.fullText?.perTick ?? 0,
+): Promise<{ entries: Entry[]; counts?: FullTextCounts; failures: string[]; fetched: number }> {
+  if (!source.fullText || !entries.length) return { entries, failures: [], fetched: 0 };
   let cache = fullTextCaches.get(deps.store);
   if (!cache) fullTextCaches.set(deps.store, (cache = new FullTextCache()));
   const own = fetchDepsOf(deps.config, source);
@@ -271,7 +329,7 @@ export async function withFullTexts(source: FeedSource, entries: Entry[], deps: 
   const options = { selector: source.fullText.selector };
   return addFullTexts(entries, {
     cache,
-    perTick: source.fullText.perTick,
+    perTick,
     stored: (link) => deps.store.contentByLink(link, source.name),
     fetchPage: (url) =>
       withHostPlace(url, deps, () =>
@@ -281,6 +339,49 @@ export async function withFullTexts(source: FeedSource, entries: Entry[], deps: 
     finish: (entry, content) => deps.work.run<Entry>([stage('withFullText')], { entry, content }),
   });
 }
+
+/** What the steps between normalizing and storing did to a source's entries, summed over its batches. */
+interface Sifted {
+  refused: Refusal[];
+  leftOut: number;
+  undated: number;
+  fullText?: FullTextCounts;
+  failures: string[];
+}
+
+/**
+ * The entries to store, batch by batch: the keep and block rules after normalizing (a blocked entry
+ * is never stored), then full text (a blocked entry is never fetched; at most the source's perTick
+ * pages in all its batches), before dedupe and the store. What each step did is summed in `sifted`.
+ */
+async function* keptBatches(batches: AsyncIterable<Normalized>, source: Source, deps: RefreshDeps, now: Date, sifted: Sifted): AsyncGenerator<Entry[]> {
+  const rules = rulesOf(deps.config, source);
+  let fetched = 0;
+  for await (const batch of batches) {
+    sifted.refused.push(...batch.refused);
+    const { kept, leftOut } = applyRules(batch.entries, rules, now);
+    sifted.leftOut += leftOut;
+    let entries = kept;
+    if (source.type === 'feed' && source.fullText) {
+      const full = await withFullTexts(source, kept, deps, source.fullText.perTick - fetched);
+      entries = full.entries;
+      fetched += full.fetched;
+      sifted.failures.push(...full.failures);
+      sifted.fullText = sumCounts(sifted.fullText, full.counts);
+    }
+    sifted.undated += entries.filter((e) => e.undated).length;
+    yield entries;
+  }
+}
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+}
+
+const sumCounts = (a: FullTextCounts | undefined, b: FullTextCounts | undefined): FullTextCounts | undefined =>
+  a && b ? { extracted: a.extracted + b.extracted, reused: a.reused + b.reused, failed: a.failed + b.failed, deferred: a.deferred + b.deferred } : (a ?? b);
 
 async function ingestSource(source: Source, deps: RefreshDeps, now: Date): Promise<Outcome> {
   const nothing = { new: 0, updated: 0, unchanged: 0, refused: [], warnings: [] };
@@ -292,35 +393,33 @@ async function ingestSource(source: Source, deps: RefreshDeps, now: Date): Promi
     return { ...nothing, notModified: true };
   }
   const options = normalizeOptions(source, deps, now);
-  const parsed = await parse(input, source, deps, options);
+  const parsed = await parseDocument(input, source, deps, options);
   if (parsed === 'same bytes') {
     await deps.store.recordSuccess(source.name, now, { ...(input.kind === 'document' ? input.success : {}), normalizer: options.normalizer });
     return { ...nothing, notModified: true };
   }
-  const normalized = await normalize(parsed, deps, options);
-  const { refused } = normalized;
-  // Keep and block rules: after normalizing, before storing (a blocked entry is never stored).
-  const { kept, leftOut } = applyRules(normalized.entries, rulesOf(deps.config, source), now);
-  // Full text: after the rules (a blocked entry is never fetched), before dedupe and the store.
-  const full = source.type === 'feed' ? await withFullTexts(source, kept, deps) : { entries: kept, failures: [] };
-  const { entries } = full;
   const { feed, unchanged } = parsed;
   // A folder whose every document was refused has not been read: a failure, not a success.
-  if (feed.refused.length && !normalized.entries.length && !unchanged) {
+  if (feed.refused.length && !parsed.done.length && !parsed.todo.length && !unchanged) {
     const [first] = feed.refused;
     throw new InputError(`every one of its ${feed.refused.length} document${feed.refused.length === 1 ? ' was' : 's was'} refused (${first!.file}: ${first!.reason})`);
   }
+  const sifted: Sifted = { refused: [], leftOut: 0, undated: 0, failures: [] };
   const documents = feed.documents && { stamps: feed.documents.stamps, key: input.stampKey };
-  const counts = await storeEntries(deps.store, source.name, entries, now, deps.config.dedupe, documents, deps.signal);
+  const kept = keptBatches(normalizedBatches(parsed, deps, options), source, deps, now, sifted);
+  // Full text asks the store what other sources extracted: it cannot run inside the transaction,
+  // so a full-text source's batches (its newest maxItems at most) are all made before it opens.
+  const batches = source.type === 'feed' && source.fullText ? await collect(kept) : kept;
+  const counts = await storeBatches(deps.store, source.name, batches, now, deps.config.dedupe, documents, deps.signal);
+  const { refused, leftOut, undated } = sifted;
   // Validators are recorded only once the entries are stored: a failed ingest is fetched again in full.
   const names = feedNames(feed);
   const read = input.kind === 'document' ? { ...input.success, ttlMinutes: feed.ttlMinutes, skipHours: feed.skipHours, skipDays: feed.skipDays, ...names } : names;
   const success = { ...read, leftOutByRules: leftOut, normalizer: options.normalizer };
   await deps.store.recordSuccess(source.name, now, success);
   const deleted = feed.documents?.present ? await deleteVanishedSeeds(source, feed.documents.present, deps, now) : 0;
-  const undated = entries.filter((e) => e.undated).length;
-  const fullText = 'counts' in full && full.counts ? { fullText: full.counts } : {};
-  const warnings = [...warningsOf(source, feed), ...undatedWarning(source, feed, undated), ...(input.kind === 'document' ? mediaTypeWarnings(source, input.doc, feed) : []), ...full.failures.map((f) => `${source.name}: ${f}`)];
+  const fullText = sifted.fullText ? { fullText: sifted.fullText } : {};
+  const warnings = [...warningsOf(source, feed), ...undatedWarning(source, feed, undated), ...(input.kind === 'document' ? mediaTypeWarnings(source, input.doc, feed) : []), ...sifted.failures.map((f) => `${source.name}: ${f}`)];
   return { ...counts, ...(deleted ? { deleted } : {}), ...(undated ? { undated } : {}), unchanged: counts.unchanged + unchanged, ...(leftOut ? { leftOutByRules: leftOut } : {}), ...fullText, refused, warnings };
 }
 

@@ -3,8 +3,6 @@ import { errorMessage, UsageError } from '../errors.js';
 import { formatWallClock } from '../lib/dates.js';
 import type { Article } from '../model.js';
 import type { DuplicateGroup } from '../store/store.js';
-import { describeFigures } from '../dedupe/near-rule.js';
-import { describeRule, figuresOf } from './explain.js';
 import type { Session } from '../session/session.js';
 import { plural } from '../lib/plural.js';
 
@@ -23,6 +21,8 @@ export interface ArticlesArgs {
 export const articleLine = (a: Article, zone = 'UTC') => `${formatWallClock(a.published, zone)}  ${a.id}  ${a.source}  ${a.title}`;
 
 async function duplicates(session: Session, json: boolean): Promise<number> {
+  // Loaded here: listing articles needs neither the near-duplicate rule nor the fingerprinting it measures with.
+  const [{ describeFigures }, { describeRule, figuresOf }] = await Promise.all([import('../dedupe/near-rule.js'), import('./explain.js')]);
   const { dedupe } = session.config();
   const store = await session.store();
   const groups = await store.duplicateGroups();

@@ -2,7 +2,8 @@
 // that every source path exists; each problem comes with its fix.
 import { accessSync, constants, existsSync, mkdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { describeDatabase, isPostgresUrl, loadConfig, sourcePath, type Paths } from '../config/load-config.js';
+import { readConfig } from '../config/cached-config.js';
+import { describeDatabase, isPostgresUrl, sourcePath, type Paths } from '../config/paths.js';
 import type { Config } from '../config/schema.js';
 import { errorMessage } from '../errors.js';
 import { sourceFetch } from '../config/source-fetch.js';
@@ -25,7 +26,7 @@ async function diagnose(paths: Paths, report: (line: string) => void): Promise<P
   const ok = (line: string) => report(`ok: ${line}`);
   let config: Config | undefined;
   try {
-    config = checkRules(loadConfig(paths.config));
+    config = checkRules(await readConfig(paths.config));
     ok(`configuration ${paths.config} (${plural(config.sources.length, 'source')})`);
   } catch (err) {
     problems.push({ what: errorMessage(err), fix: `edit ${paths.config} (README.md's Configuration section shows every key)` });

@@ -1,7 +1,7 @@
 // tidings migrate --to postgres://…: copies the SQLite database (--db, TIDINGS_DB or storage.url)
 // into an empty PostgreSQL database, saying how far it has got, then compares the counts.
 import { existsSync } from 'node:fs';
-import { describeDatabase, isPostgresUrl } from '../config/load-config.js';
+import { describeDatabase, isPostgresUrl } from '../config/paths.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { DAEMON_LEASE } from '../daemon/presence.js';
 import { copyToPostgres } from '../store/copy-to-postgres.js';

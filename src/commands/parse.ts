@@ -2,7 +2,7 @@
 // then normalized as a refresh normalizes them: what the store would get.
 import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { sourceLocation, sourcePath } from '../config/load-config.js';
+import { sourceLocation, sourcePath } from '../config/paths.js';
 import { errorMessage } from '../errors.js';
 import { describeVerdict, judge, rulesOf } from '../rules/rules.js';
 import { readFeedFile } from '../ingest/files.js';

@@ -3,7 +3,7 @@
 import { statSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
 import { addSources } from '../config/edit-config.js';
-import { sourceLocation } from '../config/load-config.js';
+import { sourceLocation } from '../config/paths.js';
 import type { Source } from '../config/schema.js';
 import { errorMessage, InputError, UsageError } from '../errors.js';
 import { readFeedFile } from '../ingest/files.js';

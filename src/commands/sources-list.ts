@@ -1,5 +1,5 @@
 // tidings sources list [--json]: every source with its type, location, tags, status and counts.
-import { sourceLocation } from '../config/load-config.js';
+import { sourceLocation } from '../config/paths.js';
 import { nextFetch, sourceStatus } from '../due.js';
 import type { Session } from '../session/session.js';
 import { plural } from '../lib/plural.js';

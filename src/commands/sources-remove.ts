@@ -2,7 +2,7 @@
 // articles are deleted after retention.removedSourceDays, or now with --purge. A source already gone
 // from the configuration (edited by hand) whose articles remain is found by name too.
 import { removeSource } from '../config/edit-config.js';
-import { loadConfig } from '../config/load-config.js';
+import { readConfig } from '../config/cached-config.js';
 import { UsageError } from '../errors.js';
 import { plural } from '../lib/plural.js';
 import { describeRemoved, followConfiguration, purgeRemovedSources } from '../removed-sources.js';
@@ -19,7 +19,7 @@ export async function sourcesRemoveCommand(session: Session, { name, purge }: { 
     session.print(`removed ${name} from ${config.file}`);
   } else session.print(`${name} is not in ${config.file} any more`);
   const now = new Date();
-  const after = loadConfig(config.file);
+  const after = await readConfig(config.file);
   await followConfiguration(after, store, now);
   if (purge) {
     const purged = (await purgeRemovedSources(after, store, now, [name])).get(name) ?? 0;

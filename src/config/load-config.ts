@@ -1,75 +1,17 @@
 // loadConfig(path) → a validated, typed, frozen Config. Errors name the file, the key path and
 // what was expected.
-import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import { configSchema, type Config, type Source } from './schema.js';
+import { deepFreeze, readConfigBytes } from './cached-config.js';
+import { configSchema, type Config } from './schema.js';
 
-export const DEFAULT_CONFIG = 'feeds/tidings.yaml';
-export const DEFAULT_DB = 'storage/tidings.db';
-
-export interface Paths {
-  config: string;
-  /** A SQLite file, or a postgres:// URL. */
-  db: string;
-}
-
-/** A PostgreSQL connection URL, rather than a SQLite file. */
-export const isPostgresUrl = (location: string) => /^postgres(?:ql)?:\/\//i.test(location);
-
-/**
- * Only this module reads process.env. Flags win over the environment, which wins over the
- * configuration's `storage.url` (a file path there is relative to the configuration's folder),
- * which wins over the defaults.
- */
-export function resolvePaths(flags: { config?: string; db?: string }, env = process.env, configured?: Pick<Config, 'storage' | 'file'>): Paths {
-  const location = (db: string, base = process.cwd()) => (isPostgresUrl(db) ? db : resolve(base, db));
-  const db = flags.db ?? env.TIDINGS_DB;
-  return {
-    config: resolve(flags.config ?? env.TIDINGS_CONFIG ?? DEFAULT_CONFIG),
-    db: db !== undefined ? location(db) : configured?.storage.url ? location(configured.storage.url, dirname(configured.file)) : resolve(DEFAULT_DB),
-  };
-}
-
-/**
- * A PostgreSQL URL as the connection will use it, user@host:port/database, the PG* variables
- * filling in what it leaves out (as libpq does): what messages name. Never the password.
- */
-export function describeDatabase(url: string, env = process.env): string {
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(url);
-  } catch {
-    // described from the environment alone
-  }
-  const user = decodeURIComponent(parsed?.username ?? '') || env.PGUSER || 'postgres';
-  const host = parsed?.hostname || env.PGHOST || 'localhost';
-  const port = parsed?.port || env.PGPORT || '5432';
-  const database = decodeURIComponent(parsed?.pathname.slice(1) ?? '') || env.PGDATABASE || user;
-  return `postgres://${user}@${host}:${port}/${database}`;
-}
-
-/** NO_COLOR (https://no-color.org) turns colour off everywhere. */
-export function colourWanted(env = process.env): boolean {
-  return !env.NO_COLOR;
-}
-
-/** Where the server listens: flags, then env PORT, then the configuration. */
-export function serverAddress(config: Config, flags: { host?: string; port?: number }, env = process.env): { host: string; port: number } {
-  const envPort = env.PORT !== undefined && /^\d+$/.test(env.PORT) ? Number(env.PORT) : undefined;
-  return { host: flags.host ?? config.server.host, port: flags.port ?? envPort ?? config.server.port };
-}
+/** For the tests that import it from here; the code imports it from paths.ts. */
+export { resolvePaths } from './paths.js';
 
 export function loadConfig(file: string): Readonly<Config> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new ConfigError(`${file}: cannot read the configuration (${(err as NodeJS.ErrnoException).code ?? err})`);
-  }
-  return parseConfig(text, file);
+  return parseConfig(readConfigBytes(file).toString('utf8'), file);
 }
 
 export function parseConfig(text: string, file: string): Readonly<Config> {
@@ -84,17 +26,6 @@ export function parseConfig(text: string, file: string): Readonly<Config> {
   if (!result.success) throw new ConfigError(formatIssues(file, result.error.issues, raw));
   return deepFreeze({ ...result.data, file: resolve(file) });
 }
-
-/** Where a source is read from, as configured: its URL, or its path. */
-export function sourceLocation(source: Source): string {
-  return source.type === 'feed' ? source.url : source.path;
-}
-
-/** A source's own folder or file, relative to the configuration file. */
-export function sourcePath(config: Pick<Config, 'file'>, path: string): string {
-  return isAbsolute(path) ? path : resolve(dirname(config.file), path);
-}
-
 
 function formatIssues(file: string, issues: z.core.$ZodIssue[], data: unknown): string {
   return issues
@@ -138,12 +69,4 @@ function keyPath(path: PropertyKey[]): string {
   return path
     .map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i ? '.' : ''}${String(part)}`))
     .join('');
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
 }

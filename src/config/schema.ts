@@ -180,7 +180,7 @@ const serverSchema = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),
   port: z.number().int().min(0).max(65535).default(8080),
   /** Bytes of rendered feeds and pages kept in memory, least recently used out first. */
-  cacheSize: size.default(64 * 1024 * 1024),
+  cacheSize: size.default(16 * 1024 * 1024),
 });
 
 /** Events: independent reports of one event, grouped (dedupe/events.ts). */

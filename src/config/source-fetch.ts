@@ -3,7 +3,7 @@
 // proxy. The secret is read here, when a fetch needs it, and is kept in no configuration object.
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
-import { sourcePath } from './load-config.js';
+import { sourcePath } from './paths.js';
 import type { Config, FeedSource } from './schema.js';
 
 export interface SourceFetch {

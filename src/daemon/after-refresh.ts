@@ -11,6 +11,7 @@ import { purgeRemovedSources } from '../removed-sources.js';
 import type { Metrics } from '../serve/metrics.js';
 import type { LastRefresh } from '../serve/server.js';
 import type { Store } from '../store/store.js';
+import { collectGarbage } from '../lib/collect-garbage.js';
 
 interface AfterRefreshDeps {
   store: Store;
@@ -35,6 +36,7 @@ export class AfterRefresh {
     const failed = results.filter((r) => !r.ok).length;
     this.last = { at: new Date(), ok: failed === 0, sources: results.length, failed };
     metrics.recordRefresh(results, seconds, await store.count('articles'));
+    collectGarbage(); // what the refresh left on this thread's heap, returned before the daemon waits
     const config = this.deps.config();
     const hubs = config.websub?.hubs ?? [];
     if (!hubs.length || !results.some((r) => r.new || r.updated)) return;

@@ -5,7 +5,7 @@
 // (whoever wrote), and its own configuration file (whoever edited it).
 import pino from 'pino';
 import pretty from 'pino-pretty';
-import { colourWanted, type Paths } from '../config/load-config.js';
+import { colourWanted, type Paths } from '../config/paths.js';
 import { errorMessage } from '../errors.js';
 import { thisProcess } from '../lib/process.js';
 import type { StopSignals } from '../lib/signals.js';

@@ -1,6 +1,6 @@
 // Serving the site: the HTTP server on its address, announced with where readers reach it (and a
 // note when feeds link somewhere else).
-import { serverAddress, type Paths } from '../config/load-config.js';
+import { serverAddress, type Paths } from '../config/paths.js';
 import type { Config } from '../config/schema.js';
 import { cronInterval } from '../due.js';
 import { UsageError } from '../errors.js';

@@ -97,7 +97,7 @@ async function reuseStored(entry: Entry, link: string, deps: FullTextDeps): Prom
 }
 
 /** The entries, with their articles where they could be had; the counts and one line per failure. */
-export async function addFullTexts(entries: readonly Entry[], deps: FullTextDeps): Promise<{ entries: Entry[]; counts: FullTextCounts; failures: string[] }> {
+export async function addFullTexts(entries: readonly Entry[], deps: FullTextDeps): Promise<{ entries: Entry[]; counts: FullTextCounts; failures: string[]; fetched: number }> {
   const counts: FullTextCounts = { extracted: 0, reused: 0, failed: 0, deferred: 0 };
   const failures: string[] = [];
   const out: Entry[] = [];
@@ -137,5 +137,5 @@ export async function addFullTexts(entries: readonly Entry[], deps: FullTextDeps
       out.push(entry);
     }
   }
-  return { entries: out, counts, failures };
+  return { entries: out, counts, failures, fetched };
 }

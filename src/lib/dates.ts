@@ -161,6 +161,9 @@ const wallClocks = new Map<string, Intl.DateTimeFormat>();
  */
 export function wallClock(date: Date, zone: string): { day: string; time: string; zone: string } {
   if (Number.isNaN(date.getTime())) return { day: '', time: '', zone: '' };
+  // UTC, the default, without Intl: a command that prints a few times then never loads ICU's zone data (tens of ms).
+  const iso = zone === 'UTC' ? date.toISOString() : '';
+  if (iso.length === 24 && iso[0] !== '0') return { day: iso.slice(0, 10), time: iso.slice(11, 16), zone: 'UTC' };
   let format = wallClocks.get(zone);
   if (!format) {
     const options = { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'shortOffset' } as const;

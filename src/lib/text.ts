@@ -30,9 +30,11 @@ export function truncateAtWord(text: string, max: number): string {
   return `${kept.replace(/[\s,;:.\-–—]+$/u, '')}…`;
 }
 
-const sentences = new Intl.Segmenter('en', { granularity: 'sentence' });
+/** Made on first use: loading ICU's sentence rules costs a command that never needs them tens of ms. */
+let sentences: Intl.Segmenter | undefined;
 
 export function firstSentence(text: string, max = 120): string {
+  sentences ??= new Intl.Segmenter('en', { granularity: 'sentence' });
   const first = sentences.segment(text)[Symbol.iterator]().next().value?.segment ?? text;
   return truncateAtWord(collapseWhitespace(first), max);
 }

@@ -13,7 +13,7 @@ import { safeText } from '../lib/xml-chars.js';
 import { MAX_TAGS, type Enclosure, type Entry, type Refusal } from '../model.js';
 import type { RawEntry, RawFeed, Text } from '../parse/types.js';
 import { cleanHtmlAndText, htmlToText, type CleanHtml } from './html.js';
-import { identifyEntries, type IdentifiedEntry, type IdentifyOptions } from './identity.js';
+import { identifyEntries, newestOf, type IdentifiedEntry, type IdentifyOptions } from './identity.js';
 import { NORMALIZER } from './normalizer-version.js';
 import { toTags } from './tags.js';
 import { dateUndated } from './undated.js';
@@ -83,6 +83,20 @@ function enclosures(raw: RawEntry): Enclosure[] {
     .slice(0, MAX_ENCLOSURES);
 }
 
+/** When an entry is published, as stored: its own date (one far ahead clamped to now), else its undated date, else now. */
+function publishedAt({ raw, undatedAt }: Pick<IdentifiedEntry, 'raw' | 'undatedAt'>, now: Date): Date {
+  return clamp(raw.published ?? raw.updated, now) ?? undatedAt ?? now;
+}
+
+/**
+ * Entries in the order they are stored: oldest first, so that insertion order follows publication
+ * order (ties keep the feed's order). Taken before normalizing, from the dates normalizing keeps.
+ */
+export function oldestFirst(entries: readonly IdentifiedEntry[], now: Date): IdentifiedEntry[] {
+  const time = new Map(entries.map((e) => [e, publishedAt(e, now).getTime()]));
+  return [...entries].sort((a, b) => time.get(a)! - time.get(b)!);
+}
+
 export function normalizeEntry({ raw, identity, link, undatedAt }: IdentifiedEntry, opts: NormalizeOptions): Entry {
   const body = raw.content ?? raw.summary;
   const clean = body ? html(body) : NO_BODY;
@@ -91,7 +105,7 @@ export function normalizeEntry({ raw, identity, link, undatedAt }: IdentifiedEnt
   const summaryText = plain(raw.summary, content ? MAX_SUMMARY : Infinity) || clean.prose;
   const title = truncateAtWord(plain(raw.title) || firstSentence(summaryText, MAX_TITLE), MAX_TITLE);
   const text = content ? clean.text : summaryText;
-  const published = clamp(raw.published ?? raw.updated, opts.now) ?? undatedAt ?? opts.now;
+  const published = publishedAt({ raw, undatedAt }, opts.now);
   const updated = clamp(raw.updated, opts.now);
   const entry: Omit<Entry, 'contentHash'> = {
     identity,
@@ -179,6 +193,6 @@ export function normalizeEntries(entries: readonly IdentifiedEntry[], opts: Norm
 
 /** Every entry of a feed, at most `maxItems` of them (the newest), but those stored unchanged. */
 export function normalizeFeed(feed: RawFeed, opts: NormalizeOptions): NormalizedFeed {
-  const { entries, unchanged } = skipUnchanged(dateUndated(identifyEntries(feed, opts), feed, opts.now), opts);
+  const { entries, unchanged } = skipUnchanged(dateUndated(identifyEntries(newestOf(feed.entries, opts.maxItems), opts), feed, opts.now), opts);
   return { ...normalizeEntries(entries, opts), unchanged };
 }

@@ -1,11 +1,10 @@
 // Atom 1.0 (RFC 4287) and Atom 0.3 → RawFeed.
-import type { Enclosure, Refusal } from '../model.js';
+import type { Enclosure } from '../model.js';
 import { resolveUrl } from '../lib/urls.js';
 import { feedDate } from './dates-in-feed.js';
-import { readEntries } from './read-entries.js';
-import { NS, adoptRootNamespace, all, attr, elements, extensionAuthor, first, mediaOf, mediaType, serialize, textOf, valueOf } from './tree.js';
+import { NS, all, attr, elements, extensionAuthor, first, is, mediaOf, mediaType, serialize, textOf, valueOf } from './tree.js';
 import type { ParseOptions, RawEntry, RawFeed, RawTag, Text } from './types.js';
-import type { XmlElement } from './xml-tree.js';
+import type { FeedReader, XmlElement } from './xml-tree.js';
 
 const ATOM = [NS.atom10, NS.atom03, ''];
 const DATES = [NS.dcterms, NS.dc];
@@ -106,11 +105,8 @@ function atomEntry(entry: XmlElement, feed: XmlElement, feedAuthor: string | und
   };
 }
 
-export function parseAtom(root: XmlElement, opts: ParseOptions): RawFeed {
-  const warnings: string[] = [];
-  const refused: Refusal[] = [];
-  if (![NS.atom10, NS.atom03].includes(root.ns as never)) adoptRootNamespace(root, NS.atom03);
-  const author = authorOf(root);
+/** The feed's own fields, from its root (its entries are read one by one, apart). */
+function atomFeed(root: XmlElement, opts: ParseOptions, warnings: string[]): Omit<RawFeed, 'entries' | 'warnings' | 'refused'> {
   const base = root.base;
   const version = root.ns.toLowerCase().startsWith(NS.atom03.slice(0, 20)) || attr(root, 'version') === '0.3' ? '0.3' : '1.0';
   const feedDateOf = (local: string, namespaces: readonly string[] = ATOM) =>
@@ -125,8 +121,19 @@ export function parseAtom(root: XmlElement, opts: ParseOptions): RawFeed {
     updated: feedDateOf('updated') ?? feedDateOf('modified') ?? feedDateOf('modified', DATES) ?? feedDateOf('date', [NS.dc]),
     skipHours: [],
     skipDays: [],
-    entries: readEntries(all(root, ATOM, 'entry'), (e) => atomEntry(e, root, author, opts, warnings), refused),
-    warnings,
-    refused,
+  };
+}
+
+/**
+ * An Atom document's reader: its entries are the feed's atom:entry children, each read with what
+ * the feed said of itself before it (its author, its language). A root in a namespace of its own
+ * is read as Atom 0.3's.
+ */
+export function atomReader(root: XmlElement, opts: ParseOptions, warnings: string[]): FeedReader {
+  return {
+    adopt: [NS.atom10, NS.atom03].includes(root.ns as never) ? undefined : NS.atom03,
+    isEntry: (element, _parent, depth) => depth === 1 && is(element, ATOM, 'entry'),
+    entry: (element) => atomEntry(element, root, authorOf(root), opts, warnings),
+    feed: () => atomFeed(root, opts, warnings),
   };
 }

@@ -1,13 +1,12 @@
 // RSS 0.90–0.94, 2.0 and RSS 1.0 (RDF) → RawFeed.
 import { decodeHTMLStrict } from 'entities';
-import type { Enclosure, Refusal } from '../model.js';
+import type { Enclosure } from '../model.js';
 import { resolveUrl } from '../lib/urls.js';
 import { atomText } from './atom.js';
 import { feedDate } from './dates-in-feed.js';
-import { readEntries } from './read-entries.js';
-import { NS, adoptRootNamespace, all, attr, elements, extensionAuthor, first, mediaOf, mediaType, serialize, textOf, valueOf } from './tree.js';
+import { NS, all, attr, elements, extensionAuthor, first, is, mediaOf, mediaType, serialize, textOf, valueOf } from './tree.js';
 import type { ParseOptions, RawEntry, RawFeed, RawTag, Text } from './types.js';
-import type { XmlElement } from './xml-tree.js';
+import type { FeedReader, XmlElement } from './xml-tree.js';
 
 // RSS core elements: no namespace, the RSS 1.0 and 0.90 namespaces, and two RSS 2.0 namespaces seen in the wild.
 const CORE: readonly string[] = ['', NS.rss10, NS.rss090, 'http://backend.userland.com/rss2', 'http://blogs.law.harvard.edu/tech/rss'];
@@ -126,18 +125,12 @@ function ttlMinutes(channel: XmlElement): number | undefined {
   return PERIOD_MINUTES[period] / frequency;
 }
 
-export function parseRss(root: XmlElement, opts: ParseOptions): RawFeed {
-  const warnings: string[] = [];
-  const refused: Refusal[] = [];
+/** The channel's own fields (its items are read one by one, apart). */
+function rssFeed(root: XmlElement, opts: ParseOptions, warnings: string[]): Omit<RawFeed, 'entries' | 'warnings' | 'refused'> {
   const isRdf = root.local === 'rdf';
-  if (!isRdf) adoptRootNamespace(root, '');
   const channel = first(root, CORE, 'channel') ?? root;
-  // RSS 1.0 and 0.90 put items beside the channel; some RSS 2.0 feeds do too.
-  const items = [...all(channel, CORE, 'item'), ...(channel === root ? [] : all(root, CORE, 'item'))];
   const date = (namespaces: readonly string[], local: string) =>
     feedDate(valueOf(first(channel, namespaces, local)), `channel ${local}`, opts.timezone, warnings);
-  const language = channelLanguage(channel, opts);
-  const author = channelAuthor(channel);
   const version = isRdf ? (root.children.some((c) => typeof c !== 'string' && c.ns === NS.rss090) ? '0.90' : '1.0') : (attr(root, 'version') ?? '2.0');
   return {
     format: isRdf ? 'rdf' : 'rss',
@@ -145,13 +138,26 @@ export function parseRss(root: XmlElement, opts: ParseOptions): RawFeed {
     title: rssText(first(channel, CORE, 'title') ?? first(channel, DC, 'title'), 'text'),
     link: resolveUrl(valueOf(first(channel, CORE, 'link')) ?? attr(all(channel, ATOM, 'link').find((l) => (attr(l, 'rel') ?? 'alternate') === 'alternate'), 'href'), channel.base),
     description: rssText(first(channel, CORE, 'description') ?? first(channel, DC, 'description') ?? first(channel, ATOM, 'subtitle'), 'html'),
-    language,
+    language: channelLanguage(channel, opts),
     updated: date(CORE, 'lastbuilddate') ?? date(DC, 'date') ?? date([NS.dcterms], 'modified') ?? date(CORE, 'pubdate') ?? date(ATOM, 'updated'),
     ttlMinutes: ttlMinutes(channel),
     skipHours: all(first(channel, CORE, 'skiphours') ?? channel, CORE, 'hour').map((h) => Number(valueOf(h))).filter((h) => Number.isInteger(h) && h >= 0 && h <= 24),
     skipDays: all(first(channel, CORE, 'skipdays') ?? channel, CORE, 'day').map((d) => valueOf(d) ?? '').filter(Boolean),
-    entries: readEntries(items, (item) => rssEntry(item, { language, author }, opts, warnings), refused),
-    warnings,
-    refused,
+  };
+}
+
+/**
+ * An RSS or RDF document's reader: its entries are the items of its (first) channel and, as RSS
+ * 1.0 and 0.90 put them and some RSS 2.0 feeds do too, those beside it. Each is read with what the
+ * channel said before it (its language, its author). An RSS root in a namespace of its own is read
+ * as RSS without one.
+ */
+export function rssReader(root: XmlElement, opts: ParseOptions, warnings: string[]): FeedReader {
+  const channel = () => first(root, CORE, 'channel') ?? root;
+  return {
+    adopt: root.local === 'rdf' ? undefined : '',
+    isEntry: (element, parent, depth) => is(element, CORE, 'item') && (depth === 1 || (depth === 2 && parent === channel())),
+    entry: (element) => rssEntry(element, { language: channelLanguage(channel(), opts), author: channelAuthor(channel()) }, opts, warnings),
+    feed: () => rssFeed(root, opts, warnings),
   };
 }

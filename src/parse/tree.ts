@@ -26,6 +26,9 @@ const sameNs = (a: string, b: string) => a === b || a.toLowerCase().replace(/[/#
 const named = (c: XmlChild, namespaces: readonly string[], local: string): c is XmlElement =>
   typeof c !== 'string' && c.local === local && namespaces.some((ns) => sameNs(c.ns, ns));
 
+/** Whether an element is named `local` in any of `namespaces` ("" matches elements without a namespace). */
+export const is = (element: XmlElement, namespaces: readonly string[], local: string): boolean => named(element, namespaces, local);
+
 export function elements(node: XmlElement): XmlElement[] {
   return node.children.filter(isElement);
 }
@@ -90,17 +93,6 @@ export function serialize(children: XmlChild[]): string {
 export function attr(node: XmlElement | undefined, name: string): string | undefined {
   const v = node?.attrs[name];
   return v === undefined ? undefined : v.trim();
-}
-
-/** Treats the root's own namespace as the format's: feeds in the wild invent namespaces for RSS and Atom. */
-export function adoptRootNamespace(root: XmlElement, ns: string): void {
-  const own = root.ns;
-  if (!own || own === ns) return;
-  const todo = [root];
-  for (let el = todo.pop(); el; el = todo.pop()) {
-    if (el.ns === own) el.ns = ns;
-    for (const c of el.children) if (typeof c !== 'string') todo.push(c);
-  }
 }
 
 /**

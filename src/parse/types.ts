@@ -54,6 +54,9 @@ export interface RawFeed {
   documents?: { stamps: DocumentStamp[]; unchanged: number; present?: string[] };
 }
 
+/** A feed without its entries: what it says of itself. */
+export type FeedMeta = Omit<RawFeed, 'entries'>;
+
 export interface ParseOptions {
   /** The document's URL: the base for relative links. */
   url?: string;

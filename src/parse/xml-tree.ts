@@ -1,17 +1,15 @@
-// rss-parser as the XML front end. Its own builders flatten the document (losing xml:base, mixed
-// content and content types) and build a contentSnippet with a regular expression that is quadratic
-// on hostile input, so this subclass keeps rss-parser's parse (its xml2js reader, the same SAX
-// parser, its dispatch on the root) and has the reader build our order-preserving tree, which keeps
-// xml:base, xml:lang, namespaces and mixed content, in one pass from the SAX events: xml2js's own
-// objects (each child twice, by name and in order) took 17 times the document. Extraction happens
-// in atom.ts and rss.ts. Nothing here recurses: a document nested 100,000 deep costs its size,
-// never the stack.
-import Parser from 'rss-parser';
-import { Parser as XmlReader } from 'xml2js';
+// XML read from the events of sax (the tokenizer rss-parser itself sits on), as the text comes:
+// an order-preserving XmlElement tree that keeps xml:base, xml:lang, namespaces and mixed content.
+// The elements the format names entries (an Atom entry, an RSS item) are handed over one at a time
+// as they close and never kept: what the reader holds is the feed's own fields and the entry being
+// read, never the document. sax expands no entity a DOCTYPE declares and fetches nothing. Nothing
+// here recurses: a document nested 100,000 deep costs its size, never the stack.
+import sax from 'sax';
 import { decodeHTMLStrict } from 'entities';
-import { NotAFeedError, ParseError } from '../errors.js';
+import { ParseError } from '../errors.js';
 import { resolveUrl } from '../lib/urls.js';
 import { FORBIDDEN_XML_CHARS } from '../lib/xml-chars.js';
+import type { RawEntry, RawFeed } from './types.js';
 
 export interface XmlElement {
   /** Lowercased qualified name ("dc:creator"). */
@@ -30,129 +28,182 @@ export interface XmlElement {
 }
 export type XmlChild = XmlElement | string;
 
-const lower = (name: string) => name.toLowerCase();
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
-// rss-parser dispatches on the root's key ("rss", "rdf:RDF", "feed"), whatever its prefix
-// (`<a:feed xmlns:a="…/Atom">` is Atom).
-const DISPATCH: [RegExp, string][] = [[/^(?:[^:]*:)?rdf$/i, 'rdf:RDF'], [/^(?:[^:]+:)?rss$/i, 'rss'], [/^(?:[^:]+:)?feed$/i, 'feed']];
 
 type Scope = Map<string, string>;
 
-interface SaxTag {
-  name: string;
-  attributes: Record<string, string>;
+/** Whether an element, closing at `depth` (the root's is 0) under `parent`, is an entry. */
+type EntryTest = (element: XmlElement, parent: XmlElement, depth: number) => boolean;
+
+/** How a format (atom.ts, rss.ts) reads one document, made at its root's start tag. */
+export interface FeedReader {
+  /** The namespace the root's own stands for: feeds in the wild invent namespaces for RSS and Atom. */
+  adopt?: string;
+  isEntry: EntryTest;
+  /** An entry, whole, its xml:base resolved; the root holds the feed's fields read so far. */
+  entry(element: XmlElement): RawEntry;
+  /** The feed's own fields, once the whole document is read. */
+  feed(): Omit<RawFeed, 'entries' | 'warnings' | 'refused'>;
 }
 
-interface Sax {
-  onopentag: (tag: SaxTag) => void;
-  onclosetag: () => void;
-  ontext: (text: string) => void;
-  oncdata: (text: string) => void;
-  ended: boolean;
+/** What a document's reader is told: its root as it opens (it may throw: no feed's), each entry as it closes. */
+interface XmlHandlers {
+  root(root: XmlElement): Pick<FeedReader, 'adopt' | 'isEntry'>;
+  entry(element: XmlElement): void;
 }
+
+/** What sax found wrong with the text (its first line: sax adds the line and column). */
+class IllFormedError extends ParseError {}
+
+/** Thrown from sax's handlers to stop it at the root's end tag: what follows the root is not read. */
+const ROOT_CLOSED = Symbol('root closed');
 
 /**
- * xml2js's reader, its SAX events building XmlElements. Names are lowercased, so that the lenient
- * (case-folding) parser reads the same as the strict one. What rss-parser gets is the root's
- * dispatch key, holding the root's attributes (it reads `version`) and the tree.
+ * One reading of a document, fed its text in pieces (`write`) and then `close`d. Names are
+ * lowercased, so that the lenient (case-folding) reading is the same as the strict one.
  */
-class TreeReader extends XmlReader {
-  declare saxParser: Sax;
-  declare resultObject: unknown;
+export class XmlReader {
+  private readonly sax: sax.SAXParser;
+  private readonly open: { element: XmlElement; scope: Scope }[] = [];
+  private isEntry?: EntryTest;
+  /** The root's own namespace, and the one it stands for. */
+  private renamed?: [string, string];
+  private root?: XmlElement;
+  private ended = false;
 
-  override reset(): void {
-    super.reset();
-    const sax = this.saxParser;
-    const open: { element: XmlElement; scope: Scope }[] = [];
-    sax.onopentag = ({ name: raw, attributes }) => {
-      const parent = open.at(-1);
-      const scope = parent?.scope ?? new Map([['xml', XML_NS]]);
-      const attrs: Record<string, string> = {};
-      let own = scope;
-      for (const [key, value] of Object.entries(attributes)) {
-        const name = lower(key);
-        attrs[name] = value;
-        if (name === 'xmlns' || name.startsWith('xmlns:')) {
-          if (own === scope) own = new Map(scope);
-          own.set(name === 'xmlns' ? '' : name.slice(6), value);
-        }
+  constructor(
+    strict: boolean,
+    private readonly handlers: XmlHandlers,
+    private readonly url?: string,
+  ) {
+    this.sax = sax.parser(strict, { trim: false, normalize: false, xmlns: false, position: true });
+    this.sax.onerror = (err) => {
+      throw new IllFormedError(err.message.split('\n')[0]!);
+    };
+    this.sax.onopentag = (tag) => this.opened(tag.name, tag.attributes as Record<string, string>);
+    this.sax.onclosetag = () => this.closed();
+    this.sax.ontext = this.sax.oncdata = (text) => this.text(text);
+  }
+
+  write(text: string): this {
+    if (this.ended) return this;
+    try {
+      // A byte order mark the decoder kept is not text before the root.
+      this.sax.write(this.root || this.open.length ? text : text.replace(/^\uFEFF/, ''));
+    } catch (err) {
+      if (err !== ROOT_CLOSED) throw err;
+    }
+    return this;
+  }
+
+  /** The end of the text: the root, with the feed's own fields (its entries were handed over). */
+  close(): XmlElement {
+    if (!this.ended) {
+      try {
+        this.sax.close();
+      } catch (err) {
+        if (err !== ROOT_CLOSED) throw err;
       }
-      const name = lower(raw);
-      const colon = name.indexOf(':');
-      const prefix = colon > 0 ? name.slice(0, colon) : '';
-      const element: XmlElement = {
-        name,
-        local: colon > 0 ? name.slice(colon + 1) : name,
-        ns: prefix === 'xml' ? XML_NS : (own.get(prefix) ?? ''),
-        attrs,
-        children: [],
-        lang: attrs['xml:lang'] ?? parent?.element.lang,
-      };
-      parent?.element.children.push(element);
-      open.push({ element, scope: own });
+    }
+    if (!this.root || !this.ended) throw new IllFormedError('Unable to parse XML.');
+    return rebase(this.root, this.url ?? selfLink(this.root));
+  }
+
+  private opened(raw: string, attributes: Record<string, string>): void {
+    const parent = this.open.at(-1);
+    const scope = parent?.scope ?? new Map([['xml', XML_NS]]);
+    const attrs: Record<string, string> = {};
+    let own = scope;
+    for (const [key, value] of Object.entries(attributes)) {
+      const name = key.toLowerCase();
+      attrs[name] = value;
+      if (name === 'xmlns' || name.startsWith('xmlns:')) {
+        if (own === scope) own = new Map(scope);
+        own.set(name === 'xmlns' ? '' : name.slice(6), value);
+      }
+    }
+    const name = raw.toLowerCase();
+    const colon = name.indexOf(':');
+    const prefix = colon > 0 ? name.slice(0, colon) : '';
+    const element: XmlElement = {
+      name,
+      local: colon > 0 ? name.slice(colon + 1) : name,
+      ns: prefix === 'xml' ? XML_NS : (own.get(prefix) ?? ''),
+      attrs,
+      children: [],
+      lang: attrs['xml:lang'] ?? parent?.element.lang,
     };
-    sax.onclosetag = () => {
-      const { element } = open.pop()!;
-      if (open.length) return;
-      const key = DISPATCH.find(([re]) => re.test(element.name))?.[1] ?? element.name;
-      this.resultObject = { [key]: { $: element.attrs, element } };
-      sax.ended = true;
-      this.emit('end', this.resultObject);
-    };
-    sax.ontext = sax.oncdata = (text) => {
-      const children = open.at(-1)?.element.children;
-      if (!children) return;
-      // Adjacent text (around a CDATA section, say) is one string.
-      if (typeof children.at(-1) === 'string') children[children.length - 1] += text;
-      else children.push(text);
-    };
+    if (this.renamed && element.ns === this.renamed[0]) element.ns = this.renamed[1];
+    if (parent) parent.element.children.push(element);
+    else if (!this.root) this.rootOpened(element);
+    this.open.push({ element, scope: own });
+  }
+
+  private rootOpened(root: XmlElement): void {
+    this.root = root;
+    const { adopt, isEntry } = this.handlers.root(root);
+    this.isEntry = isEntry;
+    if (adopt !== undefined && root.ns && root.ns !== adopt) {
+      this.renamed = [root.ns, adopt];
+      root.ns = adopt;
+    }
+  }
+
+  private closed(): void {
+    const { element } = this.open.pop()!;
+    const parent = this.open.at(-1)?.element;
+    if (!parent) {
+      this.ended = true;
+      throw ROOT_CLOSED;
+    }
+    if (!this.isEntry!(element, parent, this.open.length)) return;
+    parent.children.pop();
+    this.handlers.entry(rebase(element, this.baseOfOpen()));
+  }
+
+  /** The xml:base in scope inside the innermost open element: the document's, then each one's own. */
+  private baseOfOpen(): string | undefined {
+    let base = this.url ?? selfLink(this.root!);
+    for (const { element } of this.open) base = ownBase(element, base);
+    return base;
+  }
+
+  private text(text: string): void {
+    const children = this.open.at(-1)?.element.children;
+    if (!children) return;
+    // Adjacent text (around a CDATA section, say) is one string.
+    if (typeof children.at(-1) === 'string') children[children.length - 1] += text;
+    else children.push(text);
   }
 }
 
-class TreeParser extends Parser {
-  constructor(strict: boolean) {
-    super({ defaultRSS: 2 });
-    (this as unknown as { xmlParser: XmlReader }).xmlParser = new TreeReader({ strict });
-  }
-  buildAtomFeed(xml: unknown) {
-    return xml;
-  }
-  buildRSS2(xml: unknown) {
-    return xml;
-  }
-  buildRSS1(xml: unknown) {
-    return xml;
-  }
-  buildRSS0_9(xml: unknown) {
-    return xml;
-  }
-}
+const ownBase = (element: XmlElement, parent: string | undefined): string | undefined => {
+  const own = element.attrs['xml:base'];
+  return own !== undefined ? (resolveUrl(own.trim(), parent) ?? parent) : parent;
+};
 
-const strictParser = new TreeParser(true);
-const lenientParser = new TreeParser(false);
-
-/** Each element's xml:base, resolved against its parent's, the root's against `url`; an explicit stack, not recursion. */
-function rebase(root: XmlElement, url: string | undefined): XmlElement {
-  const todo: [XmlElement, string | undefined][] = [[root, url]];
+/** Each element's xml:base, resolved against its parent's, the top one's against `base`; an explicit stack, not recursion. */
+function rebase(top: XmlElement, base: string | undefined): XmlElement {
+  const todo: [XmlElement, string | undefined][] = [[top, base]];
   for (let next = todo.pop(); next; next = todo.pop()) {
     const [element, parent] = next;
-    const own = element.attrs['xml:base'];
-    element.base = own !== undefined ? (resolveUrl(own.trim(), parent) ?? parent) : parent;
+    element.base = ownBase(element, parent);
     for (const c of element.children) if (typeof c !== 'string') todo.push([c, element.base]);
   }
-  return root;
+  return top;
 }
 
-async function parseWith(parser: TreeParser, text: string): Promise<XmlElement> {
-  let result: Record<string, { element: XmlElement }>;
-  try {
-    result = (await parser.parseString(text)) as unknown as typeof result;
-  } catch (err) {
-    const message = (err as Error).message.split('\n')[0]!;
-    if (message === 'Feed not recognized as RSS 1 or 2.') throw new NotAFeedError('not a feed: no rss, RDF or feed element at the root');
-    throw new ParseError(message);
+/** The absolute href of the rel="self" link of the feed (Atom) or of its channel (RSS). */
+function selfLink(root: XmlElement): string | undefined {
+  const channels = root.children.filter((c): c is XmlElement => typeof c !== 'string' && c.local === 'channel');
+  for (const parent of [root, ...channels]) {
+    for (const c of parent.children) {
+      if (typeof c === 'string' || c.local !== 'link' || c.attrs.rel?.trim().toLowerCase() !== 'self') continue;
+      const href = c.attrs.href?.trim();
+      if (href && /^https?:\/\//i.test(href)) return href;
+    }
   }
-  return Object.values(result)[0]!.element;
+  return undefined;
 }
 
 const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
@@ -196,45 +247,24 @@ export interface ParsedXml {
   bozo?: string;
 }
 
-/** The absolute href of the rel="self" link of the feed (Atom) or of its channel (RSS). */
-function selfLink(root: XmlElement): string | undefined {
-  const channels = root.children.filter((c): c is XmlElement => typeof c !== 'string' && c.local === 'channel');
-  for (const parent of [root, ...channels]) {
-    for (const c of parent.children) {
-      if (typeof c === 'string' || c.local !== 'link' || c.attrs.rel?.trim().toLowerCase() !== 'self') continue;
-      const href = c.attrs.href?.trim();
-      if (href && /^https?:\/\//i.test(href)) return href;
-    }
-  }
-  return undefined;
-}
-
-/** Strictly first, then after repairs, then with the lenient (non-strict) parser. */
-async function readXml(text: string): Promise<{ root: XmlElement; bozo?: string }> {
-  try {
-    return { root: await parseWith(strictParser, text) };
-  } catch (first) {
-    if (first instanceof NotAFeedError) throw first;
-    const bozo = (first as Error).message;
-    const repaired = closeOpenElements(repairXml(text));
-    try {
-      return { root: await parseWith(strictParser, repaired), bozo };
-    } catch {
-      try {
-        return { root: await parseWith(lenientParser, repaired), bozo };
-      } catch {
-        throw new ParseError(`ill-formed XML: ${bozo}`);
-      }
-    }
-  }
-}
-
 /**
- * Parses XML without ever expanding a DOCTYPE's entities or fetching anything. Relative URLs are
+ * Reads XML without ever expanding a DOCTYPE's entities or fetching anything: strictly first, then
+ * after repairs, then with the lenient (non-strict) reader. Each reading starts from nothing and asks
+ * `handlers()` afresh: what a reading that failed handed over is to be dropped. Relative URLs are
  * resolved against `url`, the document's own; a document without one (a local file) is read as a
  * reader that fetched it would, from its rel="self" link.
  */
-export async function parseXml(text: string, url?: string): Promise<ParsedXml> {
-  const { root, bozo } = await readXml(text);
-  return { root: rebase(root, url ?? selfLink(root)), bozo };
+export function readXml(text: string, url: string | undefined, handlers: () => XmlHandlers): ParsedXml {
+  let bozo: string | undefined;
+  let repaired: string | undefined;
+  for (const strict of [true, true, false]) {
+    try {
+      return { root: new XmlReader(strict, handlers(), url).write(repaired ?? text).close(), bozo };
+    } catch (err) {
+      if (!(err instanceof IllFormedError)) throw err;
+      bozo ??= err.message;
+      repaired ??= closeOpenElements(repairXml(text));
+    }
+  }
+  throw new ParseError(`ill-formed XML: ${bozo}`);
 }

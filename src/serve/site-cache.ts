@@ -65,7 +65,7 @@ export class SiteCache {
 
   constructor(
     private readonly render: Render,
-    private readonly maxBytes = 64 * 1024 * 1024,
+    private readonly maxBytes = 16 * 1024 * 1024,
   ) {}
 
   private static key(path: string, limit?: number): string {

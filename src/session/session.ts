@@ -1,7 +1,8 @@
 // What every command is handed: its options, its output streams, and the configuration, store and
 // workers, each opened on first use and closed once the command is done.
 import { existsSync } from 'node:fs';
-import { colourWanted, loadConfig, parseConfig, resolvePaths, type Paths } from '../config/load-config.js';
+import { defaultConfig, readConfig } from '../config/cached-config.js';
+import { colourWanted, resolvePaths, type Paths } from '../config/paths.js';
 import type { Config } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 import type { StopSignals } from '../lib/signals.js';
@@ -29,6 +30,9 @@ export type Command<A> = (session: Session, args: A) => Promise<number>;
 export class Session {
   readonly log: Logger;
   private loaded?: Config;
+  /** What reading the configuration threw, and then the defaults. */
+  private failure?: unknown;
+  private defaults?: Config;
   private opened?: Promise<Store>;
   private pool?: Work;
 
@@ -47,21 +51,29 @@ export class Session {
     return resolvePaths(this.options, undefined, this.loaded ?? (existsSync(config) ? this.configOrDefaults() : undefined));
   }
 
-  config(): Config {
-    if (!this.loaded) {
-      this.loaded = checkRules(loadConfig(resolvePaths(this.options).config));
+  /**
+   * Reads the configuration before the command runs (cli.ts does): config() then returns it, or
+   * throws what reading it threw, as a command asks. Kept validated configurations make this cheap.
+   */
+  async prepare(): Promise<void> {
+    const file = resolvePaths(this.options).config;
+    try {
+      this.loaded = checkRules(await readConfig(file));
+    } catch (err) {
+      this.failure = err;
+      if (err instanceof ConfigError) this.defaults = await defaultConfig(file);
     }
+  }
+
+  config(): Config {
+    if (this.failure) throw this.failure;
+    if (!this.loaded) throw new Error('the configuration is read (Session.prepare) before a command runs');
     return this.loaded;
   }
 
   /** The configuration, or the defaults where there is none to read (`tidings parse` needs none). */
   configOrDefaults(): Config {
-    try {
-      return this.config();
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
-      return parseConfig('', resolvePaths(this.options).config);
-    }
+    return this.failure instanceof ConfigError && this.defaults ? this.defaults : this.config();
   }
 
   /** The store, which follows the configuration (when there is one to read): sources gone from it are unpublished. */

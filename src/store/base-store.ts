@@ -142,8 +142,9 @@ export abstract class BaseStore implements Store {
     return this.leases.holderOf(name, now);
   }
 
-  retireSources(configured: readonly string[], now: Date): Promise<void> {
-    return this.database.transaction(async (sql) => {
+  async retireSources(configured: readonly string[], now: Date): Promise<void> {
+    if (!(await this.sources.retireNeeded(configured))) return;
+    await this.database.transaction(async (sql) => {
       if ((await this.sources.retire(sql, configured, now)).length) await this.bump(sql, 1, 0);
     });
   }

@@ -4,7 +4,7 @@
 // the seed documents' stamps are copied; leases, claims and host slots belong to running processes
 // and are not. Article rows keep their ids and row numbers, so the dedupe index copies as it is.
 import type pg from 'pg';
-import { describeDatabase } from '../config/load-config.js';
+import { describeDatabase } from '../config/paths.js';
 import { ConfigError, StoreError, errorMessage } from '../errors.js';
 import { textOfSanitized } from '../lib/html-text.js';
 import { connect } from './postgres/connect.js';

@@ -101,6 +101,22 @@ export class Sources {
     await sql.run('UPDATE host_slots SET until = until + ?', [ms]);
   }
 
+  /**
+   * Whether retire() would change anything: read first, so that opening a store for a command that
+   * only reads takes no write transaction (and a read-only database is never written).
+   */
+  async retireNeeded(configured: readonly string[]): Promise<boolean> {
+    const names = this.dialect.list(configured);
+    const row = await this.db.get<{ needed: unknown }>(
+      `SELECT EXISTS (SELECT 1 FROM sources WHERE
+         (removed_at IS NULL AND NOT (${this.dialect.inList('name')}))
+         OR (removed_at IS NOT NULL AND (${this.dialect.inList('name')}
+           OR NOT EXISTS (SELECT 1 FROM articles WHERE source = sources.name)))) AS needed`,
+      [names, names],
+    );
+    return Boolean(Number(row?.needed));
+  }
+
   /** See Store.retireSources: marks and restores; returns the sources whose mark changed. */
   async retire(sql: Sql, configured: readonly string[], now: Date): Promise<string[]> {
     const names = this.dialect.list(configured);

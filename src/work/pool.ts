@@ -1,6 +1,8 @@
 // Where stages run: a few worker threads (so that a huge or hostile document never blocks the
 // main thread, which serves HTTP and writes the store, and a runaway job can be stopped), or this
-// thread. Each job goes to the least busy worker, with a time limit.
+// thread. Each job goes to an idle worker, with a time limit; another worker starts only when every
+// running one is busy (a small tick uses one), and a worker idle for a few seconds is stopped, its
+// heap returned to the system (a daemon between ticks holds none).
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../lib/worker-thread.js';
@@ -38,6 +40,17 @@ const WORKER_HEAP_MB = 1024;
 // dist/work/worker.js when built; src/work/worker.ts through tsx when tests run the sources.
 const WORKER_MODULE = new URL(`./worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url);
 
+/** How long a worker may sit idle before it is stopped: longer than the gaps between a tick's jobs. */
+const IDLE_MS = 5_000;
+
+/** Runs `release` after `ms` unless cancelled: a timer that does not keep the process alive (tests inject their own). */
+export type IdleTimer = (release: () => void, ms: number) => () => void;
+
+const idleTimer: IdleTimer = (release, ms) => {
+  const timer = setTimeout(release, ms).unref();
+  return () => clearTimeout(timer);
+};
+
 interface Pending {
   worker: Worker;
   resolve: (v: unknown) => void;
@@ -53,6 +66,8 @@ export class WorkerPool implements Work {
   /** Resolves once a worker has loaded its code: a job's time limit starts then, not at start-up. */
   private readonly ready = new Map<Worker, Promise<void>>();
   private readonly pending = new Map<number, Pending>();
+  /** Cancels the idle timer of each idle worker. */
+  private readonly idle = new Map<Worker, () => void>();
   private nextId = 0;
   /** Closed: a job sent now (a refresh unwinding after shutdown began) is refused, never given a new worker. */
   private closed = false;
@@ -61,6 +76,8 @@ export class WorkerPool implements Work {
     private readonly timeLimitMs = 30_000,
     size = Math.max(1, Math.min(4, availableParallelism())),
     private readonly heapMb = WORKER_HEAP_MB,
+    private readonly idleMs = IDLE_MS,
+    private readonly after: IdleTimer = idleTimer,
   ) {
     this.workers = new Array(size).fill(undefined);
   }
@@ -83,8 +100,11 @@ export class WorkerPool implements Work {
     });
     worker.on('exit', () => {
       if (this.workers[slot] === worker) this.workers[slot] = undefined;
+      this.idle.get(worker)?.();
+      this.idle.delete(worker);
       this.failAll(worker, new ParseError('worker stopped'));
       this.ready.delete(worker);
+      this.busy.delete(worker);
       loaded();
     });
     this.workers[slot] = worker;
@@ -93,14 +113,37 @@ export class WorkerPool implements Work {
     return worker;
   }
 
-  /** The least busy worker, started on first use. */
+  /** Workers running now (started and not yet stopped). */
+  get running(): number {
+    return this.workers.filter(Boolean).length;
+  }
+
+  /** An idle worker; else a new one while a slot is free; else the least busy. */
   private pick(): Worker {
     let best: Worker | undefined;
-    for (let slot = 0; slot < this.workers.length; slot += 1) {
-      const worker = this.workers[slot] ?? this.start(slot);
-      if (!best || this.busy.get(worker)! < this.busy.get(best)!) best = worker;
-    }
-    return best!;
+    for (const worker of this.workers) if (worker && (!best || this.busy.get(worker)! < this.busy.get(best)!)) best = worker;
+    const free = this.workers.indexOf(undefined);
+    if (best && (this.busy.get(best) === 0 || free < 0)) return best;
+    return this.start(free);
+  }
+
+  /** A worker with nothing to do is stopped after idleMs, unless a job comes first. */
+  private rest(worker: Worker): void {
+    this.idle.set(
+      worker,
+      this.after(() => {
+        this.idle.delete(worker);
+        const slot = this.workers.indexOf(worker);
+        if (slot < 0 || this.busy.get(worker) !== 0) return;
+        this.workers[slot] = undefined;
+        void worker.terminate();
+      }, this.idleMs),
+    );
+  }
+
+  private wake(worker: Worker): void {
+    this.idle.get(worker)?.();
+    this.idle.delete(worker);
   }
 
   private settle(id: number): void {
@@ -110,7 +153,9 @@ export class WorkerPool implements Work {
     this.pending.delete(id);
     const left = (this.busy.get(p.worker) ?? 1) - 1;
     this.busy.set(p.worker, left);
-    if (left === 0) p.worker.unref();
+    if (left > 0) return;
+    p.worker.unref();
+    if (this.workers.includes(p.worker)) this.rest(p.worker);
   }
 
   /** Fails what was sent to one worker (a stopped worker's replacement keeps its own jobs). */
@@ -125,6 +170,7 @@ export class WorkerPool implements Work {
   async run<T>(stages: StageCall[], input: unknown, transfer: ArrayBuffer[] = []): Promise<T> {
     if (this.closed) throw new ParseError('stopped (shutting down)');
     const worker = this.pick();
+    this.wake(worker);
     worker.ref();
     this.busy.set(worker, this.busy.get(worker)! + 1);
     const id = this.nextId++;
@@ -151,6 +197,8 @@ export class WorkerPool implements Work {
 
   async close(): Promise<void> {
     this.closed = true;
+    for (const cancel of this.idle.values()) cancel();
+    this.idle.clear();
     const workers = this.workers.splice(0, this.workers.length, ...new Array(this.workers.length).fill(undefined));
     await Promise.all(workers.map((w) => w?.terminate()));
   }

@@ -3,17 +3,20 @@
 import { eventTermsOf } from '../dedupe/event-terms.js';
 import { fingerprintEntries } from '../dedupe/fingerprint.js';
 import { readSeedFolder, type SeedFolder } from '../ingest/seeds.js';
-import { identifyEntries, type IdentifiedEntry, type IdentifyOptions } from '../normalize/identity.js';
+import { identifyEntries, NewestEntries, placed, type IdentifiedEntry, type IdentifyOptions, type PlacedEntry } from '../normalize/identity.js';
 import { decodePage, extractArticle, withFullText } from '../normalize/full-text.js';
-import { normalizeEntries, skipUnchanged, type NormalizeOptions } from '../normalize/normalize-entry.js';
+import { normalizeEntries, oldestFirst, skipUnchanged, type NormalizeOptions } from '../normalize/normalize-entry.js';
 import { dateUndated } from '../normalize/undated.js';
-import { parseFeed, type FeedDocument } from '../parse/parse-feed.js';
+import { parseFeed, readFeed, type FeedDocument } from '../parse/parse-feed.js';
 import { parseSeeds, type SeedOptions } from '../parse/seed.js';
 import type { DocumentStamp, Entry } from '../model.js';
-import type { RawFeed } from '../parse/types.js';
+import type { FeedMeta, RawFeed } from '../parse/types.js';
 
-/** A feed without its entries: what the orchestrator keeps of it once the entries are identified. */
-export type FeedMeta = Omit<RawFeed, 'entries'>;
+/** A feed read, with the entries kept of it (its newest maxItems), each with its place. */
+export interface ParsedFeed {
+  feed: FeedMeta;
+  entries: PlacedEntry[];
+}
 
 /** A feed's entries on their way through the stages: those still to normalize, and those done. */
 export interface Batch {
@@ -28,25 +31,33 @@ export const STAGES = {
   /** ingest: the seed documents of a folder that changed since they were last read. */
   readSeeds: (input: { dir: string; maxBytes: number; known: Record<string, DocumentStamp> }): SeedFolder => readSeedFolder(input.dir, input.maxBytes, input.known),
   /** parse: seed documents as one feed; files the reader refused stay refused. */
-  parseSeeds: (folder: SeedFolder, options: SeedOptions): RawFeed => {
-    const feed = parseSeeds(folder.files, options);
+  parseSeeds: (folder: SeedFolder, options: SeedOptions): ParsedFeed => {
+    const { entries, ...feed } = parseSeeds(folder.files, options);
     // A document refused now is read again next time, and refused again: its error stays in view.
     const refused = new Set(feed.refused.map((r) => folder.files.find((f) => f.file === r.file)?.identity));
     const stamps = folder.stamps.filter((s) => !refused.has(s.identity));
-    return { ...feed, refused: [...folder.refused, ...feed.refused], documents: { stamps, unchanged: folder.unchanged, present: folder.present } };
+    const documents = { stamps, unchanged: folder.unchanged, present: folder.present };
+    return { feed: { ...feed, refused: [...folder.refused, ...feed.refused], documents }, entries: placed(entries) };
   },
-  /** parse: feed bytes; with the document's stamp, to be stored with its entries. */
-  parseFeed: async ({ bytes, doc, stamp }: { bytes: Uint8Array; doc: FeedDocument; stamp?: DocumentStamp }): Promise<RawFeed> => {
-    const feed = await parseFeed(bytes, doc);
-    return stamp ? { ...feed, documents: { stamps: [stamp], unchanged: 0 } } : feed;
+  /** parse: feed bytes, whole (for the commands that show a feed). */
+  parseFeed: ({ bytes, doc }: { bytes: Uint8Array; doc: FeedDocument }): Promise<RawFeed> => parseFeed(bytes, doc),
+  /**
+   * parse: feed bytes, read an entry at a time, keeping only the newest `maxItems` (all without
+   * it); with the document's stamp, to be stored with its entries.
+   */
+  parseNewest: async ({ bytes, doc, stamp }: { bytes: Uint8Array; doc: FeedDocument; stamp?: DocumentStamp }, options: { maxItems?: number }): Promise<ParsedFeed> => {
+    let kept!: NewestEntries;
+    const feed = await readFeed(bytes, doc, () => {
+      kept = new NewestEntries(options.maxItems);
+      return (raw, position) => kept.add({ raw, position });
+    });
+    return { feed: stamp ? { ...feed, documents: { stamps: [stamp], unchanged: 0 } } : feed, entries: kept.entries() };
   },
-  /** normalize: which entries are kept, and who each is. */
-  identify: ({ entries, ...feed }: RawFeed, options: IdentifyOptions & { now?: Date }): Batch => ({
-    feed,
-    todo: dateUndated(identifyEntries({ ...feed, entries }, options), feed, options.now ?? new Date()),
-    done: [],
-    unchanged: feed.documents?.unchanged ?? 0,
-  }),
+  /** normalize: who each kept entry is; those without a date are dated from the feed's; oldest first, as they are stored. */
+  identify: ({ feed, entries }: ParsedFeed, options: IdentifyOptions & { now?: Date }): Batch => {
+    const now = options.now ?? new Date();
+    return { feed, todo: oldestFirst(dateUndated(identifyEntries(entries, options), feed, now), now), done: [], unchanged: feed.documents?.unchanged ?? 0 };
+  },
   /** normalize: entries stored exactly so already go no further. */
   skipUnchanged: (batch: Batch, options: NormalizeOptions): Batch => {
     const { entries, unchanged } = skipUnchanged(batch.todo, options);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseFeedDate } from '../../src/lib/dates.js';
+import { parseFeedDate, wallClock } from '../../src/lib/dates.js';
 
 describe('parseFeedDate', () => {
   it.each([
@@ -72,4 +72,14 @@ describe('parseFeedDate', () => {
       expect(parseFeedDate(text)).toBeUndefined();
     },
   );
+});
+
+describe('wallClock', () => {
+  it('shows UTC (read without Intl) as Etc/UTC (read through Intl) shows it', () => {
+    for (const iso of ['2024-01-18T13:30:59.999Z', '1999-12-31T23:59:00Z', '2024-02-29T00:00:00Z', '1970-01-01T00:00:00Z', '0999-06-01T07:05:00Z']) {
+      expect(wallClock(new Date(iso), 'UTC'), iso).toEqual(wallClock(new Date(iso), 'Etc/UTC'));
+    }
+    expect(wallClock(new Date('2024-01-18T13:30:00Z'), 'UTC')).toEqual({ day: '2024-01-18', time: '13:30', zone: 'UTC' });
+    expect(wallClock(new Date(Number.NaN), 'UTC')).toEqual({ day: '', time: '', zone: '' });
+  });
 });

@@ -1,7 +1,7 @@
 // Identities within a source: the fallback chain, and one entry per identity.
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
-import { identifyEntries } from '../../src/normalize/identity.js';
+import { identifyEntries as identifyPlaced, newestOf, type IdentifyOptions } from '../../src/normalize/identity.js';
 import type { RawEntry, RawFeed } from '../../src/parse/types.js';
 
 const feed = (entries: Partial<RawEntry>[]): RawFeed => ({
@@ -14,6 +14,8 @@ const feed = (entries: Partial<RawEntry>[]): RawFeed => ({
   entries: entries.map((e) => ({ tags: [], enclosures: [], ...e })),
 });
 const text = (value: string) => ({ type: 'text' as const, value });
+/** A whole feed's entries identified: its newest maxItems kept, as a refresh keeps them reading the feed. */
+const identifyEntries = (whole: RawFeed, opts: IdentifyOptions) => identifyPlaced(newestOf(whole.entries, opts.maxItems), opts);
 
 describe('identifyEntries', () => {
   it('guid; guid and link where the guid repeats; link; else a hash', () => {

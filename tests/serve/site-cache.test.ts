@@ -1,4 +1,5 @@
 // The render cache: within a byte budget, least recently used out first; compressed once per encoding asked for.
+import { randomBytes } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { MAX_QUERY_FILES, SiteCache } from '../../src/serve/site-cache.js';
@@ -75,6 +76,20 @@ describe('SiteCache', () => {
     expect(cache.encode(file, 'gzip')).toBe(gz); // at once, the same bytes
     expect(file.encoded.br).toBeUndefined();
     expect(cache.size).toBe(before + gz.length);
+  });
+
+  it('holds its byte budget when a compressed body grows a file: the least recently used file goes', async () => {
+    // Bodies that do not compress much: each encoding adds about as many bytes as the body has.
+    const render = async (path: string) => ({ type: 'text/plain', body: randomBytes(1500).toString('base64'), modified: new Date(0), path });
+    const cache = new SiteCache(render, 5000);
+    await cache.get('a');
+    const b = (await cache.get('b'))!;
+    expect(cache.size).toBe(4000);
+    await cache.encode(b, 'gzip');
+    expect(cache.size).toBeLessThanOrEqual(5000);
+    expect(cache.cached('a')).toBeUndefined();
+    expect(cache.cached('b')).toBe(b);
+    expect(cache.size).toBe(b.body.length + b.encoded.gzip!.length);
   });
 
   it('invalidates everything, or only the paths asked for; a render that an invalidation overtook is not kept', async () => {

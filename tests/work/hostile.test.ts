@@ -7,7 +7,7 @@ import type { Batch } from '../../src/work/stages.js';
 
 /** Parse, then normalize, in one job. */
 async function parseAndNormalize(pool: WorkerPool, bytes: Buffer): Promise<{ entries: Entry[] }> {
-  const { done } = await pool.run<Batch>([stage('parseFeed'), stage('identify', {}), stage('normalize', { now: new Date() }), stage('fingerprint')], { bytes, doc: {} });
+  const { done } = await pool.run<Batch>([stage('parseNewest', {}), stage('identify', {}), stage('normalize', { now: new Date() }), stage('fingerprint')], { bytes, doc: {} });
   return { entries: done };
 }
 

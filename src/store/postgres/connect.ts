@@ -2,7 +2,7 @@
 // leaves out, as libpq does), and one clear line, naming the host and the database but never the
 // password, when the server cannot be reached or refuses.
 import pg from 'pg';
-import { describeDatabase } from '../../config/load-config.js';
+import { describeDatabase } from '../../config/paths.js';
 import { ConfigError, errorMessage } from '../../errors.js';
 
 /** Why a connection failed, in words. */

@@ -4,7 +4,7 @@
 // side but for their story decisions (see ingest). The rules shared with SQLite live in
 // base-store.ts and the modules beside it.
 import type pg from 'pg';
-import { describeDatabase } from '../../config/load-config.js';
+import { describeDatabase } from '../../config/paths.js';
 import type { Changes, Tag } from '../../model.js';
 import { BaseStore } from '../base-store.js';
 import { articleId } from '../rows.js';

@@ -15,7 +15,7 @@ export class SqliteEvents {
          ORDER BY last DESC LIMIT ?`,
       ),
       name: db.prepare('INSERT INTO event_names (name, event, last) VALUES (?, ?, ?) ON CONFLICT (name, event) DO UPDATE SET last = excluded.last'),
-      eventOf: db.prepare('SELECT event FROM event_members WHERE article = ?').pluck(),
+      eventsOf: db.prepare('SELECT article, event FROM event_members WHERE article IN (SELECT value FROM json_each(?))').raw(),
       save: db.prepare(
         `INSERT INTO events (id, first, last, size, centroid) VALUES (@id, @first, @last, @size, @centroid)
          ON CONFLICT (id) DO UPDATE SET first = excluded.first, last = excluded.last, size = excluded.size, centroid = excluded.centroid`,
@@ -32,12 +32,8 @@ export class SqliteEvents {
   }
 
   eventsOf(articles: readonly string[]): Map<string, string> {
-    const found = new Map<string, string>();
-    for (const a of new Set(articles)) {
-      const event = this.stmt.eventOf.get(a) as string | undefined;
-      if (event) found.set(a, event);
-    }
-    return found;
+    if (!articles.length) return new Map();
+    return new Map(this.stmt.eventsOf.all(JSON.stringify([...new Set(articles)])) as [string, string][]);
   }
 
   save(events: readonly EventCandidate[], members: readonly EventMembership[]): void {

@@ -25,8 +25,9 @@ export class SqliteIngest {
     private readonly sql: Sql,
   ) {
     this.stmt = {
-      known: db.prepare('SELECT rowid, id, content_hash, bands FROM articles WHERE source = ? AND identity = ?'),
-      tombstoned: db.prepare('SELECT 1 FROM tombstones WHERE (source = ? AND identity = ?) OR fingerprint = ? LIMIT 1'),
+      known: db.prepare('SELECT identity, rowid, id, content_hash, bands FROM articles WHERE source = ? AND identity IN (SELECT value FROM json_each(?))'),
+      tombstonedIds: db.prepare('SELECT identity FROM tombstones WHERE source = ? AND identity IN (SELECT value FROM json_each(?))').pluck(),
+      tombstonedPrints: db.prepare('SELECT fingerprint FROM tombstones WHERE fingerprint IN (SELECT value FROM json_each(?))').pluck(),
       setRawHash: db.prepare('UPDATE articles SET raw_hash = ?, normalizer = ? WHERE rowid = ? AND raw_hash IS NOT ?'),
       insert: db.prepare(`INSERT INTO articles (${INSERT_COLUMNS.map((c) => c.name).join(', ')}) VALUES (${INSERT_COLUMNS.map(() => '?').join(', ')})`),
       update: db.prepare(`UPDATE articles SET ${[...ENTRY_SETS, ...EDIT_SETS].join(', ')} WHERE id = ?`),
@@ -55,10 +56,17 @@ export class SqliteIngest {
     };
   }
 
+  /** The plan of a chunk, its lookups made in three queries for the whole chunk. */
   plan(source: string, entries: readonly Entry[]): StorePlan {
+    const rows = this.stmt.known.all(source, JSON.stringify(entries.map((e) => e.identity))) as (KnownArticle & { identity: string })[];
+    const known = new Map(rows.map(({ identity, ...row }) => [identity, row]));
+    const unknown = entries.filter((e) => !known.has(e.identity));
+    const deadIds = new Set(unknown.length ? (this.stmt.tombstonedIds.all(source, JSON.stringify(unknown.map((e) => e.identity))) as string[]) : []);
+    const prints = unknown.flatMap((e) => (e.fingerprint ? [e.fingerprint.exact] : []));
+    const deadPrints = new Set(prints.length ? (this.stmt.tombstonedPrints.all(JSON.stringify(prints)) as string[]) : []);
     const { plan, rehash } = planIngest(source, entries, {
-      known: (identity) => this.stmt.known.get(source, identity) as KnownArticle | undefined,
-      isTombstoned: (entry) => Boolean(this.stmt.tombstoned.get(source, entry.identity, entry.fingerprint?.exact ?? null)),
+      known: (identity) => known.get(identity),
+      isTombstoned: (entry) => deadIds.has(entry.identity) || (entry.fingerprint !== undefined && deadPrints.has(entry.fingerprint.exact)),
     });
     for (const { rowid, rawHash, normalizer } of rehash) this.stmt.setRawHash.run(rawHash, normalizer, rowid, rawHash);
     return plan;

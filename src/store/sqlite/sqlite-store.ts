@@ -28,6 +28,7 @@ export class SqliteStore extends BaseStore {
   private readonly searchIndex: SearchIndex;
   private readonly writer: SqliteIngest;
   private readonly searches?: OffThreadReads;
+  private readonly bumpSeq;
   /** The change sequence as last read, and the reader's data_version it was read at. */
   private seen?: { version: number; changes: Changes };
 
@@ -50,6 +51,7 @@ export class SqliteStore extends BaseStore {
     this.stories = new SqliteStoryIndex(db);
     this.eventIndex = new SqliteEvents(db);
     this.writer = new SqliteIngest(db, this.stories, searchIndex, sqlite.writer);
+    this.bumpSeq = db.prepare('UPDATE changes SET seq = seq + 1');
   }
 
   protected async bump(sql: Sql, seq: number, checked: number): Promise<void> {
@@ -85,7 +87,7 @@ export class SqliteStore extends BaseStore {
       };
       const result = await this.sqlite.inTransaction(async () => {
         const result = await work(tx);
-        if (changed) this.db.prepare('UPDATE changes SET seq = seq + 1').run();
+        if (changed) this.bumpSeq.run();
         return result;
       });
       if (this.searchIndex.size >= SEARCH_BATCH) this.searchIndex.flush();
@@ -111,7 +113,7 @@ export class SqliteStore extends BaseStore {
     return this.sqlite.exclusive(async () => {
       const deleted = await this.sqlite.inTransaction(async () => {
         const deleted = this.writer.delete(ids, now, keepOut);
-        if (deleted) this.db.prepare('UPDATE changes SET seq = seq + 1').run();
+        if (deleted) this.bumpSeq.run();
         return deleted;
       });
       // The freed pages go back to the file system (a no-op in a database made before auto_vacuum).

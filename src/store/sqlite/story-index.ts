@@ -15,6 +15,14 @@ const RECENT_MAX = 16_384;
 /** Key lookups are padded to one of a few sizes, so that a handful of prepared statements serve all. */
 const LOOKUP_SIZES = [8, 32, 128, 512];
 
+/**
+ * For each value of a JSON array, the earliest published article of another source with it in
+ * `column` (ties: the first stored), through the column's index, one value at a time.
+ */
+const earliestSql = (column: 'link' | 'fingerprint') =>
+  `SELECT j.value AS value, a.id, a.story FROM json_each(?) j
+   JOIN articles a ON a.rowid = (SELECT rowid FROM articles WHERE ${column} = j.value AND source <> ? ORDER BY published, rowid LIMIT 1)`;
+
 export class SqliteStoryIndex {
   private readonly stmt;
   private readonly lookups = new Map<number, { raw: () => { all: (...keys: number[]) => [number, number][] } }>();
@@ -26,9 +34,9 @@ export class SqliteStoryIndex {
   constructor(private readonly db: Db) {
     this.filter = new KeyFilter(db);
     this.stmt = {
-      byLink: db.prepare('SELECT id, story FROM articles WHERE link = ? AND source <> ? ORDER BY published LIMIT 1'),
-      byFingerprint: db.prepare('SELECT id, story FROM articles WHERE fingerprint = ? AND source <> ? ORDER BY published LIMIT 1'),
-      candidate: db.prepare('SELECT id, story, title, published, shingles, shingle_marks FROM articles WHERE rowid = ? AND source <> ?'),
+      byLink: db.prepare(earliestSql('link')),
+      byFingerprint: db.prepare(earliestSql('fingerprint')),
+      candidates: db.prepare('SELECT rowid, id, story, title, published, shingles, shingle_marks FROM articles WHERE rowid IN (SELECT value FROM json_each(?)) AND source <> ?'),
       unindex: db.prepare('DELETE FROM lsh WHERE key = ? AND article = ?'),
       unindexRecent: db.prepare('DELETE FROM lsh_recent WHERE key = ? AND article = ?'),
       recentCount: db.prepare('SELECT count(*) FROM lsh_recent').pluck(),
@@ -56,14 +64,11 @@ export class SqliteStoryIndex {
     }).immediate();
   }
 
-  /** For each value, the earliest published article of another source that has it. */
-  private earliest(stmt: { get: (value: string, except: string) => unknown }, values: readonly string[], exceptSource: string): Map<string, StoryRef> {
-    const found = new Map<string, StoryRef>();
-    for (const value of values) {
-      const row = stmt.get(value, exceptSource) as StoryRef | undefined;
-      if (row) found.set(value, row);
-    }
-    return found;
+  /** For each value, the earliest published article of another source that has it: one query for them all. */
+  private earliest(stmt: { all: (values: string, except: string) => unknown[] }, values: readonly string[], exceptSource: string): Map<string, StoryRef> {
+    if (!values.length) return new Map();
+    const rows = stmt.all(JSON.stringify(values), exceptSource) as (StoryRef & { value: string })[];
+    return new Map(rows.map((r) => [r.value, { id: r.id, story: r.story }]));
   }
 
   findByLinks(links: readonly string[], exceptSource: string): Map<string, StoryRef> {
@@ -98,14 +103,13 @@ export class SqliteStoryIndex {
     const found = new Map<number, StoryCandidate[]>();
     const present = this.filter.present(keys);
     if (!present.length) return found;
-    const candidates = new Map<number, StoryCandidate | null>();
-    for (const [key, rowid] of this.keyRows(present)) {
-      let c = candidates.get(rowid);
-      if (c === undefined) {
-        const row = this.stmt.candidate.get(rowid, exceptSource) as CandidateRow | undefined;
-        c = row ? toCandidate(row) : null;
-        candidates.set(rowid, c);
-      }
+    const pairs = this.keyRows(present);
+    if (!pairs.length) return found;
+    // The candidates' rows in one query, each row once however many keys found it.
+    const rows = this.stmt.candidates.all(JSON.stringify([...new Set(pairs.map(([, rowid]) => rowid))]), exceptSource) as (CandidateRow & { rowid: number })[];
+    const candidates = new Map(rows.map((row) => [row.rowid, toCandidate(row)]));
+    for (const [key, rowid] of pairs) {
+      const c = candidates.get(rowid);
       if (!c) continue;
       const list = found.get(key);
       if (list) list.push(c);
