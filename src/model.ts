@@ -47,6 +47,8 @@ export interface Entry {
   contentHash: string;
   /** A hash of the entry as parsed: the same hash at the next fetch means nothing to normalize. */
   rawHash?: string;
+  /** The version of the normalizer that made it (normalize/normalizer-version.ts); not part of what readers see. */
+  normalizer?: number;
   /** It had no date of its own (it has its feed's, see normalize/undated.ts): counted and warned of, not stored. */
   undated?: boolean;
   /** Made by dedupe's fingerprint stage; not part of what readers see. */
@@ -67,7 +69,8 @@ export interface Fingerprint {
 }
 
 /** A stored entry. */
-export interface Article extends Omit<Entry, 'rawHash' | 'fingerprint' | 'text' | 'paragraphs' | 'undated' | 'eventTerms'> {
+export interface Article
+  extends Omit<Entry, 'rawHash' | 'normalizer' | 'fingerprint' | 'text' | 'paragraphs' | 'undated' | 'eventTerms'> {
   id: string;
   source: string;
   updated: Date;
@@ -198,6 +201,8 @@ export interface FetchState {
   feedLink?: string;
   /** Entries the keep and block rules left out at the last read. */
   leftOutByRules?: number;
+  /** The normalizer version its document was last read with (none: never, or before versions were recorded). */
+  normalizer?: number;
 }
 
 /** A process that holds a lease: what messages call it, and what tells a live one from a dead one. */

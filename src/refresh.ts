@@ -13,6 +13,7 @@ import type { Logger } from './log.js';
 import { textOfSanitized } from './lib/html-text.js';
 import type { Article, DocumentStamp, Entry, Holder, IngestCounts, IngestPlan, Refusal, RefreshResult } from './model.js';
 import type { NormalizeOptions } from './normalize/normalize-entry.js';
+import { NORMALIZER } from './normalize/normalizer-version.js';
 import { toTags } from './normalize/tags.js';
 import { htmlToText } from './normalize/html.js';
 import { collapseWhitespace, truncateAtWord } from './lib/text.js';
@@ -22,7 +23,6 @@ import type { FeedDocument } from './parse/parse-feed.js';
 import { readFeedFile } from './ingest/files.js';
 import { addFullTexts, FullTextCache, HTML_ACCEPT, type FullTextCounts } from './ingest/full-text.js';
 import { MAX_SEED_BYTES } from './parse/seed.js';
-import { VERSION } from './version.js';
 import { applyRules, rulesOf } from './rules/rules.js';
 import { articleId } from './store/rows.js';
 import type { Store, SuccessRecord } from './store/store.js';
@@ -51,7 +51,11 @@ export interface RefreshDeps {
    * or entry skipped as unchanged, so new tag rules, aliases or a new Tidings reach every entry.
    */
   force?: boolean;
+  /** The normalizer version to read with: NORMALIZER.version (tests play an upgrade with an older one). */
+  normalizer?: number;
 }
+
+const normalizerOf = (deps: RefreshDeps): number => deps.normalizer ?? NORMALIZER.version;
 
 /** Entries are normalized in batches of this many, spread over the workers, and stored batch by batch. */
 const BATCH = 250;
@@ -72,8 +76,10 @@ async function fetchRemote(source: FeedSource, deps: RefreshDeps, now: Date): Pr
   const state = (await deps.store.fetchState(source.name))!;
   if (state.gone) return { kind: 'skipped', reason: `gone: the server answered 410 at ${state.lastCheck?.toISOString() ?? 'the last check'}; run "tidings sources enable ${source.name}" to fetch it again` };
   if (state.nextFetch && state.nextFetch > now) return { kind: 'skipped', reason: `the server asked to wait until ${state.nextFetch.toISOString()}` };
+  // Read last with an older normalizer: fetched in full once, so that a 304 cannot keep it from the new one.
+  const full = source.ignoreCacheHeaders || deps.force || (state.normalizer ?? 0) < normalizerOf(deps);
   const response = await withHostPlace(state.url, deps, () =>
-    fetchFeed(source.ignoreCacheHeaders || deps.force ? { url: state.url } : { url: state.url, etag: state.etag, lastModified: state.lastModified }, { ...fetchDepsOf(deps.config, source), now: deps.now, signal: deps.signal, ...deps.fetch }),
+    fetchFeed(full ? { url: state.url } : { url: state.url, etag: state.etag, lastModified: state.lastModified }, { ...fetchDepsOf(deps.config, source), now: deps.now, signal: deps.signal, ...deps.fetch }),
   );
   if (response.movedTo) deps.log.info({ source: source.name, url: response.movedTo }, `${source.name}: moved permanently to ${response.movedTo}`);
   const success: SuccessRecord = {
@@ -100,7 +106,7 @@ function readSource(source: Source, deps: RefreshDeps, now: Date): Promise<Input
 /** What every stage of a source's refresh normalizes with. */
 function normalizeOptions(source: Source, deps: RefreshDeps, now: Date): NormalizeOptions {
   const { trackingParams, tagAliases } = deps.config;
-  return { now, tags: source.tags, trackingParams, tagAliases, maxItems: source.type === 'seeds' ? undefined : source.maxItems };
+  return { now, tags: source.tags, trackingParams, tagAliases, maxItems: source.type === 'seeds' ? undefined : source.maxItems, normalizer: normalizerOf(deps) };
 }
 
 /** The stamp of a whole feed document, beside the seed documents' stamps (named by path, never ""). */
@@ -182,13 +188,13 @@ function normalizedBatches(parsed: Batch, deps: RefreshDeps, options: NormalizeO
 
 /**
  * What a document was read with: an unchanged document is skipped unparsed only if these are the
- * same too (a new Tidings, a new time zone, new source tags or a new maxItems read it again).
+ * same too (a new normalizer, time zone, source tags or maxItems read it again).
  */
 function stampKey(source: Source, deps: RefreshDeps): string {
   const { tagAliases, trackingParams } = deps.config;
   const own = source.type === 'seeds' ? source.titleFrom : source.maxItems;
   const rules = source.type === 'seeds' ? [] : [source.keep, source.block, deps.config.rules, source.type === 'feed' ? source.fullText : undefined];
-  return createHash('sha256').update(JSON.stringify([VERSION, source.timezone, own, source.tags, tagAliases, trackingParams, ...rules])).digest('hex').slice(0, 32);
+  return createHash('sha256').update(JSON.stringify([normalizerOf(deps), source.timezone, own, source.tags, tagAliases, trackingParams, ...rules])).digest('hex').slice(0, 32);
 }
 
 /**
@@ -389,7 +395,7 @@ async function ingestSource(source: Source, deps: RefreshDeps, now: Date): Promi
   const options = normalizeOptions(source, deps, now);
   const parsed = await parseDocument(input, source, deps, options);
   if (parsed === 'same bytes') {
-    await deps.store.recordSuccess(source.name, now, input.kind === 'document' ? input.success : {});
+    await deps.store.recordSuccess(source.name, now, { ...(input.kind === 'document' ? input.success : {}), normalizer: options.normalizer });
     return { ...nothing, notModified: true };
   }
   const { feed, unchanged } = parsed;
@@ -409,7 +415,7 @@ async function ingestSource(source: Source, deps: RefreshDeps, now: Date): Promi
   // Validators are recorded only once the entries are stored: a failed ingest is fetched again in full.
   const names = feedNames(feed);
   const read = input.kind === 'document' ? { ...input.success, ttlMinutes: feed.ttlMinutes, skipHours: feed.skipHours, skipDays: feed.skipDays, ...names } : names;
-  const success = { ...read, leftOutByRules: leftOut };
+  const success = { ...read, leftOutByRules: leftOut, normalizer: options.normalizer };
   await deps.store.recordSuccess(source.name, now, success);
   const deleted = feed.documents?.present ? await deleteVanishedSeeds(source, feed.documents.present, deps, now) : 0;
   const fullText = sifted.fullText ? { fullText: sifted.fullText } : {};

@@ -13,6 +13,7 @@ import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import type { Session } from '../session/session.js';
 import { plural } from '../lib/plural.js';
+import { NORMALIZER } from '../normalize/normalizer-version.js';
 
 interface Problem {
   what: string;
@@ -39,6 +40,7 @@ async function diagnose(paths: Paths, report: (line: string) => void): Promise<P
         const { schemaVersion } = await store.stats();
         ok(`database ${where}: reachable, schema ${schemaVersion}`);
         await announceRemoved(config, store, report);
+        await announceOlder(store, report);
       } finally {
         await store.close();
       }
@@ -69,6 +71,7 @@ async function diagnose(paths: Paths, report: (line: string) => void): Promise<P
         if (integrity === 'ok') ok(`database ${paths.db}: integrity ok, schema ${schemaVersion} of ${schemaVersion}`);
         else problems.push({ what: `database ${paths.db}: integrity check says ${integrity}`, fix: 'restore a backup, or move the file away and run tidings refresh to rebuild it from the sources' });
         await announceRemoved(config, store, report);
+        await announceOlder(store, report);
       } finally {
         await store.close();
       }
@@ -86,6 +89,19 @@ async function announceRemoved(config: Config | undefined, store: Store, report:
   if (!config) return;
   await followConfiguration(config, store, new Date());
   for (const removed of await store.removedSources()) report(`note: removed source ${describeRemoved(config, removed)}`);
+}
+
+/**
+ * Articles an older normalizer made (stored before an upgrade): the next refresh of their sources
+ * normalizes them again, except those no longer in their feeds, which no refresh can reach.
+ */
+async function announceOlder(store: Store, report: (line: string) => void): Promise<void> {
+  const { version } = NORMALIZER;
+  const older = await store.olderArticles(version);
+  if (!older.articles) return report(`ok: every stored article is normalized by this Tidings (normalizer ${version})`);
+  const gone = older.notInFeeds ? `, but for ${older.notInFeeds} no longer in their feeds, which stay as stored` : '';
+  const again = 'the next refresh of their sources normalizes them again';
+  report(`note: stored articles an older Tidings normalized: ${older.articles} (normalizer ${version} is this one's); ${again}${gone}`);
 }
 
 /** Every local source's folder or file exists. */

@@ -14,6 +14,7 @@ import { MAX_TAGS, type Enclosure, type Entry, type Refusal } from '../model.js'
 import type { RawEntry, RawFeed, Text } from '../parse/types.js';
 import { cleanHtmlAndText, htmlToText, type CleanHtml } from './html.js';
 import { identifyEntries, newestOf, type IdentifiedEntry, type IdentifyOptions } from './identity.js';
+import { NORMALIZER } from './normalizer-version.js';
 import { toTags } from './tags.js';
 import { dateUndated } from './undated.js';
 
@@ -31,6 +32,8 @@ export interface NormalizeOptions extends IdentifyOptions {
   tagAliases?: Readonly<Record<string, string>>;
   /** Identity → raw hash of the source's stored articles: those entries are skipped unnormalized. */
   known?: Readonly<Record<string, string>>;
+  /** The normalizer version to record (NORMALIZER.version; tests play an upgrade with an older one). */
+  normalizer?: number;
 }
 
 /** Plain text; with a `limit`, only its first `limit` characters are sure to be right. */
@@ -121,24 +124,27 @@ export function normalizeEntry({ raw, identity, link, undatedAt }: IdentifiedEnt
   };
   // The paragraphs go to the fingerprint stage, which would otherwise read them again from the content.
   const paragraphs = content ? { paragraphs: clean.paragraphs } : {};
-  return { ...entry, contentHash: contentHash(entry), ...paragraphs, ...(raw.published || raw.updated ? {} : { undated: true }) };
+  const normalizer = opts.normalizer ?? NORMALIZER.version;
+  return { ...entry, contentHash: contentHash(entry), normalizer, ...paragraphs, ...(raw.published || raw.updated ? {} : { undated: true }) };
 }
 
 /** A hash of everything a reader sees; a change means the article was edited. */
 export function contentHash(entry: Omit<Entry, 'contentHash'>): string {
-  const { identity: _i, fingerprint: _f, text: _t, paragraphs: _p, rawHash: _r, undated: _u, ...visible } = entry;
+  const { identity: _i, fingerprint: _f, text: _t, paragraphs: _p, rawHash: _r, undated: _u, normalizer: _n, ...visible } = entry;
   return createHash('sha256').update(JSON.stringify(visible)).digest('hex').slice(0, 32);
 }
 
 /**
- * The entry as parsed, and the options that shape it: equal hashes normalize to equal articles.
+ * The entry as parsed, the options that shape it and the normalizer's version: equal hashes
+ * normalize to equal articles, and a new normalizer reads every entry again.
  * Long strings (the HTML) go to the hash as they are, not through JSON's escaping, which cost more
  * than the hashing.
  */
 function rawHash(raw: RawEntry, opts: NormalizeOptions): string {
   const hash = createHash('sha256');
   const long: string[] = [];
-  const json = JSON.stringify([raw, opts.tags ?? [], opts.tagAliases ?? {}, opts.trackingParams ?? []], (_key, v: unknown) =>
+  const version = opts.normalizer ?? NORMALIZER.version;
+  const json = JSON.stringify([raw, opts.tags ?? [], opts.tagAliases ?? {}, opts.trackingParams ?? [], version], (_key, v: unknown) =>
     typeof v === 'string' && v.length > 200 ? `\u0000${long.push(v) - 1}` : v,
   );
   hash.update(json);

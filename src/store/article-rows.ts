@@ -11,10 +11,12 @@ interface Column<T> {
   name: string;
   type: ColumnType;
   of: (value: T) => unknown;
+  /** How an edit sets it, when not to the value as it is (`name = ?`). */
+  edit?: string;
 }
 
 /** What an article takes from its entry, written on insert and again on every edit. */
-export const ENTRY_COLUMNS: readonly Column<Entry>[] = [
+const ENTRY_COLUMNS: readonly Column<Entry>[] = [
   { name: 'title', type: 'text', of: (e) => e.title },
   { name: 'link', type: 'text', of: (e) => e.link ?? null },
   { name: 'published', type: 'bigint', of: (e) => e.published.getTime() },
@@ -28,7 +30,12 @@ export const ENTRY_COLUMNS: readonly Column<Entry>[] = [
   { name: 'shingles', type: 'bytea', of: (e) => shinglesBlob(e.fingerprint) },
   { name: 'shingle_marks', type: 'bytea', of: (e) => marksBlob(e.fingerprint) },
   { name: 'raw_hash', type: 'text', of: (e) => e.rawHash ?? null },
+  // An edit that did not normalize the entry again (full text added to a stored article) keeps it.
+  { name: 'normalizer', type: 'bigint', of: (e) => e.normalizer ?? null, edit: 'normalizer = COALESCE(?, normalizer)' },
 ];
+
+/** How an edit sets the entry's columns, in ENTRY_COLUMNS' order. */
+export const ENTRY_SETS: readonly string[] = ENTRY_COLUMNS.map((c) => c.edit ?? `${c.name} = ?`);
 
 /** A new article: its entry, and where it stands (its id, its story). */
 export interface FreshArticle {

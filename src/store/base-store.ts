@@ -17,6 +17,7 @@ import type {
   FailureRecord,
   IngestTransaction,
   LeaseHolder,
+  OlderArticles,
   RemovedSource,
   SourceRow,
   Store,
@@ -155,6 +156,10 @@ export abstract class BaseStore implements Store {
   /** The configured sources' articles and stories, for stats. */
   protected storyCounts(): Promise<{ articles: number; stories: number }> {
     return this.reads.storyCounts();
+  }
+
+  olderArticles(normalizer: number): Promise<OlderArticles> {
+    return this.sources.olderArticles(normalizer);
   }
 
   rawHashes(source: string): Promise<Record<string, string>> {

@@ -31,7 +31,7 @@ interface Table {
 const bool = (at: number) => (row: unknown[]) => void (row[at] = row[at] === null ? null : Boolean(row[at]));
 
 const SOURCE_COLUMNS = `name, type, location, created_at, position, url, etag, last_modified, last_check, last_success, last_status,
-  last_error, consecutive_errors, next_fetch, gone, ttl_minutes, cache_until, skip_hours, skip_days, feed_title, feed_link, removed_at, left_out_by_rules`;
+  last_error, consecutive_errors, next_fetch, gone, ttl_minutes, cache_until, skip_hours, skip_days, feed_title, feed_link, removed_at, left_out_by_rules, normalizer`;
 /** Every column of an article's row as both stores write it (article-rows.ts), with its row number and canonical mark. */
 const ARTICLE_TYPES: readonly { name: string; type: string }[] = [{ name: 'rowid', type: 'bigint' }, ...INSERT_COLUMNS, { name: 'is_canonical', type: 'boolean' }];
 const ARTICLE_COLUMNS = ARTICLE_TYPES.map((c) => c.name).join(', ');
@@ -42,7 +42,7 @@ const TABLES: Table[] = [
   {
     name: 'sources',
     select: `SELECT ${SOURCE_COLUMNS} FROM sources ORDER BY name`,
-    types: ['text', 'text', 'text', 'bigint', 'int', 'text', 'text', 'text', 'bigint', 'bigint', 'int', 'text', 'int', 'bigint', 'boolean', 'float8', 'bigint', 'text', 'text', 'text', 'text', 'bigint', 'int'],
+    types: ['text', 'text', 'text', 'bigint', 'int', 'text', 'text', 'text', 'bigint', 'bigint', 'int', 'text', 'int', 'bigint', 'boolean', 'float8', 'bigint', 'text', 'text', 'text', 'text', 'bigint', 'int', 'int'],
     columns: SOURCE_COLUMNS,
     convert: bool(14),
   },

@@ -22,15 +22,25 @@ export interface PlanLookups {
   isTombstoned(entry: Entry): boolean;
 }
 
-/** The plan, and the unchanged articles whose raw hash is new (to remember, so that normalize can skip them next time). */
-export function planIngest(source: string, entries: readonly Entry[], lookups: PlanLookups): { plan: StorePlan; rehash: [rowid: number, hash: string][] } {
+/** An unchanged article read again: its new raw hash, and the normalizer that found it unchanged. */
+interface Rehash {
+  rowid: number;
+  rawHash: string;
+  normalizer: number | null;
+}
+
+/**
+ * The plan, and the unchanged articles whose raw hash is new (to remember, so that normalize can
+ * skip them next time; after an upgrade, with the new normalizer's version).
+ */
+export function planIngest(source: string, entries: readonly Entry[], lookups: PlanLookups): { plan: StorePlan; rehash: Rehash[] } {
   const plan: StorePlan = { source, fresh: [], edited: [], unchanged: 0, keptOut: 0, known: [] };
-  const rehash: [number, string][] = [];
+  const rehash: Rehash[] = [];
   // One entry per identity: the last one given wins.
   for (const entry of new Map(entries.map((e) => [e.identity, e])).values()) {
     const known = lookups.known(entry.identity);
     if (known?.content_hash === entry.contentHash) {
-      if (entry.rawHash) rehash.push([known.rowid, entry.rawHash]);
+      if (entry.rawHash) rehash.push({ rowid: known.rowid, rawHash: entry.rawHash, normalizer: entry.normalizer ?? null });
       plan.unchanged += 1;
     } else if (known) {
       plan.edited.push(entry);

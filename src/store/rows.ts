@@ -89,6 +89,7 @@ export interface StateRow {
   feed_title?: string | null;
   feed_link?: string | null;
   left_out_by_rules?: number;
+  normalizer?: number | null;
 }
 
 const date = (ms: number | null) => (ms == null ? undefined : new Date(ms));
@@ -116,6 +117,7 @@ export function toState(r: StateRow): FetchState {
     feedTitle: r.feed_title ?? undefined,
     feedLink: r.feed_link ?? undefined,
     leftOutByRules: r.left_out_by_rules ?? 0,
+    normalizer: r.normalizer ?? undefined,
   };
 }
 

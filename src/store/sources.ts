@@ -4,7 +4,7 @@ import type { DocumentStamp, FetchState } from '../model.js';
 import { toState, type StateRow } from './rows.js';
 import { CANONICAL_SQL } from './canonical.js';
 import type { Database, Dialect, Sql } from './sql.js';
-import type { FailureRecord, RemovedSource, SourceRow, SuccessRecord } from './store.js';
+import type { FailureRecord, OlderArticles, RemovedSource, SourceRow, SuccessRecord } from './store.js';
 
 const SELECT_STATE = 'SELECT s.*, (SELECT count(*) FROM articles a WHERE a.source = s.name) AS articles FROM sources s';
 
@@ -51,7 +51,8 @@ export class Sources {
          cache_until = ?,
          skip_hours = COALESCE(?, skip_hours), skip_days = COALESCE(?, skip_days),
          feed_title = COALESCE(?, feed_title), feed_link = COALESCE(?, feed_link),
-         left_out_by_rules = COALESCE(?, left_out_by_rules)
+         left_out_by_rules = COALESCE(?, left_out_by_rules),
+         normalizer = COALESCE(?, normalizer)
        WHERE name = ?`,
       [
         now.getTime(),
@@ -69,6 +70,7 @@ export class Sources {
         r.feedTitle ?? null,
         r.feedLink ?? null,
         r.leftOutByRules ?? null,
+        r.normalizer ?? null,
         name,
       ],
     );
@@ -140,6 +142,17 @@ export class Sources {
   async documentStamps(source: string, options: string): Promise<Record<string, DocumentStamp>> {
     const rows = await this.db.all<DocumentStamp>('SELECT identity, size, mtime, hash FROM documents WHERE source = ? AND options = ?', [source, options]);
     return Object.fromEntries(rows.map((d) => [d.identity, d]));
+  }
+
+  /** See Store.olderArticles; removed sources' articles are not counted (they are on their way out). */
+  async olderArticles(normalizer: number): Promise<OlderArticles> {
+    const row = await this.db.get<{ articles: number | string; not_in_feeds: number | string | null }>(
+      `SELECT count(*) AS articles, sum(CASE WHEN s.normalizer >= ? THEN 1 ELSE 0 END) AS not_in_feeds
+       FROM articles a JOIN sources s ON s.name = a.source
+       WHERE s.removed_at IS NULL AND (a.normalizer IS NULL OR a.normalizer < ?)`,
+      [normalizer, normalizer],
+    );
+    return { articles: Number(row?.articles ?? 0), notInFeeds: Number(row?.not_in_feeds ?? 0) };
   }
 
   async rawHashes(source: string): Promise<Record<string, string>> {

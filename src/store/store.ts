@@ -59,6 +59,8 @@ export interface SuccessRecord {
   feedLink?: string;
   /** Entries the keep and block rules left out of this read (none recorded: the last read's count stays). */
   leftOutByRules?: number;
+  /** The normalizer version the document was read with (none: not read, as after a 304). */
+  normalizer?: number;
 }
 
 export interface FailureRecord {
@@ -89,6 +91,16 @@ export interface Wanted {
 export interface DuplicateGroup {
   story: string;
   members: { article: Article; link: StoryLink }[];
+}
+
+/** Stored articles normalized by an older normalizer than the given version (or before versions were recorded). */
+export interface OlderArticles {
+  articles: number;
+  /**
+   * Of those, the ones whose source was read since with the given version: their entries have left
+   * the feed (or its maxItems), so no refresh can normalize them again.
+   */
+  notInFeeds: number;
 }
 
 export interface StoreStats {
@@ -174,6 +186,8 @@ export interface Store {
   releaseLease(name: string, holder: string): Promise<void>;
   leaseHolder(name: string, now: Date): Promise<LeaseHolder | undefined>;
 
+  /** The stored articles (of configured sources) that an older normalizer than `normalizer` made. */
+  olderArticles(normalizer: number): Promise<OlderArticles>;
   /** Identity → raw hash of a source's stored articles, for normalize to skip what has not changed. */
   rawHashes(source: string): Promise<Record<string, string>>;
   /** Runs one source's ingest in one transaction: all of it or, on failure, none. */

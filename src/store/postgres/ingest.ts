@@ -6,7 +6,7 @@
 import type pg from 'pg';
 import { inWeek, weekOf } from '../../lib/lsh-keys.js';
 import type { DocumentStamp, Entry, IngestCounts, StoryDecisions, Tag } from '../../model.js';
-import { ENTRY_COLUMNS, EDIT_SETS, INSERT_COLUMNS, STORY_COLUMNS, editValues, entryValues, insertValues, storyValues, type ColumnType } from '../article-rows.js';
+import { ENTRY_SETS, EDIT_SETS, INSERT_COLUMNS, STORY_COLUMNS, editValues, entryValues, insertValues, storyValues, type ColumnType } from '../article-rows.js';
 import { settleCanonicalIn } from '../canonical.js';
 import { distinctEntries, planIngest, type KnownArticle, type StorePlan } from '../plan-ingest.js';
 import type { Retagged } from '../retag.js';
@@ -31,7 +31,7 @@ function unnestInsert(columns: readonly { name: string; type: ColumnType }[]): s
     FROM unnest(${arrays.join(', ')}, $${columns.length + 1}::text[]) AS t(${names.join(', ')}, search) RETURNING rowid, id`;
 }
 const INSERT = unnestInsert(INSERT_COLUMNS);
-const UPDATE = numbered(`UPDATE articles SET ${[...ENTRY_COLUMNS.map((c) => `${c.name} = ?`), ...EDIT_SETS, 'search = ?::tsvector'].join(', ')} WHERE id = ?`);
+const UPDATE = numbered(`UPDATE articles SET ${[...ENTRY_SETS, ...EDIT_SETS, 'search = ?::tsvector'].join(', ')} WHERE id = ?`);
 
 /** Rows as columns: unnest's arrays. */
 const transpose = (rows: unknown[][], width: number): unknown[][] => Array.from({ length: width }, (_, i) => rows.map((r) => r[i]));
@@ -57,10 +57,10 @@ export async function planAndStore(db: Db, source: string, entries: readonly Ent
     isTombstoned: (e) => deadIds.has(e.identity) || (e.fingerprint !== undefined && deadPrints.has(e.fingerprint.exact)),
   });
   if (rehash.length)
-    await db.query('UPDATE articles a SET raw_hash = v.h FROM unnest($1::bigint[], $2::text[]) v(r, h) WHERE a.rowid = v.r AND a.raw_hash IS DISTINCT FROM v.h', [
-      rehash.map((r) => r[0]),
-      rehash.map((r) => r[1]),
-    ]);
+    await db.query(
+      'UPDATE articles a SET raw_hash = v.h, normalizer = v.n FROM unnest($1::bigint[], $2::text[], $3::int[]) v(r, h, n) WHERE a.rowid = v.r AND a.raw_hash IS DISTINCT FROM v.h',
+      [rehash.map((r) => r.rowid), rehash.map((r) => r.rawHash), rehash.map((r) => r.normalizer)],
+    );
   await makeTags([...plan.fresh, ...plan.edited]);
   if (plan.fresh.length) await insertFresh(db, source, plan.fresh, now);
   return plan;

@@ -205,6 +205,12 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE tag_spellings DROP CONSTRAINT tag_spellings_pkey;
   CREATE INDEX tag_spellings_tag ON tag_spellings (tag, label);
   `,
+  // 9: the normalizer version each article was normalized with and each source last read with, as
+  // SQLite migration 16.
+  `
+  ALTER TABLE articles ADD COLUMN normalizer INTEGER;
+  ALTER TABLE sources ADD COLUMN normalizer INTEGER;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

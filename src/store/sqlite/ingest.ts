@@ -2,7 +2,7 @@
 // plan's lookups, the articles' rows (built by article-rows.ts), their tags and spellings, the
 // full-text queue and the near-duplicate index. Deletions undo the same.
 import type { DocumentStamp, Entry, IngestCounts, StoryDecisions, Tag } from '../../model.js';
-import { ENTRY_COLUMNS, EDIT_SETS, INSERT_COLUMNS, editValues, entryValues, insertValues } from '../article-rows.js';
+import { ENTRY_SETS, EDIT_SETS, INSERT_COLUMNS, editValues, entryValues, insertValues } from '../article-rows.js';
 import { CANONICAL_SQL, settleCanonical, type Rank } from '../canonical.js';
 import { planIngest, type KnownArticle, type StorePlan } from '../plan-ingest.js';
 import type { Retagged } from '../retag.js';
@@ -28,9 +28,9 @@ export class SqliteIngest {
       known: db.prepare('SELECT identity, rowid, id, content_hash, bands FROM articles WHERE source = ? AND identity IN (SELECT value FROM json_each(?))'),
       tombstonedIds: db.prepare('SELECT identity FROM tombstones WHERE source = ? AND identity IN (SELECT value FROM json_each(?))').pluck(),
       tombstonedPrints: db.prepare('SELECT fingerprint FROM tombstones WHERE fingerprint IN (SELECT value FROM json_each(?))').pluck(),
-      setRawHash: db.prepare('UPDATE articles SET raw_hash = ? WHERE rowid = ? AND raw_hash IS NOT ?'),
+      setRawHash: db.prepare('UPDATE articles SET raw_hash = ?, normalizer = ? WHERE rowid = ? AND raw_hash IS NOT ?'),
       insert: db.prepare(`INSERT INTO articles (${INSERT_COLUMNS.map((c) => c.name).join(', ')}) VALUES (${INSERT_COLUMNS.map(() => '?').join(', ')})`),
-      update: db.prepare(`UPDATE articles SET ${[...ENTRY_COLUMNS.map((c) => `${c.name} = ?`), ...EDIT_SETS].join(', ')} WHERE id = ?`),
+      update: db.prepare(`UPDATE articles SET ${[...ENTRY_SETS, ...EDIT_SETS].join(', ')} WHERE id = ?`),
       stamp: db.prepare(
         `INSERT INTO documents (source, identity, size, mtime, hash, options) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (source, identity) DO UPDATE SET size = excluded.size, mtime = excluded.mtime, hash = excluded.hash, options = excluded.options`,
@@ -68,7 +68,7 @@ export class SqliteIngest {
       known: (identity) => known.get(identity),
       isTombstoned: (entry) => deadIds.has(entry.identity) || (entry.fingerprint !== undefined && deadPrints.has(entry.fingerprint.exact)),
     });
-    for (const [rowid, hash] of rehash) this.stmt.setRawHash.run(hash, rowid, hash);
+    for (const { rowid, rawHash, normalizer } of rehash) this.stmt.setRawHash.run(rawHash, normalizer, rowid, rawHash);
     return plan;
   }
 

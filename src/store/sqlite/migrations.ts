@@ -230,4 +230,11 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX event_names_last ON event_names (name, last);
   `,
+  // 16: the normalizer version (normalize/normalizer-version.ts) each article was normalized with,
+  // and each source last read with: after an upgrade a source is read again in full once, and
+  // tidings doctor counts the articles made by an older one (NULL: before versions were recorded).
+  `
+  ALTER TABLE articles ADD COLUMN normalizer INTEGER;
+  ALTER TABLE sources ADD COLUMN normalizer INTEGER;
+  `,
 ];
