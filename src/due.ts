@@ -60,25 +60,37 @@ export function cronInterval(expression: string, from = new Date()): number {
  * (the daemon wakes at both, see scheduler.ts).
  */
 export function ticksOf(sourceSchedule: string | undefined, settings: Pick<DueSettings, 'schedule'>): string[] {
-  return sourceSchedule && sourceSchedule !== settings.schedule ? [settings.schedule, sourceSchedule] : [settings.schedule];
+  return sourceSchedule && sourceSchedule !== settings.schedule
+    ? [settings.schedule, sourceSchedule]
+    : [settings.schedule];
 }
 
 /** The first tick at or after `from` of any of these schedules. */
 export function firstTick(schedules: readonly string[], from: Date): Date | undefined {
   const at = new Date(from.getTime() - 1000);
-  return schedules.map((s) => nextRun(s, at)).reduce<Date | undefined>((a, b) => (b && (!a || b < a) ? b : a), undefined);
+  return schedules
+    .map((s) => nextRun(s, at))
+    .reduce<Date | undefined>((a, b) => (b && (!a || b < a) ? b : a), undefined);
 }
 
 /**
  * When the daemon fetches a remote source next, as a time, and why then: the first of its ticks at
  * which it is due (a source due now goes at the next tick). Undefined time: not planned (410 Gone).
  */
-export function nextFetch(state: FetchState | undefined, sourceSchedule: string | undefined, settings: DueSettings, now: Date): { at?: Date; why: string } {
+export function nextFetch(
+  state: FetchState | undefined,
+  sourceSchedule: string | undefined,
+  settings: DueSettings,
+  now: Date,
+): { at?: Date; why: string } {
   const due = isDue(state, sourceSchedule, settings, now);
   const ticks = ticksOf(sourceSchedule, settings);
   if (due.due) return { at: firstTick(ticks, new Date(now.getTime() + 1000)), why: 'due at the next tick' };
   if (state?.gone) return { why: due.reason };
-  return { at: firstTick(ticks, due.notBefore && due.notBefore > now ? due.notBefore : new Date(now.getTime() + 1000)), why: due.reason };
+  return {
+    at: firstTick(ticks, due.notBefore && due.notBefore > now ? due.notBefore : new Date(now.getTime() + 1000)),
+    why: due.reason,
+  };
 }
 
 export interface DueSettings {
@@ -97,7 +109,8 @@ export interface Due {
   notBefore?: Date;
 }
 
-const latest = (...dates: (Date | undefined)[]) => dates.reduce<Date | undefined>((a, b) => (b && (!a || b > a) ? b : a), undefined);
+const latest = (...dates: (Date | undefined)[]) =>
+  dates.reduce<Date | undefined>((a, b) => (b && (!a || b > a) ? b : a), undefined);
 
 /**
  * A source's state in a word or three, as `sources list`, `stats` and the site's source pages show
@@ -116,20 +129,32 @@ export function sourceStatus(state: FetchState | undefined): string {
  * minimum interval is over. After the maximum interval it is due whatever the feed said; after HTTP
  * 410 never.
  */
-export function isDue(state: FetchState | undefined, sourceSchedule: string | undefined, settings: DueSettings, now: Date): Due {
+export function isDue(
+  state: FetchState | undefined,
+  sourceSchedule: string | undefined,
+  settings: DueSettings,
+  now: Date,
+): Due {
   if (state?.gone) return { due: false, reason: 'gone (HTTP 410)' };
-  if (state?.nextFetch && state.nextFetch > now) return { due: false, reason: 'Retry-After', notBefore: state.nextFetch };
+  if (state?.nextFetch && state.nextFetch > now)
+    return { due: false, reason: 'Retry-After', notBefore: state.nextFetch };
   if (!state?.lastCheck) return { due: true, reason: 'never checked' };
   const last = state.lastCheck;
-  if (now.getTime() - last.getTime() >= settings.maxInterval * 1000) return { due: true, reason: 'maximum interval reached' };
+  if (now.getTime() - last.getTime() >= settings.maxInterval * 1000)
+    return { due: true, reason: 'maximum interval reached' };
 
   const interval = cronInterval(sourceSchedule ?? settings.schedule, last) * 1000;
   // A source's own schedule is what its owner asked for: faster than minInterval, it wins (half its
   // interval, so that a fetch late in the last tick's spread does not hold up the next tick).
   const minimum = sourceSchedule ? Math.min(settings.minInterval * 1000, interval / 2) : settings.minInterval * 1000;
-  const backoff = state.consecutiveErrors ? new Date(last.getTime() + Math.min(interval * 2 ** state.consecutiveErrors, DAY)) : undefined;
+  const backoff = state.consecutiveErrors
+    ? new Date(last.getTime() + Math.min(interval * 2 ** state.consecutiveErrors, DAY))
+    : undefined;
   const scheduled = sourceSchedule ? nextRun(sourceSchedule, last) : undefined;
-  const ttl = state.ttlMinutes && state.lastSuccess ? new Date(state.lastSuccess.getTime() + state.ttlMinutes * MINUTE) : undefined;
+  const ttl =
+    state.ttlMinutes && state.lastSuccess
+      ? new Date(state.lastSuccess.getTime() + state.ttlMinutes * MINUTE)
+      : undefined;
   const holds: [string, Date | undefined][] = [
     ['minimum interval', new Date(last.getTime() + minimum)],
     ['its schedule', scheduled ?? (sourceSchedule ? new Date(last.getTime() + DAY) : undefined)],
@@ -144,6 +169,7 @@ export function isDue(state: FetchState | undefined, sourceSchedule: string | un
   }
   // RSS 2.0: skipHours are GMT hours, skipDays English day names.
   if (state.skipHours.includes(now.getUTCHours())) return { due: false, reason: 'skipHours' };
-  if (state.skipDays.some((d) => d.toLowerCase() === DAY_NAMES[now.getUTCDay()])) return { due: false, reason: 'skipDays' };
+  if (state.skipDays.some((d) => d.toLowerCase() === DAY_NAMES[now.getUTCDay()]))
+    return { due: false, reason: 'skipDays' };
   return { due: true, reason: 'due' };
 }

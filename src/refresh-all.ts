@@ -68,7 +68,12 @@ export async function refreshAll(deps: RefreshDeps, options: RefreshAllOptions =
     const run = async (job: (typeof waiting)[number]) => {
       const r = await refreshSource(job.source, deps);
       // A claim not let go runs out by itself (fetch.claimTimeout): said, and the refresh goes on.
-      await release?.(job.source).catch((err) => deps.log.error({ source: job.source.name, holder: deps.holder?.name }, `${job.source.name}: cannot let go of its claim (${deps.holder?.name}): ${errorMessage(err)}`));
+      await release?.(job.source).catch((err) =>
+        deps.log.error(
+          { source: job.source.name, holder: deps.holder?.name },
+          `${job.source.name}: cannot let go of its claim (${deps.holder?.name}): ${errorMessage(err)}`,
+        ),
+      );
       results[job.index] = r;
       onResult?.(r);
     };
@@ -96,7 +101,14 @@ export async function refreshAll(deps: RefreshDeps, options: RefreshAllOptions =
           planned.set(job.host, (planned.get(job.host) ?? 0) + 1);
           batch.push(job);
         }
-        const claimed = claim && batch.length ? await claimOrNone(deps, claim, batch.map((j) => j.source)) : undefined;
+        const claimed =
+          claim && batch.length
+            ? await claimOrNone(
+                deps,
+                claim,
+                batch.map((j) => j.source),
+              )
+            : undefined;
         for (const job of batch) {
           // Another process has it: left to that one, and its place goes to the next job.
           if (claimed && !claimed.has(job.source.name)) {
@@ -120,12 +132,19 @@ export async function refreshAll(deps: RefreshDeps, options: RefreshAllOptions =
 }
 
 /** The sources `claim` claims; none when it fails (they are left for the next tick), which is logged. */
-async function claimOrNone(deps: RefreshDeps, claim: (sources: Source[]) => Promise<Set<string>>, sources: Source[]): Promise<Set<string>> {
+async function claimOrNone(
+  deps: RefreshDeps,
+  claim: (sources: Source[]) => Promise<Set<string>>,
+  sources: Source[],
+): Promise<Set<string>> {
   try {
     return await claim(sources);
   } catch (err) {
     const names = sources.map((s) => s.name).join(', ');
-    deps.log.error({ sources: names, holder: deps.holder?.name }, `cannot claim ${names} (${deps.holder?.name}), left for the next tick: ${errorMessage(err)}`);
+    deps.log.error(
+      { sources: names, holder: deps.holder?.name },
+      `cannot claim ${names} (${deps.holder?.name}), left for the next tick: ${errorMessage(err)}`,
+    );
     return new Set();
   }
 }
@@ -140,7 +159,15 @@ const clockOf = (deps: RefreshDeps) => () => deps.now?.() ?? new Date();
 /** The sources' rows, which claims are made on (a source added to the configuration has none yet). */
 function register(deps: RefreshDeps, sources: readonly Source[]): Promise<unknown> {
   const now = clockOf(deps)();
-  return Promise.all(sources.map((s) => deps.store.upsertSource({ name: s.name, type: s.type, location: sourceLocation(s) }, now, deps.config.sources.indexOf(s))));
+  return Promise.all(
+    sources.map((s) =>
+      deps.store.upsertSource(
+        { name: s.name, type: s.type, location: sourceLocation(s) },
+        now,
+        deps.config.sources.indexOf(s),
+      ),
+    ),
+  );
 }
 
 /**
@@ -149,27 +176,38 @@ function register(deps: RefreshDeps, sources: readonly Source[]): Promise<unknow
  * naming that process (nothing is refreshed). A claim left by a killed process on this host is
  * taken over at once.
  */
-export async function refreshNow(deps: RefreshDeps & { holder: Holder }, waitMs: number, options: RefreshAllOptions = {}): Promise<RefreshResult[]> {
+export async function refreshNow(
+  deps: RefreshDeps & { holder: Holder },
+  waitMs: number,
+  options: RefreshAllOptions = {},
+): Promise<RefreshResult[]> {
   const { store, holder } = deps;
   const clock = clockOf(deps);
-  const sources = options.names ? deps.config.sources.filter((s) => options.names!.includes(s.name)) : deps.config.sources;
+  const sources = options.names
+    ? deps.config.sources.filter((s) => options.names!.includes(s.name))
+    : deps.config.sources;
   await register(deps, sources);
   const deadline = Date.now() + waitMs;
   const held = new Set<string>();
   for (;;) {
     const wanted: Wanted[] = sources.filter((s) => !held.has(s.name)).map((s) => ({ name: s.name }));
-    for (const name of await store.claimSources(holder, wanted, wanted.length, claimUntil(deps), clock())) held.add(name);
+    for (const name of await store.claimSources(holder, wanted, wanted.length, claimUntil(deps), clock()))
+      held.add(name);
     const missing = sources.filter((s) => !held.has(s.name)).map((s) => s.name);
     if (!missing.length) break;
     if (await breakDeadClaims(deps, missing)) continue;
     if (Date.now() >= deadline) {
       for (const name of held) await store.releaseClaim(name, holder.name);
       const other = (await store.claimsOn(missing, clock()))[0]?.holder;
-      throw new BusyError(`another refresh is running (${other?.name ?? 'unknown'}, pid ${other?.pid ?? '?'}); try again later or pass --wait SECONDS`);
+      throw new BusyError(
+        `another refresh is running (${other?.name ?? 'unknown'}, pid ${other?.pid ?? '?'}); try again later or pass --wait SECONDS`,
+      );
     }
     await new Promise((ok) => setTimeout(ok, 200));
   }
-  return holdingClaims(deps, () => refreshAll(deps, { ...options, release: (s) => store.releaseClaim(s.name, holder.name) }));
+  return holdingClaims(deps, () =>
+    refreshAll(deps, { ...options, release: (s) => store.releaseClaim(s.name, holder.name) }),
+  );
 }
 
 /**
@@ -177,15 +215,28 @@ export async function refreshNow(deps: RefreshDeps & { holder: Holder }, waitMs:
  * is claimed as its turn comes, in batches; one that another process holds, or fetched meanwhile,
  * is left to it.
  */
-export async function refreshDue(deps: RefreshDeps & { holder: Holder }, due: ReadonlyMap<string, Date | null>, options: RefreshAllOptions = {}): Promise<RefreshResult[]> {
+export async function refreshDue(
+  deps: RefreshDeps & { holder: Holder },
+  due: ReadonlyMap<string, Date | null>,
+  options: RefreshAllOptions = {},
+): Promise<RefreshResult[]> {
   const { store, holder } = deps;
   const clock = clockOf(deps);
-  await register(deps, deps.config.sources.filter((s) => due.has(s.name)));
+  await register(
+    deps,
+    deps.config.sources.filter((s) => due.has(s.name)),
+  );
   await breakDeadClaims(deps, [...due.keys()]);
   const claim = async (batch: Source[]) => {
     const wanted = batch.map((s) => ({ name: s.name, lastCheck: due.get(s.name) ?? null }));
     return new Set(await store.claimSources(holder, wanted, wanted.length, claimUntil(deps), clock()));
   };
-  return holdingClaims(deps, () => refreshAll(deps, { ...options, names: [...due.keys()], claim, release: (s) => store.releaseClaim(s.name, holder.name) }));
+  return holdingClaims(deps, () =>
+    refreshAll(deps, {
+      ...options,
+      names: [...due.keys()],
+      claim,
+      release: (s) => store.releaseClaim(s.name, holder.name),
+    }),
+  );
 }
-

@@ -11,7 +11,16 @@ import { errorMessage, FetchError, InputError } from './errors.js';
 import { documentOf, fetchDepsOf, fetchFeed, type FetchDeps } from './ingest/fetch.js';
 import type { Logger } from './log.js';
 import { textOfSanitized } from './lib/html-text.js';
-import type { Article, DocumentStamp, Entry, Holder, IngestCounts, IngestPlan, Refusal, RefreshResult } from './model.js';
+import type {
+  Article,
+  DocumentStamp,
+  Entry,
+  Holder,
+  IngestCounts,
+  IngestPlan,
+  Refusal,
+  RefreshResult,
+} from './model.js';
 import type { NormalizeOptions } from './normalize/normalize-entry.js';
 import { NORMALIZER } from './normalize/normalizer-version.js';
 import { toTags } from './normalize/tags.js';
@@ -74,14 +83,28 @@ type Input =
 
 async function fetchRemote(source: FeedSource, deps: RefreshDeps, now: Date): Promise<Input> {
   const state = (await deps.store.fetchState(source.name))!;
-  if (state.gone) return { kind: 'skipped', reason: `gone: the server answered 410 at ${state.lastCheck?.toISOString() ?? 'the last check'}; run "tidings sources enable ${source.name}" to fetch it again` };
-  if (state.nextFetch && state.nextFetch > now) return { kind: 'skipped', reason: `the server asked to wait until ${state.nextFetch.toISOString()}` };
+  if (state.gone)
+    return {
+      kind: 'skipped',
+      reason: `gone: the server answered 410 at ${state.lastCheck?.toISOString() ?? 'the last check'}; run "tidings sources enable ${source.name}" to fetch it again`,
+    };
+  if (state.nextFetch && state.nextFetch > now)
+    return { kind: 'skipped', reason: `the server asked to wait until ${state.nextFetch.toISOString()}` };
   // Read last with an older normalizer: fetched in full once, so that a 304 cannot keep it from the new one.
   const full = source.ignoreCacheHeaders || deps.force || (state.normalizer ?? 0) < normalizerOf(deps);
   const response = await withHostPlace(state.url, deps, () =>
-    fetchFeed(full ? { url: state.url } : { url: state.url, etag: state.etag, lastModified: state.lastModified }, { ...fetchDepsOf(deps.config, source), now: deps.now, signal: deps.signal, ...deps.fetch }),
+    fetchFeed(full ? { url: state.url } : { url: state.url, etag: state.etag, lastModified: state.lastModified }, {
+      ...fetchDepsOf(deps.config, source),
+      now: deps.now,
+      signal: deps.signal,
+      ...deps.fetch,
+    }),
   );
-  if (response.movedTo) deps.log.info({ source: source.name, url: response.movedTo }, `${source.name}: moved permanently to ${response.movedTo}`);
+  if (response.movedTo)
+    deps.log.info(
+      { source: source.name, url: response.movedTo },
+      `${source.name}: moved permanently to ${response.movedTo}`,
+    );
   const success: SuccessRecord = {
     status: response.status,
     etag: response.headers.etag,
@@ -90,7 +113,13 @@ async function fetchRemote(source: FeedSource, deps: RefreshDeps, now: Date): Pr
     cacheUntil: source.ignoreCacheHeaders ? undefined : response.cacheUntil,
   };
   if (response.status === 304) return { kind: 'not modified', success };
-  return { kind: 'document', bytes: response.body!, doc: { ...documentOf(response), timezone: source.timezone }, success, stampKey: stampKey(source, deps) };
+  return {
+    kind: 'document',
+    bytes: response.body!,
+    doc: { ...documentOf(response), timezone: source.timezone },
+    success,
+    stampKey: stampKey(source, deps),
+  };
 }
 
 /**
@@ -98,15 +127,33 @@ async function fetchRemote(source: FeedSource, deps: RefreshDeps, now: Date): Pr
  * feed file is read by the worker that parses it, off this thread.
  */
 function readSource(source: Source, deps: RefreshDeps, now: Date): Promise<Input> {
-  if (source.type === 'seeds') return Promise.resolve({ kind: 'seeds', dir: sourcePath(deps.config, source.path), stampKey: stampKey(source, deps) });
-  if (source.type === 'file') return Promise.resolve({ kind: 'file', path: sourcePath(deps.config, source.path), doc: { timezone: source.timezone }, stampKey: stampKey(source, deps) });
+  if (source.type === 'seeds')
+    return Promise.resolve({
+      kind: 'seeds',
+      dir: sourcePath(deps.config, source.path),
+      stampKey: stampKey(source, deps),
+    });
+  if (source.type === 'file')
+    return Promise.resolve({
+      kind: 'file',
+      path: sourcePath(deps.config, source.path),
+      doc: { timezone: source.timezone },
+      stampKey: stampKey(source, deps),
+    });
   return fetchRemote(source, deps, now);
 }
 
 /** What every stage of a source's refresh normalizes with. */
 function normalizeOptions(source: Source, deps: RefreshDeps, now: Date): NormalizeOptions {
   const { trackingParams, tagAliases } = deps.config;
-  return { now, tags: source.tags, trackingParams, tagAliases, maxItems: source.type === 'seeds' ? undefined : source.maxItems, normalizer: normalizerOf(deps) };
+  return {
+    now,
+    tags: source.tags,
+    trackingParams,
+    tagAliases,
+    maxItems: source.type === 'seeds' ? undefined : source.maxItems,
+    normalizer: normalizerOf(deps),
+  };
 }
 
 /** The stamp of a whole feed document, beside the seed documents' stamps (named by path, never ""). */
@@ -120,7 +167,12 @@ const WHOLE_DOCUMENT = '';
  * source last stored is not parsed at all ('same bytes'): most polls of most feeds bring nothing
  * new. Its hash is taken off this thread (WebCrypto digests in the thread pool).
  */
-async function parseDocument(input: Extract<Input, { kind: 'seeds' | 'file' | 'document' }>, source: Source, deps: RefreshDeps, options: NormalizeOptions): Promise<Batch | 'same bytes'> {
+async function parseDocument(
+  input: Extract<Input, { kind: 'seeds' | 'file' | 'document' }>,
+  source: Source,
+  deps: RefreshDeps,
+  options: NormalizeOptions,
+): Promise<Batch | 'same bytes'> {
   const stamps = deps.force ? {} : await deps.store.documentStamps(source.name, input.stampKey);
   let stamp: DocumentStamp | undefined;
   let bytes: Uint8Array | undefined;
@@ -131,24 +183,44 @@ async function parseDocument(input: Extract<Input, { kind: 'seeds' | 'file' | 'd
     stamp = { identity: WHOLE_DOCUMENT, size: bytes.byteLength, mtime: 0, hash };
   }
   const known = deps.force ? {} : await deps.store.rawHashes(source.name);
-  const firstBatch = [stage('identify', options), stage('skipUnchanged', { ...options, known }), stage('normalize', { ...options, limit: BATCH }), ...dedupeStages(deps.config)];
+  const firstBatch = [
+    stage('identify', options),
+    stage('skipUnchanged', { ...options, known }),
+    stage('normalize', { ...options, limit: BATCH }),
+    ...dedupeStages(deps.config),
+  ];
   if (input.kind === 'seeds') {
-    const seeds = { timezone: source.timezone, titleFrom: source.type === 'seeds' ? source.titleFrom : 'hashtags' } as const;
+    const seeds = {
+      timezone: source.timezone,
+      titleFrom: source.type === 'seeds' ? source.titleFrom : 'hashtags',
+    } as const;
     // A document whose article is gone (deleted with its file, which is back now) is read again.
     const stored = Object.fromEntries(Object.entries(stamps).filter(([identity]) => identity in known));
-    return deps.work.run([stage('readSeeds'), stage('parseSeeds', seeds), ...firstBatch], { dir: input.dir, maxBytes: MAX_SEED_BYTES, known: stored });
+    return deps.work.run([stage('readSeeds'), stage('parseSeeds', seeds), ...firstBatch], {
+      dir: input.dir,
+      maxBytes: MAX_SEED_BYTES,
+      known: stored,
+    });
   }
   try {
-    return await deps.work.run([stage('parseNewest', { maxItems: options.maxItems }), ...firstBatch], { bytes, doc: input.doc, stamp }, transferable(bytes!));
+    return await deps.work.run(
+      [stage('parseNewest', { maxItems: options.maxItems }), ...firstBatch],
+      { bytes, doc: input.doc, stamp },
+      transferable(bytes!),
+    );
   } catch (err) {
     // A feed file's errors name the file (reading errors do already).
-    if (input.kind === 'file' && !(err instanceof InputError)) throw new InputError(`${input.path}: ${errorMessage(err)}`);
+    if (input.kind === 'file' && !(err instanceof InputError))
+      throw new InputError(`${input.path}: ${errorMessage(err)}`);
     throw err;
   }
 }
 
 /** Fingerprints for the story rules; with events on, each entry's event terms too. */
-const dedupeStages = (config: Config) => [stage('fingerprint'), ...(config.dedupe.events.enabled ? [stage('eventTerms')] : [])];
+const dedupeStages = (config: Config) => [
+  stage('fingerprint'),
+  ...(config.dedupe.events.enabled ? [stage('eventTerms')] : []),
+];
 
 /** A batch of a source's entries, normalized and fingerprinted (oldest first), with those refused. */
 interface Normalized {
@@ -170,7 +242,12 @@ function normalizedBatches(parsed: Batch, deps: RefreshDeps, options: NormalizeO
   const ahead: Promise<Batch>[] = [];
   const fill = () => {
     while (todo.length && ahead.length < AHEAD) {
-      const job = deps.work.run<Batch>([stage('normalize', options), ...dedupeStages(deps.config)], { feed, todo: todo.splice(0, BATCH), done: [], unchanged: 0 });
+      const job = deps.work.run<Batch>([stage('normalize', options), ...dedupeStages(deps.config)], {
+        feed,
+        todo: todo.splice(0, BATCH),
+        done: [],
+        unchanged: 0,
+      });
       job.catch(() => undefined); // awaited in its turn; a consumer that stopped early leaves it unread
       ahead.push(job);
     }
@@ -193,8 +270,16 @@ function normalizedBatches(parsed: Batch, deps: RefreshDeps, options: NormalizeO
 function stampKey(source: Source, deps: RefreshDeps): string {
   const { tagAliases, trackingParams } = deps.config;
   const own = source.type === 'seeds' ? source.titleFrom : source.maxItems;
-  const rules = source.type === 'seeds' ? [] : [source.keep, source.block, deps.config.rules, source.type === 'feed' ? source.fullText : undefined];
-  return createHash('sha256').update(JSON.stringify([normalizerOf(deps), source.timezone, own, source.tags, tagAliases, trackingParams, ...rules])).digest('hex').slice(0, 32);
+  const rules =
+    source.type === 'seeds'
+      ? []
+      : [source.keep, source.block, deps.config.rules, source.type === 'feed' ? source.fullText : undefined];
+  return createHash('sha256')
+    .update(
+      JSON.stringify([normalizerOf(deps), source.timezone, own, source.tags, tagAliases, trackingParams, ...rules]),
+    )
+    .digest('hex')
+    .slice(0, 32);
 }
 
 /**
@@ -202,7 +287,12 @@ function stampKey(source: Source, deps: RefreshDeps): string {
  * (a new alias reaches articles no feed carries any more); returns how many articles changed.
  */
 export function retagStored(store: Store, config: Pick<Config, 'tagAliases'>): Promise<number> {
-  return store.retagArticles((tags) => toTags(tags.map((t) => t.label), config.tagAliases));
+  return store.retagArticles((tags) =>
+    toTags(
+      tags.map((t) => t.label),
+      config.tagAliases,
+    ),
+  );
 }
 
 /** Seed documents read for an ingest, to remember with it. */
@@ -265,46 +355,90 @@ function storeBatches(
 }
 
 /** Entries stored as one batch (see storeBatches). */
-export function storeEntries(store: Store, source: string, entries: readonly Entry[], now: Date, dedupe?: DedupeSettings, documents?: Documents, signal?: AbortSignal): Promise<IngestCounts> {
+export function storeEntries(
+  store: Store,
+  source: string,
+  entries: readonly Entry[],
+  now: Date,
+  dedupe?: DedupeSettings,
+  documents?: Documents,
+  signal?: AbortSignal,
+): Promise<IngestCounts> {
   return storeBatches(store, source, [entries], now, dedupe, documents, signal);
 }
 
 /** What a feed calls itself and its site: a source without a `title:` is shown by the first (issue 20). */
 function feedNames(feed: FeedMeta): { feedTitle?: string; feedLink?: string } {
-  const title = feed.title && (feed.title.type === 'html' ? htmlToText(feed.title.value) : collapseWhitespace(safeText(feed.title.value)));
+  const title =
+    feed.title &&
+    (feed.title.type === 'html' ? htmlToText(feed.title.value) : collapseWhitespace(safeText(feed.title.value)));
   const link = canonicalUrl(feed.link && safeText(feed.link));
   return { feedTitle: title ? truncateAtWord(title, 200) : undefined, feedLink: link };
 }
 
 function warningsOf(source: Source, feed: FeedMeta): string[] {
   const prefix = source.type === 'seeds' ? '' : `${source.name}: `;
-  return [...(feed.bozo ? [`${source.name}: the document was ill-formed and was read leniently (${feed.bozo})`] : []), ...feed.warnings.map((w) => `${prefix}${w}`)];
+  return [
+    ...(feed.bozo ? [`${source.name}: the document was ill-formed and was read leniently (${feed.bozo})`] : []),
+    ...feed.warnings.map((w) => `${prefix}${w}`),
+  ];
 }
 
 /** A feed served as something that says "not a document" (application/octet-stream) is read, and that is said. */
 function mediaTypeWarnings(source: Source, doc: FeedDocument, feed: FeedMeta): string[] {
   const type = doc.contentType?.split(';')[0]?.trim().toLowerCase();
-  return type === 'application/octet-stream' ? [`${source.name}: served as ${type}, read as ${feed.format} ${feed.version} (a feed is served as XML or JSON)`] : [];
+  return type === 'application/octet-stream'
+    ? [`${source.name}: served as ${type}, read as ${feed.format} ${feed.version} (a feed is served as XML or JSON)`]
+    : [];
 }
 
 /** What one source's refresh did. */
-type Outcome = Pick<RefreshResult, 'new' | 'updated' | 'unchanged' | 'keptOut' | 'deleted' | 'undated' | 'leftOutByRules' | 'fullText' | 'refused' | 'warnings' | 'notModified' | 'skipped'>;
+type Outcome = Pick<
+  RefreshResult,
+  | 'new'
+  | 'updated'
+  | 'unchanged'
+  | 'keptOut'
+  | 'deleted'
+  | 'undated'
+  | 'leftOutByRules'
+  | 'fullText'
+  | 'refused'
+  | 'warnings'
+  | 'notModified'
+  | 'skipped'
+>;
 
 /** One warning per refresh of a source that brought entries without a date, saying what date they got. */
 function undatedWarning(source: Source, feed: FeedMeta, undated: number): string[] {
   if (!undated) return [];
-  const by = feed.updated ? `the feed's own date (${feed.updated.toISOString()})` : 'the time they were first seen (the feed has no date either)';
-  return [`${source.name}: ${undated} ${undated === 1 ? 'entry has' : 'entries have'} no date: dated by ${by}, a second apart in the feed's order`];
+  const by = feed.updated
+    ? `the feed's own date (${feed.updated.toISOString()})`
+    : 'the time they were first seen (the feed has no date either)';
+  return [
+    `${source.name}: ${undated} ${undated === 1 ? 'entry has' : 'entries have'} no date: dated by ${by}, a second apart in the feed's order`,
+  ];
 }
 
 /**
  * A seed document deleted from its folder takes its article with it (no tombstone: a file put back
  * comes back). `present` is every document in the folder now, refused ones included.
  */
-async function deleteVanishedSeeds(source: Source, present: readonly string[], deps: RefreshDeps, now: Date): Promise<number> {
+async function deleteVanishedSeeds(
+  source: Source,
+  present: readonly string[],
+  deps: RefreshDeps,
+  now: Date,
+): Promise<number> {
   const here = new Set(present);
   const gone = Object.keys(await deps.store.rawHashes(source.name)).filter((identity) => !here.has(identity));
-  return gone.length ? deps.store.deleteArticles(gone.map((identity) => articleId(source.name, identity)), now, false) : 0;
+  return gone.length
+    ? deps.store.deleteArticles(
+        gone.map((identity) => articleId(source.name, identity)),
+        now,
+        false,
+      )
+    : 0;
 }
 
 /** Extracted articles by link, one cache per store (so per process): shared by every source and refresh. */
@@ -333,7 +467,16 @@ export async function withFullTexts(
     stored: (link) => deps.store.contentByLink(link, source.name),
     fetchPage: (url) =>
       withHostPlace(url, deps, () =>
-        fetchFeed({ url, accept: HTML_ACCEPT }, { ...own, headers: new URL(url).origin === feedOrigin ? own.headers : {}, now: deps.now, signal: deps.signal, ...deps.fetch }),
+        fetchFeed(
+          { url, accept: HTML_ACCEPT },
+          {
+            ...own,
+            headers: new URL(url).origin === feedOrigin ? own.headers : {},
+            now: deps.now,
+            signal: deps.signal,
+            ...deps.fetch,
+          },
+        ),
       ),
     extract: (page) => deps.work.run<string>([stage('extractArticle', options)], page, transferable(page.bytes)),
     finish: (entry, content) => deps.work.run<Entry>([stage('withFullText')], { entry, content }),
@@ -354,7 +497,13 @@ interface Sifted {
  * is never stored), then full text (a blocked entry is never fetched; at most the source's perTick
  * pages in all its batches), before dedupe and the store. What each step did is summed in `sifted`.
  */
-async function* keptBatches(batches: AsyncIterable<Normalized>, source: Source, deps: RefreshDeps, now: Date, sifted: Sifted): AsyncGenerator<Entry[]> {
+async function* keptBatches(
+  batches: AsyncIterable<Normalized>,
+  source: Source,
+  deps: RefreshDeps,
+  now: Date,
+  sifted: Sifted,
+): AsyncGenerator<Entry[]> {
   const rules = rulesOf(deps.config, source);
   let fetched = 0;
   for await (const batch of batches) {
@@ -381,11 +530,22 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 }
 
 const sumCounts = (a: FullTextCounts | undefined, b: FullTextCounts | undefined): FullTextCounts | undefined =>
-  a && b ? { extracted: a.extracted + b.extracted, reused: a.reused + b.reused, failed: a.failed + b.failed, deferred: a.deferred + b.deferred } : (a ?? b);
+  a && b
+    ? {
+        extracted: a.extracted + b.extracted,
+        reused: a.reused + b.reused,
+        failed: a.failed + b.failed,
+        deferred: a.deferred + b.deferred,
+      }
+    : (a ?? b);
 
 async function ingestSource(source: Source, deps: RefreshDeps, now: Date): Promise<Outcome> {
   const nothing = { new: 0, updated: 0, unchanged: 0, refused: [], warnings: [] };
-  await deps.store.upsertSource({ name: source.name, type: source.type, location: sourceLocation(source) }, now, deps.config.sources.indexOf(source));
+  await deps.store.upsertSource(
+    { name: source.name, type: source.type, location: sourceLocation(source) },
+    now,
+    deps.config.sources.indexOf(source),
+  );
   const input = await readSource(source, deps, now);
   if (input.kind === 'skipped') return { ...nothing, skipped: input.reason };
   if (input.kind === 'not modified') {
@@ -395,14 +555,19 @@ async function ingestSource(source: Source, deps: RefreshDeps, now: Date): Promi
   const options = normalizeOptions(source, deps, now);
   const parsed = await parseDocument(input, source, deps, options);
   if (parsed === 'same bytes') {
-    await deps.store.recordSuccess(source.name, now, { ...(input.kind === 'document' ? input.success : {}), normalizer: options.normalizer });
+    await deps.store.recordSuccess(source.name, now, {
+      ...(input.kind === 'document' ? input.success : {}),
+      normalizer: options.normalizer,
+    });
     return { ...nothing, notModified: true };
   }
   const { feed, unchanged } = parsed;
   // A folder whose every document was refused has not been read: a failure, not a success.
   if (feed.refused.length && !parsed.done.length && !parsed.todo.length && !unchanged) {
     const [first] = feed.refused;
-    throw new InputError(`every one of its ${feed.refused.length} document${feed.refused.length === 1 ? ' was' : 's was'} refused (${first!.file}: ${first!.reason})`);
+    throw new InputError(
+      `every one of its ${feed.refused.length} document${feed.refused.length === 1 ? ' was' : 's was'} refused (${first!.file}: ${first!.reason})`,
+    );
   }
   const sifted: Sifted = { refused: [], leftOut: 0, undated: 0, failures: [] };
   const documents = feed.documents && { stamps: feed.documents.stamps, key: input.stampKey };
@@ -414,13 +579,30 @@ async function ingestSource(source: Source, deps: RefreshDeps, now: Date): Promi
   const { refused, leftOut, undated } = sifted;
   // Validators are recorded only once the entries are stored: a failed ingest is fetched again in full.
   const names = feedNames(feed);
-  const read = input.kind === 'document' ? { ...input.success, ttlMinutes: feed.ttlMinutes, skipHours: feed.skipHours, skipDays: feed.skipDays, ...names } : names;
+  const read =
+    input.kind === 'document'
+      ? { ...input.success, ttlMinutes: feed.ttlMinutes, skipHours: feed.skipHours, skipDays: feed.skipDays, ...names }
+      : names;
   const success = { ...read, leftOutByRules: leftOut, normalizer: options.normalizer };
   await deps.store.recordSuccess(source.name, now, success);
   const deleted = feed.documents?.present ? await deleteVanishedSeeds(source, feed.documents.present, deps, now) : 0;
   const fullText = sifted.fullText ? { fullText: sifted.fullText } : {};
-  const warnings = [...warningsOf(source, feed), ...undatedWarning(source, feed, undated), ...(input.kind === 'document' ? mediaTypeWarnings(source, input.doc, feed) : []), ...sifted.failures.map((f) => `${source.name}: ${f}`)];
-  return { ...counts, ...(deleted ? { deleted } : {}), ...(undated ? { undated } : {}), unchanged: counts.unchanged + unchanged, ...(leftOut ? { leftOutByRules: leftOut } : {}), ...fullText, refused, warnings };
+  const warnings = [
+    ...warningsOf(source, feed),
+    ...undatedWarning(source, feed, undated),
+    ...(input.kind === 'document' ? mediaTypeWarnings(source, input.doc, feed) : []),
+    ...sifted.failures.map((f) => `${source.name}: ${f}`),
+  ];
+  return {
+    ...counts,
+    ...(deleted ? { deleted } : {}),
+    ...(undated ? { undated } : {}),
+    unchanged: counts.unchanged + unchanged,
+    ...(leftOut ? { leftOutByRules: leftOut } : {}),
+    ...fullText,
+    refused,
+    warnings,
+  };
 }
 
 /** An article as stored, as an entry to store again (its text from its content). */
@@ -445,7 +627,15 @@ export async function refreshFullTexts(source: FeedSource, deps: RefreshDeps): P
   const counts = await storeEntries(deps.store, source.name, changed, now, deps.config.dedupe, undefined, deps.signal);
   const warnings = full.failures.map((f) => `${source.name}: ${f}`);
   for (const w of warnings) deps.log.warn({ source: source.name }, w);
-  return { source: source.name, ok: true, ...counts, unchanged: stored.length - changed.length, refused: [], warnings, fullText: full.counts };
+  return {
+    source: source.name,
+    ok: true,
+    ...counts,
+    unchanged: stored.length - changed.length,
+    refused: [],
+    warnings,
+    fullText: full.counts,
+  };
 }
 
 export async function refreshSource(source: Source, deps: RefreshDeps): Promise<RefreshResult> {
@@ -459,10 +649,12 @@ export async function refreshSource(source: Source, deps: RefreshDeps): Promise<
     const error = errorMessage(err);
     result = { source: source.name, ok: false, new: 0, updated: 0, unchanged: 0, refused: [], warnings: [], error };
     // A fetch stopped by shutdown says nothing about the source.
-    if (!deps.signal?.aborted) await deps.store.recordFailure(source.name, now, { error, ...(err instanceof FetchError ? err.details : {}) });
+    if (!deps.signal?.aborted)
+      await deps.store.recordFailure(source.name, now, { error, ...(err instanceof FetchError ? err.details : {}) });
     deps.log.error({ source: source.name }, `${source.name}: ${error}`);
   }
   for (const w of result.warnings) deps.log.warn({ source: source.name }, w);
-  for (const r of result.refused) deps.log.warn({ source: source.name, file: r.file }, `${r.file}: refused: ${r.reason}`);
+  for (const r of result.refused)
+    deps.log.warn({ source: source.name, file: r.file }, `${r.file}: refused: ${r.reason}`);
   return { ...result, durationMs: performance.now() - started };
 }

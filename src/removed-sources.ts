@@ -10,7 +10,10 @@ const DAY = 86_400_000;
 
 /** Marks the sources the configuration no longer names as removed, and restores those it names again. */
 export function followConfiguration(config: Config, store: Store, now: Date): Promise<void> {
-  return store.retireSources(config.sources.map((s) => s.name), now);
+  return store.retireSources(
+    config.sources.map((s) => s.name),
+    now,
+  );
 }
 
 /** When a removed source's articles are deleted. */
@@ -28,7 +31,12 @@ export function describeRemoved(config: Config, removed: RemovedSource): string 
  * Deletes the articles of removed sources whose grace period is over, or of the named ones now
  * (without tombstones: a source added again gets its articles back). Returns name → articles deleted.
  */
-export async function purgeRemovedSources(config: Config, store: Store, now: Date, names?: readonly string[]): Promise<Map<string, number>> {
+export async function purgeRemovedSources(
+  config: Config,
+  store: Store,
+  now: Date,
+  names?: readonly string[],
+): Promise<Map<string, number>> {
   const purged = new Map<string, number>();
   for (const removed of await store.removedSources()) {
     if (names ? !names.includes(removed.name) : purgeDate(config, removed) > now) continue;

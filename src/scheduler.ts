@@ -44,7 +44,9 @@ function phase(name: string): number {
 const isLocal = (s: Source) => s.type !== 'feed';
 
 /** The remote sources' own schedules, each once. */
-const ownSchedules = (config: Config) => [...new Set(config.sources.flatMap((s) => (s.type === 'feed' && s.schedule ? [s.schedule] : [])))];
+const ownSchedules = (config: Config) => [
+  ...new Set(config.sources.flatMap((s) => (s.type === 'feed' && s.schedule ? [s.schedule] : []))),
+];
 
 /** The daily jobs run at 03:17 local time. */
 const DAILY = '0 17 3 * * *';
@@ -126,7 +128,9 @@ export class Scheduler {
     const config = this.deps.config();
     const schedule = config.schedule;
     const now = this.clock.now();
-    const next = firstTick([schedule, ...ownSchedules(config)], new Date(now.getTime() + 1000))?.getTime() ?? now.getTime() + 86_400_000;
+    const next =
+      firstTick([schedule, ...ownSchedules(config)], new Date(now.getTime() + 1000))?.getTime() ??
+      now.getTime() + 86_400_000;
     const wait = Math.min(Math.max(next - now.getTime(), MIN_WAIT), cronInterval(schedule, now) * 1000);
     // The wake-up's promise goes to the clock: Node's drops it, a test's waits for it.
     this.timer = this.clock.setTimer(() => this.wake(), wait);
@@ -138,10 +142,13 @@ export class Scheduler {
     const mono = this.clock.monotonic();
     const step = Math.round(wall - this.last.wall - (mono - this.last.mono));
     const config = this.deps.config();
-    const firedSince = (schedule: string) => (nextRun(schedule, new Date(this.last!.wall - 1))?.getTime() ?? Infinity) <= wall;
+    const firedSince = (schedule: string) =>
+      (nextRun(schedule, new Date(this.last!.wall - 1))?.getTime() ?? Infinity) <= wall;
     const fired = firedSince(config.schedule);
     // Sources whose own schedule fired while the global one did not: a tick of their own.
-    const own = config.sources.filter((s) => s.type === 'feed' && s.schedule && firedSince(s.schedule)).map((s) => s.name);
+    const own = config.sources
+      .filter((s) => s.type === 'feed' && s.schedule && firedSince(s.schedule))
+      .map((s) => s.name);
     this.last = { wall, mono };
     this.arm();
     try {
@@ -161,7 +168,10 @@ export class Scheduler {
   /** The wall clock stepped by `ms`: the recorded times follow it, so that what was due stays due and what was not stays not. */
   private async stepped(ms: number): Promise<void> {
     const days = (ms / 86_400_000).toFixed(ms % 86_400_000 === 0 ? 0 : 3);
-    this.deps.log.warn({ stepMs: ms }, `the wall clock stepped ${ms > 0 ? 'forward' : 'back'} by ${Math.abs(ms / 1000).toFixed(0)} s (${days} days); fetch times shifted with it`);
+    this.deps.log.warn(
+      { stepMs: ms },
+      `the wall clock stepped ${ms > 0 ? 'forward' : 'back'} by ${Math.abs(ms / 1000).toFixed(0)} s (${days} days); fetch times shifted with it`,
+    );
     await this.deps.store.shiftTimes(ms);
     if (this.nextDaily !== undefined) this.nextDaily += ms;
   }
@@ -181,7 +191,11 @@ export class Scheduler {
    */
   async dueSources(now: Date, only?: readonly string[]): Promise<Map<string, Date | null>> {
     const config = this.deps.config();
-    const settings = { schedule: config.schedule, minInterval: config.fetch.minInterval, maxInterval: config.fetch.maxInterval };
+    const settings = {
+      schedule: config.schedule,
+      minInterval: config.fetch.minInterval,
+      maxInterval: config.fetch.maxInterval,
+    };
     const states = new Map((await this.deps.store.fetchStates()).map((s) => [s.name, s]));
     const sources = only ? config.sources.filter((s) => only.includes(s.name)) : config.sources;
     const due = sources.filter((s) => isLocal(s) || isDue(states.get(s.name), s.schedule, settings, now).due);
@@ -209,7 +223,9 @@ export class Scheduler {
     const due = await this.dueSources(now, only);
     if (!due.size) return 'idle';
     // Spread a scheduled tick's fetches over a third of its interval (at most two minutes).
-    const schedules = only ? config.sources.filter((s) => only.includes(s.name)).map((s) => s.schedule!) : [config.schedule];
+    const schedules = only
+      ? config.sources.filter((s) => only.includes(s.name)).map((s) => s.schedule!)
+      : [config.schedule];
     const interval = Math.min(...schedules.map((s) => cronInterval(s, now)));
     const window = kind === 'scheduled' ? Math.min((interval * 1000) / 3, 120_000) : 0;
     const started = performance.now();
@@ -222,10 +238,23 @@ export class Scheduler {
       if (this.clock.monotonic() - said < PROGRESS_EVERY || progress.done === progress.total) return;
       said = this.clock.monotonic();
       const seconds = (performance.now() - started) / 1000;
-      this.deps.log.info({ tick: kind, ...progress, started: undefined, seconds }, `refreshing: ${progress.done} of ${plural(progress.total, 'source')} done (${progress.failed} failed) after ${seconds.toFixed(0)} s`);
+      this.deps.log.info(
+        { tick: kind, ...progress, started: undefined, seconds },
+        `refreshing: ${progress.done} of ${plural(progress.total, 'source')} done (${progress.failed} failed) after ${seconds.toFixed(0)} s`,
+      );
     };
     const results = await refreshDue(
-      { config, store: this.deps.store, work: this.deps.work, log: this.deps.log, holder: this.holder, now: () => this.clock.now(), wait: (ms) => this.wait(ms), signal: this.deps.signal, fetch: this.deps.fetch },
+      {
+        config,
+        store: this.deps.store,
+        work: this.deps.work,
+        log: this.deps.log,
+        holder: this.holder,
+        now: () => this.clock.now(),
+        wait: (ms) => this.wait(ms),
+        signal: this.deps.signal,
+        fetch: this.deps.fetch,
+      },
       due,
       { startDelay: (s) => (window && !isLocal(s) ? phase(s.name) * window : 0), onResult },
     ).finally(() => (this.progress = undefined));
@@ -233,7 +262,10 @@ export class Scheduler {
     if (!results.length) return 'busy';
     const seconds = (performance.now() - started) / 1000;
     const failed = results.filter((r) => !r.ok).length;
-    this.deps.log.info({ tick: kind, sources: results.length, failed, seconds }, `refreshed ${plural(results.length, 'source')} (${failed} failed) in ${seconds.toFixed(1)} s`);
+    this.deps.log.info(
+      { tick: kind, sources: results.length, failed, seconds },
+      `refreshed ${plural(results.length, 'source')} (${failed} failed) in ${seconds.toFixed(1)} s`,
+    );
     await this.deps.onRefreshed?.(results, seconds, now);
     return results;
   }

@@ -30,7 +30,18 @@ import {
   type RenderOptions,
   type SiteFile,
 } from './publish/files.js';
-import { articlePath, FEED_FORMATS, feedPath, listPath, pagePath, parseRoute, queryString, routePath, type Route, type SiteQuery } from './publish/routes.js';
+import {
+  articlePath,
+  FEED_FORMATS,
+  feedPath,
+  listPath,
+  pagePath,
+  parseRoute,
+  queryString,
+  routePath,
+  type Route,
+  type SiteQuery,
+} from './publish/routes.js';
 import { isPublishedTag } from './publish/urls.js';
 import { redactUrls } from './lib/urls.js';
 import { forgiveSearch } from './store/search-query.js';
@@ -54,7 +65,11 @@ export async function allSpecs(ctx: SiteContext, listed?: TagCount[]): Promise<F
   const { config, store } = ctx;
   const tags = listed ?? (await store.tagCounts()).filter(isPublishedTag);
   const titles = await feedTitles(ctx);
-  return [siteSpec(config), ...tags.map((t) => tagSpec(config, t)), ...config.sources.map((s) => sourceSpec(config, s, titles.get(s.name)))];
+  return [
+    siteSpec(config),
+    ...tags.map((t) => tagSpec(config, t)),
+    ...config.sources.map((s) => sourceSpec(config, s, titles.get(s.name))),
+  ];
 }
 
 /** What each source's feed calls itself, for the sources configured without a title: read once per context (a render, a build). */
@@ -64,7 +79,9 @@ function feedTitles(ctx: SiteContext): Promise<Map<string, string>> {
   if (!titles) {
     titles = ctx.config.sources.every((s) => s.title)
       ? Promise.resolve(new Map())
-      : ctx.store.fetchStates().then((states) => new Map(states.flatMap((s) => (s.feedTitle ? [[s.name, s.feedTitle] as const] : []))));
+      : ctx.store
+          .fetchStates()
+          .then((states) => new Map(states.flatMap((s) => (s.feedTitle ? [[s.name, s.feedTitle] as const] : []))));
     titlesOf.set(ctx, titles);
   }
   return titles;
@@ -96,7 +113,9 @@ async function toStories(ctx: SiteContext, articles: Article[], once = false): P
     const all = carriers.get(article.id) ?? [];
     if (once && seen.has(article.id)) continue;
     for (const c of all) seen.add(c.id);
-    const also: Carrier[] = all.filter((c) => c.id !== article.id && isConfigured(ctx, c.source)).map((c) => ({ ...sourceRef(ctx, c.source, titles), id: c.id, link: c.link }));
+    const also: Carrier[] = all
+      .filter((c) => c.id !== article.id && isConfigured(ctx, c.source))
+      .map((c) => ({ ...sourceRef(ctx, c.source, titles), id: c.id, link: c.link }));
     stories.push({ article, source: sourceRef(ctx, article.source, titles), also });
   }
   return stories;
@@ -127,7 +146,11 @@ async function eventsOnce(ctx: SiteContext, stories: Story[]): Promise<Story[]> 
     }
     shown.add(event!);
     const sources = new Map(others.reverse().map((r) => [r.source, r]));
-    const reportedBy = [...sources.values()].map((r) => ({ ...sourceRef(ctx, r.source, titles), id: r.id, link: r.link }));
+    const reportedBy = [...sources.values()].map((r) => ({
+      ...sourceRef(ctx, r.source, titles),
+      id: r.id,
+      link: r.link,
+    }));
     river.push({ ...told!, event: { id: event!, reports: reports.length, reportedBy } });
   }
   return river;
@@ -140,7 +163,13 @@ function filterOf(target: ListTarget, query: SiteQuery | undefined): ArticleFilt
   if (target.list === 'sources' && query?.source && query.source !== target.key) return undefined;
   // A search is read as peers read it: a stray quote or a lone -word is no error (issue 20).
   const search = query?.q === undefined ? { not: [] } : forgiveSearch(query.q);
-  return { query: search.query, tag: target.list === 'tags' ? target.key : undefined, tags: query?.tags, source, not: [...(query?.not ?? []), ...search.not] };
+  return {
+    query: search.query,
+    tag: target.list === 'tags' ? target.key : undefined,
+    tags: query?.tags,
+    source,
+    not: [...(query?.not ?? []), ...search.not],
+  };
 }
 
 /** The spec of a list; undefined for a tag or source that does not exist. */
@@ -161,7 +190,13 @@ async function specOf(ctx: SiteContext, target: ListTarget): Promise<FeedSpec | 
 }
 
 /** `limit` articles of a list from `offset`: each story once on the site and tags, every article of a source. */
-async function articlesOf(ctx: SiteContext, target: ListTarget, limit: number, offset: number, order: 'rank' | 'newest'): Promise<Article[]> {
+async function articlesOf(
+  ctx: SiteContext,
+  target: ListTarget,
+  limit: number,
+  offset: number,
+  order: 'rank' | 'newest',
+): Promise<Article[]> {
   const { store } = ctx;
   const query = target.query;
   if (target.list === 'search' || query) {
@@ -174,7 +209,11 @@ async function articlesOf(ctx: SiteContext, target: ListTarget, limit: number, o
   return store.articles({ source: target.key, limit, offset });
 }
 
-async function feedAt(ctx: SiteContext, target: Extract<Route, { kind: 'feed' }>, limit: number): Promise<SiteFile | undefined> {
+async function feedAt(
+  ctx: SiteContext,
+  target: Extract<Route, { kind: 'feed' }>,
+  limit: number,
+): Promise<SiteFile | undefined> {
   const spec = await specOf(ctx, target);
   if (!spec) return undefined;
   const filtered = target.list === 'search' || target.query !== undefined;
@@ -191,7 +230,12 @@ export function sourceState(ctx: SiteContext, source: Source, state: FetchState 
   let nextFetch: Date | undefined;
   let nextFetchWhy: string | undefined;
   if (source.type === 'feed') {
-    const next = nextFetchOf(state, source.schedule, { schedule: config.schedule, minInterval: config.fetch.minInterval, maxInterval: config.fetch.maxInterval }, now);
+    const next = nextFetchOf(
+      state,
+      source.schedule,
+      { schedule: config.schedule, minInterval: config.fetch.minInterval, maxInterval: config.fetch.maxInterval },
+      now,
+    );
     [nextFetch, nextFetchWhy] = [next.at, next.why];
   } else [nextFetch, nextFetchWhy] = [nextRun(config.schedule, now), 'local sources are read at every tick'];
   return {
@@ -227,16 +271,32 @@ async function pageAt(ctx: SiteContext, target: Extract<Route, { kind: 'page' }>
   if (target.page > 1 && !found.length) return undefined;
   let stories = await toStories(ctx, found.slice(0, per), isSearch);
   if (target.list === 'all' || target.list === 'tags') stories = await eventsOnce(ctx, stories);
-  const at = (page: number) => ({ path: pagePath(target.list, target.key, page), query: isSearch ? queryString(target.query, page) : undefined });
+  const at = (page: number) => ({
+    path: pagePath(target.list, target.key, page),
+    query: isSearch ? queryString(target.query, page) : undefined,
+  });
   const path = pagePath(target.list, target.key, target.page);
   const page: RiverPage = {
-    heading: isSearch ? (target.query ? `Search: ${describeQuery(target.query)}` : 'Search') : target.list === 'all' ? config.site.title : spec.title.split(' · ').at(-1)!,
+    heading: isSearch
+      ? target.query
+        ? `Search: ${describeQuery(target.query)}`
+        : 'Search'
+      : target.list === 'all'
+        ? config.site.title
+        : spec.title.split(' · ').at(-1)!,
     intro: target.list === 'all' ? config.site.description : isSearch ? undefined : spec.description,
     feed: spec,
     feedQuery: isSearch ? queryString(target.query) : undefined,
     stories,
-    pages: { prev: target.page > 1 ? at(target.page - 1) : undefined, next: found.length > per ? at(target.page + 1) : undefined },
-    empty: isSearch ? (target.query ? 'Nothing matches.' : 'Type a few words to search every article.') : 'No articles yet.',
+    pages: {
+      prev: target.page > 1 ? at(target.page - 1) : undefined,
+      next: found.length > per ? at(target.page + 1) : undefined,
+    },
+    empty: isSearch
+      ? target.query
+        ? 'Nothing matches.'
+        : 'Type a few words to search every article.'
+      : 'No articles yet.',
     notice,
     grouped: !isSearch,
   };
@@ -245,7 +305,15 @@ async function pageAt(ctx: SiteContext, target: Extract<Route, { kind: 'page' }>
     page.state = sourceState(ctx, source, await ctx.store.fetchState(source.name));
   }
   const title = target.list === 'all' ? config.site.title : `${page.heading} · ${config.site.title}`;
-  return riverFile(path, page, target.page > 1 ? `${title} (page ${target.page})` : title, config, ctx, found.length > per && !isSearch ? at(target.page + 1).path : undefined, target.query?.q);
+  return riverFile(
+    path,
+    page,
+    target.page > 1 ? `${title} (page ${target.page})` : title,
+    config,
+    ctx,
+    found.length > per && !isSearch ? at(target.page + 1).path : undefined,
+    target.query?.q,
+  );
 }
 
 async function articleAt(ctx: SiteContext, id: string): Promise<SiteFile | undefined> {
@@ -263,7 +331,11 @@ async function withTagSlug(ctx: SiteContext, target: ListTarget): Promise<ListTa
 }
 
 /** Renders one path of the site (a query after "?" for searches and filtered feeds); undefined when there is no such thing. */
-export async function renderPath(ctx: SiteContext, path: string, limit = ctx.config.site.itemsPerFeed): Promise<SiteFile | undefined> {
+export async function renderPath(
+  ctx: SiteContext,
+  path: string,
+  limit = ctx.config.site.itemsPerFeed,
+): Promise<SiteFile | undefined> {
   const { config, store } = ctx;
   const parsed = parseRoute(path);
   if (!parsed) return undefined;
@@ -279,7 +351,12 @@ export async function renderPath(ctx: SiteContext, path: string, limit = ctx.con
       return tagsFile(await listedTags(ctx), await store.articles({ limit: 1 }), config, ctx);
     case 'sources': {
       const states = new Map((await store.fetchStates()).map((s) => [s.name, s]));
-      const sources = config.sources.map((s) => ({ name: s.name, title: sourceTitle(s, states.get(s.name)?.feedTitle), linked: true, state: sourceState(ctx, s, states.get(s.name)) }));
+      const sources = config.sources.map((s) => ({
+        name: s.name,
+        title: sourceTitle(s, states.get(s.name)?.feedTitle),
+        linked: true,
+        state: sourceState(ctx, s, states.get(s.name)),
+      }));
       return sourcesFile(sources, await store.articles({ limit: 1 }), config, ctx);
     }
     case 'article':
@@ -293,10 +370,20 @@ export async function renderPath(ctx: SiteContext, path: string, limit = ctx.con
 
 /** The fixed paths of the site, for `tidings build`: the feeds and lists; pages and articles follow. */
 export async function sitePaths(ctx: SiteContext): Promise<string[]> {
-  const fixed: Route[] = [{ kind: 'asset', name: 'style.css' }, { kind: 'asset', name: 'favicon.svg' }, { kind: 'opml' }, { kind: 'tags' }, { kind: 'sources' }, { kind: 'missing' }];
+  const fixed: Route[] = [
+    { kind: 'asset', name: 'style.css' },
+    { kind: 'asset', name: 'favicon.svg' },
+    { kind: 'opml' },
+    { kind: 'tags' },
+    { kind: 'sources' },
+    { kind: 'missing' },
+  ];
   const paths = fixed.map(routePath);
   for (const tag of (await ctx.store.tagCounts()).filter((t) => !isPublishedTag(t))) {
-    ctx.log.warn({ tag: tag.slug }, `tag ${JSON.stringify(tag.slug)}: no file or URL can carry this slug, so it gets no feeds or page`);
+    ctx.log.warn(
+      { tag: tag.slug },
+      `tag ${JSON.stringify(tag.slug)}: no file or URL can carry this slug, so it gets no feeds or page`,
+    );
   }
   for (const spec of await allSpecs(ctx)) for (const format of FEED_FORMATS) paths.push(feedPath(spec.path, format));
   return paths;

@@ -63,9 +63,13 @@ function roomOf(file: string): string {
 const files = sourceFiles(SRC);
 const imports = files.flatMap((file) => {
   const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s+'([^']+)'|\bimport\(\s*'([^']+)'\s*\)/g)].map((m) => ({ file, spec: (m[1] ?? m[2])! }));
+  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s+'([^']+)'|\bimport\(\s*'([^']+)'\s*\)/g)].map(
+    (m) => ({ file, spec: (m[1] ?? m[2])! }),
+  );
 });
-const local = imports.filter((i) => i.spec.startsWith('.')).map((i) => ({ ...i, target: resolve(dirname(i.file), i.spec.replace(/\.js$/, '.ts')) }));
+const local = imports
+  .filter((i) => i.spec.startsWith('.'))
+  .map((i) => ({ ...i, target: resolve(dirname(i.file), i.spec.replace(/\.js$/, '.ts')) }));
 
 describe('src/ reads in one direction', () => {
   it('finds the source files and their imports', () => {
@@ -91,8 +95,11 @@ describe('src/ reads in one direction', () => {
   });
 
   it('only the store opens the database, and only config reads the environment', () => {
-    const outside = (room: string) => files.filter((f) => roomOf(f) !== room).map((f) => ({ f, text: readFileSync(f, 'utf8') }));
-    const database = outside('store').filter(({ text }) => /from 'better-sqlite3'|from 'pg'|\bdb\.(prepare|pragma|exec|transaction)\(/.test(text));
+    const outside = (room: string) =>
+      files.filter((f) => roomOf(f) !== room).map((f) => ({ f, text: readFileSync(f, 'utf8') }));
+    const database = outside('store').filter(({ text }) =>
+      /from 'better-sqlite3'|from 'pg'|\bdb\.(prepare|pragma|exec|transaction)\(/.test(text),
+    );
     expect(database.map(({ f }) => relative(SRC, f))).toEqual([]);
     const environment = outside('config').filter(({ text }) => /process\.env\b/.test(text));
     expect(environment.map(({ f }) => relative(SRC, f))).toEqual([]);
@@ -100,14 +107,17 @@ describe('src/ reads in one direction', () => {
 
   it('only the entry point ends the process (and a stop signal that no command took)', () => {
     // The daemon returns its exit code like every command; main.ts ends the process after it.
-    const ending = files.filter((f) => /\bprocess\.exit\(/.test(readFileSync(f, 'utf8'))).map((f) => relative(SRC, f).split(sep).join('/'));
+    const ending = files
+      .filter((f) => /\bprocess\.exit\(/.test(readFileSync(f, 'utf8')))
+      .map((f) => relative(SRC, f).split(sep).join('/'));
     expect(ending.sort()).toEqual(['lib/signals.ts', 'main.ts']);
   });
 
   it('lib and the model import nothing of ours outside themselves', () => {
     for (const { file, target } of local) {
       const from = roomOf(file);
-      if (from === 'lib' || from === 'model' || from === 'errors') expect(roomOf(target), relative(SRC, file)).toBe(from);
+      if (from === 'lib' || from === 'model' || from === 'errors')
+        expect(roomOf(target), relative(SRC, file)).toBe(from);
     }
   });
 });

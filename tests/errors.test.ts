@@ -11,7 +11,10 @@ describe('toWire and fromWire', () => {
     const back = across(new FetchError('fetch: HTTP 429 from https://example.org/', { status: 429, retryAfter }));
     expect(back).toBeInstanceOf(FetchError);
     expect((back as FetchError).details).toEqual({ status: 429, retryAfter });
-    expect((across(new FetchError('fetch: HTTP 410', { status: 410, gone: true })) as FetchError).details).toEqual({ status: 410, gone: true });
+    expect((across(new FetchError('fetch: HTTP 410', { status: 410, gone: true })) as FetchError).details).toEqual({
+      status: 410,
+      gone: true,
+    });
   });
 
   it.each([
@@ -26,6 +29,8 @@ describe('toWire and fromWire', () => {
   });
 
   it("keep a NotAFeedError's alternates", () => {
-    expect((across(new NotAFeedError('an HTML page', ['https://example.org/feed'])) as NotAFeedError).alternates).toEqual(['https://example.org/feed']);
+    expect(
+      (across(new NotAFeedError('an HTML page', ['https://example.org/feed'])) as NotAFeedError).alternates,
+    ).toEqual(['https://example.org/feed']);
   });
 });

@@ -15,8 +15,14 @@ export interface Daemon {
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; ms: number }>;
 }
 
-export function spawnTidings(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(CLI[0]!, [...CLI.slice(1), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+export function spawnTidings(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(CLI[0]!, [...CLI.slice(1), ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d));
   child.stderr!.on('data', (d: Buffer) => (out += d));
@@ -27,15 +33,21 @@ export function spawnTidings(args: string[], env: NodeJS.ProcessEnv = {}): { chi
 export async function startDaemon(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Daemon> {
   const { child, output, exited } = spawnTidings(['serve', '--port', '0', ...args], env);
   // Looked for again at each piece of output, and given up on at exit; `ms` is a safety net only.
-  const count = (pattern: RegExp) => [...output().matchAll(new RegExp(pattern.source, `${pattern.flags.replace('g', '')}g`))];
+  const count = (pattern: RegExp) => [
+    ...output().matchAll(new RegExp(pattern.source, `${pattern.flags.replace('g', '')}g`)),
+  ];
   const waitFor = (pattern: RegExp, ms = 20_000, times = 1) =>
     new Promise<RegExpMatchArray>((ok, fail) => {
-      const done = () => (clearTimeout(timer), child.stdout!.off('data', look), child.stderr!.off('data', look), child.off('close', gone));
+      const done = () => (
+        clearTimeout(timer), child.stdout!.off('data', look), child.stderr!.off('data', look), child.off('close', gone)
+      );
       const look = () => {
         const m = count(pattern)[times - 1];
-        if (m) return done(), ok(m);
+        if (m) return (done(), ok(m));
       };
-      const gone = () => (look(), done(), fail(new Error(`tidings serve exited (${child.exitCode}) before ${pattern}:\n${output()}`)));
+      const gone = () => (
+        look(), done(), fail(new Error(`tidings serve exited (${child.exitCode}) before ${pattern}:\n${output()}`))
+      );
       const timer = setTimeout(() => (done(), fail(new Error(`no ${pattern} within ${ms} ms; got:\n${output()}`))), ms);
       child.stdout!.on('data', look);
       child.stderr!.on('data', look);

@@ -68,11 +68,24 @@ export function madeUpText(seed: number): (words: number) => string {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return (t ^ (t >>> 14)) >>> 0;
   };
-  const word = () => next().toString(36).slice(0, 3 + (next() % 5));
+  const word = () =>
+    next()
+      .toString(36)
+      .slice(0, 3 + (next() % 5));
   return (words) => Array.from({ length: words }, word).join(' ');
 }
 
 /** An entry with its dedupe fingerprint, as normalize finishes one. */
 export function fingerprinted(identity: string, title: string, body: string, published: number): Entry {
-  return finished({ identity, title, published: new Date(published), summary: body.slice(0, 200), content: `<p>${body}</p>`, tags: [], enclosures: [], text: body, fingerprint: fingerprint(title, body) });
+  return finished({
+    identity,
+    title,
+    published: new Date(published),
+    summary: body.slice(0, 200),
+    content: `<p>${body}</p>`,
+    tags: [],
+    enclosures: [],
+    text: body,
+    fingerprint: fingerprint(title, body),
+  });
 }

@@ -26,7 +26,8 @@ it.skipIf(!WANTED)(name, { timeout: 15 * 60_000 }, () => {
   };
   expect(npm('ci')).not.toMatch(/EBADENGINE/);
   npm('prune', '--omit=dev');
-  const tidings = (...args: string[]) => execFileSync(process.execPath, [join(dir, 'bin/tidings.js'), ...args], { cwd: dir, encoding: 'utf8' });
+  const tidings = (...args: string[]) =>
+    execFileSync(process.execPath, [join(dir, 'bin/tidings.js'), ...args], { cwd: dir, encoding: 'utf8' });
   expect(tidings('--version').trim()).toMatch(/^\d+\.\d+\.\d+$/);
   expect(tidings('refresh', '--db', join(dir, 'storage/t.db'))).toMatch(/new/);
   expect(tidings('build', '--db', join(dir, 'storage/t.db'), '--out', join(dir, 'public'))).toMatch(/^wrote \d+ files/);

@@ -101,12 +101,14 @@ export async function startCluster(): Promise<Cluster> {
       chownSync(pwfile, owner.uid, owner.gid);
     }
     await run(asRoot, root, 'initdb', [
-      '-D', data,
+      '-D',
+      data,
       '--encoding=UTF8',
       '--locale=C',
       '--auth-local=trust',
       '--auth-host=scram-sha-256',
-      '-U', PG_USER,
+      '-U',
+      PG_USER,
       `--pwfile=${pwfile}`,
       '--no-sync',
       '--no-instructions',
@@ -124,7 +126,19 @@ export async function startCluster(): Promise<Cluster> {
     ].join(' ');
     started = true; // from here on, a postmaster may be running: stopSync must try pg_ctl stop
     try {
-      await run(asRoot, root, 'pg_ctl', ['-D', data, '-l', log, '-w', '-t', String(STEP_TIMEOUT_MS / 1000), '-s', '-o', options, 'start']);
+      await run(asRoot, root, 'pg_ctl', [
+        '-D',
+        data,
+        '-l',
+        log,
+        '-w',
+        '-t',
+        String(STEP_TIMEOUT_MS / 1000),
+        '-s',
+        '-o',
+        options,
+        'start',
+      ]);
     } catch (err) {
       const tail = logTail(log);
       throw new Error(tail ? `${(err as Error).message}; ${tail}` : (err as Error).message);
@@ -180,7 +194,8 @@ function userIds(name: string): { uid: number; gid: number } {
   const ids = (flag: string): number => {
     const out = spawnSync('id', [flag, name], { encoding: 'utf8' });
     const id = Number(out.stdout.trim());
-    if (out.status !== 0 || !Number.isInteger(id)) throw new Error(`running as root and there is no '${name}' user to run initdb as`);
+    if (out.status !== 0 || !Number.isInteger(id))
+      throw new Error(`running as root and there is no '${name}' user to run initdb as`);
     return id;
   };
   return { uid: ids('-u'), gid: ids('-g') };

@@ -20,7 +20,9 @@ function section(heading: string): string {
 }
 
 /** The commands of the Commands table: "sources add", "refresh"… (the words before the first option or argument). */
-const commands = [...section('Commands').matchAll(/^\| `tidings ([a-z][a-z ]*?)(?= [[<A-Z-]|`)/gm)].map((m) => m[1]!.trim());
+const commands = [...section('Commands').matchAll(/^\| `tidings ([a-z][a-z ]*?)(?= [[<A-Z-]|`)/gm)].map((m) =>
+  m[1]!.trim(),
+);
 
 describe('README.md', () => {
   it('documents commands, and each of them exists', async () => {
@@ -45,7 +47,9 @@ describe('README.md', () => {
     // Every key it writes is a key Tidings reads (unknown keys are errors).
     expect(() => parseConfig(block, '/tmp/readme.yaml')).not.toThrow();
     const keysOf = (value: unknown, at: string): string[] =>
-      value && typeof value === 'object' && !Array.isArray(value) ? Object.entries(value).flatMap(([k, v]) => [`${at}${k}`, ...keysOf(v, `${at}${k}.`)]) : [];
+      value && typeof value === 'object' && !Array.isArray(value)
+        ? Object.entries(value).flatMap(([k, v]) => [`${at}${k}`, ...keysOf(v, `${at}${k}.`)])
+        : [];
     // Every key Tidings has a default for is written down (record-valued keys are listed, not their entries).
     const shown = new Set(keysOf(parse(block), ''));
     const defaults = keysOf(configSchema.parse({}), '').filter((k) => !/^(tagAliases|storage)\./.test(k));

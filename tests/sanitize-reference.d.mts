@@ -1,4 +1,7 @@
 // The types of sanitize-reference.mjs, for the type-checked tests.
 import type { IOptions } from 'sanitize-html';
 
-export function referenceOptions(base: string | undefined, resolveUrl: (url: string, base?: string) => string | undefined): IOptions;
+export function referenceOptions(
+  base: string | undefined,
+  resolveUrl: (url: string, base?: string) => string | undefined,
+): IOptions;

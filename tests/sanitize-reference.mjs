@@ -7,10 +7,61 @@ const URL_ATTRS = ['href', 'src', 'cite'];
 export function referenceOptions(base, resolveUrl) {
   return {
     allowedTags: [
-      'p', 'br', 'hr', 'div', 'span', 'a', 'img', 'figure', 'figcaption', 'picture', 'ul', 'ol', 'li', 'dl', 'dt', 'dd',
-      'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'q', 'cite', 'pre', 'code', 'kbd', 'samp', 'var',
-      'table', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td', 'caption', 'colgroup', 'col',
-      'em', 'strong', 'b', 'i', 'u', 's', 'del', 'ins', 'sub', 'sup', 'small', 'mark', 'abbr', 'time', 'address',
+      'p',
+      'br',
+      'hr',
+      'div',
+      'span',
+      'a',
+      'img',
+      'figure',
+      'figcaption',
+      'picture',
+      'ul',
+      'ol',
+      'li',
+      'dl',
+      'dt',
+      'dd',
+      'h1',
+      'h2',
+      'h3',
+      'h4',
+      'h5',
+      'h6',
+      'blockquote',
+      'q',
+      'cite',
+      'pre',
+      'code',
+      'kbd',
+      'samp',
+      'var',
+      'table',
+      'thead',
+      'tbody',
+      'tfoot',
+      'tr',
+      'th',
+      'td',
+      'caption',
+      'colgroup',
+      'col',
+      'em',
+      'strong',
+      'b',
+      'i',
+      'u',
+      's',
+      'del',
+      'ins',
+      'sub',
+      'sup',
+      'small',
+      'mark',
+      'abbr',
+      'time',
+      'address',
     ],
     allowedAttributes: {
       a: ['href', 'title', 'name', 'rel'],
@@ -32,13 +83,20 @@ export function referenceOptions(base, resolveUrl) {
     nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript'],
     transformTags: {
       '*': (tagName, attribs) => {
-        for (const name of URL_ATTRS) if (attribs[name] !== undefined) attribs[name] = resolveUrl(attribs[name], base) ?? '';
+        for (const name of URL_ATTRS)
+          if (attribs[name] !== undefined) attribs[name] = resolveUrl(attribs[name], base) ?? '';
         if (tagName === 'a' && attribs.href) attribs.rel = 'noopener noreferrer';
         else delete attribs.rel;
-        if (tagName === 'img' && attribs.src?.toLowerCase().startsWith('data:') && !/^data:image\/(?!svg)/i.test(attribs.src)) delete attribs.src;
+        if (
+          tagName === 'img' &&
+          attribs.src?.toLowerCase().startsWith('data:') &&
+          !/^data:image\/(?!svg)/i.test(attribs.src)
+        )
+          delete attribs.src;
         return { tagName, attribs };
       },
     },
-    exclusiveFilter: (frame) => frame.tag === 'img' && (!frame.attribs.src || (frame.attribs.width === '1' && frame.attribs.height === '1')),
+    exclusiveFilter: (frame) =>
+      frame.tag === 'img' && (!frame.attribs.src || (frame.attribs.width === '1' && frame.attribs.height === '1')),
   };
 }

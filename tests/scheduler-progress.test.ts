@@ -17,9 +17,14 @@ afterAll(() => work.close());
 it('a long tick logs its progress and reports it, until it ends', async () => {
   const gates = new Map<string, () => void>();
   const server = await startServer({
-    '/f.xml': (req, res) => void gates.set(new URL(req.url!, 'http://x').searchParams.get('s')!, () => res.writeHead(200).end('<rss><channel><item><title>x</title><guid>1</guid></item></channel></rss>')),
+    '/f.xml': (req, res) =>
+      void gates.set(new URL(req.url!, 'http://x').searchParams.get('s')!, () =>
+        res.writeHead(200).end('<rss><channel><item><title>x</title><guid>1</guid></item></channel></rss>'),
+      ),
   });
-  const sources = ['a', 'b', 'c'].map((n) => `  - {name: ${n}, type: feed, url: "${server.origin}/f.xml?s=${n}"}\n`).join('');
+  const sources = ['a', 'b', 'c']
+    .map((n) => `  - {name: ${n}, type: feed, url: "${server.origin}/f.xml?s=${n}"}\n`)
+    .join('');
   const config = parseConfig(`fetch: {allowPrivateNetworks: true}\nsources:\n${sources}`, join(tempDir(), 't.yaml'));
   const store = await freshStore(STORE_KINDS[0]!);
   let mono = 0;
@@ -27,7 +32,14 @@ it('a long tick logs its progress and reports it, until it ends', async () => {
   const log = recorder();
   const done: string[] = [];
   let next!: () => void;
-  const scheduler = new Scheduler({ config: () => config, store, work, log, clock, onResult: (r) => (done.push(r.source), next()) });
+  const scheduler = new Scheduler({
+    config: () => config,
+    store,
+    work,
+    log,
+    clock,
+    onResult: (r) => (done.push(r.source), next()),
+  });
   const result = () => new Promise<void>((ok) => (next = ok));
   const asked = async (name: string) => {
     while (!gates.has(name)) await new Promise((ok) => setImmediate(ok));
@@ -43,7 +55,9 @@ it('a long tick logs its progress and reports it, until it ends', async () => {
     seen = result();
     (await asked('b'))();
     await seen;
-    expect(log.lines).toContainEqual(expect.stringMatching(/^refreshing: 2 of 3 sources done \(0 failed\) after \d+ s$/));
+    expect(log.lines).toContainEqual(
+      expect.stringMatching(/^refreshing: 2 of 3 sources done \(0 failed\) after \d+ s$/),
+    );
     expect(scheduler.current()).toMatchObject({ done: 2, total: 3 });
     (await asked('c'))();
     await tick;
@@ -61,8 +75,13 @@ it('a shutdown during a scheduled tick ends it at once: fetches in flight aborte
   let asked!: () => void;
   const hanging = new Promise<void>((ok) => (asked = ok));
   const server = await startServer({ '/f.xml': () => asked() });
-  const sources = ['a', 'b', 'c', 'd', 'e', 'f'].map((n) => `  - {name: ${n}, type: feed, url: "${server.origin}/f.xml?s=${n}"}\n`).join('');
-  const config = parseConfig(`schedule: "0 * * * *"\nfetch: {allowPrivateNetworks: true, timeout: 60s}\nsources:\n${sources}`, join(tempDir(), 't.yaml'));
+  const sources = ['a', 'b', 'c', 'd', 'e', 'f']
+    .map((n) => `  - {name: ${n}, type: feed, url: "${server.origin}/f.xml?s=${n}"}\n`)
+    .join('');
+  const config = parseConfig(
+    `schedule: "0 * * * *"\nfetch: {allowPrivateNetworks: true, timeout: 60s}\nsources:\n${sources}`,
+    join(tempDir(), 't.yaml'),
+  );
   const store = await freshStore(STORE_KINDS[0]!);
   const timers = new Set<number>();
   let ids = 0;
@@ -71,13 +90,20 @@ it('a shutdown during a scheduled tick ends it at once: fetches in flight aborte
     ...systemClock,
     setTimer: (fn) => {
       const id = (ids += 1);
-      if (id === 1) return void setImmediate(fn), { cancel: () => undefined };
+      if (id === 1) return (void setImmediate(fn), { cancel: () => undefined });
       timers.add(id);
       return { cancel: () => void timers.delete(id) };
     },
   };
   const controller = new AbortController();
-  const scheduler = new Scheduler({ config: () => config, store, work, log: recorder(), clock, signal: controller.signal });
+  const scheduler = new Scheduler({
+    config: () => config,
+    store,
+    work,
+    log: recorder(),
+    clock,
+    signal: controller.signal,
+  });
   try {
     const tick = scheduler.tick('scheduled');
     await hanging; // one source is being fetched; the five others wait their turn in the spread

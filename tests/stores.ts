@@ -28,5 +28,6 @@ export async function freshStore(kind: StoreKind): Promise<Store> {
 
 /** Defines the suite once per store, each in a describe named after it (a skipped one says why). */
 export function forEachStore(suite: (kind: StoreKind) => void): void {
-  for (const kind of STORE_KINDS) describe.skipIf(Boolean(kind.skip))(`${kind.name} ${kind.skip}`.trim(), () => suite(kind));
+  for (const kind of STORE_KINDS)
+    describe.skipIf(Boolean(kind.skip))(`${kind.name} ${kind.skip}`.trim(), () => suite(kind));
 }

@@ -3,7 +3,6 @@ import { pingHubs } from '../src/publish/websub.js';
 import { recorder } from './helpers.js';
 import { startServer } from './helpers-http.js';
 
-
 describe('pingHubs', () => {
   it('retries a failing hub, and a hub that keeps failing is logged, never thrown', async () => {
     let calls = 0;
@@ -13,7 +12,9 @@ describe('pingHubs', () => {
     });
     const log = recorder();
     try {
-      await pingHubs([`${hub.origin}/flaky`, `${hub.origin}/down`], ['https://f.example/all.rss'], log, { retryDelays: [10, 10] });
+      await pingHubs([`${hub.origin}/flaky`, `${hub.origin}/down`], ['https://f.example/all.rss'], log, {
+        retryDelays: [10, 10],
+      });
       expect(calls).toBe(2);
       expect(hub.hits.get('/down')).toHaveLength(3);
       expect(log.lines).toContain(`websub: pinged ${hub.origin}/flaky for 1 feeds`);

@@ -20,7 +20,10 @@ export async function breakDeadClaims(deps: ClaimsDeps, names: readonly string[]
   for (const claim of await deps.store.claimsOn(names, deps.now?.() ?? new Date())) {
     if (seen.has(claim.holder.name) || claim.holder.name === deps.holder?.name || !isGone(claim.holder)) continue;
     seen.add(claim.holder.name);
-    deps.log.warn({ holder: claim.holder.name }, `${claim.source} was claimed by ${claim.holder.name} (pid ${claim.holder.pid}), which is gone: taking it over`);
+    deps.log.warn(
+      { holder: claim.holder.name },
+      `${claim.source} was claimed by ${claim.holder.name} (pid ${claim.holder.pid}), which is gone: taking it over`,
+    );
     broken += await deps.store.breakClaims(claim.holder.name);
   }
   return broken;

@@ -18,7 +18,12 @@ export function claimUntil(deps: Pick<HoldDeps, 'config' | 'now'>): Date {
 /** Keeps `holder`'s claims alive while `work` runs; a renewal that fails is logged and tried again. */
 export async function holdingClaims<T>(deps: HoldDeps, work: () => Promise<T>): Promise<T> {
   const { store, log, holder } = deps;
-  const renewClaims = () => store.renewClaims(holder.name, claimUntil(deps)).catch((err) => log.error({ holder: holder.name }, `cannot renew the claims of ${holder.name}: ${errorMessage(err)}`));
+  const renewClaims = () =>
+    store
+      .renewClaims(holder.name, claimUntil(deps))
+      .catch((err) =>
+        log.error({ holder: holder.name }, `cannot renew the claims of ${holder.name}: ${errorMessage(err)}`),
+      );
   const renew = setInterval(() => void renewClaims(), (deps.config.fetch.claimTimeout * 1000) / 3);
   try {
     return await work();

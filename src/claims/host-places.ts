@@ -25,12 +25,17 @@ export async function withHostPlace<T>(url: string, deps: HostPlaceDeps, fetch: 
   const key = `${deps.holder.name}#${randomUUID()}`;
   const clock = () => deps.now?.() ?? new Date();
   const limit = (deps.config.fetch.timeout + 10) * 1000;
-  const take = () => deps.store.takeHostSlot(host, deps.config.fetch.perHost, key, new Date(clock().getTime() + limit), clock());
+  const take = () =>
+    deps.store.takeHostSlot(host, deps.config.fetch.perHost, key, new Date(clock().getTime() + limit), clock());
   let place: number | undefined;
   for (let waits = 0; (place = await take()) === undefined; waits += 1) {
     if (deps.signal?.aborted) throw new FetchError(`fetch: ${url}: stopped (shutting down)`);
     // Once a second: a process killed mid-fetch here holds places until it is found gone.
-    if (waits % 10 === 9) await breakDeadClaims(deps, deps.config.sources.map((s) => s.name));
+    if (waits % 10 === 9)
+      await breakDeadClaims(
+        deps,
+        deps.config.sources.map((s) => s.name),
+      );
     await new Promise((ok) => setTimeout(ok, POLL_MS));
   }
   try {

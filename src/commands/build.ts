@@ -9,7 +9,10 @@ import { plural } from '../lib/plural.js';
 export async function buildCommand(session: Session, { out }: { out: string }): Promise<number> {
   const config = session.config();
   // Feeds and OPML need absolute URLs: without a baseUrl they would point at localhost, silently.
-  if (!config.site.baseUrl) session.io.err.write(`note: site.baseUrl is not set in ${config.file}, so feeds and OPML link to ${siteBaseUrl(config.site)}; set it to where readers reach the site\n`);
+  if (!config.site.baseUrl)
+    session.io.err.write(
+      `note: site.baseUrl is not set in ${config.file}, so feeds and OPML link to ${siteBaseUrl(config.site)}; set it to where readers reach the site\n`,
+    );
   const count = await writeFiles(resolve(out), renderSite({ config, store: await session.store(), log: session.log }));
   session.print(`wrote ${plural(count, 'file')} to ${resolve(out)}`);
   return 0;

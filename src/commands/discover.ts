@@ -23,7 +23,10 @@ export interface DiscoverDeps {
 }
 
 /** A URL as a feed: its document parsed, or the error and the page's text when it is not one. */
-async function tryFeed(url: string, deps: DiscoverDeps): Promise<{ feed?: RawFeed; url: string; page?: string; error?: unknown }> {
+async function tryFeed(
+  url: string,
+  deps: DiscoverDeps,
+): Promise<{ feed?: RawFeed; url: string; page?: string; error?: unknown }> {
   try {
     const response = await fetchFeed({ url }, deps.fetch);
     // fetchFeed refuses a 304 to a request that named no version: an answer here has a body.
@@ -43,7 +46,8 @@ async function feedsAmong(urls: string[], how: Candidate['how'], deps: DiscoverD
   const found: Candidate[] = [];
   for (let at = 0; at < unique.length; at += 4) {
     const tried = await Promise.all(unique.slice(at, at + 4).map((url) => tryFeed(url, deps)));
-    for (const t of tried) if (t.feed && !found.some((c) => c.url === t.url)) found.push({ url: t.url, feed: t.feed, how });
+    for (const t of tried)
+      if (t.feed && !found.some((c) => c.url === t.url)) found.push({ url: t.url, feed: t.feed, how });
   }
   return found;
 }
@@ -65,12 +69,17 @@ export async function discoverFeeds(target: string, deps: DiscoverDeps): Promise
     const found = await feedsAmong(urls, how, deps);
     if (found.length) return found;
   }
-  throw new InputError(`${target}: not a feed, and no feed found through its page's links, YouTube or GitHub rules, or the well-known paths (${errorMessage(first.error)})`);
+  throw new InputError(
+    `${target}: not a feed, and no feed found through its page's links, YouTube or GitHub rules, or the well-known paths (${errorMessage(first.error)})`,
+  );
 }
 
 /** Discovery with the configuration's fetch settings and the session's workers. */
 export function discoverWith(session: Session, target: string): Promise<Candidate[]> {
-  return discoverFeeds(target, { fetch: fetchDepsOf(session.configOrDefaults()), parse: (bytes, doc) => parseDocument(session, bytes, doc) });
+  return discoverFeeds(target, {
+    fetch: fetchDepsOf(session.configOrDefaults()),
+    parse: (bytes, doc) => parseDocument(session, bytes, doc),
+  });
 }
 
 export function describeCandidate(c: Candidate, i: number): string {
@@ -79,9 +88,23 @@ export function describeCandidate(c: Candidate, i: number): string {
 }
 
 /** tidings sources discover URL: the candidates, numbered as --pick counts them. */
-export async function sourcesDiscoverCommand(session: Session, { target, json }: { target: string; json: boolean }): Promise<number> {
+export async function sourcesDiscoverCommand(
+  session: Session,
+  { target, json }: { target: string; json: boolean },
+): Promise<number> {
   const found = await discoverWith(session, target);
-  if (json) session.print(JSON.stringify(found.map((c) => ({ url: c.url, how: c.how, format: c.feed.format, title: c.feed.title?.value ?? null, entries: c.feed.entries.length }))));
+  if (json)
+    session.print(
+      JSON.stringify(
+        found.map((c) => ({
+          url: c.url,
+          how: c.how,
+          format: c.feed.format,
+          title: c.feed.title?.value ?? null,
+          entries: c.feed.entries.length,
+        })),
+      ),
+    );
   else found.forEach((c, i) => session.print(describeCandidate(c, i)));
   return 0;
 }

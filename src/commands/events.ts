@@ -18,7 +18,11 @@ const CANDIDATES = 2000;
 function termList(terms: string[]): string {
   const names = terms.filter(isName).map((t) => t.slice(2));
   const words = terms.filter((t) => !isName(t));
-  return [names.length && `names ${names.join(', ')}`, words.length && `words ${words.join(', ')}`].filter(Boolean).join('; ') || 'nothing';
+  return (
+    [names.length && `names ${names.join(', ')}`, words.length && `words ${words.join(', ')}`]
+      .filter(Boolean)
+      .join('; ') || 'nothing'
+  );
 }
 
 /** The rule in words, with the settings in force. */
@@ -32,10 +36,19 @@ export async function listEvents(session: Session, json: boolean): Promise<numbe
   for (const event of events) {
     const members = await store.eventArticles(event.id);
     if (json) {
-      session.print(JSON.stringify({ event: event.id, first: event.first, last: event.last, members: members.map((a) => ({ id: a.id, source: a.source, title: a.title, published: a.published })) }));
+      session.print(
+        JSON.stringify({
+          event: event.id,
+          first: event.first,
+          last: event.last,
+          members: members.map((a) => ({ id: a.id, source: a.source, title: a.title, published: a.published })),
+        }),
+      );
       continue;
     }
-    session.print(`event ${event.id} (${members.length} reports, ${event.first.toISOString().slice(0, 16)} to ${event.last.toISOString().slice(0, 16)})`);
+    session.print(
+      `event ${event.id} (${members.length} reports, ${event.first.toISOString().slice(0, 16)} to ${event.last.toISOString().slice(0, 16)})`,
+    );
     for (const a of members) session.print(`  ${articleLine(a)}`);
   }
   if (!events.length) session.io.err.write('no events of more than one report\n');
@@ -43,9 +56,20 @@ export async function listEvents(session: Session, json: boolean): Promise<numbe
 }
 
 /** For an article alone in its event: the nearest other events, and what kept it out of each. */
-async function nearestEvents(store: Store, m: EventMembership, published: Date, settings: EventSettings): Promise<string[]> {
+async function nearestEvents(
+  store: Store,
+  m: EventMembership,
+  published: Date,
+  settings: EventSettings,
+): Promise<string[]> {
   const window = settings.windowDays * DAY;
-  const others = (await store.eventsBetween(new Date(published.getTime() - window), new Date(published.getTime() + window), CANDIDATES)).filter((e) => e.id !== m.event);
+  const others = (
+    await store.eventsBetween(
+      new Date(published.getTime() - window),
+      new Date(published.getTime() + window),
+      CANDIDATES,
+    )
+  ).filter((e) => e.id !== m.event);
   const near = new EventPool(others, true).nearest(m.terms, published.getTime()).slice(0, NEAREST);
   if (!near.length) return [`  no other event within ${settings.windowDays * 24} hours shares a term with it`];
   return near.map(({ event, similarity, gap }) => {
@@ -56,19 +80,37 @@ async function nearestEvents(store: Store, m: EventMembership, published: Date, 
 }
 
 /** The lines `tidings explain` prints about an article's event. */
-export async function explainEvent(store: Store, id: string, published: Date, settings: EventSettings): Promise<string[]> {
+export async function explainEvent(
+  store: Store,
+  id: string,
+  published: Date,
+  settings: EventSettings,
+): Promise<string[]> {
   const m = (await store.eventMemberships([id])).get(id);
-  if (!m) return [settings.enabled ? 'event: none (stored before events were recorded)' : 'event: none (events are off: dedupe.events.enabled)'];
+  if (!m)
+    return [
+      settings.enabled
+        ? 'event: none (stored before events were recorded)'
+        : 'event: none (events are off: dedupe.events.enabled)',
+    ];
   const event = (await store.event(m.event)) as EventCandidate | undefined;
   const members = await store.eventArticles(m.event);
   const lines: string[] = [];
-  if (m.event === id && members.length > 1) lines.push(`started event ${m.event}; ${members.length - 1} other report${members.length === 2 ? '' : 's'} joined it`);
+  if (m.event === id && members.length > 1)
+    lines.push(
+      `started event ${m.event}; ${members.length - 1} other report${members.length === 2 ? '' : 's'} joined it`,
+    );
   else if (m.event === id) {
     lines.push(`event ${m.event}: reported by this article alone; ${describeEventRule(settings)}. The nearest events:`);
     lines.push(...(await nearestEvents(store, m, published, settings)));
-  } else lines.push(`joined event ${m.event}: similarity ${m.score.toFixed(3)}, ${m.gapHours.toFixed(1)} hours from its nearest report, shared: ${termList(m.shared)}`);
+  } else
+    lines.push(
+      `joined event ${m.event}: similarity ${m.score.toFixed(3)}, ${m.gapHours.toFixed(1)} hours from its nearest report, shared: ${termList(m.shared)}`,
+    );
   if (members.length > 1) {
-    lines.push(`event ${m.event}: ${members.length} reports${event ? `, ${event.first.toISOString().slice(0, 16)} to ${event.last.toISOString().slice(0, 16)}` : ''}`);
+    lines.push(
+      `event ${m.event}: ${members.length} reports${event ? `, ${event.first.toISOString().slice(0, 16)} to ${event.last.toISOString().slice(0, 16)}` : ''}`,
+    );
     for (const a of members) lines.push(`  ${articleLine(a)}`);
   }
   return lines;

@@ -8,7 +8,11 @@ import type { Store } from '../store/store.js';
 import { explainEvent } from './events.js';
 import type { Session } from '../session/session.js';
 
-const RULES = { url: 'rule 2, the same canonical URL', fingerprint: 'rule 3, the same content fingerprint', near: 'rule 4, a near duplicate' };
+const RULES = {
+  url: 'rule 2, the same canonical URL',
+  fingerprint: 'rule 3, the same content fingerprint',
+  near: 'rule 4, a near duplicate',
+};
 const DAY = 86_400_000;
 const NEAREST = 3;
 
@@ -20,7 +24,12 @@ export const describeRule = (s: DedupeSettings) =>
   `headlines ${s.teaserTitle} alike within a day`;
 
 /** The rule's figures for two stored articles (undefined when either has no fingerprint). */
-export async function figuresOf(store: Store, a: string, b: string, settings: DedupeSettings): Promise<Figures | undefined> {
+export async function figuresOf(
+  store: Store,
+  a: string,
+  b: string,
+  settings: DedupeSettings,
+): Promise<Figures | undefined> {
   const [x, y] = await store.comparables([a, b]);
   return x && y ? measure(x, y, settings.quoteWeight) : undefined;
 }
@@ -33,7 +42,8 @@ async function nearest(store: Store, id: string, settings: DedupeSettings): Prom
     .filter(({ f }) => f.shared > 0)
     .sort((x, y) => y.f.containment - x.f.containment || y.f.shared - x.f.shared)
     .slice(0, NEAREST);
-  if (!candidates.length) return [`  no other source's article within ${settings.windowDays} days shares any text with it`];
+  if (!candidates.length)
+    return [`  no other source's article within ${settings.windowDays} days shares any text with it`];
   return candidates.map(({ c, f }) => {
     const stop = stopOf(f, settings);
     return `  ${c.id}  "${c.title}": ${describeFigures(f)}; ${stop ? `kept apart: ${describeStop(stop, f, settings)}` : 'the rule accepts it (not proposed by the index, or in another story already)'}`;
@@ -48,7 +58,9 @@ export async function explainCommand(session: Session, { id }: { id: string }): 
   if (!article || !link) throw new UsageError(`no article with id ${id} (see tidings articles)`);
   const members = (await store.storyCarriers([id])).get(id)!;
   const links = new Map(await Promise.all(members.map(async (m) => [m.id, await store.storyLink(m.id)] as const)));
-  session.print(`${article.id}: "${article.title}" from ${article.source}, published ${article.published.toISOString()}`);
+  session.print(
+    `${article.id}: "${article.title}" from ${article.source}, published ${article.published.toISOString()}`,
+  );
   if (!link.rule) {
     const joined = members.filter((m) => links.get(m.id)?.matchedWith === article.id).map((m) => m.id);
     if (joined.length) session.print(`started the story; ${joined.join(', ')} joined it`);
@@ -59,18 +71,23 @@ export async function explainCommand(session: Session, { id }: { id: string }): 
   } else if (link.rule === 'near') {
     const f = link.matchedWith ? await figuresOf(store, id, link.matchedWith, dedupe) : undefined;
     const path = f && pathOf(f, dedupe);
-    session.print(`merged by ${RULES.near}${path ? ` (${PATHS[path]})` : ''} with ${link.matchedWith}: ${f ? describeFigures(f) : `score ${link.score?.toFixed(2)}`}`);
+    session.print(
+      `merged by ${RULES.near}${path ? ` (${PATHS[path]})` : ''} with ${link.matchedWith}: ${f ? describeFigures(f) : `score ${link.score?.toFixed(2)}`}`,
+    );
     session.print(describeRule(dedupe));
   } else {
     session.print(`merged by ${RULES[link.rule]} with ${link.matchedWith} (distance 0)`);
   }
-  session.print(`story ${link.story}: ${members.length} article${members.length === 1 ? '' : 's'}; ${link.canonical ? 'this is the canonical one' : `canonical: ${members.find((m) => links.get(m.id)?.canonical)?.id ?? '?'}`}`);
+  session.print(
+    `story ${link.story}: ${members.length} article${members.length === 1 ? '' : 's'}; ${link.canonical ? 'this is the canonical one' : `canonical: ${members.find((m) => links.get(m.id)?.canonical)?.id ?? '?'}`}`,
+  );
   for (const m of members) session.print(`  ${m.id}  ${m.source}  ${m.published.toISOString()}  ${m.title}`);
   for (const m of await store.storyMerges(link.story))
     session.print(
       `story ${m.merged} merged into it when ${m.article} matched ${m.a} and ${m.b} (the text it shares with each overlaps ${m.score.toFixed(2)}, ` +
         `at least ${dedupe.lowContainment} needed, or both carry its first paragraph, or they are teaser copies), ${m.at.toISOString()}`,
     );
-  for (const line of await explainEvent(store, id, article.published, session.config().dedupe.events)) session.print(line);
+  for (const line of await explainEvent(store, id, article.published, session.config().dedupe.events))
+    session.print(line);
   return 0;
 }

@@ -13,7 +13,9 @@ export async function exportCommand(session: Session, { format }: { format: 'opm
   const states = new Map((await (await session.store()).fetchStates()).map((s) => [s.name, s]));
   const feeds = config.sources.flatMap((s) => {
     const state = states.get(s.name);
-    return s.type === 'feed' ? [{ title: s.title ?? state?.feedTitle ?? s.name, xmlUrl: s.url, htmlUrl: state?.feedLink, folders: s.tags }] : [];
+    return s.type === 'feed'
+      ? [{ title: s.title ?? state?.feedTitle ?? s.name, xmlUrl: s.url, htmlUrl: state?.feedLink, folders: s.tags }]
+      : [];
   });
   session.print(renderOpml(`${config.site.title} subscriptions`, feeds).trimEnd());
   return 0;

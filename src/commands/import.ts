@@ -9,7 +9,10 @@ import { freeName } from '../config/source-name.js';
 import { tellDaemon } from '../session/tell-daemon.js';
 import { plural } from '../lib/plural.js';
 
-export async function importCommand(session: Session, { file, check }: { file: string; check: boolean }): Promise<number> {
+export async function importCommand(
+  session: Session,
+  { file, check }: { file: string; check: boolean },
+): Promise<number> {
   const config = session.config();
   let text: string;
   try {
@@ -36,7 +39,13 @@ export async function importCommand(session: Session, { file, check }: { file: s
       continue;
     }
     known.add(url);
-    added.push({ name: freeName(sub.title, new URL(url).hostname.replace(/^www\./, ''), taken), title: sub.title, type: 'feed', url: sub.xmlUrl, ...(sub.tags.length ? { tags: sub.tags } : {}) });
+    added.push({
+      name: freeName(sub.title, new URL(url).hostname.replace(/^www\./, ''), taken),
+      title: sub.title,
+      type: 'feed',
+      url: sub.xmlUrl,
+      ...(sub.tags.length ? { tags: sub.tags } : {}),
+    });
   }
   if (check) {
     // A first fetch of each, a few at a time: a feed that fails it is left out, with its reason.
@@ -54,8 +63,13 @@ export async function importCommand(session: Session, { file, check }: { file: s
     added.splice(0, added.length, ...added.filter((a) => !failed.has(a)));
   }
   if (added.length) addSources(config.file, added);
-  session.print(`${file}: ${plural(subscriptions.length, 'feed')}${ignored.length ? ` and ${plural(ignored.length, 'outline')} without one` : ''}; added ${added.length}, skipped ${skipped.length}${check ? '' : ' (not fetched: --check fetches each first)'}`);
-  for (const a of added) session.print(`  added ${a.name}: ${a.url}${(a.tags as string[] | undefined)?.length ? ` [${(a.tags as string[]).join(', ')}]` : ''}`);
+  session.print(
+    `${file}: ${plural(subscriptions.length, 'feed')}${ignored.length ? ` and ${plural(ignored.length, 'outline')} without one` : ''}; added ${added.length}, skipped ${skipped.length}${check ? '' : ' (not fetched: --check fetches each first)'}`,
+  );
+  for (const a of added)
+    session.print(
+      `  added ${a.name}: ${a.url}${(a.tags as string[] | undefined)?.length ? ` [${(a.tags as string[]).join(', ')}]` : ''}`,
+    );
   for (const s of skipped) session.print(`  skipped ${s}`);
   if (added.length) await tellDaemon(session);
   return 0;

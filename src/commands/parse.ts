@@ -32,7 +32,13 @@ async function readInput(session: Session, input: string, allowPrivateNetworks: 
   const path = resolve(input);
   const bytes = await readFeedFile(path, session.configOrDefaults().fetch.maxBodySize);
   if (!isSeedDocument(bytes)) return parseDocument(session, bytes, {});
-  const { entry, warnings } = parseSeed(bytes, input, basename(path), { timezone: 'UTC', titleFrom: 'hashtags' }, statSync(path).mtime);
+  const { entry, warnings } = parseSeed(
+    bytes,
+    input,
+    basename(path),
+    { timezone: 'UTC', titleFrom: 'hashtags' },
+    statSync(path).mtime,
+  );
   return { format: 'seeds', version: '1', skipHours: [], skipDays: [], entries: [entry], warnings, refused: [] };
 }
 
@@ -40,21 +46,40 @@ async function parseInput(session: Session, input: string, allowPrivateNetworks:
   const feed = await readInput(session, input, allowPrivateNetworks);
   const config = session.configOrDefaults();
   const now = new Date();
-  const { entries } = normalizeFeed(feed, { now, trackingParams: config.trackingParams, tagAliases: config.tagAliases });
+  const { entries } = normalizeFeed(feed, {
+    now,
+    trackingParams: config.trackingParams,
+    tagAliases: config.tagAliases,
+  });
   const view = parseView(feed, entries);
   // The keep and block rules of the source the input is (by URL or path), and the global ones: which matched.
-  const source = config.sources.find((s) => s.type !== 'seeds' && (sourceLocation(s) === input || (s.type === 'file' && sourcePath(config, s.path) === resolve(input))));
+  const source = config.sources.find(
+    (s) =>
+      s.type !== 'seeds' &&
+      (sourceLocation(s) === input || (s.type === 'file' && sourcePath(config, s.path) === resolve(input))),
+  );
   const rules = rulesOf(config, source);
   if (!rules.length) return view;
-  return { ...view, articles: view.articles.map((article, i) => ({ ...article, rules: describeVerdict(judge(entries[i]!, rules, now)) })) };
+  return {
+    ...view,
+    articles: view.articles.map((article, i) => ({
+      ...article,
+      rules: describeVerdict(judge(entries[i]!, rules, now)),
+    })),
+  };
 }
 
-export async function parseCommand(session: Session, { inputs, json, allowPrivateNetworks }: ParseArgs): Promise<number> {
+export async function parseCommand(
+  session: Session,
+  { inputs, json, allowPrivateNetworks }: ParseArgs,
+): Promise<number> {
   let failed = 0;
   for (const input of inputs) {
     try {
       const result = await parseInput(session, input, allowPrivateNetworks);
-      session.print(json ? JSON.stringify({ input, ok: true, ...result }) : JSON.stringify({ input, ...result }, null, 2));
+      session.print(
+        json ? JSON.stringify({ input, ok: true, ...result }) : JSON.stringify({ input, ...result }, null, 2),
+      );
     } catch (err) {
       failed += 1;
       const error = errorMessage(err);

@@ -27,16 +27,29 @@ function summarize(r: RefreshResult): string {
   const keptOut = r.keptOut ? `, ${r.keptOut} purged earlier and kept out` : '';
   const rules = r.leftOutByRules ? `, ${r.leftOutByRules} left out by rules` : '';
   const full = r.fullText;
-  const fullText = full && full.extracted + full.reused + full.failed + full.deferred
-    ? `, full text: ${full.extracted} extracted, ${full.reused} reused${full.failed ? `, ${full.failed} failed` : ''}${full.deferred ? `, ${full.deferred} left for the next refresh` : ''}`
-    : '';
+  const fullText =
+    full && full.extracted + full.reused + full.failed + full.deferred
+      ? `, full text: ${full.extracted} extracted, ${full.reused} reused${full.failed ? `, ${full.failed} failed` : ''}${full.deferred ? `, ${full.deferred} left for the next refresh` : ''}`
+      : '';
   const deleted = r.deleted ? `, ${r.deleted} deleted with their seed documents` : '';
   const undated = r.undated ? ` (${r.undated} undated, dated by the feed)` : '';
   return `${r.source}: ${r.new} new, ${r.updated} updated, ${r.unchanged} unchanged${keptOut}${deleted}${rules}${fullText}${refused}${undated}`;
 }
 
 /** Whether a source's refresh has something to say beyond "nothing changed". */
-const isEventful = (r: RefreshResult) => Boolean(r.error || r.skipped || r.new || r.updated || r.deleted || r.keptOut || r.refused.length || r.undated || r.leftOutByRules || r.fullText?.failed);
+const isEventful = (r: RefreshResult) =>
+  Boolean(
+    r.error ||
+      r.skipped ||
+      r.new ||
+      r.updated ||
+      r.deleted ||
+      r.keptOut ||
+      r.refused.length ||
+      r.undated ||
+      r.leftOutByRules ||
+      r.fullText?.failed,
+  );
 
 /**
  * The lines a refresh prints: one per source that changed or failed, then (for several sources) one
@@ -50,8 +63,15 @@ export function summaryLines(results: readonly RefreshResult[]): { line: string;
   const notModified = results.filter((r) => r.notModified).length;
   const failed = results.filter((r) => !r.ok).length;
   const quiet = results.length - shown.length;
-  const parts = [`${sum('new')} new, ${sum('updated')} updated, ${sum('unchanged')} unchanged`, quiet ? `${quiet} without changes${notModified ? ` (${notModified} not modified)` : ''}` : '', `${failed} failed`];
-  return [...lines, { line: `total: ${plural(results.length, 'source')}, ${parts.filter(Boolean).join('; ')}`, failed: false }];
+  const parts = [
+    `${sum('new')} new, ${sum('updated')} updated, ${sum('unchanged')} unchanged`,
+    quiet ? `${quiet} without changes${notModified ? ` (${notModified} not modified)` : ''}` : '',
+    `${failed} failed`,
+  ];
+  return [
+    ...lines,
+    { line: `total: ${plural(results.length, 'source')}, ${parts.filter(Boolean).join('; ')}`, failed: false },
+  ];
 }
 
 /** tidings refresh --full-text NAME…: the full text of articles stored already. */
@@ -60,17 +80,27 @@ async function fullTextCommand(session: Session, names: string[], json: boolean)
   const sources = names.map((name) => {
     const source = config.sources.find((s) => s.name === name);
     if (!source) throw new UsageError(`--full-text ${name}: unknown source (see ${config.file})`);
-    if (source.type !== 'feed') throw new UsageError(`--full-text ${name}: a ${source.type} source has no article pages to fetch`);
+    if (source.type !== 'feed')
+      throw new UsageError(`--full-text ${name}: a ${source.type} source has no article pages to fetch`);
     return source;
   });
-  const deps = { config, store: await session.store(), work: session.work(), log: session.log, holder: { name: `cli:${process.pid}`, ...thisProcess() } };
+  const deps = {
+    config,
+    store: await session.store(),
+    work: session.work(),
+    log: session.log,
+    holder: { name: `cli:${process.pid}`, ...thisProcess() },
+  };
   const results: RefreshResult[] = [];
   for (const source of sources) results.push(await refreshFullTexts(source, deps));
   for (const r of results) session.print(json ? JSON.stringify(r) : summarize(r));
   return 0;
 }
 
-export async function refreshCommand(session: Session, { names, wait, json, force, fullText }: RefreshArgs): Promise<number> {
+export async function refreshCommand(
+  session: Session,
+  { names, wait, json, force, fullText }: RefreshArgs,
+): Promise<number> {
   if (fullText?.length) return fullTextCommand(session, fullText, json);
   const config = session.config();
   const unknown = names.filter((n) => !config.sources.some((s) => s.name === n));
@@ -85,7 +115,8 @@ export async function refreshCommand(session: Session, { names, wait, json, forc
   let done = 0;
   let added = 0;
   let failed = 0;
-  const progress = () => session.io.out.write(`\r\x1b[Krefreshing: ${done}/${plural(total, 'source')}, ${added} new, ${failed} failed`);
+  const progress = () =>
+    session.io.out.write(`\r\x1b[Krefreshing: ${done}/${plural(total, 'source')}, ${added} new, ${failed} failed`);
   if (live) progress();
   // A source's failure is on its summary line; the log would say it a second time. A warning gets a
   // line of its own, with the live progress line drawn again under it.
@@ -99,7 +130,14 @@ export async function refreshCommand(session: Session, { names, wait, json, forc
     warn: aside(session.log.warn),
     error: (fields, message) => ('source' in fields ? undefined : aside(session.log.error)(fields, message)),
   };
-  const deps = { config, store, work: session.work(), log, force, holder: { name: `cli:${process.pid}`, ...thisProcess() } };
+  const deps = {
+    config,
+    store,
+    work: session.work(),
+    log,
+    force,
+    holder: { name: `cli:${process.pid}`, ...thisProcess() },
+  };
   if (force) {
     const retagged = await retagStored(store, config);
     if (!json) session.print(`re-tagged ${plural(retagged, 'stored article')} with the tag rules and tagAliases`);
@@ -115,9 +153,20 @@ export async function refreshCommand(session: Session, { names, wait, json, forc
   });
   if (live) session.io.out.write('\r\x1b[K');
   if (json) {
-    const sum = (k: 'new' | 'updated' | 'unchanged' | 'keptOut' | 'leftOutByRules') => results.reduce((n, r) => n + (r[k] ?? 0), 0);
+    const sum = (k: 'new' | 'updated' | 'unchanged' | 'keptOut' | 'leftOutByRules') =>
+      results.reduce((n, r) => n + (r[k] ?? 0), 0);
     session.print(
-      JSON.stringify({ ok: results.every((r) => r.ok), sources: results.length, failed: results.filter((r) => !r.ok).length, new: sum('new'), updated: sum('updated'), unchanged: sum('unchanged'), keptOut: sum('keptOut'), leftOutByRules: sum('leftOutByRules'), results }),
+      JSON.stringify({
+        ok: results.every((r) => r.ok),
+        sources: results.length,
+        failed: results.filter((r) => !r.ok).length,
+        new: sum('new'),
+        updated: sum('updated'),
+        unchanged: sum('unchanged'),
+        keptOut: sum('keptOut'),
+        leftOutByRules: sum('leftOutByRules'),
+        results,
+      }),
     );
   } else {
     for (const { line, failed } of summaryLines(results)) session.print(failed ? session.colour('red', line) : line);

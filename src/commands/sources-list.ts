@@ -8,7 +8,11 @@ export async function sourcesListCommand(session: Session, { json }: { json: boo
   const config = session.config();
   const states = new Map((await (await session.store()).fetchStates()).map((s) => [s.name, s]));
   const now = new Date();
-  const settings = { schedule: config.schedule, minInterval: config.fetch.minInterval, maxInterval: config.fetch.maxInterval };
+  const settings = {
+    schedule: config.schedule,
+    minInterval: config.fetch.minInterval,
+    maxInterval: config.fetch.maxInterval,
+  };
   const rows = config.sources.map((source) => {
     const state = states.get(source.name);
     // Local sources are read at every tick; a feed when nothing holds it back (see due.ts).
@@ -39,7 +43,9 @@ export async function sourcesListCommand(session: Session, { json }: { json: boo
     const errors = r.consecutiveErrors ? `, ${plural(r.consecutiveErrors, 'error')} in a row: ${r.lastError}` : '';
     const http = r.lastStatus ? ` (HTTP ${r.lastStatus})` : '';
     const next = r.type !== 'feed' ? '' : `, next fetch ${r.nextFetch ?? 'not planned'} (${r.nextFetchWhy})`;
-    session.print(`${r.name}  ${r.type}  ${r.location}  [${r.tags.join(', ')}]  ${r.status}, ${plural(r.articles, 'article')}, last success ${r.lastSuccess ?? 'never'}${http}${rules}${next}${errors}`);
+    session.print(
+      `${r.name}  ${r.type}  ${r.location}  [${r.tags.join(', ')}]  ${r.status}, ${plural(r.articles, 'article')}, last success ${r.lastSuccess ?? 'never'}${http}${rules}${next}${errors}`,
+    );
   }
   return 0;
 }

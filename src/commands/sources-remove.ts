@@ -9,11 +9,15 @@ import { describeRemoved, followConfiguration, purgeRemovedSources } from '../re
 import type { Session } from '../session/session.js';
 import { tellDaemon } from '../session/tell-daemon.js';
 
-export async function sourcesRemoveCommand(session: Session, { name, purge }: { name: string; purge: boolean }): Promise<number> {
+export async function sourcesRemoveCommand(
+  session: Session,
+  { name, purge }: { name: string; purge: boolean },
+): Promise<number> {
   const config = session.config();
   const store = await session.store();
   const configured = config.sources.some((s) => s.name === name);
-  if (!configured && !(await store.removedSources()).some((r) => r.name === name)) throw new UsageError(`unknown source: ${name} (see ${config.file})`);
+  if (!configured && !(await store.removedSources()).some((r) => r.name === name))
+    throw new UsageError(`unknown source: ${name} (see ${config.file})`);
   if (configured) {
     removeSource(config.file, name);
     session.print(`removed ${name} from ${config.file}`);

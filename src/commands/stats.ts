@@ -21,12 +21,20 @@ async function collectStats(config: Config, store: Store) {
     sources: { total: config.sources.length, byStatus },
     articles: {
       total: stats.articles,
-      bySource: Object.fromEntries(config.sources.map((s) => [s.name, states.find((x) => x.name === s.name)?.articles ?? 0])),
+      bySource: Object.fromEntries(
+        config.sources.map((s) => [s.name, states.find((x) => x.name === s.name)?.articles ?? 0]),
+      ),
       byTag: Object.fromEntries((await store.tagCounts()).slice(0, 20).map((t) => [t.slug, t.count])),
     },
     stories: { total: stats.stories, mergedDuplicates: stats.mergedDuplicates },
     /** Sources gone from the configuration whose articles wait for their purge (not counted above). */
-    removedSources: removed.map((r) => ({ name: r.name, articles: r.articles, removedAt: r.removedAt.toISOString(), purgeOn: purgeDate(config, r).toISOString(), describe: describeRemoved(config, r) })),
+    removedSources: removed.map((r) => ({
+      name: r.name,
+      articles: r.articles,
+      removedAt: r.removedAt.toISOString(),
+      purgeOn: purgeDate(config, r).toISOString(),
+      describe: describeRemoved(config, r),
+    })),
     database: { file: stats.location, bytes: stats.bytes, schemaVersion: stats.schemaVersion },
     lastRefresh: lastCheck ? new Date(lastCheck).toISOString() : null,
   };
@@ -34,11 +42,19 @@ async function collectStats(config: Config, store: Store) {
 
 function formatStats(stats: Awaited<ReturnType<typeof collectStats>>): string[] {
   return [
-    `sources: ${stats.sources.total} (${Object.entries(stats.sources.byStatus).map(([k, v]) => `${v} ${k}`).join(', ') || 'none'})`,
+    `sources: ${stats.sources.total} (${
+      Object.entries(stats.sources.byStatus)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(', ') || 'none'
+    })`,
     `articles: ${stats.articles.total} in ${plural(stats.stories.total, 'story', 'stories')} (${stats.stories.mergedDuplicates} merged as duplicates)`,
     ...Object.entries(stats.articles.bySource).map(([name, n]) => `  ${name}: ${n}`),
     ...stats.removedSources.map((r) => `removed source ${r.describe}`),
-    `top tags: ${Object.entries(stats.articles.byTag).map(([t, n]) => `${t} ${n}`).join(', ') || 'none'}`,
+    `top tags: ${
+      Object.entries(stats.articles.byTag)
+        .map(([t, n]) => `${t} ${n}`)
+        .join(', ') || 'none'
+    }`,
     `database: ${stats.database.file}, ${(stats.database.bytes / 1048576).toFixed(1)} MiB, schema ${stats.database.schemaVersion}`,
     `last refresh: ${stats.lastRefresh ?? 'never'}`,
   ];

@@ -33,7 +33,12 @@ function formatIssues(file: string, issues: z.core.$ZodIssue[], data: unknown): 
     .flatMap((issue) => {
       if (issue.code === 'unrecognized_keys')
         return issue.keys.map((key) => `${file}: ${keyPath([...issue.path, key])}: unknown key`);
-      return [`${file}: ${keyPath(issue.path) || '(top level)'}: ${inWords(issue, issue.path.reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown> | undefined)?.[k], data))}`];
+      return [
+        `${file}: ${keyPath(issue.path) || '(top level)'}: ${inWords(
+          issue,
+          issue.path.reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown> | undefined)?.[k], data),
+        )}`,
+      ];
     })
     .join('\n');
 }
@@ -49,13 +54,22 @@ const KINDS: Record<string, string> = {
 
 /** What was expected and what was found, in words, where the schema library has its own wording. */
 function inWords(issue: z.core.$ZodIssue, value: unknown): string {
-  const found = value === undefined || value === null ? 'nothing' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'keys with values' : JSON.stringify(value).slice(0, 60);
+  const found =
+    value === undefined || value === null
+      ? 'nothing'
+      : Array.isArray(value)
+        ? 'a list'
+        : typeof value === 'object'
+          ? 'keys with values'
+          : JSON.stringify(value).slice(0, 60);
   switch (issue.code) {
     case 'invalid_type':
-      return value === undefined ? `missing: expected ${KINDS[issue.expected] ?? issue.expected}` : `expected ${KINDS[issue.expected] ?? issue.expected}, not ${found}`;
+      return value === undefined
+        ? `missing: expected ${KINDS[issue.expected] ?? issue.expected}`
+        : `expected ${KINDS[issue.expected] ?? issue.expected}, not ${found}`;
     case 'too_small':
       if (issue.origin === 'string') return 'expected some text, not an empty one';
-          return `expected ${issue.origin === "array" || issue.inclusive ? "at least" : "more than"} ${issue.minimum}${issue.origin === "array" ? " items" : ""}, not ${found}`;
+      return `expected ${issue.origin === 'array' || issue.inclusive ? 'at least' : 'more than'} ${issue.minimum}${issue.origin === 'array' ? ' items' : ''}, not ${found}`;
     case 'too_big':
       return `expected ${issue.inclusive ? 'at most' : 'less than'} ${issue.maximum}${issue.origin === 'array' ? ' items' : ''}, not ${found}`;
     case 'invalid_value':
@@ -66,7 +80,5 @@ function inWords(issue: z.core.$ZodIssue, value: unknown): string {
 }
 
 function keyPath(path: PropertyKey[]): string {
-  return path
-    .map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i ? '.' : ''}${String(part)}`))
-    .join('');
+  return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i ? '.' : ''}${String(part)}`)).join('');
 }

@@ -20,12 +20,21 @@ export const isPostgresUrl = (location: string) => /^postgres(?:ql)?:\/\//i.test
  * configuration's `storage.url` (a file path there is relative to the configuration's folder),
  * which wins over the defaults.
  */
-export function resolvePaths(flags: { config?: string; db?: string }, env = process.env, configured?: Pick<Config, 'storage' | 'file'>): Paths {
+export function resolvePaths(
+  flags: { config?: string; db?: string },
+  env = process.env,
+  configured?: Pick<Config, 'storage' | 'file'>,
+): Paths {
   const location = (db: string, base = process.cwd()) => (isPostgresUrl(db) ? db : resolve(base, db));
   const db = flags.db ?? env.TIDINGS_DB;
   return {
     config: resolve(flags.config ?? env.TIDINGS_CONFIG ?? DEFAULT_CONFIG),
-    db: db !== undefined ? location(db) : configured?.storage.url ? location(configured.storage.url, dirname(configured.file)) : resolve(DEFAULT_DB),
+    db:
+      db !== undefined
+        ? location(db)
+        : configured?.storage.url
+          ? location(configured.storage.url, dirname(configured.file))
+          : resolve(DEFAULT_DB),
   };
 }
 
@@ -53,7 +62,11 @@ export function colourWanted(env = process.env): boolean {
 }
 
 /** Where the server listens: flags, then env PORT, then the configuration. */
-export function serverAddress(config: Config, flags: { host?: string; port?: number }, env = process.env): { host: string; port: number } {
+export function serverAddress(
+  config: Config,
+  flags: { host?: string; port?: number },
+  env = process.env,
+): { host: string; port: number } {
   const envPort = env.PORT !== undefined && /^\d+$/.test(env.PORT) ? Number(env.PORT) : undefined;
   return { host: flags.host ?? config.server.host, port: flags.port ?? envPort ?? config.server.port };
 }

@@ -2,9 +2,7 @@
 import cron from 'node-cron';
 import { z } from 'zod';
 
-const slug = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_-]*$/, 'expected a slug: lowercase letters, digits, "-" and "_"');
+const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'expected a slug: lowercase letters, digits, "-" and "_"');
 
 const timezone = z.string().refine(isTimeZone, 'expected an IANA time zone such as UTC or Europe/Berlin');
 
@@ -44,9 +42,20 @@ const duration = anyDuration.refine((seconds) => seconds <= 3650 * 86400, 'expec
  * A duration a timer waits for: at most 24 days. Node's timers hold 2^31 - 1 ms (24.8 days); a longer
  * one fires at once, and `fetch.timeout: 25d` failed every fetch (issue 25).
  */
-const timerDuration = anyDuration.refine((seconds) => seconds <= 24 * 86400, 'expected a duration of at most 24d (the longest a timer can wait)');
+const timerDuration = anyDuration.refine(
+  (seconds) => seconds <= 24 * 86400,
+  'expected a duration of at most 24d (the longest a timer can wait)',
+);
 
-const BYTE_UNITS: Record<string, number> = { b: 1, kb: 1e3, kib: 1024, mb: 1e6, mib: 1048576, gb: 1e9, gib: 1073741824 };
+const BYTE_UNITS: Record<string, number> = {
+  b: 1,
+  kb: 1e3,
+  kib: 1024,
+  mb: 1e6,
+  mib: 1048576,
+  gb: 1e9,
+  gib: 1073741824,
+};
 
 const SIZE = 'expected a size of more than 0 such as 512KiB or 10MiB';
 
@@ -91,22 +100,52 @@ const DEFAULT_MAX_ITEMS = 1000;
 const maxItems = z.number().int().positive().default(DEFAULT_MAX_ITEMS);
 
 /** Keep and block rules in the search language (checked against it by rules/, which config cannot import). */
-const ruleList = z.union([z.string().min(1).transform((r) => [r]), z.array(z.string().min(1))]).optional();
+const ruleList = z
+  .union([
+    z
+      .string()
+      .min(1)
+      .transform((r) => [r]),
+    z.array(z.string().min(1)),
+  ])
+  .optional();
 const rules = { keep: ruleList, block: ruleList };
 
 /** How one feed source is fetched (issue 24): its own credentials, headers, agent, proxy and time limit. */
 const fetchOptions = {
   auth: z
-    .strictObject({ username: z.string().min(1), passwordEnv: z.string().min(1).optional(), passwordFile: z.string().min(1).optional() })
-    .refine((a) => (a.passwordEnv === undefined) !== (a.passwordFile === undefined), 'expected exactly one of passwordEnv or passwordFile')
+    .strictObject({
+      username: z.string().min(1),
+      passwordEnv: z.string().min(1).optional(),
+      passwordFile: z.string().min(1).optional(),
+    })
+    .refine(
+      (a) => (a.passwordEnv === undefined) !== (a.passwordFile === undefined),
+      'expected exactly one of passwordEnv or passwordFile',
+    )
     .optional(),
-  headers: z.record(z.string().regex(/^[!#$%&'*+.^_`|~\w-]+$/, 'expected a header name'), z.string().regex(/^[^\r\n]*$/, 'expected one line')).optional(),
-  userAgent: z.string().min(1).regex(/^[^\r\n]*$/, 'expected one line').optional(),
+  headers: z
+    .record(
+      z.string().regex(/^[!#$%&'*+.^_`|~\w-]+$/, 'expected a header name'),
+      z.string().regex(/^[^\r\n]*$/, 'expected one line'),
+    )
+    .optional(),
+  userAgent: z
+    .string()
+    .min(1)
+    .regex(/^[^\r\n]*$/, 'expected one line')
+    .optional(),
   proxy: z.url({ protocol: /^http$/, error: 'expected an http:// proxy URL' }).optional(),
   ignoreCacheHeaders: z.boolean().default(false),
   timeout: timerDuration.optional(),
   fullText: z
-    .union([z.boolean(), z.strictObject({ selector: z.string().min(1).optional(), perTick: z.number().int().min(1).max(1000).default(20) })])
+    .union([
+      z.boolean(),
+      z.strictObject({
+        selector: z.string().min(1).optional(),
+        perTick: z.number().int().min(1).max(1000).default(20),
+      }),
+    ])
     .optional()
     .transform((v) => (v === true ? { perTick: 20 } : v || undefined)),
 };
@@ -129,8 +168,7 @@ const fileSource = z.strictObject({
 });
 
 const sourceSchema = z.discriminatedUnion('type', [seedsSource, feedSource, fileSource], {
-  error: (issue) =>
-    issue.code === 'invalid_union' ? 'expected type to be one of: seeds, feed, file' : undefined,
+  error: (issue) => (issue.code === 'invalid_union' ? 'expected type to be one of: seeds, feed, file' : undefined),
 });
 
 const fetchSchema = z.strictObject({
@@ -255,7 +293,11 @@ export const configSchema = z
     const seen = new Set<string>();
     config.sources.forEach((source, i) => {
       if (seen.has(source.name))
-        ctx.addIssue({ code: 'custom', path: ['sources', i, 'name'], message: `duplicate source name "${source.name}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sources', i, 'name'],
+          message: `duplicate source name "${source.name}"`,
+        });
       seen.add(source.name);
     });
   });

@@ -22,14 +22,17 @@ function passwordOf(config: Pick<Config, 'file'>, source: Pick<FeedSource, 'name
   const auth = source.auth!;
   if (auth.passwordEnv) {
     const value = env[auth.passwordEnv];
-    if (value === undefined || value === '') throw new ConfigError(`${source.name}: auth.passwordEnv names ${auth.passwordEnv}, which is not set`);
+    if (value === undefined || value === '')
+      throw new ConfigError(`${source.name}: auth.passwordEnv names ${auth.passwordEnv}, which is not set`);
     return value;
   }
   const path = sourcePath(config, auth.passwordFile!);
   try {
     return readFileSync(path, 'utf8').split(/\r?\n/)[0]!;
   } catch (err) {
-    throw new ConfigError(`${source.name}: auth.passwordFile ${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new ConfigError(
+      `${source.name}: auth.passwordFile ${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
 }
 
@@ -42,7 +45,10 @@ export function isNoProxy(url: URL, noProxy: string | undefined): boolean {
     .filter(Boolean)
     .some((raw) => {
       if (raw === '*') return true;
-      const [name, onlyPort] = raw.toLowerCase().replace(/^\*?\./, '').split(/:(?=\d+$)/);
+      const [name, onlyPort] = raw
+        .toLowerCase()
+        .replace(/^\*?\./, '')
+        .split(/:(?=\d+$)/);
       if (onlyPort && onlyPort !== port) return false;
       return host === name || host.endsWith(`.${name}`);
     });
@@ -64,7 +70,8 @@ export function environmentProxy(url: URL, env: Env): URL | undefined {
 export function sourceFetch(config: Pick<Config, 'file'>, source?: FeedSource, env: Env = process.env): SourceFetch {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(source?.headers ?? {})) headers[name.toLowerCase()] = value;
-  if (source?.auth) headers.authorization = `Basic ${Buffer.from(`${source.auth.username}:${passwordOf(config, source, env)}`).toString('base64')}`;
+  if (source?.auth)
+    headers.authorization = `Basic ${Buffer.from(`${source.auth.username}:${passwordOf(config, source, env)}`).toString('base64')}`;
   const own = source?.proxy ? new URL(source.proxy) : undefined;
   return {
     headers,

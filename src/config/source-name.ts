@@ -7,11 +7,32 @@ import { slugify } from '../lib/text.js';
 export const SOURCE_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 
 // Latin letters that Unicode does not decompose into a letter and a mark.
-const LETTERS: Record<string, string> = { ø: 'o', æ: 'ae', œ: 'oe', ß: 'ss', đ: 'd', ł: 'l', þ: 'th', ð: 'd', ı: 'i', ħ: 'h' };
+const LETTERS: Record<string, string> = {
+  ø: 'o',
+  æ: 'ae',
+  œ: 'oe',
+  ß: 'ss',
+  đ: 'd',
+  ł: 'l',
+  þ: 'th',
+  ð: 'd',
+  ı: 'i',
+  ħ: 'h',
+};
 
 function asciiSlug(text: string): string {
-  const folded = text.toLowerCase().replace(/\./g, ' ').normalize('NFD').replace(/\p{M}/gu, '').replace(/[øæœßđłþðıħ]/g, (c) => LETTERS[c]!);
-  return cutAtWord(slugify(folded).replace(/[^a-z0-9_-]/g, '').replace(/^[-_]+|[-_]+$/g, ''), 40);
+  const folded = text
+    .toLowerCase()
+    .replace(/\./g, ' ')
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[øæœßđłþðıħ]/g, (c) => LETTERS[c]!);
+  return cutAtWord(
+    slugify(folded)
+      .replace(/[^a-z0-9_-]/g, '')
+      .replace(/^[-_]+|[-_]+$/g, ''),
+    40,
+  );
 }
 
 /** At most `max` characters, cut between words ("…-world", never "…-wor"); a single long word is cut. */

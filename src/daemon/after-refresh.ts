@@ -41,9 +41,17 @@ export class AfterRefresh {
     const hubs = config.websub?.hubs ?? [];
     if (!hubs.length || !results.some((r) => r.new || r.updated)) return;
     const changed = await store.changedSince(started);
-    const lists = [listPath('all', ''), ...changed.tags.map((t) => listPath('tags', t)), ...changed.sources.map((s) => listPath('sources', s))];
+    const lists = [
+      listPath('all', ''),
+      ...changed.tags.map((t) => listPath('tags', t)),
+      ...changed.sources.map((s) => listPath('sources', s)),
+    ];
     const base = siteBaseUrl(config.site, this.deps.listening());
-    void (this.deps.ping ?? pingHubs)(hubs, lists.flatMap((list) => FEED_FORMATS.map((f) => `${base}/${encodeURI(feedPath(list, f))}`)), log);
+    void (this.deps.ping ?? pingHubs)(
+      hubs,
+      lists.flatMap((list) => FEED_FORMATS.map((f) => `${base}/${encodeURI(feedPath(list, f))}`)),
+      log,
+    );
   }
 
   /** Once a day: articles past their retention, and those of sources removed longer ago than their grace. */
@@ -52,6 +60,7 @@ export class AfterRefresh {
     const config = this.deps.config();
     const purged = await store.deleteArticles(await store.expiredArticles(config.retention, now), now);
     if (purged) log.info({ purged }, `retention: purged ${plural(purged, 'article')}`);
-    for (const [source, n] of await purgeRemovedSources(config, store, now)) log.info({ source, purged: n }, `removed source ${source}: purged ${plural(n, 'article')}`);
+    for (const [source, n] of await purgeRemovedSources(config, store, now))
+      log.info({ source, purged: n }, `removed source ${source}: purged ${plural(n, 'article')}`);
   }
 }

@@ -41,7 +41,10 @@ export class ChangeFollower {
     const { store } = this.deps;
     this.seen = await store.changes();
     if (store.watchChanges) await store.watchChanges(() => void this.look());
-    this.stopLooking = (this.deps.repeat ?? everyInterval)(() => void this.look(), store.watchChanges ? FALLBACK_EVERY : LOOK_EVERY);
+    this.stopLooking = (this.deps.repeat ?? everyInterval)(
+      () => void this.look(),
+      store.watchChanges ? FALLBACK_EVERY : LOOK_EVERY,
+    );
   }
 
   /** Drops every rendered file if the articles changed, the status pages if only fetches were recorded. */

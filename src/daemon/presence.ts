@@ -37,7 +37,10 @@ export class Presence {
     try {
       return await store.acquireLease(DAEMON_LEASE, holder, PRESENCE_TTL, this.deps.now?.() ?? new Date());
     } catch (err) {
-      log.error({ holder: holder.name }, `cannot hold the ${DAEMON_LEASE} lease as ${holder.name}: ${errorMessage(err)}`);
+      log.error(
+        { holder: holder.name },
+        `cannot hold the ${DAEMON_LEASE} lease as ${holder.name}: ${errorMessage(err)}`,
+      );
       return false;
     }
   }

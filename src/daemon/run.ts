@@ -46,7 +46,12 @@ const STARTUP_WAIT = 3_000;
 
 function newLogger(): Logger {
   // JSON lines for log collectors; readable lines on a terminal.
-  return process.stdout.isTTY ? pino({ level: 'info' }, pretty({ colorize: colourWanted(), translateTime: 'SYS:standard', ignore: 'pid,hostname' })) : pino({ level: 'info' });
+  return process.stdout.isTTY
+    ? pino(
+        { level: 'info' },
+        pretty({ colorize: colourWanted(), translateTime: 'SYS:standard', ignore: 'pid,hostname' }),
+      )
+    : pino({ level: 'info' });
 }
 
 /** What start-up has opened so far, which a shutdown closes. */
@@ -137,14 +142,21 @@ async function start(options: DaemonOptions, opened: Opened, stopping: () => boo
   const metrics = new Metrics();
   metrics.articles.set(await store.count('articles'));
   // Feeds link to site.baseUrl or, without one, to where this daemon listens (known once it does).
-  const render = (path: string, limit?: number) => renderPath({ config: live.current, store, log, listening: opened.server?.readerUrl, search: true }, path, limit);
+  const render = (path: string, limit?: number) =>
+    renderPath({ config: live.current, store, log, listening: opened.server?.readerUrl, search: true }, path, limit);
   const cache = new SiteCache(render, live.current.server.cacheSize);
   const follower = new ChangeFollower({ store, cache, log });
   if (options.serve) {
     await follower.start();
     opened.watchers.push(follower);
   }
-  const after = new AfterRefresh({ store, metrics, log, config: () => live.current, listening: () => opened.server?.readerUrl });
+  const after = new AfterRefresh({
+    store,
+    metrics,
+    log,
+    config: () => live.current,
+    listening: () => opened.server?.readerUrl,
+  });
   if (options.ingest) {
     const work = (opened.work = new WorkerPool());
     opened.scheduler = new Scheduler({
@@ -162,11 +174,30 @@ async function start(options: DaemonOptions, opened: Opened, stopping: () => boo
   if (options.serve) {
     if (stopping()) return;
     const config = () => live.current;
-    const site = { cache, metrics, log, maxAge: () => shortestInterval(config()), feedSize: () => config().site.itemsPerFeed, databaseOk: () => store.ping(), lastRefresh: () => after.last, refreshing: () => opened.scheduler?.current() };
-    opened.server = await serveSite(site, { config: config(), paths: options.paths, host: options.host, port: options.port, out: options.out ?? process.stdout });
+    const site = {
+      cache,
+      metrics,
+      log,
+      maxAge: () => shortestInterval(config()),
+      feedSize: () => config().site.itemsPerFeed,
+      databaseOk: () => store.ping(),
+      lastRefresh: () => after.last,
+      refreshing: () => opened.scheduler?.current(),
+    };
+    opened.server = await serveSite(site, {
+      config: config(),
+      paths: options.paths,
+      host: options.host,
+      port: options.port,
+      out: options.out ?? process.stdout,
+    });
     cache.invalidate();
   }
-  opened.presence = new Presence({ store, log, holder: { name: `${options.ingest ? 'daemon' : 'server'}:${process.pid}`, ...thisProcess() } });
+  opened.presence = new Presence({
+    store,
+    log,
+    holder: { name: `${options.ingest ? 'daemon' : 'server'}:${process.pid}`, ...thisProcess() },
+  });
   await opened.presence.start();
   const apply = async (next: typeof live.current) => {
     cache.invalidate();
@@ -178,5 +209,6 @@ async function start(options: DaemonOptions, opened: Opened, stopping: () => boo
   opened.watchers.push(live);
   if (stopping() || !opened.scheduler) return;
   opened.scheduler.start();
-  if (live.current.refreshOnStart) void opened.scheduler.tick('startup').catch((err) => log.error({}, `refresh failed: ${errorMessage(err)}`));
+  if (live.current.refreshOnStart)
+    void opened.scheduler.tick('startup').catch((err) => log.error({}, `refresh failed: ${errorMessage(err)}`));
 }

@@ -33,16 +33,31 @@ export function baseUrlDiffers(baseUrl: string, listening: string): boolean {
   const a = new URL(baseUrl);
   const b = new URL(listening);
   const sameHost = a.hostname === b.hostname || (loopback(a.hostname) && loopback(b.hostname));
-  return !(sameHost && a.protocol === b.protocol && (a.port || '80') === (b.port || '80') && (a.pathname === '/' || a.pathname === ''));
+  return !(
+    sameHost &&
+    a.protocol === b.protocol &&
+    (a.port || '80') === (b.port || '80') &&
+    (a.pathname === '/' || a.pathname === '')
+  );
 }
 
-async function listenOrExplain(handler: ReturnType<typeof createHandler>, host: string, port: number): Promise<Listening> {
+async function listenOrExplain(
+  handler: ReturnType<typeof createHandler>,
+  host: string,
+  port: number,
+): Promise<Listening> {
   try {
     return await listen(handler, host, port);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new UsageError(`cannot listen on ${host}:${port}: the port is in use (another tidings serve?); pass --port N or set PORT, or server.port in the configuration`);
-    if (code === 'EACCES') throw new UsageError(`cannot listen on ${host}:${port}: not allowed (ports below 1024 need privileges); pass --port N or set PORT`);
+    if (code === 'EADDRINUSE')
+      throw new UsageError(
+        `cannot listen on ${host}:${port}: the port is in use (another tidings serve?); pass --port N or set PORT, or server.port in the configuration`,
+      );
+    if (code === 'EACCES')
+      throw new UsageError(
+        `cannot listen on ${host}:${port}: not allowed (ports below 1024 need privileges); pass --port N or set PORT`,
+      );
     throw err;
   }
 }
@@ -65,7 +80,9 @@ export async function serveSite(deps: ServerDeps, options: SiteOptions): Promise
   out.write(`Tidings is serving ${at}/ (site feeds: ${at}/all.rss, ${at}/all.atom, ${at}/all.json)\n`);
   const configured = config.site.baseUrl;
   if (configured && baseUrlDiffers(configured, at)) {
-    out.write(`Note: site.baseUrl is ${configured}, so feeds and OPML link there, not to ${at}; remove it from ${options.paths.config} to follow the address the daemon listens on\n`);
+    out.write(
+      `Note: site.baseUrl is ${configured}, so feeds and OPML link there, not to ${at}; remove it from ${options.paths.config} to follow the address the daemon listens on\n`,
+    );
   }
   return { ...server, readerUrl: at };
 }

@@ -64,7 +64,10 @@ export class LiveConfig {
     try {
       this.config = (this.deps.load ?? loadChecked)(path);
       await this.on.apply(this.config);
-      log.info({ config: path, sources: this.config.sources.length }, `configuration reloaded (${why}): ${plural(this.config.sources.length, 'source')}`);
+      log.info(
+        { config: path, sources: this.config.sources.length },
+        `configuration reloaded (${why}): ${plural(this.config.sources.length, 'source')}`,
+      );
     } catch (err) {
       log.error({ config: path }, `configuration not reloaded, the old one keeps running: ${errorMessage(err)}`);
       return false;
@@ -77,7 +80,10 @@ export class LiveConfig {
   async watch(on: OnReload): Promise<void> {
     this.on = on;
     this.mtime = await (this.deps.mtimeOf ?? mtimeOfFile)(this.deps.path);
-    this.stops.push((this.deps.repeat ?? everyInterval)(() => void this.look(), LOOK_EVERY), (this.deps.onHangup ?? onSighup)(() => void this.reload('SIGHUP')));
+    this.stops.push(
+      (this.deps.repeat ?? everyInterval)(() => void this.look(), LOOK_EVERY),
+      (this.deps.onHangup ?? onSighup)(() => void this.reload('SIGHUP')),
+    );
   }
 
   /** One look at the file: reloaded if it changed since the last. */

@@ -22,7 +22,10 @@ interface Reader {
 let reader: Promise<Reader> | undefined;
 
 async function loadReader(): Promise<Reader> {
-  const [{ default: winkNLP }, { default: model }] = await Promise.all([import('wink-nlp'), import('wink-eng-lite-web-model')]);
+  const [{ default: winkNLP }, { default: model }] = await Promise.all([
+    import('wink-nlp'),
+    import('wink-eng-lite-web-model'),
+  ]);
   const nlp = winkNLP(model, ['pos']);
   const its = nlp.its;
   return {
@@ -35,7 +38,12 @@ async function loadReader(): Promise<Reader> {
       const pos = tokens.out(its.pos) as string[];
       const stop = tokens.out(its.stopWordFlag) as unknown as boolean[];
       const type = tokens.out(its.type) as string[];
-      return lemmas.map((lemma, i) => ({ lemma: (lemma ?? normal[i] ?? '').toLowerCase(), pos: pos[i]!, stop: stop[i]!, word: type[i] === 'word' }));
+      return lemmas.map((lemma, i) => ({
+        lemma: (lemma ?? normal[i] ?? '').toLowerCase(),
+        pos: pos[i]!,
+        stop: stop[i]!,
+        word: type[i] === 'word',
+      }));
     },
   };
 }

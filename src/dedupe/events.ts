@@ -55,16 +55,23 @@ export function similarity(terms: EventTerms, centroid: EventTerms, idf: Idf): S
   }
   const norm = (m: Map<string, number>) => Math.sqrt([...m.values()].reduce((s, w) => s + w * w, 0)) || 1;
   shared.sort((x, y) => y[1] - x[1]);
-  return { score: dot / (norm(a) * norm(b)), shared: shared.map(([t]) => t), names: shared.filter(([t]) => isName(t)).length };
+  return {
+    score: dot / (norm(a) * norm(b)),
+    shared: shared.map(([t]) => t),
+    names: shared.filter(([t]) => isName(t)).length,
+  };
 }
 
 /** Hours from `t` to the nearest report of an event (0 inside its span). */
-export const gapHours = (t: number, e: EventCandidate) => Math.max(0, e.first.getTime() - t, t - e.last.getTime()) / HOUR;
+export const gapHours = (t: number, e: EventCandidate) =>
+  Math.max(0, e.first.getTime() - t, t - e.last.getTime()) / HOUR;
 
 /** What keeps an article out of an event; undefined when nothing does. */
 export function keptApartBy(s: Similarity, gap: number, settings: EventSettings): string | undefined {
-  if (gap > settings.windowDays * 24) return `${gap.toFixed(0)} hours apart, more than the ${settings.windowDays * 24}-hour window`;
-  if (s.names < MIN_NAMES) return s.names ? `only ${s.names} name in common (at least ${MIN_NAMES} needed)` : 'no name in common';
+  if (gap > settings.windowDays * 24)
+    return `${gap.toFixed(0)} hours apart, more than the ${settings.windowDays * 24}-hour window`;
+  if (s.names < MIN_NAMES)
+    return s.names ? `only ${s.names} name in common (at least ${MIN_NAMES} needed)` : 'no name in common';
   if (s.score < settings.threshold) return `similarity ${s.score.toFixed(3)} below the threshold ${settings.threshold}`;
   return undefined;
 }
@@ -108,13 +115,21 @@ export class EventPool {
   readonly idf: Idf = (term) => Math.log((this.events.length + PRIOR_EVENTS) / ((this.df.get(term) ?? 0) + 1));
 
   /** Events that share a name with `terms` (at least `minNames`), each with its similarity and time gap, most similar first. */
-  nearest(terms: EventTerms, published: number, minNames = 1): { event: EventCandidate; similarity: Similarity; gap: number }[] {
+  nearest(
+    terms: EventTerms,
+    published: number,
+    minNames = 1,
+  ): { event: EventCandidate; similarity: Similarity; gap: number }[] {
     const found = new Map<EventCandidate, number>();
     for (const [t] of terms) for (const e of this.byTerm.get(t) ?? []) found.set(e, (found.get(e) ?? 0) + 1);
     return [...found]
       .filter(([, n]) => n >= minNames)
       .map(([e]) => e)
-      .map((event) => ({ event, similarity: similarity(terms, event.centroid, this.idf), gap: gapHours(published, event) }))
+      .map((event) => ({
+        event,
+        similarity: similarity(terms, event.centroid, this.idf),
+        gap: gapHours(published, event),
+      }))
       .sort((x, y) => y.similarity.score - x.similarity.score);
   }
 
@@ -142,13 +157,23 @@ export function bestEvent(pool: EventPool, terms: EventTerms, published: number,
  * Assigns each new article of a written plan to an event, and writes the events. With events off
  * (or cross-source dedupe off, so no stories either), nothing is done.
  */
-export async function assignEvents(plan: IngestPlan, stories: StoryDecisions, index: EventIndex, settings: EventSettings | undefined): Promise<void> {
+export async function assignEvents(
+  plan: IngestPlan,
+  stories: StoryDecisions,
+  index: EventIndex,
+  settings: EventSettings | undefined,
+): Promise<void> {
   if (!settings?.enabled || !plan.fresh.length) return;
-  const ids = await index.articleIds(plan.source, plan.fresh.map((e) => e.identity));
+  const ids = await index.articleIds(
+    plan.source,
+    plan.fresh.map((e) => e.identity),
+  );
   const times = plan.fresh.map((e) => e.published.getTime());
   const window = settings.windowDays * DAY;
   const names = [...new Set(plan.fresh.flatMap((e) => (e.eventTerms ?? []).map(([t]) => t).filter(isName)))];
-  const pool = new EventPool(names.length ? await index.eventsNamed(names, new Date(Math.min(...times) - window), MAX_CANDIDATES) : []);
+  const pool = new EventPool(
+    names.length ? await index.eventsNamed(names, new Date(Math.min(...times) - window), MAX_CANDIDATES) : [],
+  );
   const copiesOf = await index.eventsOf(stories.fresh.flatMap((s) => (s.match ? [s.match.with] : [])));
   const byId = new Map(pool.events.map((e) => [e.id, e]));
   const touched = new Set<EventCandidate>();
@@ -156,7 +181,9 @@ export async function assignEvents(plan: IngestPlan, stories: StoryDecisions, in
   plan.fresh.forEach((entry, i) => {
     const terms = entry.eventTerms ?? [];
     const copyOf = stories.fresh[i]?.match && byId.get(copiesOf.get(stories.fresh[i]!.match!.with) ?? '');
-    const found = copyOf ? { event: copyOf, similarity: similarity(terms, copyOf.centroid, pool.idf), gap: gapHours(times[i]!, copyOf) } : bestEvent(pool, terms, times[i]!, settings);
+    const found = copyOf
+      ? { event: copyOf, similarity: similarity(terms, copyOf.centroid, pool.idf), gap: gapHours(times[i]!, copyOf) }
+      : bestEvent(pool, terms, times[i]!, settings);
     let event = found?.event;
     if (event) pool.grow(event, copyOf ? undefined : terms, entry.published);
     else {
@@ -165,8 +192,21 @@ export async function assignEvents(plan: IngestPlan, stories: StoryDecisions, in
       byId.set(event.id, event);
     }
     touched.add(event);
-    members.push({ article: ids[i]!, event: event.id, score: found ? found.similarity.score : 1, shared: found ? found.similarity.shared.slice(0, SHARED_SHOWN) : [], gapHours: found?.gap ?? 0, terms });
+    members.push({
+      article: ids[i]!,
+      event: event.id,
+      score: found ? found.similarity.score : 1,
+      shared: found ? found.similarity.shared.slice(0, SHARED_SHOWN) : [],
+      gapHours: found?.gap ?? 0,
+      terms,
+    });
   });
-  const named = [...touched].map((e) => ({ ...e, names: e.centroid.map(([t]) => t).filter(isName).slice(0, NAMES_INDEXED) }));
+  const named = [...touched].map((e) => ({
+    ...e,
+    names: e.centroid
+      .map(([t]) => t)
+      .filter(isName)
+      .slice(0, NAMES_INDEXED),
+  }));
   await index.saveEvents(named, members);
 }

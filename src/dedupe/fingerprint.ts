@@ -17,7 +17,9 @@ const TITLE_KEYS = 6;
 /** "Sport roundup", "Live updates": headlines of fewer words say nothing of the story. */
 const MIN_TITLE_WORDS = 3;
 /** Words a headline's keys leave out: two headlines sharing only these share nothing. */
-const TITLE_STOPWORDS = new Set('a an and as at by for from in into is of on or over says the to up with after new its it be are was will'.split(' '));
+const TITLE_STOPWORDS = new Set(
+  'a an and as at by for from in into is of on or over says the to up with after new its it be are was will'.split(' '),
+);
 /** Every run of this many 5-word windows has its smallest window hash among the passage keys. */
 const WINNOW = 64;
 
@@ -40,7 +42,11 @@ export function foldText(text: string): string {
 
 /** Lowercase words of folded text, letters and digits only: markup, punctuation and case do not count. */
 export function words(text: string): string[] {
-  return foldText(text).toLowerCase().match(/[\p{L}\p{N}]+(?:'\p{L}+)?/gu) ?? [];
+  return (
+    foldText(text)
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+(?:'\p{L}+)?/gu) ?? []
+  );
 }
 
 // FNV-1a, 32 bits: fast and good enough to spread words.
@@ -125,7 +131,8 @@ export function tokens(raw: string): Tokens {
 /** A hash per word 3-shingle, from the words' own hashes: each word is hashed once. */
 export function shingleHashes(wh: Uint32Array): Uint32Array {
   const out = new Uint32Array(Math.max(0, wh.length - 2));
-  for (let i = 0; i < out.length; i += 1) out[i] = mix(Math.imul(wh[i]!, 0x9e3779b1) ^ Math.imul(wh[i + 1]!, 0x85ebca77) ^ wh[i + 2]!);
+  for (let i = 0; i < out.length; i += 1)
+    out[i] = mix(Math.imul(wh[i]!, 0x9e3779b1) ^ Math.imul(wh[i + 1]!, 0x85ebca77) ^ wh[i + 2]!);
   return out;
 }
 
@@ -153,7 +160,9 @@ function markedShingles(all: Uint32Array, wordMarks: Uint8Array): { shingles: Ui
 }
 
 // MinHash: K hash functions h_k(x) = mix(x XOR seed_k), seeds fixed so that every process agrees.
-const SEEDS = Uint32Array.from({ length: (FULL_BANDS + LEAD_BANDS + TITLE_KEYS) * ROWS }, (_, i) => createHash('sha256').update(`tidings-minhash-${i}`).digest().readUInt32BE(0));
+const SEEDS = Uint32Array.from({ length: (FULL_BANDS + LEAD_BANDS + TITLE_KEYS) * ROWS }, (_, i) =>
+  createHash('sha256').update(`tidings-minhash-${i}`).digest().readUInt32BE(0),
+);
 
 /**
  * One-permutation MinHash for long texts: each shingle is hashed once and kept as the minimum of
@@ -269,13 +278,23 @@ export function fingerprint(title: string, text: string): Fingerprint {
   const body = tokens(text);
   const all = shingleHashes(body.hashes);
   // The word sequences, as hashes: a different word in the same place is a different hash.
-  const exact = createHash('sha256').update(tokens(title).hashes).update(SEPARATOR).update(body.hashes).digest('hex').slice(0, 32);
+  const exact = createHash('sha256')
+    .update(tokens(title).hashes)
+    .update(SEPARATOR)
+    .update(body.hashes)
+    .digest('hex')
+    .slice(0, 32);
   const { shingles, marks } = markedShingles(all, body.marks);
   const byTitle = titleKeys(title, all.length < SHORT_TEXT);
   if (!all.length) return { exact, shingles, marks, bands: byTitle };
   const full = oneHashMinhash(all, FULL_BANDS * ROWS);
   const lead = minhash(all.subarray(0, LEAD_SHINGLES), FULL_BANDS * ROWS, LEAD_BANDS * ROWS);
-  return { exact, shingles, marks, bands: [...bandKeys(full, 0), ...bandKeys(lead, FULL_BANDS), ...passageKeys(all), ...byTitle] };
+  return {
+    exact,
+    shingles,
+    marks,
+    bands: [...bandKeys(full, 0), ...bandKeys(lead, FULL_BANDS), ...passageKeys(all), ...byTitle],
+  };
 }
 
 /**

@@ -28,7 +28,18 @@ export interface NearRule {
   teaserText: number;
 }
 
-export const DEFAULT_RULE: NearRule = { minShared: 30, containment: 0.5, spread: 0.67, quoteWeight: 0.25, windowDays: 3, lowContainment: 0.4, lead: 0.5, broadSpread: 0.75, teaserTitle: 0.8, teaserText: 120 };
+export const DEFAULT_RULE: NearRule = {
+  minShared: 30,
+  containment: 0.5,
+  spread: 0.67,
+  quoteWeight: 0.25,
+  windowDays: 3,
+  lowContainment: 0.4,
+  lead: 0.5,
+  broadSpread: 0.75,
+  teaserTitle: 0.8,
+  teaserText: 120,
+};
 
 /** One side of a comparison, as fingerprints and stored rows give it. */
 export interface Side {
@@ -139,7 +150,19 @@ export function measure(a: Side, b: Side, quoteWeight = DEFAULT_RULE.quoteWeight
   const lead = Math.min(leadShare(wa.byParagraph, sharedA), leadShare(wb.byParagraph, sharedB));
   const firstLead = leadShare(wa.byParagraph, sharedA, 1);
   const containment = short.total ? weight / short.total : 0;
-  return { shared, quoted, weight, containment, shorter: short.total, paragraphs, ofParagraphs, lead, firstLead, title: titleSimilarity(a.title, b.title), daysApart };
+  return {
+    shared,
+    quoted,
+    weight,
+    containment,
+    shorter: short.total,
+    paragraphs,
+    ofParagraphs,
+    lead,
+    firstLead,
+    title: titleSimilarity(a.title, b.title),
+    daysApart,
+  };
 }
 
 /**
@@ -152,10 +175,14 @@ const NO_TEXT = 5;
 
 /** A teaser copy: a near-identical headline the same day, and too little text to say otherwise. */
 export const isTeaserCopy = (f: Figures, rule: NearRule) =>
-  f.title >= rule.teaserTitle && f.daysApart <= 1 && f.shorter < rule.teaserText && (f.shorter < NO_TEXT || textAgrees(f, rule));
+  f.title >= rule.teaserTitle &&
+  f.daysApart <= 1 &&
+  f.shorter < rule.teaserText &&
+  (f.shorter < NO_TEXT || textAgrees(f, rule));
 
 /** Most of the shorter text, or the lower containment with both leads: the text paths, without minShared or spread. */
-const textAgrees = (f: Figures, rule: NearRule) => f.containment >= rule.containment || (f.containment >= rule.lowContainment && f.lead >= rule.lead);
+const textAgrees = (f: Figures, rule: NearRule) =>
+  f.containment >= rule.containment || (f.containment >= rule.lowContainment && f.lead >= rule.lead);
 
 /** Which path of the rule takes a pair: undefined when none does. */
 export function pathOf(f: Figures, rule: NearRule): Path | undefined {

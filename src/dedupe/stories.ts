@@ -6,7 +6,15 @@
 // interface, for a whole batch at a time, inside the ingest's transaction.
 import type { DedupeSettings } from '../config/schema.js';
 import { inWeek, weekOf } from '../lib/lsh-keys.js';
-import type { Entry, IngestPlan, StoryCandidate, StoryDecisions, StoryIndex, StoryMatch, StoryMerge } from '../model.js';
+import type {
+  Entry,
+  IngestPlan,
+  StoryCandidate,
+  StoryDecisions,
+  StoryIndex,
+  StoryMatch,
+  StoryMerge,
+} from '../model.js';
 import { lookupKeys } from './fingerprint.js';
 import { isTeaserCopy, measure, pathOf, type Side } from './near-rule.js';
 
@@ -31,7 +39,11 @@ function keysToLookUp(entry: Entry, window: number): number[] {
 const distinct = <T>(values: (T | undefined)[]) => [...new Set(values.filter((v): v is T => v !== undefined))];
 
 /** What the near-duplicate rule says of an entry and one candidate: undefined when it is not a copy. */
-function judge(own: Side, c: StoryCandidate, settings: DedupeSettings): { c: StoryCandidate; score: number } | undefined {
+function judge(
+  own: Side,
+  c: StoryCandidate,
+  settings: DedupeSettings,
+): { c: StoryCandidate; score: number } | undefined {
   const figures = measure(own, c, settings.quoteWeight);
   const path = pathOf(figures, settings);
   // A teaser copy scores its headlines' likeness, below any copy found by its text.
@@ -71,7 +83,11 @@ function mergesOf(own: Side, best: StoryCandidate, others: StoryCandidate[], set
     const smaller = Math.min(withBest.length, withOther.length);
     const overlap = smaller ? common(withBest, withOther).length / smaller : 0;
     const bothLead = bestLead >= settings.lead && measure(own, other, settings.quoteWeight).firstLead >= settings.lead;
-    if (overlap >= settings.lowContainment || bothLead || isTeaserCopy(measure(best, other, settings.quoteWeight), settings))
+    if (
+      overlap >= settings.lowContainment ||
+      bothLead ||
+      isTeaserCopy(measure(best, other, settings.quoteWeight), settings)
+    )
       merges.push({ merged: other.story, a: best.id, b: other.id, score: overlap });
   }
   return merges;
@@ -79,7 +95,12 @@ function mergesOf(own: Side, best: StoryCandidate, others: StoryCandidate[], set
 
 /** Rule 4: among the candidates an entry's keys found, the closest confirmed near duplicate, and the stories it bridges. */
 function nearest(entry: Entry, candidates: Iterable<StoryCandidate>, settings: DedupeSettings): StoryMatch | undefined {
-  const own = { title: entry.title, shingles: entry.fingerprint!.shingles, marks: entry.fingerprint!.marks, published: entry.published };
+  const own = {
+    title: entry.title,
+    shingles: entry.fingerprint!.shingles,
+    marks: entry.fingerprint!.marks,
+    published: entry.published,
+  };
   const byStory = new Map<string, { c: StoryCandidate; score: number }>();
   for (const c of candidates) {
     const found = judge(own, c, settings);
@@ -87,12 +108,28 @@ function nearest(entry: Entry, candidates: Iterable<StoryCandidate>, settings: D
   }
   const [best, ...others] = [...byStory.values()].sort((x, y) => y.score - x.score);
   if (!best) return undefined;
-  const merges = mergesOf(own, best.c, others.map((o) => o.c), settings);
-  return { story: best.c.story, with: best.c.id, rule: 'near', score: best.score, ...(merges.length ? { merges } : {}) };
+  const merges = mergesOf(
+    own,
+    best.c,
+    others.map((o) => o.c),
+    settings,
+  );
+  return {
+    story: best.c.story,
+    with: best.c.id,
+    rule: 'near',
+    score: best.score,
+    ...(merges.length ? { merges } : {}),
+  };
 }
 
 /** The story each entry joins (undefined: it starts its own), rule by rule, for the whole batch at once. */
-async function matchStories(entries: readonly Entry[], source: string, index: StoryIndex, settings: DedupeSettings): Promise<(StoryMatch | undefined)[]> {
+async function matchStories(
+  entries: readonly Entry[],
+  source: string,
+  index: StoryIndex,
+  settings: DedupeSettings,
+): Promise<(StoryMatch | undefined)[]> {
   const found: (StoryMatch | undefined)[] = new Array(entries.length).fill(undefined);
   const open = () => entries.flatMap((e, i) => (found[i] ? [] : [i]));
 
@@ -114,7 +151,10 @@ async function matchStories(entries: readonly Entry[], source: string, index: St
     if (sibling === undefined) first.set(exact, i);
     else found[i] = { story: '', with: '', sibling, rule: 'fingerprint', score: 1 };
   }
-  const byFingerprint = await index.findByFingerprints(distinct(withText.map((i) => entries[i]!.fingerprint!.exact)), ANY_SOURCE);
+  const byFingerprint = await index.findByFingerprints(
+    distinct(withText.map((i) => entries[i]!.fingerprint!.exact)),
+    ANY_SOURCE,
+  );
   for (const i of withText) {
     const c = byFingerprint.get(entries[i]!.fingerprint!.exact);
     if (c) found[i] = { story: c.story, with: c.id, rule: 'fingerprint', score: 1 };
@@ -136,8 +176,15 @@ async function matchStories(entries: readonly Entry[], source: string, index: St
  * What dedupe decides for an ingest plan: the story each new entry joins, and the index keys of
  * every new and edited entry. With cross-source dedupe off, nothing is matched or indexed.
  */
-export async function assignStories(plan: IngestPlan, index: StoryIndex, settings: DedupeSettings | undefined): Promise<StoryDecisions> {
+export async function assignStories(
+  plan: IngestPlan,
+  index: StoryIndex,
+  settings: DedupeSettings | undefined,
+): Promise<StoryDecisions> {
   if (!settings?.crossSource) return { fresh: plan.fresh.map(() => ({ keys: [] })), edited: plan.edited.map(() => []) };
   const matches = await matchStories(plan.fresh, plan.source, index, settings);
-  return { fresh: plan.fresh.map((entry, i) => ({ match: matches[i], keys: indexKeys(entry) })), edited: plan.edited.map(indexKeys) };
+  return {
+    fresh: plan.fresh.map((entry, i) => ({ match: matches[i], keys: indexKeys(entry) })),
+    edited: plan.edited.map(indexKeys),
+  };
 }

@@ -25,7 +25,13 @@ export interface FetchLimits {
 
 /** The configuration's `fetch` settings as limits for one fetch. */
 export function fetchLimits(f: FetchSettings): FetchLimits {
-  return { timeoutMs: f.timeout * 1000, connectTimeoutMs: f.connectTimeout * 1000, maxBytes: f.maxBodySize, maxRedirects: f.maxRedirects, allowPrivateNetworks: f.allowPrivateNetworks };
+  return {
+    timeoutMs: f.timeout * 1000,
+    connectTimeoutMs: f.connectTimeout * 1000,
+    maxBytes: f.maxBodySize,
+    maxRedirects: f.maxRedirects,
+    allowPrivateNetworks: f.allowPrivateNetworks,
+  };
 }
 
 const DEFAULT_LIMITS = fetchLimits(DEFAULT_FETCH);
@@ -38,10 +44,19 @@ export function fetchDepsOf(config: Pick<Config, 'site' | 'fetch' | 'file'>, sou
   const own = sourceFetch(config, source);
   const limits = fetchLimits(config.fetch);
   if (own.timeoutSeconds) limits.timeoutMs = own.timeoutSeconds * 1000;
-  return { userAgent: own.userAgent ?? `Tidings/${VERSION} (+${siteBaseUrl(config.site)})`, limits, headers: own.headers, proxy: own.proxyFor };
+  return {
+    userAgent: own.userAgent ?? `Tidings/${VERSION} (+${siteBaseUrl(config.site)})`,
+    limits,
+    headers: own.headers,
+    proxy: own.proxyFor,
+  };
 }
 
-export type Lookup = (hostname: string, options: LookupAllOptions, callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
+export type Lookup = (
+  hostname: string,
+  options: LookupAllOptions,
+  callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
 
 export interface FetchDeps {
   userAgent: string;
@@ -82,17 +97,34 @@ export interface FetchResponse {
 // Addresses Tidings never connects to unless fetch.allowPrivateNetworks is set.
 const blocked = new BlockList();
 for (const [net, bits] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) blocked.addSubnet(net, bits, 'ipv4');
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const)
+  blocked.addSubnet(net, bits, 'ipv4');
 // (Addresses that carry an IPv4 address are judged by it: see embeddedIpv4.)
-for (const [net, bits] of [['fc00::', 7], ['fe80::', 10], ['ff00::', 8]] as const)
+for (const [net, bits] of [
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+] as const)
   blocked.addSubnet(net, bits, 'ipv6');
 
 /** An IPv6 address as its eight 16-bit words (a trailing dotted quad read as two), or undefined. */
 function ipv6Words(ip: string): number[] | undefined {
   const quad = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(ip);
-  const text = quad ? ip.slice(0, quad.index) + [((+quad[1]! << 8) | +quad[2]!).toString(16), ((+quad[3]! << 8) | +quad[4]!).toString(16)].join(':') : ip;
+  const text = quad
+    ? ip.slice(0, quad.index) +
+      [((+quad[1]! << 8) | +quad[2]!).toString(16), ((+quad[3]! << 8) | +quad[4]!).toString(16)].join(':')
+    : ip;
   const [head, tail, ...more] = text.split('::');
   if (more.length) return undefined;
   const words = (part: string | undefined) => (part ? part.split(':').map((w) => parseInt(w, 16)) : []);
@@ -110,7 +142,13 @@ function embeddedIpv4(ip: string): string | undefined {
   if (!w) return undefined;
   const zero = (from: number, to: number) => w.slice(from, to).every((x) => x === 0);
   const v4 = (hi: number, lo: number) => `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
-  if (zero(0, 6) || (zero(0, 5) && w[5] === 0xffff) || (zero(0, 4) && w[4] === 0xffff && w[5] === 0) || (w[0] === 0x64 && w[1] === 0xff9b && zero(2, 6))) return v4(w[6]!, w[7]!);
+  if (
+    zero(0, 6) ||
+    (zero(0, 5) && w[5] === 0xffff) ||
+    (zero(0, 4) && w[4] === 0xffff && w[5] === 0) ||
+    (w[0] === 0x64 && w[1] === 0xff9b && zero(2, 6))
+  )
+    return v4(w[6]!, w[7]!);
   if (w[0] === 0x2002) return v4(w[1]!, w[2]!);
   return undefined;
 }
@@ -123,7 +161,9 @@ export function isPrivateAddress(ip: string): boolean {
 }
 
 const privateRefusal = (url: string, ip: string) =>
-  new FetchError(`fetch: refused to connect to the private address ${ip} for ${url} (set fetch.allowPrivateNetworks to allow)`);
+  new FetchError(
+    `fetch: refused to connect to the private address ${ip} for ${url} (set fetch.allowPrivateNetworks to allow)`,
+  );
 
 function guardedLookup(base: Lookup, isBlocked: (ip: string) => boolean, url: string) {
   return (hostname: string, options: object, callback: (...args: unknown[]) => void) => {
@@ -189,7 +229,10 @@ const MAX_ENCODINGS = 3;
  */
 function decoders(encoding: string | undefined, url: string): Transform[] {
   const codings = (encoding ?? '').split(',').filter((c) => c.trim());
-  if (codings.length > MAX_ENCODINGS) throw new FetchError(`fetch: ${url} has ${codings.length} content encodings (${encoding}); at most ${MAX_ENCODINGS} are decoded`);
+  if (codings.length > MAX_ENCODINGS)
+    throw new FetchError(
+      `fetch: ${url} has ${codings.length} content encodings (${encoding}); at most ${MAX_ENCODINGS} are decoded`,
+    );
   return codings.reverse().flatMap((c) => decoder(c) ?? []);
 }
 
@@ -214,11 +257,17 @@ function readBody(res: http.IncomingMessage, maxBytes: number, url: string): Pro
     };
     stream.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > maxBytes) return fail(new FetchError(`fetch: body of ${url} is over the ${Math.round(maxBytes / 1048576)} MiB limit (fetch.maxBodySize, decoded)`));
+      if (size > maxBytes)
+        return fail(
+          new FetchError(
+            `fetch: body of ${url} is over the ${Math.round(maxBytes / 1048576)} MiB limit (fetch.maxBodySize, decoded)`,
+          ),
+        );
       chunks.push(chunk);
     });
     stream.on('end', () => resolve(Buffer.concat(chunks)));
-    const wrap = (what: string) => (err: Error) => fail(err instanceof FetchError ? err : new FetchError(`fetch: ${what} ${url}: ${err.message}`));
+    const wrap = (what: string) => (err: Error) =>
+      fail(err instanceof FetchError ? err : new FetchError(`fetch: ${what} ${url}: ${err.message}`));
     for (const u of unzip) u.on('error', wrap('cannot read the body of'));
     if (!unzip.length) stream.on('error', wrap('cannot read the body of'));
     res.on('error', wrap('connection lost while reading'));
@@ -234,10 +283,26 @@ interface Hop {
 /** Through a proxy, the target's name is looked up here and refused if every address is private. */
 function checkTargetName(host: string, lookup: Lookup, isBlocked: (ip: string) => boolean, url: string): Promise<void> {
   if (isIP(host)) return Promise.resolve();
-  return new Promise((resolve, reject) => guardedLookup(lookup, isBlocked, url)(host, { all: true }, (err) => (err ? reject(err instanceof FetchError ? err : new FetchError(`fetch: ${url}: ${(err as NodeJS.ErrnoException).code ?? err}`)) : resolve())));
+  return new Promise((resolve, reject) =>
+    guardedLookup(lookup, isBlocked, url)(host, { all: true }, (err) =>
+      err
+        ? reject(
+            err instanceof FetchError
+              ? err
+              : new FetchError(`fetch: ${url}: ${(err as NodeJS.ErrnoException).code ?? err}`),
+          )
+        : resolve(),
+    ),
+  );
 }
 
-async function requestOnce(url: URL, headers: Record<string, string>, deps: FetchDeps, limits: FetchLimits, register: (req: http.ClientRequest) => void): Promise<Hop> {
+async function requestOnce(
+  url: URL,
+  headers: Record<string, string>,
+  deps: FetchDeps,
+  limits: FetchLimits,
+  register: (req: http.ClientRequest) => void,
+): Promise<Hop> {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const isBlocked = limits.allowPrivateNetworks ? () => false : (deps.isBlocked ?? isPrivateAddress);
   const lookup = deps.lookup ?? (dnsLookup as unknown as Lookup);
@@ -249,28 +314,41 @@ async function requestOnce(url: URL, headers: Record<string, string>, deps: Fetc
     const client = url.protocol === 'https:' ? https : http;
     const req = proxy
       ? requestThroughProxy(url, proxy, headers)
-      : client.request(url, { method: 'GET', headers, agent: false, lookup: guardedLookup(lookup, isBlocked, url.href) as never });
+      : client.request(url, {
+          method: 'GET',
+          headers,
+          agent: false,
+          lookup: guardedLookup(lookup, isBlocked, url.href) as never,
+        });
     register(req);
     const connectTimer = setTimeout(
-      () => req.destroy(new FetchError(`fetch: could not connect to ${url.host} within ${limits.connectTimeoutMs / 1000} s`)),
+      () =>
+        req.destroy(
+          new FetchError(`fetch: could not connect to ${url.host} within ${limits.connectTimeoutMs / 1000} s`),
+        ),
       limits.connectTimeoutMs,
     );
     // Through a proxy the socket reaches the proxy, not the target (checked by name above).
-    if (!proxy) req.on('socket', (socket: Socket) => {
-      socket.once('connect', () => {
-        clearTimeout(connectTimer);
-        // The last word: the address this socket really reached.
-        const ip = socket.remoteAddress ?? '';
-        if (isBlocked(ip)) req.destroy(privateRefusal(url.href, ip));
+    if (!proxy)
+      req.on('socket', (socket: Socket) => {
+        socket.once('connect', () => {
+          clearTimeout(connectTimer);
+          // The last word: the address this socket really reached.
+          const ip = socket.remoteAddress ?? '';
+          if (isBlocked(ip)) req.destroy(privateRefusal(url.href, ip));
+        });
       });
-    });
     req.on('response', (res) => {
       clearTimeout(connectTimer);
       resolve({ res, req });
     });
     req.on('error', (err) => {
       clearTimeout(connectTimer);
-      reject(err instanceof FetchError ? err : new FetchError(`fetch: ${url.href}: ${(err as NodeJS.ErrnoException).code ?? err.message}`));
+      reject(
+        err instanceof FetchError
+          ? err
+          : new FetchError(`fetch: ${url.href}: ${(err as NodeJS.ErrnoException).code ?? err.message}`),
+      );
     });
     req.end();
   });
@@ -283,7 +361,8 @@ function ownHeaders(headers: Record<string, string> | undefined, url: URL, first
   return Object.fromEntries(Object.entries(headers).filter(([name]) => name !== 'authorization' && name !== 'cookie'));
 }
 
-const ACCEPT = 'application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.8, application/json;q=0.7, */*;q=0.5';
+const ACCEPT =
+  'application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.8, application/json;q=0.7, */*;q=0.5';
 
 export async function fetchFeed(request: FetchRequest, deps: FetchDeps): Promise<FetchResponse> {
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
@@ -312,7 +391,13 @@ export async function fetchFeed(request: FetchRequest, deps: FetchDeps): Promise
   }
 }
 
-async function follow(request: FetchRequest, deps: FetchDeps, limits: FetchLimits, now: () => Date, register: (req: http.ClientRequest) => void): Promise<FetchResponse> {
+async function follow(
+  request: FetchRequest,
+  deps: FetchDeps,
+  limits: FetchLimits,
+  now: () => Date,
+  register: (req: http.ClientRequest) => void,
+): Promise<FetchResponse> {
   let url: URL;
   try {
     url = new URL(request.url);
@@ -323,9 +408,15 @@ async function follow(request: FetchRequest, deps: FetchDeps, limits: FetchLimit
   let movedTo: string | undefined;
   let permanent = true;
   for (let hop = 0; ; hop += 1) {
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new FetchError(`fetch: only http and https are fetched, not ${url.protocol} (${url.href})`);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new FetchError(`fetch: only http and https are fetched, not ${url.protocol} (${url.href})`);
     seen.add(url.href);
-    const headers: Record<string, string> = { 'user-agent': deps.userAgent, accept: request.accept ?? ACCEPT, ...ownHeaders(deps.headers, url, request.url), 'accept-encoding': 'gzip, deflate, br' };
+    const headers: Record<string, string> = {
+      'user-agent': deps.userAgent,
+      accept: request.accept ?? ACCEPT,
+      ...ownHeaders(deps.headers, url, request.url),
+      'accept-encoding': 'gzip, deflate, br',
+    };
     if (request.etag) headers['if-none-match'] = request.etag;
     if (request.lastModified) headers['if-modified-since'] = request.lastModified;
     const { res } = await requestOnce(url, headers, deps, limits, register);
@@ -339,9 +430,11 @@ async function follow(request: FetchRequest, deps: FetchDeps, limits: FetchLimit
       const location = header('location');
       if (!location) throw new FetchError(`fetch: HTTP ${status} without a Location from ${url.href}`, { status });
       const next = new URL(location, url);
-      if (url.protocol === 'https:' && next.protocol === 'http:') throw new FetchError(`fetch: refused the redirect from https to http (${url.href} → ${next.href})`, { status });
+      if (url.protocol === 'https:' && next.protocol === 'http:')
+        throw new FetchError(`fetch: refused the redirect from https to http (${url.href} → ${next.href})`, { status });
       if (seen.has(next.href)) throw new FetchError(`fetch: redirect loop at ${next.href}`, { status });
-      if (hop + 1 > limits.maxRedirects) throw new FetchError(`fetch: more than ${limits.maxRedirects} redirects from ${request.url}`, { status });
+      if (hop + 1 > limits.maxRedirects)
+        throw new FetchError(`fetch: more than ${limits.maxRedirects} redirects from ${request.url}`, { status });
       permanent &&= status === 301 || status === 308;
       if (permanent) movedTo = next.href;
       url = next;
@@ -361,7 +454,10 @@ async function follow(request: FetchRequest, deps: FetchDeps, limits: FetchLimit
       // "Not modified" answers a conditional request only (RFC 9110 §15.4.5): without a validator
       // there is nothing it can mean, and a source answered so has never delivered a document.
       if (!request.etag && !request.lastModified)
-        throw new FetchError(`fetch: HTTP 304 Not Modified from ${url.href} to a request without validators: the server sent no document`, { status });
+        throw new FetchError(
+          `fetch: HTTP 304 Not Modified from ${url.href} to a request without validators: the server sent no document`,
+          { status },
+        );
       return { status: 304, url: url.href, movedTo, headers: headersOut, cacheUntil: reuse };
     }
     if (status === 200 || status === 203) {
@@ -369,10 +465,14 @@ async function follow(request: FetchRequest, deps: FetchDeps, limits: FetchLimit
       return { status: 200, url: url.href, movedTo, body, headers: headersOut, cacheUntil: reuse };
     }
     res.resume();
-    if (status === 410) throw new FetchError(`fetch: HTTP 410 Gone from ${url.href}: the feed was removed`, { status, gone: true });
+    if (status === 410)
+      throw new FetchError(`fetch: HTTP 410 Gone from ${url.href}: the feed was removed`, { status, gone: true });
     if (status === 429 || status === 503) {
       const until = retryAfter(header('retry-after'), now());
-      throw new FetchError(`fetch: HTTP ${status} from ${url.href}${until ? `; retry after ${until.toISOString()}` : ''}`, { status, retryAfter: until });
+      throw new FetchError(
+        `fetch: HTTP ${status} from ${url.href}${until ? `; retry after ${until.toISOString()}` : ''}`,
+        { status, retryAfter: until },
+      );
     }
     throw new FetchError(`fetch: HTTP ${status} from ${url.href}`, { status });
   }

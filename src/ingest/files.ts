@@ -19,7 +19,10 @@ export async function readFeedFile(path: string, maxBytes: number): Promise<Buff
   }
   try {
     const stat = await file.stat();
-    if (!stat.isFile()) throw new InputError(`${path}: not a regular file (a ${kindOf(stat)}); a feed file source reads regular files only`);
+    if (!stat.isFile())
+      throw new InputError(
+        `${path}: not a regular file (a ${kindOf(stat)}); a feed file source reads regular files only`,
+      );
     if (stat.size > maxBytes) throw tooLarge(path, maxBytes);
     return await readCapped(file, path, maxBytes);
   } catch (err) {
@@ -45,7 +48,13 @@ async function readCapped(file: FileHandle, path: string, maxBytes: number): Pro
   }
 }
 
-function kindOf(stat: { isDirectory(): boolean; isFIFO(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean }): string {
+function kindOf(stat: {
+  isDirectory(): boolean;
+  isFIFO(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+  isSocket(): boolean;
+}): string {
   if (stat.isDirectory()) return 'folder';
   if (stat.isFIFO()) return 'FIFO';
   if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'device';

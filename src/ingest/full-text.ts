@@ -97,7 +97,10 @@ async function reuseStored(entry: Entry, link: string, deps: FullTextDeps): Prom
 }
 
 /** The entries, with their articles where they could be had; the counts and one line per failure. */
-export async function addFullTexts(entries: readonly Entry[], deps: FullTextDeps): Promise<{ entries: Entry[]; counts: FullTextCounts; failures: string[]; fetched: number }> {
+export async function addFullTexts(
+  entries: readonly Entry[],
+  deps: FullTextDeps,
+): Promise<{ entries: Entry[]; counts: FullTextCounts; failures: string[]; fetched: number }> {
   const counts: FullTextCounts = { extracted: 0, reused: 0, failed: 0, deferred: 0 };
   const failures: string[] = [];
   const out: Entry[] = [];
@@ -125,7 +128,11 @@ export async function addFullTexts(entries: readonly Entry[], deps: FullTextDeps
         continue;
       }
       fetched += 1;
-      pending = deps.fetchPage(link).then((page) => deps.extract({ bytes: page.body ?? new Uint8Array(), contentType: page.headers.contentType, url: page.url }));
+      pending = deps
+        .fetchPage(link)
+        .then((page) =>
+          deps.extract({ bytes: page.body ?? new Uint8Array(), contentType: page.headers.contentType, url: page.url }),
+        );
       deps.cache.set(link, pending);
     }
     try {

@@ -40,12 +40,18 @@ export function listSeedFiles(dir: string): string[] {
  * Reads the seed documents of a folder that are not as `known` has them (same size and time, or
  * the same bytes); a file that cannot be read, or over `maxBytes`, is refused alone.
  */
-export function readSeedFolder(dir: string, maxBytes: number, known: Readonly<Record<string, DocumentStamp>> = {}): SeedFolder {
+export function readSeedFolder(
+  dir: string,
+  maxBytes: number,
+  known: Readonly<Record<string, DocumentStamp>> = {},
+): SeedFolder {
   let names: string[];
   try {
     names = listSeedFiles(dir);
   } catch (err) {
-    throw new InputError(`${dir}: cannot read the seed folder (${(err as NodeJS.ErrnoException).code ?? errorMessage(err)})`);
+    throw new InputError(
+      `${dir}: cannot read the seed folder (${(err as NodeJS.ErrnoException).code ?? errorMessage(err)})`,
+    );
   }
   const folder: SeedFolder = { files: [], refused: [], unchanged: 0, stamps: [], present: names };
   for (const identity of names) {
@@ -59,13 +65,23 @@ export function readSeedFolder(dir: string, maxBytes: number, known: Readonly<Re
       }
       if (stat.size > maxBytes) throw new Error(`larger than ${maxBytes / 1048576} MiB (${stat.size} bytes)`);
       const bytes = readFileSync(file);
-      const stamp = { identity, size: stat.size, mtime: Math.floor(stat.mtimeMs), hash: createHash('sha256').update(bytes).digest('hex') };
+      const stamp = {
+        identity,
+        size: stat.size,
+        mtime: Math.floor(stat.mtimeMs),
+        hash: createHash('sha256').update(bytes).digest('hex'),
+      };
       folder.stamps.push(stamp);
       // Touched, not changed: the bytes are those parsed last time.
       if (before?.hash === stamp.hash) folder.unchanged += 1;
       else folder.files.push({ file, identity, bytes, mtime: stat.mtime });
     } catch (err) {
-      folder.refused.push({ file, reason: (err as NodeJS.ErrnoException).code ? `cannot read it (${(err as NodeJS.ErrnoException).code})` : errorMessage(err) });
+      folder.refused.push({
+        file,
+        reason: (err as NodeJS.ErrnoException).code
+          ? `cannot read it (${(err as NodeJS.ErrnoException).code})`
+          : errorMessage(err),
+      });
     }
   }
   return folder;

@@ -21,13 +21,26 @@ function zoneOffset(utcMs: number, zone: string): number {
 export function isRealDate(y: number, mo: number, d: number, h = 0, mi = 0, s = 0): boolean {
   const t = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
   return (
-    t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d &&
-    t.getUTCHours() === h && t.getUTCMinutes() === mi && s >= 0 && s < 61
+    t.getUTCFullYear() === y &&
+    t.getUTCMonth() === mo - 1 &&
+    t.getUTCDate() === d &&
+    t.getUTCHours() === h &&
+    t.getUTCMinutes() === mi &&
+    s >= 0 &&
+    s < 61
   );
 }
 
 /** The instant of a wall-clock time in `zone`; undefined for a date that does not exist. */
-export function zonedTime(y: number, mo: number, d: number, h: number, mi: number, s: number, zone: string): Date | undefined {
+export function zonedTime(
+  y: number,
+  mo: number,
+  d: number,
+  h: number,
+  mi: number,
+  s: number,
+  zone: string,
+): Date | undefined {
   if (!isRealDate(y, mo, d, h, mi, Math.min(s, 59))) return undefined;
   const wall = Date.UTC(y, mo - 1, d, h, mi, s);
   // Two passes settle the offset across a daylight-saving change.
@@ -60,16 +73,46 @@ export function parseTimestamp(text: string, zone: string): Date | undefined {
   const frac = zoned[7] ? Math.round(Number(zoned[7]) * 1000) : 0;
   const zoneText = zoned[8]!.toUpperCase();
   const offsetMin =
-    zoneText === 'Z' ? 0 : (zoneText[0] === '-' ? -1 : 1) * (Number(zoneText.slice(1, 3)) * 60 + Number(zoneText.slice(-2)));
+    zoneText === 'Z'
+      ? 0
+      : (zoneText[0] === '-' ? -1 : 1) * (Number(zoneText.slice(1, 3)) * 60 + Number(zoneText.slice(-2)));
   return new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, s!, frac) - offsetMin * 60_000);
 }
 
 // Month names by their first three letters, without accents: English, German, French, Spanish,
 // Portuguese, Italian and Dutch ("Dez", "févr.", "mars", "Mrt", "ago", "set", "out", "ott"…).
 const MONTHS: Record<string, number> = {
-  jan: 1, ene: 1, gen: 1, feb: 2, fev: 2, mar: 3, mrt: 3, apr: 4, abr: 4, avr: 4,
-  may: 5, mai: 5, mag: 5, mei: 5, jun: 6, giu: 6, jul: 7, lug: 7, aug: 8, ago: 8, aou: 8,
-  sep: 9, set: 9, oct: 10, okt: 10, out: 10, ott: 10, nov: 11, dec: 12, dez: 12, dic: 12,
+  jan: 1,
+  ene: 1,
+  gen: 1,
+  feb: 2,
+  fev: 2,
+  mar: 3,
+  mrt: 3,
+  apr: 4,
+  abr: 4,
+  avr: 4,
+  may: 5,
+  mai: 5,
+  mag: 5,
+  mei: 5,
+  jun: 6,
+  giu: 6,
+  jul: 7,
+  lug: 7,
+  aug: 8,
+  ago: 8,
+  aou: 8,
+  sep: 9,
+  set: 9,
+  oct: 10,
+  okt: 10,
+  out: 10,
+  ott: 10,
+  nov: 11,
+  dec: 12,
+  dez: 12,
+  dic: 12,
 };
 
 /** A month's number from its name or abbreviation in any of those languages, any case, with or without a dot. */
@@ -82,9 +125,32 @@ function monthOf(name: string): number | undefined {
 
 // RFC 822 §5.1 zones, US zones and military letters (J is not used; Z is UTC).
 const NAMED_ZONES: Record<string, number> = {
-  UT: 0, UTC: 0, GMT: 0, Z: 0, EST: -5, EDT: -4, CST: -6, CDT: -5, MST: -7, MDT: -6, PST: -8, PDT: -7,
-  AST: -4, ADT: -3, HST: -10, AKST: -9, AKDT: -8, CET: 1, CEST: 2, BST: 1, IST: 5.5, JST: 9, MET: 1, MEST: 2,
-  MEZ: 1, MESZ: 2,
+  UT: 0,
+  UTC: 0,
+  GMT: 0,
+  Z: 0,
+  EST: -5,
+  EDT: -4,
+  CST: -6,
+  CDT: -5,
+  MST: -7,
+  MDT: -6,
+  PST: -8,
+  PDT: -7,
+  AST: -4,
+  ADT: -3,
+  HST: -10,
+  AKST: -9,
+  AKDT: -8,
+  CET: 1,
+  CEST: 2,
+  BST: 1,
+  IST: 5.5,
+  JST: 9,
+  MET: 1,
+  MEST: 2,
+  MEZ: 1,
+  MESZ: 2,
 };
 
 function zoneMinutes(zone: string | undefined): number | undefined {
@@ -103,7 +169,16 @@ function zoneMinutes(zone: string | undefined): number | undefined {
   return undefined;
 }
 
-function instant(y: number, mo: number, d: number, h: number, mi: number, s: number, offsetMin: number | undefined, zone: string): Date | undefined {
+function instant(
+  y: number,
+  mo: number,
+  d: number,
+  h: number,
+  mi: number,
+  s: number,
+  offsetMin: number | undefined,
+  zone: string,
+): Date | undefined {
   if (!isRealDate(y, mo, d, h, mi, Math.min(s, 59))) return undefined;
   if (offsetMin === undefined) return zonedTime(y, mo, d, h, mi, s, zone);
   return new Date(Date.UTC(y, mo - 1, d, h, mi, s) - offsetMin * 60_000);
@@ -112,12 +187,15 @@ function instant(y: number, mo: number, d: number, h: number, mi: number, s: num
 const fullYear = (y: string) => (y.length === 2 ? (Number(y) < 50 ? 2000 : 1900) + Number(y) : Number(y));
 
 // W3C-DTF and RFC 3339 / ISO 8601: 2003, 2003-12, 2003-12-31, 2003-12-31T10:14:55.123-08:00, 20031231T101455Z.
-const ISO = /^(\d{4})(?:-?(\d{2})(?:-?(\d{2})(?:[T\s]+(\d{2}):?(\d{2})(?::?(\d{2})(?:[.,]\d+)?)?)?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?|[A-Z]{2,5})?$/i;
+const ISO =
+  /^(\d{4})(?:-?(\d{2})(?:-?(\d{2})(?:[T\s]+(\d{2}):?(\d{2})(?::?(\d{2})(?:[.,]\d+)?)?)?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?|[A-Z]{2,5})?$/i;
 // RFC 822 and its real-world variants: weekday optional (and not checked), two-digit years, no
 // seconds, day and month names in other languages ("Seg, 24 Set 2018", "mar., 05 mars 2019").
-const RFC822 = /^(?:[\p{L}-]+\.?,?\s*)?(\d{1,2})\.?[\s-]+(\p{L}+)\.?[\s-]+(\d{2}|\d{4}),?(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*([A-Za-z]{1,5}|(?:GMT|UTC)?[+-]\d{1,2}:?\d{2})?$/u;
+const RFC822 =
+  /^(?:[\p{L}-]+\.?,?\s*)?(\d{1,2})\.?[\s-]+(\p{L}+)\.?[\s-]+(\d{2}|\d{4}),?(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*([A-Za-z]{1,5}|(?:GMT|UTC)?[+-]\d{1,2}:?\d{2})?$/u;
 // asctime and the JavaScript toString(): "Sun Jan  4 16:29:06 2004", "Jan 4 2004 16:29:06 GMT".
-const ASCTIME = /^(?:[A-Za-z]+,?\s+)?([A-Za-z]+)\s+(\d{1,2}),?\s+(?:(\d{1,2}):(\d{2})(?::(\d{2}))?\s+(\d{4})|(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?)\s*([A-Za-z]{1,5}|(?:GMT|UTC)?[+-]\d{1,2}:?\d{2})?(?:\s*\(.*\))?$/;
+const ASCTIME =
+  /^(?:[A-Za-z]+,?\s+)?([A-Za-z]+)\s+(\d{1,2}),?\s+(?:(\d{1,2}):(\d{2})(?::(\d{2}))?\s+(\d{4})|(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?)\s*([A-Za-z]{1,5}|(?:GMT|UTC)?[+-]\d{1,2}:?\d{2})?(?:\s*\(.*\))?$/;
 
 /**
  * A feed's date in any of the formats seen in the wild. Zone-less times are read in `zone`.
@@ -139,7 +217,16 @@ export function parseFeedDate(raw: string | undefined, zone = 'UTC'): Date | und
     const month = monthOf(m[2]!);
     const offset = zoneMinutes(m[7]);
     if (!month || (m[7] && offset === undefined)) return undefined;
-    return instant(fullYear(m[3]!), month, Number(m[1]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0), offset, zone);
+    return instant(
+      fullYear(m[3]!),
+      month,
+      Number(m[1]),
+      Number(m[4] ?? 0),
+      Number(m[5] ?? 0),
+      Number(m[6] ?? 0),
+      offset,
+      zone,
+    );
   }
   m = ASCTIME.exec(text);
   if (m) {
@@ -166,7 +253,16 @@ export function wallClock(date: Date, zone: string): { day: string; time: string
   if (iso.length === 24 && iso[0] !== '0') return { day: iso.slice(0, 10), time: iso.slice(11, 16), zone: 'UTC' };
   let format = wallClocks.get(zone);
   if (!format) {
-    const options = { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'shortOffset' } as const;
+    const options = {
+      timeZone: zone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'shortOffset',
+    } as const;
     wallClocks.set(zone, (format = new Intl.DateTimeFormat('en-US', options)));
   }
   const part = Object.fromEntries(format.formatToParts(date).map((p) => [p.type, p.value]));

@@ -19,7 +19,10 @@ export function youtubeFeeds(page: URL, html = ''): string[] {
   const user = /^\/user\/([\w.-]+)/.exec(page.pathname);
   if (user) return [feed(`user=${user[1]}`)];
   // A handle (/@name) or a custom URL (/c/name): the channel id is in the page itself.
-  const id = /<meta itemprop="(?:channelId|identifier)" content="(UC[\w-]{22})"|"(?:channelId|externalId)":"(UC[\w-]{22})"|\/channel\/(UC[\w-]{22})/.exec(html);
+  const id =
+    /<meta itemprop="(?:channelId|identifier)" content="(UC[\w-]{22})"|"(?:channelId|externalId)":"(UC[\w-]{22})"|\/channel\/(UC[\w-]{22})/.exec(
+      html,
+    );
   const found = id?.[1] ?? id?.[2] ?? id?.[3];
   return found ? [feed(`channel_id=${found}`)] : [];
 }
@@ -33,7 +36,16 @@ export function githubFeeds(page: URL): string[] {
 }
 
 /** The paths tried last, in this order, at the root of the site. */
-export const WELL_KNOWN_PATHS = ['/feed', '/feed/', '/rss', '/rss.xml', '/atom.xml', '/feed.xml', '/index.xml', '/feeds/posts/default'];
+export const WELL_KNOWN_PATHS = [
+  '/feed',
+  '/feed/',
+  '/rss',
+  '/rss.xml',
+  '/atom.xml',
+  '/feed.xml',
+  '/index.xml',
+  '/feeds/posts/default',
+];
 
 export function wellKnownFeeds(page: URL): string[] {
   return WELL_KNOWN_PATHS.map((path) => new URL(path, page.origin).href);

@@ -21,5 +21,10 @@ export function parseHttpDate(text: string): number | undefined {
   const time = Date.UTC(year, MONTHS.indexOf(g.month!), day, h, m, s);
   // What Date.UTC would roll over (31 Feb, 25:00:00) is no date.
   const back = new Date(time);
-  return back.getUTCDate() === day && back.getUTCHours() === h && back.getUTCMinutes() === m && back.getUTCSeconds() === s ? time : undefined;
+  return back.getUTCDate() === day &&
+    back.getUTCHours() === h &&
+    back.getUTCMinutes() === m &&
+    back.getUTCSeconds() === s
+    ? time
+    : undefined;
 }

@@ -13,4 +13,5 @@ export const BAND_SPACE = 2 ** 36;
 export const weekOf = (time: number) => Math.min(2 ** 16 - 1, Math.max(1, Math.floor(time / WEEK)));
 
 /** Band keys in a week (band keys already given a week keep only their band). */
-export const inWeek = (bands: ArrayLike<number>, week: number): number[] => Array.from(bands, (band) => week * BAND_SPACE + (band % BAND_SPACE));
+export const inWeek = (bands: ArrayLike<number>, week: number): number[] =>
+  Array.from(bands, (band) => week * BAND_SPACE + (band % BAND_SPACE));

@@ -78,7 +78,9 @@ export function tagLabel(raw: string): string {
  */
 export function slugify(label: string): string {
   return label
-    .replace(/(?<![\p{L}\p{N}])(\p{Ll}{2,}(?:\p{Lu}\p{Ll}+)+)(?![\p{L}\p{N}])/gu, (word) => word.replace(/(?<=\p{Ll})(?=\p{Lu})/gu, '-'))
+    .replace(/(?<![\p{L}\p{N}])(\p{Ll}{2,}(?:\p{Lu}\p{Ll}+)+)(?![\p{L}\p{N}])/gu, (word) =>
+      word.replace(/(?<=\p{Ll})(?=\p{Lu})/gu, '-'),
+    )
     .toLowerCase()
     .normalize('NFC')
     .replace(/[^\p{L}\p{M}\p{N}]+/gu, '-')

@@ -50,7 +50,11 @@ const TRACKING = [/^utm_/i, /^(fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|r
  * lowercased, default port and fragment removed, tracking parameters removed, the rest of the
  * query kept in its order. Undefined for what is not an http(s) URL.
  */
-export function canonicalUrl(ref: string | undefined, base?: string, extraTracking: readonly string[] = []): string | undefined {
+export function canonicalUrl(
+  ref: string | undefined,
+  base?: string,
+  extraTracking: readonly string[] = [],
+): string | undefined {
   if (!ref?.trim()) return undefined;
   let url: URL;
   try {
@@ -80,8 +84,17 @@ export function canonicalUrl(ref: string | undefined, base?: string, extraTracki
  * public page says of its errors goes through this.
  */
 export function redactUrls(text: string): string {
-  return text.replace(/\b(https?:\/\/)([^\s/?#@]*@)?([^\s?#;]*)(\?[^\s#;]*)?(#[^\s;]*)?/gi, (_m, scheme: string, _user, rest: string, query: string | undefined) => {
-    const hidden = query ? `?${query.slice(1).split('&').map((p) => `${p.split('=')[0]}=…`).join('&')}` : '';
-    return `${scheme}${rest}${hidden}`;
-  });
+  return text.replace(
+    /\b(https?:\/\/)([^\s/?#@]*@)?([^\s?#;]*)(\?[^\s#;]*)?(#[^\s;]*)?/gi,
+    (_m, scheme: string, _user, rest: string, query: string | undefined) => {
+      const hidden = query
+        ? `?${query
+            .slice(1)
+            .split('&')
+            .map((p) => `${p.split('=')[0]}=…`)
+            .join('&')}`
+        : '';
+      return `${scheme}${rest}${hidden}`;
+    },
+  );
 }

@@ -5,7 +5,8 @@ import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 const tempOf = (target: string) => `${target}.${process.pid}.tmp`;
-const failed = (target: string, err: unknown) => new Error(`cannot write ${target}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+const failed = (target: string, err: unknown) =>
+  new Error(`cannot write ${target}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
 
 export function writeFileAtomic(target: string, data: string | Uint8Array): void {
   const temp = tempOf(target);
@@ -31,7 +32,10 @@ function removeQuietly(file: string): void {
  * asynchronous, so a stop signal ends a long build between two files (it waited for the whole build,
  * issue 25); a process that exits mid-write removes its temporary file.
  */
-export async function writeFiles(outDir: string, files: AsyncIterable<[string, { body: string }]> | Iterable<[string, { body: string }]>): Promise<number> {
+export async function writeFiles(
+  outDir: string,
+  files: AsyncIterable<[string, { body: string }]> | Iterable<[string, { body: string }]>,
+): Promise<number> {
   let count = 0;
   let writing: string | undefined;
   const cleanUp = () => writing && removeQuietly(writing);

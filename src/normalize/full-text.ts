@@ -42,7 +42,10 @@ export function extractArticle(html: string, url: string, selector?: string): st
     if (!content) throw new InputError(`no element matches ${JSON.stringify(selector)}`);
   } else {
     // linkedom's document stands in for the browser's: Readability reads it through the same DOM calls.
-    content = new Readability(document as unknown as ConstructorParameters<typeof Readability>[0], { charThreshold: 200 }).parse()?.content ?? undefined;
+    content =
+      new Readability(document as unknown as ConstructorParameters<typeof Readability>[0], {
+        charThreshold: 200,
+      }).parse()?.content ?? undefined;
     if (!content) throw new InputError('Readability found no article in the page');
   }
   const clean = cleanHtmlAndText(content, url);
@@ -57,7 +60,10 @@ export function extractArticle(html: string, url: string, selector?: string): st
 export function withFullText(entry: Entry, content: string): Entry {
   const { fingerprint: _f, contentHash: _h, paragraphs: _p, ...rest } = entry;
   const text = textOfSanitized(content);
-  if (text.length <= entry.text.length) throw new InputError(`the page's article (${text.length} characters) is no longer than the feed's text (${entry.text.length})`);
+  if (text.length <= entry.text.length)
+    throw new InputError(
+      `the page's article (${text.length} characters) is no longer than the feed's text (${entry.text.length})`,
+    );
   const next = { ...rest, content, text };
   return { ...next, contentHash: contentHash(next) };
 }

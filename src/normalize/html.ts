@@ -25,7 +25,12 @@ export interface CleanHtml {
 export function cleanHtmlAndText(html: string, base?: string): CleanHtml {
   const walked = walkHtml(prepare(fixMojibake(html)), base);
   const paragraphs = linesOf(safeText(walked.plain));
-  return { html: safeText(walked.html), text: paragraphs.replace(/\n/g, ' '), paragraphs, prose: collapseWhitespace(safeText(walked.prose)) };
+  return {
+    html: safeText(walked.html),
+    text: paragraphs.replace(/\n/g, ' '),
+    paragraphs,
+    prose: collapseWhitespace(safeText(walked.prose)),
+  };
 }
 
 /** Each line's white space collapsed, the empty lines left out. */
@@ -34,7 +39,12 @@ function linesOf(text: string): string {
 }
 
 /** Only serialized again by sanitize-html: the fragment as htmlparser2 reads it, nothing dropped. */
-const SERIALIZE_ONLY: sanitizeHtml.IOptions = { allowedTags: false, allowedAttributes: false, allowVulnerableTags: true, allowedSchemes: ['*' as string] };
+const SERIALIZE_ONLY: sanitizeHtml.IOptions = {
+  allowedTags: false,
+  allowedAttributes: false,
+  allowVulnerableTags: true,
+  allowedSchemes: ['*' as string],
+};
 
 /**
  * The sanitized fragment, but when sanitizing changed nothing except the serialization, the input as written,

@@ -41,7 +41,8 @@ function timeOf({ raw }: PlacedEntry): number {
 }
 
 /** Whether `a` goes before `b` among the newest: later, else earlier in the feed. */
-const newer = (a: PlacedEntry, b: PlacedEntry) => timeOf(a) > timeOf(b) || (timeOf(a) === timeOf(b) && a.position < b.position);
+const newer = (a: PlacedEntry, b: PlacedEntry) =>
+  timeOf(a) > timeOf(b) || (timeOf(a) === timeOf(b) && a.position < b.position);
 
 /**
  * The newest `max` entries of a feed read one entry at a time, by their date (published, else
@@ -86,7 +87,8 @@ export class NewestEntries {
     const heap = this.heap;
     for (;;) {
       let oldest = i;
-      for (const child of [2 * i + 1, 2 * i + 2]) if (child < heap.length && newer(heap[oldest]!, heap[child]!)) oldest = child;
+      for (const child of [2 * i + 1, 2 * i + 2])
+        if (child < heap.length && newer(heap[oldest]!, heap[child]!)) oldest = child;
       if (oldest === i) return;
       [heap[oldest], heap[i]] = [heap[i]!, heap[oldest]!];
       i = oldest;
@@ -95,7 +97,8 @@ export class NewestEntries {
 }
 
 /** The entries of a whole feed, placed. */
-export const placed = (entries: readonly RawEntry[]): PlacedEntry[] => entries.map((raw, i) => ({ raw, position: i + 1 }));
+export const placed = (entries: readonly RawEntry[]): PlacedEntry[] =>
+  entries.map((raw, i) => ({ raw, position: i + 1 }));
 
 /** The newest `max` entries of a whole feed, placed, in feed order. */
 export function newestOf(entries: readonly RawEntry[], max?: number): PlacedEntry[] {
@@ -115,7 +118,11 @@ export function identifyEntries(kept: readonly PlacedEntry[], opts: IdentifyOpti
     const [link, id, position] = [links[i], ids[i], kept[i]!.position];
     if (id) return { raw, position, link, identity: counts.get(id)! > 1 && link ? `${id}\n${link}` : id };
     if (link) return { raw, position, link, identity: link };
-    const basis = JSON.stringify([raw.title?.value, raw.published?.getTime(), raw.content?.value ?? raw.summary?.value]);
+    const basis = JSON.stringify([
+      raw.title?.value,
+      raw.published?.getTime(),
+      raw.content?.value ?? raw.summary?.value,
+    ]);
     return { raw, position, link, identity: `sha256:${createHash('sha256').update(basis).digest('hex').slice(0, 32)}` };
   });
   // One entry per identity: where a feed repeats one (the same guid and link twice), the last

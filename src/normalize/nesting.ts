@@ -15,7 +15,10 @@ export const MAX_NESTING = 512;
 
 const words = (s: string) => s.split(' ');
 const CLOSED_BY: [string, string][] = [
-  ['p h1 h2 h3 h4 h5 h6 address article aside blockquote details div dl fieldset figcaption figure footer form header hr main nav ol pre section table ul', 'p'],
+  [
+    'p h1 h2 h3 h4 h5 h6 address article aside blockquote details div dl fieldset figcaption figure footer form header hr main nav ol pre section table ul',
+    'p',
+  ],
   ['select input output button datalist textarea', 'input option optgroup select button datalist textarea'],
   ['tr', 'tr th td'],
   ['th', 'th'],
@@ -29,8 +32,12 @@ const CLOSED_BY: [string, string][] = [
   ['tbody tfoot', 'thead tbody'],
 ];
 /** The open elements a tag closes when it opens (htmlparser2's openImpliesClose). */
-const IMPLIES_CLOSE = new Map(CLOSED_BY.flatMap(([tags, closed]) => words(tags).map((tag) => [tag, new Set(words(closed))] as const)));
-const VOID = new Set(words('area base basefont br col command embed frame hr img input isindex keygen link meta param source track wbr'));
+const IMPLIES_CLOSE = new Map(
+  CLOSED_BY.flatMap(([tags, closed]) => words(tags).map((tag) => [tag, new Set(words(closed))] as const)),
+);
+const VOID = new Set(
+  words('area base basefont br col command embed frame hr img input isindex keygen link meta param source track wbr'),
+);
 const FOREIGN = new Set(['math', 'svg']);
 const INTEGRATION = new Set(words('mi mo mn ms mtext annotation-xml foreignobject desc title'));
 /** Elements the tokenizer reads as raw text up to their end tag: dropped whole. */
@@ -72,48 +79,51 @@ function flatten(html: string, max: number): string {
   };
 
   let tag = '';
-  const tokenizer = new Tokenizer({ decodeEntities: true }, {
-    onopentagname(start, end) {
-      tag = name(start, end);
-      const closes = IMPLIES_CLOSE.get(tag);
-      let depth = stack.length;
-      while (closes && depth > 0 && closes.has(stack[depth - 1]!)) depth -= 1;
-      if (!VOID.has(tag) && depth >= max) {
-        dropping = start - 1;
-        return;
-      }
-      while (stack.length > depth) pop();
-      if (!VOID.has(tag)) push(tag);
+  const tokenizer = new Tokenizer(
+    { decodeEntities: true },
+    {
+      onopentagname(start, end) {
+        tag = name(start, end);
+        const closes = IMPLIES_CLOSE.get(tag);
+        let depth = stack.length;
+        while (closes && depth > 0 && closes.has(stack[depth - 1]!)) depth -= 1;
+        if (!VOID.has(tag) && depth >= max) {
+          dropping = start - 1;
+          return;
+        }
+        while (stack.length > depth) pop();
+        if (!VOID.has(tag)) push(tag);
+      },
+      onopentagend(end) {
+        if (dropping >= 0 && !RAW_TEXT.has(tag)) drop(dropping, end + 1);
+      },
+      onselfclosingtag(end) {
+        // What follows a self-closed raw-text tag is read as HTML again.
+        if (dropping >= 0) drop(dropping, end + 1);
+        else if (foreign.at(-1) && stack.at(-1) === tag) pop();
+      },
+      onclosetag(start, end) {
+        // Inside a dropped raw-text element, the only end tag is its own.
+        if (dropping >= 0) return drop(dropping, endOf(end));
+        const closed = name(start, end);
+        if (FOREIGN.has(closed) || INTEGRATION.has(closed)) foreign.pop();
+        if (!VOID.has(closed) && count.get(closed)) while (pop() !== closed);
+        // A </p> with no p open stands for an empty p, one level deeper.
+        else if (closed === 'p' && stack.length >= max) drop(html.lastIndexOf('<', start), endOf(end));
+      },
+      onattribdata() {},
+      onattribentity() {},
+      onattribend() {},
+      onattribname() {},
+      oncdata() {},
+      oncomment() {},
+      ondeclaration() {},
+      onend() {},
+      onprocessinginstruction() {},
+      ontext() {},
+      ontextentity() {},
     },
-    onopentagend(end) {
-      if (dropping >= 0 && !RAW_TEXT.has(tag)) drop(dropping, end + 1);
-    },
-    onselfclosingtag(end) {
-      // What follows a self-closed raw-text tag is read as HTML again.
-      if (dropping >= 0) drop(dropping, end + 1);
-      else if (foreign.at(-1) && stack.at(-1) === tag) pop();
-    },
-    onclosetag(start, end) {
-      // Inside a dropped raw-text element, the only end tag is its own.
-      if (dropping >= 0) return drop(dropping, endOf(end));
-      const closed = name(start, end);
-      if (FOREIGN.has(closed) || INTEGRATION.has(closed)) foreign.pop();
-      if (!VOID.has(closed) && count.get(closed)) while (pop() !== closed);
-      // A </p> with no p open stands for an empty p, one level deeper.
-      else if (closed === 'p' && stack.length >= max) drop(html.lastIndexOf('<', start), endOf(end));
-    },
-    onattribdata() {},
-    onattribentity() {},
-    onattribend() {},
-    onattribname() {},
-    oncdata() {},
-    oncomment() {},
-    ondeclaration() {},
-    onend() {},
-    onprocessinginstruction() {},
-    ontext() {},
-    ontextentity() {},
-  });
+  );
   tokenizer.write(html);
   tokenizer.end();
   if (dropping >= 0) drop(dropping, html.length);

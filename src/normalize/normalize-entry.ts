@@ -39,7 +39,9 @@ export interface NormalizeOptions extends IdentifyOptions {
 /** Plain text; with a `limit`, only its first `limit` characters are sure to be right. */
 function plain(text: Text | undefined, limit = Infinity): string {
   if (!text) return '';
-  return text.type === 'html' ? htmlToText(fixMojibake(text.value), limit) : collapseWhitespace(safeText(fixMojibake(text.value)));
+  return text.type === 'html'
+    ? htmlToText(fixMojibake(text.value), limit)
+    : collapseWhitespace(safeText(fixMojibake(text.value)));
 }
 
 const NO_BODY: CleanHtml = { html: '', text: '', paragraphs: '', prose: '' };
@@ -78,7 +80,11 @@ function word(value: string | undefined): string | undefined {
 function enclosures(raw: RawEntry): Enclosure[] {
   return raw.enclosures
     .filter((e) => e.url.length <= MAX_URL)
-    .map((e) => ({ url: resolveUrl(safeText(e.url), raw.base) ?? '', type: word(e.type), length: Number.isSafeInteger(e.length) && e.length! >= 0 ? e.length : undefined }))
+    .map((e) => ({
+      url: resolveUrl(safeText(e.url), raw.base) ?? '',
+      type: word(e.type),
+      length: Number.isSafeInteger(e.length) && e.length! >= 0 ? e.length : undefined,
+    }))
     .filter((e) => /^https?:\/\//i.test(e.url) && e.url.length <= MAX_URL)
     .slice(0, MAX_ENCLOSURES);
 }
@@ -113,7 +119,9 @@ export function normalizeEntry({ raw, identity, link, undatedAt }: IdentifiedEnt
     link: link && link.length <= MAX_URL ? link : undefined,
     published,
     updated: updated && updated > published ? updated : undefined,
-    author: truncateAtWord(plain(raw.author === undefined ? undefined : { type: 'text', value: raw.author }), MAX_AUTHOR) || undefined,
+    author:
+      truncateAtWord(plain(raw.author === undefined ? undefined : { type: 'text', value: raw.author }), MAX_AUTHOR) ||
+      undefined,
     summary: truncateAtWord(summaryText, MAX_SUMMARY),
     content,
     // The feed's first MAX_TAGS categories, and the source's own tags.
@@ -125,12 +133,27 @@ export function normalizeEntry({ raw, identity, link, undatedAt }: IdentifiedEnt
   // The paragraphs go to the fingerprint stage, which would otherwise read them again from the content.
   const paragraphs = content ? { paragraphs: clean.paragraphs } : {};
   const normalizer = opts.normalizer ?? NORMALIZER.version;
-  return { ...entry, contentHash: contentHash(entry), normalizer, ...paragraphs, ...(raw.published || raw.updated ? {} : { undated: true }) };
+  return {
+    ...entry,
+    contentHash: contentHash(entry),
+    normalizer,
+    ...paragraphs,
+    ...(raw.published || raw.updated ? {} : { undated: true }),
+  };
 }
 
 /** A hash of everything a reader sees; a change means the article was edited. */
 export function contentHash(entry: Omit<Entry, 'contentHash'>): string {
-  const { identity: _i, fingerprint: _f, text: _t, paragraphs: _p, rawHash: _r, undated: _u, normalizer: _n, ...visible } = entry;
+  const {
+    identity: _i,
+    fingerprint: _f,
+    text: _t,
+    paragraphs: _p,
+    rawHash: _r,
+    undated: _u,
+    normalizer: _n,
+    ...visible
+  } = entry;
   return createHash('sha256').update(JSON.stringify(visible)).digest('hex').slice(0, 32);
 }
 
@@ -144,8 +167,9 @@ function rawHash(raw: RawEntry, opts: NormalizeOptions): string {
   const hash = createHash('sha256');
   const long: string[] = [];
   const version = opts.normalizer ?? NORMALIZER.version;
-  const json = JSON.stringify([raw, opts.tags ?? [], opts.tagAliases ?? {}, opts.trackingParams ?? [], version], (_key, v: unknown) =>
-    typeof v === 'string' && v.length > 200 ? `\u0000${long.push(v) - 1}` : v,
+  const json = JSON.stringify(
+    [raw, opts.tags ?? [], opts.tagAliases ?? {}, opts.trackingParams ?? [], version],
+    (_key, v: unknown) => (typeof v === 'string' && v.length > 200 ? `\u0000${long.push(v) - 1}` : v),
   );
   hash.update(json);
   for (const s of long) hash.update(`\u0000${s.length}\u0000`).update(s);
@@ -165,7 +189,10 @@ export interface NormalizedFeed {
  * Drops the entries the source already stored exactly as parsed now, before the costly steps
  * (sanitizing above all); each kept entry carries its raw hash.
  */
-export function skipUnchanged(entries: readonly IdentifiedEntry[], opts: NormalizeOptions): { entries: IdentifiedEntry[]; unchanged: number } {
+export function skipUnchanged(
+  entries: readonly IdentifiedEntry[],
+  opts: NormalizeOptions,
+): { entries: IdentifiedEntry[]; unchanged: number } {
   const kept: IdentifiedEntry[] = [];
   for (const e of entries) {
     const hash = rawHash(e.raw, opts);
@@ -178,7 +205,10 @@ export function skipUnchanged(entries: readonly IdentifiedEntry[], opts: Normali
  * Identified entries (a whole feed's, or a batch of them), as readers will see them. One that
  * cannot be normalized is refused, with its place in the feed; the others go on.
  */
-export function normalizeEntries(entries: readonly IdentifiedEntry[], opts: NormalizeOptions): { entries: Entry[]; refused: Refusal[] } {
+export function normalizeEntries(
+  entries: readonly IdentifiedEntry[],
+  opts: NormalizeOptions,
+): { entries: Entry[]; refused: Refusal[] } {
   const done: Entry[] = [];
   const refused: Refusal[] = [];
   for (const e of entries) {
@@ -193,6 +223,9 @@ export function normalizeEntries(entries: readonly IdentifiedEntry[], opts: Norm
 
 /** Every entry of a feed, at most `maxItems` of them (the newest), but those stored unchanged. */
 export function normalizeFeed(feed: RawFeed, opts: NormalizeOptions): NormalizedFeed {
-  const { entries, unchanged } = skipUnchanged(dateUndated(identifyEntries(newestOf(feed.entries, opts.maxItems), opts), feed, opts.now), opts);
+  const { entries, unchanged } = skipUnchanged(
+    dateUndated(identifyEntries(newestOf(feed.entries, opts.maxItems), opts), feed, opts.now),
+    opts,
+  );
   return { ...normalizeEntries(entries, opts), unchanged };
 }

@@ -42,7 +42,11 @@ export function parseView(feed: RawFeed, articles: readonly Entry[] = []) {
       summary: textValue(e.summary),
       content: textValue(e.content),
       tags: e.tags.map((t) => t.term),
-      enclosures: e.enclosures.map((x) => ({ url: x.url, type: x.type ?? null, length: x.length != null ? String(x.length) : null })),
+      enclosures: e.enclosures.map((x) => ({
+        url: x.url,
+        type: x.type ?? null,
+        length: x.length != null ? String(x.length) : null,
+      })),
       language: e.language ?? null,
     })),
     articles: articles.map(articleOf),

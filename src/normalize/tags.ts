@@ -7,7 +7,8 @@ const folded = new WeakMap<object, Map<string, string>>();
 /** Aliases by the slug of their key, so that `World News: world` catches "world news" and "worldNews" too. */
 function foldedAliases(aliases: Readonly<Record<string, string>>): Map<string, string> {
   let map = folded.get(aliases);
-  if (!map) folded.set(aliases, (map = new Map(Object.entries(aliases).map(([from, to]) => [slugify(tagLabel(from)), to]))));
+  if (!map)
+    folded.set(aliases, (map = new Map(Object.entries(aliases).map(([from, to]) => [slugify(tagLabel(from)), to]))));
   return map;
 }
 
@@ -23,7 +24,10 @@ export function toTags(labels: Iterable<string>, aliases: Readonly<Record<string
   const bySlug = new Map<string, Tag>();
   const bySlugOf = foldedAliases(aliases);
   for (const raw of labels) {
-    let label = truncateAtWord(tagLabel(raw.length > 4 * MAX_TAG_LABEL ? raw.slice(0, 4 * MAX_TAG_LABEL) : raw), MAX_TAG_LABEL);
+    let label = truncateAtWord(
+      tagLabel(raw.length > 4 * MAX_TAG_LABEL ? raw.slice(0, 4 * MAX_TAG_LABEL) : raw),
+      MAX_TAG_LABEL,
+    );
     let slug = slugify(label);
     const target = bySlugOf.get(slug);
     if (target) [slug, label] = [slugify(target), tagLabel(target)];

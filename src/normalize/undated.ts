@@ -17,5 +17,7 @@ export function undatedDate(feedUpdated: Date | undefined, position: number, now
 
 /** Dates the entries that have none, by their place in the feed; the others are left as they are. */
 export function dateUndated(entries: IdentifiedEntry[], feed: Pick<RawFeed, 'updated'>, now: Date): IdentifiedEntry[] {
-  return entries.map((e) => (e.raw.published || e.raw.updated ? e : { ...e, undatedAt: undatedDate(feed.updated, e.position, now) }));
+  return entries.map((e) =>
+    e.raw.published || e.raw.updated ? e : { ...e, undatedAt: undatedDate(feed.updated, e.position, now) },
+  );
 }

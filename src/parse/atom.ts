@@ -2,7 +2,20 @@
 import type { Enclosure } from '../model.js';
 import { resolveUrl } from '../lib/urls.js';
 import { feedDate } from './dates-in-feed.js';
-import { NS, all, attr, elements, extensionAuthor, first, is, mediaOf, mediaType, serialize, textOf, valueOf } from './tree.js';
+import {
+  NS,
+  all,
+  attr,
+  elements,
+  extensionAuthor,
+  first,
+  is,
+  mediaOf,
+  mediaType,
+  serialize,
+  textOf,
+  valueOf,
+} from './tree.js';
 import type { ParseOptions, RawEntry, RawFeed, RawTag, Text } from './types.js';
 import type { FeedReader, XmlElement } from './xml-tree.js';
 
@@ -19,14 +32,21 @@ export function atomText(el: XmlElement | undefined): Text | undefined {
   const type = (attr(el, 'type') ?? 'text').toLowerCase();
   const mode = attr(el, 'mode')?.toLowerCase();
   const isHtmlType = type === 'html' || type === 'text/html';
-  if (mode === 'base64' || (type !== 'text' && !type.startsWith('text/') && !type.includes('xml') && type !== 'html' && type.includes('/'))) {
+  if (
+    mode === 'base64' ||
+    (type !== 'text' && !type.startsWith('text/') && !type.includes('xml') && type !== 'html' && type.includes('/'))
+  ) {
     const value = decodeBase64(textOf(el));
     return { type: isHtmlType ? 'html' : 'text', value, base: el.base };
   }
   if (type === 'xhtml' || type.includes('xhtml') || mode === 'xml' || (type.includes('xml') && !mode)) {
     // Atom 1.0 wraps XHTML in one div that is not part of the content; Atom 0.3 keeps it.
     const kids = elements(el);
-    const inner = type === 'xhtml' && kids.length === 1 && kids[0]!.local === 'div' && el.children.every((c) => typeof c !== 'string' || !c.trim());
+    const inner =
+      type === 'xhtml' &&
+      kids.length === 1 &&
+      kids[0]!.local === 'div' &&
+      el.children.every((c) => typeof c !== 'string' || !c.trim());
     return { type: 'html', value: serialize(inner ? kids[0]!.children : el.children).trim(), base: el.base };
   }
   if (isHtmlType) return { type: 'html', value: textOf(el).trim(), base: el.base };
@@ -76,13 +96,24 @@ function atomId(el: XmlElement | undefined): string | undefined {
   return /^[a-z][a-z0-9+.-]*:/i.test(id) ? id : resolveUrl(id, el!.base);
 }
 
-function atomEntry(entry: XmlElement, feed: XmlElement, feedAuthor: string | undefined, opts: ParseOptions, warnings: string[]): RawEntry {
+function atomEntry(
+  entry: XmlElement,
+  feed: XmlElement,
+  feedAuthor: string | undefined,
+  opts: ParseOptions,
+  warnings: string[],
+): RawEntry {
   const base = entry.base;
   // Like feedparser, a repeated date element counts with its last value.
-  const date = (local: string, namespaces = ATOM) => feedDate(valueOf(all(entry, namespaces, local).at(-1)), `entry ${local}`, opts.timezone, warnings);
+  const date = (local: string, namespaces = ATOM) =>
+    feedDate(valueOf(all(entry, namespaces, local).at(-1)), `entry ${local}`, opts.timezone, warnings);
   const enclosures: Enclosure[] = links(entry, base)
     .filter((l) => l.rel === 'enclosure' && l.href)
-    .map((l) => ({ url: l.href!, type: l.type, length: l.length && /^\d+$/.test(l.length) ? Number(l.length) : undefined }));
+    .map((l) => ({
+      url: l.href!,
+      type: l.type,
+      length: l.length && /^\d+$/.test(l.length) ? Number(l.length) : undefined,
+    }));
   for (const m of mediaOf(entry)) {
     const url = resolveUrl(attr(m, 'url'), m.base);
     if (url && !enclosures.some((e) => e.url === url)) enclosures.push({ url, type: mediaType(m) });
@@ -106,9 +137,14 @@ function atomEntry(entry: XmlElement, feed: XmlElement, feedAuthor: string | und
 }
 
 /** The feed's own fields, from its root (its entries are read one by one, apart). */
-function atomFeed(root: XmlElement, opts: ParseOptions, warnings: string[]): Omit<RawFeed, 'entries' | 'warnings' | 'refused'> {
+function atomFeed(
+  root: XmlElement,
+  opts: ParseOptions,
+  warnings: string[],
+): Omit<RawFeed, 'entries' | 'warnings' | 'refused'> {
   const base = root.base;
-  const version = root.ns.toLowerCase().startsWith(NS.atom03.slice(0, 20)) || attr(root, 'version') === '0.3' ? '0.3' : '1.0';
+  const version =
+    root.ns.toLowerCase().startsWith(NS.atom03.slice(0, 20)) || attr(root, 'version') === '0.3' ? '0.3' : '1.0';
   const feedDateOf = (local: string, namespaces: readonly string[] = ATOM) =>
     feedDate(valueOf(first(root, namespaces, local)), `feed ${local}`, opts.timezone, warnings);
   return {
@@ -118,7 +154,8 @@ function atomFeed(root: XmlElement, opts: ParseOptions, warnings: string[]): Omi
     link: alternate(root, base),
     description: atomText(first(root, ATOM, 'subtitle') ?? first(root, ATOM, 'tagline') ?? first(root, ATOM, 'info')),
     language: root.lang ?? opts.language,
-    updated: feedDateOf('updated') ?? feedDateOf('modified') ?? feedDateOf('modified', DATES) ?? feedDateOf('date', [NS.dc]),
+    updated:
+      feedDateOf('updated') ?? feedDateOf('modified') ?? feedDateOf('modified', DATES) ?? feedDateOf('date', [NS.dc]),
     skipHours: [],
     skipDays: [],
   };

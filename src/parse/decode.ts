@@ -53,7 +53,8 @@ function decodeWith(encoding: string, bytes: Uint8Array, skip: number): string {
   const decoder = new TextDecoder(encoding, { ignoreBOM: true });
   // Node 20's one-shot decode reads windows-1252 (and so iso-8859-1 and latin1, its WHATWG labels)
   // as ISO-8859-1, losing “ ” € and the rest of 0x80–0x9F; a streaming decode takes ICU's path.
-  if (decoder.encoding === 'windows-1252') return decoder.decode(bytes.subarray(skip), { stream: true }) + decoder.decode();
+  if (decoder.encoding === 'windows-1252')
+    return decoder.decode(bytes.subarray(skip), { stream: true }) + decoder.decode();
   return decoder.decode(bytes.subarray(skip));
 }
 
@@ -71,9 +72,7 @@ export function decodeFeed(bytes: Uint8Array, contentType?: string): Decoded {
   const sniffed = sniff(bytes);
   // The bytes of "<?" in a wide encoding are stronger evidence than any label.
   if (sniffed) return { text: decodeWith(sniffed.encoding, bytes, sniffed.bom), encoding: sniffed.encoding };
-  const candidates = [charsetOf(contentType), declaredEncoding(bytes)].filter(
-    (e): e is string => Boolean(e),
-  );
+  const candidates = [charsetOf(contentType), declaredEncoding(bytes)].filter((e): e is string => Boolean(e));
   let warning: string | undefined;
   for (const encoding of candidates) {
     // A wide encoding named for bytes that are plainly ASCII-compatible is a mislabel: skip it.
@@ -85,6 +84,11 @@ export function decodeFeed(bytes: Uint8Array, contentType?: string): Decoded {
     warning = `unknown encoding "${encoding}", read as UTF-8`;
   }
   const text = new TextDecoder('utf-8').decode(bytes);
-  if (warning || !text.includes('\uFFFD') || Buffer.from(bytes).includes('\uFFFD')) return { text, encoding: 'utf-8', warning };
-  return { text: decodeWith('windows-1252', bytes, 0), encoding: 'windows-1252', warning: 'no encoding declared and the bytes are not UTF-8: read as windows-1252' };
+  if (warning || !text.includes('\uFFFD') || Buffer.from(bytes).includes('\uFFFD'))
+    return { text, encoding: 'utf-8', warning };
+  return {
+    text: decodeWith('windows-1252', bytes, 0),
+    encoding: 'windows-1252',
+    warning: 'no encoding declared and the bytes are not UTF-8: read as windows-1252',
+  };
 }

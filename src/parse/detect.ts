@@ -1,7 +1,11 @@
 // What a document is, from its content alone: never from Content-Type or a file extension.
 import { resolveUrl } from '../lib/urls.js';
 
-export type Detected = { kind: 'json' } | { kind: 'xml'; root: string } | { kind: 'html'; alternates: string[] } | { kind: 'unknown' };
+export type Detected =
+  | { kind: 'json' }
+  | { kind: 'xml'; root: string }
+  | { kind: 'html'; alternates: string[] }
+  | { kind: 'unknown' };
 
 // Skip the declaration, comments, processing instructions and the DOCTYPE (with its internal subset).
 const PROLOG = /^(?:\s+|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE(?:[^[>]|\[[\s\S]*?\])*>)*/i;
@@ -27,7 +31,8 @@ export function feedLinks(html: string, url?: string): string[] {
   const found: string[] = [];
   for (const tag of html.match(/<link\b[^>]*>/gi) ?? []) {
     const attrs = new Map<string, string>();
-    for (const m of tag.matchAll(/([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/g)) attrs.set(m[1]!.toLowerCase(), m[2] ?? m[3] ?? m[4] ?? '');
+    for (const m of tag.matchAll(/([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/g))
+      attrs.set(m[1]!.toLowerCase(), m[2] ?? m[3] ?? m[4] ?? '');
     const rel = (attrs.get('rel') ?? '').toLowerCase().split(/\s+/);
     if (!rel.includes('alternate') || !FEED_TYPES.test(attrs.get('type') ?? '') || !attrs.get('href')) continue;
     const href = resolveUrl(decodeAttr(attrs.get('href')!), url);
@@ -36,4 +41,8 @@ export function feedLinks(html: string, url?: string): string[] {
   return found;
 }
 
-const decodeAttr = (v: string) => v.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'");
+const decodeAttr = (v: string) =>
+  v
+    .replace(/&amp;/g, '&')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'");

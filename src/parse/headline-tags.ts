@@ -16,12 +16,17 @@ const FUNCTION_WORDS = new Set(
   `a an the and or but nor so yet of in on at to for from by with without about after before over under into onto up down out off as
   than via vs amid among against during since until upon within across behind beyond near per is are was were be been being am has
   have had do does did will would can could may might must shall should get gets got it its he she they we you i his her their our
-  your this that these those who whom what when where why how not no new says said say tells told calls asks warns vows urges`.split(/\s+/),
+  your this that these those who whom what when where why how not no new says said say tells told calls asks warns vows urges`.split(
+    /\s+/,
+  ),
 );
 
 /** The labels of a headline's hashtags that are tags; a possessive is its name (#Trump's is Trump). */
 export function headlineTags(labels: readonly string[]): string[] {
-  const tags = labels.length < 3 ? labels.filter((l) => !FUNCTION_WORDS.has(l.replace(/_/g, ' ').toLowerCase())) : labels.filter(isHeadlineTag);
+  const tags =
+    labels.length < 3
+      ? labels.filter((l) => !FUNCTION_WORDS.has(l.replace(/_/g, ' ').toLowerCase()))
+      : labels.filter(isHeadlineTag);
   return tags.map((t) => t.replace(/(?<=\p{L})['’]s$/u, ''));
 }
 

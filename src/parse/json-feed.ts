@@ -9,7 +9,8 @@ import type { ParseOptions, RawEntry, RawFeed } from './types.js';
 type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : typeof v === 'number' ? String(v) : undefined);
+const str = (v: unknown): string | undefined =>
+  typeof v === 'string' && v.trim() ? v.trim() : typeof v === 'number' ? String(v) : undefined;
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 function authorOf(item: Json): string | undefined {
@@ -22,7 +23,11 @@ function jsonItem(item: Json, feed: Json, base: string | undefined, opts: ParseO
   const text = str(item.content_text);
   const attachments: Enclosure[] = list(item.attachments)
     .filter(isObject)
-    .map((a) => ({ url: resolveUrl(str(a.url), base) ?? '', type: str(a.mime_type), length: typeof a.size_in_bytes === 'number' ? a.size_in_bytes : undefined }))
+    .map((a) => ({
+      url: resolveUrl(str(a.url), base) ?? '',
+      type: str(a.mime_type),
+      length: typeof a.size_in_bytes === 'number' ? a.size_in_bytes : undefined,
+    }))
     .filter((a) => a.url);
   return {
     id: str(item.id),
@@ -33,7 +38,10 @@ function jsonItem(item: Json, feed: Json, base: string | undefined, opts: ParseO
     author: authorOf(item) ?? authorOf(feed),
     summary: str(item.summary) ? { type: 'text', value: str(item.summary)! } : undefined,
     content: html ? { type: 'html', value: html, base } : text ? { type: 'text', value: text } : undefined,
-    tags: list(item.tags).map(str).filter((t): t is string => Boolean(t)).map((term) => ({ term })),
+    tags: list(item.tags)
+      .map(str)
+      .filter((t): t is string => Boolean(t))
+      .map((term) => ({ term })),
     enclosures: attachments,
     language: str(item.language) ?? str(feed.language) ?? opts.language,
     base,
@@ -49,7 +57,8 @@ export function parseJsonFeed(text: string, opts: ParseOptions): RawFeed {
   }
   if (!isObject(feed)) throw new NotAFeedError('not a feed: JSON without an object at the top');
   const version = /^https?:\/\/jsonfeed\.org\/version\/(1(?:\.1)?)\/?$/.exec(str(feed.version) ?? '');
-  if (!version) throw new NotAFeedError(`not a feed: JSON without a JSON Feed version (${JSON.stringify(feed.version ?? null)})`);
+  if (!version)
+    throw new NotAFeedError(`not a feed: JSON without a JSON Feed version (${JSON.stringify(feed.version ?? null)})`);
   const warnings: string[] = [];
   const refused: Refusal[] = [];
   // A document without a URL of its own (a local file) is based at its feed_url, as a reader that fetched it would be.
@@ -64,7 +73,11 @@ export function parseJsonFeed(text: string, opts: ParseOptions): RawFeed {
     language: str(feed.language) ?? opts.language,
     skipHours: [],
     skipDays: [],
-    entries: readEntries(list(feed.items).filter(isObject), (item) => jsonItem(item, feed as Json, base, opts, warnings), refused),
+    entries: readEntries(
+      list(feed.items).filter(isObject),
+      (item) => jsonItem(item, feed as Json, base, opts, warnings),
+      refused,
+    ),
     warnings,
     refused,
   };

@@ -22,7 +22,10 @@ const attr = (o: Outline, name: string) => {
 
 /** category="/Tech/News,Daily" → ["Tech", "News", "Daily"]. */
 function categories(value: string | undefined): string[] {
-  return (value ?? '').split(/[,/]/).map((c) => c.trim()).filter(Boolean);
+  return (value ?? '')
+    .split(/[,/]/)
+    .map((c) => c.trim())
+    .filter(Boolean);
 }
 
 export interface Opml {
@@ -39,7 +42,9 @@ export async function parseOpml(text: string, file: string): Promise<Opml> {
   try {
     doc = await new Parser({ strict: true, explicitArray: true }).parseStringPromise(text);
   } catch (err) {
-    const message = (err as Error).message.replace(/\n/g, ' ').replace(/Line: (\d+) Column: (\d+).*/, 'at line $1, column $2');
+    const message = (err as Error).message
+      .replace(/\n/g, ' ')
+      .replace(/Line: (\d+) Column: (\d+).*/, 'at line $1, column $2');
     throw new InputError(`${file}: not valid OPML: ${message}`);
   }
   const body = doc?.opml?.body?.[0];
@@ -47,7 +52,8 @@ export async function parseOpml(text: string, file: string): Promise<Opml> {
   const out: Subscription[] = [];
   const ignored: string[] = [];
   const walk = (outlines: Outline[] | undefined, folders: string[], depth = 1) => {
-    if (outlines?.length && depth > MAX_DEPTH) throw new InputError(`${file}: outlines nested more than ${MAX_DEPTH} deep`);
+    if (outlines?.length && depth > MAX_DEPTH)
+      throw new InputError(`${file}: outlines nested more than ${MAX_DEPTH} deep`);
     for (const o of outlines ?? []) {
       const title = attr(o, 'title') ?? attr(o, 'text') ?? '';
       const xmlUrl = attr(o, 'xmlUrl');

@@ -32,7 +32,8 @@ function xmlHandlers(doc: ParseOptions, sink: EntrySink) {
     refused,
     feed: () => reader!.feed(),
     root: (root: Parameters<FeedReader['entry']>[0]) => {
-      if (!/^(?:rdf|rss|feed)$/.test(root.local)) throw new NotAFeedError('not a feed: no rss, RDF or feed element at the root');
+      if (!/^(?:rdf|rss|feed)$/.test(root.local))
+        throw new NotAFeedError('not a feed: no rss, RDF or feed element at the root');
       reader = (root.local === 'feed' ? atomReader : rssReader)(root, doc, warnings);
       return reader;
     },
@@ -67,7 +68,9 @@ export async function readFeed(bytes: Uint8Array, doc: FeedDocument, begin: () =
   } else if (detected.kind === 'html') {
     const links = detected.alternates;
     throw new NotAFeedError(
-      links.length ? `not a feed: an HTML page that links to the feed${links.length > 1 ? 's' : ''} ${links.join(', ')}` : 'not a feed: an HTML page without feed links',
+      links.length
+        ? `not a feed: an HTML page that links to the feed${links.length > 1 ? 's' : ''} ${links.join(', ')}`
+        : 'not a feed: an HTML page without feed links',
       links,
     );
   } else if (detected.kind === 'unknown') {

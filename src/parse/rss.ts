@@ -4,12 +4,31 @@ import type { Enclosure } from '../model.js';
 import { resolveUrl } from '../lib/urls.js';
 import { atomText } from './atom.js';
 import { feedDate } from './dates-in-feed.js';
-import { NS, all, attr, elements, extensionAuthor, first, is, mediaOf, mediaType, serialize, textOf, valueOf } from './tree.js';
+import {
+  NS,
+  all,
+  attr,
+  elements,
+  extensionAuthor,
+  first,
+  is,
+  mediaOf,
+  mediaType,
+  serialize,
+  textOf,
+  valueOf,
+} from './tree.js';
 import type { ParseOptions, RawEntry, RawFeed, RawTag, Text } from './types.js';
 import type { FeedReader, XmlElement } from './xml-tree.js';
 
 // RSS core elements: no namespace, the RSS 1.0 and 0.90 namespaces, and two RSS 2.0 namespaces seen in the wild.
-const CORE: readonly string[] = ['', NS.rss10, NS.rss090, 'http://backend.userland.com/rss2', 'http://blogs.law.harvard.edu/tech/rss'];
+const CORE: readonly string[] = [
+  '',
+  NS.rss10,
+  NS.rss090,
+  'http://backend.userland.com/rss2',
+  'http://blogs.law.harvard.edu/tech/rss',
+];
 const DC: readonly string[] = [NS.dc];
 const ATOM: readonly string[] = [NS.atom10, NS.atom03];
 
@@ -32,7 +51,10 @@ export function authorName(raw: string | undefined): string | undefined {
   const text = raw?.trim().replace(/\s+/g, ' ');
   if (!text) return undefined;
   const m =
-    /^\S+@\S+\s*\((.+)\)$/.exec(text) ?? /^(.+?)\s*<[^<>]*@[^<>]*>$/.exec(text) ?? /^(.+?)\s*\(\s*[^()\s]+@[^()\s]+\s*\)$/.exec(text) ?? /^mailto:(.+)$/i.exec(text);
+    /^\S+@\S+\s*\((.+)\)$/.exec(text) ??
+    /^(.+?)\s*<[^<>]*@[^<>]*>$/.exec(text) ??
+    /^(.+?)\s*\(\s*[^()\s]+@[^()\s]+\s*\)$/.exec(text) ??
+    /^mailto:(.+)$/i.exec(text);
   return (m?.[1] ?? text).trim() || undefined;
 }
 
@@ -67,7 +89,9 @@ function rdfAbout(item: XmlElement): string | undefined {
 
 function itemAuthor(item: XmlElement): string | undefined {
   const atomAuthor = valueOf(first(first(item, ATOM, 'author') ?? item, ATOM, 'name'));
-  return authorName(valueOf(first(item, CORE, 'author')) ?? valueOf(first(item, DC, 'author')) ?? atomAuthor ?? extensionAuthor(item));
+  return authorName(
+    valueOf(first(item, CORE, 'author')) ?? valueOf(first(item, DC, 'author')) ?? atomAuthor ?? extensionAuthor(item),
+  );
 }
 
 /**
@@ -79,7 +103,12 @@ function channelAuthor(channel: XmlElement): string | undefined {
   return authorName(extensionAuthor(channel));
 }
 
-function rssEntry(item: XmlElement, channel: { language?: string; author?: string }, opts: ParseOptions, warnings: string[]): RawEntry {
+function rssEntry(
+  item: XmlElement,
+  channel: { language?: string; author?: string },
+  opts: ParseOptions,
+  warnings: string[],
+): RawEntry {
   const base = item.base;
   const date = (namespaces: readonly string[], local: string) =>
     feedDate(valueOf(first(item, namespaces, local)), `item ${local}`, opts.timezone, warnings);
@@ -89,20 +118,39 @@ function rssEntry(item: XmlElement, channel: { language?: string; author?: strin
   const guidIsLink = guid && attr(guidEl, 'ispermalink')?.toLowerCase() !== 'false' && /^(https?:|\/)/i.test(guid);
   // FeedBurner wraps each link in a redirect of its own and keeps the original in feedburner:origLink.
   const link =
-    valueOf(first(item, [NS.feedburner], 'origlink')) ?? valueOf(first(item, CORE, 'link')) ?? (guidIsLink ? guid : undefined) ?? attr(first(item, ATOM, 'link'), 'href');
+    valueOf(first(item, [NS.feedburner], 'origlink')) ??
+    valueOf(first(item, CORE, 'link')) ??
+    (guidIsLink ? guid : undefined) ??
+    attr(first(item, ATOM, 'link'), 'href');
   const dcDate = date(DC, 'date');
   const content =
-    first(item, [NS.content], 'encoded') ?? first(item, [NS.xhtml], 'body') ?? first(item, [NS.xhtml], 'div') ??
-    first(item, ATOM, 'content') ?? first(item, CORE, 'fullitem') ?? first(item, CORE, 'body');
+    first(item, [NS.content], 'encoded') ??
+    first(item, [NS.xhtml], 'body') ??
+    first(item, [NS.xhtml], 'div') ??
+    first(item, ATOM, 'content') ??
+    first(item, CORE, 'fullitem') ??
+    first(item, CORE, 'body');
   return {
     id: guid ?? rdfAbout(item),
     title: rssText(first(item, CORE, 'title') ?? first(item, DC, 'title') ?? first(item, ATOM, 'title'), 'text'),
     link: resolveUrl(link, base),
-    published: date(CORE, 'pubdate') ?? date([NS.dcterms], 'issued') ?? date([NS.dcterms], 'created') ?? date(ATOM, 'published') ?? dcDate,
+    published:
+      date(CORE, 'pubdate') ??
+      date([NS.dcterms], 'issued') ??
+      date([NS.dcterms], 'created') ??
+      date(ATOM, 'published') ??
+      dcDate,
     updated: dcDate ?? date([NS.dcterms], 'modified') ?? date(ATOM, 'updated'),
     author: itemAuthor(item) ?? channel.author,
-    summary: rssText(first(item, CORE, 'description') ?? first(item, DC, 'description') ?? first(item, ATOM, 'summary'), 'html'),
-    content: content && (content.ns === NS.content || content.local === 'fullitem' ? { type: 'html', value: textOf(content).trim(), base: content.base } : rssText(content, 'html')),
+    summary: rssText(
+      first(item, CORE, 'description') ?? first(item, DC, 'description') ?? first(item, ATOM, 'summary'),
+      'html',
+    ),
+    content:
+      content &&
+      (content.ns === NS.content || content.local === 'fullitem'
+        ? { type: 'html', value: textOf(content).trim(), base: content.base }
+        : rssText(content, 'html')),
     tags: rssTags(item),
     enclosures: enclosuresOf(item),
     language: valueOf(first(item, DC, 'language')) ?? item.lang ?? channel.language,
@@ -111,10 +159,21 @@ function rssEntry(item: XmlElement, channel: { language?: string; author?: strin
 }
 
 function channelLanguage(channel: XmlElement, opts: ParseOptions): string | undefined {
-  return valueOf(first(channel, CORE, 'language')) ?? valueOf(first(channel, DC, 'language')) ?? channel.lang ?? opts.language;
+  return (
+    valueOf(first(channel, CORE, 'language')) ??
+    valueOf(first(channel, DC, 'language')) ??
+    channel.lang ??
+    opts.language
+  );
 }
 
-const PERIOD_MINUTES: Record<string, number> = { hourly: 60, daily: 1440, weekly: 10080, monthly: 43200, yearly: 525600 };
+const PERIOD_MINUTES: Record<string, number> = {
+  hourly: 60,
+  daily: 1440,
+  weekly: 10080,
+  monthly: 43200,
+  yearly: 525600,
+};
 
 function ttlMinutes(channel: XmlElement): number | undefined {
   const ttl = Number(valueOf(first(channel, CORE, 'ttl')));
@@ -126,23 +185,50 @@ function ttlMinutes(channel: XmlElement): number | undefined {
 }
 
 /** The channel's own fields (its items are read one by one, apart). */
-function rssFeed(root: XmlElement, opts: ParseOptions, warnings: string[]): Omit<RawFeed, 'entries' | 'warnings' | 'refused'> {
+function rssFeed(
+  root: XmlElement,
+  opts: ParseOptions,
+  warnings: string[],
+): Omit<RawFeed, 'entries' | 'warnings' | 'refused'> {
   const isRdf = root.local === 'rdf';
   const channel = first(root, CORE, 'channel') ?? root;
   const date = (namespaces: readonly string[], local: string) =>
     feedDate(valueOf(first(channel, namespaces, local)), `channel ${local}`, opts.timezone, warnings);
-  const version = isRdf ? (root.children.some((c) => typeof c !== 'string' && c.ns === NS.rss090) ? '0.90' : '1.0') : (attr(root, 'version') ?? '2.0');
+  const version = isRdf
+    ? root.children.some((c) => typeof c !== 'string' && c.ns === NS.rss090)
+      ? '0.90'
+      : '1.0'
+    : (attr(root, 'version') ?? '2.0');
   return {
     format: isRdf ? 'rdf' : 'rss',
     version,
     title: rssText(first(channel, CORE, 'title') ?? first(channel, DC, 'title'), 'text'),
-    link: resolveUrl(valueOf(first(channel, CORE, 'link')) ?? attr(all(channel, ATOM, 'link').find((l) => (attr(l, 'rel') ?? 'alternate') === 'alternate'), 'href'), channel.base),
-    description: rssText(first(channel, CORE, 'description') ?? first(channel, DC, 'description') ?? first(channel, ATOM, 'subtitle'), 'html'),
+    link: resolveUrl(
+      valueOf(first(channel, CORE, 'link')) ??
+        attr(
+          all(channel, ATOM, 'link').find((l) => (attr(l, 'rel') ?? 'alternate') === 'alternate'),
+          'href',
+        ),
+      channel.base,
+    ),
+    description: rssText(
+      first(channel, CORE, 'description') ?? first(channel, DC, 'description') ?? first(channel, ATOM, 'subtitle'),
+      'html',
+    ),
     language: channelLanguage(channel, opts),
-    updated: date(CORE, 'lastbuilddate') ?? date(DC, 'date') ?? date([NS.dcterms], 'modified') ?? date(CORE, 'pubdate') ?? date(ATOM, 'updated'),
+    updated:
+      date(CORE, 'lastbuilddate') ??
+      date(DC, 'date') ??
+      date([NS.dcterms], 'modified') ??
+      date(CORE, 'pubdate') ??
+      date(ATOM, 'updated'),
     ttlMinutes: ttlMinutes(channel),
-    skipHours: all(first(channel, CORE, 'skiphours') ?? channel, CORE, 'hour').map((h) => Number(valueOf(h))).filter((h) => Number.isInteger(h) && h >= 0 && h <= 24),
-    skipDays: all(first(channel, CORE, 'skipdays') ?? channel, CORE, 'day').map((d) => valueOf(d) ?? '').filter(Boolean),
+    skipHours: all(first(channel, CORE, 'skiphours') ?? channel, CORE, 'hour')
+      .map((h) => Number(valueOf(h)))
+      .filter((h) => Number.isInteger(h) && h >= 0 && h <= 24),
+    skipDays: all(first(channel, CORE, 'skipdays') ?? channel, CORE, 'day')
+      .map((d) => valueOf(d) ?? '')
+      .filter(Boolean),
   };
 }
 
@@ -156,8 +242,15 @@ export function rssReader(root: XmlElement, opts: ParseOptions, warnings: string
   const channel = () => first(root, CORE, 'channel') ?? root;
   return {
     adopt: root.local === 'rdf' ? undefined : '',
-    isEntry: (element, parent, depth) => is(element, CORE, 'item') && (depth === 1 || (depth === 2 && parent === channel())),
-    entry: (element) => rssEntry(element, { language: channelLanguage(channel(), opts), author: channelAuthor(channel()) }, opts, warnings),
+    isEntry: (element, parent, depth) =>
+      is(element, CORE, 'item') && (depth === 1 || (depth === 2 && parent === channel())),
+    entry: (element) =>
+      rssEntry(
+        element,
+        { language: channelLanguage(channel(), opts), author: channelAuthor(channel()) },
+        opts,
+        warnings,
+      ),
     feed: () => rssFeed(root, opts, warnings),
   };
 }

@@ -36,13 +36,20 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
  * the timestamp line and some word does. A tag that is not a clean hashtag (`#R._Kelly`) is kept as
  * the text of the tag ("R. Kelly"); a word without "#" is skipped with a warning naming the line.
  */
-function readHashtags(line: { text: string; line: number }, afterTimestamp: boolean, file: string, warnings: string[]): string[] | undefined {
+function readHashtags(
+  line: { text: string; line: number },
+  afterTimestamp: boolean,
+  file: string,
+  warnings: string[],
+): string[] | undefined {
   const words = line.text.split(/\s+/);
   const tags = words.filter((w) => w.startsWith('#'));
   if (!tags.length || (tags.length < words.length && !afterTimestamp)) return undefined;
   const skipped = [...words.filter((w) => !w.startsWith('#')), ...tags.filter((t) => !/[\p{L}\p{N}]/u.test(t))];
   if (skipped.length)
-    warnings.push(`${file}:${line.line}: hashtag line: ${quoteSome(skipped)} skipped (each tag is "#" and a word, spaces written as _)`);
+    warnings.push(
+      `${file}:${line.line}: hashtag line: ${quoteSome(skipped)} skipped (each tag is "#" and a word, spaces written as _)`,
+    );
   return tags.filter((t) => /[\p{L}\p{N}]/u.test(t)).map((t) => t.slice(1));
 }
 
@@ -65,7 +72,13 @@ function decodeSeed(bytes: Uint8Array, file: string): string {
 }
 
 /** One seed document → one raw entry; throws an InputError naming the file (and line) otherwise. */
-export function parseSeed(bytes: Uint8Array, file: string, identity: string, options: SeedOptions, mtime?: Date): ParsedSeed {
+export function parseSeed(
+  bytes: Uint8Array,
+  file: string,
+  identity: string,
+  options: SeedOptions,
+  mtime?: Date,
+): ParsedSeed {
   const numbered = decodeSeed(bytes, file)
     .split(/\r\n|\r|\n/)
     .map((text, i) => ({ text: text.trim(), line: i + 1 }))
@@ -81,7 +94,9 @@ export function parseSeed(bytes: Uint8Array, file: string, identity: string, opt
   if (hashtags) numbered.pop();
   else if (afterTimestamp) {
     below = numbered.pop()!;
-    warnings.push(`${file}:${below.line}: the line after the timestamp is not a hashtag line (no word starts with "#"); read as a paragraph`);
+    warnings.push(
+      `${file}:${below.line}: the line after the timestamp is not a hashtag line (no word starts with "#"); read as a paragraph`,
+    );
   }
   let published: Date | undefined;
   if (looksLikeTimestamp(last())) {
@@ -96,7 +111,10 @@ export function parseSeed(bytes: Uint8Array, file: string, identity: string, opt
     warnings.push(`${file}: no timestamp line; using the file's modification time ${published.toISOString()}`);
   }
   // The hashtags, joined, read as a headline ("Pakistan expels Iranian ambassador").
-  const title = options.titleFrom === 'hashtags' && hashtags?.length ? hashtags.map(tagLabel).join(' ') : firstSentence(paragraphs[0]!);
+  const title =
+    options.titleFrom === 'hashtags' && hashtags?.length
+      ? hashtags.map(tagLabel).join(' ')
+      : firstSentence(paragraphs[0]!);
   return {
     entry: {
       id: identity,
@@ -106,7 +124,9 @@ export function parseSeed(bytes: Uint8Array, file: string, identity: string, opt
       // Plain text, a blank line between paragraphs: normalize makes each one a <p>.
       content: { type: 'text', value: paragraphs.join('\n\n') },
       // A headline's hashtags are tags only where they name something (headline-tags.ts).
-      tags: (options.titleFrom === 'hashtags' ? headlineTags(hashtags ?? []) : (hashtags ?? [])).map((term) => ({ term })),
+      tags: (options.titleFrom === 'hashtags' ? headlineTags(hashtags ?? []) : (hashtags ?? [])).map((term) => ({
+        term,
+      })),
       enclosures: [],
     },
     warnings,
@@ -115,7 +135,15 @@ export function parseSeed(bytes: Uint8Array, file: string, identity: string, opt
 
 /** A source's seed documents as one feed; a document that cannot be read is refused, alone. */
 export function parseSeeds(documents: readonly SeedDocument[], options: SeedOptions): RawFeed {
-  const feed: RawFeed = { format: 'seeds', version: '1', skipHours: [], skipDays: [], entries: [], warnings: [], refused: [] };
+  const feed: RawFeed = {
+    format: 'seeds',
+    version: '1',
+    skipHours: [],
+    skipDays: [],
+    entries: [],
+    warnings: [],
+    refused: [],
+  };
   for (const doc of documents) {
     try {
       const { entry, warnings } = parseSeed(doc.bytes, doc.file, doc.identity, options, doc.mtime);

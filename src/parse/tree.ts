@@ -22,12 +22,14 @@ export const NS = {
 const isElement = (c: XmlChild): c is XmlElement => typeof c !== 'string';
 
 /** Namespaces are compared without case or a trailing slash: feeds in the wild vary both. */
-const sameNs = (a: string, b: string) => a === b || a.toLowerCase().replace(/[/#]$/, '') === b.toLowerCase().replace(/[/#]$/, '');
+const sameNs = (a: string, b: string) =>
+  a === b || a.toLowerCase().replace(/[/#]$/, '') === b.toLowerCase().replace(/[/#]$/, '');
 const named = (c: XmlChild, namespaces: readonly string[], local: string): c is XmlElement =>
   typeof c !== 'string' && c.local === local && namespaces.some((ns) => sameNs(c.ns, ns));
 
 /** Whether an element is named `local` in any of `namespaces` ("" matches elements without a namespace). */
-export const is = (element: XmlElement, namespaces: readonly string[], local: string): boolean => named(element, namespaces, local);
+export const is = (element: XmlElement, namespaces: readonly string[], local: string): boolean =>
+  named(element, namespaces, local);
 
 export function elements(node: XmlElement): XmlElement[] {
   return node.children.filter(isElement);
@@ -62,7 +64,21 @@ export function valueOf(node: XmlElement | undefined): string | undefined {
   return text || undefined;
 }
 
-const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr']);
+const VOID = new Set([
+  'area',
+  'base',
+  'br',
+  'col',
+  'embed',
+  'hr',
+  'img',
+  'input',
+  'link',
+  'meta',
+  'source',
+  'track',
+  'wbr',
+]);
 
 /** Inline XHTML back to an HTML string: local names, no namespace declarations. */
 export function serialize(children: XmlChild[]): string {
@@ -70,7 +86,11 @@ export function serialize(children: XmlChild[]): string {
   const todo: (XmlChild | { end: string })[] = [...children].reverse();
   for (let c = todo.pop(); c !== undefined; c = todo.pop()) {
     if (typeof c === 'string') {
-      out.push(escapeHtml(c).replace(/&#39;/g, "'").replace(/&quot;/g, '"'));
+      out.push(
+        escapeHtml(c)
+          .replace(/&#39;/g, "'")
+          .replace(/&quot;/g, '"'),
+      );
     } else if ('end' in c) {
       out.push(c.end);
     } else {
@@ -105,7 +125,9 @@ export function attr(node: XmlElement | undefined, name: string): string | undef
  */
 export function mediaOf(item: XmlElement): XmlElement[] {
   const holders = [item, ...all(item, [NS.media], 'group')];
-  const contents = holders.flatMap((h) => all(h, [NS.media], 'content')).filter((m) => !/flash/i.test(attr(m, 'type') ?? ''));
+  const contents = holders
+    .flatMap((h) => all(h, [NS.media], 'content'))
+    .filter((m) => !/flash/i.test(attr(m, 'type') ?? ''));
   return [...contents, ...holders.flatMap((h) => all(h, [NS.media], 'thumbnail'))];
 }
 
@@ -122,5 +144,9 @@ export function mediaType(m: XmlElement): string | undefined {
 
 export function extensionAuthor(el: XmlElement): string | undefined {
   const media = [el, ...all(el, [NS.media], 'group'), ...all(el, [NS.media], 'content')];
-  return valueOf(first(el, [NS.dc], 'creator')) ?? valueOf(first(el, [NS.itunes], 'author')) ?? media.map((m) => valueOf(first(m, [NS.media], 'credit'))).find(Boolean);
+  return (
+    valueOf(first(el, [NS.dc], 'creator')) ??
+    valueOf(first(el, [NS.itunes], 'author')) ??
+    media.map((m) => valueOf(first(m, [NS.media], 'credit'))).find(Boolean)
+  );
 }

@@ -214,18 +214,27 @@ export function repairXml(text: string): string {
     .replace(/^[\s\S]*?(?=<\?xml|<[A-Za-z!])/, '') // junk before the declaration or the root
     .replace(/<\/([\w:.-]+)\s*$/, '</$1>') // a truncated last end tag
     .replace(FORBIDDEN_XML_CHARS, '')
-    .replace(/&(?:([A-Za-z][A-Za-z0-9]*);|#(\d+);|#[xX]([0-9A-Fa-f]+);)?/g, (whole, name?: string, dec?: string, hex?: string) => {
-      if (dec || hex) {
-        const cp = dec ? Number(dec) : parseInt(hex!, 16);
-        const ok = cp === 9 || cp === 10 || cp === 13 || (cp >= 0x20 && cp <= 0x10ffff && (cp < 0xd800 || cp > 0xdfff) && cp !== 0xfffe && cp !== 0xffff);
-        return ok ? `&#${cp};` : '';
-      }
-      if (!name) return '&amp;'; // a stray ampersand
-      if (XML_ENTITIES.has(name)) return whole;
-      // An HTML named entity that XML does not declare: its character. Anything else stays text.
-      const decoded = decodeHTMLStrict(whole);
-      return decoded !== whole ? `&#${decoded.codePointAt(0)};${decoded.length > 2 ? decoded.slice(2) : ''}` : `&amp;${name};`;
-    });
+    .replace(
+      /&(?:([A-Za-z][A-Za-z0-9]*);|#(\d+);|#[xX]([0-9A-Fa-f]+);)?/g,
+      (whole, name?: string, dec?: string, hex?: string) => {
+        if (dec || hex) {
+          const cp = dec ? Number(dec) : parseInt(hex!, 16);
+          const ok =
+            cp === 9 ||
+            cp === 10 ||
+            cp === 13 ||
+            (cp >= 0x20 && cp <= 0x10ffff && (cp < 0xd800 || cp > 0xdfff) && cp !== 0xfffe && cp !== 0xffff);
+          return ok ? `&#${cp};` : '';
+        }
+        if (!name) return '&amp;'; // a stray ampersand
+        if (XML_ENTITIES.has(name)) return whole;
+        // An HTML named entity that XML does not declare: its character. Anything else stays text.
+        const decoded = decodeHTMLStrict(whole);
+        return decoded !== whole
+          ? `&#${decoded.codePointAt(0)};${decoded.length > 2 ? decoded.slice(2) : ''}`
+          : `&amp;${name};`;
+      },
+    );
 }
 
 /** A truncated document: drop a partial last tag and close every element left open. */
@@ -238,7 +247,13 @@ export function closeOpenElements(text: string): string {
     if (!m[1]) stack.push(m[2]);
     else if (stack.lastIndexOf(m[2]) >= 0) stack.length = stack.lastIndexOf(m[2]);
   }
-  return body + stack.reverse().map((name) => `</${name}>`).join('');
+  return (
+    body +
+    stack
+      .reverse()
+      .map((name) => `</${name}>`)
+      .join('')
+  );
 }
 
 export interface ParsedXml {

@@ -40,7 +40,9 @@ function entry(item: FeedItem): string {
     ...item.tags.map((t) => element('category', { term: t.slug, label: t.label })),
     ...(item.summary ? [plain('summary', item.summary)] : []),
     ...(item.content ? [element('content', { type: 'html' }, xmlCdata(item.content))] : []),
-    ...item.enclosures.map((e) => element('link', { rel: 'enclosure', type: e.type, length: e.length || undefined, href: e.url })),
+    ...item.enclosures.map((e) =>
+      element('link', { rel: 'enclosure', type: e.type, length: e.length || undefined, href: e.url }),
+    ),
   ];
   return element('entry', {}, `\n${parts.map((part) => `    ${part}\n`).join('')}  `);
 }

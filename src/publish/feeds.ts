@@ -11,7 +11,6 @@ import { renderRss } from './rss.js';
 import { feedPath, type FeedFormat } from './routes.js';
 import { feedId, siteUrl } from './urls.js';
 
-
 export const CONTENT_TYPES: Record<FeedFormat | 'html' | 'opml', string> = {
   rss: 'application/rss+xml; charset=utf-8',
   atom: 'application/atom+xml; charset=utf-8',
@@ -56,19 +55,33 @@ export interface FeedHead {
   generator: string;
 }
 
-const WRITERS: Record<FeedFormat, (head: FeedHead, items: FeedItem[]) => string> = { rss: renderRss, atom: renderAtom, json: renderJsonFeed };
+const WRITERS: Record<FeedFormat, (head: FeedHead, items: FeedItem[]) => string> = {
+  rss: renderRss,
+  atom: renderAtom,
+  json: renderJsonFeed,
+};
 
 /**
  * Never throws: an article no format can carry is logged and left out. `query` ("?q=tram") makes
  * it the feed of a search or a filter: its addresses carry the query, and its id too, so that each
  * query is a feed of its own.
  */
-export function renderFeed(format: FeedFormat, spec: FeedSpec, articles: Article[], site: SiteInfo, log: Logger, query = ''): string {
+export function renderFeed(
+  format: FeedFormat,
+  spec: FeedSpec,
+  articles: Article[],
+  site: SiteInfo,
+  log: Logger,
+  query = '',
+): string {
   const items = articles.flatMap((article) => {
     try {
       return [toFeedItem(article, site)];
     } catch (err) {
-      log.warn({ articleId: article.id, source: article.source, feed: spec.path }, `skipped article ${article.id} in ${feedPath(spec.path, format)}: ${(err as Error).message}`);
+      log.warn(
+        { articleId: article.id, source: article.source, feed: spec.path },
+        `skipped article ${article.id} in ${feedPath(spec.path, format)}: ${(err as Error).message}`,
+      );
       return [];
     }
   });
@@ -78,7 +91,11 @@ export function renderFeed(format: FeedFormat, spec: FeedSpec, articles: Article
     title,
     description: safeText(spec.description).trim() || title,
     link: siteUrl(site, spec.page) + (spec.page ? query : ''),
-    urls: { rss: siteUrl(site, feedPath(spec.path, 'rss')) + query, atom: siteUrl(site, feedPath(spec.path, 'atom')) + query, json: siteUrl(site, feedPath(spec.path, 'json')) + query },
+    urls: {
+      rss: siteUrl(site, feedPath(spec.path, 'rss')) + query,
+      atom: siteUrl(site, feedPath(spec.path, 'atom')) + query,
+      json: siteUrl(site, feedPath(spec.path, 'json')) + query,
+    },
     author: safeText(site.title).trim() || 'Tidings',
     language: site.language,
     hubs: site.hubs ?? [],

@@ -14,7 +14,11 @@ import { absoluteLinks, articleUrl, isPublishedTag, relativeHref, webUrl } from 
 export const e = (text: string) => escapeHtml(safeText(text));
 
 const FORMAT_NAMES = { rss: 'RSS', atom: 'Atom', json: 'JSON Feed' } as const;
-const FORMAT_TYPES = { rss: 'application/rss+xml', atom: 'application/atom+xml', json: 'application/feed+json' } as const;
+const FORMAT_TYPES = {
+  rss: 'application/rss+xml',
+  atom: 'application/atom+xml',
+  json: 'application/feed+json',
+} as const;
 
 /** Where a page is and what it links to: its own site path, and a query for the feeds of a search. */
 export interface Here {
@@ -53,7 +57,9 @@ export interface Story {
 
 /** "Also reported by A, B, C · all 4 reports": under an event's lead story on the river. */
 function reportedBy(here: Here, event: NonNullable<Story['event']>): string {
-  const sources = event.reportedBy.map((c) => `<a href="${href(here, articlePath(c.id))}">${e(c.title)}</a>`).join(', ');
+  const sources = event.reportedBy
+    .map((c) => `<a href="${href(here, articlePath(c.id))}">${e(c.title)}</a>`)
+    .join(', ');
   return `<p class="meta reported">Also reported by ${sources} · <a href="${href(here, pagePath('events', event.id))}">all ${event.reports} reports</a></p>
 `;
 }
@@ -92,7 +98,10 @@ ${main}
 }
 
 export function autodiscovery(here: Here, spec: FeedSpec, query = ''): string {
-  return FEED_FORMATS.map((f) => `<link rel="alternate" type="${FORMAT_TYPES[f]}" title="${e(spec.title)} (${FORMAT_NAMES[f]})" href="${href(here, feedPath(spec.path, f), query)}">\n`).join('');
+  return FEED_FORMATS.map(
+    (f) =>
+      `<link rel="alternate" type="${FORMAT_TYPES[f]}" title="${e(spec.title)} (${FORMAT_NAMES[f]})" href="${href(here, feedPath(spec.path, f), query)}">\n`,
+  ).join('');
 }
 
 export function feedLinks(here: Here, spec: FeedSpec, query = ''): string {
@@ -115,13 +124,18 @@ function dayFormat(language: string, timeZone: string): Intl.DateTimeFormat {
 }
 
 function sourceLink(here: Here, source: SourceRef): string {
-  return source.linked ? `<a href="${href(here, pagePath('sources', source.name))}">${e(source.title)}</a>` : e(source.title);
+  return source.linked
+    ? `<a href="${href(here, pagePath('sources', source.name))}">${e(source.title)}</a>`
+    : e(source.title);
 }
 
 /** A tag no URL can carry (isPublishedTag) is named without a link. */
 export function tagLinks(here: Here, tags: Tag[]): string {
   const shown = tags.filter((t) => safeText(t.label).trim());
-  const chip = (t: Tag) => (isPublishedTag(t) ? `<a href="${href(here, pagePath('tags', t.slug))}">${e(t.label)}</a>` : `<span>${e(t.label)}</span>`);
+  const chip = (t: Tag) =>
+    isPublishedTag(t)
+      ? `<a href="${href(here, pagePath('tags', t.slug))}">${e(t.label)}</a>`
+      : `<span>${e(t.label)}</span>`;
   return shown.length ? `<p class="chips">${shown.map(chip).join('')}</p>` : '';
 }
 
@@ -133,7 +147,9 @@ function storyEntry(here: Here, story: Story, withDate: boolean): string {
   const time = isoTime(article.published);
   const clock = wallClock(article.published, zoneOf(here));
   const shown = clock.day ? `${withDate ? `${clock.day} ` : ''}${clock.time} ${clock.zone}` : '';
-  const also = story.also.length ? ` · also in ${story.also.map((c) => `<a href="${href(here, articlePath(c.id))}">${e(c.title)}</a>`).join(', ')}` : '';
+  const also = story.also.length
+    ? ` · also in ${story.also.map((c) => `<a href="${href(here, articlePath(c.id))}">${e(c.title)}</a>`).join(', ')}`
+    : '';
   const summary = truncateAtWord(safeText(article.summary).trim(), SUMMARY_MAX);
   const picture = feedEnclosures(article).find(isImage);
   const thumb = picture ? `<img class="thumb" src="${e(picture.url)}" alt="" loading="lazy">\n` : '';
@@ -171,10 +187,18 @@ export function pager(here: Here, pages: Pager): string {
 
 /** rel="prev"/"next" in the head too, for the agents that read them there. */
 export function pagerHead(here: Here, pages: Pager): string {
-  return (['prev', 'next'] as const).map((rel) => (pages[rel] ? `<link rel="${rel}" href="${href(here, pages[rel].path, pages[rel].query)}">\n` : '')).join('');
+  return (['prev', 'next'] as const)
+    .map((rel) => (pages[rel] ? `<link rel="${rel}" href="${href(here, pages[rel].path, pages[rel].query)}">\n` : ''))
+    .join('');
 }
 
-const MEDIA_NAMES: Record<string, string> = { 'audio/mpeg': 'MP3', 'audio/mp4': 'M4A', 'audio/ogg': 'Ogg', 'video/mp4': 'MP4', 'video/webm': 'WebM' };
+const MEDIA_NAMES: Record<string, string> = {
+  'audio/mpeg': 'MP3',
+  'audio/mp4': 'M4A',
+  'audio/ogg': 'Ogg',
+  'video/mp4': 'MP4',
+  'video/webm': 'WebM',
+};
 
 function download(enclosure: FeedEnclosure): string {
   const what = MEDIA_NAMES[enclosure.type.split(';')[0]!.toLowerCase()] ?? enclosure.type;
@@ -193,7 +217,8 @@ function media(article: Article): string {
     return `<${tag} controls preload="none" src="${e(m.url)}"></${tag}>\n${download(m)}`;
   });
   const picture = enclosures.find(isImage);
-  if (picture && !article.content.includes(picture.url)) parts.push(`<img class="picture" src="${e(picture.url)}" alt="">`);
+  if (picture && !article.content.includes(picture.url))
+    parts.push(`<img class="picture" src="${e(picture.url)}" alt="">`);
   return parts.length ? `\n${parts.join('\n')}` : '';
 }
 

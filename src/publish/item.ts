@@ -55,7 +55,9 @@ export function toFeedItem(article: Article, site: { baseUrl: string }): FeedIte
 export function feedEnclosures(article: Pick<Article, 'enclosures'>): FeedEnclosure[] {
   const all = article.enclosures.flatMap((e) => {
     const url = webUrl(e.url);
-    return url ? [{ url, type: mediaType(e.type, url), length: Number.isSafeInteger(e.length) && e.length! > 0 ? e.length! : 0 }] : [];
+    return url
+      ? [{ url, type: mediaType(e.type, url), length: Number.isSafeInteger(e.length) && e.length! > 0 ? e.length! : 0 }]
+      : [];
   });
   return [...all.filter(isPlayable), ...all.filter((e) => !isPlayable(e))];
 }
@@ -92,12 +94,34 @@ function writableDate(date: Date): Date {
 // RFC 6838: type "/" subtype, then parameters.
 const MEDIA_TYPE = /^[\w!#$&^.+-]+\/[\w!#$&^.+-]+(\s*;\s*[\w!#$&^.+-]+=("[^"\\]*"|[\w!#$&^.+-]+))*$/;
 
-const BY_EXTENSION = new Map(Object.entries({
-  mp3: 'audio/mpeg', m4a: 'audio/mp4', aac: 'audio/aac', ogg: 'audio/ogg', oga: 'audio/ogg', opus: 'audio/ogg', flac: 'audio/flac', wav: 'audio/wav',
-  mp4: 'video/mp4', m4v: 'video/mp4', webm: 'video/webm', ogv: 'video/ogg', mov: 'video/quicktime',
-  jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', gif: 'image/gif', webp: 'image/webp', avif: 'image/avif', svg: 'image/svg+xml',
-  pdf: 'application/pdf', epub: 'application/epub+zip', zip: 'application/zip', torrent: 'application/x-bittorrent',
-}));
+const BY_EXTENSION = new Map(
+  Object.entries({
+    mp3: 'audio/mpeg',
+    m4a: 'audio/mp4',
+    aac: 'audio/aac',
+    ogg: 'audio/ogg',
+    oga: 'audio/ogg',
+    opus: 'audio/ogg',
+    flac: 'audio/flac',
+    wav: 'audio/wav',
+    mp4: 'video/mp4',
+    m4v: 'video/mp4',
+    webm: 'video/webm',
+    ogv: 'video/ogg',
+    mov: 'video/quicktime',
+    jpg: 'image/jpeg',
+    jpeg: 'image/jpeg',
+    png: 'image/png',
+    gif: 'image/gif',
+    webp: 'image/webp',
+    avif: 'image/avif',
+    svg: 'image/svg+xml',
+    pdf: 'application/pdf',
+    epub: 'application/epub+zip',
+    zip: 'application/zip',
+    torrent: 'application/x-bittorrent',
+  }),
+);
 
 /** The enclosure's type when it is one, else a guess from the URL's extension, else application/octet-stream. */
 function mediaType(type: string | undefined, url: string): string {

@@ -32,7 +32,13 @@ function item(item: FeedItem) {
     tags: item.tags.map((t) => t.label),
     ...(item.language ? { language: item.language } : {}),
     ...(item.enclosures.length
-      ? { attachments: item.enclosures.map((e) => ({ url: e.url, mime_type: e.type, ...(e.length ? { size_in_bytes: e.length } : {}) })) }
+      ? {
+          attachments: item.enclosures.map((e) => ({
+            url: e.url,
+            mime_type: e.type,
+            ...(e.length ? { size_in_bytes: e.length } : {}),
+          })),
+        }
       : {}),
   };
 }

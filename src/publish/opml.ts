@@ -36,8 +36,14 @@ function folderTree(outlines: readonly Outline[]): Folder {
 }
 
 function renderFolder(folder: Folder, indent: string): string[] {
-  const feeds = folder.feeds.map((o) => `${indent}${element('outline', { type: 'rss', text: o.title, title: o.title, xmlUrl: o.xmlUrl, htmlUrl: o.htmlUrl })}`);
-  const folders = [...folder.folders].map(([name, inner]) => `${indent}${element('outline', { text: name, title: name }, `\n${renderFolder(inner, `${indent}  `).join('\n')}\n${indent}`)}`);
+  const feeds = folder.feeds.map(
+    (o) =>
+      `${indent}${element('outline', { type: 'rss', text: o.title, title: o.title, xmlUrl: o.xmlUrl, htmlUrl: o.htmlUrl })}`,
+  );
+  const folders = [...folder.folders].map(
+    ([name, inner]) =>
+      `${indent}${element('outline', { text: name, title: name }, `\n${renderFolder(inner, `${indent}  `).join('\n')}\n${indent}`)}`,
+  );
   return [...feeds, ...folders];
 }
 
@@ -60,5 +66,10 @@ export function feedOutlines(specs: readonly FeedSpec[], site: SiteInfo): Outlin
     const route = parseRoute(feedPath(path, 'rss'));
     return route?.kind !== 'feed' ? [] : route.list === 'tags' ? ['Tags'] : route.list === 'sources' ? ['Sources'] : [];
   };
-  return specs.map((s) => ({ title: s.title, xmlUrl: siteUrl(site, feedPath(s.path, 'rss')), htmlUrl: siteUrl(site, s.page), folders: folderOf(s.path) }));
+  return specs.map((s) => ({
+    title: s.title,
+    xmlUrl: siteUrl(site, feedPath(s.path, 'rss')),
+    htmlUrl: siteUrl(site, s.page),
+    folders: folderOf(s.path),
+  }));
 }

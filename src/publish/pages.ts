@@ -3,7 +3,20 @@
 import { STATUS_CODES } from 'node:http';
 import { formatWallClock } from '../lib/dates.js';
 import type { FeedSpec } from './feeds.js';
-import { autodiscovery, e, feedLinks, layout, pager, pagerHead, river, zoneOf, type Here, type Pager, type SourceRef, type Story } from './html.js';
+import {
+  autodiscovery,
+  e,
+  feedLinks,
+  layout,
+  pager,
+  pagerHead,
+  river,
+  zoneOf,
+  type Here,
+  type Pager,
+  type SourceRef,
+  type Story,
+} from './html.js';
 import { feedPath, listPath, pagePath, routePath } from './routes.js';
 import { relativeHref, siteUrl } from './urls.js';
 
@@ -40,7 +53,9 @@ export interface SourceState {
 }
 
 const when = (date: Date | undefined, zone: string) =>
-  date && !Number.isNaN(date.getTime()) ? `<time datetime="${date.toISOString()}">${e(formatWallClock(date, zone))}</time>` : 'never';
+  date && !Number.isNaN(date.getTime())
+    ? `<time datetime="${date.toISOString()}">${e(formatWallClock(date, zone))}</time>`
+    : 'never';
 
 export function httpStatusInWords(status: number): string {
   return STATUS_CODES[status] ? `${status} ${STATUS_CODES[status]}` : String(status);
@@ -53,8 +68,17 @@ function stateList(state: SourceState, zone: string): string {
     ['Last success', when(state.lastSuccess, zone)],
   ];
   if (state.httpStatus) rows.push(['HTTP status', e(httpStatusInWords(state.httpStatus))]);
-  if (state.lastError) rows.push(['Last error', `${e(state.lastError)}${state.consecutiveErrors > 1 ? ` (${state.consecutiveErrors} times in a row)` : ''}`]);
-  rows.push(['Next fetch', state.nextFetch ? `${when(state.nextFetch, zone)}${state.nextFetchWhy ? ` (${e(state.nextFetchWhy)})` : ''}` : e(state.nextFetchWhy ?? 'at the next tick')]);
+  if (state.lastError)
+    rows.push([
+      'Last error',
+      `${e(state.lastError)}${state.consecutiveErrors > 1 ? ` (${state.consecutiveErrors} times in a row)` : ''}`,
+    ]);
+  rows.push([
+    'Next fetch',
+    state.nextFetch
+      ? `${when(state.nextFetch, zone)}${state.nextFetchWhy ? ` (${e(state.nextFetchWhy)})` : ''}`
+      : e(state.nextFetchWhy ?? 'at the next tick'),
+  ]);
   rows.push(['Articles', String(state.articles)]);
   return `<dl class="state">${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>`;
 }
@@ -72,7 +96,12 @@ export function renderRiverPage(here: Here, page: RiverPage, title: string): str
   ]
     .filter(Boolean)
     .join('\n');
-  return layout(here, title, (page.notice ? '' : autodiscovery(here, page.feed, page.feedQuery)) + pagerHead(here, page.pages), main);
+  return layout(
+    here,
+    title,
+    (page.notice ? '' : autodiscovery(here, page.feed, page.feedQuery)) + pagerHead(here, page.pages),
+    main,
+  );
 }
 
 export interface TagListing {
@@ -83,7 +112,8 @@ export interface TagListing {
 
 export function renderTagsPage(here: Here, tags: TagListing[]): string {
   const items = tags.map(
-    (t) => `<li><a href="${e(relativeHref(here.path, pagePath('tags', t.slug)))}">${e(t.label)}</a> <span class="meta">${t.count} · <a href="${e(relativeHref(here.path, feedPath(listPath('tags', t.slug), 'rss')))}">RSS</a></span></li>`,
+    (t) =>
+      `<li><a href="${e(relativeHref(here.path, pagePath('tags', t.slug)))}">${e(t.label)}</a> <span class="meta">${t.count} · <a href="${e(relativeHref(here.path, feedPath(listPath('tags', t.slug), 'rss')))}">RSS</a></span></li>`,
   );
   const main = `<h1>Tags</h1>\n${items.length ? `<ul class="list">\n${items.join('\n')}\n</ul>` : '<p>No tags yet.</p>'}`;
   return layout(here, `Tags · ${here.site.title}`, '', main);

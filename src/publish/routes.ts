@@ -79,7 +79,10 @@ export function routePath(route: Route): string {
     case 'article':
       return articlePath(route.id);
     case 'page':
-      return pagePath(route.list, route.key, route.page) + (route.list === 'search' ? queryString(route.query, route.page) : '');
+      return (
+        pagePath(route.list, route.key, route.page) +
+        (route.list === 'search' ? queryString(route.query, route.page) : '')
+      );
     case 'feed':
       return feedPath(listPath(route.list, route.key), route.format) + queryString(route.query);
     default:
@@ -153,7 +156,10 @@ export function parseRoute(path: string): Route | undefined {
 }
 
 /** A keyed list ("tags/x", "sources/x", "events/ID") from its path's two segments. */
-function keyed(list: string | undefined, key: string | undefined): { list: 'tags' | 'sources' | 'events'; key: string } | undefined {
+function keyed(
+  list: string | undefined,
+  key: string | undefined,
+): { list: 'tags' | 'sources' | 'events'; key: string } | undefined {
   if (!key) return undefined;
   if (list === 'tags' || list === 'sources' || (list === 'events' && EVENT_ID.test(key))) return { list, key };
   return undefined;
@@ -166,7 +172,9 @@ function parseBare(path: string): Route | undefined {
   const [base, ext] = [path.slice(0, dot), path.slice(dot + 1)];
   const [head, ...rest] = base.split('/');
   if (head === 'articles') {
-    return ext === 'html' && rest.length === 1 && ARTICLE_ID.test(rest[0]!) ? { kind: 'article', id: rest[0]! } : undefined;
+    return ext === 'html' && rest.length === 1 && ARTICLE_ID.test(rest[0]!)
+      ? { kind: 'article', id: rest[0]! }
+      : undefined;
   }
   if ((FEED_FORMATS as readonly string[]).includes(ext)) {
     const format = ext as FeedFormat;

@@ -47,9 +47,13 @@ function item(item: FeedItem): string {
     ...(item.author ? [text('dc:creator', item.author)] : []),
     ...item.tags.map((t) => text('category', t.label)),
     // Readers show the description when there is no content:encoded, so it carries the content then.
-    ...(item.summary || item.content ? [element('description', {}, xmlCdata(item.summary ? escapeHtml(item.summary) : item.content))] : []),
+    ...(item.summary || item.content
+      ? [element('description', {}, xmlCdata(item.summary ? escapeHtml(item.summary) : item.content))]
+      : []),
     ...(item.summary && item.content ? [element('content:encoded', {}, xmlCdata(item.content))] : []),
-    ...(enclosure ? [element('enclosure', { url: enclosure.url, length: enclosure.length, type: enclosure.type })] : []),
+    ...(enclosure
+      ? [element('enclosure', { url: enclosure.url, length: enclosure.length, type: enclosure.type })]
+      : []),
     ...pictures.map((p) => element('media:content', { url: p.url, type: p.type, medium: 'image' })),
   ];
   return element('item', {}, `\n${parts.map((part) => `      ${part}\n`).join('')}    `);

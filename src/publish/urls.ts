@@ -14,7 +14,11 @@ export function siteUrl(site: { baseUrl: string }, path: string): string {
 /** An article's page as feeds link to it: the file `tidings build` writes, so any web server has it. */
 export const articleUrl = (site: { baseUrl: string }, id: string) => siteUrl(site, articlePath(id));
 
-const encodePath = (path: string) => path.split('/').map((segment) => encodeURIComponent(safeText(segment))).join('/');
+const encodePath = (path: string) =>
+  path
+    .split('/')
+    .map((segment) => encodeURIComponent(safeText(segment)))
+    .join('/');
 
 /**
  * A link from one page of the site to another, relative: `from` and `to` are site paths
@@ -86,5 +90,12 @@ export function absoluteLinks(html: string, base: string): string {
  */
 export function isPublishedTag(tag: Tag): boolean {
   const slug = tag.slug;
-  return slug !== '' && slug !== '.' && slug !== '..' && !/[/\\]/.test(slug) && safeText(slug) === slug && Buffer.byteLength(slug) <= 200;
+  return (
+    slug !== '' &&
+    slug !== '.' &&
+    slug !== '..' &&
+    !/[/\\]/.test(slug) &&
+    safeText(slug) === slug &&
+    Buffer.byteLength(slug) <= 200
+  );
 }

@@ -33,7 +33,8 @@ const AGE_UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_0
 
 /** Checks the values parseSearch leaves as written (an age must be a duration). */
 function checkFields(node: SearchNode): void {
-  if (node.kind === 'field' && node.field === 'age' && !AGE.test(node.value.trim())) throw new Error(`age:${node.value} is not an age such as age:>30d or age:<12h`);
+  if (node.kind === 'field' && node.field === 'age' && !AGE.test(node.value.trim()))
+    throw new Error(`age:${node.value} is not an age such as age:>30d or age:<12h`);
   if (node.kind === 'and' || node.kind === 'or') node.children.forEach(checkFields);
   if (node.kind === 'not') checkFields(node.child);
 }
@@ -46,7 +47,9 @@ function compile(kind: Rule['kind'], queries: readonly string[] | undefined, at:
       checkFields(node);
       return { kind, query, at: where, node };
     } catch (err) {
-      throw new ConfigError(`${file}: ${where}: the rule ${JSON.stringify(query)} does not parse: ${errorMessage(err)}`);
+      throw new ConfigError(
+        `${file}: ${where}: the rule ${JSON.stringify(query)} does not parse: ${errorMessage(err)}`,
+      );
     }
   });
 }
@@ -83,7 +86,8 @@ const wordsOf = (text: string | undefined) => [...searchForm(text ?? '').matchAl
 function hasSequence(words: readonly string[], want: readonly string[], prefix: boolean): boolean {
   if (!want.length) return false;
   for (let i = 0; i + want.length <= words.length; i += 1) {
-    if (want.every((w, j) => (prefix && j === want.length - 1 ? words[i + j]!.startsWith(w) : words[i + j] === w))) return true;
+    if (want.every((w, j) => (prefix && j === want.length - 1 ? words[i + j]!.startsWith(w) : words[i + j] === w)))
+      return true;
   }
   return false;
 }
@@ -100,7 +104,10 @@ function matchField(node: Extract<SearchNode, { kind: 'field' }>, words: Words, 
   const prefix = /\*$/.test(node.value.trim());
   const want = wordsOf(node.value);
   // A whole tag (its slug or its label), or its start with a `*`.
-  if (node.field === 'tag') return words.tag.some((tag) => (prefix || tag.length === want.length) && hasSequence(tag.slice(0, want.length), want, prefix));
+  if (node.field === 'tag')
+    return words.tag.some(
+      (tag) => (prefix || tag.length === want.length) && hasSequence(tag.slice(0, want.length), want, prefix),
+    );
   return hasSequence(words[node.field as 'title' | 'author' | 'link'], want, prefix);
 }
 
@@ -142,7 +149,11 @@ export function judge(entry: Entry, rules: readonly Rule[], now: Date): Verdict 
 }
 
 /** The entries the rules keep, and how many they left out. */
-export function applyRules(entries: readonly Entry[], rules: readonly Rule[], now: Date): { kept: Entry[]; leftOut: number } {
+export function applyRules(
+  entries: readonly Entry[],
+  rules: readonly Rule[],
+  now: Date,
+): { kept: Entry[]; leftOut: number } {
   if (!rules.length) return { kept: [...entries], leftOut: 0 };
   const kept = entries.filter((e) => judge(e, rules, now).kept);
   return { kept, leftOut: entries.length - kept.length };
@@ -151,5 +162,9 @@ export function applyRules(entries: readonly Entry[], rules: readonly Rule[], no
 /** A verdict as `parse --json` shows it. */
 export function describeVerdict(verdict: Verdict): { kept: boolean; rule: string | null; at: string | null } {
   if (verdict.noKeepMatched) return { kept: false, rule: null, at: 'no keep rule matched' };
-  return { kept: verdict.kept, rule: verdict.rule ? `${verdict.rule.kind}: ${verdict.rule.query}` : null, at: verdict.rule?.at ?? null };
+  return {
+    kept: verdict.kept,
+    rule: verdict.rule ? `${verdict.rule.kind}: ${verdict.rule.query}` : null,
+    at: verdict.rule?.at ?? null,
+  };
 }

@@ -4,14 +4,23 @@ import type { RefreshResult } from '../model.js';
 
 export class Metrics {
   readonly registry = new Registry();
-  readonly fetches = new Counter({ name: 'tidings_fetches_total', help: 'Source refreshes by outcome', labelNames: ['outcome'], registers: [this.registry] });
+  readonly fetches = new Counter({
+    name: 'tidings_fetches_total',
+    help: 'Source refreshes by outcome',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
   readonly fetchDuration = new Histogram({
     name: 'tidings_fetch_duration_seconds',
     help: 'Time to refresh one source (fetch, parse, store)',
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30],
     registers: [this.registry],
   });
-  readonly articles = new Gauge({ name: 'tidings_articles_stored', help: 'Articles in the database', registers: [this.registry] });
+  readonly articles = new Gauge({
+    name: 'tidings_articles_stored',
+    help: 'Articles in the database',
+    registers: [this.registry],
+  });
   readonly refreshDuration = new Histogram({
     name: 'tidings_refresh_duration_seconds',
     help: 'Time for one scheduled refresh of all due sources',
@@ -41,7 +50,10 @@ export class Metrics {
   }
 
   countRequest(route: string, status: number): void {
-    const key = status === 200 || status === 304 ? (this.keys.get(route)?.[status === 200 ? 0 : 1] ?? this.keyFor(route, status)) : `${route}\n${status}`;
+    const key =
+      status === 200 || status === 304
+        ? (this.keys.get(route)?.[status === 200 ? 0 : 1] ?? this.keyFor(route, status))
+        : `${route}\n${status}`;
     this.requestCounts.set(key, (this.requestCounts.get(key) ?? 0) + 1);
   }
 

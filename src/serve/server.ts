@@ -1,7 +1,13 @@
 // The HTTP server: one request handler on node:http for every published path, with validators,
 // compression and limits. Only this layer turns errors into status codes. Every request takes the
 // same path through `handle`, so what tests send over a socket is what readers get.
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { errorMessage, SearchQueryError } from '../errors.js';
 import { NOT_FOUND, requestRoute, routePath, withQuery, type Route } from '../publish/routes.js';
@@ -67,9 +73,13 @@ export function answer(requestHeaders: IncomingHttpHeaders, file: CachedFile, ca
   const inm = requestHeaders['if-none-match'];
   const ims = requestHeaders['if-modified-since'];
   // RFC 9110 §13.2.2: If-None-Match wins; If-Modified-Since counts only without it.
-  const fresh = inm !== undefined ? matchesEtag(inm, file.etag) : ims !== undefined && (parseHttpDate(ims) ?? -Infinity) >= file.lastModified.getTime();
+  const fresh =
+    inm !== undefined
+      ? matchesEtag(inm, file.etag)
+      : ims !== undefined && (parseHttpDate(ims) ?? -Infinity) >= file.lastModified.getTime();
   // §15.4.5: a 304 carries the validators and caching fields, not the representation's metadata.
-  if (fresh) return { status: 304, headers: { etag: file.etag, 'cache-control': cacheControl, vary: 'Accept-Encoding' } };
+  if (fresh)
+    return { status: 304, headers: { etag: file.etag, 'cache-control': cacheControl, vary: 'Accept-Encoding' } };
   const headers: Record<string, string | number> = {
     'content-type': file.type,
     etag: file.etag,
@@ -101,10 +111,17 @@ function parseLimit(query: string): number | undefined | 'bad' {
   return values.length === 1 && /^\d+$/.test(raw) && Number(raw) >= 1 && Number(raw) <= 200 ? Number(raw) : 'bad';
 }
 
-
-function sendText(res: ServerResponse, head: boolean, status: number, text: string, headers: Record<string, string> = {}): void {
+function sendText(
+  res: ServerResponse,
+  head: boolean,
+  status: number,
+  text: string,
+  headers: Record<string, string> = {},
+): void {
   const body = Buffer.from(text);
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': body.length, ...headers }).end(head ? undefined : body);
+  res
+    .writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': body.length, ...headers })
+    .end(head ? undefined : body);
 }
 
 export type Handler = ((req: IncomingMessage, res: ServerResponse) => void) & {
@@ -136,7 +153,12 @@ export function createHandler(deps: ServerDeps): Handler {
     return hit;
   };
 
-  const send = (req: IncomingMessage, res: ServerResponse, route: string, file: CachedFile | undefined): Outcome | Promise<Outcome> => {
+  const send = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: string,
+    file: CachedFile | undefined,
+  ): Outcome | Promise<Outcome> => {
     if (!file) return notFound(req, res, route);
     const { status, headers, encoding } = answer(req.headers, file, cacheControl());
     const write = (body?: Buffer): Outcome => {
@@ -204,7 +226,12 @@ export function createHandler(deps: ServerDeps): Handler {
       (err: unknown) => {
         // A feed of a search that cannot be read (the search page says so in its own words).
         if (!(err instanceof SearchQueryError)) throw err;
-        sendText(res, head, 400, `bad search query: ${err.message} (words, "phrases", prefix*, AND, OR, NOT or -word, ( ))\n`);
+        sendText(
+          res,
+          head,
+          400,
+          `bad search query: ${err.message} (words, "phrases", prefix*, AND, OR, NOT or -word, ( ))\n`,
+        );
         return [label, 400] as Outcome;
       },
     );
@@ -217,14 +244,37 @@ export function createHandler(deps: ServerDeps): Handler {
       const database = await deps.databaseOk();
       const last = deps.lastRefresh();
       const now = deps.refreshing?.();
-      const refreshing = now ? { since: now.started.toISOString(), done: now.done, total: now.total, failed: now.failed } : null;
-      const body = Buffer.from(JSON.stringify({ ok: database, database: database ? 'ok' : 'unreachable', lastRefresh: last ? { at: last.at.toISOString(), ok: last.ok, sources: last.sources, failed: last.failed } : null, refreshing }));
-      res.writeHead(database ? 200 : 503, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length, 'cache-control': 'no-store' }).end(head ? undefined : body);
+      const refreshing = now
+        ? { since: now.started.toISOString(), done: now.done, total: now.total, failed: now.failed }
+        : null;
+      const body = Buffer.from(
+        JSON.stringify({
+          ok: database,
+          database: database ? 'ok' : 'unreachable',
+          lastRefresh: last
+            ? { at: last.at.toISOString(), ok: last.ok, sources: last.sources, failed: last.failed }
+            : null,
+          refreshing,
+        }),
+      );
+      res
+        .writeHead(database ? 200 : 503, {
+          'content-type': 'application/json; charset=utf-8',
+          'content-length': body.length,
+          'cache-control': 'no-store',
+        })
+        .end(head ? undefined : body);
       return ['/healthz', database ? 200 : 503];
     }
     if (route === '/metrics') {
       const body = Buffer.from(await deps.metrics.registry.metrics());
-      res.writeHead(200, { 'content-type': deps.metrics.registry.contentType, 'content-length': body.length, 'cache-control': 'no-store' }).end(head ? undefined : body);
+      res
+        .writeHead(200, {
+          'content-type': deps.metrics.registry.contentType,
+          'content-length': body.length,
+          'cache-control': 'no-store',
+        })
+        .end(head ? undefined : body);
       return ['/metrics', 200];
     }
     return notFound(req, res, 'unmatched');
@@ -235,7 +285,9 @@ export function createHandler(deps: ServerDeps): Handler {
     const page = await deps.cache.get(NOT_FOUND);
     const body = page?.body ?? Buffer.from('not found\n');
     const type = page?.type ?? 'text/plain; charset=utf-8';
-    res.writeHead(404, { 'content-type': type, 'content-length': body.length, 'cache-control': 'no-store' }).end(req.method === 'HEAD' ? undefined : body);
+    res
+      .writeHead(404, { 'content-type': type, 'content-length': body.length, 'cache-control': 'no-store' })
+      .end(req.method === 'HEAD' ? undefined : body);
     return [route, 404];
   }
 
@@ -254,7 +306,11 @@ export function createHandler(deps: ServerDeps): Handler {
       return failed(req, res, err);
     }
     if (Array.isArray(outcome)) deps.metrics.countRequest(outcome[0], outcome[1]);
-    else outcome.then(([route, status]) => deps.metrics.countRequest(route, status), (err) => failed(req, res, err));
+    else
+      outcome.then(
+        ([route, status]) => deps.metrics.countRequest(route, status),
+        (err) => failed(req, res, err),
+      );
   }) as Handler;
   handler.closing = () => (closing = true);
   return handler;

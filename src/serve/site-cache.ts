@@ -28,7 +28,10 @@ const gzip = promisify(zlib.gzip);
 const brotli = promisify(zlib.brotliCompress);
 const COMPRESS: Record<Encoding, (body: Buffer) => Promise<Buffer>> = {
   gzip: (body) => gzip(body, { level: 4 }),
-  br: (body) => brotli(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length } }),
+  br: (body) =>
+    brotli(body, {
+      params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length },
+    }),
 };
 
 export function toCached(file: SiteFile): CachedFile {
@@ -109,7 +112,12 @@ export class SiteCache {
   private store(key: string, file: CachedFile): void {
     if (isQuery(key)) {
       // The least recently used query goes first.
-      if (this.queries >= MAX_QUERY_FILES) for (const k of this.files.keys()) if (isQuery(k)) { this.drop(k); break; }
+      if (this.queries >= MAX_QUERY_FILES)
+        for (const k of this.files.keys())
+          if (isQuery(k)) {
+            this.drop(k);
+            break;
+          }
       this.queries += 1;
     }
     this.files.set(key, file);

@@ -9,14 +9,25 @@ import type { Session } from './session.js';
 
 export const isUrl = (target: string) => /^https?:\/\//i.test(target);
 
-export function parseDocument(session: Session, bytes: Uint8Array, doc: { url?: string; contentType?: string; language?: string }): Promise<RawFeed> {
+export function parseDocument(
+  session: Session,
+  bytes: Uint8Array,
+  doc: { url?: string; contentType?: string; language?: string },
+): Promise<RawFeed> {
   return session.work().run<RawFeed>([stage('parseFeed')], { bytes, doc }, transferable(bytes));
 }
 
 /** A feed fetched and parsed; with the configuration's source at that URL, under its own fetch options. */
-export async function fetchAndParse(session: Session, url: string, options: { allowPrivateNetworks?: boolean } = {}): Promise<RawFeed> {
+export async function fetchAndParse(
+  session: Session,
+  url: string,
+  options: { allowPrivateNetworks?: boolean } = {},
+): Promise<RawFeed> {
   const config = session.configOrDefaults();
-  const deps = fetchDepsOf(config, config.sources.find((s): s is FeedSource => s.type === 'feed' && s.url === url));
+  const deps = fetchDepsOf(
+    config,
+    config.sources.find((s): s is FeedSource => s.type === 'feed' && s.url === url),
+  );
   if (options.allowPrivateNetworks) deps.limits = { ...deps.limits, allowPrivateNetworks: true };
   // Nothing is asked conditionally: fetchFeed refuses a 304 to such a request, so there is a body.
   const response = await fetchFeed({ url }, deps);

@@ -48,7 +48,11 @@ export class Session {
   /** The configuration file and the store: from the flags, the environment or the configuration. */
   get paths(): Paths {
     const { config } = resolvePaths(this.options);
-    return resolvePaths(this.options, undefined, this.loaded ?? (existsSync(config) ? this.configOrDefaults() : undefined));
+    return resolvePaths(
+      this.options,
+      undefined,
+      this.loaded ?? (existsSync(config) ? this.configOrDefaults() : undefined),
+    );
   }
 
   /**
@@ -81,7 +85,10 @@ export class Session {
     this.opened ??= openStore(this.paths.db).then(async (store) => {
       const config = this.configIfValid();
       // A store that cannot follow the configuration is closed, not left open behind a rejected promise.
-      if (config) await followConfiguration(config, store, new Date()).catch(async (err) => (await store.close(), Promise.reject(err)));
+      if (config)
+        await followConfiguration(config, store, new Date()).catch(
+          async (err) => (await store.close(), Promise.reject(err)),
+        );
       return store;
     });
     return this.opened;

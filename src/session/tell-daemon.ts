@@ -8,5 +8,7 @@ export async function tellDaemon(session: Session): Promise<void> {
   const daemon = await (await session.store()).leaseHolder(DAEMON_LEASE, new Date());
   if (!daemon || isGone(daemon)) return;
   const where = daemon.host === hostname() ? '' : ` on ${daemon.host}`;
-  session.print(`tidings serve (${daemon.name}${where}) sees this within a second; it fetches new sources at its next tick`);
+  session.print(
+    `tidings serve (${daemon.name}${where}) sees this within a second; it fetches new sources at its next tick`,
+  );
 }

@@ -3,12 +3,26 @@
 // fragments that differ (full text, list parameters, the tag list's aggregate).
 import type { Article, StoryCandidate, StoryLink, Tag } from '../model.js';
 import { parseSearch } from './search-query.js';
-import { CANDIDATE_COLUMNS, LINK_COLUMNS, LIVE_ARTICLE, liveTagCounts, REMOVED_TAG_COUNTS, toArticle, toCandidate, toStoryLink, type ArticleRow, type CandidateRow, type LinkRow } from './rows.js';
+import {
+  CANDIDATE_COLUMNS,
+  LINK_COLUMNS,
+  LIVE_ARTICLE,
+  liveTagCounts,
+  REMOVED_TAG_COUNTS,
+  toArticle,
+  toCandidate,
+  toStoryLink,
+  type ArticleRow,
+  type CandidateRow,
+  type LinkRow,
+} from './rows.js';
 import type { Database, Dialect } from './sql.js';
 import type { ArticleFilter, ArticleQuery, DuplicateGroup, TagCount } from './store.js';
 
 /** A tag's articles newest first, each with whether its story's canonical article carries the tag too. */
-const tagPage = (isTrue: string): string => `, (a.is_canonical${isTrue} OR EXISTS (SELECT 1 FROM articles c JOIN article_tags ct ON ct.article_id = c.id
+const tagPage = (
+  isTrue: string,
+): string => `, (a.is_canonical${isTrue} OR EXISTS (SELECT 1 FROM articles c JOIN article_tags ct ON ct.article_id = c.id
     AND ct.tag = x.tag WHERE c.story = a.story AND c.is_canonical${isTrue})) AS canon_has_tag
   FROM article_tags x JOIN articles a ON a.id = x.article_id WHERE x.tag = ? AND ${LIVE_ARTICLE}
   ORDER BY x.published DESC, a.id LIMIT ? OFFSET ?`;
@@ -34,14 +48,20 @@ export class ArticleReads {
 
   /** The longest content another source stored for this link (full text reuses it rather than fetch the page again). */
   async contentByLink(link: string, exceptSource: string): Promise<string | undefined> {
-    const row = await this.db.get<{ content: string }>('SELECT content FROM articles WHERE link = ? AND source <> ? ORDER BY length(content) DESC LIMIT 1', [link, exceptSource]);
+    const row = await this.db.get<{ content: string }>(
+      'SELECT content FROM articles WHERE link = ? AND source <> ? ORDER BY length(content) DESC LIMIT 1',
+      [link, exceptSource],
+    );
     return row?.content ?? undefined;
   }
 
   /** Newest first. */
   async articles(query: ArticleQuery = {}): Promise<Article[]> {
     const offset = query.offset ?? 0;
-    if (query.tag && query.stories) return (await this.tagStories(query.tag, query.limit === undefined ? undefined : query.limit + offset)).slice(offset);
+    if (query.tag && query.stories)
+      return (await this.tagStories(query.tag, query.limit === undefined ? undefined : query.limit + offset)).slice(
+        offset,
+      );
     const where: string[] = [];
     const params: unknown[] = [];
     let from = 'articles a';
@@ -73,7 +93,10 @@ export class ArticleReads {
     const want = limit ?? Infinity;
     for (let offset = 0; out.length < want; ) {
       const size = limit === undefined ? 500 : Math.max(50, want * 2);
-      const rows = await this.db.all<ArticleRow & { canon_has_tag: number | boolean }>(`SELECT ${this.columns}${tagPage(this.dialect.isTrue)}`, [tag, size, offset]);
+      const rows = await this.db.all<ArticleRow & { canon_has_tag: number | boolean }>(
+        `SELECT ${this.columns}${tagPage(this.dialect.isTrue)}`,
+        [tag, size, offset],
+      );
       for (const row of rows) {
         if (seen.has(row.story) || (row.canon_has_tag && !row.is_canonical)) continue;
         seen.add(row.story);
@@ -124,7 +147,10 @@ export class ArticleReads {
     const sql = `SELECT ${this.columns} FROM ${match !== undefined ? text.from : 'articles a'} WHERE ${where.join(' AND ')}
       ORDER BY ${order} LIMIT ? OFFSET ?`;
     const all = [...params, filter.limit ?? this.dialect.noLimit, filter.offset ?? 0];
-    const rows = match !== undefined || not.length ? await text.read<ArticleRow>(sql, all) : await this.db.all<ArticleRow>(sql, all);
+    const rows =
+      match !== undefined || not.length
+        ? await text.read<ArticleRow>(sql, all)
+        : await this.db.all<ArticleRow>(sql, all);
     return rows.map(toArticle);
   }
 
@@ -147,7 +173,9 @@ export class ArticleReads {
 
   /** Stories carried by more than one article, with their members (canonical first). */
   async duplicateGroups(): Promise<DuplicateGroup[]> {
-    const stories = await this.db.all<{ story: string }>('SELECT story FROM articles GROUP BY story HAVING count(*) > 1 ORDER BY max(published) DESC');
+    const stories = await this.db.all<{ story: string }>(
+      'SELECT story FROM articles GROUP BY story HAVING count(*) > 1 ORDER BY max(published) DESC',
+    );
     const groups: DuplicateGroup[] = [];
     for (const { story } of stories) {
       const rows = await this.db.all<ArticleRow & LinkRow>(
@@ -162,7 +190,10 @@ export class ArticleReads {
   /** Articles as the near-duplicate rule compares them, in the order asked. */
   async comparables(ids: readonly string[]): Promise<StoryCandidate[]> {
     if (!ids.length) return [];
-    const rows = await this.db.all<CandidateRow>(`SELECT ${CANDIDATE_COLUMNS} FROM articles a WHERE ${this.dialect.inList('a.id')}`, [this.dialect.list(ids)]);
+    const rows = await this.db.all<CandidateRow>(
+      `SELECT ${CANDIDATE_COLUMNS} FROM articles a WHERE ${this.dialect.inList('a.id')}`,
+      [this.dialect.list(ids)],
+    );
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.flatMap((id) => (byId.has(id) ? [toCandidate(byId.get(id)!)] : []));
   }
@@ -193,8 +224,14 @@ export class ArticleReads {
   /** The sources and tags of articles added or edited since `since`: the feeds that changed. */
   async changedSince(since: Date): Promise<{ sources: string[]; tags: string[] }> {
     const t = since.getTime();
-    const sources = await this.db.all<{ source: string }>('SELECT DISTINCT source FROM articles WHERE first_seen >= ? OR updated >= ?', [t, t]);
-    const tags = await this.db.all<{ tag: string }>('SELECT DISTINCT at.tag FROM article_tags at JOIN articles a ON a.id = at.article_id WHERE a.first_seen >= ? OR a.updated >= ?', [t, t]);
+    const sources = await this.db.all<{ source: string }>(
+      'SELECT DISTINCT source FROM articles WHERE first_seen >= ? OR updated >= ?',
+      [t, t],
+    );
+    const tags = await this.db.all<{ tag: string }>(
+      'SELECT DISTINCT at.tag FROM article_tags at JOIN articles a ON a.id = at.article_id WHERE a.first_seen >= ? OR a.updated >= ?',
+      [t, t],
+    );
     return { sources: sources.map((r) => r.source), tags: tags.map((r) => r.tag) };
   }
 
@@ -214,9 +251,15 @@ export class ArticleReads {
   async expired(retention: { maxAgeDays: number; maxPerSource: number }, now: Date): Promise<string[]> {
     const ids = new Set<string>();
     if (retention.maxAgeDays > 0)
-      for (const r of await this.db.all<{ id: string }>('SELECT id FROM articles WHERE published < ?', [now.getTime() - retention.maxAgeDays * 86_400_000])) ids.add(r.id);
+      for (const r of await this.db.all<{ id: string }>('SELECT id FROM articles WHERE published < ?', [
+        now.getTime() - retention.maxAgeDays * 86_400_000,
+      ]))
+        ids.add(r.id);
     if (retention.maxPerSource > 0)
-      for (const r of await this.db.all<{ id: string }>('SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY source ORDER BY published DESC, id) AS n FROM articles) x WHERE n > ?', [retention.maxPerSource]))
+      for (const r of await this.db.all<{ id: string }>(
+        'SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY source ORDER BY published DESC, id) AS n FROM articles) x WHERE n > ?',
+        [retention.maxPerSource],
+      ))
         ids.add(r.id);
     return [...ids];
   }

@@ -64,10 +64,18 @@ export const STORY_COLUMNS: readonly Column<FreshArticle>[] = [
 ];
 
 /** Every column of a new article's row, in order: its own, its story's, then its entry's. */
-export const INSERT_COLUMNS: readonly { name: string; type: ColumnType }[] = [...FRESH_COLUMNS, ...STORY_COLUMNS, ...ENTRY_COLUMNS];
+export const INSERT_COLUMNS: readonly { name: string; type: ColumnType }[] = [
+  ...FRESH_COLUMNS,
+  ...STORY_COLUMNS,
+  ...ENTRY_COLUMNS,
+];
 
 /** A new article's values, in INSERT_COLUMNS' order. */
-export const insertValues = (f: FreshArticle): unknown[] => [...FRESH_COLUMNS.map((c) => c.of(f)), ...storyValues(f), ...ENTRY_COLUMNS.map((c) => c.of(f.entry))];
+export const insertValues = (f: FreshArticle): unknown[] => [
+  ...FRESH_COLUMNS.map((c) => c.of(f)),
+  ...storyValues(f),
+  ...ENTRY_COLUMNS.map((c) => c.of(f.entry)),
+];
 
 /** A new article's story values, in STORY_COLUMNS' order. */
 export const storyValues = (f: FreshArticle): unknown[] => STORY_COLUMNS.map((c) => c.of(f));

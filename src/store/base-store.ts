@@ -1,7 +1,19 @@
 // The Store both dialects share: every method whose rules are the same (sources, claims, leases,
 // reads) is written here once over the dialect's Database; a dialect class adds the ingest, the
 // change sequence and what only its engine knows (size on disk, integrity, LISTEN).
-import type { Article, Changes, DocumentStamp, EventCandidate, EventMembership, FetchState, Holder, StoryCandidate, StoryLink, StoryMergeRecord, Tag } from '../model.js';
+import type {
+  Article,
+  Changes,
+  DocumentStamp,
+  EventCandidate,
+  EventMembership,
+  FetchState,
+  Holder,
+  StoryCandidate,
+  StoryLink,
+  StoryMergeRecord,
+  Tag,
+} from '../model.js';
 import { ArticleReads } from './article-reads.js';
 import { Claims } from './claims.js';
 import { EventReads } from './event-reads.js';

@@ -15,7 +15,8 @@ interface ClaimRow {
 }
 
 const CLAIM_COLUMNS = 'name, claimed_by, claim_host, claim_pid, claim_started, claimed_until';
-const UNCLAIM = 'UPDATE sources SET claimed_by = NULL, claim_host = NULL, claim_pid = NULL, claim_started = NULL, claimed_until = NULL';
+const UNCLAIM =
+  'UPDATE sources SET claimed_by = NULL, claim_host = NULL, claim_pid = NULL, claim_started = NULL, claimed_until = NULL';
 
 const toClaim = (r: ClaimRow): Claim => ({
   source: r.name,
@@ -45,7 +46,17 @@ export class Claims {
          ORDER BY w.n LIMIT ?${this.dialect.skipLocked})
        UPDATE sources SET claimed_by = ?, claim_host = ?, claim_pid = ?, claim_started = ?, claimed_until = ?
        WHERE name IN (SELECT name FROM chosen) RETURNING name`,
-      [...this.dialect.wanted.params(wanted), holder.name, now.getTime(), limit, holder.name, holder.host, holder.pid, holder.started, until.getTime()],
+      [
+        ...this.dialect.wanted.params(wanted),
+        holder.name,
+        now.getTime(),
+        limit,
+        holder.name,
+        holder.host,
+        holder.pid,
+        holder.started,
+        until.getTime(),
+      ],
     );
     const claimed = new Set(rows.map((r) => r.name));
     return wanted.map((w) => w.name).filter((n) => claimed.has(n));
@@ -61,14 +72,20 @@ export class Claims {
 
   async on(names: readonly string[], now: Date): Promise<Claim[]> {
     const wanted = new Set(names);
-    const rows = await this.db.all<ClaimRow>(`SELECT ${CLAIM_COLUMNS} FROM sources WHERE claimed_by IS NOT NULL AND claimed_until > ?`, [now.getTime()]);
+    const rows = await this.db.all<ClaimRow>(
+      `SELECT ${CLAIM_COLUMNS} FROM sources WHERE claimed_by IS NOT NULL AND claimed_until > ?`,
+      [now.getTime()],
+    );
     return rows.filter((r) => wanted.has(r.name)).map(toClaim);
   }
 
   /** Drops every claim of `holder`, and the host places its fetches held (as "holder#…", claims/host-places.ts). */
   break(holder: string): Promise<number> {
     return this.db.transaction(async (sql) => {
-      await sql.run("DELETE FROM host_slots WHERE substr(holder, 1, length(CAST(? AS TEXT)) + 1) = CAST(? AS TEXT) || '#'", [holder, holder]);
+      await sql.run(
+        "DELETE FROM host_slots WHERE substr(holder, 1, length(CAST(? AS TEXT)) + 1) = CAST(? AS TEXT) || '#'",
+        [holder, holder],
+      );
       return sql.run(`${UNCLAIM} WHERE claimed_by = ?`, [holder]);
     });
   }

@@ -33,7 +33,11 @@ const bool = (at: number) => (row: unknown[]) => void (row[at] = row[at] === nul
 const SOURCE_COLUMNS = `name, type, location, created_at, position, url, etag, last_modified, last_check, last_success, last_status,
   last_error, consecutive_errors, next_fetch, gone, ttl_minutes, cache_until, skip_hours, skip_days, feed_title, feed_link, removed_at, left_out_by_rules, normalizer`;
 /** Every column of an article's row as both stores write it (article-rows.ts), with its row number and canonical mark. */
-const ARTICLE_TYPES: readonly { name: string; type: string }[] = [{ name: 'rowid', type: 'bigint' }, ...INSERT_COLUMNS, { name: 'is_canonical', type: 'boolean' }];
+const ARTICLE_TYPES: readonly { name: string; type: string }[] = [
+  { name: 'rowid', type: 'bigint' },
+  ...INSERT_COLUMNS,
+  { name: 'is_canonical', type: 'boolean' },
+];
 const ARTICLE_COLUMNS = ARTICLE_TYPES.map((c) => c.name).join(', ');
 const at = (name: string) => ARTICLE_TYPES.findIndex((c) => c.name === name);
 
@@ -42,12 +46,47 @@ const TABLES: Table[] = [
   {
     name: 'sources',
     select: `SELECT ${SOURCE_COLUMNS} FROM sources ORDER BY name`,
-    types: ['text', 'text', 'text', 'bigint', 'int', 'text', 'text', 'text', 'bigint', 'bigint', 'int', 'text', 'int', 'bigint', 'boolean', 'float8', 'bigint', 'text', 'text', 'text', 'text', 'bigint', 'int', 'int'],
+    types: [
+      'text',
+      'text',
+      'text',
+      'bigint',
+      'int',
+      'text',
+      'text',
+      'text',
+      'bigint',
+      'bigint',
+      'int',
+      'text',
+      'int',
+      'bigint',
+      'boolean',
+      'float8',
+      'bigint',
+      'text',
+      'text',
+      'text',
+      'text',
+      'bigint',
+      'int',
+      'int',
+    ],
     columns: SOURCE_COLUMNS,
     convert: bool(14),
   },
-  { name: 'tags', select: 'SELECT slug, label FROM tags ORDER BY slug', types: ['text', 'text'], columns: 'slug, label' },
-  { name: 'tag_spellings', select: 'SELECT tag, label, n FROM tag_spellings', types: ['text', 'text', 'int'], columns: 'tag, label, n' },
+  {
+    name: 'tags',
+    select: 'SELECT slug, label FROM tags ORDER BY slug',
+    types: ['text', 'text'],
+    columns: 'slug, label',
+  },
+  {
+    name: 'tag_spellings',
+    select: 'SELECT tag, label, n FROM tag_spellings',
+    types: ['text', 'text', 'int'],
+    columns: 'tag, label, n',
+  },
   {
     name: 'articles',
     // Articles from before stories were recorded are each their own story.
@@ -57,21 +96,49 @@ const TABLES: Table[] = [
     convert: (row) => {
       bool(at('is_canonical'))(row);
       // The full-text index, built as the PostgreSQL store builds it.
-      row[ARTICLE_TYPES.length] = toTsvector(row[at('title')] as string, textOfSanitized(row[at('content')] as string) || (row[at('summary')] as string));
+      row[ARTICLE_TYPES.length] = toTsvector(
+        row[at('title')] as string,
+        textOfSanitized(row[at('content')] as string) || (row[at('summary')] as string),
+      );
     },
   },
-  { name: 'article_tags', select: 'SELECT article_id, tag, position, published, label FROM article_tags', types: ['text', 'text', 'int', 'bigint', 'text'], columns: 'article_id, tag, position, published, label' },
+  {
+    name: 'article_tags',
+    select: 'SELECT article_id, tag, position, published, label FROM article_tags',
+    types: ['text', 'text', 'int', 'bigint', 'text'],
+    columns: 'article_id, tag, position, published, label',
+  },
   // The dedupe index: SQLite keeps its newest keys apart (lsh_recent); PostgreSQL has one table.
-  { name: 'lsh', select: 'SELECT key, article FROM lsh UNION SELECT key, article FROM lsh_recent', types: ['bigint', 'bigint'], columns: 'key, article' },
-  { name: 'tombstones', select: 'SELECT source, identity, fingerprint, deleted_at FROM tombstones', types: ['text', 'text', 'text', 'bigint'], columns: 'source, identity, fingerprint, deleted_at' },
+  {
+    name: 'lsh',
+    select: 'SELECT key, article FROM lsh UNION SELECT key, article FROM lsh_recent',
+    types: ['bigint', 'bigint'],
+    columns: 'key, article',
+  },
+  {
+    name: 'tombstones',
+    select: 'SELECT source, identity, fingerprint, deleted_at FROM tombstones',
+    types: ['text', 'text', 'text', 'bigint'],
+    columns: 'source, identity, fingerprint, deleted_at',
+  },
   {
     name: 'documents',
     select: 'SELECT source, identity, size, mtime, hash, options FROM documents',
     types: ['text', 'text', 'bigint', 'bigint', 'text', 'text'],
     columns: 'source, identity, size, mtime, hash, options',
   },
-  { name: 'event_names', select: 'SELECT name, event, last FROM event_names', types: ['text', 'text', 'bigint'], columns: 'name, event, last' },
-  { name: 'events', select: 'SELECT id, first, last, size, centroid FROM events', types: ['text', 'bigint', 'bigint', 'int', 'text'], columns: 'id, first, last, size, centroid' },
+  {
+    name: 'event_names',
+    select: 'SELECT name, event, last FROM event_names',
+    types: ['text', 'text', 'bigint'],
+    columns: 'name, event, last',
+  },
+  {
+    name: 'events',
+    select: 'SELECT id, first, last, size, centroid FROM events',
+    types: ['text', 'bigint', 'bigint', 'int', 'text'],
+    columns: 'id, first, last, size, centroid',
+  },
   {
     name: 'story_merges',
     select: 'SELECT story, merged, article, a, b, score, at FROM story_merges',
@@ -101,7 +168,11 @@ const countOf = (db: Db, table: Table) => db.prepare(`SELECT count(*) FROM (${ta
  * PostgreSQL as it was, when the target is not empty or anything fails; the report's counts say
  * whether every row arrived (the caller decides what a difference means).
  */
-export async function copyToPostgres(file: string, url: string, progress: CopyProgress = () => undefined): Promise<CopyReport> {
+export async function copyToPostgres(
+  file: string,
+  url: string,
+  progress: CopyProgress = () => undefined,
+): Promise<CopyReport> {
   const where = describeDatabase(url);
   const sqlite = openDatabase(file); // brings an older file up to this version's schema first
   const pool = await connect(url).catch((err) => {
@@ -119,15 +190,24 @@ export async function copyToPostgres(file: string, url: string, progress: CopyPr
         'SELECT (SELECT count(*)::int FROM sources) AS sources, (SELECT count(*)::int FROM articles) AS articles',
       );
       const { sources, articles } = held.rows[0]!;
-      if (sources || articles) throw new ConfigError(`${where} is not empty (${plural(sources, 'source')}, ${plural(articles, 'article')}): migrate into a new, empty database`);
+      if (sources || articles)
+        throw new ConfigError(
+          `${where} is not empty (${plural(sources, 'source')}, ${plural(articles, 'article')}): migrate into a new, empty database`,
+        );
       const tables: CopyReport['tables'] = [];
       for (const table of TABLES) {
         const from = countOf(sqlite, table);
         await copyTable(sqlite, client, table, from, progress);
-        tables.push({ name: table.name, from, to: Number((await client.query(`SELECT count(*) FROM ${table.name}`)).rows[0].count) });
+        tables.push({
+          name: table.name,
+          from,
+          to: Number((await client.query(`SELECT count(*) FROM ${table.name}`)).rows[0].count),
+        });
       }
       const seq = sqlite.prepare('SELECT seq FROM changes').pluck().get() as number | undefined;
-      await client.query("SELECT setval(pg_get_serial_sequence('articles', 'rowid'), greatest((SELECT max(rowid) FROM articles), 1))");
+      await client.query(
+        "SELECT setval(pg_get_serial_sequence('articles', 'rowid'), greatest((SELECT max(rowid) FROM articles), 1))",
+      );
       // A change for every server: what they cached of the old store is not this store's.
       await client.query('UPDATE changes SET seq = $1 + 1', [seq ?? 0]);
       const stories = {
@@ -150,7 +230,13 @@ export async function copyToPostgres(file: string, url: string, progress: CopyPr
   }
 }
 
-async function copyTable(sqlite: Db, client: pg.PoolClient, table: Table, total: number, progress: CopyProgress): Promise<void> {
+async function copyTable(
+  sqlite: Db,
+  client: pg.PoolClient,
+  table: Table,
+  total: number,
+  progress: CopyProgress,
+): Promise<void> {
   const casts = table.types.map((t, i) => `$${i + 1}::${t}[]`).join(', ');
   const insert = `INSERT INTO ${table.name} (${table.columns}) SELECT * FROM unnest(${casts})`;
   let done = 0;

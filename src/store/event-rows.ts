@@ -18,7 +18,13 @@ export interface MemberRow {
   terms: string;
 }
 
-export const toEvent = (r: EventRow): EventCandidate => ({ id: r.id, first: new Date(Number(r.first)), last: new Date(Number(r.last)), size: Number(r.size), centroid: JSON.parse(r.centroid) });
+export const toEvent = (r: EventRow): EventCandidate => ({
+  id: r.id,
+  first: new Date(Number(r.first)),
+  last: new Date(Number(r.last)),
+  size: Number(r.size),
+  centroid: JSON.parse(r.centroid),
+});
 
 export const toMembership = (r: MemberRow): EventMembership => ({
   article: r.article,
@@ -30,7 +36,20 @@ export const toMembership = (r: MemberRow): EventMembership => ({
 });
 
 /** An event as a row to write. */
-export const eventParams = (e: EventCandidate) => ({ id: e.id, first: e.first.getTime(), last: e.last.getTime(), size: e.size, centroid: JSON.stringify(e.centroid) });
+export const eventParams = (e: EventCandidate) => ({
+  id: e.id,
+  first: e.first.getTime(),
+  last: e.last.getTime(),
+  size: e.size,
+  centroid: JSON.stringify(e.centroid),
+});
 
 /** A membership as a row to write (its published time comes from its article). */
-export const memberParams = (m: EventMembership) => ({ article: m.article, event: m.event, score: m.score, shared: JSON.stringify(m.shared), gap_hours: m.gapHours, terms: JSON.stringify(m.terms) });
+export const memberParams = (m: EventMembership) => ({
+  article: m.article,
+  event: m.event,
+  score: m.score,
+  shared: JSON.stringify(m.shared),
+  gap_hours: m.gapHours,
+  terms: JSON.stringify(m.terms),
+});

@@ -29,6 +29,8 @@ export class Leases {
       'SELECT holder, host, pid, started, expires FROM leases WHERE name = ? AND expires > ?',
       [name, now.getTime()],
     );
-    return row && { name: row.holder, host: row.host, pid: row.pid, started: row.started, expires: new Date(row.expires) };
+    return (
+      row && { name: row.holder, host: row.host, pid: row.pid, started: row.started, expires: new Date(row.expires) }
+    );
   }
 }

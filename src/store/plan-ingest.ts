@@ -33,14 +33,19 @@ interface Rehash {
  * The plan, and the unchanged articles whose raw hash is new (to remember, so that normalize can
  * skip them next time; after an upgrade, with the new normalizer's version).
  */
-export function planIngest(source: string, entries: readonly Entry[], lookups: PlanLookups): { plan: StorePlan; rehash: Rehash[] } {
+export function planIngest(
+  source: string,
+  entries: readonly Entry[],
+  lookups: PlanLookups,
+): { plan: StorePlan; rehash: Rehash[] } {
   const plan: StorePlan = { source, fresh: [], edited: [], unchanged: 0, keptOut: 0, known: [] };
   const rehash: Rehash[] = [];
   // One entry per identity: the last one given wins.
   for (const entry of new Map(entries.map((e) => [e.identity, e])).values()) {
     const known = lookups.known(entry.identity);
     if (known?.content_hash === entry.contentHash) {
-      if (entry.rawHash) rehash.push({ rowid: known.rowid, rawHash: entry.rawHash, normalizer: entry.normalizer ?? null });
+      if (entry.rawHash)
+        rehash.push({ rowid: known.rowid, rawHash: entry.rawHash, normalizer: entry.normalizer ?? null });
       plan.unchanged += 1;
     } else if (known) {
       plan.edited.push(entry);
@@ -55,4 +60,6 @@ export function planIngest(source: string, entries: readonly Entry[], lookups: P
 }
 
 /** The distinct entries of a batch (the last of each identity), for stores that look them all up at once. */
-export const distinctEntries = (entries: readonly Entry[]): Entry[] => [...new Map(entries.map((e) => [e.identity, e])).values()];
+export const distinctEntries = (entries: readonly Entry[]): Entry[] => [
+  ...new Map(entries.map((e) => [e.identity, e])).values(),
+];

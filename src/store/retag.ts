@@ -29,11 +29,14 @@ function groupTags(rows: readonly TagRow[]): Map<string, { tags: Tag[]; publishe
   return byArticle;
 }
 
-const sameTags = (a: readonly Tag[], b: readonly Tag[]) => a.length === b.length && a.every((t, i) => t.slug === b[i]!.slug && t.label === b[i]!.label);
+const sameTags = (a: readonly Tag[], b: readonly Tag[]) =>
+  a.length === b.length && a.every((t, i) => t.slug === b[i]!.slug && t.label === b[i]!.label);
 
 /** Passes every stored article's tags through `retag`, inside the caller's transaction; the articles whose tags differ. */
 export async function retaggedArticles(sql: Sql, retag: (tags: Tag[]) => Tag[]): Promise<Retagged[]> {
-  const rows = await sql.all<TagRow>('SELECT article_id AS id, tag AS slug, label, published FROM article_tags ORDER BY article_id, position');
+  const rows = await sql.all<TagRow>(
+    'SELECT article_id AS id, tag AS slug, label, published FROM article_tags ORDER BY article_id, position',
+  );
   const changed: Retagged[] = [];
   for (const [id, { tags, published }] of groupTags(rows)) {
     const next = retag(tags);

@@ -122,15 +122,20 @@ export function toState(r: StateRow): FetchState {
 }
 
 /** An article's dedupe index keys as stored (float64s), and back. */
-export const keysBlob = (keys: readonly number[]): Buffer | null => (keys.length ? Buffer.from(Float64Array.from(keys).buffer) : null);
-export const keysOf = (blob: Buffer): Float64Array => new Float64Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength));
+export const keysBlob = (keys: readonly number[]): Buffer | null =>
+  keys.length ? Buffer.from(Float64Array.from(keys).buffer) : null;
+export const keysOf = (blob: Buffer): Float64Array =>
+  new Float64Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength));
 
 /** A fingerprint's shingles and their marks, as stored. */
-export const shinglesBlob = (fp: { shingles: Uint32Array } | undefined): Buffer | null => (fp ? Buffer.from(fp.shingles.buffer, fp.shingles.byteOffset, fp.shingles.byteLength) : null);
-export const marksBlob = (fp: { marks: Uint8Array } | undefined): Buffer | null => (fp ? Buffer.from(fp.marks.buffer, fp.marks.byteOffset, fp.marks.byteLength) : null);
+export const shinglesBlob = (fp: { shingles: Uint32Array } | undefined): Buffer | null =>
+  fp ? Buffer.from(fp.shingles.buffer, fp.shingles.byteOffset, fp.shingles.byteLength) : null;
+export const marksBlob = (fp: { marks: Uint8Array } | undefined): Buffer | null =>
+  fp ? Buffer.from(fp.marks.buffer, fp.marks.byteOffset, fp.marks.byteLength) : null;
 
 /** The marks of `count` shingles as stored; rows from before marks were kept read as zeros. */
-export const toMarks = (blob: Buffer | null, count: number): Uint8Array => (blob && blob.byteLength === count ? new Uint8Array(blob) : new Uint8Array(count));
+export const toMarks = (blob: Buffer | null, count: number): Uint8Array =>
+  blob && blob.byteLength === count ? new Uint8Array(blob) : new Uint8Array(count);
 
 /** An article's word shingles as stored (uint32s). */
 export const toShingles = (blob: Buffer | null): Uint32Array =>
@@ -150,7 +155,14 @@ export interface CandidateRow {
 
 export function toCandidate(row: CandidateRow): StoryCandidate {
   const shingles = toShingles(row.shingles);
-  return { id: row.id, story: row.story, title: row.title, published: new Date(row.published), shingles, marks: toMarks(row.shingle_marks, shingles.length) };
+  return {
+    id: row.id,
+    story: row.story,
+    title: row.title,
+    published: new Date(row.published),
+    shingles,
+    marks: toMarks(row.shingle_marks, shingles.length),
+  };
 }
 
 /** How an article joined its story, as stored. */
@@ -165,7 +177,13 @@ export interface LinkRow {
 export const LINK_COLUMNS = 'a.story, a.is_canonical, a.dedupe_rule, a.dedupe_of, a.dedupe_score';
 
 export function toStoryLink(row: LinkRow): StoryLink {
-  return { story: row.story, canonical: Boolean(row.is_canonical), rule: row.dedupe_rule ?? undefined, matchedWith: row.dedupe_of ?? undefined, score: row.dedupe_score ?? undefined };
+  return {
+    story: row.story,
+    canonical: Boolean(row.is_canonical),
+    rule: row.dedupe_rule ?? undefined,
+    matchedWith: row.dedupe_of ?? undefined,
+    score: row.dedupe_score ?? undefined,
+  };
 }
 
 /**
@@ -173,13 +191,18 @@ export function toStoryLink(row: LinkRow): StoryLink {
  * plan (StoryMatch.sibling) gets that entry's id and story, and a story merged away by an earlier
  * entry's match is followed to the story it went into.
  */
-export function resolveStories(source: string, fresh: readonly Entry[], decisions: StoryDecisions['fresh']): StoryDecisions['fresh'] {
+export function resolveStories(
+  source: string,
+  fresh: readonly Entry[],
+  decisions: StoryDecisions['fresh'],
+): StoryDecisions['fresh'] {
   const stories: string[] = [];
   const into = new Map<string, string>();
   const follow = (story: string): string => (into.has(story) ? follow(into.get(story)!) : story);
   return decisions.map((d, i) => {
     let match = d.match;
-    if (match?.sibling !== undefined) match = { ...match, story: stories[match.sibling]!, with: articleId(source, fresh[match.sibling]!.identity) };
+    if (match?.sibling !== undefined)
+      match = { ...match, story: stories[match.sibling]!, with: articleId(source, fresh[match.sibling]!.identity) };
     if (match) {
       const story = follow(match.story);
       const merges = match.merges?.map((m) => ({ ...m, merged: follow(m.merged) })).filter((m) => m.merged !== story);

@@ -51,9 +51,7 @@ export interface SearchOptions {
   fields?: readonly string[];
 }
 
-type Token =
-  | { kind: 'term'; node: SearchNode }
-  | { kind: 'AND' | 'OR' | 'NOT' | '(' | ')' | 'end' };
+type Token = { kind: 'term'; node: SearchNode } | { kind: 'AND' | 'OR' | 'NOT' | '(' | ')' | 'end' };
 
 const WORDS = /[\p{L}\p{N}][\p{L}\p{N}\p{M}]*/gu;
 const PREFIX = /^([\p{L}\p{N}][\p{L}\p{N}\p{M}]*)\*+$/u;
@@ -139,7 +137,8 @@ function checkSize(root: SearchNode): void {
       if (node.kind === 'word' && node.prefix) prefixes += 1;
     }
   }
-  if (prefixes > MAX_PREFIXES) throw new SearchQueryError(`too many prefix* terms: ${prefixes}, at most ${MAX_PREFIXES}`);
+  if (prefixes > MAX_PREFIXES)
+    throw new SearchQueryError(`too many prefix* terms: ${prefixes}, at most ${MAX_PREFIXES}`);
   if (terms > MAX_TERMS) throw new SearchQueryError(`too many terms: ${terms}, at most ${MAX_TERMS}`);
 }
 
@@ -201,7 +200,10 @@ function group(kind: 'and' | 'or', children: SearchNode[]): SearchNode {
 function negate(node: SearchNode): SearchNode {
   if (node.kind === 'not') return node.child;
   if (node.kind === 'and' && node.children.every((c) => c.kind === 'not')) {
-    return group('or', node.children.map((c) => (c as { child: SearchNode }).child));
+    return group(
+      'or',
+      node.children.map((c) => (c as { child: SearchNode }).child),
+    );
   }
   return { kind: 'not', child: node };
 }
@@ -237,7 +239,8 @@ function checkSearchable(node: SearchNode, top = true): void {
       if (!bounded(node.child)) throw new SearchQueryError('NOT needs something to exclude from');
       return checkSearchable(node.child, false);
     case 'and':
-      if (!node.children.some(bounded)) throw top ? nothingToSearch() : new SearchQueryError('NOT needs something to exclude from');
+      if (!node.children.some(bounded))
+        throw top ? nothingToSearch() : new SearchQueryError('NOT needs something to exclude from');
       for (const c of node.children) checkSearchable(c, false);
       return;
     case 'or':
@@ -272,7 +275,11 @@ export function forgiveSearch(query: string): ForgivenSearch {
   }
   const hasWord = (text: string) => new RegExp(WORDS.source, 'u').test(text);
   // "NOT word" is "-word"; a stray AND or OR is dropped.
-  const chunks = query.replace(/["()]/g, ' ').replace(/\bNOT\s+/g, '-').split(/\s+/).filter((c) => c && !/^(?:AND|OR|NOT)$/.test(c));
+  const chunks = query
+    .replace(/["()]/g, ' ')
+    .replace(/\bNOT\s+/g, '-')
+    .split(/\s+/)
+    .filter((c) => c && !/^(?:AND|OR|NOT)$/.test(c));
   const positive = chunks.filter((c) => !c.startsWith('-') && hasWord(c));
   const negative = chunks.filter((c) => c.startsWith('-') && hasWord(c)).map((c) => c.replace(/^-+/, ''));
   if (positive.length) return { query: [...positive, ...negative.map((n) => `-${n}`)].join(' '), not: [] };
@@ -284,7 +291,8 @@ export function forgiveSearch(query: string): ForgivenSearch {
 export const SEARCH_BUDGET_MS = 10_000;
 
 /** What a search over its time budget says. */
-export const searchTooSlow = (budgetMs: number) => new SearchQueryError(`the search took longer than ${budgetMs / 1000} s; try fewer or longer words`);
+export const searchTooSlow = (budgetMs: number) =>
+  new SearchQueryError(`the search took longer than ${budgetMs / 1000} s; try fewer or longer words`);
 
 const nothingToSearch = () => new SearchQueryError('nothing to search for: give at least one word');
 
@@ -331,7 +339,11 @@ export function toFts5(node: SearchNode): string {
  * tokenizer with remove_diacritics folds them.
  */
 function searchForm(text: string): string {
-  return text.toLowerCase().normalize('NFD').replace(/(\p{Script=Latin})\p{M}+/gu, '$1').normalize('NFC');
+  return text
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/(\p{Script=Latin})\p{M}+/gu, '$1')
+    .normalize('NFC');
 }
 
 // What a tsvector can hold: positions up to 16383, 256 of them per word, words under 2 KB, 1 MB in all.
@@ -398,7 +410,8 @@ export function toTsquery(node: SearchNode): string {
   return write(node);
 }
 
-const fieldsAreForRules = (n: { field: string }) => new SearchQueryError(`${n.field}: is for keep and block rules, not for the stores' search`);
+const fieldsAreForRules = (n: { field: string }) =>
+  new SearchQueryError(`${n.field}: is for keep and block rules, not for the stores' search`);
 
 // For the keep and block rules, which match parsed queries against entries in memory the way the stores do.
 export { searchForm, WORDS as SEARCH_WORDS };

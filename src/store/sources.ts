@@ -87,7 +87,12 @@ export class Sources {
 
   /** Lets a gone or backed-off source be fetched again; false when there is no such source. */
   async enable(sql: Sql, name: string): Promise<boolean> {
-    return (await sql.run('UPDATE sources SET gone = FALSE, consecutive_errors = 0, next_fetch = NULL, last_error = NULL WHERE name = ?', [name])) > 0;
+    return (
+      (await sql.run(
+        'UPDATE sources SET gone = FALSE, consecutive_errors = 0, next_fetch = NULL, last_error = NULL WHERE name = ?',
+        [name],
+      )) > 0
+    );
   }
 
   /** After the wall clock stepped by `ms`: every recorded time, claim and lease keeps its distance from now. */
@@ -121,13 +126,24 @@ export class Sources {
   async retire(sql: Sql, configured: readonly string[], now: Date): Promise<string[]> {
     const names = this.dialect.list(configured);
     const moved = [
-      ...(await sql.all<{ name: string }>(`UPDATE sources SET removed_at = ? WHERE removed_at IS NULL AND NOT (${this.dialect.inList('name')}) RETURNING name`, [now.getTime(), names])),
-      ...(await sql.all<{ name: string }>(`UPDATE sources SET removed_at = NULL WHERE removed_at IS NOT NULL AND ${this.dialect.inList('name')} RETURNING name`, [names])),
+      ...(await sql.all<{ name: string }>(
+        `UPDATE sources SET removed_at = ? WHERE removed_at IS NULL AND NOT (${this.dialect.inList('name')}) RETURNING name`,
+        [now.getTime(), names],
+      )),
+      ...(await sql.all<{ name: string }>(
+        `UPDATE sources SET removed_at = NULL WHERE removed_at IS NOT NULL AND ${this.dialect.inList('name')} RETURNING name`,
+        [names],
+      )),
     ].map((r) => r.name);
-    await sql.run('DELETE FROM sources WHERE removed_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM articles WHERE source = sources.name)');
+    await sql.run(
+      'DELETE FROM sources WHERE removed_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM articles WHERE source = sources.name)',
+    );
     if (!moved.length) return moved;
     // Their stories' canonical articles follow: a removed source's article is canonical only when the story has no other.
-    const stories = await sql.all<{ story: string }>(`SELECT DISTINCT story FROM articles WHERE ${this.dialect.inList('source')}`, [this.dialect.list(moved)]);
+    const stories = await sql.all<{ story: string }>(
+      `SELECT DISTINCT story FROM articles WHERE ${this.dialect.inList('source')}`,
+      [this.dialect.list(moved)],
+    );
     for (const { story } of stories) await sql.run(CANONICAL_SQL.recompute, [story]);
     return moved;
   }
@@ -140,7 +156,10 @@ export class Sources {
   }
 
   async documentStamps(source: string, options: string): Promise<Record<string, DocumentStamp>> {
-    const rows = await this.db.all<DocumentStamp>('SELECT identity, size, mtime, hash FROM documents WHERE source = ? AND options = ?', [source, options]);
+    const rows = await this.db.all<DocumentStamp>(
+      'SELECT identity, size, mtime, hash FROM documents WHERE source = ? AND options = ?',
+      [source, options],
+    );
     return Object.fromEntries(rows.map((d) => [d.identity, d]));
   }
 
@@ -156,7 +175,10 @@ export class Sources {
   }
 
   async rawHashes(source: string): Promise<Record<string, string>> {
-    const rows = await this.db.all<{ identity: string; raw_hash: string }>('SELECT identity, raw_hash FROM articles WHERE source = ? AND raw_hash IS NOT NULL', [source]);
+    const rows = await this.db.all<{ identity: string; raw_hash: string }>(
+      'SELECT identity, raw_hash FROM articles WHERE source = ? AND raw_hash IS NOT NULL',
+      [source],
+    );
     return Object.fromEntries(rows.map((r) => [r.identity, r.raw_hash]));
   }
 }

@@ -16,7 +16,8 @@ export class Spellings {
   /** Every (tag, label, change) that changes a count. */
   changes(): [tag: string, label: string, delta: number][] {
     const out: [string, string, number][] = [];
-    for (const [tag, labels] of this.deltas) for (const [label, delta] of labels) if (delta) out.push([tag, label, delta]);
+    for (const [tag, labels] of this.deltas)
+      for (const [label, delta] of labels) if (delta) out.push([tag, label, delta]);
     return out;
   }
 }

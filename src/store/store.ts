@@ -3,7 +3,25 @@
 // store/postgres/ are thin dialects under them. It takes finished rows and returns articles: it
 // knows nothing of fetching, parsing, normalizing or the story rules (it answers their lookups,
 // as a StoryIndex).
-import type { Article, Changes, DocumentStamp, Entry, FetchState, Holder, IngestCounts, IngestPlan, StoryCandidate, StoryDecisions, StoryIndex, StoryLink, StoryMergeRecord, Tag, EventCandidate, EventIndex, EventMembership } from '../model.js';
+import type {
+  Article,
+  Changes,
+  DocumentStamp,
+  Entry,
+  FetchState,
+  Holder,
+  IngestCounts,
+  IngestPlan,
+  StoryCandidate,
+  StoryDecisions,
+  StoryIndex,
+  StoryLink,
+  StoryMergeRecord,
+  Tag,
+  EventCandidate,
+  EventIndex,
+  EventMembership,
+} from '../model.js';
 
 export interface SourceRow {
   name: string;

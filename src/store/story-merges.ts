@@ -24,6 +24,9 @@ export async function mergeStories(sql: Sql, match: StoryMatch, article: string,
 
 /** The stories merged into this one, oldest first. */
 export async function mergesInto(sql: Sql, story: string): Promise<StoryMergeRecord[]> {
-  const rows = await sql.all<Omit<StoryMergeRecord, 'at'> & { at: number }>('SELECT story, merged, article, a, b, score, at FROM story_merges WHERE story = ? ORDER BY at, merged', [story]);
+  const rows = await sql.all<Omit<StoryMergeRecord, 'at'> & { at: number }>(
+    'SELECT story, merged, article, a, b, score, at FROM story_merges WHERE story = ? ORDER BY at, merged',
+    [story],
+  );
   return rows.map((r) => ({ ...r, score: Number(r.score), at: new Date(Number(r.at)) }));
 }

@@ -19,7 +19,8 @@ export interface Work {
 /** The stages run on this thread: for callers that need no isolation. They are loaded on first use. */
 export function inThread(): Work {
   return {
-    run: async <T>(stages: StageCall[], input: unknown) => (await (await import('./stages.js')).runStages(stages, input)) as T,
+    run: async <T>(stages: StageCall[], input: unknown) =>
+      (await (await import('./stages.js')).runStages(stages, input)) as T,
     close: async () => undefined,
   };
 }
@@ -27,7 +28,9 @@ export function inThread(): Work {
 /** A buffer that may be handed to a worker: one that owns its whole ArrayBuffer (not a slice of Node's pool). */
 export function transferable(bytes: Uint8Array): ArrayBuffer[] {
   const buffer = bytes.buffer;
-  return buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength ? [buffer] : [];
+  return buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength
+    ? [buffer]
+    : [];
 }
 
 /**
@@ -96,7 +99,14 @@ export class WorkerPool implements Work {
     });
     worker.on('error', (err) => {
       const outOfMemory = (err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
-      this.failAll(worker, new ParseError(outOfMemory ? `the document needs more than the ${this.heapMb} MB a parse may use; gave up` : `worker crashed: ${err.message}`));
+      this.failAll(
+        worker,
+        new ParseError(
+          outOfMemory
+            ? `the document needs more than the ${this.heapMb} MB a parse may use; gave up`
+            : `worker crashed: ${err.message}`,
+        ),
+      );
     });
     worker.on('exit', () => {
       if (this.workers[slot] === worker) this.workers[slot] = undefined;
@@ -121,7 +131,8 @@ export class WorkerPool implements Work {
   /** An idle worker; else a new one while a slot is free; else the least busy. */
   private pick(): Worker {
     let best: Worker | undefined;
-    for (const worker of this.workers) if (worker && (!best || this.busy.get(worker)! < this.busy.get(best)!)) best = worker;
+    for (const worker of this.workers)
+      if (worker && (!best || this.busy.get(worker)! < this.busy.get(best)!)) best = worker;
     const free = this.workers.indexOf(undefined);
     if (best && (this.busy.get(best) === 0 || free < 0)) return best;
     return this.start(free);

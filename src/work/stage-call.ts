@@ -11,7 +11,9 @@ export interface StageCall {
 }
 
 /** A stage with its options, for a job. */
-export function stage<N extends StageName>(name: N, ...options: Parameters<Stage<N>> extends [unknown, infer O] ? [O] : []): StageCall {
+export function stage<N extends StageName>(
+  name: N,
+  ...options: Parameters<Stage<N>> extends [unknown, infer O] ? [O] : []
+): StageCall {
   return { name, options: options[0] };
 }
-

@@ -3,7 +3,14 @@
 import { eventTermsOf } from '../dedupe/event-terms.js';
 import { fingerprintEntries } from '../dedupe/fingerprint.js';
 import { readSeedFolder, type SeedFolder } from '../ingest/seeds.js';
-import { identifyEntries, NewestEntries, placed, type IdentifiedEntry, type IdentifyOptions, type PlacedEntry } from '../normalize/identity.js';
+import {
+  identifyEntries,
+  NewestEntries,
+  placed,
+  type IdentifiedEntry,
+  type IdentifyOptions,
+  type PlacedEntry,
+} from '../normalize/identity.js';
 import { decodePage, extractArticle, withFullText } from '../normalize/full-text.js';
 import { normalizeEntries, oldestFirst, skipUnchanged, type NormalizeOptions } from '../normalize/normalize-entry.js';
 import { dateUndated } from '../normalize/undated.js';
@@ -29,7 +36,8 @@ export interface Batch {
 
 export const STAGES = {
   /** ingest: the seed documents of a folder that changed since they were last read. */
-  readSeeds: (input: { dir: string; maxBytes: number; known: Record<string, DocumentStamp> }): SeedFolder => readSeedFolder(input.dir, input.maxBytes, input.known),
+  readSeeds: (input: { dir: string; maxBytes: number; known: Record<string, DocumentStamp> }): SeedFolder =>
+    readSeedFolder(input.dir, input.maxBytes, input.known),
   /** parse: seed documents as one feed; files the reader refused stay refused. */
   parseSeeds: (folder: SeedFolder, options: SeedOptions): ParsedFeed => {
     const { entries, ...feed } = parseSeeds(folder.files, options);
@@ -45,7 +53,10 @@ export const STAGES = {
    * parse: feed bytes, read an entry at a time, keeping only the newest `maxItems` (all without
    * it); with the document's stamp, to be stored with its entries.
    */
-  parseNewest: async ({ bytes, doc, stamp }: { bytes: Uint8Array; doc: FeedDocument; stamp?: DocumentStamp }, options: { maxItems?: number }): Promise<ParsedFeed> => {
+  parseNewest: async (
+    { bytes, doc, stamp }: { bytes: Uint8Array; doc: FeedDocument; stamp?: DocumentStamp },
+    options: { maxItems?: number },
+  ): Promise<ParsedFeed> => {
     let kept!: NewestEntries;
     const feed = await readFeed(bytes, doc, () => {
       kept = new NewestEntries(options.maxItems);
@@ -56,7 +67,12 @@ export const STAGES = {
   /** normalize: who each kept entry is; those without a date are dated from the feed's; oldest first, as they are stored. */
   identify: ({ feed, entries }: ParsedFeed, options: IdentifyOptions & { now?: Date }): Batch => {
     const now = options.now ?? new Date();
-    return { feed, todo: oldestFirst(dateUndated(identifyEntries(entries, options), feed, now), now), done: [], unchanged: feed.documents?.unchanged ?? 0 };
+    return {
+      feed,
+      todo: oldestFirst(dateUndated(identifyEntries(entries, options), feed, now), now),
+      done: [],
+      unchanged: feed.documents?.unchanged ?? 0,
+    };
   },
   /** normalize: entries stored exactly so already go no further. */
   skipUnchanged: (batch: Batch, options: NormalizeOptions): Batch => {
@@ -73,10 +89,13 @@ export const STAGES = {
   /** dedupe: each normalized entry's fingerprint. */
   fingerprint: (batch: Batch): Batch => ({ ...batch, done: fingerprintEntries(batch.done) }),
   /** normalize: an article page's text, extracted and sanitized (full text, issue 24). */
-  extractArticle: ({ bytes, contentType, url }: { bytes: Uint8Array; contentType?: string; url: string }, options: { selector?: string }): string =>
-    extractArticle(decodePage(bytes, contentType), url, options.selector),
+  extractArticle: (
+    { bytes, contentType, url }: { bytes: Uint8Array; contentType?: string; url: string },
+    options: { selector?: string },
+  ): string => extractArticle(decodePage(bytes, contentType), url, options.selector),
   /** normalize + dedupe: an entry with its full text, fingerprinted again (dedupe compares the article). */
-  withFullText: ({ entry, content }: { entry: Entry; content: string }): Entry => fingerprintEntries([withFullText(entry, content)])[0]!,
+  withFullText: ({ entry, content }: { entry: Entry; content: string }): Entry =>
+    fingerprintEntries([withFullText(entry, content)])[0]!,
   /** dedupe: each entry's terms for events (loads the language model on first use). */
   eventTerms: async (batch: Batch): Promise<Batch> => ({ ...batch, done: await eventTermsOf(batch.done) }),
 };
@@ -86,6 +105,7 @@ import type { StageCall } from './stage-call.js';
 /** Runs a job's stages in order, here. */
 export async function runStages(stages: readonly StageCall[], input: unknown): Promise<unknown> {
   let value = input;
-  for (const { name, options } of stages) value = await (STAGES[name] as (input: unknown, options: unknown) => unknown)(value, options);
+  for (const { name, options } of stages)
+    value = await (STAGES[name] as (input: unknown, options: unknown) => unknown)(value, options);
   return value;
 }

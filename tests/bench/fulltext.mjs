@@ -36,7 +36,9 @@ for (let i = 0; i < N; i += 1) {
 }
 const seconds = (performance.now() - started) / 1000;
 const peakMB = process.resourceUsage().maxRSS / 1024;
-console.log(`extraction: ${N} pages in ${seconds.toFixed(2)} s: ${(N / seconds).toFixed(1)} pages/s, ${(bytes / 1048576 / seconds).toFixed(1)} MB of HTML/s, peak RSS ${Math.round(peakMB)} MB`);
+console.log(
+  `extraction: ${N} pages in ${seconds.toFixed(2)} s: ${(N / seconds).toFixed(1)} pages/s, ${(bytes / 1048576 / seconds).toFixed(1)} MB of HTML/s, peak RSS ${Math.round(peakMB)} MB`,
+);
 
 // 2: a daemon with fullText on for every source.
 const SOURCES = arg('--sources', 20);
@@ -45,11 +47,22 @@ const server = createServer((req, res) => {
   const feed = /^\/feed\/(\d+)\.xml$/.exec(req.url ?? '');
   if (feed) {
     const s = Number(feed[1]);
-    const items = Array.from({ length: ITEMS }, (_, i) => `<item><title>Story ${s}-${i}</title><link>http://127.0.0.1:${server.address().port}/page/${s}/${i}</link><guid>${s}-${i}</guid><description>An excerpt of story ${s}-${i}…</description></item>`);
-    return res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(`<rss version="2.0"><channel><title>Feed ${s}</title><link>http://x.example/</link><description>d</description>${items.join('')}</channel></rss>`);
+    const items = Array.from(
+      { length: ITEMS },
+      (_, i) =>
+        `<item><title>Story ${s}-${i}</title><link>http://127.0.0.1:${server.address().port}/page/${s}/${i}</link><guid>${s}-${i}</guid><description>An excerpt of story ${s}-${i}…</description></item>`,
+    );
+    return res
+      .writeHead(200, { 'content-type': 'application/rss+xml' })
+      .end(
+        `<rss version="2.0"><channel><title>Feed ${s}</title><link>http://x.example/</link><description>d</description>${items.join('')}</channel></rss>`,
+      );
   }
   const page = /^\/page\/(\d+)\/(\d+)$/.exec(req.url ?? '');
-  if (page) return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(pages[(Number(page[1]) + Number(page[2])) % pages.length]);
+  if (page)
+    return res
+      .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+      .end(pages[(Number(page[1]) + Number(page[2])) % pages.length]);
   res.writeHead(404).end();
 });
 await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
@@ -61,7 +74,11 @@ async function firstRefresh(fullText) {
     join(dir, 'tidings.yaml'),
     `fetch: {allowPrivateNetworks: true, perHost: 4}\nsources:\n${Array.from({ length: SOURCES }, (_, s) => `  - {name: s${s}, type: feed, url: "${origin}/feed/${s}.xml", fullText: ${fullText}}`).join('\n')}\n`,
   );
-  const daemon = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--config', join(dir, 'tidings.yaml'), '--db', join(dir, 't.db')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const daemon = spawn(
+    process.execPath,
+    [BIN, 'serve', '--port', '0', '--config', join(dir, 'tidings.yaml'), '--db', join(dir, 't.db')],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   const started = performance.now();
   await new Promise((ok, fail) => {
     let out = '';
@@ -86,6 +103,9 @@ async function firstRefresh(fullText) {
 const without = await firstRefresh(false);
 const withFull = await firstRefresh(true);
 server.close();
-console.log(`daemon, ${SOURCES} sources × ${ITEMS} new entries, first refresh: without fullText ${without.seconds.toFixed(1)} s, peak RSS ${Math.round(without.peak)} MB`);
-console.log(`  with fullText: ${withFull.seconds.toFixed(1)} s, peak RSS ${Math.round(withFull.peak)} MB, RSS after ${Math.round(withFull.after)} MB (target ≤ 300) ${verdict(withFull.peak <= 300)}`);
-
+console.log(
+  `daemon, ${SOURCES} sources × ${ITEMS} new entries, first refresh: without fullText ${without.seconds.toFixed(1)} s, peak RSS ${Math.round(without.peak)} MB`,
+);
+console.log(
+  `  with fullText: ${withFull.seconds.toFixed(1)} s, peak RSS ${Math.round(withFull.peak)} MB, RSS after ${Math.round(withFull.after)} MB (target ≤ 300) ${verdict(withFull.peak <= 300)}`,
+);

@@ -57,5 +57,10 @@ for (let r = 0; r < RUNS; r += 1) for (const [name, run] of Object.entries(paths
 const [before, after] = Object.keys(paths).map((name) => median(times[name]));
 const mb = bodies.reduce((n, html) => n + html.length, 0) / 1e6;
 console.log(`${ITEMS} items (${bodies.length} HTML texts, ${mb.toFixed(1)} MB), CPU ms, median of ${RUNS}:`);
-for (const name of Object.keys(paths)) console.log(`  ${name.padEnd(36)} ${median(times[name]).toFixed(0).padStart(6)} ms  (runs: ${times[name].map((t) => t.toFixed(0)).join(', ')})`);
-console.log(`  the walk takes ${((after / before) * 100).toFixed(0)}% of the time before (${(before / after).toFixed(2)}× as fast)`);
+for (const name of Object.keys(paths))
+  console.log(
+    `  ${name.padEnd(36)} ${median(times[name]).toFixed(0).padStart(6)} ms  (runs: ${times[name].map((t) => t.toFixed(0)).join(', ')})`,
+  );
+console.log(
+  `  the walk takes ${((after / before) * 100).toFixed(0)}% of the time before (${(before / after).toFixed(2)}× as fast)`,
+);

@@ -48,13 +48,22 @@ function writeSources(dir) {
         near += 1;
       } else {
         // Fresh text for every story: unrelated stories share no paragraphs, as in real feeds.
-        a = { title: sentence(9).slice(0, -1), paragraphs: Array.from({ length: 5 }, () => paragraph(380)), published: start + n * 20_000 };
+        a = {
+          title: sentence(9).slice(0, -1),
+          paragraphs: Array.from({ length: 5 }, () => paragraph(380)),
+          published: start + n * 20_000,
+        };
         made.push(a);
       }
       const html = a.paragraphs.map((p) => `<p>${p}</p>`).join('');
-      items.push(`<item><title>${esc(a.title)}</title><link>https://s${s}.example/${i}</link><guid>s${s}-${i}</guid><pubDate>${new Date(a.published + 3_600_000).toUTCString()}</pubDate><category>topic${s % 50}</category><description>${esc(html)}</description></item>`);
+      items.push(
+        `<item><title>${esc(a.title)}</title><link>https://s${s}.example/${i}</link><guid>s${s}-${i}</guid><pubDate>${new Date(a.published + 3_600_000).toUTCString()}</pubDate><category>topic${s % 50}</category><description>${esc(html)}</description></item>`,
+      );
     }
-    writeFileSync(join(dir, `s${s}.xml`), `<?xml version="1.0"?><rss version="2.0"><channel><title>Source ${s}</title><link>https://s${s}.example/</link><description>d</description>${items.join('')}</channel></rss>`);
+    writeFileSync(
+      join(dir, `s${s}.xml`),
+      `<?xml version="1.0"?><rss version="2.0"><channel><title>Source ${s}</title><link>https://s${s}.example/</link><description>d</description>${items.join('')}</channel></rss>`,
+    );
   }
   const config = `fetch: {concurrency: 4}\nsources:\n${Array.from({ length: SOURCES }, (_, s) => `  - {name: s${s}, type: file, path: s${s}.xml}`).join('\n')}\n`;
   writeFileSync(join(dir, 'on.yaml'), config);
@@ -79,13 +88,16 @@ async function child(dir, variant) {
   let done = 0;
   const marks = [];
   const started = performance.now();
-  await refreshAll({ config, store, work, log: silentLogger }, {
-    onResult: (r) => {
-      if (r.error) console.error(r.source, r.error);
-      done += r.new + r.updated + r.unchanged;
-      marks.push([done, performance.now() - started]);
+  await refreshAll(
+    { config, store, work, log: silentLogger },
+    {
+      onResult: (r) => {
+        if (r.error) console.error(r.source, r.error);
+        done += r.new + r.updated + r.unchanged;
+        marks.push([done, performance.now() - started]);
+      },
     },
-  });
+  );
   // Pages still in the write-ahead log are part of the cost: write them to the database file too.
   store.db.pragma('wal_checkpoint(TRUNCATE)');
   const seconds = (performance.now() - started) / 1000;
@@ -131,7 +143,9 @@ async function feedPath() {
   // transaction): the whole path a refresh takes, the document's URL as the base of its links.
   // Known entries are skipped.
   const served = new Map();
-  const server = createServer((req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(served.get(req.url)));
+  const server = createServer((req, res) =>
+    res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(served.get(req.url)),
+  );
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   const origin = `http://127.0.0.1:${server.address().port}`;
   const ours = async (store, dir, bytes) => {
@@ -145,12 +159,18 @@ async function feedPath() {
   };
   const rows = [];
   for (const format of ['rss', 'atom']) {
-    for (const [items, docs] of [[50, 40], [2000, 1]]) {
+    for (const [items, docs] of [
+      [50, 40],
+      [2000, 1],
+    ]) {
       const start = (d) => Date.UTC(2025, 0, 1) + d * 86_400_000;
       const first = Array.from({ length: docs }, (_, d) => feedEntries(items, start(d)));
       // The next fetch of each document: a tenth of its items are new, the oldest tenth has gone.
       const fresh = Math.round(items / 10);
-      const next = first.map((entries, d) => [...feedEntries(fresh, start(d) + items * 60_000), ...entries.slice(0, items - fresh)]);
+      const next = first.map((entries, d) => [
+        ...feedEntries(fresh, start(d) + items * 60_000),
+        ...entries.slice(0, items - fresh),
+      ]);
       const texts = first.map((entries, d) => renderFeed(format, entries, start(d)));
       const nextTexts = next.map((entries, d) => renderFeed(format, entries, start(d)));
       const run = async (bytes, again) => {
@@ -171,7 +191,16 @@ async function feedPath() {
       const [firstMs, nextMs] = await run(bytes, nextBytes);
       const bareFirst = rate(await bare(texts));
       const bareNext = rate(await bare(nextTexts));
-      const row = (fetch, b, o) => ({ format, items_per_doc: items, docs, fetch, KB_per_item: Math.round(bytes[0].length / items / 1024), bare_items_s: Math.round(b), tidings_items_s: Math.round(o), ratio: (o / b).toFixed(2) });
+      const row = (fetch, b, o) => ({
+        format,
+        items_per_doc: items,
+        docs,
+        fetch,
+        KB_per_item: Math.round(bytes[0].length / items / 1024),
+        bare_items_s: Math.round(b),
+        tidings_items_s: Math.round(o),
+        ratio: (o / b).toFixed(2),
+      });
       rows.push(row('first (all new)', bareFirst, rate(firstMs)), row(`next (${fresh} new)`, bareNext, rate(nextMs)));
     }
   }
@@ -198,7 +227,19 @@ async function dedupeBench() {
   const runs = [];
   for (let i = 0; i < REPEAT; i += 1) {
     for (const variant of ['off', 'no-events', 'on']) {
-      const run = spawnSync(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), fileURLToPath(import.meta.url), '--child', dir, variant, '--articles', String(ARTICLES)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+      const run = spawnSync(
+        process.execPath,
+        [
+          ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+          fileURLToPath(import.meta.url),
+          '--child',
+          dir,
+          variant,
+          '--articles',
+          String(ARTICLES),
+        ],
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+      );
       runs.push({ variant, ...JSON.parse(run.stdout.trim().split('\n').at(-1)) });
     }
   }
@@ -217,17 +258,28 @@ async function dedupeBench() {
   console.table(runs.map(row));
   const sum = (variant, f) => runs.filter((r) => r.variant === variant).reduce((a, r) => a + f(r), 0);
   const overhead = sum('on', (r) => r.seconds) / sum('off', (r) => r.seconds) - 1;
-  console.log(`dedupe adds ${(overhead * 100).toFixed(1)}% to the ingest time over ${REPEAT} runs each (target < 30%) ${overhead < 0.3 ? 'met' : 'MISSED'}`);
+  console.log(
+    `dedupe adds ${(overhead * 100).toFixed(1)}% to the ingest time over ${REPEAT} runs each (target < 30%) ${overhead < 0.3 ? 'met' : 'MISSED'}`,
+  );
   const events = sum('on', (r) => r.seconds) / sum('no-events', (r) => r.seconds) - 1;
-  console.log(`events add ${(events * 100).toFixed(1)}% to the ingest time with stories on (target ≤ 15%) ${events <= 0.15 ? 'met' : 'MISSED'}`);
+  console.log(
+    `events add ${(events * 100).toFixed(1)}% to the ingest time with stories on (target ≤ 15%) ${events <= 0.15 ? 'met' : 'MISSED'}`,
+  );
   const growth = sum('on', (r) => r.lastMsPerArticle) / sum('on', (r) => r.firstMsPerArticle);
-  console.log(`last 10% cost ${growth.toFixed(2)}× per article what the first 10% did (target ≤ 1.5) ${growth <= 1.5 ? 'met' : 'MISSED'}`);
+  console.log(
+    `last 10% cost ${growth.toFixed(2)}× per article what the first 10% did (target ≤ 1.5) ${growth <= 1.5 ? 'met' : 'MISSED'}`,
+  );
   rmSync(dir, { recursive: true, force: true });
 }
 
 async function pathBench() {
-  console.log('\nfrom feed bytes (decode, parse, normalize, sanitize, dedupe, store) beside bare rss-parser parseString:');
+  console.log(
+    '\nfrom feed bytes (decode, parse, normalize, sanitize, dedupe, store) beside bare rss-parser parseString:',
+  );
   const rows = await feedPath();
   console.table(rows);
-  for (const r of rows) console.log(`${r.format} ${r.items_per_doc} items, ${r.fetch}: ${r.ratio}× the bare parse rate (target ≥ 0.4) ${Number(r.ratio) >= 0.4 ? 'met' : 'MISSED'}`);
+  for (const r of rows)
+    console.log(
+      `${r.format} ${r.items_per_doc} items, ${r.fetch}: ${r.ratio}× the bare parse rate (target ≥ 0.4) ${Number(r.ratio) >= 0.4 ? 'met' : 'MISSED'}`,
+    );
 }

@@ -74,7 +74,11 @@ function article(n) {
     const o = recent[Math.floor(random() * recent.length)];
     a = { ...o, title: `${o.title} (update)`, paragraphs: [sentence(), ...o.paragraphs.slice(1)] };
   } else {
-    a = { title: headline(), paragraphs: Array.from({ length: 2 + Math.floor(random() * 3) }, () => sentence()), tag: `topic${n % 400}` };
+    a = {
+      title: headline(),
+      paragraphs: Array.from({ length: 2 + Math.floor(random() * 3) }, () => sentence()),
+      tag: `topic${n % 400}`,
+    };
     recent.push(a);
     if (recent.length > 500) recent.shift();
   }
@@ -100,7 +104,8 @@ function article(n) {
 
 const store = await openStore(file);
 const now = new Date(START);
-for (const [i, name] of names.entries()) await store.upsertSource({ name, type: 'file', location: `${name}.xml` }, now, i);
+for (const [i, name] of names.entries())
+  await store.upsertSource({ name, type: 'file', location: `${name}.xml` }, now, i);
 
 async function timed(fn, runs = 5) {
   const ms = [];
@@ -152,7 +157,10 @@ for (let n = 0, b = 0; n < SIZE; b += 1) {
   if (CHECKPOINTS.includes(n)) {
     rows.push(await latencies(n));
     console.log(JSON.stringify({ ...rows.at(-1), elapsed_s: elapsed(), rss_MB: rssMB() }));
-  } else if (b % 100 === 99) console.error(`${n.toLocaleString('en')} articles, ${elapsed()} s, rss ${rssMB()} MB, ${mean(perBatch.slice(-100)).toFixed(3)} ms per article stored over the last 100 batches`);
+  } else if (b % 100 === 99)
+    console.error(
+      `${n.toLocaleString('en')} articles, ${elapsed()} s, rss ${rssMB()} MB, ${mean(perBatch.slice(-100)).toFixed(3)} ms per article stored over the last 100 batches`,
+    );
 }
 const tenth = Math.max(1, Math.floor(perBatch.length / 10));
 const deciles = Array.from({ length: 10 }, (_, d) => mean(perBatch.slice(d * tenth, (d + 1) * tenth)));
@@ -162,11 +170,17 @@ const found = (await store.filterArticles({ query: COMMON, limit: 1_000_000 })).
 const merged = store.db.prepare('SELECT count(*) FROM articles WHERE is_canonical = 0').pluck().get();
 const bytes = Number(spawnSync('du', ['-k', file], { encoding: 'utf8' }).stdout.split('\t')[0]) * 1024;
 console.table(rows);
-console.log(`${SIZE.toLocaleString('en')} articles (${merged.toLocaleString('en')} merged into others' stories; "${COMMON}" finds ${found.toLocaleString('en')}) in ${elapsed()} s, database ${Math.round(bytes / 1048576)} MB, peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+console.log(
+  `${SIZE.toLocaleString('en')} articles (${merged.toLocaleString('en')} merged into others' stories; "${COMMON}" finds ${found.toLocaleString('en')}) in ${elapsed()} s, database ${Math.round(bytes / 1048576)} MB, peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`,
+);
 console.log(`ms per article stored, by tenth of the run: ${deciles.map((d) => d.toFixed(3)).join(' ')}`);
 const ratio = last / first;
-console.log(`per-article ingest cost, last 10% of ${SIZE.toLocaleString('en')} beside the first 10%: ${last.toFixed(3)} ms vs ${first.toFixed(3)} ms: ${ratio.toFixed(2)}× (target ≤ 1.5) ${verdict(ratio <= 1.5)}`);
+console.log(
+  `per-article ingest cost, last 10% of ${SIZE.toLocaleString('en')} beside the first 10%: ${last.toFixed(3)} ms vs ${first.toFixed(3)} ms: ${ratio.toFixed(2)}× (target ≤ 1.5) ${verdict(ratio <= 1.5)}`,
+);
 const top = rows.at(-1);
-console.log(`tidings articles --limit 1 at ${top.articles.toLocaleString('en')} articles: ${top.cli_ms} ms beside node -e 0's ${top.node_ms} ms (target ≤ node + 100) ${verdict(top.cli_ms <= top.node_ms + 100)}`);
+console.log(
+  `tidings articles --limit 1 at ${top.articles.toLocaleString('en')} articles: ${top.cli_ms} ms beside node -e 0's ${top.node_ms} ms (target ≤ node + 100) ${verdict(top.cli_ms <= top.node_ms + 100)}`,
+);
 await store.close();
 if (!keep) rmSync(dir, { recursive: true, force: true });

@@ -91,7 +91,9 @@ function refreshProcess(args) {
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
-    child.on('exit', (code) => (code === 0 ? ok(out) : fail(new Error(`tidings ${args[0]} exited with ${code}: ${out.slice(-2000)}`))));
+    child.on('exit', (code) =>
+      code === 0 ? ok(out) : fail(new Error(`tidings ${args[0]} exited with ${code}: ${out.slice(-2000)}`)),
+    );
   });
 }
 const stop = async (p) => {
@@ -143,7 +145,11 @@ ${Array.from({ length: feeds }, (_, i) => `  - {name: f${i}, type: feed, url: "$
 // Ten items of about 1 KB per feed: a realistic small feed.
 const small = (path) => {
   const n = Number(path.match(/\d+/)?.[0] ?? 0);
-  const items = Array.from({ length: 10 }, (_, i) => `<item><title>Feed ${n} story ${i}</title><link>https://f${n}.example/${i}</link><guid>f${n}-${i}</guid><pubDate>${new Date(Date.UTC(2025, 0, 1) + (n * 10 + i) * 60_000).toUTCString()}</pubDate><description>${`Paragraph ${i} of feed ${n}, which says something of its own. `.repeat(16)}</description></item>`);
+  const items = Array.from(
+    { length: 10 },
+    (_, i) =>
+      `<item><title>Feed ${n} story ${i}</title><link>https://f${n}.example/${i}</link><guid>f${n}-${i}</guid><pubDate>${new Date(Date.UTC(2025, 0, 1) + (n * 10 + i) * 60_000).toUTCString()}</pubDate><description>${`Paragraph ${i} of feed ${n}, which says something of its own. `.repeat(16)}</description></item>`,
+  );
   return `<?xml version="1.0"?><rss version="2.0"><channel><title>Feed ${n}</title><link>https://f${n}.example/</link><description>d</description>${items.join('')}</channel></rss>`;
 };
 
@@ -156,8 +162,11 @@ async function workersBench() {
     const config = feedsConfig(dir, feeds.origin, FEEDS);
     const url = await freshDatabase();
     await (await tidings(['doctor', '--config', config, '--db', url], { ready: /no problems/ })).exited; // the schema, before the race
-    const workers = await Promise.all(Array.from({ length: n }, () => tidings(['worker', '--config', config, '--db', url])));
-    const fetched = async () => Number((await query(url, 'SELECT count(*) AS n FROM sources WHERE last_success IS NOT NULL'))[0].n);
+    const workers = await Promise.all(
+      Array.from({ length: n }, () => tidings(['worker', '--config', config, '--db', url])),
+    );
+    const fetched = async () =>
+      Number((await query(url, 'SELECT count(*) AS n FROM sources WHERE last_success IS NOT NULL'))[0].n);
     const poll = async () => {
       for (;;) {
         if ((await fetched()) >= FEEDS) return;
@@ -175,7 +184,14 @@ async function workersBench() {
     await Promise.all(workers.map(stop));
     await feeds.close();
     rmSync(dir, { recursive: true, force: true });
-    rows.push({ workers: n, seconds: seconds.toFixed(1), sources_s: Math.round(FEEDS / seconds), articles_s: Math.round(articles / seconds), articles, fetched_twice: twice });
+    rows.push({
+      workers: n,
+      seconds: seconds.toFixed(1),
+      sources_s: Math.round(FEEDS / seconds),
+      articles_s: Math.round(articles / seconds),
+      articles,
+      fetched_twice: twice,
+    });
   }
   const base = rows[0];
   for (const r of rows) r.vs_one_worker = (r.sources_s / base.sources_s).toFixed(2);
@@ -186,7 +202,9 @@ async function workersBench() {
 
 async function killBench() {
   const SOURCES = 200;
-  console.log(`\nkill -9 of a worker whose fetches hang (${SOURCES} sources; its requests are never answered), then a second worker:`);
+  console.log(
+    `\nkill -9 of a worker whose fetches hang (${SOURCES} sources; its requests are never answered), then a second worker:`,
+  );
   const rows = [];
   for (const place of ['this host', 'another host']) {
     const dir = mkdtempSync(join(tmpdir(), 'tidings-bench-pg-'));
@@ -197,9 +215,11 @@ async function killBench() {
     const url = await freshDatabase();
     await (await tidings(['doctor', '--config', config, '--db', url], { ready: /no problems/ })).exited;
     // "Another host": the same machine, with another host name in a UTS namespace of its own.
-    const wrap = place === 'another host' ? ['unshare', '--uts', 'sh', '-c', 'hostname tidings-elsewhere && exec "$0" "$@"'] : [];
+    const wrap =
+      place === 'another host' ? ['unshare', '--uts', 'sh', '-c', 'hostname tidings-elsewhere && exec "$0" "$@"'] : [];
     const victim = await tidings(['worker', '--config', config, '--db', url], { wrap });
-    const pid = async () => (await query(url, "SELECT DISTINCT claim_pid FROM sources WHERE claimed_by IS NOT NULL"))[0]?.claim_pid;
+    const pid = async () =>
+      (await query(url, 'SELECT DISTINCT claim_pid FROM sources WHERE claimed_by IS NOT NULL'))[0]?.claim_pid;
     let held = [];
     for (let i = 0; i < 200 && held.length < 16; i += 1) {
       await sleep(100);
@@ -213,21 +233,36 @@ async function killBench() {
     victim.child.kill('SIGKILL');
     const killed = performance.now();
     const fetchedAfter = async () =>
-      Number((await query(url, 'SELECT count(*) AS n FROM sources WHERE name = ANY($1) AND last_success IS NOT NULL', [held]))[0].n);
+      Number(
+        (
+          await query(url, 'SELECT count(*) AS n FROM sources WHERE name = ANY($1) AND last_success IS NOT NULL', [
+            held,
+          ])
+        )[0].n,
+      );
     while ((await fetchedAfter()) < held.length && performance.now() - killed < 300_000) await sleep(100);
     const seconds = (performance.now() - killed) / 1000;
     const done = await fetchedAfter();
     await stop(survivor);
     await feeds.close();
     rmSync(dir, { recursive: true, force: true });
-    rows.push({ killed_on: place, claimed: before, victim_pid: victimPid, refetched: done, seconds_until_all_refetched: seconds.toFixed(1), bar: place === 'this host' ? 'at once' : 'fetch.claimTimeout (2 min) + a tick' });
+    rows.push({
+      killed_on: place,
+      claimed: before,
+      victim_pid: victimPid,
+      refetched: done,
+      seconds_until_all_refetched: seconds.toFixed(1),
+      bar: place === 'this host' ? 'at once' : 'fetch.claimTimeout (2 min) + a tick',
+    });
   }
   console.table(rows);
 }
 
 async function serversBench() {
   const ROUNDS = 10;
-  console.log(`\ntwo servers (serve --no-ingest) on one database, a commit, then /all.rss on both until the ETag changes (${ROUNDS} rounds):`);
+  console.log(
+    `\ntwo servers (serve --no-ingest) on one database, a commit, then /all.rss on both until the ETag changes (${ROUNDS} rounds):`,
+  );
   const { parseConfig } = await import(dist('config/load-config.js'));
   const { refreshAll } = await import(dist('refresh-all.js'));
   const { openStore } = await import(dist('store/open-store.js'));
@@ -244,9 +279,16 @@ async function serversBench() {
   const work = new WorkerPool();
   const config = parseConfig(await import('node:fs').then((fs) => fs.readFileSync(file, 'utf8')), file);
   await refreshAll({ config, store, work, log: silentLogger });
-  const servers = await Promise.all([0, 1].map(() => tidings(['serve', '--no-ingest', '--port', '0', '--config', file, '--db', url], { ready: /serving (http:\/\/\S+)\//m })));
+  const servers = await Promise.all(
+    [0, 1].map(() =>
+      tidings(['serve', '--no-ingest', '--port', '0', '--config', file, '--db', url], {
+        ready: /serving (http:\/\/\S+)\//m,
+      }),
+    ),
+  );
   const origins = servers.map((s) => s.match[1]);
-  const etag = async (origin) => (await fetch(`${origin}/all.rss`, { headers: { 'accept-encoding': 'gzip' } })).headers.get('etag');
+  const etag = async (origin) =>
+    (await fetch(`${origin}/all.rss`, { headers: { 'accept-encoding': 'gzip' } })).headers.get('etag');
   const lags = [];
   let same = 0;
   for (let round = 0; round < ROUNDS; round += 1) {
@@ -273,21 +315,35 @@ async function serversBench() {
   await work.close();
   rmSync(dir, { recursive: true, force: true });
   const worst = Math.max(...lags);
-  console.table([{ rounds: ROUNDS, median_ms: Math.round(median(lags)), worst_ms: Math.round(worst), same_etag_on_both: `${same} of ${ROUNDS}` }]);
-  console.log(`commit → new ETag on both servers, worst ${Math.round(worst)} ms (bar: 2,000 ms) ${worst <= 2000 && same === ROUNDS ? 'met' : 'MISSED'}`);
+  console.table([
+    {
+      rounds: ROUNDS,
+      median_ms: Math.round(median(lags)),
+      worst_ms: Math.round(worst),
+      same_etag_on_both: `${same} of ${ROUNDS}`,
+    },
+  ]);
+  console.log(
+    `commit → new ETag on both servers, worst ${Math.round(worst)} ms (bar: 2,000 ms) ${worst <= 2000 && same === ROUNDS ? 'met' : 'MISSED'}`,
+  );
 }
 
 /** Amdahl's law for a serialised share `s` of each worker's time: the ceiling on the speed-up, and the worker count at half of it. */
-const amdahl = (s) => (s <= 0 ? { ceiling: Infinity, knee: Infinity } : { ceiling: 1 / s, knee: Math.max(1, Math.round((1 - s) / s)) });
+const amdahl = (s) =>
+  s <= 0 ? { ceiling: Infinity, knee: Infinity } : { ceiling: 1 / s, knee: Math.max(1, Math.round((1 - s) / s)) };
 
 async function ingestBench() {
-  console.log('\n5 feeds × 1,000 items (about 7 KB) served from 127.0.0.1, first refresh into a fresh database as a whole `tidings refresh` process, PostgreSQL beside SQLite (median of 3, interleaved):');
+  console.log(
+    '\n5 feeds × 1,000 items (about 7 KB) served from 127.0.0.1, first refresh into a fresh database as a whole `tidings refresh` process, PostgreSQL beside SQLite (median of 3, interleaved):',
+  );
   const { parseConfig } = await import(dist('config/load-config.js'));
   const { refreshAll } = await import(dist('refresh-all.js'));
   const { openStore } = await import(dist('store/open-store.js'));
   const { silentLogger } = await import(dist('log.js'));
   const { WorkerPool } = await import(dist('work/pool.js'));
-  const docs = Array.from({ length: 5 }, (_, d) => Buffer.from(feedDocument('rss', 1000, Date.UTC(2025, 0, 1) + d * 86_400_000)));
+  const docs = Array.from({ length: 5 }, (_, d) =>
+    Buffer.from(feedDocument('rss', 1000, Date.UTC(2025, 0, 1) + d * 86_400_000)),
+  );
   const hits = new Map();
   const server = createServer((req, res) => {
     hits.set(req.url, (hits.get(req.url) ?? 0) + 1);
@@ -352,7 +408,9 @@ async function ingestBench() {
   console.log(
     `serialised share of ingest time (holding the story lock or the change row, ${ingests} ingests, ${Math.round(ingestMs)} ms in all): ${(share * 100).toFixed(1)}% (bar: 5%) ${share <= 0.05 ? 'met' : 'MISSED'}`,
   );
-  console.log(`Amdahl: at most ${ceiling.toFixed(1)}× one worker's ingest; past about ${knee} workers, more workers add less than half of what the first ones did`);
+  console.log(
+    `Amdahl: at most ${ceiling.toFixed(1)}× one worker's ingest; past about ${knee} workers, more workers add less than half of what the first ones did`,
+  );
   return { share };
 }
 

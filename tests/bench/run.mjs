@@ -13,7 +13,11 @@ for (const name of ['process', 'http', 'million', 'ingest', 'postgres', 'hostile
   const script = join(here, `${name}.mjs`);
   if ((only && only !== name) || !existsSync(script)) continue;
   console.log(`\n=== ${name} ===`);
-  const child = spawn(process.execPath, [...(name === 'postgres' ? ['--import', 'tsx'] : []), '--expose-gc', script, ...process.argv.slice(3)], { stdio: ['inherit', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [...(name === 'postgres' ? ['--import', 'tsx'] : []), '--expose-gc', script, ...process.argv.slice(3)],
+    { stdio: ['inherit', 'pipe', 'inherit'] },
+  );
   let out = '';
   child.stdout.on('data', (d) => {
     process.stdout.write(d);
@@ -21,6 +25,11 @@ for (const name of ['process', 'http', 'million', 'ingest', 'postgres', 'hostile
   });
   const status = await new Promise((ok) => child.on('close', ok));
   if (status !== 0) process.exitCode = status ?? 1;
-  barred.push(...out.split('\n').filter((line) => /\(target [^)]*\) (met|MISSED)/.test(line)).map((line) => `${name}: ${line}`));
+  barred.push(
+    ...out
+      .split('\n')
+      .filter((line) => /\(target [^)]*\) (met|MISSED)/.test(line))
+      .map((line) => `${name}: ${line}`),
+  );
 }
 if (barred.length) console.log(`\n=== every figure beside its bar ===\n${barred.join('\n')}`);

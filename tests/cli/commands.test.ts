@@ -29,8 +29,14 @@ const configText = () => readFileSync(join(dir, 'tidings.yaml'), 'utf8');
 beforeAll(async () => {
   server = await startServer({
     '/feed.xml': (_req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(RSS),
-    '/blog/': (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html><head><link rel="alternate" type="application/rss+xml" href="/feed.xml"></head><body>blog</body></html>'),
-    '/plain': (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>no feeds here</body></html>'),
+    '/blog/': (_req, res) =>
+      res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end(
+          '<html><head><link rel="alternate" type="application/rss+xml" href="/feed.xml"></head><body>blog</body></html>',
+        ),
+    '/plain': (_req, res) =>
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>no feeds here</body></html>'),
   });
 });
 afterAll(() => server.close());
@@ -41,7 +47,8 @@ forEachStore((kind) => {
     db = kind.name === 'sqlite' ? join(dir, 'db/t.db') : await kind.location();
     writeTree(dir, {
       'tidings.yaml': CONFIG,
-      'seeds/a.txt': 'The council approved the new tram line to the eastern docks.\n2024-01-18 10:00:00\n#Riverside #tram\n',
+      'seeds/a.txt':
+        'The council approved the new tram line to the eastern docks.\n2024-01-18 10:00:00\n#Riverside #tram\n',
       'seeds/b.txt': 'Heavy rain flooded the old market hall overnight.\n2024-01-19 10:00:00\n#Riverside #flood\n',
       'digest.xml': RSS,
     });
@@ -57,7 +64,9 @@ forEachStore((kind) => {
       expect(url.out).toContain(`${server.origin}/blog/ is not a feed itself; found 1 feed (its autodiscovery links):`);
       expect(url.out).toContain(`\nchose ${server.origin}/feed.xml\n`);
       const text = configText();
-      expect(text.startsWith('# Tidings configuration for the CLI tests.\nsite:\n  title: CLI test # the site title\n')).toBe(true);
+      expect(
+        text.startsWith('# Tidings configuration for the CLI tests.\nsite:\n  title: CLI test # the site title\n'),
+      ).toBe(true);
       expect(text).toContain('  # Local documents first.\n  - name: notes');
       expect(text.indexOf('name: notes')).toBeLessThan(text.indexOf('name: fixture-news'));
       expect(text).toContain(`url: ${server.origin}/feed.xml`);
@@ -71,8 +80,12 @@ forEachStore((kind) => {
       const missing = await cli('sources', 'add', `${server.origin}/missing`);
       expect(missing.code).toBe(1);
       expect(missing.err).toBe(`error: ${server.origin}/missing: fetch: HTTP 404 from ${server.origin}/missing\n`);
-      expect((await cli('sources', 'add', join(dir, 'digest.xml'), '--name', 'notes')).err).toMatch(/a source named notes exists already/);
-      expect((await cli('sources', 'add', join(dir, 'missing.xml'))).err).toMatch(/missing\.xml: cannot read it \(ENOENT\)/);
+      expect((await cli('sources', 'add', join(dir, 'digest.xml'), '--name', 'notes')).err).toMatch(
+        /a source named notes exists already/,
+      );
+      expect((await cli('sources', 'add', join(dir, 'missing.xml'))).err).toMatch(
+        /missing\.xml: cannot read it \(ENOENT\)/,
+      );
       expect(configText()).toBe(CONFIG);
     });
 
@@ -116,7 +129,9 @@ forEachStore((kind) => {
       await cli('import', join(FIXTURES, 'opml/categories-style.opml'));
       const opml = (await cli('export')).out;
       // Folders are nested outlines, not category= (issue 20).
-      expect(opml).toMatch(/<outline text="Science" title="Science">\s*<outline text="Reading" title="Reading">\s*<outline text="Weekend" title="Weekend">\s*<outline type="rss"[^>]*xmlUrl="https:\/\/science.example.org\/rss"/);
+      expect(opml).toMatch(
+        /<outline text="Science" title="Science">\s*<outline text="Reading" title="Reading">\s*<outline text="Weekend" title="Weekend">\s*<outline type="rss"[^>]*xmlUrl="https:\/\/science.example.org\/rss"/,
+      );
       expect(opml).not.toContain('category=');
       writeFileSync(join(dir, 'out.opml'), opml);
       writeFileSync(join(dir, 'tidings.yaml'), CONFIG);
@@ -130,7 +145,12 @@ forEachStore((kind) => {
   describe('tidings articles --search', () => {
     it('ranks matches and supports phrases, prefixes, AND/OR and filters, in step with edits and deletes', async () => {
       await cli('refresh');
-      const ids = async (...args: string[]) => (await cli('articles', '--json', ...args)).out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l).title);
+      const ids = async (...args: string[]) =>
+        (await cli('articles', '--json', ...args)).out
+          .trim()
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l).title);
       expect(await ids('--search', 'tram')).toEqual(['Riverside tram']);
       expect(await ids('--search', '"market hall"')).toEqual(['Riverside flood']);
       expect(await ids('--search', 'flood*')).toEqual(['Riverside flood']);
@@ -138,7 +158,10 @@ forEachStore((kind) => {
       expect(await ids('--search', 'tram AND rain')).toEqual([]);
       expect(await ids('--search', 'riverside', '--tag', 'flood')).toEqual(['Riverside flood']);
       expect(await ids('--search', 'riverside', '--since', '2024-01-19')).toEqual(['Riverside flood']);
-      writeFileSync(join(dir, 'seeds/a.txt'), 'The council approved a bus lane instead.\n2024-01-18 10:00:00\n#Riverside #tram\n');
+      writeFileSync(
+        join(dir, 'seeds/a.txt'),
+        'The council approved a bus lane instead.\n2024-01-18 10:00:00\n#Riverside #tram\n',
+      );
       await cli('refresh');
       expect(await ids('--search', 'docks')).toEqual([]);
       expect(await ids('--search', 'bus')).toEqual(['Riverside tram']);
@@ -161,24 +184,50 @@ forEachStore((kind) => {
     it('stats --json', async () => {
       await cli('refresh');
       const stats = JSON.parse((await cli('stats', '--json')).out);
-      expect(stats).toMatchObject({ sources: { total: 1, byStatus: { ok: 1 } }, articles: { total: 2, bySource: { notes: 2 }, byTag: { riverside: 2 } }, stories: { total: 2, mergedDuplicates: 0 } });
+      expect(stats).toMatchObject({
+        sources: { total: 1, byStatus: { ok: 1 } },
+        articles: { total: 2, bySource: { notes: 2 }, byTag: { riverside: 2 } },
+        stories: { total: 2, mergedDuplicates: 0 },
+      });
       expect(stats.database.bytes).toBeGreaterThan(0);
       expect(stats.lastRefresh).not.toBeNull();
     });
 
-    it.skipIf(kind.name !== 'sqlite')('doctor reports each problem with its fix: a missing source path, an unwritable storage folder', async () => {
-      expect((await cli('doctor')).code).toBe(0);
-      writeFileSync(join(dir, 'tidings.yaml'), `${CONFIG}  - {name: gone, type: file, path: nowhere.xml}\n`);
-      writeFileSync(join(dir, 'blocker'), 'a file where a folder should be');
-      const run = await runCli(['doctor', '--config', join(dir, 'tidings.yaml'), '--db', join(dir, 'blocker/t.db')]);
-      expect(run.code).toBe(1);
-      expect(run.out).toMatch(/problem: storage folder .*blocker is not writable \((EEXIST|ENOTDIR)\)\n  fix: make it writable/);
-      expect(run.out).toMatch(/problem: source gone: .*nowhere\.xml does not exist\n  fix: create it, or correct sources\[1\]\.path/);
-      expect(run.out).toContain('2 problems found');
-    });
+    it.skipIf(kind.name !== 'sqlite')(
+      'doctor reports each problem with its fix: a missing source path, an unwritable storage folder',
+      async () => {
+        expect((await cli('doctor')).code).toBe(0);
+        writeFileSync(join(dir, 'tidings.yaml'), `${CONFIG}  - {name: gone, type: file, path: nowhere.xml}\n`);
+        writeFileSync(join(dir, 'blocker'), 'a file where a folder should be');
+        const run = await runCli(['doctor', '--config', join(dir, 'tidings.yaml'), '--db', join(dir, 'blocker/t.db')]);
+        expect(run.code).toBe(1);
+        expect(run.out).toMatch(
+          /problem: storage folder .*blocker is not writable \((EEXIST|ENOTDIR)\)\n  fix: make it writable/,
+        );
+        expect(run.out).toMatch(
+          /problem: source gone: .*nowhere\.xml does not exist\n  fix: create it, or correct sources\[1\]\.path/,
+        );
+        expect(run.out).toContain('2 problems found');
+      },
+    );
 
     it('every command has --help with an example', async () => {
-      for (const command of [['refresh'], ['build'], ['parse'], ['articles'], ['explain'], ['purge'], ['serve'], ['import'], ['export'], ['stats'], ['doctor'], ['sources', 'list'], ['sources', 'add'], ['sources', 'remove']]) {
+      for (const command of [
+        ['refresh'],
+        ['build'],
+        ['parse'],
+        ['articles'],
+        ['explain'],
+        ['purge'],
+        ['serve'],
+        ['import'],
+        ['export'],
+        ['stats'],
+        ['doctor'],
+        ['sources', 'list'],
+        ['sources', 'add'],
+        ['sources', 'remove'],
+      ]) {
         const help = await runCli([...command, '--help']);
         expect(help.code, command.join(' ')).toBe(0);
         expect(help.out, command.join(' ')).toMatch(/Examples?:\n  tidings /);

@@ -14,10 +14,16 @@ import { stage } from '../../src/work/stage-call.js';
 import { runCli, tempDir, writeTree } from '../helpers.js';
 import { startServer } from '../helpers-http.js';
 
-const rss = (title: string) => `<rss version="2.0"><channel><title>${title}</title><item><title>A</title><guid>${title}</guid></item></channel></rss>`;
-const atom = (title: string) => `<feed xmlns="http://www.w3.org/2005/Atom"><title>${title}</title><id>urn:${title}</id><updated>2024-01-01T00:00:00Z</updated></feed>`;
-const xml = (body: string) => (_req: unknown, res: ServerResponse) => res.writeHead(200, { 'content-type': 'application/xml' }).end(body);
-const html = (body: string) => (_req: unknown, res: ServerResponse) => res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><html><head>${body}</head><body>page</body></html>`);
+const rss = (title: string) =>
+  `<rss version="2.0"><channel><title>${title}</title><item><title>A</title><guid>${title}</guid></item></channel></rss>`;
+const atom = (title: string) =>
+  `<feed xmlns="http://www.w3.org/2005/Atom"><title>${title}</title><id>urn:${title}</id><updated>2024-01-01T00:00:00Z</updated></feed>`;
+const xml = (body: string) => (_req: unknown, res: ServerResponse) =>
+  res.writeHead(200, { 'content-type': 'application/xml' }).end(body);
+const html = (body: string) => (_req: unknown, res: ServerResponse) =>
+  res
+    .writeHead(200, { 'content-type': 'text/html' })
+    .end(`<!doctype html><html><head>${body}</head><body>page</body></html>`);
 const CHANNEL = 'UCabcdefghijklmnopqrstuv';
 
 let server: Awaited<ReturnType<typeof startServer>>;
@@ -25,14 +31,19 @@ const work = new WorkerPool();
 beforeAll(async () => {
   server = await startServer({
     '/feed.xml': xml(rss('Plain')),
-    '/links': html('<link rel="alternate" type="application/rss+xml" href="/a.xml"><link rel="alternate" type="application/atom+xml" href="/b.xml"><link rel="alternate" type="application/rss+xml" href="/missing.xml">'),
+    '/links': html(
+      '<link rel="alternate" type="application/rss+xml" href="/a.xml"><link rel="alternate" type="application/atom+xml" href="/b.xml"><link rel="alternate" type="application/rss+xml" href="/missing.xml">',
+    ),
     '/a.xml': xml(rss('First')),
     '/b.xml': xml(atom('Second')),
     '/blog/': html('<title>no links</title>'),
     '/rss.xml': xml(rss('Well known')),
     '/atom.xml': xml(atom('Also well known')),
     '/@someone': html(`<meta itemprop="channelId" content="${CHANNEL}">`),
-    '/feeds/videos.xml': (req, res) => res.writeHead(200, { 'content-type': 'application/atom+xml' }).end(atom(`yt ${new URL(req.url!, 'http://x').search}`)),
+    '/feeds/videos.xml': (req, res) =>
+      res
+        .writeHead(200, { 'content-type': 'application/atom+xml' })
+        .end(atom(`yt ${new URL(req.url!, 'http://x').search}`)),
     '/owner/repo': html('<title>repo</title>'),
     '/owner/repo/releases.atom': xml(atom('Releases')),
     '/owner/repo/tags.atom': xml(atom('Tags')),
@@ -47,9 +58,11 @@ const port = () => new URL(server.origin).port;
 const lookup: FetchDeps['lookup'] = (_h, _o, cb) => cb(null, [{ address: '127.0.0.1', family: 4 }]);
 const deps = {
   fetch: { userAgent: 'test', lookup, limits: { allowPrivateNetworks: true } },
-  parse: (bytes: Uint8Array, doc: object) => work.run<RawFeed>([stage('parseFeed')], { bytes, doc }, transferable(bytes)),
+  parse: (bytes: Uint8Array, doc: object) =>
+    work.run<RawFeed>([stage('parseFeed')], { bytes, doc }, transferable(bytes)),
 };
-const discover = async (url: string) => (await discoverFeeds(url, deps)).map((c) => [c.url.replace(`:${port()}`, ':P'), c.how]);
+const discover = async (url: string) =>
+  (await discoverFeeds(url, deps)).map((c) => [c.url.replace(`:${port()}`, ':P'), c.how]);
 
 describe('discoverFeeds, in order', () => {
   it('the URL itself when it is a feed', async () => {
@@ -64,7 +77,9 @@ describe('discoverFeeds, in order', () => {
   });
 
   it('a YouTube handle page: the channel’s feed, its id read from the page', async () => {
-    expect(await discover(`http://www.youtube.com:${port()}/@someone`)).toEqual([[`http://www.youtube.com:P/feeds/videos.xml?channel_id=${CHANNEL}`, 'YouTube']]);
+    expect(await discover(`http://www.youtube.com:${port()}/@someone`)).toEqual([
+      [`http://www.youtube.com:P/feeds/videos.xml?channel_id=${CHANNEL}`, 'YouTube'],
+    ]);
   });
 
   it('a GitHub repository page: its releases and tags feeds', async () => {
@@ -86,7 +101,9 @@ describe('discoverFeeds, in order', () => {
 it('says so when no step finds a feed', async () => {
   const bare = await startServer({ '/page': html('<title>nothing</title>') });
   try {
-    await expect(discoverFeeds(`${bare.origin}/page`, deps)).rejects.toThrow(`${bare.origin}/page: not a feed, and no feed found through its page's links, YouTube or GitHub rules, or the well-known paths (not a feed: an HTML page without feed links)`);
+    await expect(discoverFeeds(`${bare.origin}/page`, deps)).rejects.toThrow(
+      `${bare.origin}/page: not a feed, and no feed found through its page's links, YouTube or GitHub rules, or the well-known paths (not a feed: an HTML page without feed links)`,
+    );
   } finally {
     await bare.close();
   }
@@ -94,7 +111,10 @@ it('says so when no step finds a feed', async () => {
 
 describe('the URL rules', () => {
   it.each([
-    ['https://www.youtube.com/channel/UCabcdefghijklmnopqrstuv', 'https://www.youtube.com/feeds/videos.xml?channel_id=UCabcdefghijklmnopqrstuv'],
+    [
+      'https://www.youtube.com/channel/UCabcdefghijklmnopqrstuv',
+      'https://www.youtube.com/feeds/videos.xml?channel_id=UCabcdefghijklmnopqrstuv',
+    ],
     ['https://m.youtube.com/playlist?list=PLxyz-123', 'https://www.youtube.com/feeds/videos.xml?playlist_id=PLxyz-123'],
     ['https://youtube.com/user/someone', 'https://www.youtube.com/feeds/videos.xml?user=someone'],
   ])('%s → %s', (page, feed) => {
@@ -102,12 +122,17 @@ describe('the URL rules', () => {
   });
 
   it('a handle page names its channel in JSON too; other hosts have no YouTube feed', () => {
-    expect(youtubeFeeds(new URL('https://www.youtube.com/@x'), `{"externalId":"${CHANNEL}"}`)).toEqual([`https://www.youtube.com/feeds/videos.xml?channel_id=${CHANNEL}`]);
+    expect(youtubeFeeds(new URL('https://www.youtube.com/@x'), `{"externalId":"${CHANNEL}"}`)).toEqual([
+      `https://www.youtube.com/feeds/videos.xml?channel_id=${CHANNEL}`,
+    ]);
     expect(youtubeFeeds(new URL(`https://youtube.example/channel/${CHANNEL}`))).toEqual([]);
   });
 
   it('GitHub: the repository of any page under it; the well-known paths at the site root', () => {
-    expect(githubFeeds(new URL('https://github.com/nodejs/node/issues/1'))).toEqual(['https://github.com/nodejs/node/releases.atom', 'https://github.com/nodejs/node/tags.atom']);
+    expect(githubFeeds(new URL('https://github.com/nodejs/node/issues/1'))).toEqual([
+      'https://github.com/nodejs/node/releases.atom',
+      'https://github.com/nodejs/node/tags.atom',
+    ]);
     expect(githubFeeds(new URL('https://github.com/nodejs'))).toEqual([]);
     expect(wellKnownFeeds(new URL('https://blog.example/a/b?c'))[0]).toBe('https://blog.example/feed');
     expect(wellKnownFeeds(new URL('https://blog.example/'))).toHaveLength(8);
@@ -118,14 +143,19 @@ describe('the commands', () => {
   function site() {
     const dir = tempDir();
     writeTree(dir, { 'tidings.yaml': 'fetch:\n  allowPrivateNetworks: true\nsources: []\n' });
-    return { dir, cli: (...args: string[]) => runCli([...args, '--config', join(dir, 'tidings.yaml'), '--db', join(dir, 't.db')]) };
+    return {
+      dir,
+      cli: (...args: string[]) => runCli([...args, '--config', join(dir, 'tidings.yaml'), '--db', join(dir, 't.db')]),
+    };
   }
 
   it('sources discover lists the candidates, numbered, and adds nothing', async () => {
     const { dir, cli } = site();
     const run = await cli('sources', 'discover', `${server.origin}/links`);
     expect(run.code).toBe(0);
-    expect(run.out).toBe(`1. ${server.origin}/a.xml  (rss 2.0, "First", 1 entry; the page links to it)\n2. ${server.origin}/b.xml  (atom 1.0, "Second", 0 entries; the page links to it)\n`);
+    expect(run.out).toBe(
+      `1. ${server.origin}/a.xml  (rss 2.0, "First", 1 entry; the page links to it)\n2. ${server.origin}/b.xml  (atom 1.0, "Second", 0 entries; the page links to it)\n`,
+    );
     expect(readFileSync(join(dir, 'tidings.yaml'), 'utf8')).toBe('fetch:\n  allowPrivateNetworks: true\nsources: []\n');
   });
 
@@ -140,6 +170,9 @@ describe('the commands', () => {
     expect(added).toContain(`url: ${server.origin}/b.xml`);
     expect(added).toMatch(/fullText: true/);
     const third = await site().cli('sources', 'add', `${server.origin}/links`, '--pick', '3');
-    expect([third.code, third.err.trim()]).toEqual([2, `error: --pick 3: ${server.origin}/links leads to 2 feeds (see tidings sources discover ${server.origin}/links)`]);
+    expect([third.code, third.err.trim()]).toEqual([
+      2,
+      `error: --pick 3: ${server.origin}/links leads to 2 feeds (see tidings sources discover ${server.origin}/links)`,
+    ]);
   });
 });

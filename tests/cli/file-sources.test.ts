@@ -12,7 +12,8 @@ import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { WorkerPool } from '../../src/work/pool.js';
 import { runCli, tempDir } from '../helpers.js';
 
-const RSS = '<rss version="2.0"><channel><title>T</title><item><guid>g1</guid><title>Trams run late</title></item></channel></rss>';
+const RSS =
+  '<rss version="2.0"><channel><title>T</title><item><guid>g1</guid><title>Trams run late</title></item></channel></rss>';
 
 describe('a feed file source', () => {
   it.each([
@@ -23,7 +24,10 @@ describe('a feed file source', () => {
     const dir = tempDir();
     const path = make(dir);
     writeFileSync(join(dir, 'good.xml'), RSS);
-    writeFileSync(join(dir, 'tidings.yaml'), `sources:\n  - {name: bad, type: file, path: ${JSON.stringify(path)}}\n  - {name: good, type: file, path: good.xml}\n`);
+    writeFileSync(
+      join(dir, 'tidings.yaml'),
+      `sources:\n  - {name: bad, type: file, path: ${JSON.stringify(path)}}\n  - {name: good, type: file, path: good.xml}\n`,
+    );
     const run = await runCli(['refresh', '--config', join(dir, 'tidings.yaml'), '--db', join(dir, 't.db')]);
     expect(run.code).toBe(1);
     const line = `bad: failed: ${path}: not a regular file (a ${kind}); a feed file source reads regular files only`;
@@ -35,7 +39,9 @@ describe('a feed file source', () => {
   it('reads no more than the limit, whatever stat says', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'f.xml'), RSS);
-    await expect(readFeedFile(join(dir, 'f.xml'), 10)).rejects.toThrow(`${join(dir, 'f.xml')}: larger than the 10 byte limit`);
+    await expect(readFeedFile(join(dir, 'f.xml'), 10)).rejects.toThrow(
+      `${join(dir, 'f.xml')}: larger than the 10 byte limit`,
+    );
     expect((await readFeedFile(join(dir, 'f.xml'), RSS.length)).toString()).toBe(RSS);
   });
 });
@@ -53,7 +59,13 @@ it('five FIFO sources neither hold the workers nor the next refresh', async () =
   try {
     for (const tick of [1, 2]) {
       const results = await refreshAll({ config, store, work, log: silentLogger });
-      expect(results.filter((r) => !r.ok).map((r) => r.source).sort(), `tick ${tick}`).toEqual(['bad0', 'bad1', 'bad2', 'bad3', 'bad4']);
+      expect(
+        results
+          .filter((r) => !r.ok)
+          .map((r) => r.source)
+          .sort(),
+        `tick ${tick}`,
+      ).toEqual(['bad0', 'bad1', 'bad2', 'bad3', 'bad4']);
       expect(results.find((r) => r.source === 'good')).toMatchObject({ ok: true });
     }
   } finally {

@@ -6,13 +6,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers.js';
 
-const RSS = '<rss version="2.0"><channel><title>T</title><item><guid>g1</guid><title>Trams run late</title></item></channel></rss>';
+const RSS =
+  '<rss version="2.0"><channel><title>T</title><item><guid>g1</guid><title>Trams run late</title></item></channel></rss>';
 
 function site() {
   const dir = tempDir();
   writeFileSync(join(dir, 'f.xml'), RSS);
   writeFileSync(join(dir, 'tidings.yaml'), 'sources:\n  - {name: f, type: file, path: f.xml}\n');
-  const cli = (...args: string[]) => runCli([...args, '--config', join(dir, 'tidings.yaml'), '--db', join(dir, 't.db')]);
+  const cli = (...args: string[]) =>
+    runCli([...args, '--config', join(dir, 'tidings.yaml'), '--db', join(dir, 't.db')]);
   return { dir, cli };
 }
 
@@ -31,7 +33,9 @@ describe('the CLI', () => {
     const { cli } = site();
     const run = await cli('articles', '--limit', '99999999999999999999');
     expect(run.code).toBe(2);
-    expect(run.err).toContain("option '--limit <n>' argument '99999999999999999999' is invalid. expected a whole number from 1 to 1000000");
+    expect(run.err).toContain(
+      "option '--limit <n>' argument '99999999999999999999' is invalid. expected a whole number from 1 to 1000000",
+    );
   });
 
   it('refuses OPML nested 10,000 deep in one line, without overflowing the stack', async () => {

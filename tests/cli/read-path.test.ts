@@ -16,7 +16,9 @@ function packagesReached(entry: string): Set<string> {
     if (seen.has(file)) return;
     seen.add(file);
     const text = readFileSync(file, 'utf8');
-    for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)\s+(?!type\b)[^'"]*?from\s+'([^']+)'|(?:^|\n)\s*import\s+'([^']+)'/g)) {
+    for (const m of text.matchAll(
+      /(?:^|\n)\s*(?:import|export)\s+(?!type\b)[^'"]*?from\s+'([^']+)'|(?:^|\n)\s*import\s+'([^']+)'/g,
+    )) {
       const spec = (m[1] ?? m[2])!;
       if (spec.startsWith('.')) visit(resolve(dirname(file), spec.replace(/\.js$/, '.ts')));
       else if (!spec.startsWith('node:')) packages.add(spec.split('/')[0]!);
@@ -50,8 +52,10 @@ describe('a read command and the store', () => {
     dir = tempDir();
     db = join(dir, 't.db');
     writeTree(dir, {
-      'feed.xml': '<rss version="2.0"><channel><title>T</title><link>https://example.org/</link><item><guid>g1</guid><title>The harbour reopens</title><pubDate>Mon, 01 Jan 2024 10:00:00 GMT</pubDate><description>Boats again.</description></item></channel></rss>',
-      'tidings.yaml': 'sources:\n  - {name: f, type: file, path: feed.xml}\n  - {name: g, type: file, path: feed.xml}\n',
+      'feed.xml':
+        '<rss version="2.0"><channel><title>T</title><link>https://example.org/</link><item><guid>g1</guid><title>The harbour reopens</title><pubDate>Mon, 01 Jan 2024 10:00:00 GMT</pubDate><description>Boats again.</description></item></channel></rss>',
+      'tidings.yaml':
+        'sources:\n  - {name: f, type: file, path: feed.xml}\n  - {name: g, type: file, path: feed.xml}\n',
     });
     expect((await cli('refresh')).code).toBe(0);
   });
@@ -64,13 +68,16 @@ describe('a read command and the store', () => {
     lock.exec('BEGIN IMMEDIATE');
   };
 
-  it.each([['articles', '--limit', '1'], ['sources', 'list'], ['stats']])('tidings %s answers while another process holds the write lock', async (...args) => {
-    holdWriteLock();
-    const run = await cli(...args);
-    expect(run.err).toBe('');
-    expect(run.code).toBe(0);
-    expect(run.out).not.toBe('');
-  });
+  it.each([['articles', '--limit', '1'], ['sources', 'list'], ['stats']])(
+    'tidings %s answers while another process holds the write lock',
+    async (...args) => {
+      holdWriteLock();
+      const run = await cli(...args);
+      expect(run.err).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.out).not.toBe('');
+    },
+  );
 
   it('still retires a source gone from the configuration, with a write when there is one to make', async () => {
     writeFileSync(join(dir, 'tidings.yaml'), 'sources:\n  - {name: f, type: file, path: feed.xml}\n');

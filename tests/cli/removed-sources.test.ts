@@ -19,7 +19,11 @@ const stats = async () => JSON.parse((await cli('stats', '--json')).out);
 const built = async () => {
   const out = join(dir, 'public');
   expect((await cli('build', '--out', out)).code).toBe(0);
-  return { rss: readFileSync(join(out, 'all.rss'), 'utf8'), index: readFileSync(join(out, 'index.html'), 'utf8'), tags: readFileSync(join(out, 'tags.html'), 'utf8') };
+  return {
+    rss: readFileSync(join(out, 'all.rss'), 'utf8'),
+    index: readFileSync(join(out, 'index.html'), 'utf8'),
+    tags: readFileSync(join(out, 'tags.html'), 'utf8'),
+  };
 };
 
 forEachStore((kind) => {
@@ -28,7 +32,8 @@ forEachStore((kind) => {
     db = kind.name === 'sqlite' ? join(dir, 't.db') : await kind.location();
     writeTree(dir, {
       'tidings.yaml': BOTH,
-      'city/a.txt': 'The council approved the new tram line to the eastern docks.\n2024-01-18 10:00:00\n#Riverside #tram\n',
+      'city/a.txt':
+        'The council approved the new tram line to the eastern docks.\n2024-01-18 10:00:00\n#Riverside #tram\n',
       'city/b.txt': 'Heavy rain flooded the old market hall overnight.\n2024-01-19 10:00:00\n#Riverside #flood\n',
       'notes/c.txt': 'The library opens a reading room for night-shift workers.\n2024-01-20 10:00:00\n#library\n',
     });
@@ -46,7 +51,9 @@ forEachStore((kind) => {
       const s = await stats();
       expect(s.articles.total).toBe(1);
       expect(s.removedSources).toEqual([expect.objectContaining({ name: 'city', articles: 2 })]);
-      expect((await cli('stats')).out).toMatch(/removed source city: 2 articles, unpublished since \d{4}-\d\d-\d\d, deleted on \d{4}-\d\d-\d\d \(tidings purge city deletes them now\)/);
+      expect((await cli('stats')).out).toMatch(
+        /removed source city: 2 articles, unpublished since \d{4}-\d\d-\d\d, deleted on \d{4}-\d\d-\d\d \(tidings purge city deletes them now\)/,
+      );
       const doctor = await cli('doctor');
       expect(doctor.out).toMatch(/note: removed source city: 2 articles/);
       // Put back within the grace period, it comes back whole, without a fetch.
@@ -63,7 +70,9 @@ forEachStore((kind) => {
     it('sources remove: says what happens to the articles, and --purge works by name on a source already gone', async () => {
       const removed = await cli('sources', 'remove', 'city');
       expect(removed.code).toBe(0);
-      expect(removed.out).toMatch(/its articles are off the site and feeds now; city: 2 articles, unpublished since .*, deleted on .* \(tidings purge city deletes them now\)/);
+      expect(removed.out).toMatch(
+        /its articles are off the site and feeds now; city: 2 articles, unpublished since .*, deleted on .* \(tidings purge city deletes them now\)/,
+      );
       expect((await built()).rss).not.toContain('tram line');
       const purged = await cli('sources', 'remove', 'city', '--purge');
       expect(purged.code).toBe(0);
@@ -82,14 +91,18 @@ forEachStore((kind) => {
   it('a deleted seed document takes its article with it, and comes back if put back', async () => {
     const text = readFileSync(join(dir, 'city/a.txt'));
     rmSync(join(dir, 'city/a.txt'));
-    expect((await cli('refresh')).out).toContain('city: 0 new, 0 updated, 1 unchanged, 1 deleted with their seed documents');
+    expect((await cli('refresh')).out).toContain(
+      'city: 0 new, 0 updated, 1 unchanged, 1 deleted with their seed documents',
+    );
     expect((await built()).rss).not.toContain('tram line');
     writeFileSync(join(dir, 'city/a.txt'), text);
     expect((await cli('refresh')).out).toContain('city: 1 new');
   });
 
   it('articles delete ID: off the site, and kept out of later refreshes', async () => {
-    const [article] = JSON.parse(`[${(await cli('articles', '--source', 'city', '--json')).out.trim().split('\n').join(',')}]`);
+    const [article] = JSON.parse(
+      `[${(await cli('articles', '--source', 'city', '--json')).out.trim().split('\n').join(',')}]`,
+    );
     const deleted = await cli('articles', 'delete', article.id);
     expect(deleted.code).toBe(0);
     expect(deleted.out).toContain(`deleted ${article.id} (city: `);

@@ -8,7 +8,8 @@ import { startServer } from '../helpers-http.js';
 
 const rss = (title: string, items = 1) =>
   `<rss version="2.0"><channel><title>${title}</title>${Array.from({ length: items }, (_, i) => `<item><title>Item ${i}</title><guid>${title}-${i}</guid><description>Words.</description></item>`).join('')}</channel></rss>`;
-const CONFIG = 'fetch:\n  allowPrivateNetworks: true\nsources:\n  - name: notes\n    type: seeds\n    path: seeds\n    tags: [local]\n';
+const CONFIG =
+  'fetch:\n  allowPrivateNetworks: true\nsources:\n  - name: notes\n    type: seeds\n    path: seeds\n    tags: [local]\n';
 
 let server: Awaited<ReturnType<typeof startServer>>;
 let dir: string;
@@ -16,12 +17,14 @@ const cli = (...args: string[]) => runCli([...args, '--config', join(dir, 'tidin
 const configText = () => readFileSync(join(dir, 'tidings.yaml'), 'utf8');
 
 beforeAll(async () => {
-  const feed = (body: string) => (_req: unknown, res: import('node:http').ServerResponse) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(body);
+  const feed = (body: string) => (_req: unknown, res: import('node:http').ServerResponse) =>
+    res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(body);
   server = await startServer({
     '/unicode.xml': feed(rss('Ünïcødé Blog')),
     '/cyrillic.xml': feed(rss('Новости дня')),
     '/one.xml': feed(rss('One Item')),
-    '/page': (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>not a feed</body></html>'),
+    '/page': (_req, res) =>
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>not a feed</body></html>'),
   });
 });
 afterAll(() => server.close());
@@ -37,11 +40,14 @@ it('blames the --name flag for a bad name, not the configuration file', async ()
   expect(configText()).toBe(CONFIG);
 });
 
-it.each(['file:///etc/passwd', 'ftp://example.org/feed.xml', 'javascript:alert(1)', 'data:text/xml,<rss/>'])('refuses %s: not a path, and not a feed it fetches', async (target) => {
-  const run = await cli('sources', 'add', target);
-  expect(run.code).toBe(2);
-  expect(run.err).toBe(`error: ${target}: only http and https URLs can be added, or the path of a feed file\n`);
-});
+it.each(['file:///etc/passwd', 'ftp://example.org/feed.xml', 'javascript:alert(1)', 'data:text/xml,<rss/>'])(
+  'refuses %s: not a path, and not a feed it fetches',
+  async (target) => {
+    const run = await cli('sources', 'add', target);
+    expect(run.code).toBe(2);
+    expect(run.err).toBe(`error: ${target}: only http and https URLs can be added, or the path of a feed file\n`);
+  },
+);
 
 it('names a source from a title in any script: Latin letters kept, other scripts by the host', async () => {
   expect((await cli('sources', 'add', `${server.origin}/unicode.xml`)).out).toMatch(/^added unicode-blog: /);
@@ -66,7 +72,9 @@ it('import --check fetches each feed first and leaves out, with its reason, each
   const run = await cli('import', '--check', join(dir, 'subs.opml'));
   expect(run.code).toBe(0);
   expect(run.out).toContain('3 feeds; added 1, skipped 2\n');
-  expect(run.out).toContain(`skipped ${server.origin}/missing.xml: failed a first fetch: fetch: HTTP 404 from ${server.origin}/missing.xml`);
+  expect(run.out).toContain(
+    `skipped ${server.origin}/missing.xml: failed a first fetch: fetch: HTTP 404 from ${server.origin}/missing.xml`,
+  );
   expect(run.out).toMatch(new RegExp(`skipped ${server.origin}/page: failed a first fetch: .*not a feed`));
   expect(configText()).toContain(`url: ${server.origin}/one.xml`);
   expect(configText()).not.toContain('missing.xml');
@@ -79,7 +87,9 @@ it('lists the HTTP status and the next fetch of each feed, and speaks in the sin
   await cli('sources', 'add', `${server.origin}/one.xml`, '--name', 'one');
   await cli('refresh');
   const list = (await cli('sources', 'list')).out;
-  expect(list).toMatch(/^one  feed  .*one\.xml  \[\]  ok, 1 article, last success \S+ \(HTTP 200\), next fetch \S+ \(minimum interval\)$/m);
+  expect(list).toMatch(
+    /^one  feed  .*one\.xml  \[\]  ok, 1 article, last success \S+ \(HTTP 200\), next fetch \S+ \(minimum interval\)$/m,
+  );
   expect(list).toMatch(/^notes  seeds  seeds  \[local\]  ok, 1 article, last success \S+$/m);
   expect((await cli('sources', 'remove', 'one', '--purge')).out).toContain('purged 1 article of one\n');
 });

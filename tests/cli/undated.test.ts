@@ -8,7 +8,8 @@ import { runCli, tempDir, writeTree } from '../helpers.js';
 import { normalizeFeed } from '../../src/normalize/normalize-entry.js';
 import type { RawFeed } from '../../src/parse/types.js';
 
-const item = (n: number, date = '') => `<item><title>Story ${n}</title><link>https://example.org/${n}</link>${date}<description>Text of story ${n}.</description></item>`;
+const item = (n: number, date = '') =>
+  `<item><title>Story ${n}</title><link>https://example.org/${n}</link>${date}<description>Text of story ${n}.</description></item>`;
 const FEED = (channelDate: string) => `<?xml version="1.0"?>
 <rss version="2.0"><channel><title>Undated desk</title><link>https://example.org/</link><description>d</description>${channelDate}
 ${item(1)}${item(2)}${item(3, '<pubDate>Sat, 07 Jan 2017 09:00:00 GMT</pubDate>')}${item(4)}
@@ -16,7 +17,14 @@ ${item(1)}${item(2)}${item(3, '<pubDate>Sat, 07 Jan 2017 09:00:00 GMT</pubDate>'
 
 let dir: string;
 const cli = (...args: string[]) => runCli([...args, '--config', join(dir, 'tidings.yaml'), '--db', join(dir, 't.db')]);
-const published = async () => Object.fromEntries((await cli('articles', '--json', '--limit', '50')).out.trim().split('\n').map((l) => JSON.parse(l)).map((a) => [a.title, a.published]));
+const published = async () =>
+  Object.fromEntries(
+    (await cli('articles', '--json', '--limit', '50')).out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .map((a) => [a.title, a.published]),
+  );
 
 beforeEach(() => {
   dir = tempDir();
@@ -28,7 +36,9 @@ it('undated items take the channel date (lastBuildDate), keep the feed order, an
   const run = await cli('refresh');
   expect(run.out).toContain('desk: 4 new, 0 updated, 0 unchanged (3 undated, dated by the feed)');
   expect(run.err.match(/no date/g)).toHaveLength(1);
-  expect(run.err).toContain("desk: 3 entries have no date: dated by the feed's own date (2017-01-07T12:00:00.000Z), a second apart in the feed's order");
+  expect(run.err).toContain(
+    "desk: 3 entries have no date: dated by the feed's own date (2017-01-07T12:00:00.000Z), a second apart in the feed's order",
+  );
   expect(await published()).toEqual({
     'Story 1': '2017-01-07T12:00:00.000Z',
     'Story 2': '2017-01-07T11:59:59.000Z',
@@ -43,8 +53,21 @@ it('undated items take the channel date (lastBuildDate), keep the feed order, an
 });
 
 it('without a feed date, undated items take the time first seen, a second apart in the feed order', () => {
-  const entry = (n: number) => ({ title: { type: 'text' as const, value: `Story ${n}` }, link: `https://example.org/${n}`, tags: [], enclosures: [] });
-  const feed: RawFeed = { format: 'atom', version: '1.0', skipHours: [], skipDays: [], entries: [entry(1), entry(2)], warnings: [], refused: [] };
+  const entry = (n: number) => ({
+    title: { type: 'text' as const, value: `Story ${n}` },
+    link: `https://example.org/${n}`,
+    tags: [],
+    enclosures: [],
+  });
+  const feed: RawFeed = {
+    format: 'atom',
+    version: '1.0',
+    skipHours: [],
+    skipDays: [],
+    entries: [entry(1), entry(2)],
+    warnings: [],
+    refused: [],
+  };
   const now = new Date('2026-12-06T14:44:00Z');
   const { entries } = normalizeFeed(feed, { now });
   expect(entries.map((e) => [e.title, e.published.toISOString(), e.undated])).toEqual([
@@ -52,5 +75,8 @@ it('without a feed date, undated items take the time first seen, a second apart 
     ['Story 2', '2026-12-06T14:43:59.000Z', true],
   ]);
   const dated = normalizeFeed({ ...feed, updated: new Date('2017-01-07T12:00:00Z') }, { now });
-  expect(dated.entries.map((e) => e.published.toISOString())).toEqual(['2017-01-07T12:00:00.000Z', '2017-01-07T11:59:59.000Z']);
+  expect(dated.entries.map((e) => e.published.toISOString())).toEqual([
+    '2017-01-07T12:00:00.000Z',
+    '2017-01-07T11:59:59.000Z',
+  ]);
 });

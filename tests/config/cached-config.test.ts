@@ -7,7 +7,8 @@ import { parseConfig } from '../../src/config/load-config.js';
 import { ConfigError } from '../../src/errors.js';
 import { tempDir } from '../helpers.js';
 
-const YAML = 'site: {title: Kept, itemsPerFeed: 30}\nfetch: {timeout: 20s, maxBodySize: 2MiB}\nsources:\n  - {name: a, type: feed, url: "https://example.org/feed.xml", tags: [x], schedule: "*/5 * * * *"}\n';
+const YAML =
+  'site: {title: Kept, itemsPerFeed: 30}\nfetch: {timeout: 20s, maxBodySize: 2MiB}\nsources:\n  - {name: a, type: feed, url: "https://example.org/feed.xml", tags: [x], schedule: "*/5 * * * *"}\n';
 
 function setUp(text = YAML) {
   const dir = tempDir();
@@ -47,7 +48,9 @@ describe('readConfig', () => {
     for (let i = 0; i < 2; i += 1) await expect(readConfig(file, cache)).rejects.toThrow(ConfigError);
     await expect(readConfig(file, cache)).rejects.toThrow(file);
     expect(() => readdirSync(cache)).toThrow(/ENOENT/);
-    await expect(readConfig(join(cache, 'missing.yaml'), cache)).rejects.toThrow(/cannot read the configuration \(ENOENT\)/);
+    await expect(readConfig(join(cache, 'missing.yaml'), cache)).rejects.toThrow(
+      /cannot read the configuration \(ENOENT\)/,
+    );
   });
 
   it('ignores a kept file that does not read back, and works without a cache folder', async () => {

@@ -46,7 +46,10 @@ describe('Presence', () => {
     const holder = { name: 'daemon:1', ...thisProcess() };
     const presence = new Presence({ store, log: recorder(), holder, now: () => T0, repeat });
     await presence.start();
-    expect(await store.leaseHolder(DAEMON_LEASE, T0)).toMatchObject({ name: 'daemon:1', expires: new Date(T0.getTime() + PRESENCE_TTL) });
+    expect(await store.leaseHolder(DAEMON_LEASE, T0)).toMatchObject({
+      name: 'daemon:1',
+      expires: new Date(T0.getTime() + PRESENCE_TTL),
+    });
     expect(steps.map((s) => s.ms)).toEqual([PRESENCE_TTL / 3]);
     await presence.stop();
     expect(steps[0]!.stopped).toBe(true);
@@ -60,7 +63,11 @@ describe('Presence', () => {
     const presence = new Presence({ store, log, holder: { name: 'daemon:1', ...thisProcess() }, now: () => T0 });
     expect(await presence.renew()).toBe(false);
     expect(log.lines).toEqual([]);
-    const failing = { ...store, acquireLease: () => Promise.reject(new Error('database is locked')), releaseLease: store.releaseLease.bind(store) };
+    const failing = {
+      ...store,
+      acquireLease: () => Promise.reject(new Error('database is locked')),
+      releaseLease: store.releaseLease.bind(store),
+    };
     const broken = new Presence({ store: failing, log, holder: { name: 'daemon:1', ...thisProcess() }, now: () => T0 });
     expect(await broken.renew()).toBe(false);
     expect(log.lines).toEqual(['cannot hold the daemon lease as daemon:1: database is locked']);
@@ -78,7 +85,12 @@ describe('ChangeFollower', () => {
     const { store, set } = scripted({ seq: 1, checked: 1 });
     const dropped: (((path: string) => boolean) | undefined)[] = [];
     const { repeat, steps } = byHand();
-    const follower = new ChangeFollower({ store, cache: { invalidate: (which) => void dropped.push(which) }, log: recorder(), repeat });
+    const follower = new ChangeFollower({
+      store,
+      cache: { invalidate: (which) => void dropped.push(which) },
+      log: recorder(),
+      repeat,
+    });
     await follower.start();
     await follower.look();
     expect(dropped).toEqual([]);
@@ -89,7 +101,11 @@ describe('ChangeFollower', () => {
     set({ seq: 2, checked: 2 });
     await follower.look();
     expect(dropped).toEqual([undefined, showsStatus]);
-    expect([showsStatus('sources.html'), showsStatus('sources/a.html'), showsStatus('index.html')]).toEqual([true, true, false]);
+    expect([showsStatus('sources.html'), showsStatus('sources/a.html'), showsStatus('index.html')]).toEqual([
+      true,
+      true,
+      false,
+    ]);
     follower.stop();
     set({ seq: 3, checked: 3 });
     await follower.look();
@@ -100,10 +116,23 @@ describe('ChangeFollower', () => {
   it('looks every 250 ms, or every 2 s on a store that also says when it moves', async () => {
     const notified: (() => void)[] = [];
     const plain = byHand();
-    await new ChangeFollower({ store: scripted({ seq: 1, checked: 1 }).store, cache: { invalidate: () => {} }, log: recorder(), repeat: plain.repeat }).start();
+    await new ChangeFollower({
+      store: scripted({ seq: 1, checked: 1 }).store,
+      cache: { invalidate: () => {} },
+      log: recorder(),
+      repeat: plain.repeat,
+    }).start();
     const listening = byHand();
-    const store = { ...scripted({ seq: 1, checked: 1 }).store, watchChanges: async (listener: () => void) => void notified.push(listener) };
-    await new ChangeFollower({ store, cache: { invalidate: () => {} }, log: recorder(), repeat: listening.repeat }).start();
+    const store = {
+      ...scripted({ seq: 1, checked: 1 }).store,
+      watchChanges: async (listener: () => void) => void notified.push(listener),
+    };
+    await new ChangeFollower({
+      store,
+      cache: { invalidate: () => {} },
+      log: recorder(),
+      repeat: listening.repeat,
+    }).start();
     expect([plain.steps[0]!.ms, listening.steps[0]!.ms, notified.length]).toEqual([250, 2000, 1]);
   });
 
@@ -121,7 +150,11 @@ describe('ChangeFollower', () => {
 describe('LiveConfig', () => {
   function configFile(sources: string[]) {
     const path = join(tempDir(), 'tidings.yaml');
-    const write = (names: string[]) => writeFileSync(path, `sources:\n${names.map((n) => `  - {name: ${n}, type: feed, url: "https://example.org/${n}.xml"}\n`).join('')}`);
+    const write = (names: string[]) =>
+      writeFileSync(
+        path,
+        `sources:\n${names.map((n) => `  - {name: ${n}, type: feed, url: "https://example.org/${n}.xml"}\n`).join('')}`,
+      );
     write(sources);
     return { path, write };
   }
@@ -135,8 +168,17 @@ describe('LiveConfig', () => {
     let reloaded: () => void = () => {};
     const nextReload = () => new Promise<void>((ok) => (reloaded = ok));
     const names = (c: Config) => c.sources.map((s) => s.name);
-    const live = new LiveConfig({ path, log, repeat, mtimeOf: async () => mtime.now, onHangup: (l) => ((hangup = l), () => (hangup = undefined)) });
-    const on = { apply: async (next: Config) => void applied.push(names(next)), then: async (next: Config, previous: Config) => void (then.push([names(next), names(previous)]), reloaded()) };
+    const live = new LiveConfig({
+      path,
+      log,
+      repeat,
+      mtimeOf: async () => mtime.now,
+      onHangup: (l) => ((hangup = l), () => (hangup = undefined)),
+    });
+    const on = {
+      apply: async (next: Config) => void applied.push(names(next)),
+      then: async (next: Config, previous: Config) => void (then.push([names(next), names(previous)]), reloaded()),
+    };
     return { live, log, steps, applied, then, on, nextReload, hangup: () => hangup?.() };
   }
 
@@ -193,17 +235,35 @@ describe('LiveConfig', () => {
 });
 
 describe('AfterRefresh', () => {
-  const result = (over: Partial<RefreshResult>): RefreshResult => ({ source: 'a', ok: true, new: 0, updated: 0, unchanged: 0, refused: [], warnings: [], ...over });
+  const result = (over: Partial<RefreshResult>): RefreshResult => ({
+    source: 'a',
+    ok: true,
+    new: 0,
+    updated: 0,
+    unchanged: 0,
+    refused: [],
+    warnings: [],
+    ...over,
+  });
 
   it('records the last refresh for the health page, and pings the hubs with the feeds that changed', async () => {
     const store = await sqlite();
     const pings: string[][] = [];
     const config = { site: { baseUrl: undefined }, websub: { hubs: ['https://hub.example/'] } } as unknown as Config;
-    const after = new AfterRefresh({ store, metrics: new Metrics(), log: recorder(), config: () => config, listening: () => 'http://127.0.0.1:8080', ping: async (_hubs, urls) => void pings.push(urls) });
+    const after = new AfterRefresh({
+      store,
+      metrics: new Metrics(),
+      log: recorder(),
+      config: () => config,
+      listening: () => 'http://127.0.0.1:8080',
+      ping: async (_hubs, urls) => void pings.push(urls),
+    });
     await after.refreshed([result({}), result({ source: 'b', ok: false, error: 'x' })], 1, T0);
     expect(after.last).toMatchObject({ ok: false, sources: 2, failed: 1 });
     expect(pings).toEqual([]);
     await after.refreshed([result({ new: 1 })], 1, T0);
-    expect(pings).toEqual([['http://127.0.0.1:8080/all.rss', 'http://127.0.0.1:8080/all.atom', 'http://127.0.0.1:8080/all.json']]);
+    expect(pings).toEqual([
+      ['http://127.0.0.1:8080/all.rss', 'http://127.0.0.1:8080/all.atom', 'http://127.0.0.1:8080/all.json'],
+    ]);
   });
 });

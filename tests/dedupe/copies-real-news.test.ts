@@ -51,7 +51,8 @@ describe.skipIf(!HAS_REAL_NEWS)('copies on the labeled real news', () => {
     return { pair: p, figures: measure(a, b), proposed: lookupKeys(b.bands).some((k) => keys.has(k)) };
   });
   /** The pairs as the rule with these settings judges them, one by one. */
-  const scoreRule = (rule: NearRule) => pairScore(judged.map((j) => ({ pair: j.pair, together: j.proposed && pathOf(j.figures, rule) !== undefined })));
+  const scoreRule = (rule: NearRule) =>
+    pairScore(judged.map((j) => ({ pair: j.pair, together: j.proposed && pathOf(j.figures, rule) !== undefined })));
 
   it(`reaches precision 1.000 and recall ≥ 0.98 pair by pair on ${pairs.length} labeled pairs`, () => {
     const s = scoreRule(DEFAULT_RULE);
@@ -66,7 +67,9 @@ describe.skipIf(!HAS_REAL_NEWS)('copies on the labeled real news', () => {
     for (const [key, values] of CURVES) {
       for (const value of values) {
         const s = scoreRule({ ...DEFAULT_RULE, [key]: value });
-        rows.push(`  ${key} ${value}${value === DEFAULT_RULE[key] ? ' (default)' : ''}: precision ${s.precision.toFixed(4)}, recall ${s.recall.toFixed(4)}`);
+        rows.push(
+          `  ${key} ${value}${value === DEFAULT_RULE[key] ? ' (default)' : ''}: precision ${s.precision.toFixed(4)}, recall ${s.recall.toFixed(4)}`,
+        );
       }
     }
     console.log(`curves on the real-news pairs (one threshold moved at a time):\n${rows.join('\n')}`);
@@ -75,8 +78,11 @@ describe.skipIf(!HAS_REAL_NEWS)('copies on the labeled real news', () => {
 
   it('finds every verbatim, edited, excerpt and teaser copy among the real pages and the derived ones', () => {
     const missed = judged.filter((j) => j.pair.same && !(j.proposed && pathOf(j.figures, DEFAULT_RULE)));
-    const described = (f: Figures) => `containment ${f.containment.toFixed(2)}, leads ${f.lead.toFixed(2)}, ${f.paragraphs} of ${f.ofParagraphs} paragraphs`;
-    console.log(`missed:\n${missed.map((j) => `  ${j.pair.kind}${j.pair.real ? ' (real)' : ''}: ${byId.get(j.pair.a)!.outlet} / ${byId.get(j.pair.b)!.outlet}: ${described(j.figures)}`).join('\n')}`);
+    const described = (f: Figures) =>
+      `containment ${f.containment.toFixed(2)}, leads ${f.lead.toFixed(2)}, ${f.paragraphs} of ${f.ofParagraphs} paragraphs`;
+    console.log(
+      `missed:\n${missed.map((j) => `  ${j.pair.kind}${j.pair.real ? ' (real)' : ''}: ${byId.get(j.pair.a)!.outlet} / ${byId.get(j.pair.b)!.outlet}: ${described(j.figures)}`).join('\n')}`,
+    );
     expect(missed.filter((j) => j.pair.kind !== 'rewrite' && j.pair.via !== 'common-source')).toEqual([]);
   });
 
@@ -89,11 +95,17 @@ describe.skipIf(!HAS_REAL_NEWS)('copies on the labeled real news', () => {
       const tree: Record<string, string> = {};
       const outlets = new Map<string, string>();
       for (const a of articles) {
-        const source = a.outlet.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+        const source = a.outlet
+          .toLowerCase()
+          .replace(/[^a-z0-9]+/g, '-')
+          .replace(/^-|-$/g, '');
         outlets.set(source, source);
         tree[`seeds/${source}/${a.id.replace(/[^A-Za-z0-9._~-]/g, '_')}.txt`] = seedDocument(a);
       }
-      const yaml = `sources:\n${[...outlets.keys()].sort().map((s) => `  - {name: ${s}, type: seeds, path: seeds/${s}}`).join('\n')}\n`;
+      const yaml = `sources:\n${[...outlets.keys()]
+        .sort()
+        .map((s) => `  - {name: ${s}, type: seeds, path: seeds/${s}}`)
+        .join('\n')}\n`;
       writeTree(dir, { ...tree, 'tidings.yaml': yaml });
       const store = await openStore(join(dir, 't.db'));
       try {
@@ -101,7 +113,9 @@ describe.skipIf(!HAS_REAL_NEWS)('copies on the labeled real news', () => {
         const stored = await store.articles({ limit: 100_000 });
         const storyOf = new Map(stored.map((a) => [a.identity.replace(/\.txt$/, ''), a.story!]));
         const s = scoreCopies(pairs, (id) => storyOf.get(id.replace(/[^A-Za-z0-9._~-]/g, '_')));
-        console.log(line(`copies end to end (${stored.length} articles, ${new Set(storyOf.values()).size} stories)`, s));
+        console.log(
+          line(`copies end to end (${stored.length} articles, ${new Set(storyOf.values()).size} stories)`, s),
+        );
         writeFileSync('/tmp/i22-e2e.json', JSON.stringify([...storyOf]));
         expect(stored).toHaveLength(articles.length);
         expect(s.precision).toBe(1);
@@ -120,7 +134,10 @@ function pairScore(judged: { pair: CopyPair; together: boolean }[]): CopyFigures
   let fp = 0;
   let fn = 0;
   for (const { pair: p, together } of judged) {
-    const row = (byKind[`${p.same ? 'same' : 'different'}/${p.kind}${p.real ? '/real' : ''}`] ??= { together: 0, of: 0 });
+    const row = (byKind[`${p.same ? 'same' : 'different'}/${p.kind}${p.real ? '/real' : ''}`] ??= {
+      together: 0,
+      of: 0,
+    });
     row.of += 1;
     if (together) row.together += 1;
     if (p.same && together) tp += 1;

@@ -13,11 +13,18 @@ import { WorkerPool } from '../../src/work/pool.js';
 import { FIXTURES, runCli, tempDir, writeTree } from '../helpers.js';
 import { forEachStore } from '../stores.js';
 
-const story = (name: string) => readFileSync(join(FIXTURES, 'dedupe/stories', `${name}.txt`), 'utf8').trim().split('\n').slice(1);
+const story = (name: string) =>
+  readFileSync(join(FIXTURES, 'dedupe/stories', `${name}.txt`), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1);
 const seed = (name: string, stamp: string, tags: string) => `${story(name).join('\n')}\n${stamp}\n${tags}\n`;
 const rss = (items: { title: string; link: string; date: string; body: string }[]) =>
   `<rss version="2.0"><channel><title>f</title>${items
-    .map((i) => `<item><title>${i.title}</title><link>${i.link}</link><pubDate>${i.date}</pubDate><description><![CDATA[${i.body}]]></description></item>`)
+    .map(
+      (i) =>
+        `<item><title>${i.title}</title><link>${i.link}</link><pubDate>${i.date}</pubDate><description><![CDATA[${i.body}]]></description></item>`,
+    )
     .join('')}</channel></rss>`;
 
 const work = new WorkerPool();
@@ -44,7 +51,11 @@ forEachStore((kind) => {
     it('a byte-identical copy under another file name is one story; a different document is not', async () => {
       const wire = seed('flood-evacuation', '2024-03-05 10:00:00', '#Riverside #flood');
       const articles = await refresh(
-        { 'wire/flood.txt': wire, 'wire/flood-copy.txt': wire, 'wire/cup.txt': seed('cup-final', '2024-03-05 11:00:00', '#cup #final #report') },
+        {
+          'wire/flood.txt': wire,
+          'wire/flood-copy.txt': wire,
+          'wire/cup.txt': seed('cup-final', '2024-03-05 11:00:00', '#cup #final #report'),
+        },
         '  - {name: wire, type: seeds, path: wire}\n',
       );
       expect(articles).toHaveLength(3);
@@ -64,8 +75,18 @@ forEachStore((kind) => {
 
     it('two items with one title and no text stay two', async () => {
       const feed = rss([
-        { title: 'Evening podcast episode', link: 'https://pod.example/1', date: 'Tue, 05 Mar 2024 08:00:00 GMT', body: '' },
-        { title: 'Evening podcast episode', link: 'https://pod.example/2', date: 'Tue, 05 Mar 2024 09:00:00 GMT', body: '' },
+        {
+          title: 'Evening podcast episode',
+          link: 'https://pod.example/1',
+          date: 'Tue, 05 Mar 2024 08:00:00 GMT',
+          body: '',
+        },
+        {
+          title: 'Evening podcast episode',
+          link: 'https://pod.example/2',
+          date: 'Tue, 05 Mar 2024 09:00:00 GMT',
+          body: '',
+        },
       ]);
       const articles = await refresh({ 'pod.xml': feed }, '  - {name: pod, type: file, path: pod.xml}\n');
       expect(new Set(articles.map((a) => a.story)).size).toBe(2);
@@ -80,21 +101,51 @@ forEachStore((kind) => {
       const articles = await refresh(
         {
           'a.xml': rss([
-            teaser('Pakistan expels Iranian ambassador after deadly airstrikes', 'https://wire.example/pk', 'Wed, 17 Jan 2024 10:00:00 GMT'),
-            teaser('Northgate women retain national football title', 'https://wire.example/cup', 'Wed, 17 Jan 2024 10:00:00 GMT', '<p>A late winner.</p>'),
-            teaser('Central bank holds interest rates steady', 'https://wire.example/rates', 'Mon, 15 Jan 2024 09:00:00 GMT'),
+            teaser(
+              'Pakistan expels Iranian ambassador after deadly airstrikes',
+              'https://wire.example/pk',
+              'Wed, 17 Jan 2024 10:00:00 GMT',
+            ),
+            teaser(
+              'Northgate women retain national football title',
+              'https://wire.example/cup',
+              'Wed, 17 Jan 2024 10:00:00 GMT',
+              '<p>A late winner.</p>',
+            ),
+            teaser(
+              'Central bank holds interest rates steady',
+              'https://wire.example/rates',
+              'Mon, 15 Jan 2024 09:00:00 GMT',
+            ),
           ]),
           'b.xml': rss([
-            teaser('Pakistan expels Iranian ambassador after deadly air strikes', 'https://daily.example/a1', 'Wed, 17 Jan 2024 13:00:00 GMT', '<p>Islamabad acts.</p>'),
-            teaser('Northgate men lose national football final', 'https://daily.example/a2', 'Wed, 17 Jan 2024 12:00:00 GMT'),
+            teaser(
+              'Pakistan expels Iranian ambassador after deadly air strikes',
+              'https://daily.example/a1',
+              'Wed, 17 Jan 2024 13:00:00 GMT',
+              '<p>Islamabad acts.</p>',
+            ),
+            teaser(
+              'Northgate men lose national football final',
+              'https://daily.example/a2',
+              'Wed, 17 Jan 2024 12:00:00 GMT',
+            ),
             // The same headline three days later: another day's story.
-            teaser('Central bank holds interest rates steady', 'https://daily.example/a3', 'Thu, 18 Jan 2024 09:00:00 GMT'),
+            teaser(
+              'Central bank holds interest rates steady',
+              'https://daily.example/a3',
+              'Thu, 18 Jan 2024 09:00:00 GMT',
+            ),
           ]),
         },
         sources,
       );
-      expect(storyOf(articles, 'Pakistan expels Iranian ambassador after deadly air strikes')).toBe(storyOf(articles, 'Pakistan expels Iranian ambassador after deadly airstrikes'));
-      expect(storyOf(articles, 'Northgate men lose national football final')).not.toBe(storyOf(articles, 'Northgate women retain national football title'));
+      expect(storyOf(articles, 'Pakistan expels Iranian ambassador after deadly air strikes')).toBe(
+        storyOf(articles, 'Pakistan expels Iranian ambassador after deadly airstrikes'),
+      );
+      expect(storyOf(articles, 'Northgate men lose national football final')).not.toBe(
+        storyOf(articles, 'Northgate women retain national football title'),
+      );
       expect(new Set(articles.filter((a) => a.title.startsWith('Central bank')).map((a) => a.story)).size).toBe(2);
       expect(new Set(articles.map((a) => a.story)).size).toBe(5);
     });
@@ -113,16 +164,32 @@ forEachStore((kind) => {
 
   const port = story('port-strike');
   const doc = (paragraphs: string[], stamp: string, tags: string) => `${paragraphs.join('\n')}\n${stamp}\n${tags}\n`;
-  const withLead = (lead: string, paragraphs: string[]) => [`${lead} ${paragraphs[0]!.replace(/^.*?[.!?]\s+/, '')}`, ...paragraphs.slice(1)];
+  const withLead = (lead: string, paragraphs: string[]) => [
+    `${lead} ${paragraphs[0]!.replace(/^.*?[.!?]\s+/, '')}`,
+    ...paragraphs.slice(1),
+  ];
   const cli = (...args: string[]) => runCli([...args, '--config', join(dir, 'tidings.yaml'), '--db', location]);
-  const listed = async () => (await cli('articles', '--json', '--limit', '100')).out.trim().split('\n').map((l) => JSON.parse(l) as Article & { story: string });
+  const listed = async () =>
+    (await cli('articles', '--json', '--limit', '100')).out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Article & { story: string });
 
   it('two edits of one story merge when the full story bridges them; explain says when and why', async () => {
     writeTree(dir, {
-      'a/port.txt': doc(withLead('Dockworkers at Eastmouth walked out at dawn.', port.slice(0, 6)), '2024-03-05 08:00:00', '#port #strike #walkout'),
-      'b/port.txt': doc(withLead('Ships queued outside Eastmouth on Tuesday night.', port.slice(3, 12)), '2024-03-05 09:00:00', '#port #strike #ships'),
+      'a/port.txt': doc(
+        withLead('Dockworkers at Eastmouth walked out at dawn.', port.slice(0, 6)),
+        '2024-03-05 08:00:00',
+        '#port #strike #walkout',
+      ),
+      'b/port.txt': doc(
+        withLead('Ships queued outside Eastmouth on Tuesday night.', port.slice(3, 12)),
+        '2024-03-05 09:00:00',
+        '#port #strike #ships',
+      ),
       'c/.keep': '',
-      'tidings.yaml': 'fetch: {concurrency: 1}\nsources:\n  - {name: a, type: seeds, path: a}\n  - {name: b, type: seeds, path: b}\n  - {name: c, type: seeds, path: c}\n',
+      'tidings.yaml':
+        'fetch: {concurrency: 1}\nsources:\n  - {name: a, type: seeds, path: a}\n  - {name: b, type: seeds, path: b}\n  - {name: c, type: seeds, path: c}\n',
     });
     expect((await cli('refresh')).code).toBe(0);
     const before = await listed();
@@ -138,7 +205,11 @@ forEachStore((kind) => {
 
     const explained = (await cli('explain', full.id)).out;
     expect(explained).toContain(`story ${story}: 3 articles`);
-    expect(explained).toMatch(new RegExp(`story ${merged} merged into it when ${full.id} matched \\w+ and \\w+ \\(the text it shares with each overlaps (0\\.\\d\\d|1\\.00), at least 0\\.4 needed, or both carry its first paragraph, or they are teaser copies\\)`));
+    expect(explained).toMatch(
+      new RegExp(
+        `story ${merged} merged into it when ${full.id} matched \\w+ and \\w+ \\(the text it shares with each overlaps (0\\.\\d\\d|1\\.00), at least 0\\.4 needed, or both carry its first paragraph, or they are teaser copies\\)`,
+      ),
+    );
   });
 
   it.each([
@@ -151,7 +222,8 @@ forEachStore((kind) => {
       'a/cup.txt': doc(cup, '2024-03-05 08:00:00', '#cup #final #report'),
       'b/floods.txt': doc(floods, '2024-03-05 09:00:00', '#Pakistan #floods #report'),
       'c/digest.txt': doc([...cup, ...floods], '2024-03-05 10:00:00', '#morning #digest #news'),
-      'tidings.yaml': 'fetch: {concurrency: 1}\nsources:\n  - {name: a, type: seeds, path: a}\n  - {name: b, type: seeds, path: b}\n  - {name: c, type: seeds, path: c}\n',
+      'tidings.yaml':
+        'fetch: {concurrency: 1}\nsources:\n  - {name: a, type: seeds, path: a}\n  - {name: b, type: seeds, path: b}\n  - {name: c, type: seeds, path: c}\n',
     });
     expect((await cli('refresh')).code).toBe(0);
     const articles = await listed();

@@ -41,7 +41,8 @@ function memoryIndex(): EventIndex & { members: Map<string, string> } {
         .sort((a, b) => b.last.getTime() - a.last.getTime())
         .slice(0, limit)
         .map((e) => structuredClone(e)),
-    eventsOf: async (ids) => new Map(ids.flatMap((id) => (members.has(id) ? [[id, members.get(id)!] as [string, string]] : []))),
+    eventsOf: async (ids) =>
+      new Map(ids.flatMap((id) => (members.has(id) ? [[id, members.get(id)!] as [string, string]] : []))),
     saveEvents: async (found: readonly EventCandidate[], joined: readonly EventMembership[]) => {
       for (const e of found) events.set(e.id, structuredClone(e));
       for (const m of joined) members.set(m.article, m.event);
@@ -61,9 +62,23 @@ async function entriesOf(pressed: boolean): Promise<Dated[]> {
   const order = [...firstDay].sort((a, b) => a[1] - b[1]).map(([event]) => event);
   const entries = labeled.map((a, i): Dated => {
     const own = Date.parse(a.date);
-    const day = pressed ? Date.UTC(2024, 0, 1) + Math.floor(order.indexOf(a.event) / EVENTS_A_DAY) * DAY + (own - firstDay.get(a.event)!) : own;
+    const day = pressed
+      ? Date.UTC(2024, 0, 1) + Math.floor(order.indexOf(a.event) / EVENTS_A_DAY) * DAY + (own - firstDay.get(a.event)!)
+      : own;
     const published = new Date(day + 12 * 3_600_000 + (i % 7) * 600_000);
-    return { identity: String(i), title: a.title, published, summary: '', content: '', tags: [], enclosures: [], text: a.text, contentHash: '', gold: a.event, source: a.source.toLowerCase() };
+    return {
+      identity: String(i),
+      title: a.title,
+      published,
+      summary: '',
+      content: '',
+      tags: [],
+      enclosures: [],
+      text: a.text,
+      contentHash: '',
+      gold: a.event,
+      source: a.source.toLowerCase(),
+    };
   });
   await eventTermsOf(entries);
   return entries.sort((a, b) => a.published.getTime() - b.published.getTime());
@@ -72,7 +87,13 @@ async function entriesOf(pressed: boolean): Promise<Dated[]> {
 /** Every article through the assignment, one at a time as they would arrive; pairwise scores against the labels. */
 async function score(entries: Dated[], settings: EventSettings) {
   const index = memoryIndex();
-  for (const e of entries) await assignEvents({ source: e.source, fresh: [e], edited: [], unchanged: 0, keptOut: 0 }, { fresh: [{ keys: [] }], edited: [] }, index, settings);
+  for (const e of entries)
+    await assignEvents(
+      { source: e.source, fresh: [e], edited: [], unchanged: 0, keptOut: 0 },
+      { fresh: [{ keys: [] }], edited: [] },
+      index,
+      settings,
+    );
   let tp = 0;
   let fp = 0;
   let fn = 0;
@@ -102,8 +123,13 @@ describe('events on labeled real news (BASIL: 100 events × 3 outlets)', () => {
   it('prints the threshold curve', async () => {
     const lines = ['threshold  real dates (P R F1)  ten events a day (P R F1)'];
     for (const threshold of [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5]) {
-      const [r, p] = [await score(sets['real dates'], { ...DEFAULTS, threshold }), await score(sets['ten events a day'], { ...DEFAULTS, threshold })];
-      lines.push(`${threshold.toFixed(2)}       ${fixed(r.precision)} ${fixed(r.recall)} ${fixed(r.f1)}   ${fixed(p.precision)} ${fixed(p.recall)} ${fixed(p.f1)}`);
+      const [r, p] = [
+        await score(sets['real dates'], { ...DEFAULTS, threshold }),
+        await score(sets['ten events a day'], { ...DEFAULTS, threshold }),
+      ];
+      lines.push(
+        `${threshold.toFixed(2)}       ${fixed(r.precision)} ${fixed(r.recall)} ${fixed(r.f1)}   ${fixed(p.precision)} ${fixed(p.recall)} ${fixed(p.f1)}`,
+      );
     }
     console.log(lines.join('\n'));
   });
@@ -118,7 +144,9 @@ describe('events on labeled real news (BASIL: 100 events × 3 outlets)', () => {
   // Short of the bar (precision 0.69 at the default): recorded so that a change is seen either way.
   it('ten events a day: the stress figures at the default threshold', async () => {
     const s = await score(sets['ten events a day'], DEFAULTS);
-    console.log(`events, ten events a day: precision ${fixed(s.precision)} recall ${fixed(s.recall)} F1 ${fixed(s.f1)}`);
+    console.log(
+      `events, ten events a day: precision ${fixed(s.precision)} recall ${fixed(s.recall)} F1 ${fixed(s.f1)}`,
+    );
     expect(s.recall).toBeGreaterThanOrEqual(0.75);
     expect(s.precision).toBeGreaterThanOrEqual(0.6);
   });
@@ -130,22 +158,27 @@ describe('events on labeled real news (BASIL: 100 events × 3 outlets)', () => {
 describe.skipIf(!HAS_REAL_NEWS)('events on the labeled real-news set (tests/fixtures/real-news)', () => {
   it('pairwise precision ≥ 0.95 and F1 ≥ 0.85 at the default threshold; the curve is printed', async () => {
     const { articles } = loadRealNews();
-    const entries = articles.map((a, i): Dated => ({
-      identity: String(i),
-      title: a.title,
-      published: new Date(a.published),
-      summary: '',
-      content: '',
-      tags: [],
-      enclosures: [],
-      text: a.paragraphs.join('\n'),
-      contentHash: '',
-      gold: a.event,
-      source: a.outlet,
-    }));
+    const entries = articles.map(
+      (a, i): Dated => ({
+        identity: String(i),
+        title: a.title,
+        published: new Date(a.published),
+        summary: '',
+        content: '',
+        tags: [],
+        enclosures: [],
+        text: a.paragraphs.join('\n'),
+        contentHash: '',
+        gold: a.event,
+        source: a.outlet,
+      }),
+    );
     await eventTermsOf(entries);
     entries.sort((a, b) => a.published.getTime() - b.published.getTime());
-    const lines = [`real-news set: ${entries.length} articles, ${new Set(entries.map((e) => e.gold)).size} events`, 'threshold  P R F1'];
+    const lines = [
+      `real-news set: ${entries.length} articles, ${new Set(entries.map((e) => e.gold)).size} events`,
+      'threshold  P R F1',
+    ];
     for (const threshold of [0.15, 0.2, 0.25, 0.3, 0.35]) {
       const s = await score(entries, { ...DEFAULTS, threshold });
       lines.push(`${threshold.toFixed(2)}       ${fixed(s.precision)} ${fixed(s.recall)} ${fixed(s.f1)}`);

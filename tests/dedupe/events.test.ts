@@ -25,7 +25,10 @@ describe('event terms', () => {
   });
 
   it('the title weighs more than the body, and punctuation and possessives are no terms', async () => {
-    const terms = await termsOf('storm floods harbour', "The storm's damage, the council's report and the harbour's gates: repairs start today.");
+    const terms = await termsOf(
+      'storm floods harbour',
+      "The storm's damage, the council's report and the harbour's gates: repairs start today.",
+    );
     const weight = new Map(terms);
     expect(weight.get('flood')! > weight.get('repair')!).toBe(true);
     expect(terms.map(([t]) => t).filter((t) => !/^(n:)?\p{L}/u.test(t))).toEqual([]);
@@ -39,11 +42,35 @@ describe('event terms', () => {
 });
 
 describe('event assignment', () => {
-  const a: EventTerms = [['n:naacp', 2], ['n:tea party', 2], ['racism', 1.5], ['resolution', 1]];
-  const event = (centroid: EventTerms, hours = 0) => ({ id: 'e', first: new Date(hours * 3_600_000), last: new Date(hours * 3_600_000), size: 1, centroid });
+  const a: EventTerms = [
+    ['n:naacp', 2],
+    ['n:tea party', 2],
+    ['racism', 1.5],
+    ['resolution', 1],
+  ];
+  const event = (centroid: EventTerms, hours = 0) => ({
+    id: 'e',
+    first: new Date(hours * 3_600_000),
+    last: new Date(hours * 3_600_000),
+    size: 1,
+    centroid,
+  });
 
   it('joins the most similar event that shares two names, within the window', () => {
-    const pool = new EventPool([event([['n:naacp', 1], ['n:tea party', 1], ['racism', 1]]), { ...event([['n:naacp', 1], ['budget', 1]]), id: 'f' }]);
+    const pool = new EventPool([
+      event([
+        ['n:naacp', 1],
+        ['n:tea party', 1],
+        ['racism', 1],
+      ]),
+      {
+        ...event([
+          ['n:naacp', 1],
+          ['budget', 1],
+        ]),
+        id: 'f',
+      },
+    ]);
     const [best, next] = pool.nearest(a, 0);
     expect(best!.event.id).toBe('e');
     expect(keptApartBy(best!.similarity, best!.gap, SETTINGS)).toBeUndefined();
@@ -53,12 +80,26 @@ describe('event assignment', () => {
   it('says what keeps it apart: time, names, similarity', () => {
     const same = similarity(a, a, () => 1);
     expect(keptApartBy(same, 49, SETTINGS)).toBe('49 hours apart, more than the 48-hour window');
-    expect(keptApartBy(similarity([['racism', 1]], [['racism', 1]], () => 1), 0, SETTINGS)).toBe('no name in common');
-    expect(keptApartBy({ score: 0.1, shared: [], names: 2 }, 0, SETTINGS)).toBe('similarity 0.100 below the threshold 0.25');
+    expect(
+      keptApartBy(
+        similarity([['racism', 1]], [['racism', 1]], () => 1),
+        0,
+        SETTINGS,
+      ),
+    ).toBe('no name in common');
+    expect(keptApartBy({ score: 0.1, shared: [], names: 2 }, 0, SETTINGS)).toBe(
+      'similarity 0.100 below the threshold 0.25',
+    );
   });
 
   it('a term that many candidate events have counts less', () => {
-    const common = Array.from({ length: 30 }, (_, i) => ({ ...event([['n:trump', 1], [`topic${i}`, 1]]), id: String(i) }));
+    const common = Array.from({ length: 30 }, (_, i) => ({
+      ...event([
+        ['n:trump', 1],
+        [`topic${i}`, 1],
+      ]),
+      id: String(i),
+    }));
     const pool = new EventPool(common);
     expect(pool.idf('n:trump')).toBeLessThan(pool.idf('topic1'));
   });

@@ -38,8 +38,15 @@ interface Pair {
 }
 
 const DIR = join(FIXTURES, 'dedupe');
-const lines = (name: string) => readFileSync(join(DIR, 'stories', `${name}.txt`), 'utf8').trim().split('\n');
-const curly = (p: string) => p.replace(/(^|[\s(])"/g, '$1“').replace(/"/g, '”').replace(/'/g, '’');
+const lines = (name: string) =>
+  readFileSync(join(DIR, 'stories', `${name}.txt`), 'utf8')
+    .trim()
+    .split('\n');
+const curly = (p: string) =>
+  p
+    .replace(/(^|[\s(])"/g, '$1“')
+    .replace(/"/g, '”')
+    .replace(/'/g, '’');
 
 function story(v: Variant): { title: string; text: string } {
   const spec = typeof v === 'string' ? { from: v } : v;
@@ -83,15 +90,22 @@ describe('near-duplicate rule on the labeled set', () => {
       byKind.set(r.pair.kind, k);
       const f = r.figures;
       if (merged !== r.pair.same)
-        wrong.push(`${r.pair.kind}: ${name(r.pair.a)} / ${name(r.pair.b)}: proposed ${r.proposed}, stop ${r.stop ?? '-'}, shared ${f.shared} (${f.quoted} quoted), containment ${f.containment.toFixed(2)}, paragraphs ${f.paragraphs}/${f.ofParagraphs}`);
+        wrong.push(
+          `${r.pair.kind}: ${name(r.pair.a)} / ${name(r.pair.b)}: proposed ${r.proposed}, stop ${r.stop ?? '-'}, shared ${f.shared} (${f.quoted} quoted), containment ${f.containment.toFixed(2)}, paragraphs ${f.paragraphs}/${f.ofParagraphs}`,
+        );
     }
     const tp = results.filter((r) => r.pair.same && r.proposed && r.accepted).length;
     const fp = results.filter((r) => !r.pair.same && r.proposed && r.accepted).length;
     const positives = results.filter((r) => r.pair.same).length;
     const precision = tp / (tp + fp);
     const recall = tp / positives;
-    const table = [...byKind].map(([kind, k]) => `  ${k.same ? 'same' : 'apart'}  ${kind}: ${k.n} pairs, ${k.same ? `recall ${(k.merged / k.n).toFixed(3)}` : `${k.merged} merged`}`);
-    console.log(`near-duplicate rule: ${pairs.length} pairs, precision ${precision.toFixed(3)}, recall ${recall.toFixed(3)} (tp ${tp}, fp ${fp}, fn ${positives - tp})\n${table.join('\n')}${wrong.length ? `\n wrong:\n  ${wrong.join('\n  ')}` : ''}`);
+    const table = [...byKind].map(
+      ([kind, k]) =>
+        `  ${k.same ? 'same' : 'apart'}  ${kind}: ${k.n} pairs, ${k.same ? `recall ${(k.merged / k.n).toFixed(3)}` : `${k.merged} merged`}`,
+    );
+    console.log(
+      `near-duplicate rule: ${pairs.length} pairs, precision ${precision.toFixed(3)}, recall ${recall.toFixed(3)} (tp ${tp}, fp ${fp}, fn ${positives - tp})\n${table.join('\n')}${wrong.length ? `\n wrong:\n  ${wrong.join('\n  ')}` : ''}`,
+    );
     expect(pairs.length).toBeGreaterThanOrEqual(150);
     expect(precision).toBe(1);
     expect(recall).toBeGreaterThanOrEqual(0.98);
@@ -112,13 +126,19 @@ describe('near-duplicate rule on the labeled set', () => {
       }),
     );
     console.log(`curves on the project's labeled pairs:\n${rows.join('\n')}`);
-    expect(rows.filter((r) => r.includes('(default)')).every((r) => r.includes('precision 1.000, recall 1.000'))).toBe(true);
+    expect(rows.filter((r) => r.includes('(default)')).every((r) => r.includes('precision 1.000, recall 1.000'))).toBe(
+      true,
+    );
   });
 
   it('has an index that proposes every pair the rule accepts', () => {
     const accepted = results.filter((r) => r.accepted);
-    const missed = accepted.filter((r) => !r.proposed).map((r) => `${r.pair.kind}: ${name(r.pair.a)} / ${name(r.pair.b)}`);
-    console.log(`index recall: ${accepted.length - missed.length} of ${accepted.length} pairs the rule accepts were proposed`);
+    const missed = accepted
+      .filter((r) => !r.proposed)
+      .map((r) => `${r.pair.kind}: ${name(r.pair.a)} / ${name(r.pair.b)}`);
+    console.log(
+      `index recall: ${accepted.length - missed.length} of ${accepted.length} pairs the rule accepts were proposed`,
+    );
     expect(missed).toEqual([]);
   });
 
@@ -145,22 +165,30 @@ describe.skipIf(!HAS_SEED)(`the shared seed ${HAS_SEED ? '' : '(skipped: ../shar
   it('and a rewrite with a new headline, a new first sentence and a third of it dropped are one story', () => {
     const rewrite = {
       title: 'Pakistan Iran diplomacy',
-      text: [`Islamabad sent Tehran's envoy home on Wednesday.`, ...paragraphs.slice(1).filter((_, i) => i % 3 !== 1)].join('\n'),
+      text: [
+        `Islamabad sent Tehran's envoy home on Wednesday.`,
+        ...paragraphs.slice(1).filter((_, i) => i % 3 !== 1),
+      ].join('\n'),
     };
     expect(judgePair(seed, rewrite)).toMatchObject({ proposed: true, accepted: true });
   });
 
   it('and its first eight paragraphs are one story', () => {
-    expect(judgePair(seed, { title: seed.title, text: paragraphs.slice(0, 8).join('\n') })).toMatchObject({ proposed: true, accepted: true });
+    expect(judgePair(seed, { title: seed.title, text: paragraphs.slice(0, 8).join('\n') })).toMatchObject({
+      proposed: true,
+      accepted: true,
+    });
   });
 
   // Issue 22: 16 paragraphs trimmed to 9 and reworded (containment 0.47), and a follow-up repeating three of them.
   const fixture = (name: string) => {
-    const [title, ...text] = readFileSync(join(DIR, 'seed', `${name}.txt`), 'utf8').trim().split('\n');
+    const [title, ...text] = readFileSync(join(DIR, 'seed', `${name}.txt`), 'utf8')
+      .trim()
+      .split('\n');
     return { title: title!, text: text.join('\n') };
   };
 
-  it('and issue 22\'s reworded short version are one story, through broad spread at low containment', () => {
+  it("and issue 22's reworded short version are one story, through broad spread at low containment", () => {
     const r = judgePair(seed, fixture('rewrite'));
     expect(r.figures.containment).toBeLessThan(DEFAULT_RULE.containment);
     expect(r).toMatchObject({ proposed: true, accepted: true });

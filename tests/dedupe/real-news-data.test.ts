@@ -27,7 +27,10 @@ describe.skipIf(!PRESENT)(TITLE, () => {
       expect(a.id && a.outlet && a.url && a.title, a.id).toBeTruthy();
       expect(new Date(a.published).toISOString().slice(0, 19), a.id).toBe(a.published.slice(0, 19));
       expect(a.paragraphs.length, a.id).toBeGreaterThan(0);
-      expect(a.paragraphs.every((p) => typeof p === 'string' && p.trim() !== ''), a.id).toBe(true);
+      expect(
+        a.paragraphs.every((p) => typeof p === 'string' && p.trim() !== ''),
+        a.id,
+      ).toBe(true);
       if (a.derivedFrom) expect(byId.has(a.derivedFrom), a.id).toBe(true);
     }
   });
@@ -73,7 +76,8 @@ describe.skipIf(!PRESENT)(TITLE, () => {
     const ids = new Set(events.map((e) => e.id));
     expect(ids.size).toBe(events.length);
     for (const e of events) {
-      for (const id of [...e.articles, ...e.copies, ...e.distractors]) expect(byId.has(id), `${e.id}: ${id}`).toBe(true);
+      for (const id of [...e.articles, ...e.copies, ...e.distractors])
+        expect(byId.has(id), `${e.id}: ${id}`).toBe(true);
       expect(e.distractors.length, e.id).toBeGreaterThan(0);
       for (const id of e.distractors) expect(eventOf.get(id), `${e.id}: ${id}`).not.toBe(e.id);
       for (const d of e.distractorEvents) expect(ids.has(d.event), `${e.id}: ${d.event}`).toBe(true);
@@ -110,11 +114,21 @@ describe.skipIf(!PRESENT)(TITLE, () => {
 
   it('every article exported as a seed document reads back whole: time, paragraphs, headline, no warning', async () => {
     // Imported here, not at the top: the folder may be absent (then this suite is skipped).
-    const { seedDocument } = (await import(join(REAL_NEWS, 'seeds.mjs'))) as { seedDocument: (a: RealArticle) => string };
-    const words = (text: string) => text.toLowerCase().replace(/[^\p{L}\p{N}\s]/gu, '').split(/\s+/).filter(Boolean);
+    const { seedDocument } = (await import(join(REAL_NEWS, 'seeds.mjs'))) as {
+      seedDocument: (a: RealArticle) => string;
+    };
+    const words = (text: string) =>
+      text
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}\s]/gu, '')
+        .split(/\s+/)
+        .filter(Boolean);
     for (const a of articles) {
       const bytes = new TextEncoder().encode(seedDocument(a));
-      const { entry, warnings } = parseSeed(bytes, `${a.id}.txt`, `${a.id}.txt`, { timezone: 'UTC', titleFrom: 'hashtags' });
+      const { entry, warnings } = parseSeed(bytes, `${a.id}.txt`, `${a.id}.txt`, {
+        timezone: 'UTC',
+        titleFrom: 'hashtags',
+      });
       expect(warnings, a.id).toEqual([]);
       expect(entry.published?.toISOString().slice(0, 19), a.id).toBe(a.published.slice(0, 19));
       expect(entry.content?.value.split('\n\n').length, a.id).toBe(a.paragraphs.length);

@@ -58,7 +58,9 @@ const readJsonl = <T>(name: string): T[] =>
 /** The three sets, with lookups by article id and each article's event. */
 export function loadRealNews() {
   // In files of 500 (articles/000.jsonl, …), so that no file of the repository is large.
-  const articles = readdirSync(join(REAL_NEWS, 'articles')).sort().flatMap((f) => readJsonl<RealArticle>(join('articles', f)));
+  const articles = readdirSync(join(REAL_NEWS, 'articles'))
+    .sort()
+    .flatMap((f) => readJsonl<RealArticle>(join('articles', f)));
   const pairs = readJsonl<CopyPair>('copies.jsonl');
   const events = readJsonl<RealEvent>('events.jsonl');
   const byId = new Map(articles.map((a) => [a.id, a]));

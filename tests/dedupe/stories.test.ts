@@ -13,12 +13,19 @@ import { WorkerPool } from '../../src/work/pool.js';
 import { FIXTURES, runCli, tempDir, writeTree } from '../helpers.js';
 import { forEachStore } from '../stores.js';
 
-const story = (name: string) => readFileSync(join(FIXTURES, 'dedupe/stories', `${name}.txt`), 'utf8').trim().split('\n');
-const seed = (name: string, stamp: string, tags: string, edit: (p: string[]) => string[] = (p) => p) => `${edit(story(name).slice(1)).join('\n')}\n${stamp}\n${tags}\n`;
+const story = (name: string) =>
+  readFileSync(join(FIXTURES, 'dedupe/stories', `${name}.txt`), 'utf8')
+    .trim()
+    .split('\n');
+const seed = (name: string, stamp: string, tags: string, edit: (p: string[]) => string[] = (p) => p) =>
+  `${edit(story(name).slice(1)).join('\n')}\n${stamp}\n${tags}\n`;
 
 const rss = (items: { title: string; link: string; date: string; body: string; cats?: string[] }[]) =>
   `<rss version="2.0"><channel><title>f</title>${items
-    .map((i) => `<item><title>${i.title}</title><link>${i.link}</link><pubDate>${i.date}</pubDate><description><![CDATA[${i.body}]]></description>${(i.cats ?? []).map((c) => `<category>${c}</category>`).join('')}</item>`)
+    .map(
+      (i) =>
+        `<item><title>${i.title}</title><link>${i.link}</link><pubDate>${i.date}</pubDate><description><![CDATA[${i.body}]]></description>${(i.cats ?? []).map((c) => `<category>${c}</category>`).join('')}</item>`,
+    )
     .join('')}</channel></rss>`;
 
 let dir: string;
@@ -41,20 +48,47 @@ sources:
 
   beforeEach(async () => {
     dir = tempDir();
-    const body = story('wind-farm').slice(1).map((p) => `<p>${p}</p>`).join('');
+    const body = story('wind-farm')
+      .slice(1)
+      .map((p) => `<p>${p}</p>`)
+      .join('');
     writeTree(dir, {
       // The same flood story: the local paper's lightly edited copy was published an hour earlier.
       'wire/flood.txt': seed('flood-evacuation', '2024-03-05 10:00:00', '#Riverside #flood'),
-      'local/flood.txt': seed('flood-evacuation', '2024-03-05 09:00:00', '#riverside #Wend', (p) => [p[0]!.replace('Emergency crews', 'Rescue crews'), ...p.slice(1, 6)]),
+      'local/flood.txt': seed('flood-evacuation', '2024-03-05 09:00:00', '#riverside #Wend', (p) => [
+        p[0]!.replace('Emergency crews', 'Rescue crews'),
+        ...p.slice(1, 6),
+      ]),
       'local/other.txt': seed('cup-final', '2024-03-05 12:00:00', '#Riverside #football'),
       // Two feeds: one story under the same URL (tracking parameters aside), one under the same text.
       'a.xml': rss([
-        { title: 'Wind farm opens', link: 'https://news.example/wind?utm_source=a', date: 'Tue, 05 Mar 2024 08:00:00 GMT', body, cats: ['energy'] },
-        { title: 'Gas prices fall', link: 'https://news.example/gas', date: 'Tue, 05 Mar 2024 08:00:00 GMT', body: story('gas-prices').slice(1).join(' ') },
+        {
+          title: 'Wind farm opens',
+          link: 'https://news.example/wind?utm_source=a',
+          date: 'Tue, 05 Mar 2024 08:00:00 GMT',
+          body,
+          cats: ['energy'],
+        },
+        {
+          title: 'Gas prices fall',
+          link: 'https://news.example/gas',
+          date: 'Tue, 05 Mar 2024 08:00:00 GMT',
+          body: story('gas-prices').slice(1).join(' '),
+        },
       ]),
       'b.xml': rss([
-        { title: 'Seagate goes live', link: 'https://news.example/wind#top', date: 'Tue, 05 Mar 2024 09:00:00 GMT', body: '<p>Short teaser.</p>' },
-        { title: 'Gas prices fall', link: 'https://other.example/gas-story', date: 'Tue, 05 Mar 2024 07:00:00 GMT', body: story('gas-prices').slice(1).join(' ') },
+        {
+          title: 'Seagate goes live',
+          link: 'https://news.example/wind#top',
+          date: 'Tue, 05 Mar 2024 09:00:00 GMT',
+          body: '<p>Short teaser.</p>',
+        },
+        {
+          title: 'Gas prices fall',
+          link: 'https://other.example/gas-story',
+          date: 'Tue, 05 Mar 2024 07:00:00 GMT',
+          body: story('gas-prices').slice(1).join(' '),
+        },
       ]),
       'tidings.yaml': CONFIG(),
     });
@@ -70,11 +104,16 @@ sources:
   describe('stories across sources', () => {
     it('merges by URL, by fingerprint and as near duplicates, and keeps the earliest as canonical', async () => {
       await refresh();
-      const groups = (await store.duplicateGroups());
-      const byRule = Object.fromEntries(groups.map((g) => [g.members.find((m) => m.link.rule)!.link.rule!, g] as const));
+      const groups = await store.duplicateGroups();
+      const byRule = Object.fromEntries(
+        groups.map((g) => [g.members.find((m) => m.link.rule)!.link.rule!, g] as const),
+      );
       expect(Object.keys(byRule).sort()).toEqual(['fingerprint', 'near', 'url']);
       // The local copy was published first, so it is canonical although the wire is listed first.
-      expect(byRule.near!.members.map((m) => [m.article.source, m.link.canonical])).toEqual([['local', true], ['wire', false]]);
+      expect(byRule.near!.members.map((m) => [m.article.source, m.link.canonical])).toEqual([
+        ['local', true],
+        ['wire', false],
+      ]);
       expect(byRule.near!.members.find((m) => m.link.rule)!.link.score).toBeGreaterThan(0.8);
       expect(byRule.url!.members.map((m) => m.article.source)).toEqual(['feed-a', 'feed-b']);
       expect(byRule.fingerprint!.members.map((m) => m.article.source)).toEqual(['feed-b', 'feed-a']);
@@ -84,7 +123,8 @@ sources:
     it('the site and tag feeds show each story once; a source feed shows all of its own', async () => {
       await refresh();
       const ctx = { config: config(), store, log: silentLogger };
-      const titles = async (path: string) => (await new Parser().parseString((await renderPath(ctx, path))!.body)).items.map((i) => i.title);
+      const titles = async (path: string) =>
+        (await new Parser().parseString((await renderPath(ctx, path))!.body)).items.map((i) => i.title);
       expect(await titles('all.rss')).toHaveLength(4);
       expect(await titles('tags/riverside.rss')).toEqual(['Riverside football', 'riverside Wend']);
       expect(await titles('sources/wire.rss')).toEqual(['Riverside flood']);
@@ -97,7 +137,13 @@ sources:
     });
 
     it('breaks a tie of publication times by the order of the sources in the configuration', async () => {
-      writeFileSync(join(dir, 'local/flood.txt'), seed('flood-evacuation', '2024-03-05 10:00:00', '#riverside', (p) => [p[0]!.replace('Emergency crews', 'Rescue crews'), ...p.slice(1)]));
+      writeFileSync(
+        join(dir, 'local/flood.txt'),
+        seed('flood-evacuation', '2024-03-05 10:00:00', '#riverside', (p) => [
+          p[0]!.replace('Emergency crews', 'Rescue crews'),
+          ...p.slice(1),
+        ]),
+      );
       await refresh();
       const group = (await store.duplicateGroups()).find((g) => g.members.some((m) => m.link.rule === 'near'))!;
       expect(group.members[0]!.article.source).toBe('wire');
@@ -107,14 +153,14 @@ sources:
       writeFileSync(join(dir, 'tidings.yaml'), CONFIG('tagAliases: {wend: river-wend}\n'));
       await refresh();
       expect((await store.tag('riverside'))!.label).toBe('Riverside');
-      expect((await store.tag('river-wend'))).toEqual({ slug: 'river-wend', label: 'river-wend' });
-      expect((await store.tag('wend'))).toBeUndefined();
+      expect(await store.tag('river-wend')).toEqual({ slug: 'river-wend', label: 'river-wend' });
+      expect(await store.tag('wend')).toBeUndefined();
     });
 
     it('with crossSource off, nothing merges', async () => {
       writeFileSync(join(dir, 'tidings.yaml'), CONFIG('dedupe: {crossSource: false}\n'));
       await refresh();
-      expect((await store.duplicateGroups())).toEqual([]);
+      expect(await store.duplicateGroups()).toEqual([]);
     });
 
     it('tidings articles --duplicates and tidings explain say what merged and why', async () => {
@@ -123,15 +169,20 @@ sources:
       expect(dups.code).toBe(0);
       expect(dups.out).toMatch(/story \w+ \(2 articles\)/);
       expect(dups.out).toMatch(/^near duplicates: rule 4: at least 30 shingles shared/m);
-      expect(dups.out).toMatch(/near match with \w+, \d+ shingles shared( \(\d+ of them quotation\))?, containment (0\.\d\d|1\.00), \d+ of \d+ paragraphs, leads (0\.\d\d|1\.00), title similarity 0\.\d\d, 0\.0 days apart\]/);
+      expect(dups.out).toMatch(
+        /near match with \w+, \d+ shingles shared( \(\d+ of them quotation\))?, containment (0\.\d\d|1\.00), \d+ of \d+ paragraphs, leads (0\.\d\d|1\.00), title similarity 0\.\d\d, 0\.0 days apart\]/,
+      );
       const localId = (await store.articles({ source: 'local' })).find((a) => a.title === 'riverside Wend')!.id;
       const explain = await cli('explain', localId);
-      expect(explain.out).toMatch(/merged by rule 4, a near duplicate \(most of the shorter text, spread over its paragraphs\) with \w+: \d+ shingles shared( \(\d+ of them quotation\))?, containment (0\.\d\d|1\.00), \d+ of \d+ paragraphs/);
+      expect(explain.out).toMatch(
+        /merged by rule 4, a near duplicate \(most of the shorter text, spread over its paragraphs\) with \w+: \d+ shingles shared( \(\d+ of them quotation\))?, containment (0\.\d\d|1\.00), \d+ of \d+ paragraphs/,
+      );
       expect(explain.out).toMatch(/story \w+: 2 articles; this is the canonical one/);
       const wireId = (await store.articles({ source: 'wire' }))[0]!.id;
       expect((await cli('explain', wireId)).out).toMatch(/started the story; \w+ joined it|in story/);
       // Feeds are read concurrently: whichever of the two came second carries the rule.
-      const urlId = (await store.duplicateGroups()).flatMap((g) => g.members).find((m) => m.link.rule === 'url')!.article.id;
+      const urlId = (await store.duplicateGroups()).flatMap((g) => g.members).find((m) => m.link.rule === 'url')!
+        .article.id;
       expect((await cli('explain', urlId)).out).toContain('merged by rule 2, the same canonical URL');
       expect((await cli('explain', 'nope')).code).toBe(2);
     });

@@ -16,7 +16,10 @@ afterEach(async () => {
 
 async function serve(site: string): Promise<Daemon> {
   const dir = tempDir();
-  writeTree(dir, { 'tidings.yaml': `site: ${site}\nsources:\n  - {name: s, type: seeds, path: seeds}\n`, 'seeds/a.txt': SEED });
+  writeTree(dir, {
+    'tidings.yaml': `site: ${site}\nsources:\n  - {name: s, type: seeds, path: seeds}\n`,
+    'seeds/a.txt': SEED,
+  });
   daemon = await startDaemon(['--config', join(dir, 'tidings.yaml'), '--db', join(dir, 't.db')]);
   return daemon;
 }
@@ -32,7 +35,9 @@ describe('site.baseUrl and the listening address', () => {
 
   it('with a baseUrl elsewhere, feeds link there, and the daemon says so once', async () => {
     const d = await serve('{title: T, baseUrl: "https://news.example.org"}');
-    expect(await (await fetch(`${d.url}/all.rss`)).text()).toContain('<atom:link href="https://news.example.org/all.rss" rel="self"');
+    expect(await (await fetch(`${d.url}/all.rss`)).text()).toContain(
+      '<atom:link href="https://news.example.org/all.rss" rel="self"',
+    );
     await d.waitFor(/Note: site\.baseUrl is https:\/\/news\.example\.org/);
     expect(d.count(/Note: site\.baseUrl/)).toBe(1);
   });

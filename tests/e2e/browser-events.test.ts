@@ -24,12 +24,17 @@ beforeAll(async () => {
   if (SKIP) return;
   const dir = tempDir();
   // Events 5, 7 and 10 told by all three outlets; of event 11 only the Times' report.
-  writeTree(dir, { 'tidings.yaml': `site: {title: Events, itemsPerPage: 20, baseUrl: 'http://localhost:8080'}\nsources:\n${writeEventFeeds(dir, [5, 7, 10, 11], (r) => eventOfTitle(r.title) !== 11 || r.source === 'nyt')}` });
+  writeTree(dir, {
+    'tidings.yaml': `site: {title: Events, itemsPerPage: 20, baseUrl: 'http://localhost:8080'}\nsources:\n${writeEventFeeds(dir, [5, 7, 10, 11], (r) => eventOfTitle(r.title) !== 11 || r.source === 'nyt')}`,
+  });
   const args = ['--config', join(dir, 'tidings.yaml'), '--db', join(dir, 't.db')];
   expect((await runCli(['refresh', ...args])).code).toBe(0);
   out = join(dir, 'public');
   expect((await runCli(['build', '--out', out, ...args])).code).toBe(0);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -51,11 +56,16 @@ describe.skipIf(Boolean(SKIP))(`events on the site, in Chromium ${SKIP}`.trim(),
     expect(await reported.count()).toBe(3);
     for (const line of await reported.allInnerTexts()) {
       expect(line).toMatch(/^Also reported by (nyt|fox|hpo), (nyt|fox|hpo) · all 3 reports$/);
-      const names = line.replace(/^Also reported by /, '').split(' · ')[0]!.split(', ');
+      const names = line
+        .replace(/^Also reported by /, '')
+        .split(' · ')[0]!
+        .split(', ');
       expect(new Set(names).size).toBe(names.length);
     }
     // The lead story is the event's first report, and its own source is not among the others.
-    const naacp = page.locator('article.story', { hasText: 'Also reported by' }).filter({ hasText: /NAACP|N\.A\.A\.C\.P\./ });
+    const naacp = page
+      .locator('article.story', { hasText: 'Also reported by' })
+      .filter({ hasText: /NAACP|N\.A\.A\.C\.P\./ });
     expect(await naacp.count()).toBe(1);
     const source = (await naacp.locator('p.meta').first().innerText()).split(' · ')[0]!;
     expect(await naacp.locator('p.reported').innerText()).not.toContain(source);
@@ -67,14 +77,19 @@ describe.skipIf(Boolean(SKIP))(`events on the site, in Chromium ${SKIP}`.trim(),
     await page.locator('article.story p.reported a', { hasText: 'all 3 reports' }).first().click();
     await page.waitForURL(/events\/[0-9a-f]{16}\.html$/);
     expect(await page.locator('article.story').count()).toBe(3);
-    const times = await page.locator('article.story time').evaluateAll((els) => els.map((e) => e.getAttribute('datetime')!));
+    const times = await page
+      .locator('article.story time')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('datetime')!));
     expect([...times].sort().reverse()).toEqual(times);
     const sources = await page.locator('article.story p.meta').allInnerTexts();
     expect(new Set(sources.map((s) => s.split(' · ')[0])).size).toBe(3);
     for (const type of ['application/rss+xml', 'application/atom+xml', 'application/feed+json']) {
       expect(await page.locator(`link[rel="alternate"][type="${type}"]`).count(), type).toBe(1);
     }
-    const json = new URL((await page.locator('link[rel="alternate"][type="application/feed+json"]').getAttribute('href'))!, page.url()).href;
+    const json = new URL(
+      (await page.locator('link[rel="alternate"][type="application/feed+json"]').getAttribute('href'))!,
+      page.url(),
+    ).href;
     await page.goto(json);
     expect(JSON.parse(await page.locator('body').innerText()).items).toHaveLength(3);
     // Each independent report stays its own item in the main feeds.
@@ -91,6 +106,7 @@ describe.skipIf(Boolean(SKIP))(`events on the site, in Chromium ${SKIP}`.trim(),
     const summary = /validate-feeds: (\d+) files, (\d+) errors/.exec(run.stdout);
     expect(summary, run.stdout + run.stderr).not.toBeNull();
     expect({ files: Number(summary![1]), errors: Number(summary![2]) }, run.stdout).toEqual({ files: 6, errors: 0 });
-    for (const f of readdirSync(events).filter((f) => f.endsWith('.json'))) expect(JSON.parse(readFileSync(join(events, f), 'utf8')).items).toHaveLength(3);
+    for (const f of readdirSync(events).filter((f) => f.endsWith('.json')))
+      expect(JSON.parse(readFileSync(join(events, f), 'utf8')).items).toHaveLength(3);
   });
 });

@@ -35,14 +35,20 @@ let phone: BrowserContext;
 /** Until the samples are refreshed (30 s: a safety net). */
 async function waitForStories(url: string): Promise<void> {
   const stories = async () => ((await (await fetch(`${url}/all.json`)).json()) as { items: unknown[] }).items.length;
-  await vi.waitFor(async () => expect(await stories(), daemon.output()).toBeGreaterThanOrEqual(STORIES), { timeout: 30_000, interval: 100 });
+  await vi.waitFor(async () => expect(await stories(), daemon.output()).toBeGreaterThanOrEqual(STORIES), {
+    timeout: 30_000,
+    interval: 100,
+  });
 }
 
 beforeAll(async () => {
   if (SKIP) return;
   daemon = await startDaemon(['--config', SAMPLES, '--db', join(tempDir(), 't.db')]);
   await waitForStories(daemon.url);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
   desktop = await browser.newContext({ viewport: DESKTOP });
   phone = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
   mkdirSync(SHOTS, { recursive: true });
@@ -62,7 +68,10 @@ async function open(context: BrowserContext, url: string): Promise<Page> {
 
 /** A screenshot of the page at both widths. */
 async function shoot(name: string, url: string): Promise<void> {
-  for (const [context, width] of [[desktop, 'desktop'], [phone, 'phone']] as const) {
+  for (const [context, width] of [
+    [desktop, 'desktop'],
+    [phone, 'phone'],
+  ] as const) {
     const page = await open(context, url);
     await page.screenshot({ path: join(SHOTS, `${name}-${width}.png`) });
     await page.close();
@@ -74,7 +83,11 @@ async function shoot(name: string, url: string): Promise<void> {
  * returns every address that failed: a link, a stylesheet, an icon or a feed that answered an error
  * (the browser's own requests included), or a page nothing could open.
  */
-async function crawl(context: BrowserContext, start: string, scope: string): Promise<{ pages: number; checked: number; failed: string[] }> {
+async function crawl(
+  context: BrowserContext,
+  start: string,
+  scope: string,
+): Promise<{ pages: number; checked: number; failed: string[] }> {
   const failed = new Set<string>();
   const seen = new Set<string>([start]);
   const queue = [start];
@@ -84,14 +97,19 @@ async function crawl(context: BrowserContext, start: string, scope: string): Pro
     if (res.status() >= 400) failed.add(`${res.status()} ${res.url()} (loaded by ${page.url()})`);
   });
   // A load the next navigation cancels (net::ERR_ABORTED, the favicon often) is no failure.
-  page.on('requestfailed', (req) => req.failure()?.errorText !== 'net::ERR_ABORTED' && failed.add(`${req.failure()?.errorText} ${req.url()}`));
+  page.on(
+    'requestfailed',
+    (req) => req.failure()?.errorText !== 'net::ERR_ABORTED' && failed.add(`${req.failure()?.errorText} ${req.url()}`),
+  );
   let pages = 0;
   while (queue.length) {
     const url = queue.shift()!;
     const res = await page.goto(url, { waitUntil: 'load' });
     pages += 1;
     if (!res?.ok()) continue;
-    const links = await page.$$eval('a[href], link[href]', (els) => els.map((el) => (el as unknown as { href: string }).href));
+    const links = await page.$$eval('a[href], link[href]', (els) =>
+      els.map((el) => (el as unknown as { href: string }).href),
+    );
     for (const link of links) {
       const bare = link.split('#')[0]!;
       if (!bare.startsWith(scope) || seen.has(bare)) continue;
@@ -132,7 +150,9 @@ describe.skipIf(Boolean(SKIP))(`the site in Chromium ${SKIP}`.trim(), () => {
     await page.locator('a[rel="next"]').click();
     await page.waitForURL(/\/page\/2\.html$/);
     expect(await page.locator('article.story').count()).toBe(STORIES - 10);
-    expect(await page.locator('article.story').last().innerText()).toContain('Riverside library reopens after renovation');
+    expect(await page.locator('article.story').last().innerText()).toContain(
+      'Riverside library reopens after renovation',
+    );
     expect(await page.locator('a[rel="next"]').count()).toBe(0);
     await page.locator('a[rel="prev"]').click();
     await page.waitForURL(/\/index\.html$/);
@@ -148,7 +168,9 @@ describe.skipIf(Boolean(SKIP))(`the site in Chromium ${SKIP}`.trim(), () => {
     expect(await page.locator('article.story h3').allInnerTexts()).toEqual(['Otters return after 40 years']);
     // Every search is a feed too.
     const feed = await page.locator('link[rel="alternate"][type="application/rss+xml"]').getAttribute('href');
-    expect(await (await fetch(new URL(feed!, page.url()))).text()).toMatch(/<item>\s*<title><!\[CDATA\[Otters return after 40 years\]\]><\/title>/);
+    expect(await (await fetch(new URL(feed!, page.url()))).text()).toMatch(
+      /<item>\s*<title><!\[CDATA\[Otters return after 40 years\]\]><\/title>/,
+    );
     // A stray parenthesis is forgiven (issue 20); only a query without a word cannot be read.
     await page.goto(`${daemon.url}/search?q=${encodeURIComponent('("')}`);
     expect(await page.locator('.notice').innerText()).toMatch(/^Tidings cannot read the search "\(\\"": /);
@@ -178,7 +200,9 @@ describe.skipIf(Boolean(SKIP))(`the site in Chromium ${SKIP}`.trim(), () => {
     expect(failed).toEqual([]);
     expect(pages).toBeGreaterThan(40);
     const rss = await (await fetch(`${daemon.url}/all.rss`)).text();
-    const links = [...rss.matchAll(/<link>([^<]+)<\/link>/g)].map((m) => m[1]!).filter((l) => !l.startsWith('https://transit.example.org/'));
+    const links = [...rss.matchAll(/<link>([^<]+)<\/link>/g)]
+      .map((m) => m[1]!)
+      .filter((l) => !l.startsWith('https://transit.example.org/'));
     // The channel's link, and each story's but the transit digest's two (their originals are elsewhere).
     expect(links).toHaveLength(1 + STORIES - 2);
     for (const link of links) {
@@ -188,13 +212,29 @@ describe.skipIf(Boolean(SKIP))(`the site in Chromium ${SKIP}`.trim(), () => {
   }, 120_000);
 
   it('no horizontal scroll at 360 px, and tap targets of at least 44 px', async () => {
-    const article = ((await (await fetch(`${daemon.url}/all.json`)).json()) as { items: { url: string }[] }).items[0]!.url;
-    for (const path of ['/', '/page/2', '/tags', '/sources', '/sources/transit', '/search?q=tram', '/tags/riverside', new URL(article).pathname]) {
+    const article = ((await (await fetch(`${daemon.url}/all.json`)).json()) as { items: { url: string }[] }).items[0]!
+      .url;
+    for (const path of [
+      '/',
+      '/page/2',
+      '/tags',
+      '/sources',
+      '/sources/transit',
+      '/search?q=tram',
+      '/tags/riverside',
+      new URL(article).pathname,
+    ]) {
       const page = await open(phone, `${daemon.url}${path}`);
-      const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+      const [scroll, width] = await page.evaluate(() => [
+        document.documentElement.scrollWidth,
+        document.documentElement.clientWidth,
+      ]);
       expect(scroll, path).toBeLessThanOrEqual(width);
       const small = await page.$$eval('header a, nav a, .chips a, .pager a, .feeds a, button, input', (els) =>
-        els.map((el) => [el.textContent, el.getBoundingClientRect()] as const).filter(([, r]) => r.height < 44 || r.width < 44).map(([t, r]) => `${t}: ${Math.round(r.width)}×${Math.round(r.height)}`),
+        els
+          .map((el) => [el.textContent, el.getBoundingClientRect()] as const)
+          .filter(([, r]) => r.height < 44 || r.width < 44)
+          .map(([t, r]) => `${t}: ${Math.round(r.width)}×${Math.round(r.height)}`),
       );
       expect(small, path).toEqual([]);
       await page.close();
@@ -219,7 +259,15 @@ describe.skipIf(Boolean(SKIP))(`the site in Chromium ${SKIP}`.trim(), () => {
 
 /** A plain static file server for a built folder, under a sub-path. */
 function serveFolder(root: string, prefix: string): Promise<Server> {
-  const types: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.svg': 'image/svg+xml', '.rss': 'application/rss+xml', '.atom': 'application/atom+xml', '.json': 'application/feed+json', '.opml': 'text/x-opml' };
+  const types: Record<string, string> = {
+    '.html': 'text/html; charset=utf-8',
+    '.css': 'text/css',
+    '.svg': 'image/svg+xml',
+    '.rss': 'application/rss+xml',
+    '.atom': 'application/atom+xml',
+    '.json': 'application/feed+json',
+    '.opml': 'text/x-opml',
+  };
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url!, 'http://x').pathname);
     const file = path.startsWith(prefix) ? join(root, path.slice(prefix.length) || 'index.html') : '';

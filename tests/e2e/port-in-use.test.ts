@@ -12,10 +12,23 @@ it('says how to choose another port when its own is taken', async () => {
   const dir = tempDir();
   writeTree(dir, { 'tidings.yaml': 'refreshOnStart: false\nsources: []\n' });
   try {
-    const run = spawnTidings(['serve', '--port', String(port), '--config', join(dir, 'tidings.yaml'), '--db', join(dir, 't.db')]);
+    const run = spawnTidings([
+      'serve',
+      '--port',
+      String(port),
+      '--config',
+      join(dir, 'tidings.yaml'),
+      '--db',
+      join(dir, 't.db'),
+    ]);
     expect(await run.exited).toBe(2);
-    const errors = run.output().split('\n').filter((l) => l.startsWith('error:'));
-    expect(errors).toEqual([`error: cannot listen on 127.0.0.1:${port}: the port is in use (another tidings serve?); pass --port N or set PORT, or server.port in the configuration`]);
+    const errors = run
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('error:'));
+    expect(errors).toEqual([
+      `error: cannot listen on 127.0.0.1:${port}: the port is in use (another tidings serve?); pass --port N or set PORT, or server.port in the configuration`,
+    ]);
     expect(run.output()).not.toMatch(/\n\s+at /);
   } finally {
     taken.close();

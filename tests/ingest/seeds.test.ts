@@ -45,7 +45,9 @@ describe('readSeedFolder', () => {
     writeTree(dir, { 'big.txt': 'x'.repeat(2048), 'ok.txt': 'Fine.\n' });
     const folder = readSeedFolder(dir, 1024);
     expect(folder.files.map((f) => f.identity)).toEqual(['ok.txt']);
-    expect(folder.refused).toEqual([{ file: join(dir, 'big.txt'), reason: 'larger than 0.0009765625 MiB (2048 bytes)' }]);
+    expect(folder.refused).toEqual([
+      { file: join(dir, 'big.txt'), reason: 'larger than 0.0009765625 MiB (2048 bytes)' },
+    ]);
     expect(() => readSeedFolder(join(dir, 'missing'), MIB)).toThrow(/missing: cannot read the seed folder \(ENOENT\)/);
   });
 });

@@ -16,7 +16,8 @@ import { fetchDepsOf, fetchFeed, type FetchDeps } from '../../src/ingest/fetch.j
 import { runCli, tempDir, writeTree } from '../helpers.js';
 import { startServer } from '../helpers-http.js';
 
-const RSS = '<rss version="2.0"><channel><title>Locked</title><link>http://x.test/</link><description>d</description><item><title>One</title><guid>1</guid><link>http://x.test/1</link></item></channel></rss>';
+const RSS =
+  '<rss version="2.0"><channel><title>Locked</title><link>http://x.test/</link><description>d</description><item><title>One</title><guid>1</guid><link>http://x.test/1</link></item></channel></rss>';
 const SECRET = 'hunter2-6f1c9e-very-secret';
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
@@ -25,9 +26,13 @@ let proxy: Awaited<ReturnType<typeof startServer>>;
 let refuse = false;
 beforeAll(async () => {
   server = await startServer({
-    '/locked.xml': (req, res) => (!refuse && req.headers.authorization === basic('ann', SECRET) ? res.writeHead(200, { etag: '"v1"' }).end(RSS) : res.writeHead(401, { 'www-authenticate': 'Basic realm="x"' }).end('no')),
+    '/locked.xml': (req, res) =>
+      !refuse && req.headers.authorization === basic('ann', SECRET)
+        ? res.writeHead(200, { etag: '"v1"' }).end(RSS)
+        : res.writeHead(401, { 'www-authenticate': 'Basic realm="x"' }).end('no'),
     '/echo': (req, res) => res.writeHead(200).end(JSON.stringify(req.headers)),
-    '/away': (_req, res) => res.writeHead(302, { location: `http://other.test:${new URL(server.origin).port}/echo` }).end(),
+    '/away': (_req, res) =>
+      res.writeHead(302, { location: `http://other.test:${new URL(server.origin).port}/echo` }).end(),
     '/silent': () => undefined,
   });
   // A forward proxy that answers itself: it records the absolute-form target and says who it is.
@@ -43,34 +48,51 @@ afterAll(async () => {
   await proxy.close();
 });
 
-function source(yaml: string, fetchYaml = '  allowPrivateNetworks: true\n'): { config: ReturnType<typeof parseConfig>; feed: FeedSource } {
+function source(
+  yaml: string,
+  fetchYaml = '  allowPrivateNetworks: true\n',
+): { config: ReturnType<typeof parseConfig>; feed: FeedSource } {
   const dir = tempDir();
   writeTree(dir, { 'secret.txt': `${SECRET}\n` });
   const config = parseConfig(`fetch:\n${fetchYaml}sources:\n  - ${yaml}\n`, join(dir, 'tidings.yaml'));
   return { config, feed: config.sources[0] as FeedSource };
 }
 
-const echo = async (deps: FetchDeps, url = `${server.origin}/echo`) => JSON.parse((await fetchFeed({ url }, deps)).body!.toString()) as Record<string, string>;
+const echo = async (deps: FetchDeps, url = `${server.origin}/echo`) =>
+  JSON.parse((await fetchFeed({ url }, deps)).body!.toString()) as Record<string, string>;
 
 describe('a source’s own fetch options', () => {
   it('sends Basic auth from a password file, its headers, its Cookie and its User-Agent', async () => {
-    const { config, feed } = source(`{name: a, type: feed, url: "${server.origin}/echo", auth: {username: ann, passwordFile: secret.txt}, headers: {Cookie: "session=42", X-Api-Key: k1}, userAgent: "Reader/1.0"}`);
+    const { config, feed } = source(
+      `{name: a, type: feed, url: "${server.origin}/echo", auth: {username: ann, passwordFile: secret.txt}, headers: {Cookie: "session=42", X-Api-Key: k1}, userAgent: "Reader/1.0"}`,
+    );
     const seen = await echo(fetchDepsOf(config, feed));
-    expect(seen).toMatchObject({ authorization: basic('ann', SECRET), cookie: 'session=42', 'x-api-key': 'k1', 'user-agent': 'Reader/1.0' });
+    expect(seen).toMatchObject({
+      authorization: basic('ann', SECRET),
+      cookie: 'session=42',
+      'x-api-key': 'k1',
+      'user-agent': 'Reader/1.0',
+    });
   });
 
   it('reads the password from the variable passwordEnv names, and says which variable is missing', () => {
-    const { config, feed } = source(`{name: a, type: feed, url: "${server.origin}/echo", auth: {username: ann, passwordEnv: FEED_PASSWORD}}`);
+    const { config, feed } = source(
+      `{name: a, type: feed, url: "${server.origin}/echo", auth: {username: ann, passwordEnv: FEED_PASSWORD}}`,
+    );
     expect(sourceFetch(config, feed, { FEED_PASSWORD: SECRET }).headers.authorization).toBe(basic('ann', SECRET));
     expect(() => sourceFetch(config, feed, {})).toThrow(/^a: auth\.passwordEnv names FEED_PASSWORD, which is not set$/);
   });
 
   it('wants exactly one of passwordEnv and passwordFile', () => {
-    expect(() => source(`{name: a, type: feed, url: "http://x.test/", auth: {username: ann}}`)).toThrow(/sources\[0\]\.auth: expected exactly one of passwordEnv or passwordFile/);
+    expect(() => source(`{name: a, type: feed, url: "http://x.test/", auth: {username: ann}}`)).toThrow(
+      /sources\[0\]\.auth: expected exactly one of passwordEnv or passwordFile/,
+    );
   });
 
   it('never sends credentials or cookies to another origin after a redirect', async () => {
-    const { config, feed } = source(`{name: a, type: feed, url: "${server.origin}/away", auth: {username: ann, passwordFile: secret.txt}, headers: {Cookie: "session=42", X-Kept: yes}}`);
+    const { config, feed } = source(
+      `{name: a, type: feed, url: "${server.origin}/away", auth: {username: ann, passwordFile: secret.txt}, headers: {Cookie: "session=42", X-Kept: yes}}`,
+    );
     const lookup: FetchDeps['lookup'] = (_h, _o, cb) => cb(null, [{ address: '127.0.0.1', family: 4 }]);
     const seen = await echo({ ...fetchDepsOf(config, feed), lookup }, `${server.origin}/away`);
     expect(seen.host).toMatch(/^other\.test:/);
@@ -81,24 +103,40 @@ describe('a source’s own fetch options', () => {
 
   it('gives up after the source’s own timeout', async () => {
     const { config, feed } = source(`{name: a, type: feed, url: "${server.origin}/silent", timeout: 200ms}`);
-    await expect(fetchFeed({ url: `${server.origin}/silent` }, fetchDepsOf(config, feed))).rejects.toThrow(/took longer than 0\.2 s/);
+    await expect(fetchFeed({ url: `${server.origin}/silent` }, fetchDepsOf(config, feed))).rejects.toThrow(
+      /took longer than 0\.2 s/,
+    );
   });
 });
 
 describe('proxies', () => {
   it('fetches through the source’s proxy, in absolute form', async () => {
-    const { config, feed } = source(`{name: a, type: feed, url: "http://feeds.example.test/feed.xml", proxy: "http://u:p@127.0.0.1:${new URL(proxy.origin).port}"}`);
+    const { config, feed } = source(
+      `{name: a, type: feed, url: "http://feeds.example.test/feed.xml", proxy: "http://u:p@127.0.0.1:${new URL(proxy.origin).port}"}`,
+    );
     const lookup: FetchDeps['lookup'] = (_h, _o, cb) => cb(null, [{ address: '93.184.215.14', family: 4 }]);
     const seen = await echo({ ...fetchDepsOf(config, feed), lookup }, 'http://feeds.example.test/feed.xml');
-    expect(seen).toMatchObject({ via: 'proxy', target: 'http://feeds.example.test/feed.xml', host: 'feeds.example.test', 'proxy-authorization': basic('u', 'p') });
+    expect(seen).toMatchObject({
+      via: 'proxy',
+      target: 'http://feeds.example.test/feed.xml',
+      host: 'feeds.example.test',
+      'proxy-authorization': basic('u', 'p'),
+    });
   });
 
   it('still refuses a target on a private network, without asking the proxy', async () => {
-    const { config, feed } = source(`{name: a, type: feed, url: "http://intranet.test/feed.xml", proxy: "${proxy.origin}"}`, '  timeout: 5\n');
+    const { config, feed } = source(
+      `{name: a, type: feed, url: "http://intranet.test/feed.xml", proxy: "${proxy.origin}"}`,
+      '  timeout: 5\n',
+    );
     const lookup: FetchDeps['lookup'] = (_h, _o, cb) => cb(null, [{ address: '10.1.2.3', family: 4 }]);
     proxy.hits.clear();
-    await expect(fetchFeed({ url: 'http://intranet.test/feed.xml' }, { ...fetchDepsOf(config, feed), lookup })).rejects.toThrow(/private address 10\.1\.2\.3/);
-    await expect(fetchFeed({ url: 'http://192.168.1.1/feed.xml' }, fetchDepsOf(config, feed))).rejects.toThrow(/private address 192\.168\.1\.1/);
+    await expect(
+      fetchFeed({ url: 'http://intranet.test/feed.xml' }, { ...fetchDepsOf(config, feed), lookup }),
+    ).rejects.toThrow(/private address 10\.1\.2\.3/);
+    await expect(fetchFeed({ url: 'http://192.168.1.1/feed.xml' }, fetchDepsOf(config, feed))).rejects.toThrow(
+      /private address 192\.168\.1\.1/,
+    );
     expect(proxy.hits.size).toBe(0);
   });
 
@@ -106,9 +144,30 @@ describe('proxies', () => {
     // A self-signed certificate for secure.test: the TLS handshake inside the tunnel refuses it,
     // which shows the request went target-ward through CONNECT and was not sent to the proxy in clear.
     const dir = tempDir();
-    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=secure.test', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem')], { stdio: 'ignore' });
+    const made = spawnSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=secure.test',
+        '-keyout',
+        join(dir, 'k.pem'),
+        '-out',
+        join(dir, 'c.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     if (made.status !== 0 || !existsSync(join(dir, 'c.pem'))) return;
-    const target = createHttpsServer({ key: readFileSync(join(dir, 'k.pem')), cert: readFileSync(join(dir, 'c.pem')) }, (_req, res) => res.end(RSS));
+    const target = createHttpsServer(
+      { key: readFileSync(join(dir, 'k.pem')), cert: readFileSync(join(dir, 'c.pem')) },
+      (_req, res) => res.end(RSS),
+    );
     await new Promise<void>((ok) => target.listen(0, '127.0.0.1', ok));
     const asked: string[] = [];
     const tunnel = createServer();
@@ -124,9 +183,14 @@ describe('proxies', () => {
     await new Promise<void>((ok) => tunnel.listen(0, '127.0.0.1', ok));
     try {
       const port = (target.address() as AddressInfo).port;
-      const { config, feed } = source(`{name: a, type: feed, url: "https://secure.test:${port}/feed.xml", proxy: "http://127.0.0.1:${(tunnel.address() as AddressInfo).port}"}`, '  timeout: 5\n');
+      const { config, feed } = source(
+        `{name: a, type: feed, url: "https://secure.test:${port}/feed.xml", proxy: "http://127.0.0.1:${(tunnel.address() as AddressInfo).port}"}`,
+        '  timeout: 5\n',
+      );
       const lookup: FetchDeps['lookup'] = (_h, _o, cb) => cb(null, [{ address: '93.184.215.14', family: 4 }]);
-      await expect(fetchFeed({ url: `https://secure.test:${port}/feed.xml` }, { ...fetchDepsOf(config, feed), lookup })).rejects.toThrow(/self.signed|certificate/i);
+      await expect(
+        fetchFeed({ url: `https://secure.test:${port}/feed.xml` }, { ...fetchDepsOf(config, feed), lookup }),
+      ).rejects.toThrow(/self.signed|certificate/i);
       expect(asked).toEqual([`secure.test:${port}`]);
     } finally {
       tunnel.closeAllConnections();
@@ -154,8 +218,12 @@ describe('proxies', () => {
 
   it('a source’s proxy wins over the environment', () => {
     const { config, feed } = source(`{name: a, type: feed, url: "http://x.test/", proxy: "http://own:8080"}`);
-    expect(sourceFetch(config, feed, { HTTP_PROXY: 'http://env:1' }).proxyFor(new URL('http://x.test/'))?.host).toBe('own:8080');
-    expect(sourceFetch(config, undefined, { HTTP_PROXY: 'http://env:1' }).proxyFor(new URL('http://x.test/'))?.host).toBe('env:1');
+    expect(sourceFetch(config, feed, { HTTP_PROXY: 'http://env:1' }).proxyFor(new URL('http://x.test/'))?.host).toBe(
+      'own:8080',
+    );
+    expect(
+      sourceFetch(config, undefined, { HTTP_PROXY: 'http://env:1' }).proxyFor(new URL('http://x.test/'))?.host,
+    ).toBe('env:1');
   });
 });
 
@@ -169,20 +237,39 @@ function filesUnder(dir: string): [string, Buffer][] {
 it('a secret set through passwordEnv is in no output, log or file Tidings writes', async () => {
   const dir = tempDir();
   const url = `${server.origin}/locked.xml`;
-  writeTree(dir, { 'tidings.yaml': `site: {baseUrl: "http://127.0.0.1:9"}\nfetch: {allowPrivateNetworks: true}\nsources:\n  - {name: locked, type: feed, url: "${url}", auth: {username: ann, passwordEnv: TIDINGS_TEST_SECRET}, ignoreCacheHeaders: true}\n` });
+  writeTree(dir, {
+    'tidings.yaml': `site: {baseUrl: "http://127.0.0.1:9"}\nfetch: {allowPrivateNetworks: true}\nsources:\n  - {name: locked, type: feed, url: "${url}", auth: {username: ann, passwordEnv: TIDINGS_TEST_SECRET}, ignoreCacheHeaders: true}\n`,
+  });
   process.env.TIDINGS_TEST_SECRET = SECRET;
-  const cli = (...args: string[]) => runCli([...args, '--config', join(dir, 'tidings.yaml'), '--db', join(dir, 't.db'), '--verbose']);
+  const cli = (...args: string[]) =>
+    runCli([...args, '--config', join(dir, 'tidings.yaml'), '--db', join(dir, 't.db'), '--verbose']);
   try {
     refuse = false;
-    const runs = [await cli('refresh'), await cli('build', '--out', join(dir, 'site')), await cli('parse', '--json', url)];
+    const runs = [
+      await cli('refresh'),
+      await cli('build', '--out', join(dir, 'site')),
+      await cli('parse', '--json', url),
+    ];
     expect(runs[0]!.out).toMatch(/locked: 1 new/);
     expect(JSON.parse(runs.pop()!.out)).toMatchObject({ ok: true, feed: { title: 'Locked' } }); // parse URL: the source's own options
     refuse = true; // now the server says 401: the error names the URL and the status, never the secret
-    runs.push(await cli('refresh'), await cli('sources', 'list'), await cli('sources', 'list', '--json'), await cli('doctor'), await cli('export'), await cli('export', '--format', 'yaml'), await cli('stats', '--json'));
+    runs.push(
+      await cli('refresh'),
+      await cli('sources', 'list'),
+      await cli('sources', 'list', '--json'),
+      await cli('doctor'),
+      await cli('export'),
+      await cli('export', '--format', 'yaml'),
+      await cli('stats', '--json'),
+    );
     expect(runs[2]!.out).toMatch(/HTTP 401 from http:\/\/127\.0\.0\.1:\d+\/locked\.xml/);
     // ignoreCacheHeaders: the second fetch asked without the ETag it was given
     // (refresh, parse, refresh: the last asked without the ETag the first was given)
-    expect(server.hits.get('/locked.xml')!.map((r) => r.headers['if-none-match'])).toEqual([undefined, undefined, undefined]);
+    expect(server.hits.get('/locked.xml')!.map((r) => r.headers['if-none-match'])).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
     const printed = runs.map((r) => r.out + r.err).join('\n');
     const encoded = Buffer.from(`ann:${SECRET}`).toString('base64');
     for (const needle of [SECRET, encoded]) {

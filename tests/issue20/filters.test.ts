@@ -8,13 +8,21 @@ let site: TestSite;
 const tag = (label: string) => ({ slug: label.toLowerCase().replace(/ /g, '-'), label });
 
 beforeAll(async () => {
-  site = await startSite('site: {title: Morning Tidings, baseUrl: "https://news.example.org"}\nsources:\n  - {name: desk, type: seeds, path: d}\n', {
-    desk: [
-      entry({ identity: 'a', title: 'Episode one', tags: [tag('Podcast')] }),
-      entry({ identity: 'b', title: 'Trump visits Europe', tags: [tag('News'), tag('Europe')], content: '<p>Trump in Brussels.</p>' }),
-      entry({ identity: 'c', title: 'Europe votes', tags: [tag('News'), tag('Europe'), tag('World news')] }),
-    ],
-  });
+  site = await startSite(
+    'site: {title: Morning Tidings, baseUrl: "https://news.example.org"}\nsources:\n  - {name: desk, type: seeds, path: d}\n',
+    {
+      desk: [
+        entry({ identity: 'a', title: 'Episode one', tags: [tag('Podcast')] }),
+        entry({
+          identity: 'b',
+          title: 'Trump visits Europe',
+          tags: [tag('News'), tag('Europe')],
+          content: '<p>Trump in Brussels.</p>',
+        }),
+        entry({ identity: 'c', title: 'Europe votes', tags: [tag('News'), tag('Europe'), tag('World news')] }),
+      ],
+    },
+  );
 });
 afterAll(() => site.close());
 

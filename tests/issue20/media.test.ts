@@ -14,7 +14,9 @@ const INDIAN_EXPRESS = `<?xml version="1.0"?><rss version="2.0" xmlns:media="htt
 
 describe('pictures in feeds', () => {
   it('media:thumbnail and media:content medium="image" become image enclosures', async () => {
-    const { entries } = normalizeFeed(await parseFeed(Buffer.from(INDIAN_EXPRESS)), { now: new Date('2024-07-01T00:00:00Z') });
+    const { entries } = normalizeFeed(await parseFeed(Buffer.from(INDIAN_EXPRESS)), {
+      now: new Date('2024-07-01T00:00:00Z'),
+    });
     expect(entries.map((e) => e.enclosures)).toEqual([
       [{ url: 'https://images.indianexpress.com/2024/06/monsoon.jpg?w=200', type: 'image/jpeg' }],
       [{ url: 'https://images.indianexpress.com/2024/06/budget', type: 'image/jpeg' }],
@@ -26,20 +28,28 @@ let site: TestSite;
 let episode: string;
 let picture: string;
 beforeAll(async () => {
-  site = await startSite('site: {title: T, baseUrl: "https://news.example.org"}\nsources:\n  - {name: pod, type: seeds, path: p}\n', {
-    pod: [
-      entry({
-        identity: 'ep1',
-        title: 'Episode 1',
-        content: '<p>Show notes.</p>',
-        enclosures: [
-          { url: 'https://cdn.example.org/cover.jpg', type: 'image/jpeg' },
-          { url: 'https://cdn.example.org/ep1.mp3', type: 'audio/mpeg', length: 47_185_920 },
-        ],
-      }),
-      entry({ identity: 'pic', title: 'Monsoon arrives', published: new Date('2024-01-19T08:30:00Z'), enclosures: [{ url: 'https://img.example.org/m.jpg', type: 'image/jpeg' }] }),
-    ],
-  });
+  site = await startSite(
+    'site: {title: T, baseUrl: "https://news.example.org"}\nsources:\n  - {name: pod, type: seeds, path: p}\n',
+    {
+      pod: [
+        entry({
+          identity: 'ep1',
+          title: 'Episode 1',
+          content: '<p>Show notes.</p>',
+          enclosures: [
+            { url: 'https://cdn.example.org/cover.jpg', type: 'image/jpeg' },
+            { url: 'https://cdn.example.org/ep1.mp3', type: 'audio/mpeg', length: 47_185_920 },
+          ],
+        }),
+        entry({
+          identity: 'pic',
+          title: 'Monsoon arrives',
+          published: new Date('2024-01-19T08:30:00Z'),
+          enclosures: [{ url: 'https://img.example.org/m.jpg', type: 'image/jpeg' }],
+        }),
+      ],
+    },
+  );
   const [pic, ep] = await site.store.articles();
   [episode, picture] = [ep!.id, pic!.id];
 });
@@ -53,8 +63,12 @@ describe('pages', () => {
   });
 
   it("a picture is shown on the article's page and beside its headline on the river", async () => {
-    expect(await site.render(`articles/${picture}.html`)).toContain('<img class="picture" src="https://img.example.org/m.jpg" alt="">');
-    expect(await site.render('index.html')).toContain('<img class="thumb" src="https://img.example.org/m.jpg" alt="" loading="lazy">');
+    expect(await site.render(`articles/${picture}.html`)).toContain(
+      '<img class="picture" src="https://img.example.org/m.jpg" alt="">',
+    );
+    expect(await site.render('index.html')).toContain(
+      '<img class="thumb" src="https://img.example.org/m.jpg" alt="" loading="lazy">',
+    );
   });
 });
 

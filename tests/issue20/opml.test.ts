@@ -16,7 +16,9 @@ let server: Awaited<ReturnType<typeof startServer>>;
 let args: string[];
 let dir: string;
 beforeAll(async () => {
-  server = await startServer({ '/world.xml': (_req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(FEED) });
+  server = await startServer({
+    '/world.xml': (_req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(FEED),
+  });
   dir = tempDir();
   writeTree(dir, {
     't.yaml': `site: {title: Tidings, baseUrl: "https://news.example.org"}\nfetch: {allowPrivateNetworks: true}\nsources:\n  - {name: guardian, type: feed, url: "${server.origin}/world.xml", tags: [News, Europe]}\n`,
@@ -32,7 +34,9 @@ describe('a source written by hand without a title', () => {
     expect((await runCli(['build', '--out', out, ...args])).code).toBe(0);
     const { readFileSync } = await import('node:fs');
     expect(readFileSync(join(out, 'sources.html'), 'utf8')).toContain('>The Guardian — World news</a>');
-    expect(readFileSync(join(out, 'sources/guardian.rss'), 'utf8')).toContain('<title>Tidings · The Guardian — World news</title>');
+    expect(readFileSync(join(out, 'sources/guardian.rss'), 'utf8')).toContain(
+      '<title>Tidings · The Guardian — World news</title>',
+    );
     expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('>The Guardian — World news</a> · <time');
   });
 });
@@ -43,8 +47,12 @@ describe('/subscriptions.opml', () => {
     await runCli(['build', '--out', out, ...args]);
     const { readFileSync } = await import('node:fs');
     const opml = readFileSync(join(out, 'subscriptions.opml'), 'utf8');
-    expect(opml).toMatch(/<outline text="Tags" title="Tags">\s*<outline type="rss" text="Tidings · Europe"[^>]*xmlUrl="https:\/\/news.example.org\/tags\/europe.rss" htmlUrl="https:\/\/news.example.org\/tags\/europe.html"\/>/);
-    expect(opml).toMatch(/<outline text="Sources" title="Sources">\s*<outline type="rss" text="Tidings · The Guardian — World news"/);
+    expect(opml).toMatch(
+      /<outline text="Tags" title="Tags">\s*<outline type="rss" text="Tidings · Europe"[^>]*xmlUrl="https:\/\/news.example.org\/tags\/europe.rss" htmlUrl="https:\/\/news.example.org\/tags\/europe.html"\/>/,
+    );
+    expect(opml).toMatch(
+      /<outline text="Sources" title="Sources">\s*<outline type="rss" text="Tidings · The Guardian — World news"/,
+    );
     expect(opml).not.toContain('brexit'); // on one article only
     const { subscriptions } = await parseOpml(opml, 'subscriptions.opml');
     expect(subscriptions.find((s) => s.xmlUrl.endsWith('tags/europe.rss'))!.tags).toEqual(['Tags']);
@@ -55,10 +63,19 @@ describe('tidings export', () => {
   it('keeps htmlUrl and writes folders as nested outlines, which import reads back as the same tags', async () => {
     const exported = await runCli(['export', ...args]);
     expect(exported.out).not.toContain('category=');
-    expect(exported.out).toMatch(/<outline text="News" title="News">\s*<outline text="Europe" title="Europe">\s*<outline type="rss" text="The Guardian — World news"[^>]* htmlUrl="https:\/\/www.theguardian.com\/world"\/>/);
+    expect(exported.out).toMatch(
+      /<outline text="News" title="News">\s*<outline text="Europe" title="Europe">\s*<outline type="rss" text="The Guardian — World news"[^>]* htmlUrl="https:\/\/www.theguardian.com\/world"\/>/,
+    );
     const file = join(dir, 'out.opml');
     writeFileSync(file, exported.out);
     const { subscriptions } = await parseOpml(exported.out, file);
-    expect(subscriptions).toEqual([{ title: 'The Guardian — World news', xmlUrl: `${server.origin}/world.xml`, htmlUrl: 'https://www.theguardian.com/world', tags: ['News', 'Europe'] }]);
+    expect(subscriptions).toEqual([
+      {
+        title: 'The Guardian — World news',
+        xmlUrl: `${server.origin}/world.xml`,
+        htmlUrl: 'https://www.theguardian.com/world',
+        tags: ['News', 'Europe'],
+      },
+    ]);
   });
 });

@@ -8,7 +8,11 @@ let site: TestSite;
 beforeAll(async () => {
   site = await startSite('site: {title: T}\nsources:\n  - {name: desk, type: seeds, path: d}\n', {
     desk: [
-      entry({ identity: 'a', title: 'Foreign ministry summons envoy', content: '<p>The foreign ministry said so.</p>' }),
+      entry({
+        identity: 'a',
+        title: 'Foreign ministry summons envoy',
+        content: '<p>The foreign ministry said so.</p>',
+      }),
       entry({ identity: 'b', title: 'Trump rally in Ohio', content: '<p>Trump spoke.</p>' }),
       entry({ identity: 'c', title: 'Tram line opens', content: '<p>The tram runs.</p>' }),
     ],

@@ -24,7 +24,15 @@ export interface TestSite {
 
 /** An entry with the fields a test names, finished as normalize finishes one. */
 export function entry(fields: Partial<Entry> & { identity: string }): Entry {
-  return finished({ title: fields.identity, published: new Date('2024-01-18T08:30:00Z'), summary: 'A summary.', content: '<p>Text.</p>', tags: [], enclosures: [], ...fields });
+  return finished({
+    title: fields.identity,
+    published: new Date('2024-01-18T08:30:00Z'),
+    summary: 'A summary.',
+    content: '<p>Text.</p>',
+    tags: [],
+    enclosures: [],
+    ...fields,
+  });
 }
 
 /** `sources` maps each source (configured as seeds) to its entries. */
@@ -39,7 +47,15 @@ export async function startSite(yaml: string, sources: Record<string, Entry[]>):
   const ctx = { config, store, log: silentLogger, search: true };
   const cache = new SiteCache((path, limit) => renderPath(ctx, path, limit));
   const app = await listen(
-    createHandler({ cache, metrics: new Metrics(), log: silentLogger, maxAge: () => 900, feedSize: () => 50, databaseOk: async () => true, lastRefresh: () => undefined }),
+    createHandler({
+      cache,
+      metrics: new Metrics(),
+      log: silentLogger,
+      maxAge: () => 900,
+      feedSize: () => 50,
+      databaseOk: async () => true,
+      lastRefresh: () => undefined,
+    }),
     '127.0.0.1',
     0,
   );

@@ -22,9 +22,15 @@ describe('formatWallClock', () => {
 let site: TestSite;
 let id: string;
 beforeAll(async () => {
-  site = await startSite('site: {title: T, timezone: Asia/Karachi}\nsources:\n  - {name: desk, type: seeds, path: d}\n', {
-    desk: [entry({ identity: 'a', title: 'Afternoon story', published: KARACHI_1330 }), entry({ identity: 'b', title: 'Night story', published: KARACHI_0200 })],
-  });
+  site = await startSite(
+    'site: {title: T, timezone: Asia/Karachi}\nsources:\n  - {name: desk, type: seeds, path: d}\n',
+    {
+      desk: [
+        entry({ identity: 'a', title: 'Afternoon story', published: KARACHI_1330 }),
+        entry({ identity: 'b', title: 'Night story', published: KARACHI_0200 }),
+      ],
+    },
+  );
   id = (await site.store.articles()).find((a) => a.title === 'Afternoon story')!.id;
 });
 afterAll(() => site.close());

@@ -63,23 +63,43 @@ describe('parseFeedDate', () => {
 
   it('reads zone-less times in the source time zone', () => {
     expect(parseFeedDate('2024-07-01T12:00:00', 'Europe/Berlin')?.toISOString()).toBe('2024-07-01T10:00:00.000Z');
-    expect(parseFeedDate('Mon, 01 Jan 2024 12:00:00', 'America/New_York')?.toISOString()).toBe('2024-01-01T17:00:00.000Z');
+    expect(parseFeedDate('Mon, 01 Jan 2024 12:00:00', 'America/New_York')?.toISOString()).toBe(
+      '2024-01-01T17:00:00.000Z',
+    );
   });
 
-  it.each(['Fri, 30 Feb 2024 10:00:00 GMT', '2024-02-30', '2023-02-29T00:00:00Z', '2024-13-01', 'Thu, 18 Jan 2024 25:00:00 GMT', 'yesterday', '', 'Thu, 18 Foo 2024 11:08:24 GMT', 'Ven, 30 Fév 2024 10:00:00 GMT', 'sam., 13 jui 2019 10:00:00 GMT'])(
-    'refuses %j',
-    (text) => {
-      expect(parseFeedDate(text)).toBeUndefined();
-    },
-  );
+  it.each([
+    'Fri, 30 Feb 2024 10:00:00 GMT',
+    '2024-02-30',
+    '2023-02-29T00:00:00Z',
+    '2024-13-01',
+    'Thu, 18 Jan 2024 25:00:00 GMT',
+    'yesterday',
+    '',
+    'Thu, 18 Foo 2024 11:08:24 GMT',
+    'Ven, 30 Fév 2024 10:00:00 GMT',
+    'sam., 13 jui 2019 10:00:00 GMT',
+  ])('refuses %j', (text) => {
+    expect(parseFeedDate(text)).toBeUndefined();
+  });
 });
 
 describe('wallClock', () => {
   it('shows UTC (read without Intl) as Etc/UTC (read through Intl) shows it', () => {
-    for (const iso of ['2024-01-18T13:30:59.999Z', '1999-12-31T23:59:00Z', '2024-02-29T00:00:00Z', '1970-01-01T00:00:00Z', '0999-06-01T07:05:00Z']) {
+    for (const iso of [
+      '2024-01-18T13:30:59.999Z',
+      '1999-12-31T23:59:00Z',
+      '2024-02-29T00:00:00Z',
+      '1970-01-01T00:00:00Z',
+      '0999-06-01T07:05:00Z',
+    ]) {
       expect(wallClock(new Date(iso), 'UTC'), iso).toEqual(wallClock(new Date(iso), 'Etc/UTC'));
     }
-    expect(wallClock(new Date('2024-01-18T13:30:00Z'), 'UTC')).toEqual({ day: '2024-01-18', time: '13:30', zone: 'UTC' });
+    expect(wallClock(new Date('2024-01-18T13:30:00Z'), 'UTC')).toEqual({
+      day: '2024-01-18',
+      time: '13:30',
+      zone: 'UTC',
+    });
     expect(wallClock(new Date(Number.NaN), 'UTC')).toEqual({ day: '', time: '', zone: '' });
   });
 });

@@ -41,7 +41,8 @@ describe('truncateAtWord', () => {
 
 describe('htmlToText with a limit', () => {
   it('reads only the start of a long document, and that start is the same as in the full text', () => {
-    const paragraph = (i: number) => `<p>Paragraph ${i} &amp; its <em>words</em>,\n\n  spread   over lines &mdash; with entities.</p>`;
+    const paragraph = (i: number) =>
+      `<p>Paragraph ${i} &amp; its <em>words</em>,\n\n  spread   over lines &mdash; with entities.</p>`;
     const html = Array.from({ length: 400 }, (_, i) => paragraph(i)).join('');
     const full = htmlToText(html);
     const part = htmlToText(html, 500);

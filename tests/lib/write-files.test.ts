@@ -21,8 +21,14 @@ vi.mock('node:fs/promises', async (importOriginal) => {
 describe('writeFiles', () => {
   it('names the file a full disk stopped, and leaves no temporary file', async () => {
     const out = tempDir();
-    const files: [string, { body: string }][] = [['a.xml', { body: 'aaaa' }], ['feeds/b.xml', { body: 'bbbbbbbb' }], ['c.xml', { body: 'c' }]];
-    await expect(writeFiles(out, files)).rejects.toThrow(`cannot write ${join(out, 'feeds/b.xml')}: ENOSPC: no space left on device, write`);
+    const files: [string, { body: string }][] = [
+      ['a.xml', { body: 'aaaa' }],
+      ['feeds/b.xml', { body: 'bbbbbbbb' }],
+      ['c.xml', { body: 'c' }],
+    ];
+    await expect(writeFiles(out, files)).rejects.toThrow(
+      `cannot write ${join(out, 'feeds/b.xml')}: ENOSPC: no space left on device, write`,
+    );
     expect(readFileSync(join(out, 'a.xml'), 'utf8')).toBe('aaaa');
     expect(readdirSync(join(out, 'feeds'))).toEqual([]);
     expect(existsSync(join(out, 'c.xml'))).toBe(false);

@@ -19,7 +19,8 @@ afterAll(() => work.close());
 const DEEP = 100_000;
 const deep = (text: string) => `${'<div>'.repeat(DEEP)}${text}${'</div>'.repeat(DEEP)}`;
 const escaped = (html: string) => html.replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const item = (guid: string, body: string) => `<item><guid>${guid}</guid><title>${guid}</title><pubDate>Mon, 01 Jan 2024 10:00:00 GMT</pubDate>${body}</item>`;
+const item = (guid: string, body: string) =>
+  `<item><guid>${guid}</guid><title>${guid}</title><pubDate>Mon, 01 Jan 2024 10:00:00 GMT</pubDate>${body}</item>`;
 const FEED = `<?xml version="1.0"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Deep</title><link>https://deep.example/</link>
 ${item('before', '<description>A sibling before.</description>')}
@@ -47,8 +48,18 @@ describe('an entry nested 100,000 deep', () => {
       expect(result).toMatchObject({ ok: true, new: 5, refused: [] });
 
       const byTitle = new Map((await store.articles()).map((a) => [a.title, a]));
-      expect([...byTitle.keys()].sort()).toEqual(['after', 'before', 'cdata-content', 'cdata-description', 'escaped-description']);
-      for (const [title, text] of [['cdata-description', 'deep in a description'], ['cdata-content', 'deep in content'], ['escaped-description', 'deep and escaped']]) {
+      expect([...byTitle.keys()].sort()).toEqual([
+        'after',
+        'before',
+        'cdata-content',
+        'cdata-description',
+        'escaped-description',
+      ]);
+      for (const [title, text] of [
+        ['cdata-description', 'deep in a description'],
+        ['cdata-content', 'deep in content'],
+        ['escaped-description', 'deep and escaped'],
+      ]) {
         const { content } = byTitle.get(title!)!;
         expect(content).toContain(text);
         expect(depthOf(content)).toBe(MAX_NESTING);

@@ -28,14 +28,17 @@ function kept(expected: string[], got: string[]): number {
 }
 
 describe('Mozilla Readability test pages, through our sanitizer', () => {
-  it.each(['ars-1', 'bbc-1', 'nytimes-1', 'medium-1', 'wordpress', 'lemonde-1'])('%s keeps ≥ 95%% of the expected words', (page) => {
-    const source = readFileSync(join(PAGES, page, 'source.html'), 'utf8');
-    const expected = words(htmlToText(readFileSync(join(PAGES, page, 'expected.html'), 'utf8')));
-    const ours = extractArticle(source, 'http://fakehost/test/page.html');
-    expect(expected.length).toBeGreaterThan(300);
-    expect(kept(expected, words(textOfSanitized(ours)))).toBeGreaterThanOrEqual(0.95);
-    expect(ours).not.toMatch(/<script|<style|\son\w+=|javascript:/i);
-  });
+  it.each(['ars-1', 'bbc-1', 'nytimes-1', 'medium-1', 'wordpress', 'lemonde-1'])(
+    '%s keeps ≥ 95%% of the expected words',
+    (page) => {
+      const source = readFileSync(join(PAGES, page, 'source.html'), 'utf8');
+      const expected = words(htmlToText(readFileSync(join(PAGES, page, 'expected.html'), 'utf8')));
+      const ours = extractArticle(source, 'http://fakehost/test/page.html');
+      expect(expected.length).toBeGreaterThan(300);
+      expect(kept(expected, words(textOfSanitized(ours)))).toBeGreaterThanOrEqual(0.95);
+      expect(ours).not.toMatch(/<script|<style|\son\w+=|javascript:/i);
+    },
+  );
 });
 
 const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Trams</title></head><body>
@@ -75,10 +78,24 @@ describe('extractArticle', () => {
   });
 
   it('the article becomes the content and the text; the feed’s summary stays; the hash moves', () => {
-    const entry = finished({ identity: 'a', title: 'Trams', published: new Date(0), summary: 'The feed’s excerpt…', content: '<p>The feed’s excerpt…</p>', tags: [], enclosures: [] });
+    const entry = finished({
+      identity: 'a',
+      title: 'Trams',
+      published: new Date(0),
+      summary: 'The feed’s excerpt…',
+      content: '<p>The feed’s excerpt…</p>',
+      tags: [],
+      enclosures: [],
+    });
     const full = withFullText(entry, '<p>The whole article, much longer.</p>');
-    expect(full).toMatchObject({ summary: 'The feed’s excerpt…', content: '<p>The whole article, much longer.</p>', text: 'The whole article, much longer.' });
+    expect(full).toMatchObject({
+      summary: 'The feed’s excerpt…',
+      content: '<p>The whole article, much longer.</p>',
+      text: 'The whole article, much longer.',
+    });
     expect(full.contentHash).not.toBe(entry.contentHash);
-    expect(() => withFullText(entry, '<p>Subscribe.</p>')).toThrow(/the page's article \(10 characters\) is no longer than the feed's text \(19\)/);
+    expect(() => withFullText(entry, '<p>Subscribe.</p>')).toThrow(
+      /the page's article \(10 characters\) is no longer than the feed's text \(19\)/,
+    );
   });
 });

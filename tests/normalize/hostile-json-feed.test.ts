@@ -32,8 +32,16 @@ forEachStore((kind) =>
     beforeEach(async () => {
       dir = tempDir();
       copyFileSync(join(FIXTURES, 'normalize/hostile-text.json'), join(dir, 'hostile.json'));
-      writeTree(dir, { 'tidings.yaml': 'site:\n  title: Hostile\n  baseUrl: https://site.example\nsources:\n  - {name: hostile, type: file, path: hostile.json}\n' });
-      args = ['--config', join(dir, 'tidings.yaml'), '--db', kind.name === 'sqlite' ? join(dir, 't.db') : await kind.location()];
+      writeTree(dir, {
+        'tidings.yaml':
+          'site:\n  title: Hostile\n  baseUrl: https://site.example\nsources:\n  - {name: hostile, type: file, path: hostile.json}\n',
+      });
+      args = [
+        '--config',
+        join(dir, 'tidings.yaml'),
+        '--db',
+        kind.name === 'sqlite' ? join(dir, 't.db') : await kind.location(),
+      ];
     });
 
     it('stores nothing unsafe, and writes only well-formed files', async () => {
@@ -41,18 +49,31 @@ forEachStore((kind) =>
       expect(refresh).toMatchObject({ code: 0, out: 'hostile: 2 new, 0 updated, 0 unchanged\n' });
 
       const listed = await cli('articles', '--json');
-      const articles = listed.out.trim().split('\n').map((line) => JSON.parse(line) as { title: string; tags: { slug: string; label: string }[] });
+      const articles = listed.out
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { title: string; tags: { slug: string; label: string }[] });
       expect(unsafeStrings(articles)).toEqual([]);
       const hostile = articles.find((a) => a.title.startsWith('Ho'))!;
       // In text, a C1 control is read as the windows-1252 character it stands for (U+0085 "…", U+009F "ÿ"); elsewhere it goes.
-      expect(hostile).toMatchObject({ title: 'Hostile title…', author: 'Author', summary: 'Summaryÿ', language: 'en', enclosures: [{ url: 'https://hostile.example/e.mp3', type: 'audio/mpeg' }] });
-      expect(hostile.tags).toEqual(['ab', 'cd', 'ef', 'gh', 'television-radio', 'ij', 'kl'].map((slug) => expect.objectContaining({ slug })));
+      expect(hostile).toMatchObject({
+        title: 'Hostile title…',
+        author: 'Author',
+        summary: 'Summaryÿ',
+        language: 'en',
+        enclosures: [{ url: 'https://hostile.example/e.mp3', type: 'audio/mpeg' }],
+      });
+      expect(hostile.tags).toEqual(
+        ['ab', 'cd', 'ef', 'gh', 'television-radio', 'ij', 'kl'].map((slug) => expect.objectContaining({ slug })),
+      );
       expect(hostile.tags.find((t) => t.slug === 'television-radio')!.label).toBe('Television & Radio');
 
       const out = join(dir, 'out');
       const build = await cli('build', '--out', out);
       expect(build).toMatchObject({ code: 0, err: '' });
-      const files = readdirSync(out, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+      const files = readdirSync(out, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => join(e.parentPath, e.name));
       expect(files.length).toBeGreaterThan(10);
       for (const file of files) {
         const text = readFileSync(file, 'utf8');
@@ -61,7 +82,15 @@ forEachStore((kind) =>
         if (file.endsWith('.json')) expect(unsafeStrings(JSON.parse(text)), file).toEqual([]);
       }
       const tagFeeds = readdirSync(join(out, 'tags')).filter((f) => f.endsWith('.rss'));
-      expect(tagFeeds.sort()).toEqual(['ab.rss', 'cd.rss', 'ef.rss', 'gh.rss', 'ij.rss', 'kl.rss', 'television-radio.rss']);
+      expect(tagFeeds.sort()).toEqual([
+        'ab.rss',
+        'cd.rss',
+        'ef.rss',
+        'gh.rss',
+        'ij.rss',
+        'kl.rss',
+        'television-radio.rss',
+      ]);
     });
   }),
 );

@@ -36,7 +36,8 @@ function textDifference(html: string, base: string | undefined): string | undefi
   const clean = cleanHtmlAndText(html, base);
   if (clean.text !== textOfSanitized(clean.html)) return `text: ${clean.text.slice(0, 200)}`;
   if (clean.paragraphs !== paragraphsOfSanitized(clean.html)) return `paragraphs: ${clean.paragraphs.slice(0, 200)}`;
-  if (clean.prose !== htmlToText(clean.html)) return `prose: ${clean.prose.slice(0, 200)} | ${htmlToText(clean.html).slice(0, 200)}`;
+  if (clean.prose !== htmlToText(clean.html))
+    return `prose: ${clean.prose.slice(0, 200)} | ${htmlToText(clean.html).slice(0, 200)}`;
   return undefined;
 }
 
@@ -113,7 +114,11 @@ const filesUnder = (dir: string): string[] =>
   existsSync(dir)
     ? readdirSync(dir).flatMap((name) => {
         const path = join(dir, name);
-        return statSync(path).isDirectory() ? filesUnder(path) : FEED_FILE.test(name) && !name.endsWith('.jsonl') ? [path] : [];
+        return statSync(path).isDirectory()
+          ? filesUnder(path)
+          : FEED_FILE.test(name) && !name.endsWith('.jsonl')
+            ? [path]
+            : [];
       })
     : [];
 
@@ -150,11 +155,14 @@ describe('the one-pass walk on real HTML', () => {
   });
 
   const HAS_CORPUS = existsSync(join(SHARED, 'corpus/feedparser/manifest.jsonl'));
-  it.skipIf(!HAS_CORPUS)(`writes what sanitize-html writes on the public corpus${HAS_CORPUS ? '' : ' (skipped: ../shared is absent)'}`, async () => {
-    const { compared, differences } = await differencesIn([join(SHARED, 'corpus'), join(SHARED, 'realfeeds')]);
-    expect(differences).toEqual([]);
-    expect(compared).toBeGreaterThan(1000);
-  });
+  it.skipIf(!HAS_CORPUS)(
+    `writes what sanitize-html writes on the public corpus${HAS_CORPUS ? '' : ' (skipped: ../shared is absent)'}`,
+    async () => {
+      const { compared, differences } = await differencesIn([join(SHARED, 'corpus'), join(SHARED, 'realfeeds')]);
+      expect(differences).toEqual([]);
+      expect(compared).toBeGreaterThan(1000);
+    },
+  );
 });
 
 describe('normalize and the fingerprint on the walk', () => {
@@ -163,9 +171,13 @@ describe('normalize and the fingerprint on the walk', () => {
 <content type="html">&lt;p&gt;Hello &lt;em&gt;world&lt;/em&gt;!&lt;/p&gt;&lt;p&gt;Second &lt;a href="/x"&gt;para&lt;/a&gt;graph.&lt;/p&gt;</content></entry></feed>`;
 
   it('takes the summary, the text and the paragraphs from the one walk', async () => {
-    const { entries } = normalizeFeed(await parseFeed(Buffer.from(ATOM), { url: 'https://a.example/feed' }), { now: new Date('2024-02-01T00:00:00Z') });
+    const { entries } = normalizeFeed(await parseFeed(Buffer.from(ATOM), { url: 'https://a.example/feed' }), {
+      now: new Date('2024-02-01T00:00:00Z'),
+    });
     const entry = entries[0]!;
-    expect(entry.content).toBe('<p>Hello <em>world</em>!</p><p>Second <a href="https://a.example/x" rel="noopener noreferrer">para</a>graph.</p>');
+    expect(entry.content).toBe(
+      '<p>Hello <em>world</em>!</p><p>Second <a href="https://a.example/x" rel="noopener noreferrer">para</a>graph.</p>',
+    );
     // A summary is read as prose: inline elements join what they separate; the text splits words at every tag.
     expect(entry.summary).toBe('Hello world! Second paragraph.');
     expect(entry.text).toBe(textOfSanitized(entry.content));

@@ -15,7 +15,8 @@ const feed = (entries: Partial<RawEntry>[]): RawFeed => ({
 });
 const text = (value: string) => ({ type: 'text' as const, value });
 /** A whole feed's entries identified: its newest maxItems kept, as a refresh keeps them reading the feed. */
-const identifyEntries = (whole: RawFeed, opts: IdentifyOptions) => identifyPlaced(newestOf(whole.entries, opts.maxItems), opts);
+const identifyEntries = (whole: RawFeed, opts: IdentifyOptions) =>
+  identifyPlaced(newestOf(whole.entries, opts.maxItems), opts);
 
 describe('identifyEntries', () => {
   it('guid; guid and link where the guid repeats; link; else a hash', () => {
@@ -29,7 +30,12 @@ describe('identifyEntries', () => {
       ]),
       {},
     ).map((e) => e.identity);
-    expect(ids.slice(0, 4)).toEqual(['g1', 'dup\nhttps://a.example/2', 'dup\nhttps://a.example/3', 'https://a.example/4']);
+    expect(ids.slice(0, 4)).toEqual([
+      'g1',
+      'dup\nhttps://a.example/2',
+      'dup\nhttps://a.example/3',
+      'https://a.example/4',
+    ]);
     expect(ids[4]).toMatch(/^sha256:[0-9a-f]{32}$/);
   });
 
@@ -41,14 +47,28 @@ describe('identifyEntries', () => {
   });
 
   it('keeps the first maxItems entries of a feed without dates', () => {
-    expect(identifyEntries(feed([{ id: '1' }, { id: '2' }, { id: '3' }]), { maxItems: 2 }).map((e) => e.identity)).toEqual(['1', '2']);
+    expect(
+      identifyEntries(feed([{ id: '1' }, { id: '2' }, { id: '3' }]), { maxItems: 2 }).map((e) => e.identity),
+    ).toEqual(['1', '2']);
   });
 
   // Issue 25: maxItems: 100 kept a feed's first 100 entries, the oldest of a feed in date order.
   it('keeps the newest maxItems entries, in feed order, each with its place', () => {
     const day = (d: number) => new Date(Date.UTC(2024, 0, d));
-    const kept = identifyEntries(feed([{ id: 'old', published: day(1) }, { id: 'undated' }, { id: 'new', published: day(3) }, { id: 'mid', updated: day(2) }, { id: 'bad', published: new Date(NaN) }]), { maxItems: 2 });
-    expect(kept.map((e) => [e.identity, e.position])).toEqual([['new', 3], ['mid', 4]]);
+    const kept = identifyEntries(
+      feed([
+        { id: 'old', published: day(1) },
+        { id: 'undated' },
+        { id: 'new', published: day(3) },
+        { id: 'mid', updated: day(2) },
+        { id: 'bad', published: new Date(NaN) },
+      ]),
+      { maxItems: 2 },
+    );
+    expect(kept.map((e) => [e.identity, e.position])).toEqual([
+      ['new', 3],
+      ['mid', 4],
+    ]);
   });
 
   it('keeps 1,000 entries of a feed by default, the newest', () => {
@@ -56,7 +76,10 @@ describe('identifyEntries', () => {
     const source = config.sources[0]!;
     const maxItems = source.type === 'seeds' ? undefined : source.maxItems;
     expect(maxItems).toBe(1000);
-    const entries = Array.from({ length: 1500 }, (_, i) => ({ id: `e${i}`, published: new Date(Date.UTC(2024, 0, 1) + i * 60_000) }));
+    const entries = Array.from({ length: 1500 }, (_, i) => ({
+      id: `e${i}`,
+      published: new Date(Date.UTC(2024, 0, 1) + i * 60_000),
+    }));
     const kept = identifyEntries(feed(entries), { maxItems });
     expect(kept).toHaveLength(1000);
     expect(kept[0]!.identity).toBe('e500');

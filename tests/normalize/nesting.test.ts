@@ -8,7 +8,9 @@ import { capNesting } from '../../src/normalize/nesting.js';
 /** The most elements htmlparser2's Parser holds open at once while reading `html` (its own stack, read as it grows). */
 function parsedDepth(html: string): number {
   let max = 0;
-  const parser: Parser = new Parser({ onopentagname: () => void (max = Math.max(max, (parser as unknown as { stack: string[] }).stack.length)) });
+  const parser: Parser = new Parser({
+    onopentagname: () => void (max = Math.max(max, (parser as unknown as { stack: string[] }).stack.length)),
+  });
   parser.end(html);
   return max;
 }
@@ -19,7 +21,10 @@ const SAMPLES: [string, string][] = [
   ['upper case', `${'<DIV class=a>'.repeat(N)}x${'</Div>'.repeat(N)}`],
   ['">" in attribute values', `${'<span title="a>b" data-x=\'>\'>'.repeat(N)}<br/><img src=x>`],
   ['a p closed by the div it holds, then a stray </p>', '<p><div></p>'.repeat(N)],
-  ['p, li, dt, td, option closed by their siblings', `${'<p>a'.repeat(N)}<ul>${'<li>b'.repeat(N)}</ul><dl>${'<dt>c<dd>d'.repeat(N)}</dl><table>${'<tr><td>e'.repeat(N)}</table><select>${'<option>f<optgroup>'.repeat(N)}</select>`],
+  [
+    'p, li, dt, td, option closed by their siblings',
+    `${'<p>a'.repeat(N)}<ul>${'<li>b'.repeat(N)}</ul><dl>${'<dt>c<dd>d'.repeat(N)}</dl><table>${'<tr><td>e'.repeat(N)}</table><select>${'<option>f<optgroup>'.repeat(N)}</select>`,
+  ],
   ['headings and blocks that close a p', '<h1><h2><p>x<div>'.repeat(N)],
   ['misnested inline tags', '<b><i>x</b></i>'.repeat(N)],
   ['self-closed HTML tags stay open', '<span/><script/>'.repeat(N)],
@@ -27,7 +32,10 @@ const SAMPLES: [string, string][] = [
   ['open SVG and MathML, HTML inside', '<svg><g><math><mi><div>'.repeat(N)],
   ['stray end tags of foreign elements', '</svg><g/>'.repeat(N)],
   ['stray end tags', `${'<div>'.repeat(N)}${'</x></br></img>'.repeat(N)}${'<span>'.repeat(N)}`],
-  ['raw text, comments and CDATA hold no tags', `${'<div><script>a<b</script><style><i></style><title><u></title><textarea><s></textarea><xmp><q></xmp><!-- <p> --><![CDATA[<p>]]>'.repeat(N)}`],
+  [
+    'raw text, comments and CDATA hold no tags',
+    `${'<div><script>a<b</script><style><i></style><title><u></title><textarea><s></textarea><xmp><q></xmp><!-- <p> --><![CDATA[<p>]]>'.repeat(N)}`,
+  ],
   ['a raw-text element left open', `${'<div>'.repeat(N)}<script>var a = "<div>";`],
   ['text that would join into a tag around a dropped one', `${'<<div>b>'.repeat(N)}${'</<div>i>'.repeat(N)}`],
   ['entities', '<div>&amp;&#1;&lt;&nbsp'.repeat(N)],

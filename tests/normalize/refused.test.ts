@@ -24,7 +24,8 @@ vi.mock('../../src/normalize/html.js', async (importOriginal) => {
 
 /** An RSS feed of `count` entries, e1…, the one at `bad` (from 1) unsanitizable. */
 function feed(count: number, bad: number): string {
-  const item = (i: number) => `<item><guid>e${i}</guid><title>e${i}</title><description>&lt;p&gt;${i === bad ? 'UNSANITIZABLE' : `Entry ${i}.`}&lt;/p&gt;</description></item>`;
+  const item = (i: number) =>
+    `<item><guid>e${i}</guid><title>e${i}</title><description>&lt;p&gt;${i === bad ? 'UNSANITIZABLE' : `Entry ${i}.`}&lt;/p&gt;</description></item>`;
   return `<rss version="2.0"><channel><title>T</title>${Array.from({ length: count }, (_, i) => item(i + 1)).join('')}</channel></rss>`;
 }
 
@@ -36,21 +37,27 @@ describe('an entry that cannot be normalized', () => {
   });
 
   // Normalizing runs in batches of 250: the first in the job that parses, the others after it.
-  it.each([[3, 2], [260, 255]])('is reported by the refresh, which stores the others and fails (%i entries, the bad one %i)', async (count, bad) => {
-    const dir = tempDir();
-    writeFileSync(join(dir, 'feed.xml'), feed(count, bad));
-    const config = parseConfig('sources:\n  - {name: f, type: file, path: feed.xml}\n', join(dir, 't.yaml'));
-    const store = new SqliteStore(join(dir, 't.db'));
-    const log = recorder();
-    try {
-      const result = await refreshSource(config.sources[0]!, { config, store, work: inThread(), log });
-      expect(result).toMatchObject({ ok: false, new: count - 1, refused: [{ file: `entry ${bad}` }] });
-      expect(log.lines).toContain(`entry ${bad}: refused: cannot be normalized: Maximum call stack size exceeded`);
-      const titles = new Set((await store.articles({ limit: 1000 })).map((a) => a.title));
-      expect(titles.size).toBe(count - 1);
-      expect(titles.has(`e${bad}`)).toBe(false);
-    } finally {
-      await store.close();
-    }
-  });
+  it.each([
+    [3, 2],
+    [260, 255],
+  ])(
+    'is reported by the refresh, which stores the others and fails (%i entries, the bad one %i)',
+    async (count, bad) => {
+      const dir = tempDir();
+      writeFileSync(join(dir, 'feed.xml'), feed(count, bad));
+      const config = parseConfig('sources:\n  - {name: f, type: file, path: feed.xml}\n', join(dir, 't.yaml'));
+      const store = new SqliteStore(join(dir, 't.db'));
+      const log = recorder();
+      try {
+        const result = await refreshSource(config.sources[0]!, { config, store, work: inThread(), log });
+        expect(result).toMatchObject({ ok: false, new: count - 1, refused: [{ file: `entry ${bad}` }] });
+        expect(log.lines).toContain(`entry ${bad}: refused: cannot be normalized: Maximum call stack size exceeded`);
+        const titles = new Set((await store.articles({ limit: 1000 })).map((a) => a.title));
+        expect(titles.size).toBe(count - 1);
+        expect(titles.has(`e${bad}`)).toBe(false);
+      } finally {
+        await store.close();
+      }
+    },
+  );
 });

@@ -8,12 +8,21 @@ import type { RawEntry, RawFeed } from '../../src/parse/types.js';
 import { UNSAFE_CLASSES, unsafeStrings } from './unsafe-chars.js';
 
 const now = new Date('2100-01-01T00:00:00Z');
-const feedOf = (format: RawFeed['format'], entries: RawEntry[]): RawFeed => ({ format, version: '1', skipHours: [], skipDays: [], warnings: [], refused: [], entries });
+const feedOf = (format: RawFeed['format'], entries: RawEntry[]): RawFeed => ({
+  format,
+  version: '1',
+  skipHours: [],
+  skipDays: [],
+  warnings: [],
+  refused: [],
+  entries,
+});
 const normalize = (feed: RawFeed) => normalizeFeed(feed, { now }).entries;
 
 /** An entry with `x` inside every field; `html` says which text fields are HTML. */
 function hostile(x: string, html: boolean): RawEntry {
-  const text = (value: string) => (html ? { type: 'html' as const, value: `<p title="t${x}">${value}</p>` } : { type: 'text' as const, value });
+  const text = (value: string) =>
+    html ? { type: 'html' as const, value: `<p title="t${x}">${value}</p>` } : { type: 'text' as const, value };
   return {
     id: `id-${x}`,
     title: text(`Ti${x}tle`),
@@ -30,7 +39,10 @@ function hostile(x: string, html: boolean): RawEntry {
 
 describe('every field of a normalized entry', () => {
   describe.each(UNSAFE_CLASSES)('%s', (_name, chars) => {
-    it.each([['plain text', false], ['HTML', true]])('are removed from every field, with %s', (_kind, html) => {
+    it.each([
+      ['plain text', false],
+      ['HTML', true],
+    ])('are removed from every field, with %s', (_kind, html) => {
       const [entry] = normalize(feedOf('json', [hostile(chars, html)]));
       expect(unsafeStrings(entry)).toEqual([]);
       expect(entry).toMatchObject({
@@ -40,7 +52,10 @@ describe('every field of a normalized entry', () => {
         author: 'Author',
         summary: 'Summary',
         content: '<p>Content</p>',
-        tags: [{ slug: 'term', label: 'term' }, { slug: 'label', label: 'Label' }],
+        tags: [
+          { slug: 'term', label: 'term' },
+          { slug: 'label', label: 'Label' },
+        ],
         enclosures: [{ url: 'https://a.example/e.mp3', type: 'audio/mpeg', length: 3 }],
         language: 'en',
         text: 'Content',
@@ -49,25 +64,63 @@ describe('every field of a normalized entry', () => {
 
     it('are removed where an HTML character reference names them', () => {
       const refs = Array.from(chars, (c) => `&#x${c.codePointAt(0)!.toString(16)};`).join('');
-      const [entry] = normalize(feedOf('rss', [{ ...hostile('', true), title: { type: 'html', value: `Ti${refs}tle` }, content: { type: 'html', value: `<p title="t${refs}">Con${refs}tent</p><img src="https://a.example/i.png" alt="${refs}">` } }]));
+      const [entry] = normalize(
+        feedOf('rss', [
+          {
+            ...hostile('', true),
+            title: { type: 'html', value: `Ti${refs}tle` },
+            content: {
+              type: 'html',
+              value: `<p title="t${refs}">Con${refs}tent</p><img src="https://a.example/i.png" alt="${refs}">`,
+            },
+          },
+        ]),
+      );
       expect(unsafeStrings(entry)).toEqual([]);
       expect(entry!.title).toMatch(/^Ti\uFFFD*tle$/); // a reference to NUL or a surrogate reads as U+FFFD (HTML §13.2.5.80)
     });
   });
 
   it('never leaves an empty author, type or language, nor a tag without a slug', () => {
-    const [entry] = normalize(feedOf('json', [{ ...hostile('', false), author: '\u0001\ufffe', language: '\u0000', tags: [{ term: '\ud800' }, { term: '\u0001 \u0085' }], enclosures: [{ url: 'https://a.example/e.mp3', type: '\u0002' }] }]));
-    expect(entry).toMatchObject({ author: undefined, language: undefined, tags: [], enclosures: [{ url: 'https://a.example/e.mp3', type: undefined }] });
+    const [entry] = normalize(
+      feedOf('json', [
+        {
+          ...hostile('', false),
+          author: '\u0001\ufffe',
+          language: '\u0000',
+          tags: [{ term: '\ud800' }, { term: '\u0001 \u0085' }],
+          enclosures: [{ url: 'https://a.example/e.mp3', type: '\u0002' }],
+        },
+      ]),
+    );
+    expect(entry).toMatchObject({
+      author: undefined,
+      language: undefined,
+      tags: [],
+      enclosures: [{ url: 'https://a.example/e.mp3', type: undefined }],
+    });
   });
 
   it('keeps an enclosure length only when it is a byte count', () => {
     const lengths = [12, 0, -1, 1.5, Number.NaN, 2 ** 60];
-    const [entry] = normalize(feedOf('json', [{ ...hostile('', false), enclosures: lengths.map((length, i) => ({ url: `https://a.example/${i}.mp3`, length })) }]));
+    const [entry] = normalize(
+      feedOf('json', [
+        {
+          ...hostile('', false),
+          enclosures: lengths.map((length, i) => ({ url: `https://a.example/${i}.mp3`, length })),
+        },
+      ]),
+    );
     expect(entry!.enclosures.map((e) => e.length)).toEqual([12, 0, undefined, undefined, undefined, undefined]);
   });
 
   it('makes two guids that differ by an unsafe character one guid, repeated', () => {
-    const entries = normalize(feedOf('json', [{ ...hostile('', false), id: 'same\u0000' }, { ...hostile('', false), id: 'same' }]));
+    const entries = normalize(
+      feedOf('json', [
+        { ...hostile('', false), id: 'same\u0000' },
+        { ...hostile('', false), id: 'same' },
+      ]),
+    );
     expect(entries.map((e) => e.identity)).toEqual(['same\nhttps://a.example/link']);
   });
 });
@@ -104,8 +157,20 @@ const DOCUMENTS: [string, () => Promise<RawFeed>][] = [
     'JSON Feed 1.1',
     () => {
       const s = (v: string) => v.replace('X', ALL);
-      const item = { id: s('iXd'), url: s('https://a.example/lX'), title: s('TiXtle'), summary: s('SumXmary'), content_html: s('<p title="X">ConXtent</p>') + refs.replace(/&amp;/g, '&'), tags: [s('taXg'), s('X')], authors: [{ name: s('AuXthor') }], language: s('eXn'), attachments: [{ url: s('https://a.example/eX.mp3'), mime_type: s('audio/Xmpeg'), size_in_bytes: -5 }] };
-      return parseFeed(Buffer.from(JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', title: 'T', items: [item] })));
+      const item = {
+        id: s('iXd'),
+        url: s('https://a.example/lX'),
+        title: s('TiXtle'),
+        summary: s('SumXmary'),
+        content_html: s('<p title="X">ConXtent</p>') + refs.replace(/&amp;/g, '&'),
+        tags: [s('taXg'), s('X')],
+        authors: [{ name: s('AuXthor') }],
+        language: s('eXn'),
+        attachments: [{ url: s('https://a.example/eX.mp3'), mime_type: s('audio/Xmpeg'), size_in_bytes: -5 }],
+      };
+      return parseFeed(
+        Buffer.from(JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', title: 'T', items: [item] })),
+      );
     },
   ],
   [
@@ -113,7 +178,14 @@ const DOCUMENTS: [string, () => Promise<RawFeed>][] = [
     async () => {
       // A NUL refuses the document (README), and hashtags are letters, digits, "_" and "-".
       const noNul = ALL.replace('\u0000', '');
-      const { entry } = parseSeed(new TextEncoder().encode(`Fi${noNul}rst sentence. Second ${noNul}.\n\nMore ${noNul} text.\n2024-01-01 10:00:00\n#tag #x\n`), 'a.txt', 'a.txt', { timezone: 'UTC', titleFrom: 'first-sentence' });
+      const { entry } = parseSeed(
+        new TextEncoder().encode(
+          `Fi${noNul}rst sentence. Second ${noNul}.\n\nMore ${noNul} text.\n2024-01-01 10:00:00\n#tag #x\n`,
+        ),
+        'a.txt',
+        'a.txt',
+        { timezone: 'UTC', titleFrom: 'first-sentence' },
+      );
       return feedOf('seeds', [entry]);
     },
   ],

@@ -29,10 +29,12 @@ describe('slugify', () => {
 
 describe('toTags', () => {
   it('keeps the label as people write it, only made safe, and drops a tag without a slug', () => {
-    expect(toTags(['Television & Radio', '&', '#', ' - ', '😀', 'x\u0001y', 'x\ufffey', '\ud800', 'x\u0000y'])).toEqual([
-      { slug: 'television-radio', label: 'Television & Radio' },
-      { slug: 'xy', label: 'xy' },
-    ]);
+    expect(toTags(['Television & Radio', '&', '#', ' - ', '😀', 'x\u0001y', 'x\ufffey', '\ud800', 'x\u0000y'])).toEqual(
+      [
+        { slug: 'television-radio', label: 'Television & Radio' },
+        { slug: 'xy', label: 'xy' },
+      ],
+    );
   });
 
   it('makes one tag of spellings that differ only by punctuation, the first spelling kept', () => {
@@ -40,6 +42,8 @@ describe('toTags', () => {
   });
 
   it('maps aliases by slug to their target', () => {
-    expect(toTags(['Iranian', 'Iran & Co'], { iranian: 'Iran', 'iran-co': 'iran' })).toEqual([{ slug: 'iran', label: 'Iran' }]);
+    expect(toTags(['Iranian', 'Iran & Co'], { iranian: 'Iran', 'iran-co': 'iran' })).toEqual([
+      { slug: 'iran', label: 'Iran' },
+    ]);
   });
 });

@@ -4,7 +4,12 @@
 
 function isUnsafe(codePoint: number): boolean {
   if (codePoint < 0x20) return codePoint !== 0x09 && codePoint !== 0x0a && codePoint !== 0x0d;
-  return (codePoint >= 0x7f && codePoint <= 0x9f) || (codePoint >= 0xd800 && codePoint <= 0xdfff) || (codePoint >= 0xfdd0 && codePoint <= 0xfdef) || (codePoint & 0xfffe) === 0xfffe;
+  return (
+    (codePoint >= 0x7f && codePoint <= 0x9f) ||
+    (codePoint >= 0xd800 && codePoint <= 0xdfff) ||
+    (codePoint >= 0xfdd0 && codePoint <= 0xfdef) ||
+    (codePoint & 0xfffe) === 0xfffe
+  );
 }
 
 export function hasUnsafe(text: string): boolean {
@@ -16,7 +21,8 @@ export function hasUnsafe(text: string): boolean {
 export function unsafeStrings(value: unknown, path = '$'): string[] {
   if (typeof value === 'string') return hasUnsafe(value) ? [`${path}: ${JSON.stringify(value)}`] : [];
   if (Array.isArray(value)) return value.flatMap((v, i) => unsafeStrings(v, `${path}[${i}]`));
-  if (value && typeof value === 'object' && !(value instanceof Date)) return Object.entries(value).flatMap(([k, v]) => unsafeStrings(v, `${path}.${k}`));
+  if (value && typeof value === 'object' && !(value instanceof Date))
+    return Object.entries(value).flatMap(([k, v]) => unsafeStrings(v, `${path}.${k}`));
   return [];
 }
 

@@ -11,7 +11,11 @@ const FLOOR = 0.98;
 
 describe.skipIf(!HAS_CORPUS)(`feed conformance ${HAS_CORPUS ? '' : '(skipped: ../shared/corpus is absent)'}`, () => {
   it(`passes at least ${FLOOR * 100}% of the checks`, () => {
-    const run = spawnSync(process.execPath, [RUNNER, '--cmd', `${CLI.join(' ')} parse --json`, '--min', String(FLOOR)], { encoding: 'utf8', timeout: 240_000 });
+    const run = spawnSync(
+      process.execPath,
+      [RUNNER, '--cmd', `${CLI.join(' ')} parse --json`, '--min', String(FLOOR)],
+      { encoding: 'utf8', timeout: 240_000 },
+    );
     const score = /conformance: (\d+)\/(\d+) checks passed \(([\d.]+)%\)/.exec(run.stdout);
     console.log(score?.[0] ?? run.stdout.slice(-2000));
     expect(score, run.stderr).not.toBeNull();

@@ -8,9 +8,18 @@ import { FIXTURES, runCli, tempDir, writeTree } from '../helpers.js';
 
 /** `tidings parse --json` on fixtures, without a configuration: one record per input. */
 async function parseJson(...files: string[]) {
-  const run = await runCli(['--config', join(tempDir(), 'none.yaml'), 'parse', '--json', ...files.map((f) => join(FIXTURES, f))]);
+  const run = await runCli([
+    '--config',
+    join(tempDir(), 'none.yaml'),
+    'parse',
+    '--json',
+    ...files.map((f) => join(FIXTURES, f)),
+  ]);
   expect(run.err).toBe('');
-  return run.out.trim().split('\n').map((line) => JSON.parse(line));
+  return run.out
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
 }
 
 describe('tidings parse', () => {
@@ -33,7 +42,10 @@ describe('tidings parse', () => {
   it('--json shows the entries as parsed and the articles the store will get', async () => {
     const [record] = await parseJson('quirks/rss-escaped-markup-title.xml');
     // As parsed: the link as written.
-    expect(record.entries[0]).toMatchObject({ title: '<script>alert(1)</script> Title', link: 'https://sec.example.org/xss?utm_source=feed&id=7' });
+    expect(record.entries[0]).toMatchObject({
+      title: '<script>alert(1)</script> Title',
+      link: 'https://sec.example.org/xss?utm_source=feed&id=7',
+    });
     // As stored: the canonical link, without tracking parameters; plain-text title and summary.
     expect(record.articles[0]).toMatchObject({
       identity: 'https://sec.example.org/xss?id=7',
@@ -44,7 +56,13 @@ describe('tidings parse', () => {
     // What only the stages after normalize read is not shown.
     expect(Object.keys(record.articles[0])).not.toContain('paragraphs');
     const [authors] = await parseJson('quirks/atom-inherited-author.xml');
-    expect(authors.articles.map((a: { author?: string }) => a.author)).toEqual(['Entry Writer', 'Feed Owner', 'Source Author', 'Dee Creator', 'Ivy Host']);
+    expect(authors.articles.map((a: { author?: string }) => a.author)).toEqual([
+      'Entry Writer',
+      'Feed Owner',
+      'Source Author',
+      'Dee Creator',
+      'Ivy Host',
+    ]);
   });
 });
 
@@ -56,7 +74,13 @@ describe('tidings parse refuses what it cannot show, in one line', () => {
     try {
       const run = await runCli(['--config', join(tempDir(), 'none.yaml'), 'parse', '--allow-private-networks', url]);
       expect(run.code).toBe(1);
-      expect(run.err.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^error: ${url}: fetch: HTTP 304 Not Modified .* to a request without validators: the server sent no document$`))]);
+      expect(run.err.trim().split('\n')).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^error: ${url}: fetch: HTTP 304 Not Modified .* to a request without validators: the server sent no document$`,
+          ),
+        ),
+      ]);
     } finally {
       server.close();
     }

@@ -12,14 +12,17 @@ import { FIXTURES } from '../helpers.js';
 const bytes = (name: string) => readFileSync(join(FIXTURES, name));
 const parse = async (name: string, doc = {}) => parseView(await parseFeed(bytes(`quirks/${name}`), doc));
 /** What the store gets: the entries normalized as a refresh normalizes them. */
-const normalized = async (name: string, doc: FeedDocument = {}) => normalizeFeed(await parseFeed(bytes(`quirks/${name}`), doc), { now: new Date('2024-06-01T00:00:00Z') }).entries;
+const normalized = async (name: string, doc: FeedDocument = {}) =>
+  normalizeFeed(await parseFeed(bytes(`quirks/${name}`), doc), { now: new Date('2024-06-01T00:00:00Z') }).entries;
 
 describe('formats and fields', () => {
   it('Atom xml:base at feed, entry and element level', async () => {
     const out = await parse('atom-xml-base.xml');
     expect(out.feed.link).toBe('https://example.org/blog/');
     expect(out.entries[0]!.link).toBe('https://example.org/blog/posts/one.html');
-    expect(out.entries[0]!.content).toBe('<img src="https://example.org/media/pic.png" /> <a href="https://example.org/about" rel="noopener noreferrer">about</a>');
+    expect(out.entries[0]!.content).toBe(
+      '<img src="https://example.org/media/pic.png" /> <a href="https://example.org/about" rel="noopener noreferrer">about</a>',
+    );
   });
 
   it('Atom text, html and xhtml constructs', async () => {
@@ -47,7 +50,11 @@ describe('formats and fields', () => {
   it('Atom 0.3: tagline, issued, modified, base64 content', async () => {
     const out = await parse('atom03.xml');
     expect(out).toMatchObject({ format: 'atom', version: '0.3' });
-    expect(out.feed).toMatchObject({ title: 'Old <i>Atom</i>', description: 'An Atom 0.3 feed', updated: '2004-01-01T19:48:21.000Z' });
+    expect(out.feed).toMatchObject({
+      title: 'Old <i>Atom</i>',
+      description: 'An Atom 0.3 feed',
+      updated: '2004-01-01T19:48:21.000Z',
+    });
     expect(out.entries[0]).toMatchObject({ published: '2003-12-31T10:14:55.000Z', content: '<p>Base64</p>' });
   });
 
@@ -62,7 +69,11 @@ describe('formats and fields', () => {
 
   it('RSS: several categories, dc:subject, dc:date as published and updated', async () => {
     const [e] = (await parse('rss-categories.xml')).entries;
-    expect(e).toMatchObject({ tags: ['One', 'Two', 'Three'], published: '2024-01-18T10:08:24.000Z', updated: '2024-01-18T10:08:24.000Z' });
+    expect(e).toMatchObject({
+      tags: ['One', 'Two', 'Three'],
+      published: '2024-01-18T10:08:24.000Z',
+      updated: '2024-01-18T10:08:24.000Z',
+    });
   });
 
   it.each([
@@ -77,17 +88,31 @@ describe('formats and fields', () => {
   it('JSON Feed 1.1 and 1.0', async () => {
     const v11 = await parse('jsonfeed11.json');
     expect(v11).toMatchObject({ format: 'json', version: '1.1', feed: { title: 'JSON 1.1', language: 'de' } });
-    expect(v11.entries[0]).toMatchObject({ id: '42', link: 'https://example.org/42', content: '<p>Hi</p>', author: 'Douglas', tags: ['a', 'b'], enclosures: [{ url: 'https://example.org/42.ogg', type: 'audio/ogg', length: '99' }] });
+    expect(v11.entries[0]).toMatchObject({
+      id: '42',
+      link: 'https://example.org/42',
+      content: '<p>Hi</p>',
+      author: 'Douglas',
+      tags: ['a', 'b'],
+      enclosures: [{ url: 'https://example.org/42.ogg', type: 'audio/ogg', length: '99' }],
+    });
     const v10 = await parse('jsonfeed10.json');
-    expect(v10.entries[0]).toMatchObject({ content: 'Only text', author: 'Feed Author', published: '2024-01-18T11:08:24.000Z' });
+    expect(v10.entries[0]).toMatchObject({
+      content: 'Only text',
+      author: 'Feed Author',
+      published: '2024-01-18T11:08:24.000Z',
+    });
   });
-
 });
 
 describe('namespaces, not prefixes', () => {
   it('an Atom feed whose elements all carry a prefix is Atom', async () => {
     const out = await parse('atom-prefixed.xml');
-    expect(out).toMatchObject({ format: 'atom', version: '1.0', feed: { title: 'Prefixed Atom', link: 'https://prefixed.example.com/' } });
+    expect(out).toMatchObject({
+      format: 'atom',
+      version: '1.0',
+      feed: { title: 'Prefixed Atom', link: 'https://prefixed.example.com/' },
+    });
     expect(out.entries.map((e) => [e.id, e.title, e.link, e.author])).toEqual([
       ['urn:uuid:7a3d0c52-prefixed-1', 'First prefixed entry', 'https://prefixed.example.com/1', 'Pat Prefix'],
       ['urn:uuid:7a3d0c52-prefixed-2', 'Second prefixed entry', 'https://prefixed.example.com/2', null],
@@ -97,8 +122,14 @@ describe('namespaces, not prefixes', () => {
 
   it('an RSS 1.0 document with RDF and RSS under prefixes of their own is RDF', async () => {
     const out = await parse('rdf-prefixed.xml');
-    expect(out).toMatchObject({ format: 'rdf', version: '1.0', feed: { title: 'Prefixed RDF', link: 'https://rdf.example.net/' } });
-    expect(out.entries).toMatchObject([{ id: 'https://rdf.example.net/notes/1', title: 'A prefixed item', published: '2024-03-05T12:00:00.000Z' }]);
+    expect(out).toMatchObject({
+      format: 'rdf',
+      version: '1.0',
+      feed: { title: 'Prefixed RDF', link: 'https://rdf.example.net/' },
+    });
+    expect(out.entries).toMatchObject([
+      { id: 'https://rdf.example.net/notes/1', title: 'A prefixed item', published: '2024-03-05T12:00:00.000Z' },
+    ]);
   });
 });
 
@@ -107,7 +138,9 @@ describe('relative links without xml:base', () => {
     const out = await parse('atom-relative-links.xml');
     expect(out.feed.link).toBe('https://relative.example.org/');
     expect(out.entries[0]!.link).toBe('https://relative.example.org/journal/2024/river-walk.html');
-    expect(out.entries[0]!.content).toBe('<p><img src="https://relative.example.org/media/river.jpg" alt="river" /> <a href="https://relative.example.org/journal/notes.html" rel="noopener noreferrer">notes</a></p>');
+    expect(out.entries[0]!.content).toBe(
+      '<p><img src="https://relative.example.org/media/river.jpg" alt="river" /> <a href="https://relative.example.org/journal/notes.html" rel="noopener noreferrer">notes</a></p>',
+    );
   });
 
   it('a fetched document is read against the URL it came from, whatever its self link says', async () => {
@@ -137,12 +170,18 @@ describe('relative links without xml:base', () => {
 });
 
 describe('authors', () => {
-  it('Atom: an entry without one takes its source\'s, else the feed\'s (RFC 4287 §4.2.1); dc:creator and itunes:author count as its own', async () => {
+  it("Atom: an entry without one takes its source's, else the feed's (RFC 4287 §4.2.1); dc:creator and itunes:author count as its own", async () => {
     const out = await parse('atom-inherited-author.xml');
-    expect(out.entries.map((e) => e.author)).toEqual(['Entry Writer', 'Feed Owner', 'Source Author', 'Dee Creator', 'Ivy Host']);
+    expect(out.entries.map((e) => e.author)).toEqual([
+      'Entry Writer',
+      'Feed Owner',
+      'Source Author',
+      'Dee Creator',
+      'Ivy Host',
+    ]);
   });
 
-  it('RSS: itunes:author, media:credit and dc:creator, never the channel\'s managingEditor (issue 20)', async () => {
+  it("RSS: itunes:author, media:credit and dc:creator, never the channel's managingEditor (issue 20)", async () => {
     const out = await parse('rss-extension-authors.xml');
     expect(out.entries.map((e) => e.author)).toEqual(['Jo Reporter', 'Ivy Host', 'Max Media', 'Dee Creator', null]);
   });
@@ -220,7 +259,9 @@ describe('ill-formed documents are repaired and flagged', () => {
     expect(err).toBeInstanceOf(NotAFeedError);
     expect(err.alternates).toEqual(['https://example.org/feed.rss']);
     await expect(parseFeed(Buffer.from('just some words'))).rejects.toBeInstanceOf(ParseError);
-    await expect(parseFeed(Buffer.from('{"hello": 1}'))).rejects.toThrow(/not a feed: JSON without a JSON Feed version/);
+    await expect(parseFeed(Buffer.from('{"hello": 1}'))).rejects.toThrow(
+      /not a feed: JSON without a JSON Feed version/,
+    );
   });
 });
 
@@ -248,14 +289,21 @@ describe('decoding', () => {
   });
 
   it('bytes that are not what a declared UTF-8 says become U+FFFD', async () => {
-    const feed = await parseFeed(bytes('encodings/invalid-utf8.xml'), { contentType: 'application/rss+xml; charset=utf-8' });
+    const feed = await parseFeed(bytes('encodings/invalid-utf8.xml'), {
+      contentType: 'application/rss+xml; charset=utf-8',
+    });
     expect(feed.title?.value).toBe('bad \uFFFD\uFFFD byte');
   });
 
   it('the Content-Type charset beats the declaration; a BOM beats both', async () => {
     const cp1251 = bytes('encodings/windows-1251.xml');
     const relabeled = Buffer.from(cp1251.toString('latin1').replace('windows-1251', 'utf-8'), 'latin1');
-    expect(parseView(await parseFeed(relabeled, { contentType: 'text/xml; charset=windows-1251' })).feed.title).toBe('Привет, мир');
-    expect(parseView(await parseFeed(bytes('encodings/utf-8-bom.xml'), { contentType: 'text/xml; charset=koi8-r' })).feed.title).toBe('BOM ✓');
+    expect(parseView(await parseFeed(relabeled, { contentType: 'text/xml; charset=windows-1251' })).feed.title).toBe(
+      'Привет, мир',
+    );
+    expect(
+      parseView(await parseFeed(bytes('encodings/utf-8-bom.xml'), { contentType: 'text/xml; charset=koi8-r' })).feed
+        .title,
+    ).toBe('BOM ✓');
   });
 });

@@ -8,7 +8,15 @@ import { FIXTURES, HAS_SEED, SEED } from '../helpers.js';
 /** A seed document as a refresh stores it: parsed, then normalized (at a time after every date here). */
 function parseSeed(bytes: Uint8Array, file: string, identity: string, options: SeedOptions, mtime?: Date) {
   const { entry, warnings } = parseSeedDocument(bytes, file, identity, options, mtime);
-  const feed = { format: 'seeds' as const, version: '1', skipHours: [], skipDays: [], entries: [entry], warnings, refused: [] };
+  const feed = {
+    format: 'seeds' as const,
+    version: '1',
+    skipHours: [],
+    skipDays: [],
+    entries: [entry],
+    warnings,
+    refused: [],
+  };
   return { entry: normalizeFeed(feed, { now: new Date('2100-01-01T00:00:00Z') }).entries[0]!, warnings };
 }
 
@@ -104,15 +112,21 @@ describe('tolerated layouts', () => {
       const { entry, warnings } = read('#Pakistan expels #Iranian ambassador #');
       expect(entry.published.toISOString()).toBe('2024-01-18T11:08:24.000Z');
       expect(entry.tags.map((t) => t.label)).toEqual(['Pakistan', 'Iranian']);
-      expect(warnings).toEqual(['x.txt:4: hashtag line: "expels", "ambassador", "#" skipped (each tag is "#" and a word, spaces written as _)']);
+      expect(warnings).toEqual([
+        'x.txt:4: hashtag line: "expels", "ambassador", "#" skipped (each tag is "#" and a word, spaces written as _)',
+      ]);
     });
 
     it('keeps the timestamp above a last line that is not hashtags, and says what is wrong with it', () => {
       const { entry, warnings } = read('Pakistan expels Iranian ambassador');
       expect(entry.published.toISOString()).toBe('2024-01-18T11:08:24.000Z');
       expect(entry.tags).toEqual([]);
-      expect(entry.content).toBe('<p>First paragraph.</p>\n<p>Second paragraph.</p>\n<p>Pakistan expels Iranian ambassador</p>');
-      expect(warnings).toEqual(['x.txt:4: the line after the timestamp is not a hashtag line (no word starts with "#"); read as a paragraph']);
+      expect(entry.content).toBe(
+        '<p>First paragraph.</p>\n<p>Second paragraph.</p>\n<p>Pakistan expels Iranian ambassador</p>',
+      );
+      expect(warnings).toEqual([
+        'x.txt:4: the line after the timestamp is not a hashtag line (no word starts with "#"); read as a paragraph',
+      ]);
     });
 
     it('reads a paragraph that mentions a #hashtag as a paragraph, without a timestamp above it', () => {
@@ -139,7 +153,13 @@ describe('tolerated layouts', () => {
   });
 
   it('gives one tag per slug however it is capitalised, and escapes HTML', () => {
-    const { entry } = parseSeed(text('Fish & <chips> "today".\n#Food #food #FOOD\n'), 'x.txt', 'x.txt', utc, new Date(0));
+    const { entry } = parseSeed(
+      text('Fish & <chips> "today".\n#Food #food #FOOD\n'),
+      'x.txt',
+      'x.txt',
+      utc,
+      new Date(0),
+    );
     expect(entry.tags).toEqual([{ slug: 'food', label: 'Food' }]);
     expect(entry.title).toBe('Food food FOOD');
     expect(entry.content).toBe('<p>Fish &amp; &lt;chips&gt; &quot;today&quot;.</p>');

@@ -8,12 +8,17 @@ import { textOf } from '../../src/parse/tree.js';
 import { XmlReader, type XmlElement } from '../../src/parse/xml-tree.js';
 
 const item = (i: number) => `<item><guid>g${i}</guid><title>Item ${i}</title></item>`;
-const rss = (items: string, channel = '<title>T</title>') => `<?xml version="1.0"?><rss version="2.0"><channel>${channel}${items}</channel></rss>`;
+const rss = (items: string, channel = '<title>T</title>') =>
+  `<?xml version="1.0"?><rss version="2.0"><channel>${channel}${items}</channel></rss>`;
 
 /** A reader whose entries are the items, each noted by its title as it comes. */
 function itemReader(seen: string[]): XmlReader {
   const isEntry = (el: XmlElement) => el.local === 'item';
-  return new XmlReader(true, { root: () => ({ isEntry }), entry: (el) => seen.push(textOf(el.children.find((c): c is XmlElement => typeof c !== 'string' && c.local === 'title'))) });
+  return new XmlReader(true, {
+    root: () => ({ isEntry }),
+    entry: (el) =>
+      seen.push(textOf(el.children.find((c): c is XmlElement => typeof c !== 'string' && c.local === 'title'))),
+  });
 }
 
 describe('the streaming XML reader', () => {
@@ -29,18 +34,29 @@ describe('the streaming XML reader', () => {
     const root = reader.write(doc.slice(cut + 10)).close();
     expect(seen).toEqual(['Item 1', 'Item 2', 'Item 3']);
     const channel = root.children.find((c): c is XmlElement => typeof c !== 'string')!;
-    expect(channel.children.filter((c) => typeof c !== 'string').map((c) => (c as XmlElement).local)).toEqual(['title']);
+    expect(channel.children.filter((c) => typeof c !== 'string').map((c) => (c as XmlElement).local)).toEqual([
+      'title',
+    ]);
   });
 
   it('gives each entry to the sink while reading a whole feed, each with its place', async () => {
     const places: [string | undefined, number][] = [];
-    const feed = await readFeed(Buffer.from(rss([1, 2, 3].map(item).join(''))), {}, () => (entry, position) => places.push([entry.id, position]));
-    expect(places).toEqual([['g1', 1], ['g2', 2], ['g3', 3]]);
+    const feed = await readFeed(
+      Buffer.from(rss([1, 2, 3].map(item).join(''))),
+      {},
+      () => (entry, position) => places.push([entry.id, position]),
+    );
+    expect(places).toEqual([
+      ['g1', 1],
+      ['g2', 2],
+      ['g3', 3],
+    ]);
     expect(feed.title?.value).toBe('T');
   });
 
   it('never expands an entity a DOCTYPE declares, nor reads an external one', async () => {
-    const laughs = '<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">';
+    const laughs =
+      '<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">';
     const doc = `<?xml version="1.0"?><!DOCTYPE rss [${laughs}<!ENTITY xxe SYSTEM "file:///etc/passwd">]><rss version="2.0"><channel><title>T</title><item><guid>g</guid><title>&c; &xxe;</title><description>&b;</description></item></channel></rss>`;
     const feed = await parseFeed(Buffer.from(doc));
     expect(feed.entries).toHaveLength(1);
@@ -63,7 +79,9 @@ describe('the streaming XML reader', () => {
 
   it('reads an ill-formed document leniently, with the bozo warning, each entry once', async () => {
     // Three items read strictly, then a stray "&" and an unclosed tag, then two more, then the end cut off.
-    const doc = rss([1, 2, 3].map(item).join('') + '<item><guid>g4</guid><title>Fish & chips<br></title></item>' + item(5)).replace(/<\/channel><\/rss>$/, '');
+    const doc = rss(
+      [1, 2, 3].map(item).join('') + '<item><guid>g4</guid><title>Fish & chips<br></title></item>' + item(5),
+    ).replace(/<\/channel><\/rss>$/, '');
     const feed = await parseFeed(Buffer.from(doc));
     expect(feed.bozo).toBeTruthy();
     expect(feed.entries.map((e) => e.id)).toEqual(['g1', 'g2', 'g3', 'g4', 'g5']);
@@ -71,12 +89,17 @@ describe('the streaming XML reader', () => {
   });
 
   it('tells a document that is no feed at its root', async () => {
-    await expect(parseFeed(Buffer.from('<?xml version="1.0"?><opml><body/></opml>'))).rejects.toThrow(/not a feed: no rss, RDF or feed element at the root/);
+    await expect(parseFeed(Buffer.from('<?xml version="1.0"?><opml><body/></opml>'))).rejects.toThrow(
+      /not a feed: no rss, RDF or feed element at the root/,
+    );
   });
 });
 
 describe('the newest entries of a feed read one at a time', () => {
-  const at = (i: number, time: number | undefined): PlacedEntry => ({ raw: { id: `e${i}`, published: time === undefined ? undefined : new Date(time), tags: [], enclosures: [] }, position: i });
+  const at = (i: number, time: number | undefined): PlacedEntry => ({
+    raw: { id: `e${i}`, published: time === undefined ? undefined : new Date(time), tags: [], enclosures: [] },
+    position: i,
+  });
 
   it('holds at most maxItems, whatever the feed length, and keeps what sorting the whole feed keeps', () => {
     const max = 25;
@@ -92,7 +115,10 @@ describe('the newest entries of a feed read one at a time', () => {
     }
     expect(most).toBe(max);
     const time = (e: PlacedEntry) => e.raw.published?.getTime() ?? -Infinity;
-    const expected = [...all].sort((a, b) => time(b) - time(a) || a.position - b.position).slice(0, max).sort((a, b) => a.position - b.position);
+    const expected = [...all]
+      .sort((a, b) => time(b) - time(a) || a.position - b.position)
+      .slice(0, max)
+      .sort((a, b) => a.position - b.position);
     expect(kept.entries().map((e) => e.position)).toEqual(expected.map((e) => e.position));
   });
 

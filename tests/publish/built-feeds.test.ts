@@ -28,10 +28,24 @@ const BASE_URL = 'http://localhost:8080'; // the validator's default base: self 
 /** Why the validator cannot run here, or '' when it can. */
 function validatorSkipReason(): string {
   if (!existsSync(VALIDATOR)) return `${relative(process.cwd(), VALIDATOR)} is absent`;
-  const probe = spawnSync(PYTHON, ['-c', 'import importlib.util as u, sys; print(" ".join(m for m in sys.argv[1:] if u.find_spec(m) is None))', 'libxml2', 'rdflib', 'html5lib', 'lxml'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) return `${PYTHON} does not run: ${probe.error?.message ?? probe.stderr.trim()}`;
+  const probe = spawnSync(
+    PYTHON,
+    [
+      '-c',
+      'import importlib.util as u, sys; print(" ".join(m for m in sys.argv[1:] if u.find_spec(m) is None))',
+      'libxml2',
+      'rdflib',
+      'html5lib',
+      'lxml',
+    ],
+    { encoding: 'utf8' },
+  );
+  if (probe.error || probe.status !== 0)
+    return `${PYTHON} does not run: ${probe.error?.message ?? probe.stderr.trim()}`;
   const missing = probe.stdout.trim().split(/\s+/).filter(Boolean);
-  return missing.length ? `${PYTHON} lacks ${missing.join(', ')}: apt-get install python3-libxml2 python3-rdflib python3-html5lib python3-lxml` : '';
+  return missing.length
+    ? `${PYTHON} lacks ${missing.join(', ')}: apt-get install python3-libxml2 python3-rdflib python3-html5lib python3-lxml`
+    : '';
 }
 const VALIDATOR_SKIP = validatorSkipReason();
 const HAS_CORPUS = existsSync(join(CORPUS, 'manifest.jsonl'));
@@ -77,28 +91,57 @@ async function buildSite(config: string, db = join(folder(), 'site.db')): Promis
 
 // Entries as an older normalizer stored them, or a hand-edited database holds them.
 const raw = (n: number, over: Partial<Entry>): Entry =>
-  finished({ identity: `raw-${n}`, title: `Raw ${n}`, published: new Date(Date.UTC(2024, 0, n)), summary: 'Summary', content: '<p>Body</p>', tags: [], enclosures: [], ...over });
+  finished({
+    identity: `raw-${n}`,
+    title: `Raw ${n}`,
+    published: new Date(Date.UTC(2024, 0, n)),
+    summary: 'Summary',
+    content: '<p>Body</p>',
+    tags: [],
+    enclosures: [],
+    ...over,
+  });
 const STORED: Entry[] = [
   raw(1, {
     title: '',
     summary: '',
     link: 'not a url',
     author: 'Ann \u0000\u009c \ud800Author',
-    tags: ['a\u0000b', 'x\u0001y', 'x\ufffey', '\ud800', 'a/b', '..', 'x'.repeat(300), 'television-&-radio', 'q&a-#1?'].map((slug) => ({ slug, label: slug })),
+    tags: [
+      'a\u0000b',
+      'x\u0001y',
+      'x\ufffey',
+      '\ud800',
+      'a/b',
+      '..',
+      'x'.repeat(300),
+      'television-&-radio',
+      'q&a-#1?',
+    ].map((slug) => ({ slug, label: slug })),
     content: '<p>Bell \u0007 <a href="other.html">relative</a> <img src="/i.png"></p>',
   }),
   raw(2, {
     title: '\u0001\u0085 ',
     link: 'javascript:alert(1)',
     summary: 'Stands in for the title. Then more.',
-    enclosures: [{ url: 'https://cdn.example.org/a.mp3' }, { url: 'https://cdn.example.org/get?id=2', type: 'audio/mpeg\u0001' }, { url: 'not a url', type: 'audio/mpeg' }],
+    enclosures: [
+      { url: 'https://cdn.example.org/a.mp3' },
+      { url: 'https://cdn.example.org/get?id=2', type: 'audio/mpeg\u0001' },
+      { url: 'not a url', type: 'audio/mpeg' },
+    ],
   }),
 ];
 
 async function storedSite(): Promise<string> {
   const dir = folder();
   const config = join(dir, 'tidings.yaml');
-  writeFileSync(config, stringify({ site: { title: 'Stored', baseUrl: BASE_URL }, sources: [{ name: 'old', type: 'seeds', path: 'none' }] }));
+  writeFileSync(
+    config,
+    stringify({
+      site: { title: 'Stored', baseUrl: BASE_URL },
+      sources: [{ name: 'old', type: 'seeds', path: 'none' }],
+    }),
+  );
   const store = await openStore(join(dir, 'site.db'));
   try {
     await store.upsertSource({ name: 'old', type: 'seeds', location: 'none' }, new Date(), 0);
@@ -112,7 +155,15 @@ async function storedSite(): Promise<string> {
   return out;
 }
 
-const QUERIES = ['search?q=tram', 'search?q=flood&tag=riverside', 'all?tag=local,transit&not=bus', 'all?not=glacier', 'tags/riverside?q=barrier', 'sources/wire?q=glacier OR tram', 'search?q=otters'];
+const QUERIES = [
+  'search?q=tram',
+  'search?q=flood&tag=riverside',
+  'all?tag=local,transit&not=bus',
+  'all?not=glacier',
+  'tags/riverside?q=barrier',
+  'sources/wire?q=glacier OR tram',
+  'search?q=otters',
+];
 
 /** The bundled samples' feeds of searches and filters, as the daemon renders them, each written to a file. */
 async function querySite(): Promise<string> {
@@ -149,10 +200,20 @@ const SITES = [
 // The validator's warnings (which do not fail it), by what they say: the samples' site has none; the
 // others only these, from the input kept as its source wrote it, or (a query's feed, saved to a file)
 // from where the file is.
-const FROM_INPUT = [/Missing textual content/, /same value for atom:updated/, /Implausible date/, /should not contain HTML/, /contains bad characters/, /Encode "&" and "<" in plain text/];
+const FROM_INPUT = [
+  /Missing textual content/,
+  /same value for atom:updated/,
+  /Implausible date/,
+  /should not contain HTML/,
+  /contains bad characters/,
+  /Encode "&" and "<" in plain text/,
+];
 const WARNINGS: Record<string, RegExp[]> = {
   'the bundled samples': [],
-  'searches and filters on the bundled samples': [/Self reference doesn't match document location/, /Identifier "urn:tidings:feed:[^"]*" is not in canonical form/],
+  'searches and filters on the bundled samples': [
+    /Self reference doesn't match document location/,
+    /Identifier "urn:tidings:feed:[^"]*" is not in canonical form/,
+  ],
   'the hostile fixtures': FROM_INPUT,
   'stored values no normalizer writes today': FROM_INPUT,
   'the feedparser corpus': FROM_INPUT,
@@ -163,24 +224,32 @@ beforeAll(async () => {
   for (const site of SITES) built.set(site.name, await site.build());
 }, 120_000);
 
-describe.skipIf(!!VALIDATOR_SKIP)(`every RSS and Atom file passes the W3C feed validator ${VALIDATOR_SKIP ? `(skipped: ${VALIDATOR_SKIP})` : ''}`, () => {
-  it.each(SITES.map((s) => s.name))('%s', (name) => {
-    const out = built.get(name)!;
-    const run = spawnSync(PYTHON, [VALIDATOR, '--json', out], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-    const summary = /validate-feeds: (\d+) files, (\d+) errors, (\d+) warnings/.exec(run.stdout);
-    expect(summary, run.stderr).not.toBeNull();
-    const [files, errors, warnings] = summary!.slice(1).map(Number) as [number, number, number];
-    console.log(`${name}: ${summary![0]}`);
-    // Each line is a file's report, or a file the validator itself failed on, then the summary.
-    const failing = run.stdout.split('\n').filter((line) => line && line !== summary![0] && (!line.startsWith('{') || JSON.parse(line).errors > 0));
-    expect({ errors, failing: failing.slice(0, 20) }).toEqual({ errors: 0, failing: [] });
-    expect(files).toBe(filesUnder(out, /\.(rss|atom)$/).length);
-    expect(files).toBeGreaterThan(0);
-    const messages = run.stdout.split('\n').filter((line) => line.startsWith('{')).flatMap((line) => (JSON.parse(line) as { messages: string[] }).messages);
-    expect(messages.filter((m) => /^line \d+, column \d+: /.test(m))).toHaveLength(warnings);
-    expect(messages.filter((m) => !WARNINGS[name]!.some((kind) => kind.test(m)))).toEqual([]);
-  });
-});
+describe.skipIf(!!VALIDATOR_SKIP)(
+  `every RSS and Atom file passes the W3C feed validator ${VALIDATOR_SKIP ? `(skipped: ${VALIDATOR_SKIP})` : ''}`,
+  () => {
+    it.each(SITES.map((s) => s.name))('%s', (name) => {
+      const out = built.get(name)!;
+      const run = spawnSync(PYTHON, [VALIDATOR, '--json', out], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+      const summary = /validate-feeds: (\d+) files, (\d+) errors, (\d+) warnings/.exec(run.stdout);
+      expect(summary, run.stderr).not.toBeNull();
+      const [files, errors, warnings] = summary!.slice(1).map(Number) as [number, number, number];
+      console.log(`${name}: ${summary![0]}`);
+      // Each line is a file's report, or a file the validator itself failed on, then the summary.
+      const failing = run.stdout
+        .split('\n')
+        .filter((line) => line && line !== summary![0] && (!line.startsWith('{') || JSON.parse(line).errors > 0));
+      expect({ errors, failing: failing.slice(0, 20) }).toEqual({ errors: 0, failing: [] });
+      expect(files).toBe(filesUnder(out, /\.(rss|atom)$/).length);
+      expect(files).toBeGreaterThan(0);
+      const messages = run.stdout
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .flatMap((line) => (JSON.parse(line) as { messages: string[] }).messages);
+      expect(messages.filter((m) => /^line \d+, column \d+: /.test(m))).toHaveLength(warnings);
+      expect(messages.filter((m) => !WARNINGS[name]!.some((kind) => kind.test(m)))).toEqual([]);
+    });
+  },
+);
 
 // JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/), written by hand, strict: no key outside
 // the spec (the 1.0 `author` among them). Where 1.1 makes a key optional and Tidings always writes
@@ -217,7 +286,10 @@ const item = z
     language: z.string().regex(LANGUAGE).optional(),
     attachments: z.array(attachment).min(1).optional(),
   })
-  .refine((i) => i.content_html !== undefined || i.content_text !== undefined, 'an item has content_html or content_text');
+  .refine(
+    (i) => i.content_html !== undefined || i.content_text !== undefined,
+    'an item has content_html or content_text',
+  );
 const jsonFeed11 = z.strictObject({
   version: z.literal('https://jsonfeed.org/version/1.1'),
   title: z.string().min(1),
@@ -242,14 +314,22 @@ describe('every JSON Feed is JSON Feed 1.1', () => {
     expect(feeds.length).toBe(filesUnder(out, /\.rss$/).length);
     const wrong = feeds.flatMap((file) => {
       const result = jsonFeed11.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-      return result.success ? [] : [`${relative(out, file)}: ${result.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`];
+      return result.success
+        ? []
+        : [
+            `${relative(out, file)}: ${result.error.issues
+              .slice(0, 3)
+              .map((i) => `${i.path.join('.')}: ${i.message}`)
+              .join('; ')}`,
+          ];
     });
     expect(wrong.slice(0, 20)).toEqual([]);
   });
 });
 
 // XML 1.0 §2.2: outside Char, or a control it discourages (DEL, C1), or a noncharacter.
-const UNWRITABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFDD0-\uFDEF\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const UNWRITABLE =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFDD0-\uFDEF\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function stringsOf(value: unknown): string[] {
   if (typeof value === 'string') return [value];
@@ -263,7 +343,9 @@ describe('no written file holds a character no feed may carry', () => {
     const bad = filesUnder(out, /./).filter((file) => {
       const text = new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(file));
       // In JSON a character can hide in an escape ("\u0000", "\ud800").
-      return UNWRITABLE.test(text) || (file.endsWith('.json') && stringsOf(JSON.parse(text)).some((s) => UNWRITABLE.test(s)));
+      return (
+        UNWRITABLE.test(text) || (file.endsWith('.json') && stringsOf(JSON.parse(text)).some((s) => UNWRITABLE.test(s)))
+      );
     });
     expect(bad.map((f) => relative(out, f))).toEqual([]);
   });

@@ -16,20 +16,35 @@ const SAMPLES = resolve(__dirname, '../../feeds/tidings.yaml');
 
 describe('the front page', () => {
   it('holds 50 stories in under 60 KB', async () => {
-    const config = parseConfig('site: {title: Weight, itemsPerPage: 50}\nsources:\n  - {name: desk, type: seeds, path: a, title: The city desk}\n  - {name: wire, type: seeds, path: b, title: The regional wire}\n', '/tmp/t.yaml');
+    const config = parseConfig(
+      'site: {title: Weight, itemsPerPage: 50}\nsources:\n  - {name: desk, type: seeds, path: a, title: The city desk}\n  - {name: wire, type: seeds, path: b, title: The regional wire}\n',
+      '/tmp/t.yaml',
+    );
     const store = await openStore(':memory:');
     const words = madeUpText(3);
-    for (const [i, name] of ['desk', 'wire'].entries()) await store.upsertSource({ name, type: 'seeds', location: name }, new Date(), i);
+    for (const [i, name] of ['desk', 'wire'].entries())
+      await store.upsertSource({ name, type: 'seeds', location: name }, new Date(), i);
     // Stories as long as real ones: a headline of eight words, a long first paragraph, five tags; a
     // fifth of them told by both sources ("also in").
     const entry = (n: number, source: string) => ({
-      ...fingerprinted(`${source}-${n}`, words(8), `${words(90)} ${n}`, Date.UTC(2025, 0, 1 + Math.floor(n / 6), n % 24)),
+      ...fingerprinted(
+        `${source}-${n}`,
+        words(8),
+        `${words(90)} ${n}`,
+        Date.UTC(2025, 0, 1 + Math.floor(n / 6), n % 24),
+      ),
       summary: words(70),
       tags: Array.from({ length: 5 }, (_, t) => ({ slug: `tag-${(n + t) % 30}`, label: `Tag ${(n + t) % 30}` })),
     });
     const desk = Array.from({ length: 50 }, (_, n) => entry(n, 'desk'));
     await storeEntries(store, 'desk', desk, new Date(), config.dedupe);
-    await storeEntries(store, 'wire', desk.filter((_, n) => n % 5 === 0).map((d) => ({ ...d, identity: `wire-${d.identity}` })), new Date(), config.dedupe);
+    await storeEntries(
+      store,
+      'wire',
+      desk.filter((_, n) => n % 5 === 0).map((d) => ({ ...d, identity: `wire-${d.identity}` })),
+      new Date(),
+      config.dedupe,
+    );
     const page = (await renderPath({ config, store, log: silentLogger, search: true }, 'index.html'))!.body;
     await store.close();
     const bytes = Buffer.byteLength(page);
@@ -57,7 +72,12 @@ describe('tidings build on the bundled samples', () => {
     // A static host serves 404.html for what it lacks, as the daemon serves its 404 page.
     expect(written.has(NOT_FOUND)).toBe(true);
     // Each file's name is the path of the route it holds, written back as it was read.
-    expect(files.filter((f) => { const route = parseRoute(f); return !route || routePath(route) !== f; })).toEqual([]);
+    expect(
+      files.filter((f) => {
+        const route = parseRoute(f);
+        return !route || routePath(route) !== f;
+      }),
+    ).toEqual([]);
     const broken: string[] = [];
     /** A link's site path, resolved from the page it is on: a route whose file the build wrote. */
     const check = (from: string, path: string) => {

@@ -20,10 +20,19 @@ const ROUTES: [string, Route][] = [
   ['search.html', { kind: 'page', list: 'search', key: '', page: 1 }],
   ['search.html?q=tram&tag=local%2Ctransit&not=bus&page=2', { kind: 'page', list: 'search', key: '', page: 2, query }],
   ['all.rss', { kind: 'feed', list: 'all', key: '', format: 'rss' }],
-  ['all.atom?tag=local%2Ctransit', { kind: 'feed', list: 'all', key: '', format: 'atom', query: { tags: ['local', 'transit'], not: [] } }],
-  ['search.json?q=tram&source=wire', { kind: 'feed', list: 'search', key: '', format: 'json', query: { q: 'tram', tags: [], source: 'wire', not: [] } }],
+  [
+    'all.atom?tag=local%2Ctransit',
+    { kind: 'feed', list: 'all', key: '', format: 'atom', query: { tags: ['local', 'transit'], not: [] } },
+  ],
+  [
+    'search.json?q=tram&source=wire',
+    { kind: 'feed', list: 'search', key: '', format: 'json', query: { q: 'tram', tags: [], source: 'wire', not: [] } },
+  ],
   ['tags/local.atom', { kind: 'feed', list: 'tags', key: 'local', format: 'atom' }],
-  ['sources/wire.json?not=bus', { kind: 'feed', list: 'sources', key: 'wire', format: 'json', query: { tags: [], not: ['bus'] } }],
+  [
+    'sources/wire.json?not=bus',
+    { kind: 'feed', list: 'sources', key: 'wire', format: 'json', query: { tags: [], not: ['bus'] } },
+  ],
   [`events/${EVENT}.rss`, { kind: 'feed', list: 'events', key: EVENT, format: 'rss' }],
   ['articles/b33669b611a1e547.html', { kind: 'article', id: 'b33669b611a1e547' }],
   ['tags.html', { kind: 'tags' }],
@@ -42,9 +51,28 @@ describe('the route table', () => {
   });
 
   it('covers every kind of route and every list', () => {
-    const kinds = new Set(ROUTES.map(([, r]) => (r.kind === 'page' || r.kind === 'feed' ? `${r.kind}:${r.list}` : r.kind)));
+    const kinds = new Set(
+      ROUTES.map(([, r]) => (r.kind === 'page' || r.kind === 'feed' ? `${r.kind}:${r.list}` : r.kind)),
+    );
     expect([...kinds].sort()).toEqual(
-      ['article', 'asset', 'feed:all', 'feed:events', 'feed:search', 'feed:sources', 'feed:tags', 'missing', 'opml', 'page:all', 'page:events', 'page:search', 'page:sources', 'page:tags', 'sources', 'tags'].sort(),
+      [
+        'article',
+        'asset',
+        'feed:all',
+        'feed:events',
+        'feed:search',
+        'feed:sources',
+        'feed:tags',
+        'missing',
+        'opml',
+        'page:all',
+        'page:events',
+        'page:search',
+        'page:sources',
+        'page:tags',
+        'sources',
+        'tags',
+      ].sort(),
     );
   });
 
@@ -100,17 +128,39 @@ describe('a request path', () => {
   });
 
   it('names nothing for the 404 page, a second home page, or a path no file has', () => {
-    for (const path of ['/404.html', '/index', '/page/1', '/all', '/tags/x/y', '/tags/a?b', 'index.html', '//tags', '/constructor', '/__proto__']) {
+    for (const path of [
+      '/404.html',
+      '/index',
+      '/page/1',
+      '/all',
+      '/tags/x/y',
+      '/tags/a?b',
+      'index.html',
+      '//tags',
+      '/constructor',
+      '/__proto__',
+    ]) {
       expect(requestRoute(path), path).toBeUndefined();
     }
   });
 
   it('takes a query on feeds and the search page only', () => {
     const search = requestRoute('/search')!;
-    expect(withQuery(search, 'q=tram&page=2')).toEqual({ kind: 'page', list: 'search', key: '', page: 2, query: { q: 'tram', tags: [], not: [] } });
+    expect(withQuery(search, 'q=tram&page=2')).toEqual({
+      kind: 'page',
+      list: 'search',
+      key: '',
+      page: 2,
+      query: { q: 'tram', tags: [], not: [] },
+    });
     expect(withQuery(search, 'page=x')).toBe('bad');
     // A feed is one file whatever page is asked: no page of its own.
-    expect(withQuery(requestRoute('/all.rss')!, 'page=2')).toEqual({ kind: 'feed', list: 'all', key: '', format: 'rss' });
+    expect(withQuery(requestRoute('/all.rss')!, 'page=2')).toEqual({
+      kind: 'feed',
+      list: 'all',
+      key: '',
+      format: 'rss',
+    });
     expect(withQuery(requestRoute('/tags')!, 'q=tram')).toEqual({ kind: 'tags' });
   });
 });

@@ -28,7 +28,9 @@ async function setUp(replace: (store: Store) => Partial<Store>) {
 
 describe('the claim path', () => {
   it('a claim that fails is logged, and its source is not refreshed', async () => {
-    const { deps, store, log } = await setUp(() => ({ claimSources: () => Promise.reject(new Error('database is locked')) }));
+    const { deps, store, log } = await setUp(() => ({
+      claimSources: () => Promise.reject(new Error('database is locked')),
+    }));
     try {
       expect(await refreshDue(deps, new Map([['s', null]]))).toEqual([]);
       expect(log.lines).toEqual(['cannot claim s (w:1), left for the next tick: database is locked']);
@@ -39,7 +41,9 @@ describe('the claim path', () => {
   });
 
   it('a claim not let go is logged, and the refresh stands', async () => {
-    const { deps, store, log } = await setUp(() => ({ releaseClaim: () => Promise.reject(new Error('connection reset')) }));
+    const { deps, store, log } = await setUp(() => ({
+      releaseClaim: () => Promise.reject(new Error('connection reset')),
+    }));
     try {
       const [result] = await refreshDue(deps, new Map([['s', null]]));
       expect(result).toMatchObject({ source: 's', ok: true, new: 1 });

@@ -18,7 +18,11 @@ const LAST_MODIFIED = 'Fri, 19 Jan 2024 08:00:00 GMT';
 const CP1251 = Buffer.from(
   '<?xml version="1.0" encoding="windows-1251"?><rss version="2.0"><channel><title>Новости</title><item><title>Привет</title><guid>1</guid></item></channel></rss>'
     .split('')
-    .map((c) => (c.charCodeAt(0) < 128 ? c.charCodeAt(0) : 0xc0 + 'АБВГДЕЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯабвгдежзийклмнопрстуфхцчшщъыьэюя'.indexOf(c))),
+    .map((c) =>
+      c.charCodeAt(0) < 128
+        ? c.charCodeAt(0)
+        : 0xc0 + 'АБВГДЕЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯабвгдежзийклмнопрстуфхцчшщъыьэюя'.indexOf(c),
+    ),
 );
 
 let changing = RSS;
@@ -30,9 +34,13 @@ let now: Date;
 beforeAll(async () => {
   server = await startServer({
     '/etag.xml': (req, res) =>
-      req.headers['if-none-match'] === '"abc"' ? res.writeHead(304).end() : res.writeHead(200, { etag: '"abc"', 'cache-control': 'max-age=600' }).end(RSS),
+      req.headers['if-none-match'] === '"abc"'
+        ? res.writeHead(304).end()
+        : res.writeHead(200, { etag: '"abc"', 'cache-control': 'max-age=600' }).end(RSS),
     '/modified.xml': (req, res) =>
-      req.headers['if-modified-since'] === LAST_MODIFIED ? res.writeHead(304).end() : res.writeHead(200, { 'last-modified': LAST_MODIFIED }).end(RSS),
+      req.headers['if-modified-since'] === LAST_MODIFIED
+        ? res.writeHead(304).end()
+        : res.writeHead(200, { 'last-modified': LAST_MODIFIED }).end(RSS),
     '/old': (_req, res) => res.writeHead(301, { location: '/new.xml' }).end(),
     '/new.xml': (_req, res) => res.writeHead(200).end(RSS),
     // No validators: the same bytes at every fetch, until `changing` changes.
@@ -44,10 +52,18 @@ beforeAll(async () => {
     '/always-304': (_req, res) => res.writeHead(304).end(),
     '/octet': (_req, res) => res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(RSS),
     '/page.html': (_req, res) =>
-      res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><html><head><link rel="alternate" type="application/atom+xml" href="/feed.atom"><link rel="alternate" type="application/rss+xml" href="https://other.example/rss"></head><body></body></html>'),
-    '/plain.html': (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Hello</body></html>'),
+      res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end(
+          '<!doctype html><html><head><link rel="alternate" type="application/atom+xml" href="/feed.atom"><link rel="alternate" type="application/rss+xml" href="https://other.example/rss"></head><body></body></html>',
+        ),
+    '/plain.html': (_req, res) =>
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Hello</body></html>'),
     // The header says windows-1251, the prolog says utf-8: the header wins.
-    '/cp1251.xml': (_req, res) => res.writeHead(200, { 'content-type': 'text/xml; charset=windows-1251' }).end(Buffer.from(CP1251.toString('latin1').replace('windows-1251', 'utf-8'), 'latin1')),
+    '/cp1251.xml': (_req, res) =>
+      res
+        .writeHead(200, { 'content-type': 'text/xml; charset=windows-1251' })
+        .end(Buffer.from(CP1251.toString('latin1').replace('windows-1251', 'utf-8'), 'latin1')),
   });
 });
 afterAll(async () => {
@@ -56,7 +72,10 @@ afterAll(async () => {
 });
 
 function configWith(sources: string, fetchExtra = ''): Config {
-  return parseConfig(`fetch:\n  allowPrivateNetworks: true\n${fetchExtra}sources:\n${sources}`, join(tempDir(), 'tidings.yaml'));
+  return parseConfig(
+    `fetch:\n  allowPrivateNetworks: true\n${fetchExtra}sources:\n${sources}`,
+    join(tempDir(), 'tidings.yaml'),
+  );
 }
 const feed = (name: string, path: string) => `  - {name: ${name}, type: feed, url: "${server.origin}${path}"}\n`;
 
@@ -82,7 +101,9 @@ forEachStore((kind) => {
       const config = configWith(feed('a', '/octet'));
       const result = await refreshSource(config.sources[0]!, deps(config));
       expect(result).toMatchObject({ ok: true, new: 2 });
-      expect(result.warnings).toEqual(['a: served as application/octet-stream, read as rss 2.0 (a feed is served as XML or JSON)']);
+      expect(result.warnings).toEqual([
+        'a: served as application/octet-stream, read as rss 2.0 (a feed is served as XML or JSON)',
+      ]);
     });
   });
 
@@ -108,10 +129,19 @@ forEachStore((kind) => {
     it('normalizes what it stores: canonical links, sanitized content, tags, enclosures', async () => {
       const config = configWith(feed('a', '/etag.xml'));
       await refreshSource(config.sources[0]!, deps(config));
-      const [second, first] = (await store.articles({ source: 'a' }));
-      expect(first).toMatchObject({ identity: 'story-1', title: 'First story', link: 'https://news.example.org/1?id=1', summary: 'The first story.' });
+      const [second, first] = await store.articles({ source: 'a' });
+      expect(first).toMatchObject({
+        identity: 'story-1',
+        title: 'First story',
+        link: 'https://news.example.org/1?id=1',
+        summary: 'The first story.',
+      });
       expect(first!.tags.map((t) => t.label)).toEqual(['World', 'Politics']);
-      expect(second).toMatchObject({ identity: 'https://news.example.org/2', author: 'Jo Writer', content: '<p>The <b>second</b> story.</p>' });
+      expect(second).toMatchObject({
+        identity: 'https://news.example.org/2',
+        author: 'Jo Writer',
+        content: '<p>The <b>second</b> story.</p>',
+      });
       expect(second!.enclosures).toEqual([{ url: 'https://news.example.org/2.mp3', type: 'audio/mpeg', length: 1234 }]);
       expect((await store.fetchState('a'))!.cacheUntil).toEqual(new Date('2030-01-01T00:10:00Z'));
     });
@@ -129,7 +159,11 @@ forEachStore((kind) => {
       const tagged = configWith(`  - {name: a, type: feed, url: "${server.origin}/changing.xml", tags: [extra]}\n`);
       expect(await refreshSource(tagged.sources[0]!, deps(tagged))).toMatchObject({ ok: true, updated: 2 });
       changing = Buffer.from(RSS.toString().replace('First story', 'First story, corrected'));
-      expect(await refreshSource(tagged.sources[0]!, deps(tagged))).toMatchObject({ ok: true, updated: 1, unchanged: 1 });
+      expect(await refreshSource(tagged.sources[0]!, deps(tagged))).toMatchObject({
+        ok: true,
+        updated: 1,
+        unchanged: 1,
+      });
       expect(await refreshSource(tagged.sources[0]!, deps(tagged))).toMatchObject({ ok: true, notModified: true });
     });
   });
@@ -157,7 +191,11 @@ forEachStore((kind) => {
       const r = await refreshSource(config.sources[0]!, deps(config));
       expect(r.ok).toBe(false);
       expect(r.error).toMatch(/HTTP 429/);
-      expect((await store.fetchState('a'))).toMatchObject({ nextFetch: new Date('2030-01-01T01:00:00Z'), consecutiveErrors: 1, lastStatus: 429 });
+      expect(await store.fetchState('a')).toMatchObject({
+        nextFetch: new Date('2030-01-01T01:00:00Z'),
+        consecutiveErrors: 1,
+        lastStatus: 429,
+      });
       const hits = server.hits.get('/busy')!.length;
       const again = await refreshSource(config.sources[0]!, deps(config));
       expect(again.skipped).toMatch(/asked to wait until 2030-01-01T01:00:00/);
@@ -176,7 +214,9 @@ forEachStore((kind) => {
     it('an HTML page is "not a feed" and names the feeds it links to', async () => {
       const config = configWith(feed('a', '/page.html') + feed('b', '/plain.html'));
       const [a, b] = await refreshAll(deps(config));
-      expect(a!.error).toBe(`not a feed: an HTML page that links to the feeds ${server.origin}/feed.atom, https://other.example/rss`);
+      expect(a!.error).toBe(
+        `not a feed: an HTML page that links to the feeds ${server.origin}/feed.atom, https://other.example/rss`,
+      );
       expect(b!.error).toBe('not a feed: an HTML page without feed links');
     });
 
@@ -191,15 +231,23 @@ forEachStore((kind) => {
     it('keeps stored articles and records the error on the failing source', async () => {
       const dir = tempDir();
       writeTree(dir, { 'news.xml': RSS });
-      const ok = configWith(`${feed('remote', '/etag.xml')}  - {name: local, type: file, path: ${join(dir, 'news.xml')}}\n`);
+      const ok = configWith(
+        `${feed('remote', '/etag.xml')}  - {name: local, type: file, path: ${join(dir, 'news.xml')}}\n`,
+      );
       await refreshAll(deps(ok));
       expect(await store.count('articles')).toBe(4);
       writeTree(dir, { 'news.xml': '<rss><channel><item><title>broken' });
-      const results = await refreshAll(deps(configWith(`${feed('remote', '/gone')}  - {name: local, type: file, path: ${join(dir, 'news.xml')}}\n`)));
+      const results = await refreshAll(
+        deps(configWith(`${feed('remote', '/gone')}  - {name: local, type: file, path: ${join(dir, 'news.xml')}}\n`)),
+      );
       expect(results.map((r) => r.ok)).toEqual([false, true]);
       expect(results[1]!.warnings[0]).toMatch(/ill-formed/);
       expect(await store.count('articles')).toBe(5); // the remote's two stay; the repaired file adds "broken"
-      expect((await store.fetchState('remote'))).toMatchObject({ lastStatus: 410, consecutiveErrors: 1, lastError: expect.stringMatching(/410/) });
+      expect(await store.fetchState('remote')).toMatchObject({
+        lastStatus: 410,
+        consecutiveErrors: 1,
+        lastError: expect.stringMatching(/410/),
+      });
     });
 
     it('runs at most perHost fetches against one host at a time', async () => {
@@ -216,7 +264,9 @@ forEachStore((kind) => {
         },
       });
       try {
-        const sources = [1, 2, 3, 4, 5].map((i) => `  - {name: s${i}, type: feed, url: "${slow.origin}/f.xml?${i}"}\n`).join('');
+        const sources = [1, 2, 3, 4, 5]
+          .map((i) => `  - {name: s${i}, type: feed, url: "${slow.origin}/f.xml?${i}"}\n`)
+          .join('');
         const results = await refreshAll(deps(configWith(sources, '  perHost: 2\n')));
         expect(results.every((r) => r.ok)).toBe(true);
         expect(peak).toBe(2);

@@ -22,18 +22,32 @@ describe('a seed folder, refreshed again', () => {
       'seeds/bad.txt': 'A date that does not exist.\n2024-02-30 10:00:00\n#bad\n',
     });
     const store = new SqliteStore(join(dir, 't.db'));
-    const config = (tags = '[]') => parseConfig(`sources:\n  - {name: s, type: seeds, path: seeds, tags: ${tags}}\n`, join(dir, 't.yaml'));
+    const config = (tags = '[]') =>
+      parseConfig(`sources:\n  - {name: s, type: seeds, path: seeds, tags: ${tags}}\n`, join(dir, 't.yaml'));
     const refresh = (c = config()) => refreshSource(c.sources[0]!, { config: c, store, work, log: silentLogger });
     try {
-      expect(await refresh()).toMatchObject({ new: 2, updated: 0, unchanged: 0, refused: [{ file: join(dir, 'seeds/bad.txt') }] });
+      expect(await refresh()).toMatchObject({
+        new: 2,
+        updated: 0,
+        unchanged: 0,
+        refused: [{ file: join(dir, 'seeds/bad.txt') }],
+      });
       const stamps = store.db.prepare('SELECT identity FROM documents ORDER BY identity').pluck().all();
       expect(stamps).toEqual(['a.txt', 'b.txt']); // the refused one is read (and refused) again
-      expect(await refresh()).toMatchObject({ new: 0, updated: 0, unchanged: 2, refused: [{ file: join(dir, 'seeds/bad.txt') }] });
+      expect(await refresh()).toMatchObject({
+        new: 0,
+        updated: 0,
+        unchanged: 2,
+        refused: [{ file: join(dir, 'seeds/bad.txt') }],
+      });
       utimesSync(join(dir, 'seeds/a.txt'), new Date(2030, 0, 1), new Date(2030, 0, 1));
       expect(await refresh()).toMatchObject({ new: 0, updated: 0, unchanged: 2 });
       // A source tag changes every article: every document is read and parsed again.
       expect(await refresh(config('[local]'))).toMatchObject({ new: 0, updated: 2, unchanged: 0 });
-      expect((await store.articles()).map((a) => a.tags.map((t) => t.slug))).toEqual([['two', 'local'], ['one', 'local']]);
+      expect((await store.articles()).map((a) => a.tags.map((t) => t.slug))).toEqual([
+        ['two', 'local'],
+        ['one', 'local'],
+      ]);
     } finally {
       await store.close();
     }

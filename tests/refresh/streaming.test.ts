@@ -70,7 +70,9 @@ describe('a large feed', () => {
       expect(seen).toMatchObject({ normalized: COUNT, planned: COUNT });
       expect(seen.mostHeld).toBeLessThanOrEqual((AHEAD + 1) * BATCH);
       // Stored oldest first across batches too: the feed's last entry first.
-      const first = (await store.articles({ limit: COUNT })).sort((a, b) => a.published.getTime() - b.published.getTime());
+      const first = (await store.articles({ limit: COUNT })).sort(
+        (a, b) => a.published.getTime() - b.published.getTime(),
+      );
       expect(first[0]!.title).toBe(`Entry ${COUNT}`);
     } finally {
       await store.close();
@@ -83,7 +85,13 @@ describe('a large feed', () => {
     const shutdown = new AbortController();
     try {
       const { work, store: seenStore } = watched(store, (planned) => planned >= BATCH && shutdown.abort());
-      const result = await refreshSource(config.sources[0]!, { config, store: seenStore, work, log: silentLogger, signal: shutdown.signal });
+      const result = await refreshSource(config.sources[0]!, {
+        config,
+        store: seenStore,
+        work,
+        log: silentLogger,
+        signal: shutdown.signal,
+      });
       expect(result).toMatchObject({ ok: false, error: 'f: stopped (shutting down)' });
       expect(await store.articles({ source: 'f' })).toEqual([]);
     } finally {

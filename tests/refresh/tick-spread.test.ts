@@ -23,7 +23,9 @@ beforeAll(async () => {
     '/f.xml': (req, res) => {
       fetched.push(new URL(req.url!, 'http://x').searchParams.get('s')!);
       // A small feed (a 304 to a request without validators is an anomaly since issue 25).
-      res.writeHead(200, { 'content-type': 'application/rss+xml' }).end('<rss version="2.0"><channel><title>T</title></channel></rss>');
+      res
+        .writeHead(200, { 'content-type': 'application/rss+xml' })
+        .end('<rss version="2.0"><channel><title>T</title></channel></rss>');
     },
   });
   store = await freshStore(STORE_KINDS[0]!);
@@ -37,7 +39,10 @@ afterAll(async () => {
 it('a source sleeping its spread delay holds no place of its host: the others are fetched meanwhile', async () => {
   const names = ['s1', 's2', 's3', 's4', 's5', 's6'];
   const sources = names.map((n) => `  - {name: ${n}, type: feed, url: "${server.origin}/f.xml?s=${n}"}\n`).join('');
-  const config = parseConfig(`fetch:\n  allowPrivateNetworks: true\n  perHost: 1\nsources:\n${sources}`, join(tempDir(), 't.yaml'));
+  const config = parseConfig(
+    `fetch:\n  allowPrivateNetworks: true\n  perHost: 1\nsources:\n${sources}`,
+    join(tempDir(), 't.yaml'),
+  );
   const results: string[] = [];
   let wakeS1!: () => void;
   // s1 sleeps until the five others are done: the old behaviour (the others queued behind s1's

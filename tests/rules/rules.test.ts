@@ -20,13 +20,19 @@ const entry = (over: Partial<Entry> = {}): Entry =>
     author: 'Ann Lee',
     summary: '',
     content: '<p>The city council voted for sponsored content today.</p>',
-    tags: [{ slug: 'transport', label: 'Transport' }, { slug: 'latin-america', label: 'Latin America' }],
+    tags: [
+      { slug: 'transport', label: 'Transport' },
+      { slug: 'latin-america', label: 'Latin America' },
+    ],
     enclosures: [],
     ...over,
   });
 
 function rules(block: string[], keep: string[] = []) {
-  const config = parseConfig(`sources:\n  - {name: s, type: feed, url: "http://x.test/", block: ${JSON.stringify(block)}, keep: ${JSON.stringify(keep)}}\n`, '/tmp/t.yaml');
+  const config = parseConfig(
+    `sources:\n  - {name: s, type: feed, url: "http://x.test/", block: ${JSON.stringify(block)}, keep: ${JSON.stringify(keep)}}\n`,
+    '/tmp/t.yaml',
+  );
   return rulesOf(config, config.sources[0]);
 }
 
@@ -59,25 +65,42 @@ describe('a rule matches an entry as search would', () => {
 
   it('keep rules let in only what one of them matches; block rules win over keep rules', () => {
     const keep = rules([], ['tag:transport', 'author:bob']);
-    expect(judge(entry(), keep, NOW)).toMatchObject({ kept: true, rule: { kind: 'keep', query: 'tag:transport', at: 'sources[0](s).keep[0]' } });
+    expect(judge(entry(), keep, NOW)).toMatchObject({
+      kept: true,
+      rule: { kind: 'keep', query: 'tag:transport', at: 'sources[0](s).keep[0]' },
+    });
     expect(judge(entry({ tags: [] }), keep, NOW)).toMatchObject({ kept: false, noKeepMatched: true });
-    expect(judge(entry(), rules(['sponsored'], ['tag:transport']), NOW)).toMatchObject({ kept: false, rule: { kind: 'block', at: 'sources[0](s).block[0]' } });
+    expect(judge(entry(), rules(['sponsored'], ['tag:transport']), NOW)).toMatchObject({
+      kept: false,
+      rule: { kind: 'block', at: 'sources[0](s).block[0]' },
+    });
     const { kept, leftOut } = applyRules([entry(), entry({ identity: 'y', tags: [] })], keep, NOW);
     expect([kept.map((e) => e.identity), leftOut]).toEqual([['x'], 1]);
   });
 
   it('global rules apply beside the source’s own', () => {
-    const config = parseConfig(`rules: {block: "author:ann"}\nsources:\n  - {name: s, type: feed, url: "http://x.test/"}\n`, '/tmp/t.yaml');
-    expect(judge(entry(), rulesOf(config, config.sources[0]), NOW)).toMatchObject({ kept: false, rule: { at: 'rules.block[0]' } });
+    const config = parseConfig(
+      `rules: {block: "author:ann"}\nsources:\n  - {name: s, type: feed, url: "http://x.test/"}\n`,
+      '/tmp/t.yaml',
+    );
+    expect(judge(entry(), rulesOf(config, config.sources[0]), NOW)).toMatchObject({
+      kept: false,
+      rule: { at: 'rules.block[0]' },
+    });
   });
 
   it('fields are read only in rules: search keeps title:tram a phrase, and its stores refuse a field', () => {
     expect(parseSearch('title:tram')).toEqual({ kind: 'phrase', words: ['title', 'tram'] });
-    expect(() => toFts5(parseSearch('title:tram', { fields: ['title'] }))).toThrow(/title: is for keep and block rules/);
+    expect(() => toFts5(parseSearch('title:tram', { fields: ['title'] }))).toThrow(
+      /title: is for keep and block rules/,
+    );
   });
 
   it.each([
-    ['title:"tram', /sources\[0\]\(s\)\.block\[0\]: the rule "title:\\"tram" does not parse: a quote is not closed \(at 7\)/],
+    [
+      'title:"tram',
+      /sources\[0\]\(s\)\.block\[0\]: the rule "title:\\"tram" does not parse: a quote is not closed \(at 7\)/,
+    ],
     ['a OR', /sources\[0\]\(s\)\.block\[0\]: .*OR needs a term on each side/],
     ['age:old', /age:old is not an age such as age:>30d/],
     ['NOT x', /nothing to search for/],
@@ -95,8 +118,12 @@ const RSS = `<?xml version="1.0"?><rss version="2.0"><channel><title>N</title><l
 describe('through the CLI', () => {
   function site(sourceExtra: string, top = '') {
     const dir = tempDir();
-    writeTree(dir, { 'tidings.yaml': `${top}sources:\n  - {name: news, type: file, path: news.xml${sourceExtra}}\n`, 'news.xml': RSS });
-    const cli = (...args: string[]) => runCli([...args, '--config', join(dir, 'tidings.yaml'), '--db', join(dir, 't.db')]);
+    writeTree(dir, {
+      'tidings.yaml': `${top}sources:\n  - {name: news, type: file, path: news.xml${sourceExtra}}\n`,
+      'news.xml': RSS,
+    });
+    const cli = (...args: string[]) =>
+      runCli([...args, '--config', join(dir, 'tidings.yaml'), '--db', join(dir, 't.db')]);
     return { dir, cli };
   }
 
@@ -104,11 +131,17 @@ describe('through the CLI', () => {
     const { cli } = site(', block: ["title:sponsored"]', 'rules: {block: ["boats"]}\n');
     const run = await cli('refresh');
     expect(run.out).toMatch(/^news: 1 new, 0 updated, 0 unchanged, 2 left out by rules$/m);
-    const articles = (await cli('articles', '--json')).out.trim().split('\n').map((line) => JSON.parse(line) as { title: string });
+    const articles = (await cli('articles', '--json')).out
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { title: string });
     expect(articles.map((a) => a.title)).toEqual(['Trams return']);
     expect(JSON.parse((await cli('refresh', '--json')).out)).toMatchObject({ leftOutByRules: 0 }); // the same bytes: not read again
     // sources list keeps the last read's count
-    expect(JSON.parse((await cli('sources', 'list', '--json')).out)[0]).toMatchObject({ name: 'news', leftOutByRules: 2 });
+    expect(JSON.parse((await cli('sources', 'list', '--json')).out)[0]).toMatchObject({
+      name: 'news',
+      leftOutByRules: 2,
+    });
     expect((await cli('sources', 'list')).out).toMatch(/^news .*, 2 left out by rules at the last read/m);
   });
 
@@ -127,7 +160,9 @@ describe('through the CLI', () => {
     const { dir, cli } = site(', block: ["ok", "a OR"]');
     const run = await cli('refresh');
     expect(run.code).toBe(2);
-    expect(run.err.trim()).toBe(`error: ${join(dir, 'tidings.yaml')}: sources[0](news).block[1]: the rule "a OR" does not parse: OR needs a term on each side`);
+    expect(run.err.trim()).toBe(
+      `error: ${join(dir, 'tidings.yaml')}: sources[0](news).block[1]: the rule "a OR" does not parse: OR needs a term on each side`,
+    );
   });
 });
 

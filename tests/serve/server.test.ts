@@ -40,7 +40,12 @@ let ids: string[];
 beforeAll(async () => {
   store = await openStore(':memory:');
   await store.upsertSource({ name: 'world', type: 'seeds', location: 's' }, new Date(), 0);
-  await storeEntries(store, 'world', [entry(1, ['Pakistan', 'Iran']), entry(2, ['Pakistan']), entry(3, ['São Paulo'])], new Date('2024-02-01T00:00:00Z'));
+  await storeEntries(
+    store,
+    'world',
+    [entry(1, ['Pakistan', 'Iran']), entry(2, ['Pakistan']), entry(3, ['São Paulo'])],
+    new Date('2024-02-01T00:00:00Z'),
+  );
   ids = (await store.articles()).map((a) => a.id);
   const cache = new SiteCache((path, limit) => {
     renders += 1;
@@ -82,7 +87,11 @@ describe('routes', () => {
     ['/tags', 'text/html; charset=utf-8', 'href="tags/pakistan.html"'],
     ['/sources.html', 'text/html; charset=utf-8', 'World desk'],
     ['/search?q=story', 'text/html; charset=utf-8', 'Story &lt;2&gt; &amp; co'],
-    ['/search.rss?q=story&tag=iran', 'application/rss+xml; charset=utf-8', 'https://feeds.example.org/search.rss?q=story&amp;tag=iran'],
+    [
+      '/search.rss?q=story&tag=iran',
+      'application/rss+xml; charset=utf-8',
+      'https://feeds.example.org/search.rss?q=story&amp;tag=iran',
+    ],
     ['/style.css', 'text/css; charset=utf-8', 'prefers-color-scheme:dark'],
     ['/favicon.ico', 'image/svg+xml', '<svg'],
     ['/subscriptions.opml', 'text/x-opml; charset=utf-8', 'xmlUrl="https://feeds.example.org/tags/pakistan.rss"'],
@@ -103,13 +112,14 @@ describe('routes', () => {
     expect((await get('/page/3')).statusCode).toBe(404);
   });
 
-  it('/tags counts each tag; /sources says each source\'s status', async () => {
+  it("/tags counts each tag; /sources says each source's status", async () => {
     expect((await get('/tags')).body).toMatch(/Pakistan<\/a> <span class="meta">2 · /);
     expect((await get('/sources')).body).toMatch(/World desk<\/a> <span class="meta">3 · never checked/);
   });
 
   it('feeds take filters: ?tag=a,b (any), ?source, ?not, with or without q', async () => {
-    const titles = async (url: string) => (await new Parser().parseString((await get(url)).body)).items.map((i) => i.title);
+    const titles = async (url: string) =>
+      (await new Parser().parseString((await get(url)).body)).items.map((i) => i.title);
     expect(await titles('/all.rss?tag=iran,s%C3%A3o-paulo')).toEqual(['Story <3> & co', 'Story <1> & co']);
     expect(await titles('/search.rss?q=story&not=2')).toEqual(['Story <3> & co', 'Story <1> & co']);
     expect(await titles('/tags/pakistan.rss?not=1')).toEqual(['Story <2> & co']);
@@ -129,7 +139,9 @@ describe('routes', () => {
 
   it('a search is paginated, and one query is one cached file however it is spelled', async () => {
     const first = await get('/search?q=story');
-    expect(first.body).toContain('<form action="search" method="get" role="search"><input type="search" name="q" value="story"');
+    expect(first.body).toContain(
+      '<form action="search" method="get" role="search"><input type="search" name="q" value="story"',
+    );
     expect(first.body).toContain('rel="next" href="search.html?q=story&amp;page=2"');
     expect((await get('/search?q=story&page=2')).body).toContain('rel="prev" href="search.html?q=story"');
     const before = renders;
@@ -188,14 +200,26 @@ describe('caching', () => {
     expect((await get('/all.atom', { 'if-none-match': `"other", ${etag}` })).statusCode).toBe(304);
     expect((await get('/all.atom', { 'if-modified-since': lastModified })).statusCode).toBe(304);
     expect((await get('/all.atom', { 'if-modified-since': 'Tue, 02 Jan 2024 00:00:00 GMT' })).statusCode).toBe(200);
-    expect((await get('/all.atom', { 'if-none-match': '"stale"', 'if-modified-since': lastModified })).statusCode).toBe(200);
+    expect((await get('/all.atom', { 'if-none-match': '"stale"', 'if-modified-since': lastModified })).statusCode).toBe(
+      200,
+    );
     // Only HTTP dates count (RFC 9110 §5.6.7), in each of the three forms; anything else is ignored.
-    for (const later of ['Thu, 01 Jan 2099 00:00:00 GMT', 'Wednesday, 01-Jan-70 00:00:00 GMT', 'Thu Jan  1 00:00:00 2099']) {
+    for (const later of [
+      'Thu, 01 Jan 2099 00:00:00 GMT',
+      'Wednesday, 01-Jan-70 00:00:00 GMT',
+      'Thu Jan  1 00:00:00 2099',
+    ]) {
       expect((await get('/all.atom', { 'if-modified-since': later })).statusCode, later).toBe(304);
     }
     // A two-digit year over 50 years ahead is the last century's: before the newest article.
     expect((await get('/all.atom', { 'if-modified-since': 'Friday, 01-Jan-99 00:00:00 GMT' })).statusCode).toBe(200);
-    for (const junk of ['2031', 'tomorrow', '2099-01-01T00:00:00Z', 'Thu, 31 Feb 2099 00:00:00 GMT', 'Thu, 01 Jan 2099 00:00:00 +0000']) {
+    for (const junk of [
+      '2031',
+      'tomorrow',
+      '2099-01-01T00:00:00Z',
+      'Thu, 31 Feb 2099 00:00:00 GMT',
+      'Thu, 01 Jan 2099 00:00:00 +0000',
+    ]) {
       expect((await get('/all.atom', { 'if-modified-since': junk })).statusCode, junk).toBe(200);
     }
     const notModified = await get('/all.atom', { 'if-none-match': etag });

@@ -8,7 +8,9 @@ const renderer = () => {
   const renders: string[] = [];
   const render = async (path: string, limit?: number) => {
     renders.push(limit === undefined ? path : `${path}?${limit}`);
-    return path === 'missing' ? undefined : { type: 'text/plain', body: `${path} `.repeat(1000), modified: new Date(0) };
+    return path === 'missing'
+      ? undefined
+      : { type: 'text/plain', body: `${path} `.repeat(1000), modified: new Date(0) };
   };
   return { renders, render };
 };
@@ -25,7 +27,7 @@ describe('SiteCache', () => {
     expect(await cache.get('missing')).toBeUndefined();
   });
 
-  it('keeps at most MAX_QUERY_FILES searches, the least recently used out first, and the site\'s own files stay', async () => {
+  it("keeps at most MAX_QUERY_FILES searches, the least recently used out first, and the site's own files stay", async () => {
     const { render } = renderer();
     const cache = new SiteCache(render);
     await cache.get('all.rss');
@@ -80,7 +82,12 @@ describe('SiteCache', () => {
 
   it('holds its byte budget when a compressed body grows a file: the least recently used file goes', async () => {
     // Bodies that do not compress much: each encoding adds about as many bytes as the body has.
-    const render = async (path: string) => ({ type: 'text/plain', body: randomBytes(1500).toString('base64'), modified: new Date(0), path });
+    const render = async (path: string) => ({
+      type: 'text/plain',
+      body: randomBytes(1500).toString('base64'),
+      modified: new Date(0),
+      path,
+    });
     const cache = new SiteCache(render, 5000);
     await cache.get('a');
     const b = (await cache.get('b'))!;

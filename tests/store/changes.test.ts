@@ -7,7 +7,15 @@ import { finished } from '../helpers.js';
 import { forEachStore } from '../stores.js';
 
 const entry = (identity: string, title = identity) =>
-  finished({ identity, title, published: new Date(Date.UTC(2025, 0, 1)), summary: title, content: `<p>${title}</p>`, tags: [], enclosures: [] });
+  finished({
+    identity,
+    title,
+    published: new Date(Date.UTC(2025, 0, 1)),
+    summary: title,
+    content: `<p>${title}</p>`,
+    tags: [],
+    enclosures: [],
+  });
 
 forEachStore((kind) => {
   let location: string;
@@ -29,7 +37,10 @@ forEachStore((kind) => {
       expect((await store.changes()).seq).toBe(added.seq);
       await storeEntries(store, 's', [entry('a', 'edited')], new Date());
       expect((await store.changes()).seq).toBe(added.seq + 1);
-      await store.deleteArticles((await store.articles()).map((a) => a.id), new Date());
+      await store.deleteArticles(
+        (await store.articles()).map((a) => a.id),
+        new Date(),
+      );
       expect((await store.changes()).seq).toBe(added.seq + 2);
       await store.noteChange();
       expect((await store.changes()).seq).toBe(added.seq + 3);

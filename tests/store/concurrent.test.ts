@@ -35,11 +35,18 @@ forEachStore((kind) => {
     const SOURCES = 12;
     const STORIES = 30;
     const now = new Date();
-    for (let s = 0; s < SOURCES; s += 1) await a.upsertSource({ name: `s${s}`, type: 'feed', location: `https://s${s}.example/feed` }, now, s);
+    for (let s = 0; s < SOURCES; s += 1)
+      await a.upsertSource({ name: `s${s}`, type: 'feed', location: `https://s${s}.example/feed` }, now, s);
     // Every source carries every story under the same link: the story rule must see the others' rows.
     await Promise.all(
       Array.from({ length: SOURCES }, (_, s) =>
-        storeEntries(s % 2 ? a : b, `s${s}`, Array.from({ length: STORIES }, (_, n) => entry(`s${s}-${n}`, `https://news.example/story/${n}`, n)), now, dedupe),
+        storeEntries(
+          s % 2 ? a : b,
+          `s${s}`,
+          Array.from({ length: STORIES }, (_, n) => entry(`s${s}-${n}`, `https://news.example/story/${n}`, n)),
+          now,
+          dedupe,
+        ),
       ),
     );
     const articles = await a.articles({ limit: 10_000 });

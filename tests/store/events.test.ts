@@ -36,15 +36,22 @@ forEachStore((kind) => {
     const articles = await store.articles();
     const events = await store.eventMemberships(articles.map((a) => a.id));
     expect(events.size).toBe(6);
-    for (const i of [5, 7]) expect(new Set(articles.filter((a) => eventOfTitle(a.title) === i).map((a) => events.get(a.id)!.event)).size).toBe(1);
+    for (const i of [5, 7])
+      expect(
+        new Set(articles.filter((a) => eventOfTitle(a.title) === i).map((a) => events.get(a.id)!.event)).size,
+      ).toBe(1);
     const latest = await store.latestEvents(2, 10);
     expect(latest.map((e) => e.size)).toEqual([3, 3]);
     const reports = await store.eventArticles(latest[0]!.id);
-    expect(reports.map((a) => a.published.getTime())).toEqual(reports.map((a) => a.published.getTime()).sort((a, b) => b - a));
+    expect(reports.map((a) => a.published.getTime())).toEqual(
+      reports.map((a) => a.published.getTime()).sort((a, b) => b - a),
+    );
     expect(await store.eventArticles(latest[0]!.id, 1, 2)).toEqual([reports[2]]);
     const { first, last } = latest[0]!;
     expect((await store.eventsBetween(first, last, 10)).length).toBe(2);
-    expect(await store.eventsBetween(new Date(last.getTime() + 86_400_000), new Date(last.getTime() + 2 * 86_400_000), 10)).toEqual([]);
+    expect(
+      await store.eventsBetween(new Date(last.getTime() + 86_400_000), new Date(last.getTime() + 2 * 86_400_000), 10),
+    ).toEqual([]);
     const joined = [...events.values()].find((m) => m.article !== m.event)!;
     expect(joined.score).toBeGreaterThan(0.25);
     expect(joined.shared.length).toBeGreaterThan(0);
@@ -69,7 +76,9 @@ forEachStore((kind) => {
 describe('sqlite', () => {
   it('finds events by time through the index on their latest report', async () => {
     const store = (await openStore(join(tempDir(), 't.db'))) as SqliteStore;
-    const plan = store.db.prepare('EXPLAIN QUERY PLAN SELECT id FROM events WHERE last >= 1 AND first <= 2 ORDER BY last DESC LIMIT 10').all() as { detail: string }[];
+    const plan = store.db
+      .prepare('EXPLAIN QUERY PLAN SELECT id FROM events WHERE last >= 1 AND first <= 2 ORDER BY last DESC LIMIT 10')
+      .all() as { detail: string }[];
     expect(plan.map((p) => p.detail).join('; ')).toMatch(/USING INDEX events_last \(last>\?\)/);
     await store.close();
   });

@@ -22,15 +22,34 @@ forEachStore((kind) => {
   const shared = `${text(80)}`;
   beforeEach(async () => {
     store = await freshStore(kind);
-    for (const [i, name] of ['city', 'wire'].entries()) await store.upsertSource({ name, type: 'file', location: name }, new Date(), i);
-    await storeEntries(store, 'city', [
-      entry('c1', 'Tram line opens', `The new tram line to the docks opened. ${text(30)}`, 1, ['transit']),
-      entry('c2', 'Bus lanes on the bridge', `Bus lanes, and a tram stop moved. ${text(30)}`, 2, ['transit', 'roads']),
-      entry('c3', 'Library reopens', `The library reopened with a garden. ${text(30)}`, 3, ['culture']),
-      entry('c4', 'Harbour strike ends', shared, 4, ['port']),
-    ], new Date(), dedupe);
+    for (const [i, name] of ['city', 'wire'].entries())
+      await store.upsertSource({ name, type: 'file', location: name }, new Date(), i);
+    await storeEntries(
+      store,
+      'city',
+      [
+        entry('c1', 'Tram line opens', `The new tram line to the docks opened. ${text(30)}`, 1, ['transit']),
+        entry('c2', 'Bus lanes on the bridge', `Bus lanes, and a tram stop moved. ${text(30)}`, 2, [
+          'transit',
+          'roads',
+        ]),
+        entry('c3', 'Library reopens', `The library reopened with a garden. ${text(30)}`, 3, ['culture']),
+        entry('c4', 'Harbour strike ends', shared, 4, ['port']),
+      ],
+      new Date(),
+      dedupe,
+    );
     // The same story from another source: one story, two carriers.
-    await storeEntries(store, 'wire', [entry('w1', 'Harbour strike ends', shared, 4, ['port']), entry('w2', 'Ferry timetable', `The ferry runs hourly. ${text(30)}`, 5, ['transit'])], new Date(), dedupe);
+    await storeEntries(
+      store,
+      'wire',
+      [
+        entry('w1', 'Harbour strike ends', shared, 4, ['port']),
+        entry('w2', 'Ferry timetable', `The ferry runs hourly. ${text(30)}`, 5, ['transit']),
+      ],
+      new Date(),
+      dedupe,
+    );
   });
   afterEach(() => store.close());
 
@@ -80,7 +99,12 @@ forEachStore((kind) => {
       const [w1] = await store.filterArticles({ source: 'wire', tags: ['port'] });
       const [c3] = await store.filterArticles({ tags: ['culture'] });
       const carriers = await store.storyCarriers([w1!.id, c3!.id, 'nope']);
-      expect(carriers.get(w1!.id)!.map((a) => a.source).sort()).toEqual(['city', 'wire']);
+      expect(
+        carriers
+          .get(w1!.id)!
+          .map((a) => a.source)
+          .sort(),
+      ).toEqual(['city', 'wire']);
       expect(ids(carriers.get(c3!.id)!)).toEqual(['c3']);
       expect(carriers.get('nope')).toEqual([]);
       expect((await store.storyCarriers([])).size).toBe(0);

@@ -9,7 +9,11 @@ import { FIXTURES, runCli, tempDir, writeTree } from '../helpers.js';
 import { freshDatabase, POSTGRES_SKIP_REASON, POSTGRES_URL } from '../helpers-postgres.js';
 
 const SAMPLES = resolve(__dirname, '../../feeds');
-const story = readFileSync(join(FIXTURES, 'dedupe/stories/flood-evacuation.txt'), 'utf8').trim().split('\n').slice(1).join('\n');
+const story = readFileSync(join(FIXTURES, 'dedupe/stories/flood-evacuation.txt'), 'utf8')
+  .trim()
+  .split('\n')
+  .slice(1)
+  .join('\n');
 
 /** Every file under a folder, by its path inside it. */
 const tree = (root: string): Record<string, string> =>
@@ -49,7 +53,8 @@ describe.skipIf(!POSTGRES_URL)(`tidings migrate ${POSTGRES_SKIP_REASON}`.trim(),
     expect(migrated.err).toMatch(/copying .*tidings\.db into postgres:\/\/tidings@127\.0\.0\.1:\d+\/t_\w+/);
     expect(migrated.err).toMatch(/articles: \d+ of \d+/);
     expect(migrated.err).not.toContain('tidings-test@');
-    for (const table of ['sources: 4 → 4', 'tombstones: 1 → 1', 'articles: 18 → 18', 'stories: 14 → 14']) expect(migrated.out).toContain(table);
+    for (const table of ['sources: 4 → 4', 'tombstones: 1 → 1', 'articles: 18 → 18', 'stories: 14 → 14'])
+      expect(migrated.out).toContain(table);
     expect(migrated.out).toMatch(/done: every count matches/);
     expect(migrated.out).not.toContain('MISMATCH');
   });
@@ -72,7 +77,10 @@ describe.skipIf(!POSTGRES_URL)(`tidings migrate ${POSTGRES_SKIP_REASON}`.trim(),
       expect(lines(a.out).length, query).toBeGreaterThan(0);
       expect(lines(b.out), query).toEqual(lines(a.out));
     }
-    for (const args of [['articles', '--duplicates'], ['sources', 'list']]) {
+    for (const args of [
+      ['articles', '--duplicates'],
+      ['sources', 'list'],
+    ]) {
       const [a, b] = [await cli(sqlite, ...args), await cli(url, ...args)];
       expect(b.out, args.join(' ')).toBe(a.out);
     }
@@ -87,14 +95,18 @@ describe.skipIf(!POSTGRES_URL)(`tidings migrate ${POSTGRES_SKIP_REASON}`.trim(),
   it('refuses a database that is not empty, and leaves it as it was', async () => {
     const again = await cli(sqlite, 'migrate', '--to', url);
     expect(again.code).toBe(2);
-    expect(again.err.trim().split('\n').at(-1)).toMatch(/^error: postgres:\/\/tidings@.* is not empty \(4 sources, 18 articles\): migrate into a new, empty database$/);
+    expect(again.err.trim().split('\n').at(-1)).toMatch(
+      /^error: postgres:\/\/tidings@.* is not empty \(4 sources, 18 articles\): migrate into a new, empty database$/,
+    );
     const store = await openStore(url);
     expect(await store.count('articles')).toBe(18);
     await store.close();
   });
 
   it('refuses what it cannot move, in one line', async () => {
-    expect((await cli(sqlite, 'migrate', '--to', join(dir, 'other.db'))).err).toMatch(/^error: migrate --to takes a postgres:\/\/.* URL/);
+    expect((await cli(sqlite, 'migrate', '--to', join(dir, 'other.db'))).err).toMatch(
+      /^error: migrate --to takes a postgres:\/\/.* URL/,
+    );
     expect((await cli(url, 'migrate', '--to', url)).err).toMatch(/^error: migrate copies an SQLite database/);
     const missing = await cli(join(dir, 'nothing.db'), 'migrate', '--to', url);
     expect(missing.code).toBe(2);

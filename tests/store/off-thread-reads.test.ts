@@ -8,7 +8,8 @@ import { storeEntries } from '../../src/refresh.js';
 import { finished, tempDir } from '../helpers.js';
 
 // A read that keeps SQLite busy for a long while (seconds), whatever the data.
-const SLOW = 'WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 100000000) SELECT count(*) AS n FROM c';
+const SLOW =
+  'WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 100000000) SELECT count(*) AS n FROM c';
 
 let reads: OffThreadReads | undefined;
 afterEach(() => reads?.close());
@@ -23,7 +24,10 @@ function open(budgetMs?: number): OffThreadReads {
 describe('reads off the main thread', () => {
   it('leave the event loop free while they run', async () => {
     const r = open();
-    const search = r.all(SLOW, []).then(() => 'search', () => 'search');
+    const search = r.all(SLOW, []).then(
+      () => 'search',
+      () => 'search',
+    );
     // An HTTP request (here a timer) is served while the read is still running.
     const first = await Promise.race([search, new Promise((resolve) => setTimeout(() => resolve('event loop'), 1))]);
     expect(first).toBe('event loop');
@@ -49,8 +53,26 @@ describe('SqliteStore searches', () => {
     try {
       await store.upsertSource({ name: 's', type: 'file', location: 's' }, new Date(), 0);
       const body = 'The new tram line to the docks opened on Monday.';
-      await storeEntries(store, 's', [finished({ identity: 'a1', title: 'Tram line opens', published: new Date(), summary: body, content: `<p>${body}</p>`, tags: [], enclosures: [] })], new Date());
-      for (const search of [() => store.filterArticles({ query: 'tram*', limit: 20 }), () => store.filterArticles({ query: 'tram*' })]) {
+      await storeEntries(
+        store,
+        's',
+        [
+          finished({
+            identity: 'a1',
+            title: 'Tram line opens',
+            published: new Date(),
+            summary: body,
+            content: `<p>${body}</p>`,
+            tags: [],
+            enclosures: [],
+          }),
+        ],
+        new Date(),
+      );
+      for (const search of [
+        () => store.filterArticles({ query: 'tram*', limit: 20 }),
+        () => store.filterArticles({ query: 'tram*' }),
+      ]) {
         let turned = false;
         setImmediate(() => (turned = true));
         expect((await search()).map((a) => a.identity)).toEqual(['a1']);

@@ -23,7 +23,6 @@ const closedPort = () =>
     });
   });
 
-
 const entry = (identity: string, link: string, n: number) =>
   finished({
     identity,

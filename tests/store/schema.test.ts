@@ -19,7 +19,9 @@ async function fromTheFuture(kind: 'sqlite' | 'postgres', location: string): Pro
   const client = new pg.Client({ connectionString: location });
   await client.connect();
   try {
-    return (await client.query<{ version: number }>('UPDATE tidings_schema SET version = version + 1 RETURNING version')).rows[0]!.version;
+    return (
+      await client.query<{ version: number }>('UPDATE tidings_schema SET version = version + 1 RETURNING version')
+    ).rows[0]!.version;
   } finally {
     await client.end();
   }
@@ -30,7 +32,9 @@ forEachStore((kind) => {
     const location = await kind.location();
     await (await openStore(location)).close();
     const version = await fromTheFuture(kind.name, location);
-    await expect(openStore(location)).rejects.toThrow(new RegExp(`written by a newer Tidings \\(schema ${version}, this one knows ${version - 1}\\)`));
+    await expect(openStore(location)).rejects.toThrow(
+      new RegExp(`written by a newer Tidings \\(schema ${version}, this one knows ${version - 1}\\)`),
+    );
     const dir = tempDir();
     writeTree(dir, { 'tidings.yaml': 'sources: []\n' });
     const run = await runCli(['refresh', '--config', join(dir, 'tidings.yaml'), '--db', location]);

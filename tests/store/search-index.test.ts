@@ -7,15 +7,16 @@ import { storeEntries } from '../../src/refresh.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { finished, tempDir } from '../helpers.js';
 
-const entry = (identity: string, title: string, text: string): Entry => finished({
-  identity,
-  title,
-  published: new Date(Date.UTC(2025, 0, 1)),
-  summary: text,
-  content: `<p>${text}</p>`,
-  tags: [],
-  enclosures: [],
-});
+const entry = (identity: string, title: string, text: string): Entry =>
+  finished({
+    identity,
+    title,
+    published: new Date(Date.UTC(2025, 0, 1)),
+    summary: text,
+    content: `<p>${text}</p>`,
+    tags: [],
+    enclosures: [],
+  });
 
 let file: string;
 let store: SqliteStore;
@@ -26,13 +27,20 @@ beforeEach(async () => {
 });
 afterEach(() => store.close());
 
-const found = async (s: SqliteStore, query: string) => (await s.filterArticles({ query, limit: 20 })).map((a) => a.identity).sort();
-const indexed = (s: SqliteStore) => s.db.prepare("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'zebra OR yak OR walrus'").pluck().get();
+const found = async (s: SqliteStore, query: string) =>
+  (await s.filterArticles({ query, limit: 20 })).map((a) => a.identity).sort();
+const indexed = (s: SqliteStore) =>
+  s.db.prepare("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'zebra OR yak OR walrus'").pluck().get();
 const pending = (s: SqliteStore) => s.db.prepare('SELECT count(*) FROM search_pending').pluck().get();
 
 describe('full-text index in batches', () => {
   it('queues new articles and indexes them before a search', async () => {
-    await storeEntries(store, 's', [entry('a', 'Zebra crossing', 'A zebra crossed.'), entry('b', 'Yak', 'A yak grazed.')], new Date());
+    await storeEntries(
+      store,
+      's',
+      [entry('a', 'Zebra crossing', 'A zebra crossed.'), entry('b', 'Yak', 'A yak grazed.')],
+      new Date(),
+    );
     expect(pending(store)).toBe(2);
     expect(indexed(store)).toBe(0);
     expect(await found(store, 'zebra')).toEqual(['a']);
@@ -41,7 +49,12 @@ describe('full-text index in batches', () => {
   });
 
   it('follows edits and deletes, whether or not the batch was written in between', async () => {
-    await storeEntries(store, 's', [entry('a', 'Zebra', 'A zebra crossed.'), entry('b', 'Yak', 'A yak grazed.')], new Date());
+    await storeEntries(
+      store,
+      's',
+      [entry('a', 'Zebra', 'A zebra crossed.'), entry('b', 'Yak', 'A yak grazed.')],
+      new Date(),
+    );
     await storeEntries(store, 's', [entry('a', 'Walrus', 'A walrus swam.')], new Date()); // edited before the batch
     expect(await found(store, 'zebra')).toEqual([]);
     expect(await found(store, 'walrus')).toEqual(['a']);
@@ -49,7 +62,10 @@ describe('full-text index in batches', () => {
     expect(await found(store, 'yak')).toEqual([]);
     expect(await found(store, 'zebra')).toEqual(['b']);
     await storeEntries(store, 's', [entry('c', 'Yak', 'A yak again.')], new Date());
-    await store.deleteArticles((await store.articles()).filter((a) => a.identity !== 'a').map((a) => a.id), new Date());
+    await store.deleteArticles(
+      (await store.articles()).filter((a) => a.identity !== 'a').map((a) => a.id),
+      new Date(),
+    );
     expect(pending(store)).toBe(0);
     expect(await found(store, 'zebra OR yak OR walrus')).toEqual(['a']);
   });

@@ -151,7 +151,11 @@ describe('parseSearch', () => {
   // Issue 25: 602 prefixes took 25 s and blocked the server; an OR of 338 one-letter prefixes 6 s.
   it.each<[string, string, string]>([
     ['602 prefixes', 'a* '.repeat(602), 'too many prefix* terms: 602, at most 8'],
-    ['338 ORed prefixes', Array.from({ length: 338 }, (_, i) => `${String.fromCharCode(97 + (i % 26))}*`).join(' OR '), 'too many prefix* terms: 338, at most 8'],
+    [
+      '338 ORed prefixes',
+      Array.from({ length: 338 }, (_, i) => `${String.fromCharCode(97 + (i % 26))}*`).join(' OR '),
+      'too many prefix* terms: 338, at most 8',
+    ],
     ['65 words', 'w '.repeat(65), 'too many terms: 65, at most 64'],
     ['16 KB', 'x'.repeat(16 * 1024 + 1), 'query too long: over 16384 characters'],
   ])('bounds the cost of a query: refuses %s', (_, query, message) => {
@@ -270,13 +274,37 @@ describe('toFts5 against SQLite FTS5', () => {
 
   it('every query parseSearch accepts is valid FTS5', () => {
     // Random queries over the language's pieces and FTS5's syntax characters, from a fixed seed.
-    const pieces = ['tram', 'bus*', '"a b"', '"x', 'AND', 'OR', 'NOT', '-', '-c', '(', ')', '*', ':', '^', '+', 'NEAR', '{title}:', "'", '\\', '""', 'São'];
+    const pieces = [
+      'tram',
+      'bus*',
+      '"a b"',
+      '"x',
+      'AND',
+      'OR',
+      'NOT',
+      '-',
+      '-c',
+      '(',
+      ')',
+      '*',
+      ':',
+      '^',
+      '+',
+      'NEAR',
+      '{title}:',
+      "'",
+      '\\',
+      '""',
+      'São',
+    ];
     let seed = 42;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     let accepted = 0;
     for (let n = 0; n < 2000; n += 1) {
       const length = 1 + Math.floor(random() * 8);
-      const query = Array.from({ length }, () => pieces[Math.floor(random() * pieces.length)]!).join(random() < 0.7 ? ' ' : '');
+      const query = Array.from({ length }, () => pieces[Math.floor(random() * pieces.length)]!).join(
+        random() < 0.7 ? ' ' : '',
+      );
       let tree: SearchNode;
       try {
         tree = parseSearch(query);

@@ -7,19 +7,32 @@ import { finished } from '../helpers.js';
 import { forEachStore, freshStore } from '../stores.js';
 
 const entry = (identity: string, title: string, body: string) =>
-  finished({ identity, title, published: new Date(Date.UTC(2025, 0, Number(identity.replace(/\D/g, '')) || 1)), summary: body, content: `<p>${body}</p>`, tags: [], enclosures: [] });
+  finished({
+    identity,
+    title,
+    published: new Date(Date.UTC(2025, 0, Number(identity.replace(/\D/g, '')) || 1)),
+    summary: body,
+    content: `<p>${body}</p>`,
+    tags: [],
+    enclosures: [],
+  });
 
 forEachStore((kind) => {
   let store: Store;
   beforeEach(async () => {
     store = await freshStore(kind);
     await store.upsertSource({ name: 's', type: 'file', location: 's' }, new Date(), 0);
-    await storeEntries(store, 's', [
-      entry('a1', 'Tram line opens', 'The new tram line to the docks opened on Monday.'),
-      entry('a2', 'Bus lanes', 'Bus lanes on the bridge, and a tram stop moved.'),
-      entry('a3', 'Iranian ambassador expelled', 'The foreign ministry said the ambassador must leave.'),
-      entry('a4', 'Market hall', 'A foreign delegation visited the ministry of markets.'),
-    ], new Date());
+    await storeEntries(
+      store,
+      's',
+      [
+        entry('a1', 'Tram line opens', 'The new tram line to the docks opened on Monday.'),
+        entry('a2', 'Bus lanes', 'Bus lanes on the bridge, and a tram stop moved.'),
+        entry('a3', 'Iranian ambassador expelled', 'The foreign ministry said the ambassador must leave.'),
+        entry('a4', 'Market hall', 'A foreign delegation visited the ministry of markets.'),
+      ],
+      new Date(),
+    );
   });
   afterEach(() => store.close());
 
@@ -44,7 +57,12 @@ forEachStore((kind) => {
     });
 
     it('follows edits and deletes', async () => {
-      await storeEntries(store, 's', [entry('a1', 'Ferry line opens', 'The new ferry to the docks opened on Monday.')], new Date());
+      await storeEntries(
+        store,
+        's',
+        [entry('a1', 'Ferry line opens', 'The new ferry to the docks opened on Monday.')],
+        new Date(),
+      );
       expect(await found('tram')).toEqual(['a2']);
       expect(await found('ferry')).toEqual(['a1']);
       await store.deleteArticles([(await store.filterArticles({ query: 'ferry' }))[0]!.id], new Date());

@@ -10,7 +10,15 @@ it('a database file shrinks when its articles are purged', async () => {
   const file = join(tempDir(), 't.db');
   const words = madeUpText(7);
   const entries = Array.from({ length: 1500 }, (_, i) =>
-    finished({ identity: `e${i}`, title: `Story ${i}`, published: new Date(Date.UTC(2025, 0, 1, 0, i)), summary: words(30), content: `<p>${words(600)}</p>`, tags: [], enclosures: [] }),
+    finished({
+      identity: `e${i}`,
+      title: `Story ${i}`,
+      published: new Date(Date.UTC(2025, 0, 1, 0, i)),
+      summary: words(30),
+      content: `<p>${words(600)}</p>`,
+      tags: [],
+      enclosures: [],
+    }),
   );
   let store = await openStore(file);
   await store.upsertSource({ name: 's', type: 'seeds', location: 's' }, new Date(), 0);
@@ -18,7 +26,12 @@ it('a database file shrinks when its articles are purged', async () => {
   await store.close(); // checkpoints the log into the file
   const full = statSync(file).size;
   store = await openStore(file);
-  expect(await store.deleteArticles((await store.articles({ limit: 10_000 })).map((a) => a.id), new Date())).toBe(1500);
+  expect(
+    await store.deleteArticles(
+      (await store.articles({ limit: 10_000 })).map((a) => a.id),
+      new Date(),
+    ),
+  ).toBe(1500);
   await store.close();
   expect(full).toBeGreaterThan(5 * 1024 * 1024);
   expect(statSync(file).size).toBeLessThan(full / 4);

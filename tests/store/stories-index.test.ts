@@ -21,7 +21,8 @@ forEachStore((kind) => {
   beforeEach(async () => {
     location = await kind.location();
     store = await openStore(location);
-    for (const name of ['a', 'b']) await store.upsertSource({ name, type: 'file', location: name }, new Date(), name === 'a' ? 0 : 1);
+    for (const name of ['a', 'b'])
+      await store.upsertSource({ name, type: 'file', location: name }, new Date(), name === 'a' ? 0 : 1);
   });
   afterEach(() => store.close());
 
@@ -37,17 +38,41 @@ forEachStore((kind) => {
       const body = text(120);
       const title = text(6);
       await storeEntries(store, 'a', [entry('a', title, body, weekStart - 3_600_000)], new Date(), dedupe);
-      await storeEntries(store, 'b', [entry('b', title, `${text(10)} ${body.split(' ').slice(0, 110).join(' ')}`, weekStart + 3_600_000)], new Date(), dedupe);
+      await storeEntries(
+        store,
+        'b',
+        [entry('b', title, `${text(10)} ${body.split(' ').slice(0, 110).join(' ')}`, weekStart + 3_600_000)],
+        new Date(),
+        dedupe,
+      );
       expect(await storyOf('b', 'b')).toBe(await storyOf('a', 'a'));
-      await storeEntries(store, 'b', [entry('c', title, `${text(10)} ${body}`, weekStart + 5 * 86_400_000)], new Date(), dedupe);
+      await storeEntries(
+        store,
+        'b',
+        [entry('c', title, `${text(10)} ${body}`, weekStart + 5 * 86_400_000)],
+        new Date(),
+        dedupe,
+      );
       expect(await storyOf('b', 'c')).not.toBe(await storyOf('a', 'a'));
     });
 
     it('an edited article is found by its new text, not its old; a deleted one is found no more', async () => {
       const [first, second, third] = [text(100), text(100), text(100)];
-      await storeEntries(store, 'a', [entry('x', 'Title', first, START), entry('y', 'Other', third, START)], new Date(), dedupe);
+      await storeEntries(
+        store,
+        'a',
+        [entry('x', 'Title', first, START), entry('y', 'Other', third, START)],
+        new Date(),
+        dedupe,
+      );
       await storeEntries(store, 'a', [entry('x', 'Title', second, START)], new Date(), dedupe); // edited in place
-      await storeEntries(store, 'b', [entry('old', 'Title', `${text(8)} ${first}`, START), entry('new', 'Title', `${text(8)} ${second}`, START)], new Date(), dedupe);
+      await storeEntries(
+        store,
+        'b',
+        [entry('old', 'Title', `${text(8)} ${first}`, START), entry('new', 'Title', `${text(8)} ${second}`, START)],
+        new Date(),
+        dedupe,
+      );
       expect(await storyOf('b', 'new')).toBe(await storyOf('a', 'x'));
       expect(await storyOf('b', 'old')).not.toBe(await storyOf('a', 'x'));
       const y = (await store.articles({ source: 'a' })).find((a) => a.identity === 'y')!;

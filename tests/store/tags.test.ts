@@ -10,7 +10,15 @@ import { forEachStore } from '../stores.js';
 
 const tags = (...labels: string[]): Tag[] => labels.map((label) => ({ slug: label.toLowerCase(), label }));
 const entry = (identity: string, t: Tag[], title = identity) =>
-  finished({ identity, title, published: new Date(Date.UTC(2025, 0, 1)), summary: title, content: `<p>${title}</p>`, tags: t, enclosures: [] });
+  finished({
+    identity,
+    title,
+    published: new Date(Date.UTC(2025, 0, 1)),
+    summary: title,
+    content: `<p>${title}</p>`,
+    tags: t,
+    enclosures: [],
+  });
 
 forEachStore((kind) => {
   let store: Store;
@@ -21,7 +29,12 @@ forEachStore((kind) => {
   afterEach(() => store.close());
 
   it('labels by the most frequent spelling and counts articles, within one ingest and across them', async () => {
-    await storeEntries(store, 's', [entry('a', tags('Iran', 'Oil')), entry('b', tags('IRAN')), entry('c', tags('IRAN', 'Oil'))], new Date());
+    await storeEntries(
+      store,
+      's',
+      [entry('a', tags('Iran', 'Oil')), entry('b', tags('IRAN')), entry('c', tags('IRAN', 'Oil'))],
+      new Date(),
+    );
     expect(await store.tagCounts()).toEqual([
       { slug: 'iran', label: 'IRAN', count: 3 },
       { slug: 'oil', label: 'Oil', count: 2 },
@@ -32,7 +45,12 @@ forEachStore((kind) => {
       { slug: 'iran', label: 'Iran', count: 3 },
       { slug: 'oil', label: 'Oil', count: 1 },
     ]);
-    expect(await store.deleteArticles((await store.articles({ tag: 'oil' })).map((a) => a.id), new Date())).toBe(1);
+    expect(
+      await store.deleteArticles(
+        (await store.articles({ tag: 'oil' })).map((a) => a.id),
+        new Date(),
+      ),
+    ).toBe(1);
     expect(await store.tagCounts()).toEqual([{ slug: 'iran', label: 'Iran', count: 2 }]);
     expect(await store.count('article_tags')).toBe(2);
   });

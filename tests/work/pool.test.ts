@@ -4,10 +4,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type IdleTimer, WorkerPool } from '../../src/work/pool.js';
 import { stage } from '../../src/work/stage-call.js';
 
-const feed = (title: string) => Buffer.from(`<rss version="2.0"><channel><title>t</title><item><title>${title}</title></item></channel></rss>`);
+const feed = (title: string) =>
+  Buffer.from(`<rss version="2.0"><channel><title>t</title><item><title>${title}</title></item></channel></rss>`);
 /** The title of the one entry parsed. */
 const parse = async (pool: WorkerPool, title: string) =>
-  (await pool.run<{ entries: { title?: { value: string } }[] }>([stage('parseFeed')], { bytes: feed(title), doc: {} })).entries[0]!.title!.value;
+  (await pool.run<{ entries: { title?: { value: string } }[] }>([stage('parseFeed')], { bytes: feed(title), doc: {} }))
+    .entries[0]!.title!.value;
 
 /** Idle timers that fire only when the test says so. */
 function manualTimers() {

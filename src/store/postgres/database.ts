@@ -17,9 +17,12 @@ const pgText = (sql: string): string => {
 /** The Sql of one connection (or of the pool, one statement a connection). */
 export function sqlOn(db: Db): Sql {
   return {
-    all: async <R>(sql: string, params: readonly unknown[] = []) => (await db.query(pgText(sql), params as unknown[])).rows as R[],
-    get: async <R>(sql: string, params: readonly unknown[] = []) => (await db.query(pgText(sql), params as unknown[])).rows[0] as R | undefined,
-    run: async (sql: string, params: readonly unknown[] = []) => (await db.query(pgText(sql), params as unknown[])).rowCount ?? 0,
+    all: async <R>(sql: string, params: readonly unknown[] = []) =>
+      (await db.query(pgText(sql), params as unknown[])).rows as R[],
+    get: async <R>(sql: string, params: readonly unknown[] = []) =>
+      (await db.query(pgText(sql), params as unknown[])).rows[0] as R | undefined,
+    run: async (sql: string, params: readonly unknown[] = []) =>
+      (await db.query(pgText(sql), params as unknown[])).rowCount ?? 0,
   };
 }
 
@@ -82,8 +85,13 @@ export const pgDialect = (database: PgDatabase): Dialect => ({
   // The candidates are locked as they are chosen; rows another worker is choosing are skipped.
   skipLocked: ' FOR UPDATE OF s SKIP LOCKED',
   wanted: {
-    table: 'SELECT * FROM unnest(?::text[], ?::bigint[], ?::boolean[]) WITH ORDINALITY AS w(name, last_check, check_due, n)',
-    params: (wanted) => [wanted.map((w) => w.name), wanted.map((w) => w.lastCheck?.getTime() ?? null), wanted.map((w) => w.lastCheck !== undefined)],
+    table:
+      'SELECT * FROM unnest(?::text[], ?::bigint[], ?::boolean[]) WITH ORDINALITY AS w(name, last_check, check_due, n)',
+    params: (wanted) => [
+      wanted.map((w) => w.name),
+      wanted.map((w) => w.lastCheck?.getTime() ?? null),
+      wanted.map((w) => w.lastCheck !== undefined),
+    ],
   },
   fullText: {
     // The index is written with each article: nothing waits.

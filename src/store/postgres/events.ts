@@ -6,9 +6,15 @@ import { eventParams, memberParams, toEvent, type EventRow } from '../event-rows
 
 type Db = pg.Pool | pg.PoolClient;
 
-const rows = async <R extends pg.QueryResultRow>(db: Db, sql: string, params: unknown[]) => (await db.query<R>(sql, params)).rows;
+const rows = async <R extends pg.QueryResultRow>(db: Db, sql: string, params: unknown[]) =>
+  (await db.query<R>(sql, params)).rows;
 
-export async function eventsNamed(db: Db, names: readonly string[], since: Date, limit: number): Promise<EventCandidate[]> {
+export async function eventsNamed(
+  db: Db,
+  names: readonly string[],
+  since: Date,
+  limit: number,
+): Promise<EventCandidate[]> {
   const found = await rows<EventRow>(
     db,
     `SELECT id, first, last, size, centroid FROM events WHERE id IN
@@ -21,11 +27,19 @@ export async function eventsNamed(db: Db, names: readonly string[], since: Date,
 
 export async function eventsOf(db: Db, articles: readonly string[]): Promise<Map<string, string>> {
   if (!articles.length) return new Map();
-  const found = await rows<{ article: string; event: string }>(db, 'SELECT article, event FROM event_members WHERE article = ANY($1::text[])', [[...new Set(articles)]]);
+  const found = await rows<{ article: string; event: string }>(
+    db,
+    'SELECT article, event FROM event_members WHERE article = ANY($1::text[])',
+    [[...new Set(articles)]],
+  );
   return new Map(found.map((r) => [r.article, r.event]));
 }
 
-export async function saveEvents(db: Db, events: readonly EventCandidate[], members: readonly EventMembership[]): Promise<void> {
+export async function saveEvents(
+  db: Db,
+  events: readonly EventCandidate[],
+  members: readonly EventMembership[],
+): Promise<void> {
   if (events.length) {
     const e = events.map(eventParams);
     await db.query(
@@ -50,7 +64,14 @@ export async function saveEvents(db: Db, events: readonly EventCandidate[], memb
        FROM unnest($1::text[], $2::text[], $3::float8[], $4::text[], $5::float8[], $6::text[]) AS t(article, event, score, shared, gap_hours, terms)
        JOIN articles a ON a.id = t.article
        ON CONFLICT (article) DO UPDATE SET event = excluded.event, score = excluded.score, shared = excluded.shared, gap_hours = excluded.gap_hours, terms = excluded.terms`,
-      [m.map((r) => r.article), m.map((r) => r.event), m.map((r) => r.score), m.map((r) => r.shared), m.map((r) => r.gap_hours), m.map((r) => r.terms)],
+      [
+        m.map((r) => r.article),
+        m.map((r) => r.event),
+        m.map((r) => r.score),
+        m.map((r) => r.shared),
+        m.map((r) => r.gap_hours),
+        m.map((r) => r.terms),
+      ],
     );
   }
 }

@@ -227,7 +227,9 @@ export async function migrate(pool: pg.Pool, where: string): Promise<void> {
     const row = (await client.query<{ version: number }>('SELECT version FROM tidings_schema')).rows[0];
     const version = row?.version ?? 0;
     if (version > SCHEMA_VERSION)
-      throw new StoreError(`${where}: the database was written by a newer Tidings (schema ${version}, this one knows ${SCHEMA_VERSION}); upgrade Tidings or use another --db`);
+      throw new StoreError(
+        `${where}: the database was written by a newer Tidings (schema ${version}, this one knows ${SCHEMA_VERSION}); upgrade Tidings or use another --db`,
+      );
     for (let v = version; v < SCHEMA_VERSION; v += 1) await client.query(MIGRATIONS[v]!);
     if (!row) await client.query('INSERT INTO tidings_schema VALUES ($1)', [SCHEMA_VERSION]);
     else await client.query('UPDATE tidings_schema SET version = $1', [SCHEMA_VERSION]);

@@ -16,7 +16,14 @@ import type { IngestTransaction, StoreStats } from '../store.js';
 import { connect } from './connect.js';
 import { PgDatabase, pgDialect, sqlOn } from './database.js';
 import * as events from './events.js';
-import { dropUnusedTags, makeTags, planAndStore, recordDocuments, recordStories, retag as writeTags } from './ingest.js';
+import {
+  dropUnusedTags,
+  makeTags,
+  planAndStore,
+  recordDocuments,
+  recordStories,
+  retag as writeTags,
+} from './ingest.js';
 import { migrate, SCHEMA_VERSION } from './migrations.js';
 import { earliest, findByKeys } from './story-index.js';
 
@@ -116,9 +123,15 @@ export class PostgresStore extends BaseStore {
             for (const e of plan.fresh) pending.delete(articleId(plan.source, e.identity));
             return counts;
           },
-          findByLinks: async (links, except) => (links.length && (await lock()), earliest(db, 'link', links, except, [...pending])),
-          findByFingerprints: async (fingerprints, except) => (fingerprints.length && (await lock()), earliest(db, 'fingerprint', fingerprints, except, [...pending])),
-          findByKeys: async (keys, except) => (keys.length && (await lock()), findByKeys(db, keys, except, [...pending])),
+          findByLinks: async (links, except) => (
+            links.length && (await lock()), earliest(db, 'link', links, except, [...pending])
+          ),
+          findByFingerprints: async (fingerprints, except) => (
+            fingerprints.length && (await lock()), earliest(db, 'fingerprint', fingerprints, except, [...pending])
+          ),
+          findByKeys: async (keys, except) => (
+            keys.length && (await lock()), findByKeys(db, keys, except, [...pending])
+          ),
           articleIds: async (source, identities) => identities.map((identity) => articleId(source, identity)),
           eventsNamed: (names, since, limit) => events.eventsNamed(db, names, since, limit),
           eventsOf: (articles) => events.eventsOf(db, articles),
@@ -161,19 +174,29 @@ export class PostgresStore extends BaseStore {
     return this.pg.onClient(async (db) => {
       await db.query('SELECT pg_advisory_xact_lock($1)', [STORY_LOCK]);
       const sql = sqlOn(db);
-      const { rows } = await db.query<{ id: string; source: string; identity: string; fingerprint: string | null; story: string }>(
-        'SELECT id, source, identity, fingerprint, story FROM articles WHERE id = ANY($1::text[])',
-        [ids],
-      );
+      const { rows } = await db.query<{
+        id: string;
+        source: string;
+        identity: string;
+        fingerprint: string | null;
+        story: string;
+      }>('SELECT id, source, identity, fingerprint, story FROM articles WHERE id = ANY($1::text[])', [ids]);
       if (!rows.length) return 0;
       if (keepOut)
         await db.query(
-        `INSERT INTO tombstones (source, identity, fingerprint, deleted_at) SELECT s, i, f, $4 FROM unnest($1::text[], $2::text[], $3::text[]) AS t(s, i, f)
+          `INSERT INTO tombstones (source, identity, fingerprint, deleted_at) SELECT s, i, f, $4 FROM unnest($1::text[], $2::text[], $3::text[]) AS t(s, i, f)
          ON CONFLICT (source, identity) DO UPDATE SET deleted_at = excluded.deleted_at`,
-        [rows.map((r) => r.source), rows.map((r) => r.identity), rows.map((r) => r.fingerprint), now.getTime()],
+          [rows.map((r) => r.source), rows.map((r) => r.identity), rows.map((r) => r.fingerprint), now.getTime()],
+        );
+      const { rows: old } = await db.query<{ tag: string; label: string }>(
+        'DELETE FROM article_tags WHERE article_id = ANY($1::text[]) RETURNING tag, label',
+        [rows.map((r) => r.id)],
       );
-      const { rows: old } = await db.query<{ tag: string; label: string }>('DELETE FROM article_tags WHERE article_id = ANY($1::text[]) RETURNING tag, label', [rows.map((r) => r.id)]);
-      if (old.length) await db.query("INSERT INTO tag_spellings (tag, label, n) SELECT tag, label, -1 FROM unnest($1::text[], $2::text[]) AS t(tag, label)", [old.map((o) => o.tag), old.map((o) => o.label)]);
+      if (old.length)
+        await db.query(
+          'INSERT INTO tag_spellings (tag, label, n) SELECT tag, label, -1 FROM unnest($1::text[], $2::text[]) AS t(tag, label)',
+          [old.map((o) => o.tag), old.map((o) => o.label)],
+        );
       await db.query('DELETE FROM articles WHERE id = ANY($1::text[])', [rows.map((r) => r.id)]);
       // Stories that lost their canonical article get a new one.
       for (const story of new Set(rows.map((r) => r.story))) await sql.run(CANONICAL_SQL.recompute, [story]);
@@ -186,12 +209,21 @@ export class PostgresStore extends BaseStore {
   async stats(): Promise<StoreStats> {
     const { articles, stories } = await this.storyCounts();
     const { bytes } = (await this.pg.get<{ bytes: number }>('SELECT pg_database_size(current_database()) AS bytes'))!;
-    return { articles, stories, mergedDuplicates: articles - stories, bytes, schemaVersion: SCHEMA_VERSION, location: this.where };
+    return {
+      articles,
+      stories,
+      mergedDuplicates: articles - stories,
+      bytes,
+      schemaVersion: SCHEMA_VERSION,
+      location: this.where,
+    };
   }
 
   async integrityCheck(): Promise<string> {
     // PostgreSQL checks its pages as it reads them; a query over every table is what is left to do.
-    await this.pg.get('SELECT (SELECT count(*) FROM articles) + (SELECT count(*) FROM sources) + (SELECT count(*) FROM lsh) AS n');
+    await this.pg.get(
+      'SELECT (SELECT count(*) FROM articles) + (SELECT count(*) FROM sources) + (SELECT count(*) FROM lsh) AS n',
+    );
     return 'ok';
   }
 

@@ -9,7 +9,13 @@ import { CANDIDATE_COLUMNS, toCandidate, type CandidateRow } from '../rows.js';
 type Db = pg.Pool | pg.PoolClient;
 
 /** For each value of the column, the earliest published article of another source that has it. */
-export async function earliest(db: Db, column: 'link' | 'fingerprint', values: readonly string[], except: string, pending: readonly string[]): Promise<Map<string, StoryRef>> {
+export async function earliest(
+  db: Db,
+  column: 'link' | 'fingerprint',
+  values: readonly string[],
+  except: string,
+  pending: readonly string[],
+): Promise<Map<string, StoryRef>> {
   if (!values.length) return new Map();
   const { rows } = await db.query<{ value: string; id: string; story: string }>(
     `SELECT DISTINCT ON (${column}) ${column} AS value, id, story FROM articles
@@ -19,7 +25,12 @@ export async function earliest(db: Db, column: 'link' | 'fingerprint', values: r
   return new Map(rows.map((r) => [r.value, { id: r.id, story: r.story }]));
 }
 
-export async function findByKeys(db: Db, keys: readonly number[], except: string, pending: readonly string[]): Promise<Map<number, StoryCandidate[]>> {
+export async function findByKeys(
+  db: Db,
+  keys: readonly number[],
+  except: string,
+  pending: readonly string[],
+): Promise<Map<number, StoryCandidate[]>> {
   const found = new Map<number, StoryCandidate[]>();
   if (!keys.length) return found;
   const { rows } = await db.query<CandidateRow & { key: number; rowid: number }>(
@@ -40,7 +51,11 @@ export async function findByKeys(db: Db, keys: readonly number[], except: string
 
 /** Adds (key, article) pairs to the index. */
 export async function indexKeys(db: Db, keys: readonly number[], rowids: readonly number[]): Promise<void> {
-  if (keys.length) await db.query('INSERT INTO lsh (key, article) SELECT * FROM unnest($1::bigint[], $2::bigint[]) ON CONFLICT DO NOTHING', [keys, rowids]);
+  if (keys.length)
+    await db.query(
+      'INSERT INTO lsh (key, article) SELECT * FROM unnest($1::bigint[], $2::bigint[]) ON CONFLICT DO NOTHING',
+      [keys, rowids],
+    );
 }
 
 export async function unindex(db: Db, rowid: number): Promise<void> {

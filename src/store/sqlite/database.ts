@@ -49,7 +49,8 @@ export class SqliteDatabase implements SharedDatabase {
   exclusive<T>(fn: () => T | Promise<T>): Promise<T> {
     const run = this.writes.then(fn, fn).catch((err: unknown) => {
       // A database opened read-only (see openDatabase): say which, and why the write failed.
-      if (/^SQLITE_READONLY/.test((err as { code?: string }).code ?? '')) throw new StoreError(`${this.file}: cannot write: ${errorMessage(err)}`, { cause: err });
+      if (/^SQLITE_READONLY/.test((err as { code?: string }).code ?? ''))
+        throw new StoreError(`${this.file}: cannot write: ${errorMessage(err)}`, { cause: err });
       throw err;
     });
     this.writes = run.catch(() => undefined);
@@ -112,7 +113,10 @@ export class SqliteDatabase implements SharedDatabase {
 }
 
 /** `flush` writes what waits for the full-text index; `read` runs a search (OffThreadReads, or the reader for a database in memory). */
-export function sqliteDialect(flush: () => Promise<void>, read: <R>(sql: string, params: readonly unknown[]) => Promise<R[]>): Dialect {
+export function sqliteDialect(
+  flush: () => Promise<void>,
+  read: <R>(sql: string, params: readonly unknown[]) => Promise<R[]>,
+): Dialect {
   return {
     articleColumns: `a.id, a.source, a.identity, a.title, a.link, a.published, a.updated, a.author,
       a.summary, a.content, a.enclosures, a.language, a.content_hash, a.story, a.is_canonical, (SELECT json_group_array(json_array(t.slug, t.label)) FROM
@@ -124,8 +128,11 @@ export function sqliteDialect(flush: () => Promise<void>, read: <R>(sql: string,
     noLimit: -1,
     skipLocked: '',
     wanted: {
-      table: "SELECT value ->> '$[0]' AS name, value ->> '$[1]' AS last_check, value ->> '$[2]' AS check_due, key AS n FROM json_each(?)",
-      params: (wanted) => [JSON.stringify(wanted.map((w) => [w.name, w.lastCheck?.getTime() ?? null, w.lastCheck === undefined ? 0 : 1]))],
+      table:
+        "SELECT value ->> '$[0]' AS name, value ->> '$[1]' AS last_check, value ->> '$[2]' AS check_due, key AS n FROM json_each(?)",
+      params: (wanted) => [
+        JSON.stringify(wanted.map((w) => [w.name, w.lastCheck?.getTime() ?? null, w.lastCheck === undefined ? 0 : 1])),
+      ],
     },
     fullText: {
       flush,

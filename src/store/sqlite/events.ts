@@ -14,8 +14,12 @@ export class SqliteEvents {
            (SELECT event FROM event_names WHERE name IN (SELECT value FROM json_each(?)) AND last >= ? GROUP BY event HAVING count(*) >= 2)
          ORDER BY last DESC LIMIT ?`,
       ),
-      name: db.prepare('INSERT INTO event_names (name, event, last) VALUES (?, ?, ?) ON CONFLICT (name, event) DO UPDATE SET last = excluded.last'),
-      eventsOf: db.prepare('SELECT article, event FROM event_members WHERE article IN (SELECT value FROM json_each(?))').raw(),
+      name: db.prepare(
+        'INSERT INTO event_names (name, event, last) VALUES (?, ?, ?) ON CONFLICT (name, event) DO UPDATE SET last = excluded.last',
+      ),
+      eventsOf: db
+        .prepare('SELECT article, event FROM event_members WHERE article IN (SELECT value FROM json_each(?))')
+        .raw(),
       save: db.prepare(
         `INSERT INTO events (id, first, last, size, centroid) VALUES (@id, @first, @last, @size, @centroid)
          ON CONFLICT (id) DO UPDATE SET first = excluded.first, last = excluded.last, size = excluded.size, centroid = excluded.centroid`,

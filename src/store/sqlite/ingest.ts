@@ -25,11 +25,19 @@ export class SqliteIngest {
     private readonly sql: Sql,
   ) {
     this.stmt = {
-      known: db.prepare('SELECT identity, rowid, id, content_hash, bands FROM articles WHERE source = ? AND identity IN (SELECT value FROM json_each(?))'),
-      tombstonedIds: db.prepare('SELECT identity FROM tombstones WHERE source = ? AND identity IN (SELECT value FROM json_each(?))').pluck(),
-      tombstonedPrints: db.prepare('SELECT fingerprint FROM tombstones WHERE fingerprint IN (SELECT value FROM json_each(?))').pluck(),
+      known: db.prepare(
+        'SELECT identity, rowid, id, content_hash, bands FROM articles WHERE source = ? AND identity IN (SELECT value FROM json_each(?))',
+      ),
+      tombstonedIds: db
+        .prepare('SELECT identity FROM tombstones WHERE source = ? AND identity IN (SELECT value FROM json_each(?))')
+        .pluck(),
+      tombstonedPrints: db
+        .prepare('SELECT fingerprint FROM tombstones WHERE fingerprint IN (SELECT value FROM json_each(?))')
+        .pluck(),
       setRawHash: db.prepare('UPDATE articles SET raw_hash = ?, normalizer = ? WHERE rowid = ? AND raw_hash IS NOT ?'),
-      insert: db.prepare(`INSERT INTO articles (${INSERT_COLUMNS.map((c) => c.name).join(', ')}) VALUES (${INSERT_COLUMNS.map(() => '?').join(', ')})`),
+      insert: db.prepare(
+        `INSERT INTO articles (${INSERT_COLUMNS.map((c) => c.name).join(', ')}) VALUES (${INSERT_COLUMNS.map(() => '?').join(', ')})`,
+      ),
       update: db.prepare(`UPDATE articles SET ${[...ENTRY_SETS, ...EDIT_SETS].join(', ')} WHERE id = ?`),
       stamp: db.prepare(
         `INSERT INTO documents (source, identity, size, mtime, hash, options) VALUES (?, ?, ?, ?, ?, ?)
@@ -37,8 +45,12 @@ export class SqliteIngest {
       ),
       upsertTag: db.prepare('INSERT INTO tags (slug, label) VALUES (?, ?) ON CONFLICT (slug) DO NOTHING'),
       clearTags: db.prepare('DELETE FROM article_tags WHERE article_id = ? RETURNING tag, label'),
-      addTag: db.prepare('INSERT INTO article_tags (article_id, tag, position, published, label) VALUES (?, ?, ?, ?, ?)'),
-      spell: db.prepare('INSERT INTO tag_spellings (tag, label, n) VALUES (?, ?, ?) ON CONFLICT (tag, label) DO UPDATE SET n = n + excluded.n RETURNING n'),
+      addTag: db.prepare(
+        'INSERT INTO article_tags (article_id, tag, position, published, label) VALUES (?, ?, ?, ?, ?)',
+      ),
+      spell: db.prepare(
+        'INSERT INTO tag_spellings (tag, label, n) VALUES (?, ?, ?) ON CONFLICT (tag, label) DO UPDATE SET n = n + excluded.n RETURNING n',
+      ),
       relabel: db.prepare(
         `UPDATE tags SET label = @label WHERE slug = @tag AND label <> @label
            AND @n > coalesce((SELECT n FROM tag_spellings WHERE tag = @tag AND label = tags.label), 0)`,
@@ -52,21 +64,32 @@ export class SqliteIngest {
         'INSERT INTO tombstones (source, identity, fingerprint, deleted_at) VALUES (?, ?, ?, ?) ON CONFLICT (source, identity) DO UPDATE SET deleted_at = excluded.deleted_at',
       ),
       deleteArticle: db.prepare('DELETE FROM articles WHERE rowid = ?'),
-      dropUnusedTags: db.prepare('DELETE FROM tags WHERE NOT EXISTS (SELECT 1 FROM article_tags WHERE tag = tags.slug)'),
+      dropUnusedTags: db.prepare(
+        'DELETE FROM tags WHERE NOT EXISTS (SELECT 1 FROM article_tags WHERE tag = tags.slug)',
+      ),
     };
   }
 
   /** The plan of a chunk, its lookups made in three queries for the whole chunk. */
   plan(source: string, entries: readonly Entry[]): StorePlan {
-    const rows = this.stmt.known.all(source, JSON.stringify(entries.map((e) => e.identity))) as (KnownArticle & { identity: string })[];
+    const rows = this.stmt.known.all(source, JSON.stringify(entries.map((e) => e.identity))) as (KnownArticle & {
+      identity: string;
+    })[];
     const known = new Map(rows.map(({ identity, ...row }) => [identity, row]));
     const unknown = entries.filter((e) => !known.has(e.identity));
-    const deadIds = new Set(unknown.length ? (this.stmt.tombstonedIds.all(source, JSON.stringify(unknown.map((e) => e.identity))) as string[]) : []);
+    const deadIds = new Set(
+      unknown.length
+        ? (this.stmt.tombstonedIds.all(source, JSON.stringify(unknown.map((e) => e.identity))) as string[])
+        : [],
+    );
     const prints = unknown.flatMap((e) => (e.fingerprint ? [e.fingerprint.exact] : []));
-    const deadPrints = new Set(prints.length ? (this.stmt.tombstonedPrints.all(JSON.stringify(prints)) as string[]) : []);
+    const deadPrints = new Set(
+      prints.length ? (this.stmt.tombstonedPrints.all(JSON.stringify(prints)) as string[]) : [],
+    );
     const { plan, rehash } = planIngest(source, entries, {
       known: (identity) => known.get(identity),
-      isTombstoned: (entry) => deadIds.has(entry.identity) || (entry.fingerprint !== undefined && deadPrints.has(entry.fingerprint.exact)),
+      isTombstoned: (entry) =>
+        deadIds.has(entry.identity) || (entry.fingerprint !== undefined && deadPrints.has(entry.fingerprint.exact)),
     });
     for (const { rowid, rawHash, normalizer } of rehash) this.stmt.setRawHash.run(rawHash, normalizer, rowid, rawHash);
     return plan;
@@ -93,7 +116,8 @@ export class SqliteIngest {
   retag(changed: readonly Retagged[]): void {
     const spellings = new Spellings();
     for (const article of changed) {
-      for (const old of this.stmt.clearTags.all(article.id) as { tag: string; label: string }[]) spellings.add(old.tag, old.label, -1);
+      for (const old of this.stmt.clearTags.all(article.id) as { tag: string; label: string }[])
+        spellings.add(old.tag, old.label, -1);
       this.addTags(article.id, article.tags, article.published.getTime(), spellings);
     }
     this.settle(spellings);
@@ -101,7 +125,13 @@ export class SqliteIngest {
   }
 
   /** Inserts a new article (its story settled, unless it merges stories: the caller does that); returns its id. */
-  private insert(source: string, entry: Entry, story: StoryDecisions['fresh'][number], now: Date, spellings: Spellings): string {
+  private insert(
+    source: string,
+    entry: Entry,
+    story: StoryDecisions['fresh'][number],
+    now: Date,
+    spellings: Spellings,
+  ): string {
     const values = insertValues({ source, entry, story, now });
     const id = values[0] as string;
     const rowid = Number(this.stmt.insert.run(...values).lastInsertRowid);
@@ -114,7 +144,8 @@ export class SqliteIngest {
 
   private update(entry: Entry, known: KnownArticle, keys: number[], now: Date, spellings: Spellings): void {
     this.stmt.update.run(...entryValues(entry), ...editValues(keys, now), known.id);
-    for (const old of this.stmt.clearTags.all(known.id) as { tag: string; label: string }[]) spellings.add(old.tag, old.label, -1);
+    for (const old of this.stmt.clearTags.all(known.id) as { tag: string; label: string }[])
+      spellings.add(old.tag, old.label, -1);
     this.searchIndex.queue(known.rowid, true, entry.title, entry.text, entry.summary);
     this.addTags(known.id, entry.tags, entry.published.getTime(), spellings);
     // The article's index keys follow its new text (an article left out of the index stays out).
@@ -152,10 +183,13 @@ export class SqliteIngest {
     const stories = new Set<string>();
     let deleted = 0;
     for (const id of ids) {
-      const row = this.stmt.findForDelete.get(id) as { rowid: number; id: string; source: string; identity: string; fingerprint: string | null; story: string } | undefined;
+      const row = this.stmt.findForDelete.get(id) as
+        | { rowid: number; id: string; source: string; identity: string; fingerprint: string | null; story: string }
+        | undefined;
       if (!row) continue;
       if (keepOut) this.stmt.tombstone.run(row.source, row.identity, row.fingerprint, now.getTime());
-      for (const old of this.stmt.clearTags.all(row.id) as { tag: string; label: string }[]) spellings.add(old.tag, old.label, -1);
+      for (const old of this.stmt.clearTags.all(row.id) as { tag: string; label: string }[])
+        spellings.add(old.tag, old.label, -1);
       this.stories.unindex(row.rowid);
       this.searchIndex.remove(row.rowid);
       this.stmt.deleteArticle.run(row.rowid);

@@ -60,7 +60,9 @@ export class OffThreadReads {
       else p?.reject(new StoreError(`${this.file}: ${reply.message}`));
       if (!this.pending.size) worker.unref();
     });
-    worker.on('error', (err) => this.stop(worker, new StoreError(`${this.file}: search worker failed: ${err.message}`)));
+    worker.on('error', (err) =>
+      this.stop(worker, new StoreError(`${this.file}: search worker failed: ${err.message}`)),
+    );
     worker.on('exit', () => {
       this.stop(worker, new StoreError(`${this.file}: search worker stopped`));
       opened();

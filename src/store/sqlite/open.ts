@@ -57,12 +57,17 @@ function openReadOnly(file: string, cause: unknown): Db {
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });
   } catch {
-    throw new StoreError(`${file}: cannot open the database (${errorMessage(cause)}), nor read it read-only`, { cause });
+    throw new StoreError(`${file}: cannot open the database (${errorMessage(cause)}), nor read it read-only`, {
+      cause,
+    });
   }
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version !== SCHEMA_VERSION) {
     db.close();
-    throw new StoreError(`${file}: the database is read-only and has schema ${version}, not ${SCHEMA_VERSION}: it cannot be upgraded`, { cause });
+    throw new StoreError(
+      `${file}: the database is read-only and has schema ${version}, not ${SCHEMA_VERSION}: it cannot be upgraded`,
+      { cause },
+    );
   }
   db.pragma('busy_timeout = 5000');
   return db;

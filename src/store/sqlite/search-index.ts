@@ -60,14 +60,16 @@ export class SearchIndex {
   flush(): void {
     const rowids = this.stmt.pending.all() as number[];
     if (rowids.length) {
-      this.db.transaction(() => {
-        // Deletes first, then inserts: FTS5 writes its pending rows to disk when a statement
-        // savepoint opens, and a batch written at once is one segment.
-        const rows = rowids.map((rowid) => ({ rowid, ...(this.waiting.get(rowid) ?? this.stored(rowid)) }));
-        for (const row of rows) if (row.replace) this.stmt.delete.run(row.rowid);
-        for (const row of rows) if (row.text !== undefined) this.stmt.insert.run(row.rowid, row.title, row.text);
-        this.stmt.clearPending.run();
-      }).immediate();
+      this.db
+        .transaction(() => {
+          // Deletes first, then inserts: FTS5 writes its pending rows to disk when a statement
+          // savepoint opens, and a batch written at once is one segment.
+          const rows = rowids.map((rowid) => ({ rowid, ...(this.waiting.get(rowid) ?? this.stored(rowid)) }));
+          for (const row of rows) if (row.replace) this.stmt.delete.run(row.rowid);
+          for (const row of rows) if (row.text !== undefined) this.stmt.insert.run(row.rowid, row.title, row.text);
+          this.stmt.clearPending.run();
+        })
+        .immediate();
     }
     this.waiting.clear();
   }
@@ -75,6 +77,10 @@ export class SearchIndex {
   /** A queued article's row, read back from the database (it may already be indexed). */
   private stored(rowid: number): SearchRow {
     const row = this.stmt.row.get(rowid) as { title: string; content: string; summary: string } | undefined;
-    return { replace: true, title: row?.title ?? '', text: row ? searchText(textOfSanitized(row.content), row.summary) : undefined };
+    return {
+      replace: true,
+      title: row?.title ?? '',
+      text: row ? searchText(textOfSanitized(row.content), row.summary) : undefined,
+    };
   }
 }

@@ -41,8 +41,12 @@ export class SqliteStore extends BaseStore {
     const searchIndex = new SearchIndex(db);
     // Full-text searches, off the main thread (a database in memory has no other connection).
     const searches = file === ':memory:' ? undefined : new OffThreadReads(file);
-    const read = <R>(sql: string, params: readonly unknown[]) => (searches ? searches.all<R>(sql, [...params]) : sqlite.all<R>(sql, params));
-    super(sqlite, sqliteDialect(() => sqlite.exclusive(() => searchIndex.flush()), read));
+    const read = <R>(sql: string, params: readonly unknown[]) =>
+      searches ? searches.all<R>(sql, [...params]) : sqlite.all<R>(sql, params);
+    super(
+      sqlite,
+      sqliteDialect(() => sqlite.exclusive(() => searchIndex.flush()), read),
+    );
     this.searches = searches;
     this.db = db;
     this.reader = reader;
@@ -62,7 +66,8 @@ export class SqliteStore extends BaseStore {
     // data_version moves when another connection commits (this process's writer included): until
     // it does, the sequence read last is still right, and checking costs one pragma.
     const version = this.reader.pragma('data_version', { simple: true }) as number;
-    if (this.seen?.version !== version || this.reader === this.db) this.seen = { version, changes: (await this.sqlite.get<Changes>('SELECT seq, checked FROM changes'))! };
+    if (this.seen?.version !== version || this.reader === this.db)
+      this.seen = { version, changes: (await this.sqlite.get<Changes>('SELECT seq, checked FROM changes'))! };
     return this.seen.changes;
   }
 

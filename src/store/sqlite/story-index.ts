@@ -36,7 +36,9 @@ export class SqliteStoryIndex {
     this.stmt = {
       byLink: db.prepare(earliestSql('link')),
       byFingerprint: db.prepare(earliestSql('fingerprint')),
-      candidates: db.prepare('SELECT rowid, id, story, title, published, shingles, shingle_marks FROM articles WHERE rowid IN (SELECT value FROM json_each(?)) AND source <> ?'),
+      candidates: db.prepare(
+        'SELECT rowid, id, story, title, published, shingles, shingle_marks FROM articles WHERE rowid IN (SELECT value FROM json_each(?)) AND source <> ?',
+      ),
       unindex: db.prepare('DELETE FROM lsh WHERE key = ? AND article = ?'),
       unindexRecent: db.prepare('DELETE FROM lsh_recent WHERE key = ? AND article = ?'),
       recentCount: db.prepare('SELECT count(*) FROM lsh_recent').pluck(),
@@ -50,22 +52,34 @@ export class SqliteStoryIndex {
    * each indexed article's band keys go into the week of its publication.
    */
   private rekeyOldIndex(): void {
-    const old = this.db.prepare('SELECT 1 FROM lsh WHERE key < ? UNION ALL SELECT 1 FROM lsh_recent WHERE key < ? LIMIT 1').get(BAND_SPACE, BAND_SPACE);
+    const old = this.db
+      .prepare('SELECT 1 FROM lsh WHERE key < ? UNION ALL SELECT 1 FROM lsh_recent WHERE key < ? LIMIT 1')
+      .get(BAND_SPACE, BAND_SPACE);
     if (!old) return;
-    this.db.transaction(() => {
-      this.db.exec('DELETE FROM lsh; DELETE FROM lsh_recent');
-      const rows = this.db.prepare('SELECT rowid, published, bands FROM articles WHERE bands IS NOT NULL').all() as { rowid: number; published: number; bands: Buffer }[];
-      const setBands = this.db.prepare('UPDATE articles SET bands = ? WHERE rowid = ?');
-      for (const row of rows) {
-        const keys = inWeek(keysOf(row.bands), weekOf(row.published));
-        setBands.run(keysBlob(keys), row.rowid);
-        this.index(row.rowid, keys);
-      }
-    }).immediate();
+    this.db
+      .transaction(() => {
+        this.db.exec('DELETE FROM lsh; DELETE FROM lsh_recent');
+        const rows = this.db.prepare('SELECT rowid, published, bands FROM articles WHERE bands IS NOT NULL').all() as {
+          rowid: number;
+          published: number;
+          bands: Buffer;
+        }[];
+        const setBands = this.db.prepare('UPDATE articles SET bands = ? WHERE rowid = ?');
+        for (const row of rows) {
+          const keys = inWeek(keysOf(row.bands), weekOf(row.published));
+          setBands.run(keysBlob(keys), row.rowid);
+          this.index(row.rowid, keys);
+        }
+      })
+      .immediate();
   }
 
   /** For each value, the earliest published article of another source that has it: one query for them all. */
-  private earliest(stmt: { all: (values: string, except: string) => unknown[] }, values: readonly string[], exceptSource: string): Map<string, StoryRef> {
+  private earliest(
+    stmt: { all: (values: string, except: string) => unknown[] },
+    values: readonly string[],
+    exceptSource: string,
+  ): Map<string, StoryRef> {
     if (!values.length) return new Map();
     const rows = stmt.all(JSON.stringify(values), exceptSource) as (StoryRef & { value: string })[];
     return new Map(rows.map((r) => [r.value, { id: r.id, story: r.story }]));
@@ -89,7 +103,9 @@ export class SqliteStoryIndex {
       let stmt = this.lookups.get(size);
       if (!stmt) {
         const list = new Array(size).fill('?').join(',');
-        stmt = this.db.prepare(`SELECT key, article FROM lsh WHERE key IN (${list}) UNION ALL SELECT key, article FROM lsh_recent WHERE key IN (${list})`) as never;
+        stmt = this.db.prepare(
+          `SELECT key, article FROM lsh WHERE key IN (${list}) UNION ALL SELECT key, article FROM lsh_recent WHERE key IN (${list})`,
+        ) as never;
         this.lookups.set(size, stmt);
       }
       // Padded with repeats of a key: IN is a set, repeats change nothing.
@@ -106,7 +122,10 @@ export class SqliteStoryIndex {
     const pairs = this.keyRows(present);
     if (!pairs.length) return found;
     // The candidates' rows in one query, each row once however many keys found it.
-    const rows = this.stmt.candidates.all(JSON.stringify([...new Set(pairs.map(([, rowid]) => rowid))]), exceptSource) as (CandidateRow & { rowid: number })[];
+    const rows = this.stmt.candidates.all(
+      JSON.stringify([...new Set(pairs.map(([, rowid]) => rowid))]),
+      exceptSource,
+    ) as (CandidateRow & { rowid: number })[];
     const candidates = new Map(rows.map((row) => [row.rowid, toCandidate(row)]));
     for (const [key, rowid] of pairs) {
       const c = candidates.get(rowid);
@@ -123,14 +142,18 @@ export class SqliteStoryIndex {
     if (!keys.length) return;
     let stmt = this.inserts.get(keys.length);
     if (!stmt) {
-      stmt = this.db.prepare(`INSERT OR IGNORE INTO lsh_recent (key, article) VALUES ${new Array(keys.length).fill('(?, ?)').join(', ')}`);
+      stmt = this.db.prepare(
+        `INSERT OR IGNORE INTO lsh_recent (key, article) VALUES ${new Array(keys.length).fill('(?, ?)').join(', ')}`,
+      );
       this.inserts.set(keys.length, stmt);
     }
     stmt.run(...keys.flatMap((key) => [key, rowid]));
     this.filter.add(keys);
     this.recent = (this.recent ?? (this.stmt.recentCount.get() as number)) + keys.length;
     if (this.recent >= RECENT_MAX) {
-      this.db.exec('INSERT OR IGNORE INTO lsh SELECT key, article FROM lsh_recent ORDER BY key, article; DELETE FROM lsh_recent');
+      this.db.exec(
+        'INSERT OR IGNORE INTO lsh SELECT key, article FROM lsh_recent ORDER BY key, article; DELETE FROM lsh_recent',
+      );
       this.recent = 0;
     }
   }
