@@ -2,7 +2,7 @@
 // (<link rel=alternate>); YouTube and GitHub pages' feeds; then the well-known paths. The first step
 // that finds feeds gives the candidates, each fetched and parsed (so each is known to be a feed).
 // `tidings sources discover URL` lists them; `sources add` takes the first, or the one --pick names.
-import { errorMessage, FetchError, InputError, NotAFeedError } from '../errors.js';
+import { errorMessage, InputError, NotAFeedError } from '../errors.js';
 import { documentOf, fetchDepsOf, fetchFeed, type FetchDeps } from '../ingest/fetch.js';
 import { githubFeeds, wellKnownFeeds, youtubeFeeds } from '../lib/feed-candidates.js';
 import { plural } from '../lib/plural.js';

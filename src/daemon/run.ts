@@ -205,7 +205,7 @@ async function start(options: DaemonOptions, opened: Opened, stopping: () => boo
     await followConfiguration(next, store, new Date());
     await store.noteChange();
   };
-  await live.watch({ apply, then: options.ingest ? retagOnNewAliases(store, log) : undefined });
+  await live.watch({ apply, afterReload: options.ingest ? retagOnNewAliases(store, log) : undefined });
   opened.watchers.push(live);
   if (stopping() || !opened.scheduler) return;
   opened.scheduler.start();

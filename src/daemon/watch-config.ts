@@ -20,7 +20,7 @@ interface OnReload {
   /** Makes it live (the site, the scheduler, the store's sources); a failure fails the reload. */
   apply: (next: Config) => Promise<void>;
   /** Then, once it is live: work that follows from what changed, which logs its own failures. */
-  then?: (next: Config, previous: Config) => Promise<void>;
+  afterReload?: (next: Config, previous: Config) => Promise<void>;
 }
 
 interface LiveConfigDeps {
@@ -72,7 +72,7 @@ export class LiveConfig {
       log.error({ config: path }, `configuration not reloaded, the old one keeps running: ${errorMessage(err)}`);
       return false;
     }
-    await this.on.then?.(this.config, previous);
+    await this.on.afterReload?.(this.config, previous);
     return true;
   }
 

@@ -131,7 +131,7 @@ async function matchStories(
   settings: DedupeSettings,
 ): Promise<(StoryMatch | undefined)[]> {
   const found: (StoryMatch | undefined)[] = new Array(entries.length).fill(undefined);
-  const open = () => entries.flatMap((e, i) => (found[i] ? [] : [i]));
+  const open = () => entries.flatMap((_, i) => (found[i] ? [] : [i]));
 
   const byLink = await index.findByLinks(distinct(entries.map((e) => e.link)), source);
   entries.forEach((e, i) => {

@@ -195,7 +195,10 @@ class InflateEither extends Transform {
   }
 
   override _flush(done: TransformCallback): void {
-    if (!this.inner) return done();
+    if (!this.inner) {
+      done();
+      return;
+    }
     this.inner.once('end', () => done());
     this.inner.end();
   }

@@ -14,7 +14,7 @@ import {
   mediaType,
   serialize,
   textOf,
-  valueOf,
+  trimmedText,
 } from './tree.js';
 import type { ParseOptions, RawEntry, RawFeed, RawTag, Text } from './types.js';
 import type { FeedReader, XmlElement } from './xml-tree.js';
@@ -57,7 +57,7 @@ function links(node: XmlElement, base: string | undefined) {
   return all(node, ATOM, 'link').map((l) => ({
     rel: (attr(l, 'rel') ?? 'alternate').toLowerCase(),
     type: attr(l, 'type')?.toLowerCase(),
-    href: resolveUrl(attr(l, 'href') ?? valueOf(l), l.base ?? base),
+    href: resolveUrl(attr(l, 'href') ?? trimmedText(l), l.base ?? base),
     length: attr(l, 'length'),
   }));
 }
@@ -69,7 +69,7 @@ function alternate(node: XmlElement, base: string | undefined): string | undefin
 
 function personName(el: XmlElement | undefined): string | undefined {
   if (!el) return undefined;
-  return valueOf(first(el, ATOM, 'name')) ?? (elements(el).length ? undefined : valueOf(el));
+  return trimmedText(first(el, ATOM, 'name')) ?? (elements(el).length ? undefined : trimmedText(el));
 }
 
 /** An entry's or a feed's own author: atom:author, else what the extension namespaces say. */
@@ -79,11 +79,11 @@ function authorOf(el: XmlElement | undefined): string | undefined {
 
 function atomTags(entry: XmlElement): RawTag[] {
   const tags: RawTag[] = all(entry, ATOM, 'category')
-    .map((c) => ({ term: attr(c, 'term') ?? valueOf(c) ?? '', label: attr(c, 'label') }))
+    .map((c) => ({ term: attr(c, 'term') ?? trimmedText(c) ?? '', label: attr(c, 'label') }))
     .filter((t) => t.term || t.label)
     .map((t) => ({ term: t.term || t.label!, label: t.label }));
   for (const s of all(entry, [NS.dc], 'subject')) {
-    const term = valueOf(s);
+    const term = trimmedText(s);
     if (term) tags.push({ term });
   }
   return tags;
@@ -91,7 +91,7 @@ function atomTags(entry: XmlElement): RawTag[] {
 
 /** An absolute id is kept as written (RFC 4287 §4.2.6: ids are compared, not normalized). */
 function atomId(el: XmlElement | undefined): string | undefined {
-  const id = valueOf(el);
+  const id = trimmedText(el);
   if (!id) return undefined;
   return /^[a-z][a-z0-9+.-]*:/i.test(id) ? id : resolveUrl(id, el!.base);
 }
@@ -106,7 +106,7 @@ function atomEntry(
   const base = entry.base;
   // Like feedparser, a repeated date element counts with its last value.
   const date = (local: string, namespaces = ATOM) =>
-    feedDate(valueOf(all(entry, namespaces, local).at(-1)), `entry ${local}`, opts.timezone, warnings);
+    feedDate(trimmedText(all(entry, namespaces, local).at(-1)), `entry ${local}`, opts.timezone, warnings);
   const enclosures: Enclosure[] = links(entry, base)
     .filter((l) => l.rel === 'enclosure' && l.href)
     .map((l) => ({
@@ -122,7 +122,7 @@ function atomEntry(
   return {
     id: atomId(first(entry, ATOM, 'id')),
     title: atomText(first(entry, ATOM, 'title')),
-    link: valueOf(first(entry, [NS.feedburner], 'origlink')) ?? alternate(entry, base),
+    link: trimmedText(first(entry, [NS.feedburner], 'origlink')) ?? alternate(entry, base),
     published: date('published') ?? date('issued') ?? date('created') ?? date('issued', DATES),
     updated: date('updated') ?? date('modified') ?? date('modified', DATES) ?? date('date', [NS.dc]),
     // RFC 4287 §4.2.1: without an author of its own, the entry's atom:source's, else the feed's.
@@ -146,7 +146,7 @@ function atomFeed(
   const version =
     root.ns.toLowerCase().startsWith(NS.atom03.slice(0, 20)) || attr(root, 'version') === '0.3' ? '0.3' : '1.0';
   const feedDateOf = (local: string, namespaces: readonly string[] = ATOM) =>
-    feedDate(valueOf(first(root, namespaces, local)), `feed ${local}`, opts.timezone, warnings);
+    feedDate(trimmedText(first(root, namespaces, local)), `feed ${local}`, opts.timezone, warnings);
   return {
     format: 'atom',
     version,

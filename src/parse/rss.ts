@@ -16,7 +16,7 @@ import {
   mediaType,
   serialize,
   textOf,
-  valueOf,
+  trimmedText,
 } from './tree.js';
 import type { ParseOptions, RawEntry, RawFeed, RawTag, Text } from './types.js';
 import type { FeedReader, XmlElement } from './xml-tree.js';
@@ -60,7 +60,7 @@ export function authorName(raw: string | undefined): string | undefined {
 
 function rssTags(item: XmlElement): RawTag[] {
   return [...all(item, CORE, 'category'), ...all(item, DC, 'subject')]
-    .map((c) => valueOf(c))
+    .map((c) => trimmedText(c))
     .filter((t): t is string => Boolean(t))
     .map((term) => ({ term }));
 }
@@ -88,9 +88,12 @@ function rdfAbout(item: XmlElement): string | undefined {
 }
 
 function itemAuthor(item: XmlElement): string | undefined {
-  const atomAuthor = valueOf(first(first(item, ATOM, 'author') ?? item, ATOM, 'name'));
+  const atomAuthor = trimmedText(first(first(item, ATOM, 'author') ?? item, ATOM, 'name'));
   return authorName(
-    valueOf(first(item, CORE, 'author')) ?? valueOf(first(item, DC, 'author')) ?? atomAuthor ?? extensionAuthor(item),
+    trimmedText(first(item, CORE, 'author')) ??
+      trimmedText(first(item, DC, 'author')) ??
+      atomAuthor ??
+      extensionAuthor(item),
   );
 }
 
@@ -111,15 +114,15 @@ function rssEntry(
 ): RawEntry {
   const base = item.base;
   const date = (namespaces: readonly string[], local: string) =>
-    feedDate(valueOf(first(item, namespaces, local)), `item ${local}`, opts.timezone, warnings);
+    feedDate(trimmedText(first(item, namespaces, local)), `item ${local}`, opts.timezone, warnings);
   const guidEl = first(item, CORE, 'guid');
-  const guid = valueOf(guidEl);
+  const guid = trimmedText(guidEl);
   // RSS 2.0: isPermaLink defaults to true, so a guid without a link is the link.
   const guidIsLink = guid && attr(guidEl, 'ispermalink')?.toLowerCase() !== 'false' && /^(https?:|\/)/i.test(guid);
   // FeedBurner wraps each link in a redirect of its own and keeps the original in feedburner:origLink.
   const link =
-    valueOf(first(item, [NS.feedburner], 'origlink')) ??
-    valueOf(first(item, CORE, 'link')) ??
+    trimmedText(first(item, [NS.feedburner], 'origlink')) ??
+    trimmedText(first(item, CORE, 'link')) ??
     (guidIsLink ? guid : undefined) ??
     attr(first(item, ATOM, 'link'), 'href');
   const dcDate = date(DC, 'date');
@@ -153,15 +156,15 @@ function rssEntry(
         : rssText(content, 'html')),
     tags: rssTags(item),
     enclosures: enclosuresOf(item),
-    language: valueOf(first(item, DC, 'language')) ?? item.lang ?? channel.language,
+    language: trimmedText(first(item, DC, 'language')) ?? item.lang ?? channel.language,
     base,
   };
 }
 
 function channelLanguage(channel: XmlElement, opts: ParseOptions): string | undefined {
   return (
-    valueOf(first(channel, CORE, 'language')) ??
-    valueOf(first(channel, DC, 'language')) ??
+    trimmedText(first(channel, CORE, 'language')) ??
+    trimmedText(first(channel, DC, 'language')) ??
     channel.lang ??
     opts.language
   );
@@ -176,11 +179,11 @@ const PERIOD_MINUTES: Record<string, number> = {
 };
 
 function ttlMinutes(channel: XmlElement): number | undefined {
-  const ttl = Number(valueOf(first(channel, CORE, 'ttl')));
+  const ttl = Number(trimmedText(first(channel, CORE, 'ttl')));
   if (Number.isFinite(ttl) && ttl > 0) return ttl;
-  const period = valueOf(first(channel, [NS.sy], 'updateperiod'))?.toLowerCase();
+  const period = trimmedText(first(channel, [NS.sy], 'updateperiod'))?.toLowerCase();
   if (!period || !PERIOD_MINUTES[period]) return undefined;
-  const frequency = Number(valueOf(first(channel, [NS.sy], 'updatefrequency')) ?? 1) || 1;
+  const frequency = Number(trimmedText(first(channel, [NS.sy], 'updatefrequency')) ?? 1) || 1;
   return PERIOD_MINUTES[period] / frequency;
 }
 
@@ -193,7 +196,7 @@ function rssFeed(
   const isRdf = root.local === 'rdf';
   const channel = first(root, CORE, 'channel') ?? root;
   const date = (namespaces: readonly string[], local: string) =>
-    feedDate(valueOf(first(channel, namespaces, local)), `channel ${local}`, opts.timezone, warnings);
+    feedDate(trimmedText(first(channel, namespaces, local)), `channel ${local}`, opts.timezone, warnings);
   const version = isRdf
     ? root.children.some((c) => typeof c !== 'string' && c.ns === NS.rss090)
       ? '0.90'
@@ -204,7 +207,7 @@ function rssFeed(
     version,
     title: rssText(first(channel, CORE, 'title') ?? first(channel, DC, 'title'), 'text'),
     link: resolveUrl(
-      valueOf(first(channel, CORE, 'link')) ??
+      trimmedText(first(channel, CORE, 'link')) ??
         attr(
           all(channel, ATOM, 'link').find((l) => (attr(l, 'rel') ?? 'alternate') === 'alternate'),
           'href',
@@ -224,10 +227,10 @@ function rssFeed(
       date(ATOM, 'updated'),
     ttlMinutes: ttlMinutes(channel),
     skipHours: all(first(channel, CORE, 'skiphours') ?? channel, CORE, 'hour')
-      .map((h) => Number(valueOf(h)))
+      .map((h) => Number(trimmedText(h)))
       .filter((h) => Number.isInteger(h) && h >= 0 && h <= 24),
     skipDays: all(first(channel, CORE, 'skipdays') ?? channel, CORE, 'day')
-      .map((d) => valueOf(d) ?? '')
+      .map((d) => trimmedText(d) ?? '')
       .filter(Boolean),
   };
 }

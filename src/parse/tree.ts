@@ -59,7 +59,7 @@ export function textOf(node: XmlElement | undefined): string {
 }
 
 /** Trimmed text, or undefined when there is none. */
-export function valueOf(node: XmlElement | undefined): string | undefined {
+export function trimmedText(node: XmlElement | undefined): string | undefined {
   const text = textOf(node).trim();
   return text || undefined;
 }
@@ -145,8 +145,8 @@ export function mediaType(m: XmlElement): string | undefined {
 export function extensionAuthor(el: XmlElement): string | undefined {
   const media = [el, ...all(el, [NS.media], 'group'), ...all(el, [NS.media], 'content')];
   return (
-    valueOf(first(el, [NS.dc], 'creator')) ??
-    valueOf(first(el, [NS.itunes], 'author')) ??
-    media.map((m) => valueOf(first(m, [NS.media], 'credit'))).find(Boolean)
+    trimmedText(first(el, [NS.dc], 'creator')) ??
+    trimmedText(first(el, [NS.itunes], 'author')) ??
+    media.map((m) => trimmedText(first(m, [NS.media], 'credit'))).find(Boolean)
   );
 }

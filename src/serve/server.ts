@@ -202,7 +202,7 @@ export function createHandler(deps: ServerDeps): Handler {
         res.writeHead(301, { location: `${trimmed}${q < 0 ? '' : url.slice(q)}`, 'content-length': 0 }).end();
         return [routeOf(folder), 301];
       }
-      return special(req, res, path.replace(/(.)\/+$/, '$1'), url);
+      return special(req, res, path.replace(/(.)\/+$/, '$1'));
     }
     const label = routeOf(bare);
     const search = q < 0 ? '' : url.slice(q + 1);
@@ -238,7 +238,7 @@ export function createHandler(deps: ServerDeps): Handler {
   }
 
   /** The paths that are not part of the site: /healthz, /metrics, and the rest (404). */
-  async function special(req: IncomingMessage, res: ServerResponse, route: string, url: string): Promise<Outcome> {
+  async function special(req: IncomingMessage, res: ServerResponse, route: string): Promise<Outcome> {
     const head = req.method === 'HEAD';
     if (route === '/healthz') {
       const database = await deps.databaseOk();

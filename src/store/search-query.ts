@@ -237,7 +237,8 @@ function checkSearchable(node: SearchNode, top = true): void {
     case 'not':
       if (top) throw nothingToSearch();
       if (!bounded(node.child)) throw new SearchQueryError('NOT needs something to exclude from');
-      return checkSearchable(node.child, false);
+      checkSearchable(node.child, false);
+      return;
     case 'and':
       if (!node.children.some(bounded))
         throw top ? nothingToSearch() : new SearchQueryError('NOT needs something to exclude from');

@@ -177,7 +177,8 @@ describe('LiveConfig', () => {
     });
     const on = {
       apply: async (next: Config) => void applied.push(names(next)),
-      then: async (next: Config, previous: Config) => void (then.push([names(next), names(previous)]), reloaded()),
+      afterReload: async (next: Config, previous: Config) =>
+        void (then.push([names(next), names(previous)]), reloaded()),
     };
     return { live, log, steps, applied, then, on, nextReload, hangup: () => hangup?.() };
   }

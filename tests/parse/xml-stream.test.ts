@@ -80,7 +80,7 @@ describe('the streaming XML reader', () => {
   it('reads an ill-formed document leniently, with the bozo warning, each entry once', async () => {
     // Three items read strictly, then a stray "&" and an unclosed tag, then two more, then the end cut off.
     const doc = rss(
-      [1, 2, 3].map(item).join('') + '<item><guid>g4</guid><title>Fish & chips<br></title></item>' + item(5),
+      `${[1, 2, 3].map(item).join('')}<item><guid>g4</guid><title>Fish & chips<br></title></item>${item(5)}`,
     ).replace(/<\/channel><\/rss>$/, '');
     const feed = await parseFeed(Buffer.from(doc));
     expect(feed.bozo).toBeTruthy();
