@@ -59,7 +59,7 @@ export function cronInterval(expression: string, from = new Date()): number {
  * The daemon's ticks for a source: the global schedule's, and its own schedule's if it has one
  * (the daemon wakes at both, see scheduler.ts).
  */
-export function ticksOf(sourceSchedule: string | undefined, settings: Pick<DueSettings, 'schedule'>): string[] {
+function ticksOf(sourceSchedule: string | undefined, settings: Pick<DueSettings, 'schedule'>): string[] {
   return sourceSchedule && sourceSchedule !== settings.schedule
     ? [settings.schedule, sourceSchedule]
     : [settings.schedule];

@@ -1,6 +1,6 @@
 // Typed errors. Each message already says where the problem is (file, key, line, URL).
 
-export class TidingsError extends Error {
+class TidingsError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;

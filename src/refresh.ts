@@ -449,7 +449,7 @@ const fullTextCaches = new WeakMap<Store, FullTextCache>();
  * private-network guard, the source's options, its credentials only on the feed's own origin),
  * extracted and finished by the workers.
  */
-export async function withFullTexts(
+async function withFullTexts(
   source: FeedSource,
   entries: Entry[],
   deps: RefreshDeps,

@@ -61,7 +61,7 @@ type ListTarget = Extract<Route, { kind: 'feed' | 'page' }>;
 const BUILT_EVENTS = 500;
 
 /** Every feed Tidings publishes, site first, then tags by size, then sources in configuration order. */
-export async function allSpecs(ctx: SiteContext, listed?: TagCount[]): Promise<FeedSpec[]> {
+async function allSpecs(ctx: SiteContext, listed?: TagCount[]): Promise<FeedSpec[]> {
   const { config, store } = ctx;
   const tags = listed ?? (await store.tagCounts()).filter(isPublishedTag);
   const titles = await feedTitles(ctx);
@@ -224,7 +224,7 @@ async function feedAt(
   return feedFile(target.format, titled, articles, ctx.config, ctx.log, ctx, queryString(target.query));
 }
 
-export function sourceState(ctx: SiteContext, source: Source, state: FetchState | undefined): SourceState {
+function sourceState(ctx: SiteContext, source: Source, state: FetchState | undefined): SourceState {
   const { config } = ctx;
   const now = ctx.now?.() ?? new Date();
   let nextFetch: Date | undefined;
@@ -369,7 +369,7 @@ export async function renderPath(
 }
 
 /** The fixed paths of the site, for `tidings build`: the feeds and lists; pages and articles follow. */
-export async function sitePaths(ctx: SiteContext): Promise<string[]> {
+async function sitePaths(ctx: SiteContext): Promise<string[]> {
   const fixed: Route[] = [
     { kind: 'asset', name: 'style.css' },
     { kind: 'asset', name: 'favicon.svg' },

@@ -55,7 +55,7 @@ const isEventful = (r: RefreshResult) =>
  * The lines a refresh prints: one per source that changed or failed, then (for several sources) one
  * total; 33 quiet sources are a count, not 33 "not modified" lines.
  */
-export function summaryLines(results: readonly RefreshResult[]): { line: string; failed: boolean }[] {
+function summaryLines(results: readonly RefreshResult[]): { line: string; failed: boolean }[] {
   const shown = results.length === 1 ? results : results.filter(isEventful);
   const lines = shown.map((r) => ({ line: summarize(r), failed: !r.ok }));
   if (results.length < 2) return lines;

@@ -3,8 +3,8 @@
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { Config, Source } from './schema.js';
 
-export const DEFAULT_CONFIG = 'feeds/tidings.yaml';
-export const DEFAULT_DB = 'storage/tidings.db';
+const DEFAULT_CONFIG = 'feeds/tidings.yaml';
+const DEFAULT_DB = 'storage/tidings.db';
 
 export interface Paths {
   config: string;

@@ -207,7 +207,7 @@ const siteSchema = z.strictObject({
 });
 
 /** The base URL of a site whose configuration names none and that no daemon serves (tidings build). */
-export const DEFAULT_BASE_URL = 'http://localhost:8080';
+const DEFAULT_BASE_URL = 'http://localhost:8080';
 
 /** The address feeds and OPML link to: the configured one, else where the daemon listens, else the default. */
 export function siteBaseUrl(site: { baseUrl?: string }, listening?: string): string {
@@ -302,17 +302,12 @@ export const configSchema = z
     });
   });
 
-export type ConfigInput = z.input<typeof configSchema>;
 type Parsed = z.output<typeof configSchema>;
-export type SeedsSource = z.output<typeof seedsSource>;
 export type FeedSource = z.output<typeof feedSource>;
-export type FileSource = z.output<typeof fileSource>;
 export type FetchSettings = z.output<typeof fetchSchema>;
 export type DedupeSettings = z.output<typeof dedupeSchema>;
 export type EventSettings = z.output<typeof eventsSchema>;
-export type RetentionSettings = z.output<typeof retentionSchema>;
 export type Source = Parsed['sources'][number];
-export type Site = Parsed['site'];
 
 export interface Config extends Parsed {
   /** The file it was loaded from, absolute; source paths are relative to its folder. */

@@ -13,7 +13,7 @@ const TEXT_CHARS = 500;
 /** A name counts this much more than a word. */
 const NAME_WEIGHT = 2;
 /** An article keeps its heaviest terms only. */
-export const MAX_TERMS = 40;
+const MAX_TERMS = 40;
 
 interface Reader {
   read(text: string): { lemma: string; pos: string; stop: boolean; word: boolean }[];
@@ -86,7 +86,7 @@ function addTerms(terms: Map<string, number>, read: Reader['read'], text: string
 }
 
 /** The heaviest terms of a title and text, weights damped (1 + log), heaviest first. */
-export function termsOf(read: Reader['read'], title: string, text: string): EventTerms {
+function termsOf(read: Reader['read'], title: string, text: string): EventTerms {
   const terms = new Map<string, number>();
   const body = text.slice(0, TEXT_CHARS);
   addTerms(terms, read, title, TITLE_WEIGHT, !isTitleCase(title));

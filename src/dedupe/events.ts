@@ -63,7 +63,7 @@ export function similarity(terms: EventTerms, centroid: EventTerms, idf: Idf): S
 }
 
 /** Hours from `t` to the nearest report of an event (0 inside its span). */
-export const gapHours = (t: number, e: EventCandidate) =>
+const gapHours = (t: number, e: EventCandidate) =>
   Math.max(0, e.first.getTime() - t, t - e.last.getTime()) / HOUR;
 
 /** What keeps an article out of an event; undefined when nothing does. */
@@ -149,7 +149,7 @@ export class EventPool {
 }
 
 /** The event an article joins: the most similar candidate that nothing keeps it apart from. */
-export function bestEvent(pool: EventPool, terms: EventTerms, published: number, settings: EventSettings) {
+function bestEvent(pool: EventPool, terms: EventTerms, published: number, settings: EventSettings) {
   return pool.nearest(terms, published, MIN_NAMES).find((n) => !keptApartBy(n.similarity, n.gap, settings));
 }
 

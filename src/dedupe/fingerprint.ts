@@ -31,7 +31,7 @@ const MAX_PARAGRAPH = 0x7f;
  * Text as dedupe reads it: NFKC, curly quotes and apostrophes straight, guillemets as quotes, every
  * dash a hyphen. "Trump’s" and "Trump's" are one word.
  */
-export function foldText(text: string): string {
+function foldText(text: string): string {
   if (!/[^\x00-\x7f]/.test(text)) return text;
   return text
     .normalize('NFKC')
@@ -41,7 +41,7 @@ export function foldText(text: string): string {
 }
 
 /** Lowercase words of folded text, letters and digits only: markup, punctuation and case do not count. */
-export function words(text: string): string[] {
+function words(text: string): string[] {
   return (
     foldText(text)
       .toLowerCase()
@@ -74,7 +74,7 @@ const isWordChar = (c: number) => isLetter(c) || (c >= 48 && c <= 57);
 const step = (h: number, c: number) => Math.imul(h ^ (c >= 65 && c <= 90 ? c + 32 : c), 0x01000193);
 
 /** Each word's hash, and its mark: the paragraph it is in (one a line) and whether it is between quotation marks. */
-export interface Tokens {
+interface Tokens {
   hashes: Uint32Array;
   marks: Uint8Array;
 }
@@ -84,7 +84,7 @@ export interface Tokens {
  * ends with its paragraph (news style opens each paragraph of a long quotation again). Plain ASCII
  * (most English feeds) is scanned in place, without making a string per word; the result is the same.
  */
-export function tokens(raw: string): Tokens {
+function tokens(raw: string): Tokens {
   const text = foldText(raw);
   const hashes = new Uint32Array((text.length >> 1) + 1);
   const marks = new Uint8Array(hashes.length);
@@ -129,7 +129,7 @@ export function tokens(raw: string): Tokens {
 }
 
 /** A hash per word 3-shingle, from the words' own hashes: each word is hashed once. */
-export function shingleHashes(wh: Uint32Array): Uint32Array {
+function shingleHashes(wh: Uint32Array): Uint32Array {
   const out = new Uint32Array(Math.max(0, wh.length - 2));
   for (let i = 0; i < out.length; i += 1)
     out[i] = mix(Math.imul(wh[i]!, 0x9e3779b1) ^ Math.imul(wh[i + 1]!, 0x85ebca77) ^ wh[i + 2]!);
@@ -247,7 +247,7 @@ const isTitleKey = (key: number) => Math.floor(key / 2 ** 32) === TITLE_BAND;
  * 0.6, 93%. A key's last bit says whether the text is short: only a teaser (a short text) is judged by
  * its headline, so two long texts need not find each other by theirs (lookupKeys).
  */
-export function titleKeys(title: string, short: boolean): number[] {
+function titleKeys(title: string, short: boolean): number[] {
   const distinct = [...titleWords(title)];
   if (distinct.length < MIN_TITLE_WORDS) return [];
   const signature = minhash(Uint32Array.from(distinct, fnv1a), (FULL_BANDS + LEAD_BANDS) * ROWS, TITLE_KEYS * ROWS);

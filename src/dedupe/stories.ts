@@ -23,7 +23,7 @@ const DAY = 86_400_000;
 const ANY_SOURCE = '';
 
 /** The keys an entry is indexed under: its fingerprint's band keys, in the week it was published. */
-export function indexKeys(entry: Entry): number[] {
+function indexKeys(entry: Entry): number[] {
   return inWeek(entry.fingerprint?.bands ?? [], weekOf(entry.published.getTime()));
 }
 

@@ -15,7 +15,7 @@ import { VERSION } from '../version.js';
 import { cacheUntil, retryAfter } from './http-facts.js';
 import { requestThroughProxy } from './proxy.js';
 
-export interface FetchLimits {
+interface FetchLimits {
   timeoutMs: number;
   connectTimeoutMs: number;
   maxBytes: number;
@@ -24,7 +24,7 @@ export interface FetchLimits {
 }
 
 /** The configuration's `fetch` settings as limits for one fetch. */
-export function fetchLimits(f: FetchSettings): FetchLimits {
+function fetchLimits(f: FetchSettings): FetchLimits {
   return {
     timeoutMs: f.timeout * 1000,
     connectTimeoutMs: f.connectTimeout * 1000,
@@ -52,7 +52,7 @@ export function fetchDepsOf(config: Pick<Config, 'site' | 'fetch' | 'file'>, sou
   };
 }
 
-export type Lookup = (
+type Lookup = (
   hostname: string,
   options: LookupAllOptions,
   callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,

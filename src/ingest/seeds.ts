@@ -6,7 +6,7 @@ import { join, relative, sep } from 'node:path';
 import { errorMessage, InputError } from '../errors.js';
 import type { DocumentStamp, Refusal } from '../model.js';
 
-export interface SeedFile {
+interface SeedFile {
   /** The path that messages name. */
   file: string;
   /** The path inside the folder, "/"-separated: the article's identity. */
@@ -28,7 +28,7 @@ export interface SeedFolder {
 }
 
 /** Every `*.txt` below `dir`, as paths relative to it with "/" separators, in name order. */
-export function listSeedFiles(dir: string): string[] {
+function listSeedFiles(dir: string): string[] {
   const entries = readdirSync(dir, { recursive: true, withFileTypes: true });
   return entries
     .filter((e) => e.isFile() && e.name.endsWith('.txt'))

@@ -18,7 +18,7 @@ function zoneOffset(utcMs: number, zone: string): number {
 }
 
 /** Components that must exist on the calendar: 30 February is refused, never rolled over. */
-export function isRealDate(y: number, mo: number, d: number, h = 0, mi = 0, s = 0): boolean {
+function isRealDate(y: number, mo: number, d: number, h = 0, mi = 0, s = 0): boolean {
   const t = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
   return (
     t.getUTCFullYear() === y &&
@@ -32,7 +32,7 @@ export function isRealDate(y: number, mo: number, d: number, h = 0, mi = 0, s = 
 }
 
 /** The instant of a wall-clock time in `zone`; undefined for a date that does not exist. */
-export function zonedTime(
+function zonedTime(
   y: number,
   mo: number,
   d: number,

@@ -36,7 +36,7 @@ export function githubFeeds(page: URL): string[] {
 }
 
 /** The paths tried last, in this order, at the root of the site. */
-export const WELL_KNOWN_PATHS = [
+const WELL_KNOWN_PATHS = [
   '/feed',
   '/feed/',
   '/rss',

@@ -34,7 +34,7 @@ const REDIRECTORS: { host: RegExp; path: RegExp; params: string[] }[] = [
 ];
 
 /** The target of a known redirect wrapper when it is an http(s) URL; the URL itself otherwise. */
-export function unwrapRedirect(url: URL): URL {
+function unwrapRedirect(url: URL): URL {
   const wrapper = REDIRECTORS.find((r) => r.host.test(url.hostname) && r.path.test(url.pathname));
   for (const name of wrapper?.params ?? []) {
     const target = url.searchParams.get(name);

@@ -18,8 +18,8 @@ import { NORMALIZER } from './normalizer-version.js';
 import { toTags } from './tags.js';
 import { dateUndated } from './undated.js';
 
-export const MAX_TITLE = 300;
-export const MAX_SUMMARY = 500;
+const MAX_TITLE = 300;
+const MAX_SUMMARY = 500;
 /** An author's name, at most (a 64 KB author made a 133 KB feed of one item). */
 const MAX_AUTHOR = 200;
 const DAY = 86_400_000;
@@ -103,7 +103,7 @@ export function oldestFirst(entries: readonly IdentifiedEntry[], now: Date): Ide
   return [...entries].sort((a, b) => time.get(a)! - time.get(b)!);
 }
 
-export function normalizeEntry({ raw, identity, link, undatedAt }: IdentifiedEntry, opts: NormalizeOptions): Entry {
+function normalizeEntry({ raw, identity, link, undatedAt }: IdentifiedEntry, opts: NormalizeOptions): Entry {
   const body = raw.content ?? raw.summary;
   const clean = body ? html(body) : NO_BODY;
   const content = clean.html;

@@ -10,7 +10,7 @@ const SECOND = 1_000;
 const DAY = 86_400_000;
 
 /** The date an undated entry at `position` (from 1) gets: the feed's date (or `now`), a second earlier per place. */
-export function undatedDate(feedUpdated: Date | undefined, position: number, now: Date): Date {
+function undatedDate(feedUpdated: Date | undefined, position: number, now: Date): Date {
   const base = feedUpdated && feedUpdated.getTime() <= now.getTime() + DAY ? feedUpdated : now;
   return new Date(Math.min(base.getTime(), now.getTime()) - (position - 1) * SECOND);
 }

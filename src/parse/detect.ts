@@ -27,7 +27,7 @@ export function detectFormat(text: string, url?: string): Detected {
 const FEED_TYPES = /^application\/(?:rss\+xml|atom\+xml|rdf\+xml|feed\+json|json)$|^text\/xml$/i;
 
 /** The feed URLs an HTML page announces in <link rel="alternate" type="…" href="…">. */
-export function feedLinks(html: string, url?: string): string[] {
+function feedLinks(html: string, url?: string): string[] {
   const found: string[] = [];
   for (const tag of html.match(/<link\b[^>]*>/gi) ?? []) {
     const attrs = new Map<string, string>();

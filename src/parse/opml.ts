@@ -2,7 +2,7 @@
 import { Parser } from 'xml2js';
 import { InputError } from '../errors.js';
 
-export interface Subscription {
+interface Subscription {
   title: string;
   xmlUrl: string;
   htmlUrl?: string;

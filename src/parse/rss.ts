@@ -47,7 +47,7 @@ function rssText(el: XmlElement | undefined, type: Text['type']): Text | undefin
 }
 
 /** "jo@example.org (Jo Smith)", "Jo Smith <jo@example.org>", "Jo Smith (jo@example.org)" → "Jo Smith". */
-export function authorName(raw: string | undefined): string | undefined {
+function authorName(raw: string | undefined): string | undefined {
   const text = raw?.trim().replace(/\s+/g, ' ');
   if (!text) return undefined;
   const m =

@@ -29,7 +29,7 @@ export interface RawEntry {
   base?: string;
 }
 
-export type FeedFormat = 'rss' | 'rdf' | 'atom' | 'json' | 'seeds';
+type FeedFormat = 'rss' | 'rdf' | 'atom' | 'json' | 'seeds';
 
 export interface RawFeed {
   format: FeedFormat;

@@ -209,7 +209,7 @@ function selfLink(root: XmlElement): string | undefined {
 const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
 
 /** The usual faults of feeds in the wild, mended: what a lenient reader does before giving up. */
-export function repairXml(text: string): string {
+function repairXml(text: string): string {
   return text
     .replace(/^[\s\S]*?(?=<\?xml|<[A-Za-z!])/, '') // junk before the declaration or the root
     .replace(/<\/([\w:.-]+)\s*$/, '</$1>') // a truncated last end tag
@@ -238,7 +238,7 @@ export function repairXml(text: string): string {
 }
 
 /** A truncated document: drop a partial last tag and close every element left open. */
-export function closeOpenElements(text: string): string {
+function closeOpenElements(text: string): string {
   const body = text.replace(/<[^>]*$/, '').replace(/<!\[CDATA\[(?:(?!\]\]>)[\s\S])*$/, '');
   const stack: string[] = [];
   const tags = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<[?!][^>]*>|<(\/?)([A-Za-z_][\w:.-]*)[^>]*?(\/?)>/g;

@@ -44,7 +44,7 @@ export interface RenderOptions {
   search?: boolean;
 }
 
-export function siteInfo(config: Config, options: RenderOptions = {}): SiteInfo {
+function siteInfo(config: Config, options: RenderOptions = {}): SiteInfo {
   const { site } = config;
   return {
     baseUrl: siteBaseUrl(site, options.listening),

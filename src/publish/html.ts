@@ -130,7 +130,7 @@ function sourceLink(here: Here, source: SourceRef): string {
 }
 
 /** A tag no URL can carry (isPublishedTag) is named without a link. */
-export function tagLinks(here: Here, tags: Tag[]): string {
+function tagLinks(here: Here, tags: Tag[]): string {
   const shown = tags.filter((t) => safeText(t.label).trim());
   const chip = (t: Tag) =>
     isPublishedTag(t)

@@ -57,7 +57,7 @@ const when = (date: Date | undefined, zone: string) =>
     ? `<time datetime="${date.toISOString()}">${e(formatWallClock(date, zone))}</time>`
     : 'never';
 
-export function httpStatusInWords(status: number): string {
+function httpStatusInWords(status: number): string {
   return STATUS_CODES[status] ? `${status} ${STATUS_CODES[status]}` : String(status);
 }
 

@@ -20,7 +20,7 @@ export function xmlText(text: string): string {
 }
 
 /** A double-quoted attribute value; white space escaped, since parsers turn it into spaces. */
-export function xmlAttr(text: string): string {
+function xmlAttr(text: string): string {
   return safeText(text).replace(/[&<>"\t\n\r]/g, (c) => ESCAPES[c]!);
 }
 

@@ -9,7 +9,7 @@ import { ConfigError, errorMessage } from '../errors.js';
 import type { Entry } from '../model.js';
 import { parseSearch, SEARCH_WORDS, searchForm, type SearchNode } from '../store/search-query.js';
 
-export const RULE_FIELDS = ['title', 'author', 'link', 'tag', 'age'] as const;
+const RULE_FIELDS = ['title', 'author', 'link', 'tag', 'age'] as const;
 
 export interface Rule {
   kind: 'keep' | 'block';

@@ -43,7 +43,7 @@ const MAX_URL = 2048;
 const CODING = /(?:^|,)\s*(br|gzip)\s*(?:;\s*q\s*=\s*([\d.]+))?\s*(?=,|$)/gi;
 
 /** The best of br and gzip that Accept-Encoding allows (q > 0), br first on a tie. */
-export function pickEncoding(accept: string | undefined): Encoding | undefined {
+function pickEncoding(accept: string | undefined): Encoding | undefined {
   if (!accept) return undefined;
   let best: Encoding | undefined;
   let bestQ = 0;
@@ -61,7 +61,7 @@ function matchesEtag(header: string, etag: string): boolean {
   return header.trim() === '*' || header.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
 }
 
-export interface Answer {
+interface Answer {
   status: 200 | 304;
   headers: Record<string, string | number>;
   /** The encoding of the body to send (none: the body as it is). */
@@ -69,7 +69,7 @@ export interface Answer {
 }
 
 /** The answer to a GET or HEAD for a cached file: 304 when the client's copy is current. */
-export function answer(requestHeaders: IncomingHttpHeaders, file: CachedFile, cacheControl: string): Answer {
+function answer(requestHeaders: IncomingHttpHeaders, file: CachedFile, cacheControl: string): Answer {
   const inm = requestHeaders['if-none-match'];
   const ims = requestHeaders['if-modified-since'];
   // RFC 9110 §13.2.2: If-None-Match wins; If-Modified-Since counts only without it.

@@ -34,7 +34,7 @@ const COMPRESS: Record<Encoding, (body: Buffer) => Promise<Buffer>> = {
     }),
 };
 
-export function toCached(file: SiteFile): CachedFile {
+function toCached(file: SiteFile): CachedFile {
   const body = Buffer.from(file.body);
   return {
     type: file.type,

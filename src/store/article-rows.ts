@@ -46,7 +46,7 @@ export interface FreshArticle {
 }
 
 /** What makes a new article itself: its id and identity, and when it was first seen. */
-export const FRESH_COLUMNS: readonly Column<FreshArticle>[] = [
+const FRESH_COLUMNS: readonly Column<FreshArticle>[] = [
   { name: 'id', type: 'text', of: (f) => articleId(f.source, f.entry.identity) },
   { name: 'source', type: 'text', of: (f) => f.source },
   { name: 'identity', type: 'text', of: (f) => f.entry.identity },

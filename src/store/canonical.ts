@@ -18,7 +18,7 @@ const RANK = `SELECT b.rowid AS rowid, s.removed_at IS NOT NULL AS removed, b.pu
   FROM articles b JOIN sources s ON s.name = b.source`;
 
 /** The rule in code: `a` comes before `b`. */
-export function ranksBefore(a: Rank, b: Rank): boolean {
+function ranksBefore(a: Rank, b: Rank): boolean {
   if (Boolean(a.removed) !== Boolean(b.removed)) return !a.removed;
   if (a.published !== b.published) return a.published < b.published;
   if (a.position !== b.position) return a.position < b.position;

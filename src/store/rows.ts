@@ -5,7 +5,7 @@ import type { Article, Entry, FetchState, StoryCandidate, StoryDecisions, StoryL
 import type { TagCount } from './store.js';
 
 /** Sources gone from the configuration (store.retireSources), as a subquery both dialects read. */
-export const REMOVED_SOURCES = 'SELECT name FROM sources WHERE removed_at IS NOT NULL';
+const REMOVED_SOURCES = 'SELECT name FROM sources WHERE removed_at IS NOT NULL';
 /** An article (as `a`) of a source still configured: the only ones lists, searches and counts show. */
 export const LIVE_ARTICLE = `a.source NOT IN (${REMOVED_SOURCES})`;
 /** Tags of removed sources' articles, counted: what tagCounts takes off. */
@@ -134,11 +134,11 @@ export const marksBlob = (fp: { marks: Uint8Array } | undefined): Buffer | null 
   fp ? Buffer.from(fp.marks.buffer, fp.marks.byteOffset, fp.marks.byteLength) : null;
 
 /** The marks of `count` shingles as stored; rows from before marks were kept read as zeros. */
-export const toMarks = (blob: Buffer | null, count: number): Uint8Array =>
+const toMarks = (blob: Buffer | null, count: number): Uint8Array =>
   blob && blob.byteLength === count ? new Uint8Array(blob) : new Uint8Array(count);
 
 /** An article's word shingles as stored (uint32s). */
-export const toShingles = (blob: Buffer | null): Uint32Array =>
+const toShingles = (blob: Buffer | null): Uint32Array =>
   blob ? new Uint32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength)) : new Uint32Array();
 
 /** Another source's article as the near-duplicate rule reads it. */

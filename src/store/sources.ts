@@ -9,7 +9,7 @@ import type { FailureRecord, OlderArticles, RemovedSource, SourceRow, SuccessRec
 const SELECT_STATE = 'SELECT s.*, (SELECT count(*) FROM articles a WHERE a.source = s.name) AS articles FROM sources s';
 
 /** What a failure records of its error: its first line, cut at 500 characters. */
-export const errorLine = (error: string): string => error.split('\n')[0]!.slice(0, 500);
+const errorLine = (error: string): string => error.split('\n')[0]!.slice(0, 500);
 
 export class Sources {
   constructor(

@@ -37,7 +37,7 @@ export interface Dialect {
   fullText: FullText;
 }
 
-export interface FullText {
+interface FullText {
   /** Writes what waits for the index, before a query reads it. */
   flush(): Promise<void>;
   /** The query language's form in this engine (the value the fragments' `?` takes). */

@@ -157,7 +157,7 @@ async function countSpellings(db: Db, spellings: Spellings): Promise<void> {
 }
 
 /** The label of a tag is its most frequent spelling: switched when overtaken (run at the end of an ingest: it updates tags' rows). */
-export async function relabel(db: Db, tags: readonly string[]): Promise<void> {
+async function relabel(db: Db, tags: readonly string[]): Promise<void> {
   if (!tags.length) return;
   await db.query(
     `UPDATE tags t SET label = best.label FROM (

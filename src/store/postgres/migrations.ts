@@ -3,7 +3,7 @@
 import type pg from 'pg';
 import { StoreError } from '../../errors.js';
 
-export const MIGRATIONS: readonly string[] = [
+const MIGRATIONS: readonly string[] = [
   // 1: everything the SQLite store has after its ninth migration, at once.
   `
   CREATE TABLE sources (
