@@ -63,8 +63,7 @@ export function similarity(terms: EventTerms, centroid: EventTerms, idf: Idf): S
 }
 
 /** Hours from `t` to the nearest report of an event (0 inside its span). */
-const gapHours = (t: number, e: EventCandidate) =>
-  Math.max(0, e.first.getTime() - t, t - e.last.getTime()) / HOUR;
+const gapHours = (t: number, e: EventCandidate) => Math.max(0, e.first.getTime() - t, t - e.last.getTime()) / HOUR;
 
 /** What keeps an article out of an event; undefined when nothing does. */
 export function keptApartBy(s: Similarity, gap: number, settings: EventSettings): string | undefined {

@@ -32,15 +32,7 @@ function isRealDate(y: number, mo: number, d: number, h = 0, mi = 0, s = 0): boo
 }
 
 /** The instant of a wall-clock time in `zone`; undefined for a date that does not exist. */
-function zonedTime(
-  y: number,
-  mo: number,
-  d: number,
-  h: number,
-  mi: number,
-  s: number,
-  zone: string,
-): Date | undefined {
+function zonedTime(y: number, mo: number, d: number, h: number, mi: number, s: number, zone: string): Date | undefined {
   if (!isRealDate(y, mo, d, h, mi, Math.min(s, 59))) return undefined;
   const wall = Date.UTC(y, mo - 1, d, h, mi, s);
   // Two passes settle the offset across a daylight-saving change.
