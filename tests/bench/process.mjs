@@ -19,7 +19,8 @@ import { fileURLToPath } from 'node:url';
 import { feedDocument, sentence } from './generate.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const BIN = resolve(here, '../../bin/tidings.js');
+// TIDINGS_BENCH_BIN: another build's bin/tidings.js, to measure a release before this one the same way.
+const BIN = resolve(process.env.TIDINGS_BENCH_BIN ?? resolve(here, '../../bin/tidings.js'));
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
