@@ -133,16 +133,16 @@ function normalizeEntry({ raw, identity, link, undatedAt }: IdentifiedEntry, opt
   // The paragraphs go to the fingerprint stage, which would otherwise read them again from the content.
   const paragraphs = content ? { paragraphs: clean.paragraphs } : {};
   const normalizer = opts.normalizer ?? NORMALIZER.version;
-  return {
-    ...entry,
-    contentHash: contentHash(entry),
-    normalizer,
-    ...paragraphs,
-    ...(raw.published || raw.updated ? {} : { undated: true }),
-  };
+  const dated = raw.published || raw.updated ? {} : { undated: true };
+  return { ...entry, ...dated, contentHash: contentHash({ ...entry, ...dated }), normalizer, ...paragraphs };
 }
 
-/** A hash of everything a reader sees; a change means the article was edited. */
+/**
+ * A hash of everything a reader sees; a change means the article was edited. An undated entry's
+ * date is the one it was given when first stored (by the feed's date or the time first seen), not
+ * part of what its feed says: read again (a forced refresh, a new feed date, an upgrade), it is not
+ * an edit, and the stored date stays.
+ */
 export function contentHash(entry: Omit<Entry, 'contentHash'>): string {
   const {
     identity: _i,
@@ -150,11 +150,13 @@ export function contentHash(entry: Omit<Entry, 'contentHash'>): string {
     text: _t,
     paragraphs: _p,
     rawHash: _r,
-    undated: _u,
+    undated,
     normalizer: _n,
     ...visible
   } = entry;
-  return createHash('sha256').update(JSON.stringify(visible)).digest('hex').slice(0, 32);
+  // JSON leaves an undefined value out; a dated entry's fields keep their order (and stored hashes stay).
+  const shown = undated ? { ...visible, published: undefined } : visible;
+  return createHash('sha256').update(JSON.stringify(shown)).digest('hex').slice(0, 32);
 }
 
 /**

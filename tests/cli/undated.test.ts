@@ -50,6 +50,11 @@ it('undated items take the channel date (lastBuildDate), keep the feed order, an
   const again = await cli('refresh');
   expect(again.err).not.toContain('no date');
   expect((await published())['Story 1']).toBe('2017-01-07T12:00:00.000Z');
+  // Read again in full (refresh --force, or an upgrade) under the new feed date: the date each was
+  // given when first stored is kept, and that is no edit.
+  const forced = await cli('refresh', '--force');
+  expect(forced.out).toContain('desk: 0 new, 0 updated, 4 unchanged');
+  expect((await published())['Story 2']).toBe('2017-01-07T11:59:59.000Z');
 });
 
 it('without a feed date, undated items take the time first seen, a second apart in the feed order', () => {
