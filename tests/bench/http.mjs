@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { random } from './generate.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const BIN = resolve(here, '../../bin/tidings.js');
+// TIDINGS_BENCH_BIN: another build's bin/tidings.js, measured the same way (see process.mjs).
+const BIN = resolve(process.env.TIDINGS_BENCH_BIN ?? resolve(here, '../../bin/tidings.js'));
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
   return i > 0 ? process.argv[i + 1] : fallback;
