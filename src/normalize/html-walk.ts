@@ -7,87 +7,102 @@
 import { Parser, type Handler } from 'htmlparser2';
 import { resolveUrl } from '../lib/urls.js';
 
-const ALLOWED_TAGS = [
-  'p',
-  'br',
-  'hr',
-  'div',
-  'span',
-  'a',
-  'img',
-  'figure',
-  'figcaption',
-  'picture',
-  'ul',
-  'ol',
-  'li',
-  'dl',
-  'dt',
-  'dd',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
-  'blockquote',
-  'q',
-  'cite',
-  'pre',
-  'code',
-  'kbd',
-  'samp',
-  'var',
-  'table',
-  'thead',
-  'tbody',
-  'tfoot',
-  'tr',
-  'th',
-  'td',
-  'caption',
-  'colgroup',
-  'col',
-  'em',
-  'strong',
-  'b',
-  'i',
-  'u',
-  's',
-  'del',
-  'ins',
-  'sub',
-  'sup',
-  'small',
-  'mark',
-  'abbr',
-  'time',
-  'address',
-];
-const ATTRIBUTES: Record<string, string[]> = {
-  a: ['href', 'title', 'name', 'rel'],
-  img: ['src', 'alt', 'title', 'width', 'height'],
-  blockquote: ['cite'],
-  q: ['cite'],
-  td: ['colspan', 'rowspan', 'headers'],
-  th: ['colspan', 'rowspan', 'scope', 'headers'],
-  ol: ['start', 'reversed', 'type'],
-  li: ['value'],
-  time: ['datetime'],
-  abbr: ['title'],
-};
-/** Each allowed tag, and the attributes it keeps (its own, lang and dir). */
-const ALLOWED = new Map(ALLOWED_TAGS.map((tag) => [tag, new Set([...(ATTRIBUTES[tag] ?? []), 'lang', 'dir'])]));
-
-/** Attributes holding a URL: resolved against the base, and kept only with an allowed scheme. */
-const URL_ATTRS = ['href', 'src', 'cite'];
-const SCHEMES = new Set(['http', 'https', 'mailto', 'tel']);
-/** data: only for images, and only image types other than SVG (see keepsDataUrl). */
-const IMAGE_SCHEMES = new Set(['http', 'https', 'data']);
+/**
+ * What an article's HTML may keep: the tags, each tag's own attributes and those every tag may have,
+ * the attributes holding a URL (resolved against the base, kept only with an allowed scheme), the
+ * schemes (data: only for images, and only image types other than SVG: see keepsDataUrl), and the
+ * elements dropped with their text (the text inside other dropped elements, iframe, object…, is
+ * kept, as feed readers do). tests/sanitize-reference.mjs gives sanitize-html the same list.
+ */
+export const ALLOWLIST = {
+  tags: [
+    'p',
+    'br',
+    'hr',
+    'div',
+    'span',
+    'a',
+    'img',
+    'figure',
+    'figcaption',
+    'picture',
+    'ul',
+    'ol',
+    'li',
+    'dl',
+    'dt',
+    'dd',
+    'h1',
+    'h2',
+    'h3',
+    'h4',
+    'h5',
+    'h6',
+    'blockquote',
+    'q',
+    'cite',
+    'pre',
+    'code',
+    'kbd',
+    'samp',
+    'var',
+    'table',
+    'thead',
+    'tbody',
+    'tfoot',
+    'tr',
+    'th',
+    'td',
+    'caption',
+    'colgroup',
+    'col',
+    'em',
+    'strong',
+    'b',
+    'i',
+    'u',
+    's',
+    'del',
+    'ins',
+    'sub',
+    'sup',
+    'small',
+    'mark',
+    'abbr',
+    'time',
+    'address',
+  ],
+  attributes: {
+    a: ['href', 'title', 'name', 'rel'],
+    img: ['src', 'alt', 'title', 'width', 'height'],
+    blockquote: ['cite'],
+    q: ['cite'],
+    td: ['colspan', 'rowspan', 'headers'],
+    th: ['colspan', 'rowspan', 'scope', 'headers'],
+    ol: ['start', 'reversed', 'type'],
+    li: ['value'],
+    time: ['datetime'],
+    abbr: ['title'],
+  } as Record<string, readonly string[]>,
+  everywhere: ['lang', 'dir'],
+  urlAttributes: ['href', 'src', 'cite'],
+  schemes: ['http', 'https', 'mailto', 'tel'],
+  imageSchemes: ['http', 'https', 'data'],
+  nonText: ['script', 'style', 'textarea', 'option', 'noscript'],
+} as const;
+/** Each allowed tag, and the attributes it keeps. */
+const ALLOWED = new Map(
+  ALLOWLIST.tags.map((tag) => [
+    tag as string,
+    new Set([...(ALLOWLIST.attributes[tag] ?? []), ...ALLOWLIST.everywhere]),
+  ]),
+);
+const URL_ATTRS = ALLOWLIST.urlAttributes;
+const SCHEMES = new Set<string>(ALLOWLIST.schemes);
+const IMAGE_SCHEMES = new Set<string>(ALLOWLIST.imageSchemes);
+const NON_TEXT = new Set<string>(ALLOWLIST.nonText);
 /** An attribute that says nothing without a value: left out when empty (alt="" is kept, it says "decorative"). */
 const EMPTY_ALLOWED = new Set(['alt', 'reversed']);
-/** Dropped with their text; the text inside other dropped elements (iframe, object…) is kept, as feed readers do. */
-const NON_TEXT = new Set(['script', 'style', 'textarea', 'option', 'noscript']);
 /** Written as `<br />`, with no end tag. */
 const SELF_CLOSING = new Set(['img', 'br', 'hr']);
 /** Elements that break the flow of text where they open and close: the others join what they separate. */

@@ -14,6 +14,7 @@ import { resolveUrl } from '../../dist/lib/urls.js';
 import { safeText } from '../../dist/lib/xml-chars.js';
 import { cleanHtmlAndText } from '../../dist/normalize/html.js';
 import { capNesting } from '../../dist/normalize/nesting.js';
+import { ALLOWLIST } from '../../dist/normalize/html-walk.js';
 import { referenceOptions } from '../sanitize-reference.mjs';
 import { feedEntries } from './generate.mjs';
 
@@ -27,7 +28,7 @@ const BASE = 'https://bench.example/item/';
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const bodies = feedEntries(ITEMS).map((e) => e.content);
-const options = referenceOptions(BASE, resolveUrl);
+const options = referenceOptions(BASE, resolveUrl, ALLOWLIST);
 
 const paths = {
   /** Before: sanitize-html (as cleanHtml called it), then the text and the paragraphs from its output. */

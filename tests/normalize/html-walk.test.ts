@@ -10,14 +10,14 @@ import { fingerprint, fingerprintEntries } from '../../src/dedupe/fingerprint.js
 import { paragraphsOfSanitized, textOfSanitized } from '../../src/lib/html-text.js';
 import { resolveUrl } from '../../src/lib/urls.js';
 import { cleanHtmlAndText, htmlToText } from '../../src/normalize/html.js';
-import { walkHtml } from '../../src/normalize/html-walk.js';
+import { ALLOWLIST, walkHtml } from '../../src/normalize/html-walk.js';
 import { normalizeFeed } from '../../src/normalize/normalize-entry.js';
 import { parseFeed } from '../../src/parse/parse-feed.js';
 import type { Text } from '../../src/parse/types.js';
 import { FIXTURES, SHARED } from '../helpers.js';
 import { referenceOptions } from '../sanitize-reference.mjs';
 
-const reference = (base: string | undefined): sanitizeHtml.IOptions => referenceOptions(base, resolveUrl);
+const reference = (base: string | undefined): sanitizeHtml.IOptions => referenceOptions(base, resolveUrl, ALLOWLIST);
 
 const BASE = 'https://site.example/blog/post/';
 
