@@ -35,8 +35,8 @@ export function transferable(bytes: Uint8Array): ArrayBuffer[] {
 
 /**
  * The heap a worker may use (MB). A hostile or huge document fails its own job, with that said,
- * instead of taking the process's memory: the tree of a 10 MiB feed (the default maxBodySize)
- * needs about 300 MB.
+ * instead of taking the process's memory. The reader no longer builds a document's tree, but a
+ * parse job still returns all the entries of a feed of up to 10 MiB (the default maxBodySize) at once.
  */
 const WORKER_HEAP_MB = 1024;
 
